@@ -1,0 +1,59 @@
+# Verity — see README.md. Every target installs what it needs first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VERITY := bin/verity
+STACK := bash infra/stack/stack.sh
+
+.PHONY: help install up down status clean test test-unit schemas-check typecheck lint gen-types demo
+
+help:
+	@echo "make up             start Kafka, the schema registry and Postgres; apply topics, schemas, migrations"
+	@echo "make down           stop them (no process left)"
+	@echo "make status         what runs, where it listens, where its logs are"
+	@echo "make test           install, then unit + integration tests (starts and stops the stack if needed)"
+	@echo "make schemas-check  every schema is BACKWARD_TRANSITIVE-compatible with its committed history"
+	@echo "make typecheck lint gen-types clean"
+
+# npm ci when node_modules is missing or older than the lock file.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.installed
+
+up: install
+	@start=$$(date +%s); \
+	$(STACK) up && \
+	$(VERITY) stack wait && \
+	$(VERITY) topics apply && \
+	$(VERITY) schemas apply >/dev/null && \
+	$(VERITY) migrate && \
+	echo && $(STACK) status && \
+	echo "make up: ready in $$(( $$(date +%s) - start ))s"
+
+down:
+	@$(STACK) down
+
+status:
+	@$(STACK) status
+
+clean: down
+	rm -rf .data
+
+test: install
+	npm test
+
+test-unit: install
+	VERITY_TEST_STACK=none npx mocha 'services/**/*.test.ts'
+
+schemas-check: install
+	$(VERITY) schemas check
+
+typecheck: install
+	npx tsc --noEmit
+
+lint: install
+	npx eslint .
+
+gen-types: install
+	npm run gen:types

@@ -1,0 +1,29 @@
+// The `verity` command line: one entry for every operational task (bin/verity runs it).
+import { topicsCommand } from './commands/topics.js';
+import { schemasCommand } from './commands/schemas.js';
+import { migrateCommand } from './commands/migrate.js';
+import { stackCommand } from './commands/stack.js';
+
+const commands: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
+  topics: { summary: 'topics apply|list — create and align the topics of ARCHITECTURE.md', run: topicsCommand },
+  schemas: { summary: 'schemas apply|check — register event schemas; check compatibility with history', run: schemasCommand },
+  migrate: { summary: 'migrate — apply the committed Postgres migrations', run: migrateCommand },
+  stack: { summary: 'stack wait [--timeout s] [kafka registry postgres] — wait until the services answer', run: stackCommand },
+};
+
+function usage(): string {
+  return ['usage: verity <command> [args]', '', ...Object.entries(commands).map(([n, c]) => `  ${n.padEnd(9)} ${c.summary}`)].join('\n');
+}
+
+const [name, ...args] = process.argv.slice(2);
+const command = name ? commands[name] : undefined;
+if (!command) {
+  console.error(name && name !== '--help' && name !== '-h' ? `verity: unknown command "${name}"\n\n${usage()}` : usage());
+  process.exit(name === '--help' || name === '-h' ? 0 : 2);
+}
+try {
+  process.exitCode = await command.run(args);
+} catch (err) {
+  console.error(`verity ${name}: ${(err as Error).message}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,2 @@
+// Event types of Verity's topics, generated from schemas/ (see generated.ts).
+export * from './generated.js';

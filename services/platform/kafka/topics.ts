@@ -1,0 +1,51 @@
+// The one declarative list of Verity's topics (ARCHITECTURE.md, "Topics"). `verity topics apply`
+// creates what is missing and aligns configs and partition counts; nothing else creates topics.
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const TOPICS = {
+  intake: 'ci.intake.v1',
+  pipelineEvents: 'ci.pipeline.events.v1',
+  pipelineState: 'ci.pipeline.state.v1',
+  intakeRejected: 'ci.intake.rejected.v1',
+  remediationEvents: 'ci.remediation.events.v1',
+} as const;
+
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+
+export const dlqOf = (topic: string): string => `${topic}.dlq`;
+
+export interface TopicSpec {
+  name: string;
+  description: string;
+  /** Kafka topic configs, as strings, exactly as the broker reports them. */
+  configs: Record<string, string>;
+}
+
+const forever = { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'retention.bytes': '-1' };
+const days = (n: number) => ({ 'cleanup.policy': 'delete', 'retention.ms': String(n * DAY_MS), 'retention.bytes': '-1' });
+
+/** Topics consumed by a service, which therefore have a dead-letter topic. */
+const consumed: string[] = [TOPICS.intake, TOPICS.pipelineEvents, TOPICS.remediationEvents];
+
+export function topicSpecs(replicationFactor: number): TopicSpec[] {
+  // One replica may be down in production (RF 3) without stopping writes; dev/CI has one replica.
+  const minIsr = String(Math.max(1, Math.min(2, replicationFactor - 1)));
+  const base = (name: string, description: string, configs: Record<string, string>): TopicSpec => ({
+    name,
+    description,
+    configs: { ...configs, 'min.insync.replicas': minIsr },
+  });
+  return [
+    base(TOPICS.intake, "producers' reports and commands, as received and validated", days(7)),
+    base(TOPICS.pipelineEvents, 'canonical domain events; the source of truth', forever),
+    base(TOPICS.pipelineState, "compacted changelog of the decider's per-pipeline state", {
+      'cleanup.policy': 'compact',
+      'min.cleanable.dirty.ratio': '0.5',
+      'segment.ms': String(DAY_MS),
+    }),
+    base(TOPICS.intakeRejected, 'reports refused, with a machine-readable reason', days(30)),
+    base(TOPICS.remediationEvents, 'remediation proposals, feedback and scores', forever),
+    ...consumed.map((t) => base(dlqOf(t), `records of ${t} that could not be decoded or applied`, days(30))),
+  ];
+}

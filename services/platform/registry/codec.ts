@@ -1,0 +1,103 @@
+// The one codec for Kafka record values: Confluent wire format (magic byte 0, 4-byte schema id, JSON)
+// through the schema registry, validated by Ajv on encode (against our schema) and on decode (against
+// the writer's schema, fetched by id). Errors name the JSON pointer of each bad field.
+import { SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { Message } from 'kafkajs';
+import type { FieldError } from '../schemas/ajv.js';
+import { latestByType, loadCatalog, type SchemaEntry } from '../schemas/catalog.js';
+import { createRegistry, RegistryError } from './client.js';
+
+export class EventValidationError extends Error {
+  constructor(
+    message: string,
+    readonly errors: FieldError[],
+  ) {
+    super(`${message}: ${errors.map((e) => `${e.pointer || '/'} ${e.message}`).join('; ')}`);
+  }
+}
+
+/** A record value that cannot be decoded: not wire format, unknown schema id, invalid JSON. */
+export class EventDecodeError extends Error {}
+
+interface DetailedPath {
+  path: string[];
+  message: string;
+}
+
+function validationErrors(err: unknown): FieldError[] | undefined {
+  const paths = (err as { paths?: DetailedPath[] }).paths;
+  if ((err as Error).name !== 'ConfluentSchemaRegistryValidationError' || !Array.isArray(paths)) return undefined;
+  return paths.map((p) => ({ pointer: p.path.join(''), message: p.message }));
+}
+
+export interface TypedEvent {
+  type: string;
+  event_id: string;
+  pipeline_id: string;
+}
+
+export class EventCodec<E extends TypedEvent = TypedEvent> {
+  private constructor(
+    readonly topic: string,
+    private readonly registry: SchemaRegistry,
+    private readonly ids: Map<string, number>,
+  ) {}
+
+  /** Resolves the registry ids of the newest committed schema of each event type of `topic`. */
+  static async forTopic<E extends TypedEvent>(url: string, topic: string, catalog: SchemaEntry[] = loadCatalog()): Promise<EventCodec<E>> {
+    const registry = createRegistry(url);
+    const ids = new Map<string, number>();
+    for (const [type, entry] of latestByType(catalog, topic)) {
+      try {
+        ids.set(type, await registry.getRegistryIdBySchema(entry.subject, { type: SchemaType.JSON, schema: JSON.stringify(entry.schema) }));
+      } catch (err) {
+        throw new RegistryError(`${entry.path} is not registered under ${entry.subject} (run \`verity schemas apply\`): ${(err as Error).message}`);
+      }
+    }
+    if (ids.size === 0) throw new RegistryError(`no schemas committed for topic ${topic}`);
+    return new EventCodec<E>(topic, registry, ids);
+  }
+
+  schemaIdOf(type: string): number | undefined {
+    return this.ids.get(type);
+  }
+
+  async encode(event: E): Promise<Buffer> {
+    const id = this.ids.get(event.type);
+    if (id === undefined) throw new EventValidationError(`unknown event type for ${this.topic}`, [{ pointer: '/type', message: `"${event.type}" has no schema` }]);
+    try {
+      return await this.registry.encode(id, event);
+    } catch (err) {
+      const errors = validationErrors(err);
+      if (errors) throw new EventValidationError(`${event.type} does not match its schema`, errors);
+      throw err;
+    }
+  }
+
+  /** Decodes and validates against the writer's schema. Unknown fields of newer writers are kept as-is. */
+  async decode(value: Buffer | null): Promise<{ event: E; schemaId: number }> {
+    if (!value || value.length < 5 || value.readUInt8(0) !== 0) throw new EventDecodeError('not in Confluent wire format (magic byte 0 + schema id)');
+    const schemaId = value.readInt32BE(1);
+    try {
+      const event = (await this.registry.decode(value)) as E;
+      return { event, schemaId };
+    } catch (err) {
+      const errors = validationErrors(err);
+      if (errors) throw new EventValidationError(`record with schema id ${schemaId} does not match its schema`, errors);
+      // Poison: the registry does not know the id, or the payload is not JSON. Anything else (the
+      // registry unreachable, 5xx) is transient and must not send a good record to a DLQ.
+      const status = (err as { status?: number }).status;
+      if (status === 404 || err instanceof SyntaxError) throw new EventDecodeError(`schema id ${schemaId}: ${(err as Error).message}`);
+      throw err;
+    }
+  }
+
+  /** A kafkajs message keyed by pipeline id, with the envelope headers of ARCHITECTURE.md. */
+  async toMessage(event: E, producer: string, extraHeaders: Record<string, string> = {}): Promise<Message> {
+    return {
+      key: event.pipeline_id,
+      value: await this.encode(event),
+      headers: { 'event-type': event.type, 'event-id': event.event_id, producer, ...extraHeaders },
+    };
+  }
+}

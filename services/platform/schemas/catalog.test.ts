@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { createAjv } from './ajv.js';
+import { latestByType, loadCatalog, subjectFor } from './catalog.js';
+import { GENERATED_PATH, generateTypes } from './generate-types.js';
+
+const ENVELOPE = ['event_id', 'type', 'occurred_at', 'recorded_at', 'pipeline_id', 'project_id', 'seq', 'causation_id', 'correlation_id'];
+const CANONICAL = [
+  'PipelineCreated', 'JobCreated', 'JobEnqueued', 'JobStarted', 'JobSucceeded', 'JobFailed',
+  'JobCanceled', 'JobSkipped', 'JobManualActionRequired', 'JobRetried', 'PipelineStatusChanged', 'PipelineFinished',
+];
+
+describe('schemas/ catalog', () => {
+  const catalog = loadCatalog();
+
+  it('holds every canonical event of ARCHITECTURE.md for ci.pipeline.events.v1', () => {
+    expect([...latestByType(catalog, 'ci.pipeline.events.v1').keys()].sort()).to.deep.equal([...CANONICAL].sort());
+  });
+
+  it('names subjects <topic>-<EventType>, with a version suffix only for breaking versions', () => {
+    expect(subjectFor('ci.pipeline.events.v1', 'JobFailed', 1)).to.equal('ci.pipeline.events.v1-JobFailed');
+    expect(subjectFor('ci.pipeline.events.v1', 'JobFailed', 2)).to.equal('ci.pipeline.events.v1-JobFailed.v2');
+  });
+
+  for (const entry of catalog) {
+    describe(entry.path, () => {
+      it('compiles with the strict Ajv set-up and declares draft-07 (the registry needs $schema)', () => {
+        expect(entry.schema.$schema).to.equal('http://json-schema.org/draft-07/schema#');
+        expect(() => createAjv().compile(entry.schema)).not.to.throw();
+      });
+
+      it('is a closed object, so the registry can judge added optional fields as compatible', () => {
+        expect(entry.schema.additionalProperties).to.equal(false);
+      });
+
+      it('carries the common envelope, required and defined exactly as in every other event', () => {
+        const reference = catalog[0]!.schema.properties as Record<string, unknown>;
+        const props = entry.schema.properties as Record<string, unknown>;
+        expect(entry.schema.required).to.include.members(ENVELOPE);
+        for (const f of ENVELOPE.filter((f) => f !== 'type')) expect(props[f], f).to.deep.equal(reference[f]);
+      });
+    });
+  }
+
+  it('generated TypeScript types are up to date with the schemas (npm run gen:types)', async () => {
+    expect(readFileSync(GENERATED_PATH, 'utf8')).to.equal(await generateTypes(catalog));
+  });
+});

@@ -1,0 +1,78 @@
+// Mocha global fixtures: make sure the real Kafka, registry and Postgres are there for the suite.
+//  - Services named by KAFKA_BROKERS / SCHEMA_REGISTRY_URL / DATABASE_URL are used as they are.
+//  - Otherwise, with a Docker engine, testcontainers starts them (test/support/containers.ts).
+//  - Otherwise the local stack scripts (infra/stack) start what is not already answering, and the
+//    teardown stops exactly what this run started.
+// Then topics, schemas and migrations are applied (idempotent). VERITY_TEST_STACK=none skips all of
+// this (unit tests only).
+import { execFileSync } from 'node:child_process';
+import { loadConfig } from '../../services/platform/config.js';
+import { runMigrations } from '../../services/platform/db/migrate.js';
+import { checkKafka, checkPostgres, checkRegistry, waitReady, type Dependency } from '../../services/platform/health/wait-ready.js';
+import { applyTopics } from '../../services/platform/kafka/apply-topics.js';
+import { createKafka } from '../../services/platform/kafka/client.js';
+import { topicSpecs } from '../../services/platform/kafka/topics.js';
+import { applySchemas } from '../../services/platform/registry/apply-schemas.js';
+import { loadCatalog, REPO_ROOT } from '../../services/platform/schemas/catalog.js';
+import { dockerAvailable, startContainers, type StartedStack } from './containers.js';
+
+const ENV: Record<Dependency, string> = { kafka: 'KAFKA_BROKERS', registry: 'SCHEMA_REGISTRY_URL', postgres: 'DATABASE_URL' };
+const ORDER: Dependency[] = ['postgres', 'kafka', 'registry'];
+let startedLocally: Dependency[] = [];
+let containers: StartedStack | undefined;
+
+const answers = async (dep: Dependency): Promise<boolean> => {
+  const check = { kafka: checkKafka, registry: checkRegistry, postgres: checkPostgres }[dep];
+  try {
+    await check(loadConfig());
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const stack = (cmd: 'up' | 'down', deps: Dependency[]) =>
+  execFileSync('bash', ['infra/stack/stack.sh', cmd, ...deps], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+
+/** Where the suite's services came from: 'env', 'containers' or 'local'. */
+export function stackSource(): string {
+  return process.env.VERITY_TEST_STACK_SOURCE ?? 'env';
+}
+
+export async function mochaGlobalSetup(): Promise<void> {
+  if (process.env.VERITY_TEST_STACK === 'none') return;
+  const missing = ORDER.filter((d) => !process.env[ENV[d]]);
+  if (missing.length > 0 && (await dockerAvailable())) {
+    containers = await startContainers(missing);
+    Object.assign(process.env, containers.env);
+    process.env.VERITY_TEST_STACK_SOURCE = 'containers';
+  } else if (missing.length > 0) {
+    const down: Dependency[] = [];
+    for (const d of missing) if (!(await answers(d))) down.push(d);
+    if (down.length > 0) {
+      console.log(`[test stack] starting local ${down.join(', ')} with infra/stack/stack.sh`);
+      stack('up', down);
+      startedLocally = down;
+    }
+    process.env.VERITY_TEST_STACK_SOURCE = 'local';
+  }
+  const config = loadConfig();
+  await waitReady(config, ORDER, 180_000);
+  const admin = createKafka(config, 'verity-test-setup').admin();
+  await admin.connect();
+  try {
+    await applyTopics(admin, topicSpecs(config.topicReplicationFactor), { partitions: config.topicPartitions, replicationFactor: config.topicReplicationFactor });
+  } finally {
+    await admin.disconnect();
+  }
+  await applySchemas(config.schemaRegistryUrl, loadCatalog());
+  await runMigrations(config.databaseUrl);
+}
+
+export async function mochaGlobalTeardown(): Promise<void> {
+  if (startedLocally.length > 0) {
+    console.log(`[test stack] stopping what this run started: ${startedLocally.join(', ')}`);
+    stack('down', [...startedLocally].reverse());
+  }
+  await containers?.stop();
+}
