@@ -24,10 +24,7 @@ install: node_modules/.installed
 up: install
 	@start=$$(date +%s); \
 	$(STACK) up && \
-	$(VERITY) stack wait && \
-	$(VERITY) topics apply && \
-	$(VERITY) schemas apply >/dev/null && \
-	$(VERITY) migrate && \
+	$(VERITY) setup && \
 	echo && $(STACK) status && \
 	echo "make up: ready in $$(( $$(date +%s) - start ))s"
 

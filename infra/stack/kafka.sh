@@ -11,7 +11,8 @@ HEAP="${KAFKA_HEAP:--Xmx768m -Xms768m}"
 
 classpath() {
   local cp="$DIR/classpath.txt" pom="$ROOT/infra/kafka/pom.xml"
-  if [ ! -s "$cp" ] || [ "$pom" -nt "$cp" ]; then
+  # Rebuild when missing, older than the pom, or naming a jar that is gone (another Maven repository).
+  if [ ! -s "$cp" ] || [ "$pom" -nt "$cp" ] || ! tr ':' '\n' <"$cp" | while read -r jar; do [ -f "$jar" ] || exit 1; done; then
     log "kafka: resolving the broker classpath with Maven (infra/kafka/pom.xml)"
     mvn_quiet -q -f "$pom" dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp.tmp"
     mv "$cp.tmp" "$cp"

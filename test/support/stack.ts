@@ -7,13 +7,9 @@
 // this (unit tests only).
 import { execFileSync } from 'node:child_process';
 import { loadConfig } from '../../services/platform/config.js';
-import { runMigrations } from '../../services/platform/db/migrate.js';
-import { checkKafka, checkPostgres, checkRegistry, waitReady, type Dependency } from '../../services/platform/health/wait-ready.js';
-import { applyTopics } from '../../services/platform/kafka/apply-topics.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
-import { topicSpecs } from '../../services/platform/kafka/topics.js';
-import { applySchemas } from '../../services/platform/registry/apply-schemas.js';
-import { loadCatalog, REPO_ROOT } from '../../services/platform/schemas/catalog.js';
+import { checkKafka, checkPostgres, checkRegistry, type Dependency } from '../../services/platform/health/wait-ready.js';
+import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
+import { setupPlatform } from '../../services/platform/setup.js';
 import { dockerAvailable, startContainers, type StartedStack } from './containers.js';
 
 const ENV: Record<Dependency, string> = { kafka: 'KAFKA_BROKERS', registry: 'SCHEMA_REGISTRY_URL', postgres: 'DATABASE_URL' };
@@ -56,17 +52,7 @@ export async function mochaGlobalSetup(): Promise<void> {
     }
     process.env.VERITY_TEST_STACK_SOURCE = 'local';
   }
-  const config = loadConfig();
-  await waitReady(config, ORDER, 180_000);
-  const admin = createKafka(config, 'verity-test-setup').admin();
-  await admin.connect();
-  try {
-    await applyTopics(admin, topicSpecs(config.topicReplicationFactor), { partitions: config.topicPartitions, replicationFactor: config.topicReplicationFactor });
-  } finally {
-    await admin.disconnect();
-  }
-  await applySchemas(config.schemaRegistryUrl, loadCatalog());
-  await runMigrations(config.databaseUrl);
+  await setupPlatform(loadConfig(), 180_000);
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {

@@ -1,5 +1,6 @@
 // Readiness of the three services Verity stands on, checked the way clients use them: a kafkajs admin
 // describes the cluster, the registry lists subjects, Postgres answers a query.
+import { logLevel } from 'kafkajs';
 import pg from 'pg';
 import type { PlatformConfig } from '../config.js';
 import { createKafka } from '../kafka/client.js';
@@ -8,7 +9,7 @@ import { RegistryRest } from '../registry/client.js';
 export type Dependency = 'kafka' | 'registry' | 'postgres';
 
 export async function checkKafka(config: PlatformConfig): Promise<string> {
-  const admin = createKafka(config, 'verity-readiness').admin({ retry: { retries: 0 } });
+  const admin = createKafka(config, 'verity-readiness', { retries: 0, logLevel: logLevel.NOTHING }).admin();
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();

@@ -10,15 +10,29 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.DEBUG]: 'debug',
 };
 
-export function createKafka(config: Pick<PlatformConfig, 'kafkaBrokers' | 'kafkaClientId'>, clientId?: string): Kafka {
+// kafkajs warns on every producer that its default partitioner changed in 2.0; we use the default (murmur2).
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
+export interface KafkaClientOptions {
+  /** Connection retries before an operation fails (default 8, backing off up to 5 s). */
+  retries?: number;
+  /** kafkajs log level (default WARN); probes use NOTHING, as a refused connection is their answer. */
+  logLevel?: KafkaLogLevel;
+}
+
+export function createKafka(
+  config: Pick<PlatformConfig, 'kafkaBrokers' | 'kafkaClientId'>,
+  clientId?: string,
+  opts: KafkaClientOptions = {},
+): Kafka {
   const log = createLogger('kafkajs');
   return new Kafka({
     clientId: clientId ?? config.kafkaClientId,
     brokers: config.kafkaBrokers,
     connectionTimeout: 3000,
     requestTimeout: 30000,
-    retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5000 },
-    logLevel: KafkaLogLevel.WARN,
+    retry: { retries: opts.retries ?? 8, initialRetryTime: 200, maxRetryTime: 5000 },
+    logLevel: opts.logLevel ?? KafkaLogLevel.WARN,
     logCreator:
       () =>
       ({ namespace, level, log: entry }: LogEntry) => {
