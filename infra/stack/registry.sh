@@ -15,9 +15,13 @@ JAR="$APP/apicurio-registry-app-$APICURIO_VERSION-runner.jar"
 fetch() {
   [ -f "$JAR" ] && return 0
   log "registry: fetching io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all from Maven Central"
-  rm -rf "$APP.tmp"
-  mvn_quiet -q dependency:unpack -Dartifact="io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all" \
-    -DoutputDirectory="$APP.tmp"
+  rm -rf "$APP.tmp" "$DIR/download"
+  # dependency:copy, then tar: dependency:unpack skips silently when its markers say "already unpacked".
+  mvn_quiet -q dependency:copy -Dartifact="io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all" \
+    -DoutputDirectory="$DIR/download"
+  mkdir -p "$APP.tmp"
+  tar -xzf "$DIR/download/apicurio-registry-app-$APICURIO_VERSION-all.tar.gz" -C "$APP.tmp"
+  rm -rf "$DIR/download"
   [ -f "$APP.tmp/$(basename "$JAR")" ] || die "registry: $(basename "$JAR") not in the unpacked archive"
   mv "$APP.tmp" "$APP"
 }
