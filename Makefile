@@ -41,7 +41,7 @@ test: install
 	npm test
 
 test-unit: install
-	VERITY_TEST_STACK=none npx mocha 'services/**/*.test.ts'
+	npm run test:unit
 
 schemas-check: install
 	$(VERITY) schemas check

@@ -52,6 +52,7 @@ export const exampleEvents: PipelineEvent[] = [
   { ...env(8), ...job, type: 'JobCanceled', duration_ms: null },
   { ...env(9), ...job, type: 'JobSkipped', reason: 'predecessors_not_qualified' },
   { ...env(10), ...job, type: 'JobManualActionRequired' },
+  { ...env(13), ...job, type: 'JobReopened' },
   { ...env(11), type: 'PipelineStatusChanged', from: 'pending', to: 'running', warnings: false, job_statuses: { running: 1, created: 3 } },
   { ...env(12), type: 'PipelineFinished', status: 'success', warnings: true, duration_ms: 320000 },
 ];

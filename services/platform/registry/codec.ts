@@ -30,10 +30,12 @@ function validationErrors(err: unknown): FieldError[] | undefined {
   return paths.map((p) => ({ pointer: p.path.join(''), message: p.message }));
 }
 
+/** Any record of Verity's topics: typed, keyed by pipeline; identified by event_id (events) or report_id (intake). */
 export interface TypedEvent {
   type: string;
-  event_id: string;
   pipeline_id: string;
+  event_id?: string;
+  report_id?: string;
 }
 
 export class EventCodec<E extends TypedEvent = TypedEvent> {
@@ -97,7 +99,7 @@ export class EventCodec<E extends TypedEvent = TypedEvent> {
     return {
       key: event.pipeline_id,
       value: await this.encode(event),
-      headers: { 'event-type': event.type, 'event-id': event.event_id, producer, ...extraHeaders },
+      headers: { 'event-type': event.type, 'event-id': event.event_id ?? event.report_id ?? '', producer, ...extraHeaders },
     };
   }
 }
