@@ -16,7 +16,7 @@ export async function consumeUntil(
   kafka: Kafka,
   topic: string,
   done: (messages: EachMessagePayload['message'][]) => boolean,
-  opts: { timeoutMs?: number; readUncommitted?: boolean } = {},
+  opts: { timeoutMs?: number; readUncommitted?: boolean; onMessage?: (m: EachMessagePayload['message']) => Promise<void> | void } = {},
 ): Promise<EachMessagePayload['message'][]> {
   const consumer: Consumer = kafka.consumer({ groupId: `test-${randomUUID()}`, readUncommitted: opts.readUncommitted ?? false, maxWaitTimeInMs: 200 });
   const seen: EachMessagePayload['message'][] = [];
@@ -28,6 +28,7 @@ export async function consumeUntil(
     await consumer.run({
       eachMessage: async ({ message }) => {
         seen.push(message);
+        await opts.onMessage?.(message);
         if (done(seen)) resolveDone();
       },
     });

@@ -132,209 +132,68 @@ export interface CreatePipeline {
      * @minItems 1
      * @maxItems 50
      */
-    stages: [string, ...string[]];
+    stages: string[];
     /**
      * @minItems 1
      * @maxItems 500
      */
-    jobs: [
-      {
-        name: string;
-        stage: string;
+    jobs: {
+      name: string;
+      stage: string;
+      /**
+       * null: stage ordering; array (even empty): DAG predecessors.
+       *
+       * @maxItems 50
+       */
+      needs?: string[] | null;
+      when: 'on_success' | 'on_failure' | 'always' | 'manual';
+      allow_failure: boolean;
+      retry: {
+        max: number;
         /**
-         * null: stage ordering; array (even empty): DAG predecessors.
-         *
-         * @maxItems 50
+         * @minItems 1
          */
-        needs?: string[] | null;
-        when: 'on_success' | 'on_failure' | 'always' | 'manual';
-        allow_failure: boolean;
-        retry: {
-          max: number;
-          /**
-           * @minItems 1
-           */
-          when: [
-            (
-              | 'always'
-              | 'unknown_failure'
-              | 'script_failure'
-              | 'api_failure'
-              | 'stuck_or_timeout_failure'
-              | 'runner_system_failure'
-              | 'missing_dependency_failure'
-              | 'runner_unsupported'
-              | 'stale_schedule'
-              | 'job_execution_timeout'
-              | 'archived_failure'
-              | 'unmet_prerequisites'
-              | 'scheduler_failure'
-              | 'data_integrity_failure'
-              | 'forward_deployment_failure'
-              | 'user_blocked'
-              | 'project_deleted'
-              | 'ci_quota_exceeded'
-              | 'pipeline_loop_detected'
-              | 'no_matching_runner'
-              | 'trace_size_exceeded'
-              | 'builds_disabled'
-              | 'environment_creation_failure'
-              | 'deployment_rejected'
-              | 'failed_outdated_deployment_job'
-              | 'protected_environment_failure'
-              | 'insufficient_bridge_permissions'
-              | 'downstream_bridge_project_not_found'
-              | 'invalid_bridge_trigger'
-              | 'upstream_bridge_project_not_found'
-              | 'bridge_pipeline_is_child_pipeline'
-              | 'downstream_pipeline_creation_failed'
-              | 'secrets_provider_not_found'
-              | 'reached_max_descendant_pipelines_depth'
-              | 'ip_restriction_failure'
-              | 'reached_max_pipeline_hierarchy_size'
-              | 'reached_downstream_pipeline_trigger_rate_limit'
-            ),
-            ...(
-              | 'always'
-              | 'unknown_failure'
-              | 'script_failure'
-              | 'api_failure'
-              | 'stuck_or_timeout_failure'
-              | 'runner_system_failure'
-              | 'missing_dependency_failure'
-              | 'runner_unsupported'
-              | 'stale_schedule'
-              | 'job_execution_timeout'
-              | 'archived_failure'
-              | 'unmet_prerequisites'
-              | 'scheduler_failure'
-              | 'data_integrity_failure'
-              | 'forward_deployment_failure'
-              | 'user_blocked'
-              | 'project_deleted'
-              | 'ci_quota_exceeded'
-              | 'pipeline_loop_detected'
-              | 'no_matching_runner'
-              | 'trace_size_exceeded'
-              | 'builds_disabled'
-              | 'environment_creation_failure'
-              | 'deployment_rejected'
-              | 'failed_outdated_deployment_job'
-              | 'protected_environment_failure'
-              | 'insufficient_bridge_permissions'
-              | 'downstream_bridge_project_not_found'
-              | 'invalid_bridge_trigger'
-              | 'upstream_bridge_project_not_found'
-              | 'bridge_pipeline_is_child_pipeline'
-              | 'downstream_pipeline_creation_failed'
-              | 'secrets_provider_not_found'
-              | 'reached_max_descendant_pipelines_depth'
-              | 'ip_restriction_failure'
-              | 'reached_max_pipeline_hierarchy_size'
-              | 'reached_downstream_pipeline_trigger_rate_limit'
-            )[]
-          ];
-        };
-      },
-      ...{
-        name: string;
-        stage: string;
-        /**
-         * null: stage ordering; array (even empty): DAG predecessors.
-         *
-         * @maxItems 50
-         */
-        needs?: string[] | null;
-        when: 'on_success' | 'on_failure' | 'always' | 'manual';
-        allow_failure: boolean;
-        retry: {
-          max: number;
-          /**
-           * @minItems 1
-           */
-          when: [
-            (
-              | 'always'
-              | 'unknown_failure'
-              | 'script_failure'
-              | 'api_failure'
-              | 'stuck_or_timeout_failure'
-              | 'runner_system_failure'
-              | 'missing_dependency_failure'
-              | 'runner_unsupported'
-              | 'stale_schedule'
-              | 'job_execution_timeout'
-              | 'archived_failure'
-              | 'unmet_prerequisites'
-              | 'scheduler_failure'
-              | 'data_integrity_failure'
-              | 'forward_deployment_failure'
-              | 'user_blocked'
-              | 'project_deleted'
-              | 'ci_quota_exceeded'
-              | 'pipeline_loop_detected'
-              | 'no_matching_runner'
-              | 'trace_size_exceeded'
-              | 'builds_disabled'
-              | 'environment_creation_failure'
-              | 'deployment_rejected'
-              | 'failed_outdated_deployment_job'
-              | 'protected_environment_failure'
-              | 'insufficient_bridge_permissions'
-              | 'downstream_bridge_project_not_found'
-              | 'invalid_bridge_trigger'
-              | 'upstream_bridge_project_not_found'
-              | 'bridge_pipeline_is_child_pipeline'
-              | 'downstream_pipeline_creation_failed'
-              | 'secrets_provider_not_found'
-              | 'reached_max_descendant_pipelines_depth'
-              | 'ip_restriction_failure'
-              | 'reached_max_pipeline_hierarchy_size'
-              | 'reached_downstream_pipeline_trigger_rate_limit'
-            ),
-            ...(
-              | 'always'
-              | 'unknown_failure'
-              | 'script_failure'
-              | 'api_failure'
-              | 'stuck_or_timeout_failure'
-              | 'runner_system_failure'
-              | 'missing_dependency_failure'
-              | 'runner_unsupported'
-              | 'stale_schedule'
-              | 'job_execution_timeout'
-              | 'archived_failure'
-              | 'unmet_prerequisites'
-              | 'scheduler_failure'
-              | 'data_integrity_failure'
-              | 'forward_deployment_failure'
-              | 'user_blocked'
-              | 'project_deleted'
-              | 'ci_quota_exceeded'
-              | 'pipeline_loop_detected'
-              | 'no_matching_runner'
-              | 'trace_size_exceeded'
-              | 'builds_disabled'
-              | 'environment_creation_failure'
-              | 'deployment_rejected'
-              | 'failed_outdated_deployment_job'
-              | 'protected_environment_failure'
-              | 'insufficient_bridge_permissions'
-              | 'downstream_bridge_project_not_found'
-              | 'invalid_bridge_trigger'
-              | 'upstream_bridge_project_not_found'
-              | 'bridge_pipeline_is_child_pipeline'
-              | 'downstream_pipeline_creation_failed'
-              | 'secrets_provider_not_found'
-              | 'reached_max_descendant_pipelines_depth'
-              | 'ip_restriction_failure'
-              | 'reached_max_pipeline_hierarchy_size'
-              | 'reached_downstream_pipeline_trigger_rate_limit'
-            )[]
-          ];
-        };
-      }[]
-    ];
+        when: (
+          | 'always'
+          | 'unknown_failure'
+          | 'script_failure'
+          | 'api_failure'
+          | 'stuck_or_timeout_failure'
+          | 'runner_system_failure'
+          | 'missing_dependency_failure'
+          | 'runner_unsupported'
+          | 'stale_schedule'
+          | 'job_execution_timeout'
+          | 'archived_failure'
+          | 'unmet_prerequisites'
+          | 'scheduler_failure'
+          | 'data_integrity_failure'
+          | 'forward_deployment_failure'
+          | 'user_blocked'
+          | 'project_deleted'
+          | 'ci_quota_exceeded'
+          | 'pipeline_loop_detected'
+          | 'no_matching_runner'
+          | 'trace_size_exceeded'
+          | 'builds_disabled'
+          | 'environment_creation_failure'
+          | 'deployment_rejected'
+          | 'failed_outdated_deployment_job'
+          | 'protected_environment_failure'
+          | 'insufficient_bridge_permissions'
+          | 'downstream_bridge_project_not_found'
+          | 'invalid_bridge_trigger'
+          | 'upstream_bridge_project_not_found'
+          | 'bridge_pipeline_is_child_pipeline'
+          | 'downstream_pipeline_creation_failed'
+          | 'secrets_provider_not_found'
+          | 'reached_max_descendant_pipelines_depth'
+          | 'ip_restriction_failure'
+          | 'reached_max_pipeline_hierarchy_size'
+          | 'reached_downstream_pipeline_trigger_rate_limit'
+        )[];
+      };
+    }[];
   };
 }
 
@@ -1057,209 +916,68 @@ export interface PipelineCreated {
      * @minItems 1
      * @maxItems 50
      */
-    stages: [string, ...string[]];
+    stages: string[];
     /**
      * @minItems 1
      * @maxItems 500
      */
-    jobs: [
-      {
-        name: string;
-        stage: string;
+    jobs: {
+      name: string;
+      stage: string;
+      /**
+       * null: stage ordering; array (even empty): DAG predecessors.
+       *
+       * @maxItems 50
+       */
+      needs?: string[] | null;
+      when: 'on_success' | 'on_failure' | 'always' | 'manual';
+      allow_failure: boolean;
+      retry: {
+        max: number;
         /**
-         * null: stage ordering; array (even empty): DAG predecessors.
-         *
-         * @maxItems 50
+         * @minItems 1
          */
-        needs?: string[] | null;
-        when: 'on_success' | 'on_failure' | 'always' | 'manual';
-        allow_failure: boolean;
-        retry: {
-          max: number;
-          /**
-           * @minItems 1
-           */
-          when: [
-            (
-              | 'always'
-              | 'unknown_failure'
-              | 'script_failure'
-              | 'api_failure'
-              | 'stuck_or_timeout_failure'
-              | 'runner_system_failure'
-              | 'missing_dependency_failure'
-              | 'runner_unsupported'
-              | 'stale_schedule'
-              | 'job_execution_timeout'
-              | 'archived_failure'
-              | 'unmet_prerequisites'
-              | 'scheduler_failure'
-              | 'data_integrity_failure'
-              | 'forward_deployment_failure'
-              | 'user_blocked'
-              | 'project_deleted'
-              | 'ci_quota_exceeded'
-              | 'pipeline_loop_detected'
-              | 'no_matching_runner'
-              | 'trace_size_exceeded'
-              | 'builds_disabled'
-              | 'environment_creation_failure'
-              | 'deployment_rejected'
-              | 'failed_outdated_deployment_job'
-              | 'protected_environment_failure'
-              | 'insufficient_bridge_permissions'
-              | 'downstream_bridge_project_not_found'
-              | 'invalid_bridge_trigger'
-              | 'upstream_bridge_project_not_found'
-              | 'bridge_pipeline_is_child_pipeline'
-              | 'downstream_pipeline_creation_failed'
-              | 'secrets_provider_not_found'
-              | 'reached_max_descendant_pipelines_depth'
-              | 'ip_restriction_failure'
-              | 'reached_max_pipeline_hierarchy_size'
-              | 'reached_downstream_pipeline_trigger_rate_limit'
-            ),
-            ...(
-              | 'always'
-              | 'unknown_failure'
-              | 'script_failure'
-              | 'api_failure'
-              | 'stuck_or_timeout_failure'
-              | 'runner_system_failure'
-              | 'missing_dependency_failure'
-              | 'runner_unsupported'
-              | 'stale_schedule'
-              | 'job_execution_timeout'
-              | 'archived_failure'
-              | 'unmet_prerequisites'
-              | 'scheduler_failure'
-              | 'data_integrity_failure'
-              | 'forward_deployment_failure'
-              | 'user_blocked'
-              | 'project_deleted'
-              | 'ci_quota_exceeded'
-              | 'pipeline_loop_detected'
-              | 'no_matching_runner'
-              | 'trace_size_exceeded'
-              | 'builds_disabled'
-              | 'environment_creation_failure'
-              | 'deployment_rejected'
-              | 'failed_outdated_deployment_job'
-              | 'protected_environment_failure'
-              | 'insufficient_bridge_permissions'
-              | 'downstream_bridge_project_not_found'
-              | 'invalid_bridge_trigger'
-              | 'upstream_bridge_project_not_found'
-              | 'bridge_pipeline_is_child_pipeline'
-              | 'downstream_pipeline_creation_failed'
-              | 'secrets_provider_not_found'
-              | 'reached_max_descendant_pipelines_depth'
-              | 'ip_restriction_failure'
-              | 'reached_max_pipeline_hierarchy_size'
-              | 'reached_downstream_pipeline_trigger_rate_limit'
-            )[]
-          ];
-        };
-      },
-      ...{
-        name: string;
-        stage: string;
-        /**
-         * null: stage ordering; array (even empty): DAG predecessors.
-         *
-         * @maxItems 50
-         */
-        needs?: string[] | null;
-        when: 'on_success' | 'on_failure' | 'always' | 'manual';
-        allow_failure: boolean;
-        retry: {
-          max: number;
-          /**
-           * @minItems 1
-           */
-          when: [
-            (
-              | 'always'
-              | 'unknown_failure'
-              | 'script_failure'
-              | 'api_failure'
-              | 'stuck_or_timeout_failure'
-              | 'runner_system_failure'
-              | 'missing_dependency_failure'
-              | 'runner_unsupported'
-              | 'stale_schedule'
-              | 'job_execution_timeout'
-              | 'archived_failure'
-              | 'unmet_prerequisites'
-              | 'scheduler_failure'
-              | 'data_integrity_failure'
-              | 'forward_deployment_failure'
-              | 'user_blocked'
-              | 'project_deleted'
-              | 'ci_quota_exceeded'
-              | 'pipeline_loop_detected'
-              | 'no_matching_runner'
-              | 'trace_size_exceeded'
-              | 'builds_disabled'
-              | 'environment_creation_failure'
-              | 'deployment_rejected'
-              | 'failed_outdated_deployment_job'
-              | 'protected_environment_failure'
-              | 'insufficient_bridge_permissions'
-              | 'downstream_bridge_project_not_found'
-              | 'invalid_bridge_trigger'
-              | 'upstream_bridge_project_not_found'
-              | 'bridge_pipeline_is_child_pipeline'
-              | 'downstream_pipeline_creation_failed'
-              | 'secrets_provider_not_found'
-              | 'reached_max_descendant_pipelines_depth'
-              | 'ip_restriction_failure'
-              | 'reached_max_pipeline_hierarchy_size'
-              | 'reached_downstream_pipeline_trigger_rate_limit'
-            ),
-            ...(
-              | 'always'
-              | 'unknown_failure'
-              | 'script_failure'
-              | 'api_failure'
-              | 'stuck_or_timeout_failure'
-              | 'runner_system_failure'
-              | 'missing_dependency_failure'
-              | 'runner_unsupported'
-              | 'stale_schedule'
-              | 'job_execution_timeout'
-              | 'archived_failure'
-              | 'unmet_prerequisites'
-              | 'scheduler_failure'
-              | 'data_integrity_failure'
-              | 'forward_deployment_failure'
-              | 'user_blocked'
-              | 'project_deleted'
-              | 'ci_quota_exceeded'
-              | 'pipeline_loop_detected'
-              | 'no_matching_runner'
-              | 'trace_size_exceeded'
-              | 'builds_disabled'
-              | 'environment_creation_failure'
-              | 'deployment_rejected'
-              | 'failed_outdated_deployment_job'
-              | 'protected_environment_failure'
-              | 'insufficient_bridge_permissions'
-              | 'downstream_bridge_project_not_found'
-              | 'invalid_bridge_trigger'
-              | 'upstream_bridge_project_not_found'
-              | 'bridge_pipeline_is_child_pipeline'
-              | 'downstream_pipeline_creation_failed'
-              | 'secrets_provider_not_found'
-              | 'reached_max_descendant_pipelines_depth'
-              | 'ip_restriction_failure'
-              | 'reached_max_pipeline_hierarchy_size'
-              | 'reached_downstream_pipeline_trigger_rate_limit'
-            )[]
-          ];
-        };
-      }[]
-    ];
+        when: (
+          | 'always'
+          | 'unknown_failure'
+          | 'script_failure'
+          | 'api_failure'
+          | 'stuck_or_timeout_failure'
+          | 'runner_system_failure'
+          | 'missing_dependency_failure'
+          | 'runner_unsupported'
+          | 'stale_schedule'
+          | 'job_execution_timeout'
+          | 'archived_failure'
+          | 'unmet_prerequisites'
+          | 'scheduler_failure'
+          | 'data_integrity_failure'
+          | 'forward_deployment_failure'
+          | 'user_blocked'
+          | 'project_deleted'
+          | 'ci_quota_exceeded'
+          | 'pipeline_loop_detected'
+          | 'no_matching_runner'
+          | 'trace_size_exceeded'
+          | 'builds_disabled'
+          | 'environment_creation_failure'
+          | 'deployment_rejected'
+          | 'failed_outdated_deployment_job'
+          | 'protected_environment_failure'
+          | 'insufficient_bridge_permissions'
+          | 'downstream_bridge_project_not_found'
+          | 'invalid_bridge_trigger'
+          | 'upstream_bridge_project_not_found'
+          | 'bridge_pipeline_is_child_pipeline'
+          | 'downstream_pipeline_creation_failed'
+          | 'secrets_provider_not_found'
+          | 'reached_max_descendant_pipelines_depth'
+          | 'ip_restriction_failure'
+          | 'reached_max_pipeline_hierarchy_size'
+          | 'reached_downstream_pipeline_trigger_rate_limit'
+        )[];
+      };
+    }[];
   };
 }
 

@@ -1,6 +1,8 @@
 // drizzle-orm schema of Verity's Postgres tables. `npm run db:generate` writes the SQL migration for a
 // change into services/platform/db/migrations (committed); `verity migrate` applies them.
-import { bigint, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 /**
  * Consumed offsets of each projection, written in the same transaction as the read-model changes they
@@ -17,4 +19,46 @@ export const projectionCheckpoints = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.projection, t.topic, t.partition] })],
+);
+
+/** Job logs, stored once each (redacted), as gzip chunks; `log_id` is what events reference. */
+export const jobLogs = pgTable(
+  'job_logs',
+  {
+    logId: uuid('log_id').primaryKey(),
+    pipelineId: uuid('pipeline_id').notNull(),
+    projectId: text('project_id').notNull(),
+    /** The job as the producer named it in the URL: an attempt id or a job name. */
+    job: text('job').notNull(),
+    bytes: bigint('bytes', { mode: 'number' }).notNull(),
+    sha256: text('sha256').notNull(),
+    chunks: integer('chunks').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('job_logs_by_job').on(t.pipelineId, t.job, t.createdAt), uniqueIndex('job_logs_by_sha').on(t.pipelineId, t.job, t.sha256)],
+);
+
+export const jobLogChunks = pgTable(
+  'job_log_chunks',
+  {
+    logId: uuid('log_id').notNull().references(() => jobLogs.logId, { onDelete: 'cascade' }),
+    chunkNo: integer('chunk_no').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.logId, t.chunkNo] })],
+);
+
+/** Idempotency keys of ingest: the same key with the same request returns the first answer. */
+export const ingestIdempotency = pgTable(
+  'ingest_idempotency',
+  {
+    projectId: text('project_id').notNull(),
+    key: text('idem_key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    /** Null while the first request is in flight. */
+    responseStatus: integer('response_status'),
+    responseBody: jsonb('response_body'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.key] }), index('ingest_idempotency_created').on(t.createdAt)],
 );

@@ -6,7 +6,7 @@ import addFormatsModule from 'ajv-formats';
 const addFormats = addFormatsModule.default;
 
 export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, allowUnionTypes: true });
+  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true });
   addFormats(ajv);
   return ajv;
 }

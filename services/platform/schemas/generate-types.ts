@@ -34,6 +34,7 @@ export async function generateTypes(catalog = loadCatalog()): Promise<string> {
         additionalProperties: false,
         declareExternallyReferenced: true,
         format: true,
+        ignoreMinAndMaxItems: true,
         strictIndexSignatures: true,
         style: { singleQuote: true, printWidth: 120 },
       });

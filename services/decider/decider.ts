@@ -1,0 +1,224 @@
+// The decider shell: consume ci.intake.v1, decide, and per partition batch commit in ONE Kafka
+// transaction: canonical events, rejections, state snapshots, dead letters and the consumed offsets.
+// One transactional producer per input partition (transactional id `verity-decider-<partition>`):
+// whoever owns the partition next initialises the same id, which fences a zombie owner and aborts
+// its open transaction. State is adopted only after the commit succeeds.
+import type { Admin, Consumer, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
+import { v7 as uuidv7 } from 'uuid';
+import type { IntakeEvent, IntakeRejectedEvent, PipelineEvent, PipelineSnapshot } from '../core/events/generated.js';
+import { STATE_VERSION, type PipelineState } from '../core/pipeline/index.js';
+import type { Logger } from '../platform/log.js';
+import { dlqOf, TOPICS } from '../platform/kafka/topics.js';
+import { EventDecodeError, EventValidationError, type EventCodec } from '../platform/registry/codec.js';
+import type { DeciderConfig } from './config.js';
+import { decideBatch } from './decide-batch.js';
+import { PartitionStates } from './partition-state.js';
+import { restorePartitions } from './restore.js';
+
+export interface DeciderCodecs {
+  intake: EventCodec<IntakeEvent>;
+  events: EventCodec<PipelineEvent>;
+  rejected: EventCodec<IntakeRejectedEvent>;
+  state: EventCodec<PipelineSnapshot>;
+}
+
+export interface DeciderStats {
+  batches: number;
+  reports: number;
+  events: number;
+  rejections: number;
+  deadLetters: number;
+}
+
+export class Decider {
+  private consumer: Consumer | undefined;
+  private readonly producers = new Map<number, Producer>();
+  private plainProducer: Producer | undefined;
+  private readonly states = new PartitionStates();
+  private assigned = new Set<number>();
+  private needRestore = new Set<number>();
+  private restoring: Promise<void> | undefined;
+  private joined = false;
+  readonly stats: DeciderStats = { batches: 0, reports: 0, events: 0, rejections: 0, deadLetters: 0 };
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly admin: Admin,
+    private readonly codecs: DeciderCodecs,
+    private readonly config: DeciderConfig,
+    private readonly log: Logger,
+  ) {}
+
+  get ready(): boolean {
+    return this.joined && this.needRestore.size === 0;
+  }
+
+  get pipelinesInMemory(): number {
+    return this.states.size;
+  }
+
+  async start(): Promise<void> {
+    await this.checkPartitionCounts();
+    const consumer = this.kafka.consumer({
+      groupId: this.config.groupId,
+      maxBytesPerPartition: this.config.maxBytesPerPartition,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onAssignment(payload.memberAssignment[TOPICS.intake] ?? []));
+    await consumer.connect();
+    await consumer.subscribe({ topic: TOPICS.intake, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.config.concurrency,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  private async checkPartitionCounts(): Promise<void> {
+    const meta = await this.admin.fetchTopicMetadata({ topics: [TOPICS.intake, TOPICS.pipelineState] });
+    const [intake, state] = [TOPICS.intake, TOPICS.pipelineState].map((t) => meta.topics.find((x) => x.name === t)?.partitions.length ?? 0);
+    if (intake !== state) throw new Error(`${TOPICS.intake} has ${intake} partitions but ${TOPICS.pipelineState} has ${state}: they must match (run verity topics apply)`);
+  }
+
+  private onAssignment(partitions: number[]): void {
+    const next = new Set(partitions);
+    for (const p of this.assigned) {
+      if (!next.has(p)) {
+        this.states.drop(p);
+        this.needRestore.delete(p);
+        const producer = this.producers.get(p);
+        this.producers.delete(p);
+        void producer?.disconnect().catch(() => undefined);
+      }
+    }
+    for (const p of next) if (!this.assigned.has(p)) this.needRestore.add(p);
+    this.assigned = next;
+    this.joined = true;
+    this.log.info({ partitions: [...next].sort((a, b) => a - b), restore: [...this.needRestore] }, 'assignment');
+  }
+
+  private async producerFor(partition: number): Promise<Producer> {
+    if (!this.config.transactional) {
+      if (!this.plainProducer) {
+        this.plainProducer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+        await this.plainProducer.connect();
+      }
+      return this.plainProducer;
+    }
+    let p = this.producers.get(partition);
+    if (!p) {
+      p = this.kafka.producer({ transactionalId: `verity-decider-${partition}`, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 });
+      await p.connect(); // InitProducerId: fences the previous owner, aborts its open transaction
+      this.producers.set(partition, p);
+    }
+    return p;
+  }
+
+  /** Restores every partition waiting for it, once; concurrent batches share the same restore. */
+  private ensureRestored(): Promise<void> {
+    if (this.needRestore.size === 0) return Promise.resolve();
+    this.restoring ??= (async () => {
+      try {
+        while (this.needRestore.size > 0) {
+          const parts = [...this.needRestore];
+          await Promise.all(parts.map((p) => this.producerFor(p)));
+          const restored = await restorePartitions(this.kafka, this.admin, this.codecs.state, parts, this.config.restoreTimeoutMs, this.log);
+          for (const [p, m] of restored) {
+            if (this.needRestore.delete(p)) this.states.replace(p, m);
+          }
+        }
+      } finally {
+        this.restoring = undefined;
+      }
+    })();
+    return this.restoring;
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    await this.ensureRestored();
+    const partition = batch.partition;
+    const producer = await this.producerFor(partition);
+    const reports: IntakeEvent[] = [];
+    const deadLetters: Message[] = [];
+    for (const m of batch.messages) {
+      try {
+        reports.push((await this.codecs.intake.decode(m.value)).event);
+      } catch (err) {
+        if (!(err instanceof EventDecodeError || err instanceof EventValidationError)) throw err; // transient: retry the batch
+        deadLetters.push(this.deadLetter(m, partition, err));
+      }
+    }
+    const now = new Date().toISOString();
+    const result = decideBatch(this.states.of(partition), reports, { now, newEventId: uuidv7, newJobId: uuidv7 });
+    const cause = (e: { causation_id?: string; report_id?: string }) => e.causation_id ?? e.report_id ?? '';
+    const snapshots: PipelineSnapshot[] = [...result.touched.values()].map((s) => ({
+      type: 'PipelineSnapshot',
+      pipeline_id: s.pipeline_id,
+      project_id: s.project_id,
+      seq: s.seq,
+      recorded_at: now,
+      state_version: STATE_VERSION,
+      state: s as unknown as PipelineSnapshot['state'],
+    }));
+    const topicMessages = [
+      { topic: TOPICS.pipelineEvents, messages: await Promise.all(result.events.map((e) => this.codecs.events.toMessage(e, 'decider', { 'causation-id': cause(e) }))) },
+      { topic: TOPICS.intakeRejected, messages: await Promise.all(result.rejections.map((r) => this.codecs.rejected.toMessage(r, 'decider', { 'causation-id': r.report_id }))) },
+      { topic: TOPICS.pipelineState, messages: await Promise.all(snapshots.map((s) => this.codecs.state.toMessage(s, 'decider'))) },
+      { topic: dlqOf(TOPICS.intake), messages: deadLetters },
+    ].filter((t) => t.messages.length > 0);
+    const lastOffset = batch.lastOffset();
+    const nextOffset = (BigInt(lastOffset) + 1n).toString();
+
+    if (this.config.transactional) {
+      const txn = await producer.transaction();
+      try {
+        if (topicMessages.length > 0) await txn.sendBatch({ topicMessages, acks: -1 });
+        await txn.sendOffsets({ consumerGroupId: this.config.groupId, topics: [{ topic: TOPICS.intake, partitions: [{ partition, offset: nextOffset }] }] });
+        await txn.commit();
+      } catch (err) {
+        await txn.abort().catch(() => undefined);
+        throw err;
+      }
+    } else {
+      if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, acks: -1 });
+      await this.consumer!.commitOffsets([{ topic: TOPICS.intake, partition, offset: nextOffset }]);
+    }
+    const states = this.states.of(partition);
+    for (const [id, s] of result.touched) states.set(id, s);
+    resolveOffset(lastOffset);
+    this.stats.batches++;
+    this.stats.reports += batch.messages.length;
+    this.stats.events += result.events.length;
+    this.stats.rejections += result.rejections.length;
+    this.stats.deadLetters += deadLetters.length;
+    await heartbeat();
+  }
+
+  private deadLetter(m: Message & { offset?: string }, partition: number, err: Error): Message {
+    this.log.warn({ err: err.message, partition, offset: m.offset }, 'poison intake record sent to the DLQ');
+    return {
+      key: m.key ?? null,
+      value: m.value ?? null,
+      headers: {
+        ...(m.headers ?? {}),
+        'dlq-source-topic': TOPICS.intake,
+        'dlq-source-partition': String(partition),
+        'dlq-source-offset': String(m.offset ?? ''),
+        'dlq-error-class': err.constructor.name,
+        'dlq-error': err.message.slice(0, 1000),
+        'dlq-recorded-at': new Date().toISOString(),
+      },
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect(); // waits for the batch in flight to finish (commit or abort)
+    await Promise.all([...this.producers.values(), ...(this.plainProducer ? [this.plainProducer] : [])].map((p) => p.disconnect().catch(() => undefined)));
+    this.producers.clear();
+  }
+}

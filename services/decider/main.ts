@@ -1,0 +1,71 @@
+// The decider service: the single writer of ci.pipeline.events.v1. `tsx services/decider/main.ts`.
+import type { IntakeEvent, IntakeRejectedEvent, PipelineEvent, PipelineSnapshot } from '../core/events/generated.js';
+import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
+import { createKafka } from '../platform/kafka/client.js';
+import { TOPICS } from '../platform/kafka/topics.js';
+import { onShutdown, type Stoppable } from '../platform/lifecycle.js';
+import { createLogger } from '../platform/log.js';
+import { EventCodec } from '../platform/registry/codec.js';
+import { loadDeciderConfig, type DeciderConfig } from './config.js';
+import { Decider } from './decider.js';
+
+export interface RunningDecider extends Stoppable {
+  decider: Decider;
+  port: number;
+}
+
+export async function startDecider(config: DeciderConfig = loadDeciderConfig(), opts: { http?: boolean } = {}): Promise<RunningDecider> {
+  const log = createLogger('decider');
+  const kafka = createKafka(config, `verity-${config.instanceId}`);
+  const admin = kafka.admin();
+  await admin.connect();
+  const url = config.schemaRegistryUrl;
+  const decider = new Decider(
+    kafka,
+    admin,
+    {
+      intake: await EventCodec.forTopic<IntakeEvent>(url, TOPICS.intake),
+      events: await EventCodec.forTopic<PipelineEvent>(url, TOPICS.pipelineEvents),
+      rejected: await EventCodec.forTopic<IntakeRejectedEvent>(url, TOPICS.intakeRejected),
+      state: await EventCodec.forTopic<PipelineSnapshot>(url, TOPICS.pipelineState),
+    },
+    config,
+    log,
+  );
+  await decider.start();
+  let server: import('node:http').Server | undefined;
+  let port = 0;
+  if (opts.http !== false) {
+    const app = createHttpApp({ log, readiness: async () => (decider.ready ? true : 'joining the group or restoring state') });
+    app.get('/stats', (_req, res) => {
+      res.json({ ...decider.stats, pipelines_in_memory: decider.pipelinesInMemory });
+    });
+    finishHttpApp(app, log);
+    server = await new Promise((resolve) => {
+      const s = app.listen(config.port, '127.0.0.1', () => resolve(s));
+    });
+    port = (server!.address() as { port: number }).port;
+  }
+  log.info({ port, transactional: config.transactional }, 'decider started');
+  return {
+    name: 'decider',
+    decider,
+    port,
+    async stop() {
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await decider.stop();
+      await admin.disconnect();
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const log = createLogger('decider');
+  startDecider().then(
+    (running) => onShutdown(log, [running]),
+    (err: unknown) => {
+      log.fatal({ err }, 'start failed');
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,43 @@
+// Ingest configuration (README "Ingest API"): environment variables with documented defaults.
+import { intFromEnv, loadConfig, type PlatformConfig } from '../platform/config.js';
+
+export interface IngestConfig extends PlatformConfig {
+  port: number;
+  host: string;
+  /** Largest JSON body of a single request. */
+  bodyLimitBytes: number;
+  /** Largest NDJSON body of POST /v1/reports:bulk. */
+  bulkLimitBytes: number;
+  /** Most lines in one bulk request. */
+  bulkMaxLines: number;
+  /** Largest job log (after gunzip) for PUT .../log. */
+  logLimitBytes: number;
+  /** Longest ?wait=. */
+  waitMaxMs: number;
+  /** Most requests waiting for a verdict at once; more get 429. */
+  maxWaiters: number;
+  /** Most intake records queued for Kafka; past it requests get 503. */
+  maxQueued: number;
+  /** Producer tokens: INGEST_TOKENS or the JSON file INGEST_TOKENS_FILE (see tokens.ts). */
+  tokensSpec: string | undefined;
+  tokensFile: string | undefined;
+  instanceId: string;
+}
+
+export function loadIngestConfig(env: Record<string, string | undefined> = process.env): IngestConfig {
+  return {
+    ...loadConfig(env),
+    port: intFromEnv(env, 'INGEST_PORT', 8090, 0, 65535),
+    host: env.INGEST_HOST ?? '127.0.0.1',
+    bodyLimitBytes: intFromEnv(env, 'INGEST_BODY_LIMIT_BYTES', 1 << 20),
+    bulkLimitBytes: intFromEnv(env, 'INGEST_BULK_LIMIT_BYTES', 16 << 20),
+    bulkMaxLines: intFromEnv(env, 'INGEST_BULK_MAX_LINES', 10_000),
+    logLimitBytes: intFromEnv(env, 'INGEST_LOG_LIMIT_BYTES', 32 << 20),
+    waitMaxMs: intFromEnv(env, 'INGEST_WAIT_MAX_MS', 30_000, 0),
+    maxWaiters: intFromEnv(env, 'INGEST_MAX_WAITERS', 1000),
+    maxQueued: intFromEnv(env, 'INGEST_MAX_QUEUED', 20_000),
+    tokensSpec: env.INGEST_TOKENS,
+    tokensFile: env.INGEST_TOKENS_FILE,
+    instanceId: env.VERITY_INSTANCE_ID ?? `ingest-${process.pid}`,
+  };
+}

@@ -1,0 +1,84 @@
+// The ingest service: express API → ci.intake.v1. `verity ingest` (or `tsx services/ingest/main.ts`).
+import type { Server } from 'node:http';
+import type { IntakeEvent, IntakeRejectedEvent, PipelineEvent } from '../core/events/generated.js';
+import { createDb, createPool } from '../platform/db/client.js';
+import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
+import { BatchingWriter } from '../platform/kafka/batching-writer.js';
+import { createKafka } from '../platform/kafka/client.js';
+import { TOPICS } from '../platform/kafka/topics.js';
+import { onShutdown, type Stoppable } from '../platform/lifecycle.js';
+import { createLogger } from '../platform/log.js';
+import { PgLogStore } from '../platform/logstore/pg-log-store.js';
+import { EventCodec } from '../platform/registry/codec.js';
+import { loadIngestConfig, type IngestConfig } from './config.js';
+import { IdempotencyStore } from './idempotency.js';
+import { ingestRouter } from './routes.js';
+import { TokenRegistry } from './tokens.js';
+import { VerdictWaiters } from './verdicts.js';
+
+export interface RunningIngest extends Stoppable {
+  port: number;
+}
+
+export async function startIngest(config: IngestConfig = loadIngestConfig()): Promise<RunningIngest> {
+  const log = createLogger('ingest');
+  const tokens = TokenRegistry.fromConfig(config.tokensSpec, config.tokensFile);
+  if (tokens.size === 0) log.warn('no producer tokens configured (INGEST_TOKENS / INGEST_TOKENS_FILE): every request will get 401');
+  const pool = createPool(config.databaseUrl, 10);
+  const db = createDb(pool);
+  const kafka = createKafka(config, `verity-${config.instanceId}`);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await producer.connect();
+  const codec = await EventCodec.forTopic<IntakeEvent>(config.schemaRegistryUrl, TOPICS.intake);
+  const waiters = new VerdictWaiters(
+    kafka,
+    {
+      events: await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents),
+      rejected: await EventCodec.forTopic<IntakeRejectedEvent>(config.schemaRegistryUrl, TOPICS.intakeRejected),
+    },
+    config.maxWaiters,
+    log,
+  );
+  await waiters.start(config.instanceId);
+  const writer = new BatchingWriter(producer, TOPICS.intake, { maxQueued: config.maxQueued, maxBatch: 2000 });
+
+  const app = createHttpApp({
+    log,
+    readiness: async () => {
+      if (!waiters.ready) return 'verdict consumer has not joined its group yet';
+      await pool.query('SELECT 1');
+      return true;
+    },
+  });
+  app.use(ingestRouter({ config, tokens, codec, writer, idempotency: new IdempotencyStore(db), waiters, logStore: new PgLogStore(db), log }));
+  finishHttpApp(app, log);
+
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+  });
+  server.requestTimeout = config.waitMaxMs + 30_000;
+  const port = (server.address() as { port: number }).port;
+  log.info({ port, host: config.host }, 'ingest listening');
+  return {
+    name: 'ingest',
+    port,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await writer.close();
+      await waiters.stop();
+      await producer.disconnect();
+      await pool.end();
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const log = createLogger('ingest');
+  startIngest().then(
+    (running) => onShutdown(log, [running]),
+    (err: unknown) => {
+      log.fatal({ err }, 'start failed');
+      process.exit(1);
+    },
+  );
+}

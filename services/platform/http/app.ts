@@ -1,0 +1,48 @@
+// The express shell every Verity HTTP service starts from: /healthz (the process runs), /readyz (its
+// dependencies answer), problem+json for every error, including body-parser's 400/413.
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { Logger } from '../log.js';
+import { HttpProblem, sendProblem } from './problem.js';
+
+export interface HttpAppOptions {
+  log: Logger;
+  /** Resolves when the service can do its work; rejects (or returns a reason string) otherwise. */
+  readiness: () => Promise<true | string>;
+}
+
+export function createHttpApp({ readiness }: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      const r = await readiness();
+      if (r === true) res.json({ status: 'ready' });
+      else sendProblem(res, { title: 'Not Ready', status: 503, detail: r }, { 'Retry-After': '1' });
+    } catch (err) {
+      sendProblem(res, { title: 'Not Ready', status: 503, detail: (err as Error).message }, { 'Retry-After': '1' });
+    }
+  });
+  return app;
+}
+
+/** Installs the 404 and error handlers; call after the routes. */
+export function finishHttpApp(app: Express, log: Logger): void {
+  app.use((req, res) => sendProblem(res, { title: 'Not Found', status: 404, detail: `no route for ${req.method} ${req.path}` }));
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    if (err instanceof HttpProblem) return sendProblem(res, err.problem, err.headers);
+    const e = err as { type?: string; status?: number; limit?: number; message?: string };
+    if (e.type === 'entity.too.large') {
+      return sendProblem(res, { title: 'Content Too Large', status: 413, detail: `body exceeds the limit of ${e.limit} bytes` });
+    }
+    if (e.type === 'entity.parse.failed') return sendProblem(res, { title: 'Bad Request', status: 400, detail: `malformed JSON: ${e.message}`, errors: [{ pointer: '', message: 'is not valid JSON' }] });
+    if (e.type === 'encoding.unsupported') return sendProblem(res, { title: 'Unsupported Media Type', status: 415, detail: e.message ?? 'unsupported encoding' });
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendProblem(res, { title: 'Bad Request', status: e.status, detail: e.message ?? 'bad request' });
+    log.error({ err, method: req.method, path: req.path }, 'request failed');
+    sendProblem(res, { title: 'Internal Server Error', status: 500, detail: 'the request failed; see the service log' });
+  };
+  app.use(onError);
+}
