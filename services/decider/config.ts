@@ -1,5 +1,6 @@
 // Decider configuration (README "Decider"): environment variables with documented defaults.
 import { intFromEnv, loadConfig, type PlatformConfig } from '../platform/config.js';
+import { scopedId } from '../platform/kafka/topics.js';
 
 export interface DeciderConfig extends PlatformConfig {
   groupId: string;
@@ -13,17 +14,19 @@ export interface DeciderConfig extends PlatformConfig {
   /** Transactions disabled: only for the benchmark baseline (not exactly-once). */
   transactional: boolean;
   port: number;
+  sessionTimeoutMs: number;
 }
 
 export function loadDeciderConfig(env: Record<string, string | undefined> = process.env): DeciderConfig {
   return {
     ...loadConfig(env),
-    groupId: env.DECIDER_GROUP_ID ?? 'verity-decider',
+    groupId: env.DECIDER_GROUP_ID ?? scopedId('verity-decider'),
     instanceId: env.VERITY_INSTANCE_ID ?? `decider-${process.pid}`,
     concurrency: intFromEnv(env, 'DECIDER_CONCURRENCY', 4, 1, 64),
     maxBytesPerPartition: intFromEnv(env, 'DECIDER_MAX_BYTES_PER_PARTITION', 1 << 20),
     restoreTimeoutMs: intFromEnv(env, 'DECIDER_RESTORE_TIMEOUT_MS', 120_000),
     transactional: env.DECIDER_TRANSACTIONAL !== 'false',
     port: intFromEnv(env, 'DECIDER_PORT', 8091, 0, 65535),
+    sessionTimeoutMs: intFromEnv(env, 'DECIDER_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
   };
 }

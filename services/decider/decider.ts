@@ -8,12 +8,13 @@ import { v7 as uuidv7 } from 'uuid';
 import type { IntakeEvent, IntakeRejectedEvent, PipelineEvent, PipelineSnapshot } from '../core/events/generated.js';
 import { STATE_VERSION, type PipelineState } from '../core/pipeline/index.js';
 import type { Logger } from '../platform/log.js';
-import { dlqOf, TOPICS } from '../platform/kafka/topics.js';
+import { dlqOf, scopedId, TOPICS } from '../platform/kafka/topics.js';
 import { EventDecodeError, EventValidationError, type EventCodec } from '../platform/registry/codec.js';
 import type { DeciderConfig } from './config.js';
 import { decideBatch } from './decide-batch.js';
 import { PartitionStates } from './partition-state.js';
 import { restorePartitions } from './restore.js';
+import { faultPointsFromEnv, type FaultPoints } from './faults.js';
 
 export interface DeciderCodecs {
   intake: EventCodec<IntakeEvent>;
@@ -47,6 +48,7 @@ export class Decider {
     private readonly codecs: DeciderCodecs,
     private readonly config: DeciderConfig,
     private readonly log: Logger,
+    private readonly faults: FaultPoints = faultPointsFromEnv(),
   ) {}
 
   get ready(): boolean {
@@ -63,7 +65,7 @@ export class Decider {
       groupId: this.config.groupId,
       maxBytesPerPartition: this.config.maxBytesPerPartition,
       maxWaitTimeInMs: 100,
-      sessionTimeout: 30_000,
+      sessionTimeout: this.config.sessionTimeoutMs,
       heartbeatInterval: 3_000,
     });
     this.consumer = consumer;
@@ -111,7 +113,7 @@ export class Decider {
     }
     let p = this.producers.get(partition);
     if (!p) {
-      p = this.kafka.producer({ transactionalId: `verity-decider-${partition}`, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 });
+      p = this.kafka.producer({ transactionalId: scopedId(`verity-decider-${partition}`), idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 });
       await p.connect(); // InitProducerId: fences the previous owner, aborts its open transaction
       this.producers.set(partition, p);
     }
@@ -178,6 +180,7 @@ export class Decider {
       const txn = await producer.transaction();
       try {
         if (topicMessages.length > 0) await txn.sendBatch({ topicMessages, acks: -1 });
+        this.faults.beforeCommit(this.stats.batches + 1);
         await txn.sendOffsets({ consumerGroupId: this.config.groupId, topics: [{ topic: TOPICS.intake, partitions: [{ partition, offset: nextOffset }] }] });
         await txn.commit();
       } catch (err) {

@@ -8,7 +8,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { PipelineSnapshot } from '../core/events/generated.js';
 import { STATE_VERSION, type PipelineState } from '../core/pipeline/index.js';
 import type { Logger } from '../platform/log.js';
-import { TOPICS } from '../platform/kafka/topics.js';
+import { scopedId, TOPICS } from '../platform/kafka/topics.js';
 import type { EventCodec } from '../platform/registry/codec.js';
 
 export async function restorePartitions(
@@ -30,7 +30,7 @@ export async function restorePartitions(
   if (target.size === 0) return out;
 
   const started = Date.now();
-  const groupId = `verity-decider-restore-${randomUUID()}`;
+  const groupId = scopedId(`verity-decider-restore-${randomUUID()}`);
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, maxBytesPerPartition: 4 << 20 });
   let done!: () => void;
   let failed!: (e: Error) => void;

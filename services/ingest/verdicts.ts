@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { IntakeRejectedEvent, PipelineEvent } from '../core/events/generated.js';
 import type { Logger } from '../platform/log.js';
-import { TOPICS } from '../platform/kafka/topics.js';
+import { scopedId, TOPICS } from '../platform/kafka/topics.js';
 import type { EventCodec } from '../platform/registry/codec.js';
 
 export type Verdict =
@@ -40,7 +40,7 @@ export class VerdictWaiters {
   }
 
   async start(instanceId: string): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: `verity-ingest-verdicts-${instanceId}-${randomUUID().slice(0, 8)}`, maxWaitTimeInMs: 50 });
+    const consumer = this.kafka.consumer({ groupId: scopedId(`verity-ingest-verdicts-${instanceId}-${randomUUID().slice(0, 8)}`), maxWaitTimeInMs: 50 });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;

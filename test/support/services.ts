@@ -45,3 +45,42 @@ export async function api(
   }
   return { status: res.status, body: parsed, headers: res.headers };
 }
+
+/** The decider as a child process (so a test can kill -9 it). Resolves once it logged "decider started". */
+export async function spawnDecider(env: Record<string, string> = {}): Promise<import('node:child_process').ChildProcess> {
+  const { spawn } = await import('node:child_process');
+  const { REPO_ROOT } = await import('../../services/platform/schemas/catalog.js');
+  const child = spawn(process.execPath, ['--import', `${REPO_ROOT}node_modules/tsx/dist/loader.mjs`, `${REPO_ROOT}services/decider/main.ts`], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DECIDER_PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`decider did not start in 60 s:\n${log.slice(-2000)}`)), 60_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      log += d.toString();
+      if (log.includes('decider started')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`decider exited during start (${code ?? signal}):\n${log.slice(-2000)}`));
+    });
+  });
+  child.stderr!.resume();
+  return child;
+}
+
+export function exited(child: import('node:child_process').ChildProcess, timeoutMs = 60_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`process ${child.pid} did not exit in ${timeoutMs} ms`)), timeoutMs);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal });
+    });
+  });
+}

@@ -3,7 +3,14 @@
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export const TOPICS = {
+/**
+ * VERITY_TOPIC_PREFIX isolates a whole Verity (topics, consumer groups, transactional ids) on a shared
+ * cluster: benchmarks and experiments run under their own prefix and never touch production topics.
+ * Read once at start-up. Schema subjects keep the logical names (see logicalTopic).
+ */
+export const TOPIC_PREFIX = process.env.VERITY_TOPIC_PREFIX ?? '';
+
+const LOGICAL = {
   intake: 'ci.intake.v1',
   pipelineEvents: 'ci.pipeline.events.v1',
   pipelineState: 'ci.pipeline.state.v1',
@@ -11,7 +18,15 @@ export const TOPICS = {
   remediationEvents: 'ci.remediation.events.v1',
 } as const;
 
-export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+export const TOPICS: { readonly [K in keyof typeof LOGICAL]: string } = Object.fromEntries(
+  Object.entries(LOGICAL).map(([k, v]) => [k, TOPIC_PREFIX + v]),
+) as { [K in keyof typeof LOGICAL]: string };
+
+/** The topic's name without the prefix: the schemas/ directory and registry subject it uses. */
+export const logicalTopic = (topic: string): string => (TOPIC_PREFIX && topic.startsWith(TOPIC_PREFIX) ? topic.slice(TOPIC_PREFIX.length) : topic);
+
+/** A consumer group or transactional id, isolated by the prefix like the topics. */
+export const scopedId = (id: string): string => TOPIC_PREFIX + id;
 
 export const dlqOf = (topic: string): string => `${topic}.dlq`;
 

@@ -5,6 +5,7 @@ import { SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-regis
 import type { Message } from 'kafkajs';
 import type { FieldError } from '../schemas/ajv.js';
 import { latestByType, loadCatalog, type SchemaEntry } from '../schemas/catalog.js';
+import { logicalTopic } from '../kafka/topics.js';
 import { createRegistry, RegistryError } from './client.js';
 
 export class EventValidationError extends Error {
@@ -49,7 +50,7 @@ export class EventCodec<E extends TypedEvent = TypedEvent> {
   static async forTopic<E extends TypedEvent>(url: string, topic: string, catalog: SchemaEntry[] = loadCatalog()): Promise<EventCodec<E>> {
     const registry = createRegistry(url);
     const ids = new Map<string, number>();
-    for (const [type, entry] of latestByType(catalog, topic)) {
+    for (const [type, entry] of latestByType(catalog, logicalTopic(topic))) {
       try {
         ids.set(type, await registry.getRegistryIdBySchema(entry.subject, { type: SchemaType.JSON, schema: JSON.stringify(entry.schema) }));
       } catch (err) {
