@@ -2,7 +2,7 @@
 // canonical events, rejections and the new states. No I/O; the shell (consumer.ts) commits the
 // result in one Kafka transaction and only then adopts the new states.
 import type { IntakeEvent, PipelineEvent, ReportRejected } from '../core/events/generated.js';
-import { decide, evolve, type DecideContext, type PipelineState } from '../core/pipeline/index.js';
+import { decide, evolveAll, type DecideContext, type PipelineState } from '../core/pipeline/index.js';
 
 export interface BatchResult {
   events: PipelineEvent[];
@@ -19,8 +19,7 @@ export function decideBatch(states: ReadonlyMap<string, PipelineState>, reports:
     const state = touched.get(report.pipeline_id) ?? states.get(report.pipeline_id) ?? null;
     const decision = decide(state, report, ctx);
     if (decision.kind === 'accepted') {
-      let next = state;
-      for (const e of decision.events) next = evolve(next, e);
+      const next = evolveAll(state, decision.events);
       if (next) touched.set(report.pipeline_id, next);
       events.push(...decision.events);
     } else {

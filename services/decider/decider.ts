@@ -6,7 +6,7 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
 import type { IntakeEvent, IntakeRejectedEvent, PipelineEvent, PipelineSnapshot } from '../core/events/generated.js';
-import { STATE_VERSION, type PipelineState } from '../core/pipeline/index.js';
+import { STATE_VERSION } from '../core/pipeline/index.js';
 import type { Logger } from '../platform/log.js';
 import { dlqOf, scopedId, TOPICS } from '../platform/kafka/topics.js';
 import { EventDecodeError, EventValidationError, type EventCodec } from '../platform/registry/codec.js';

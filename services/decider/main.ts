@@ -1,4 +1,5 @@
 // The decider service: the single writer of ci.pipeline.events.v1. `tsx services/decider/main.ts`.
+import type { Server } from 'node:http';
 import type { IntakeEvent, IntakeRejectedEvent, PipelineEvent, PipelineSnapshot } from '../core/events/generated.js';
 import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
 import { createKafka } from '../platform/kafka/client.js';
@@ -33,7 +34,7 @@ export async function startDecider(config: DeciderConfig = loadDeciderConfig(), 
     log,
   );
   await decider.start();
-  let server: import('node:http').Server | undefined;
+  let server: Server | undefined;
   let port = 0;
   if (opts.http !== false) {
     const app = createHttpApp({ log, readiness: async () => (decider.ready ? true : 'joining the group or restoring state') });

@@ -1,8 +1,10 @@
 // Starts Verity services in-process for integration tests (real Kafka, registry and Postgres).
+import { spawn, type ChildProcess } from 'node:child_process';
 import { loadDeciderConfig } from '../../services/decider/config.js';
 import { startDecider, type RunningDecider } from '../../services/decider/main.js';
 import { loadIngestConfig } from '../../services/ingest/config.js';
 import { startIngest, type RunningIngest } from '../../services/ingest/main.js';
+import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
 
 export const TOKENS = {
   alpha: 'alpha-token-0123456789abcdef',
@@ -26,6 +28,7 @@ export async function api(
   path: string,
   body?: unknown,
   opts: { token?: string; headers?: Record<string, string>; raw?: string | Buffer } = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test responses are asserted field by field
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(base + path, {
     method,
@@ -47,9 +50,7 @@ export async function api(
 }
 
 /** The decider as a child process (so a test can kill -9 it). Resolves once it logged "decider started". */
-export async function spawnDecider(env: Record<string, string> = {}): Promise<import('node:child_process').ChildProcess> {
-  const { spawn } = await import('node:child_process');
-  const { REPO_ROOT } = await import('../../services/platform/schemas/catalog.js');
+export async function spawnDecider(env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', `${REPO_ROOT}node_modules/tsx/dist/loader.mjs`, `${REPO_ROOT}services/decider/main.ts`], {
     cwd: REPO_ROOT,
     env: { ...process.env, DECIDER_PORT: '0', LOG_LEVEL: 'info', ...env },
@@ -74,7 +75,7 @@ export async function spawnDecider(env: Record<string, string> = {}): Promise<im
   return child;
 }
 
-export function exited(child: import('node:child_process').ChildProcess, timeoutMs = 60_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export function exited(child: ChildProcess, timeoutMs = 60_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`process ${child.pid} did not exit in ${timeoutMs} ms`)), timeoutMs);

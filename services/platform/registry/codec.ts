@@ -58,7 +58,30 @@ export class EventCodec<E extends TypedEvent = TypedEvent> {
       }
     }
     if (ids.size === 0) throw new RegistryError(`no schemas committed for topic ${topic}`);
-    return new EventCodec<E>(topic, registry, ids);
+    const codec = new EventCodec<E>(topic, registry, ids);
+    await Promise.all([...ids.values()].map((id) => codec.writerSchema(id)));
+    return codec;
+  }
+
+  private readonly fetched = new Map<number, Promise<void>>();
+
+  /**
+   * Fetches a schema id once: the client caches a schema only after its first answer, so without this
+   * a burst of records with a new id would send one registry request per record.
+   */
+  private writerSchema(id: number): Promise<void> {
+    let p = this.fetched.get(id);
+    if (!p) {
+      p = this.registry.getSchema(id).then(
+        () => undefined,
+        (err: unknown) => {
+          this.fetched.delete(id); // retry next time (transient) — a 404 surfaces in decode
+          throw err;
+        },
+      );
+      this.fetched.set(id, p);
+    }
+    return p;
   }
 
   schemaIdOf(type: string): number | undefined {
@@ -82,6 +105,7 @@ export class EventCodec<E extends TypedEvent = TypedEvent> {
     if (!value || value.length < 5 || value.readUInt8(0) !== 0) throw new EventDecodeError('not in Confluent wire format (magic byte 0 + schema id)');
     const schemaId = value.readInt32BE(1);
     try {
+      await this.writerSchema(schemaId);
       const event = (await this.registry.decode(value)) as E;
       return { event, schemaId };
     } catch (err) {

@@ -1,0 +1,133 @@
+// evolve(state, event) → state: folds one canonical event into the pipeline state. Pure (never mutates its
+// input), total for every event type, idempotent for an event already folded in (seq ≤ state.seq).
+import type { PipelineEvent } from '../events/generated.js';
+import { jobDefinition, RECENT_REPORTS_MAX, type JobState, type PipelineState } from './state.js';
+
+export function evolve(state: PipelineState | null, event: PipelineEvent): PipelineState {
+  if (state === null) {
+    if (event.type !== 'PipelineCreated') {
+      throw new Error(`evolve: ${event.type} (seq ${event.seq}) before PipelineCreated for pipeline ${event.pipeline_id}`);
+    }
+    return {
+      pipeline_id: event.pipeline_id,
+      project_id: event.project_id,
+      ref: event.ref,
+      sha: event.sha,
+      created_at: event.occurred_at,
+      seq: event.seq,
+      status: 'created',
+      warnings: false,
+      finished: false,
+      definition: event.definition,
+      jobs: {},
+      latest: {},
+      recent_reports: [event.causation_id],
+    };
+  }
+  if (event.seq <= state.seq) return state;
+  const next = ownedCopy(state);
+  foldInto(next, event);
+  return next;
+}
+
+/** Folds several events with one copy of the state (what a consumer applying a decision wants); pure too. */
+export function evolveAll(state: PipelineState | null, events: readonly PipelineEvent[]): PipelineState | null {
+  let current = state;
+  let owned = false;
+  for (const event of events) {
+    if (current === null) {
+      current = evolve(null, event); // a new state owns its maps
+      owned = true;
+    } else {
+      if (!owned) current = ownedCopy(current);
+      owned = true;
+      foldInto(current, event);
+    }
+  }
+  return current;
+}
+
+/** A copy of the state that owns its maps (jobs, latest), so foldInto may write them; job objects are shared. */
+export function ownedCopy(state: PipelineState): PipelineState {
+  return { ...state, jobs: { ...state.jobs }, latest: { ...state.latest } };
+}
+
+/**
+ * Folds `event` into `state` in place: for a state that owns its maps (ownedCopy, or a decision's draft).
+ * Job objects are replaced, never changed, so states sharing them stay intact.
+ */
+export function foldInto(state: PipelineState, event: PipelineEvent): void {
+  if (event.seq <= state.seq) return;
+  state.seq = event.seq;
+  state.recent_reports = remember(state.recent_reports, event.causation_id);
+  apply(state, event);
+}
+
+function remember(reports: string[], id: string): string[] {
+  if (reports[reports.length - 1] === id) return reports;
+  const out = [...reports, id];
+  return out.length > RECENT_REPORTS_MAX ? out.slice(out.length - RECENT_REPORTS_MAX) : out;
+}
+
+function apply(state: PipelineState, event: PipelineEvent): void {
+  const at = event.occurred_at;
+  switch (event.type) {
+    case 'PipelineCreated':
+      return; // a second creation is refused by decide; nothing to fold
+    case 'JobCreated': {
+      const needs = jobDefinition(state, event.name)?.needs ?? null;
+      state.jobs[event.job_id] = {
+        job_id: event.job_id,
+        name: event.name,
+        stage: event.stage,
+        attempt: event.attempt,
+        status: 'created',
+        retried: false,
+        allow_failure: event.allow_failure,
+        when: event.when,
+        needs: needs === null ? null : [...needs],
+        enqueued_at: null,
+        started_at: null,
+        finished_at: null,
+      };
+      // defineProperty, not assignment: a job may be called "__proto__"
+      Object.defineProperty(state.latest, event.name, { value: event.job_id, enumerable: true, writable: true, configurable: true });
+      return;
+    }
+    case 'JobEnqueued':
+      return setJob(state, event.job_id, { status: 'pending', enqueued_at: at, started_at: null, finished_at: null });
+    case 'JobStarted':
+      return setJob(state, event.job_id, { status: 'running', started_at: at });
+    case 'JobSucceeded':
+      return setJob(state, event.job_id, { status: 'success', finished_at: at });
+    case 'JobFailed':
+      return setJob(state, event.job_id, { status: 'failed', finished_at: at });
+    case 'JobCanceled':
+      return setJob(state, event.job_id, { status: 'canceled', finished_at: at });
+    case 'JobSkipped':
+      return setJob(state, event.job_id, { status: 'skipped', finished_at: at });
+    case 'JobManualActionRequired':
+      return setJob(state, event.job_id, { status: 'manual' });
+    case 'JobReopened':
+      return setJob(state, event.job_id, { status: 'created', enqueued_at: null, started_at: null, finished_at: null });
+    case 'JobRetried':
+      state.finished = false;
+      return setJob(state, event.job_id, { retried: true });
+    case 'PipelineStatusChanged':
+      state.status = event.to;
+      state.warnings = event.warnings;
+      state.finished = false;
+      return;
+    case 'PipelineFinished':
+      state.status = event.status;
+      state.warnings = event.warnings;
+      state.finished = true;
+      return;
+  }
+}
+
+/** Replaces one job with a changed copy; an event naming an unknown job changes nothing (total, never throws). */
+function setJob(state: PipelineState, jobId: string, change: Partial<JobState>): void {
+  const job = Object.hasOwn(state.jobs, jobId) ? state.jobs[jobId] : undefined;
+  if (job) state.jobs[jobId] = { ...job, ...change };
+}

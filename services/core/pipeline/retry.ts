@@ -1,0 +1,19 @@
+// Automatic retry (GitLab's `retry: {max, when}`): a failed job gets a new attempt when the policy names
+// its failure reason (or `always`) and fewer than `max` retries happened so far.
+
+export interface RetryPolicy {
+  /** Retries allowed after the first attempt, 0..2. */
+  max: number;
+  /** Failure reasons that are retried; `always` retries every failure. */
+  when: readonly string[];
+}
+
+/**
+ * `attemptsSoFar` counts the attempts of the job's name that exist, the failed one included: attempt 1
+ * failing with max 2 is retried (1 ≤ 2), attempt 3 failing is not (3 > 2), so at most `max` retries.
+ */
+export function shouldAutoRetry(policy: RetryPolicy, failureReason: string, attemptsSoFar: number): boolean {
+  if (!Number.isInteger(attemptsSoFar) || attemptsSoFar < 1) return false;
+  const matches = policy.when.includes('always') || policy.when.includes(failureReason);
+  return matches && attemptsSoFar <= policy.max;
+}
