@@ -4,11 +4,14 @@ import { schemasCommand } from './commands/schemas.js';
 import { migrateCommand } from './commands/migrate.js';
 import { stackCommand } from './commands/stack.js';
 import { setupCommand } from './commands/setup.js';
+import { serveCommand } from './commands/serve.js';
 
 const commands: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
   topics: { summary: 'topics apply|list — create and align the topics of ARCHITECTURE.md', run: topicsCommand },
   schemas: { summary: 'schemas apply|check — register event schemas; check compatibility with history', run: schemasCommand },
   migrate: { summary: 'migrate — apply the committed Postgres migrations', run: migrateCommand },
+  ingest: { summary: 'ingest — run the producer API (INGEST_* variables)', run: serveCommand('ingest') },
+  decider: { summary: 'decider — run the decider, the single writer of canonical events (DECIDER_* variables)', run: serveCommand('decider') },
   setup: { summary: 'setup [--timeout s] — wait for the services, then topics + schemas + migrations', run: setupCommand },
   stack: { summary: 'stack wait [--timeout s] [kafka registry postgres] — wait until the services answer', run: stackCommand },
 };

@@ -23,6 +23,32 @@ export interface DeciderCodecs {
   state: EventCodec<PipelineSnapshot>;
 }
 
+/**
+ * Splits the output into produce requests of at most ~`maxBytes` each: kafkajs sends one record batch
+ * per partition per request and never splits it, and the broker refuses batches over max.message.bytes.
+ */
+export function chunked(topicMessages: { topic: string; messages: Message[] }[], maxBytes = 512 * 1024): { topic: string; messages: Message[] }[][] {
+  const size = (m: Message) => (m.value ? (m.value as Buffer).length : 0) + (m.key ? String(m.key).length : 0) + 200;
+  const chunks: { topic: string; messages: Message[] }[][] = [];
+  let current: { topic: string; messages: Message[] }[] = [];
+  let bytes = 0;
+  for (const { topic, messages } of topicMessages) {
+    for (const m of messages) {
+      if (bytes > 0 && bytes + size(m) > maxBytes) {
+        chunks.push(current);
+        current = [];
+        bytes = 0;
+      }
+      let entry = current.at(-1);
+      if (entry?.topic !== topic) current.push((entry = { topic, messages: [] }));
+      entry.messages.push(m);
+      bytes += size(m);
+    }
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 export interface DeciderStats {
   batches: number;
   reports: number;
@@ -34,7 +60,6 @@ export interface DeciderStats {
 export class Decider {
   private consumer: Consumer | undefined;
   private readonly producers = new Map<number, Producer>();
-  private plainProducer: Producer | undefined;
   private readonly states = new PartitionStates();
   private assigned = new Set<number>();
   private needRestore = new Set<number>();
@@ -49,6 +74,8 @@ export class Decider {
     private readonly config: DeciderConfig,
     private readonly log: Logger,
     private readonly faults: FaultPoints = faultPointsFromEnv(),
+    /** Called when the consumer stopped for good: services exit so their supervisor restarts them. */
+    private readonly onFatal: (err: Error) => void = () => process.exit(1),
   ) {}
 
   get ready(): boolean {
@@ -69,6 +96,12 @@ export class Decider {
       heartbeatInterval: 3_000,
     });
     this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) {
+        this.log.fatal({ err: payload.error }, 'decider consumer crashed and will not restart');
+        this.onFatal(payload.error);
+      }
+    });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onAssignment(payload.memberAssignment[TOPICS.intake] ?? []));
     await consumer.connect();
     await consumer.subscribe({ topic: TOPICS.intake, fromBeginning: true });
@@ -104,16 +137,12 @@ export class Decider {
   }
 
   private async producerFor(partition: number): Promise<Producer> {
-    if (!this.config.transactional) {
-      if (!this.plainProducer) {
-        this.plainProducer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-        await this.plainProducer.connect();
-      }
-      return this.plainProducer;
-    }
     let p = this.producers.get(partition);
     if (!p) {
-      p = this.kafka.producer({ transactionalId: scopedId(`verity-decider-${partition}`), idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 });
+      // Without transactions (benchmark baseline only) the same per-partition producers, idempotent.
+      p = this.config.transactional
+        ? this.kafka.producer({ transactionalId: scopedId(`verity-decider-${partition}`), idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 })
+        : this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await p.connect(); // InitProducerId: fences the previous owner, aborts its open transaction
       this.producers.set(partition, p);
     }
@@ -179,7 +208,7 @@ export class Decider {
     if (this.config.transactional) {
       const txn = await producer.transaction();
       try {
-        if (topicMessages.length > 0) await txn.sendBatch({ topicMessages, acks: -1 });
+        for (const chunk of chunked(topicMessages)) await txn.sendBatch({ topicMessages: chunk, acks: -1 });
         this.faults.beforeCommit(this.stats.batches + 1);
         await txn.sendOffsets({ consumerGroupId: this.config.groupId, topics: [{ topic: TOPICS.intake, partitions: [{ partition, offset: nextOffset }] }] });
         await txn.commit();
@@ -188,7 +217,7 @@ export class Decider {
         throw err;
       }
     } else {
-      if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, acks: -1 });
+      for (const chunk of chunked(topicMessages)) await producer.sendBatch({ topicMessages: chunk, acks: -1 });
       await this.consumer!.commitOffsets([{ topic: TOPICS.intake, partition, offset: nextOffset }]);
     }
     const states = this.states.of(partition);
@@ -221,7 +250,7 @@ export class Decider {
 
   async stop(): Promise<void> {
     await this.consumer?.disconnect(); // waits for the batch in flight to finish (commit or abort)
-    await Promise.all([...this.producers.values(), ...(this.plainProducer ? [this.plainProducer] : [])].map((p) => p.disconnect().catch(() => undefined)));
+    await Promise.all([...this.producers.values()].map((p) => p.disconnect().catch(() => undefined)));
     this.producers.clear();
   }
 }

@@ -1,0 +1,138 @@
+// One benchmark phase in its own process (VERITY_TOPIC_PREFIX isolates its topics); prints one JSON
+// line per measurement on stdout. Run by run.ts:  tsx load-tests/write-side/phase.ts raw|decider|ingest
+import type { Kafka, Message } from 'kafkajs';
+import type { IntakeEvent } from '../../services/core/events/generated.js';
+import { loadConfig } from '../../services/platform/config.js';
+import { createKafka } from '../../services/platform/kafka/client.js';
+import { scopedId, TOPIC_PREFIX, TOPICS } from '../../services/platform/kafka/topics.js';
+import { EventCodec } from '../../services/platform/registry/codec.js';
+import { setupPlatform } from '../../services/platform/setup.js';
+import { traffic } from './traffic.js';
+
+const PIPELINES = Number(process.env.BENCH_PIPELINES ?? 3000);
+const config = loadConfig();
+const emit = (o: Record<string, unknown>) => console.log(JSON.stringify({ ...o, prefix: TOPIC_PREFIX }));
+const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
+
+async function rawProduce(kafka: Kafka, topic: string, messages: Message[]): Promise<number> {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const t0 = performance.now();
+  for (let i = 0; i < messages.length; i += 2000) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 2000) });
+  const ms = performance.now() - t0;
+  await producer.disconnect();
+  return ms;
+}
+
+async function rawConsume(kafka: Kafka, topic: string, expected: number, decode?: (v: Buffer | null) => Promise<unknown>): Promise<number> {
+  const consumer = kafka.consumer({ groupId: scopedId(`bench-raw-${Date.now()}`), maxBytesPerPartition: 1 << 20 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let n = 0;
+  let t0 = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      if (t0 === 0) t0 = performance.now();
+      if (decode) for (const m of batch.messages) await decode(m.value);
+      n += batch.messages.length;
+      if (n >= expected) done();
+    },
+  });
+  await finished;
+  const ms = performance.now() - t0;
+  await consumer.disconnect();
+  return ms;
+}
+
+async function cleanup(kafka: Kafka): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const mine = (await admin.listTopics()).filter((t) => TOPIC_PREFIX && t.startsWith(TOPIC_PREFIX));
+  if (mine.length) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+  const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => TOPIC_PREFIX && g.startsWith(TOPIC_PREFIX));
+  if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
+  await admin.disconnect();
+}
+
+async function encoded(records: IntakeEvent[]): Promise<Message[]> {
+  const codec = await EventCodec.forTopic<IntakeEvent>(config.schemaRegistryUrl, TOPICS.intake);
+  return Promise.all(records.map((r) => codec.toMessage(r, 'bench')));
+}
+
+async function main(phase: string): Promise<void> {
+  if (!TOPIC_PREFIX) throw new Error('set VERITY_TOPIC_PREFIX: a benchmark never writes production topics');
+  await setupPlatform(config);
+  const kafka = createKafka(config, 'verity-bench');
+  const { records, lines } = traffic(PIPELINES);
+  const bytes = (ms: Message[]) => ms.reduce((n, m) => n + (m.value as Buffer).length, 0);
+  try {
+    if (phase === 'decider') {
+      const messages = await encoded(records);
+      const produceMs = await rawProduce(kafka, TOPICS.intake, messages);
+      emit({ what: 'raw_produce', msgs: messages.length, avg_bytes: Math.round(bytes(messages) / messages.length), ms: Math.round(produceMs), per_s: rate(messages.length, produceMs) });
+      const consumeMs = await rawConsume(kafka, TOPICS.intake, messages.length);
+      emit({ what: 'raw_consume', msgs: messages.length, ms: Math.round(consumeMs), per_s: rate(messages.length, consumeMs) });
+      const codec = await EventCodec.forTopic<IntakeEvent>(config.schemaRegistryUrl, TOPICS.intake);
+      const decodeMs = await rawConsume(kafka, TOPICS.intake, messages.length, (v) => codec.decode(v));
+      emit({ what: 'consume_decode', msgs: messages.length, ms: Math.round(decodeMs), per_s: rate(messages.length, decodeMs) });
+      const { loadDeciderConfig } = await import('../../services/decider/config.js');
+      const { startDecider } = await import('../../services/decider/main.js');
+      const transactional = process.env.DECIDER_TRANSACTIONAL !== 'false';
+      const running = await startDecider(loadDeciderConfig({ ...process.env, LOG_LEVEL: 'warn' }), { http: false });
+      const stats = running.decider.stats;
+      let t0 = 0;
+      const deadline = Date.now() + 10 * 60_000;
+      while (stats.reports < messages.length) {
+        if (t0 === 0 && stats.reports > 0) t0 = performance.now();
+        if (Date.now() > deadline) throw new Error(`decider stalled at ${stats.reports}/${messages.length} reports`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const ms = performance.now() - t0;
+      emit({ what: transactional ? 'decider_eos' : 'decider_no_txn', reports: stats.reports, events: stats.events, rejections: stats.rejections, batches: stats.batches, ms: Math.round(ms), per_s: rate(stats.reports, ms), events_per_s: rate(stats.events, ms) });
+      await running.stop();
+    } else if (phase === 'ingest') {
+      const messages = await encoded(records);
+      const produceMs = await rawProduce(kafka, `${TOPICS.intake}`, messages);
+      emit({ what: 'raw_produce', msgs: messages.length, ms: Math.round(produceMs), per_s: rate(messages.length, produceMs) });
+      const { loadIngestConfig } = await import('../../services/ingest/config.js');
+      const { startIngest } = await import('../../services/ingest/main.js');
+      const token = 'bench-token-0123456789abcdef';
+      const ingest = await startIngest(loadIngestConfig({ ...process.env, INGEST_PORT: '0', INGEST_TOKENS: `bench:${token}:*`, LOG_LEVEL: 'warn' }));
+      const url = `http://127.0.0.1:${ingest.port}`;
+      const post = async (path: string, body: string, type = 'application/json') => {
+        const res = await fetch(url + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
+        const text = await res.text();
+        if (res.status >= 300) throw new Error(`${path}: ${res.status} ${text.slice(0, 300)}`);
+        return text;
+      };
+      const pool = async <T>(items: T[], concurrency: number, fn: (item: T) => Promise<unknown>) => {
+        let next = 0;
+        await Promise.all(Array.from({ length: concurrency }, async () => { while (next < items.length) await fn(items[next++]!); }));
+      };
+      const chunks: string[] = [];
+      for (let i = 0; i < lines.length; i += 1000) chunks.push(lines.slice(i, i + 1000).join('\n'));
+      let t0 = performance.now();
+      await pool(chunks, 4, (c) => post('/v1/reports:bulk', c, 'application/x-ndjson'));
+      let ms = performance.now() - t0;
+      emit({ what: 'ingest_bulk', reports: lines.length, lines_per_request: 1000, concurrency: 4, ms: Math.round(ms), per_s: rate(lines.length, ms) });
+      const singles = lines.slice(0, Math.min(lines.length, 6000)).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.op === 'report');
+      t0 = performance.now();
+      await pool(singles, 32, ({ op: _op, pipeline_id, job, ...body }) => post(`/v1/pipelines/${pipeline_id}/jobs/${job}/reports`, JSON.stringify(body)));
+      ms = performance.now() - t0;
+      emit({ what: 'ingest_single', reports: singles.length, concurrency: 32, ms: Math.round(ms), per_s: rate(singles.length, ms) });
+      await ingest.stop();
+    } else throw new Error(`unknown phase ${phase}`);
+  } finally {
+    await cleanup(kafka);
+  }
+}
+
+main(process.argv[2] ?? '').then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
