@@ -43,7 +43,7 @@ describe('write side through HTTP (real Kafka, registry, Postgres)', function ()
     admin = kafka.admin();
     await admin.connect();
     decider = await startDeciderForTest();
-    ingest = await startIngestForTest();
+    ingest = await startIngestForTest({ INGEST_LOG_LIMIT_BYTES: String(1 << 20) });
   });
   after(async () => {
     await ingest?.stop();
@@ -123,6 +123,37 @@ describe('write side through HTTP (real Kafka, registry, Postgres)', function ()
     expect(lintFailed.log).to.deep.include({ ref: stored.ref });
     expect(lintFailed.log_excerpt).to.contain('ERROR: lint failed').and.to.contain('[MASKED]').and.not.to.contain(secret);
     expect(lintFailed.allow_failure).to.equal(true);
+  });
+
+  it('job logs: stored once (same bytes → same ref), redacted, 413 over the limit, 403 for another project', async () => {
+    const id = randomUUID();
+    const put = (body: string | Buffer, project = 'test/alpha', headers: Record<string, string> = {}) =>
+      fetch(`${ingest.url}/v1/pipelines/${id}/jobs/build/log?project_id=${encodeURIComponent(project)}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${TOKENS.alpha}`, 'content-type': 'text/plain', ...headers },
+        body,
+      });
+    const log = 'step 1\npassword=hunter2hunter2\nsecret value: s3cr3t-v4lue-xyz\ndone\n';
+    const masked = Buffer.from(JSON.stringify(['s3cr3t-v4lue-xyz'])).toString('base64');
+    const first = await put(log, 'test/alpha', { 'x-masked-values': masked });
+    expect(first.status).to.equal(201);
+    const again = await put(log, 'test/alpha', { 'x-masked-values': masked });
+    expect(again.status).to.equal(200);
+    const [a, b] = [(await first.json()) as { ref: string }, (await again.json()) as { ref: string }];
+    expect(b.ref).to.equal(a.ref);
+    const { PgLogStore } = await import('../../services/platform/logstore/pg-log-store.js');
+    const { createDb, createPool } = await import('../../services/platform/db/client.js');
+    const pool = createPool(config.databaseUrl, 2);
+    try {
+      const stored = (await new PgLogStore(createDb(pool)).get(a.ref))!.toString('utf8');
+      expect(stored).to.contain('step 1').and.to.contain('[MASKED]').and.not.to.contain('hunter2hunter2').and.not.to.contain('s3cr3t-v4lue-xyz');
+    } finally {
+      await pool.end();
+    }
+    const big = await put(Buffer.alloc((1 << 20) + 1, 'a'));
+    expect(big.status).to.equal(413);
+    expect(big.headers.get('content-type')).to.match(/application\/problem\+json/);
+    expect((await put(log, 'test/beta')).status).to.equal(403);
   });
 
   it('rejects a report the state machine forbids with a machine-readable reason (422 problem+json)', async () => {
