@@ -8,6 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { IntakeEvent, IntakeRejectedEvent, PipelineEvent, PipelineSnapshot } from '../core/events/generated.js';
 import { STATE_VERSION } from '../core/pipeline/index.js';
 import type { Logger } from '../platform/log.js';
+import { deadLetter } from '../platform/kafka/dead-letter.js';
 import { dlqOf, scopedId, TOPICS } from '../platform/kafka/topics.js';
 import { EventDecodeError, EventValidationError, type EventCodec } from '../platform/registry/codec.js';
 import type { DeciderConfig } from './config.js';
@@ -181,7 +182,8 @@ export class Decider {
         reports.push((await this.codecs.intake.decode(m.value)).event);
       } catch (err) {
         if (!(err instanceof EventDecodeError || err instanceof EventValidationError)) throw err; // transient: retry the batch
-        deadLetters.push(this.deadLetter(m, partition, err));
+        this.log.warn({ err: err.message, partition, offset: m.offset }, 'poison intake record sent to the DLQ');
+        deadLetters.push(deadLetter(TOPICS.intake, partition, m, err));
       }
     }
     const now = new Date().toISOString();
@@ -229,23 +231,6 @@ export class Decider {
     this.stats.rejections += result.rejections.length;
     this.stats.deadLetters += deadLetters.length;
     await heartbeat();
-  }
-
-  private deadLetter(m: Message & { offset?: string }, partition: number, err: Error): Message {
-    this.log.warn({ err: err.message, partition, offset: m.offset }, 'poison intake record sent to the DLQ');
-    return {
-      key: m.key ?? null,
-      value: m.value ?? null,
-      headers: {
-        ...(m.headers ?? {}),
-        'dlq-source-topic': TOPICS.intake,
-        'dlq-source-partition': String(partition),
-        'dlq-source-offset': String(m.offset ?? ''),
-        'dlq-error-class': err.constructor.name,
-        'dlq-error': err.message.slice(0, 1000),
-        'dlq-recorded-at': new Date().toISOString(),
-      },
-    };
   }
 
   async stop(): Promise<void> {

@@ -49,31 +49,8 @@ export async function api(
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
-/** The decider as a child process (so a test can kill -9 it). Resolves once it logged "decider started". */
-export async function spawnDecider(env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', `${REPO_ROOT}node_modules/tsx/dist/loader.mjs`, `${REPO_ROOT}services/decider/main.ts`], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, DECIDER_PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`decider did not start in 60 s:\n${log.slice(-2000)}`)), 60_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      log += d.toString();
-      if (log.includes('decider started')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`decider exited during start (${code ?? signal}):\n${log.slice(-2000)}`));
-    });
-  });
-  child.stderr!.resume();
-  return child;
-}
+/** The decider as a child process (so a test can kill -9 it). */
+export const spawnDecider = (env: Record<string, string> = {}) => spawnService('decider', env);
 
 export function exited(child: ChildProcess, timeoutMs = 60_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
@@ -84,4 +61,30 @@ export function exited(child: ChildProcess, timeoutMs = 60_000): Promise<{ code:
       resolve({ code, signal });
     });
   });
+}
+
+/** A service entry point (services/<name>/main.ts) as a child process; resolves once it logged "<name> started". */
+export async function spawnService(name: 'decider' | 'projector', env: Record<string, string> = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', `${REPO_ROOT}node_modules/tsx/dist/loader.mjs`, `${REPO_ROOT}services/${name}/main.ts`], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DECIDER_PORT: '0', PROJECTOR_PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in 60 s:\n${log.slice(-2000)}`)), 60_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      log += d.toString();
+      if (log.includes(`${name} started`)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited during start (${code ?? signal}):\n${log.slice(-2000)}`));
+    });
+  });
+  child.stderr!.resume();
+  return child;
 }

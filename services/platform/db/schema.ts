@@ -62,3 +62,14 @@ export const ingestIdempotency = pgTable(
   },
   (t) => [primaryKey({ columns: [t.projectId, t.key] }), index('ingest_idempotency_created').on(t.createdAt)],
 );
+
+/**
+ * Read-model versions per projection: `active` serves readers through the views of schema `rm`;
+ * `building` is being filled by a rebuild. Swapped in one transaction.
+ */
+export const readModelVersions = pgTable('read_model_versions', {
+  projection: text('projection').primaryKey(),
+  active: integer('active'),
+  building: integer('building'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

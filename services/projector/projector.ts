@@ -1,0 +1,170 @@
+// The projector shell: ci.pipeline.events.v1 (read_committed) → Postgres read models, one transaction
+// per partition batch that also advances projection_checkpoints. Postgres, not Kafka, holds the truth
+// about what was applied: on every assignment each partition is sought to its checkpoint (offsets are
+// not contiguous under read_committed: commit markers and aborted records are never delivered, so the
+// position cannot be checked from the records themselves); records below it are skipped. Kafka
+// offsets are committed too, after Postgres, for lag monitoring only.
+import type { Admin, Consumer, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
+import type { PipelineEvent } from '../core/events/generated.js';
+import type { Logger } from '../platform/log.js';
+import { deadLetter } from '../platform/kafka/dead-letter.js';
+import { dlqOf, scopedId, TOPICS } from '../platform/kafka/topics.js';
+import { EventDecodeError, EventValidationError, type EventCodec } from '../platform/registry/codec.js';
+import type { ProjectorConfig } from './config.js';
+import { CheckpointConflict, SeqGapError, type ProjectionStore } from './store.js';
+
+export interface ProjectorStats {
+  batches: number;
+  events: number;
+  applied: number;
+  ignored: number;
+  deadLetters: number;
+  gaps: number;
+  conflicts: number;
+  lastCommitAt: string | null;
+}
+
+export class Projector {
+  private consumer: Consumer | undefined;
+  private dlq: Producer | undefined;
+  private readonly next = new Map<number, bigint | null>();
+  private readonly stalled = new Map<number, string>();
+  private joined = false;
+  private positioning: Promise<void> = Promise.resolve();
+  private readonly positioned = new Set<number>();
+  readonly stats: ProjectorStats = { batches: 0, events: 0, applied: 0, ignored: 0, deadLetters: 0, gaps: 0, conflicts: 0, lastCommitAt: null };
+  readonly topic = TOPICS.pipelineEvents;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly admin: Admin,
+    private readonly codec: EventCodec<PipelineEvent>,
+    private readonly store: ProjectionStore,
+    private readonly config: ProjectorConfig,
+    private readonly log: Logger,
+    private readonly onFatal: (err: Error) => void = () => process.exit(1),
+  ) {}
+
+  get ready(): boolean {
+    return this.joined;
+  }
+
+  /** Partitions stopped by a seq gap, with the reason (visible on /stats and /readyz). */
+  get stalledPartitions(): Record<number, string> {
+    return Object.fromEntries(this.stalled);
+  }
+
+  async start(): Promise<void> {
+    this.dlq = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.dlq.connect();
+    const consumer = this.kafka.consumer({
+      groupId: scopedId(`verity-projector-${this.config.projection}`),
+      maxBytesPerPartition: this.config.maxBytesPerPartition,
+      sessionTimeout: this.config.sessionTimeoutMs,
+      maxWaitTimeInMs: 100,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.next.clear(); // reload checkpoints: another instance may have advanced them
+      this.positioned.clear();
+      const partitions = payload.memberAssignment[this.topic] ?? [];
+      this.positioning = this.seekToCheckpoints(partitions).catch((err: Error) => this.log.error({ err: err.message }, 'seeking to checkpoints failed'));
+      this.joined = true;
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) {
+        this.log.fatal({ err: payload.error }, 'projector consumer crashed and will not restart');
+        this.onFatal(payload.error);
+      }
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.config.concurrency,
+      eachBatch: (p) => this.onBatch(p),
+    });
+  }
+
+  private async expectedStart(partition: number): Promise<bigint> {
+    if (!this.next.has(partition)) this.next.set(partition, await this.store.checkpoint(this.topic, partition));
+    const stored = this.next.get(partition);
+    if (stored !== null && stored !== undefined) return stored;
+    const low = (await this.admin.fetchTopicOffsets(this.topic)).find((o) => o.partition === partition)?.low ?? '0';
+    return BigInt(low);
+  }
+
+  private async seekToCheckpoints(partitions: number[]): Promise<void> {
+    for (const partition of partitions) {
+      const offset = await this.expectedStart(partition);
+      this.consumer!.seek({ topic: this.topic, partition, offset: offset.toString() });
+      this.positioned.add(partition);
+    }
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
+    const partition = batch.partition;
+    await this.positioning;
+    // A batch fetched before the seek is stale; one for a partition not positioned yet is refetched.
+    if (batch.messages.length === 0 || !isRunning() || isStale() || !this.positioned.has(partition) || this.stalled.has(partition)) return;
+    const start = await this.expectedStart(partition);
+    const messages = batch.messages.filter((m) => BigInt(m.offset) >= start);
+    if (messages.length === 0) {
+      resolveOffset(batch.lastOffset());
+      return;
+    }
+    const events: PipelineEvent[] = [];
+    const deadLetters: Message[] = [];
+    for (const m of messages) {
+      try {
+        events.push((await this.codec.decode(m.value)).event);
+      } catch (err) {
+        if (!(err instanceof EventDecodeError || err instanceof EventValidationError)) throw err;
+        deadLetters.push(deadLetter(this.topic, partition, m, err));
+      }
+    }
+    const last = messages.at(-1)!.offset;
+    const next = BigInt(last) + 1n;
+    if (deadLetters.length > 0) {
+      // At least once into the DLQ: a crash before the Postgres commit re-sends these (headers say where from).
+      await this.dlq!.send({ topic: dlqOf(this.topic), acks: -1, messages: deadLetters });
+      this.stats.deadLetters += deadLetters.length;
+      this.log.warn({ partition, count: deadLetters.length }, 'poison records sent to the DLQ');
+    }
+    const stored = this.next.get(partition) ?? null;
+    try {
+      const result = await this.store.apply(this.topic, partition, stored, next, events);
+      this.next.set(partition, next);
+      this.stats.applied += result.applied;
+      this.stats.ignored += result.ignored;
+    } catch (err) {
+      if (err instanceof CheckpointConflict) {
+        this.stats.conflicts++;
+        this.next.delete(partition);
+        this.log.warn({ partition }, err.message);
+        this.consumer!.seek({ topic: this.topic, partition, offset: String(await this.expectedStart(partition)) });
+        return;
+      }
+      if (err instanceof SeqGapError) {
+        this.stats.gaps++;
+        this.stalled.set(partition, err.message);
+        this.log.error({ partition, gap: err.gap }, 'seq gap: partition stopped; nothing of the batch was applied');
+        pause();
+        return;
+      }
+      throw err;
+    }
+    this.stats.batches++;
+    this.stats.events += messages.length;
+    this.stats.lastCommitAt = new Date().toISOString();
+    resolveOffset(last);
+    await this.consumer!.commitOffsets([{ topic: this.topic, partition, offset: next.toString() }]).catch((e: Error) => this.log.warn({ err: e.message }, 'kafka offset commit failed (monitoring only)'));
+    await heartbeat();
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect(); // lets the batch in flight finish its Postgres transaction
+    await this.dlq?.disconnect();
+  }
+}

@@ -1,0 +1,110 @@
+// The projector's Postgres side: in ONE transaction per batch — claim the partition's checkpoint
+// (compare-and-set on next_offset, so a zombie instance cannot apply the same batch twice), load the
+// rows of the touched pipelines, fold, write them back with multi-row upserts, advance the checkpoint.
+import { and, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { PipelineEvent } from '../core/events/generated.js';
+import type { Db } from '../platform/db/client.js';
+import { readModelTables } from '../platform/db/read-model.js';
+import { projectionCheckpoints } from '../platform/db/schema.js';
+import { foldEvents, type FoldResult, type JobRow, type PipelineRow, type SeqGap } from './fold.js';
+import { versionSchema } from './versions.js';
+
+export class CheckpointConflict extends Error {}
+
+/** A gap in a pipeline's seq: the batch is not applied and the partition must stop. */
+export class SeqGapError extends Error {
+  constructor(readonly gap: SeqGap) {
+    super(`seq gap in pipeline ${gap.pipelineId}: expected ${gap.expected}, got ${gap.got}`);
+  }
+}
+
+const CHUNK = 1000;
+
+/** `SET col = excluded.col` for every column but the key. */
+function excludedAll(table: PgTable, key: string): Record<string, SQL> {
+  const set: Record<string, SQL> = {};
+  for (const [prop, col] of Object.entries(getTableColumns(table))) {
+    if (prop !== key) set[prop] = sql`excluded.${sql.identifier(col.name)}`;
+  }
+  return set;
+}
+
+/** VERITY_FAULT=projector.kill-mid-batch:N → SIGKILL inside the N-th batch's transaction, before its commit. */
+function killMidBatch(batch: number): void {
+  const m = /^projector\.kill-mid-batch:(\d+)$/.exec(process.env.VERITY_FAULT ?? '');
+  if (m && Number(m[1]) === batch) {
+    process.stderr.write(`VERITY_FAULT: killing the projector inside batch ${batch}\n`);
+    process.kill(process.pid, 'SIGKILL');
+  }
+}
+
+export class ProjectionStore {
+  readonly tables: ReturnType<typeof readModelTables>;
+  private batches = 0;
+
+  constructor(
+    private readonly db: Db,
+    readonly projection: string,
+    version: number,
+  ) {
+    this.tables = readModelTables(versionSchema(version));
+  }
+
+  async checkpoint(topic: string, partition: number): Promise<bigint | null> {
+    const rows = await this.db
+      .select({ next: projectionCheckpoints.nextOffset })
+      .from(projectionCheckpoints)
+      .where(and(eq(projectionCheckpoints.projection, this.projection), eq(projectionCheckpoints.topic, topic), eq(projectionCheckpoints.partition, partition)));
+    return rows[0]?.next ?? null;
+  }
+
+  async checkpoints(topic: string): Promise<Map<number, bigint>> {
+    const rows = await this.db
+      .select({ partition: projectionCheckpoints.partition, next: projectionCheckpoints.nextOffset })
+      .from(projectionCheckpoints)
+      .where(and(eq(projectionCheckpoints.projection, this.projection), eq(projectionCheckpoints.topic, topic)));
+    return new Map(rows.map((r) => [r.partition, r.next]));
+  }
+
+  /**
+   * Applies `events` (records from `from` up to `next - 1` of one partition) exactly once: fails with
+   * CheckpointConflict, changing nothing, unless the stored checkpoint is still `from` (null = none).
+   */
+  async apply(topic: string, partition: number, from: bigint | null, next: bigint, events: PipelineEvent[]): Promise<FoldResult> {
+    const { pipelines, jobs, flakyJobs } = this.tables;
+    return this.db.transaction(async (tx) => {
+      const claimed =
+        from === null
+          ? await tx.insert(projectionCheckpoints).values({ projection: this.projection, topic, partition, nextOffset: next }).onConflictDoNothing().returning({ p: projectionCheckpoints.partition })
+          : await tx
+              .update(projectionCheckpoints)
+              .set({ nextOffset: next, updatedAt: sql`now()` })
+              .where(and(eq(projectionCheckpoints.projection, this.projection), eq(projectionCheckpoints.topic, topic), eq(projectionCheckpoints.partition, partition), eq(projectionCheckpoints.nextOffset, from)))
+              .returning({ p: projectionCheckpoints.partition });
+      if (claimed.length === 0) throw new CheckpointConflict(`checkpoint of ${this.projection} ${topic}[${partition}] moved (another instance applied it)`);
+
+      const ids = [...new Set(events.map((e) => e.pipeline_id))];
+      const current = { pipelines: new Map<string, PipelineRow>(), jobs: new Map<string, JobRow>() };
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const slice = ids.slice(i, i + CHUNK);
+        for (const r of await tx.select().from(pipelines).where(inArray(pipelines.pipelineId, slice))) current.pipelines.set(r.pipelineId, r);
+        for (const r of await tx.select().from(jobs).where(inArray(jobs.pipelineId, slice))) current.jobs.set(r.jobId, r);
+      }
+      const result = foldEvents(current, events);
+      if (result.gap) throw new SeqGapError(result.gap); // rolls back: nothing of the batch is applied
+      const p = [...result.pipelines.values()];
+      const j = [...result.jobs.values()];
+      for (let i = 0; i < p.length; i += CHUNK) {
+        await tx.insert(pipelines).values(p.slice(i, i + CHUNK)).onConflictDoUpdate({ target: pipelines.pipelineId, set: excludedAll(pipelines, 'pipelineId') });
+      }
+      for (let i = 0; i < j.length; i += CHUNK) {
+        await tx.insert(jobs).values(j.slice(i, i + CHUNK)).onConflictDoUpdate({ target: jobs.jobId, set: excludedAll(jobs, 'jobId') });
+      }
+      if (result.flaky.length > 0) await tx.insert(flakyJobs).values(result.flaky).onConflictDoNothing();
+      this.batches++;
+      killMidBatch(this.batches); // fault injection for the crash test (off unless VERITY_FAULT is set)
+      return result;
+    });
+  }
+}

@@ -1,0 +1,212 @@
+// The projector against real Kafka and Postgres: read models from canonical events, exactly once
+// under kill -9 in the middle of a batch (equal, row for row, to a clean rebuild), poison to the DLQ.
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { inArray } from 'drizzle-orm';
+import type { Admin, Kafka } from 'kafkajs';
+import { exampleEvents } from '../../services/core/events/examples.js';
+import type { PipelineEvent } from '../../services/core/events/generated.js';
+import { loadConfig } from '../../services/platform/config.js';
+import { createDb, createPool } from '../../services/platform/db/client.js';
+import { readModelTables } from '../../services/platform/db/read-model.js';
+import { createKafka } from '../../services/platform/kafka/client.js';
+import { dlqOf, TOPICS } from '../../services/platform/kafka/topics.js';
+import { EventCodec } from '../../services/platform/registry/codec.js';
+import { loadProjectorConfig } from '../../services/projector/config.js';
+import { startProjector } from '../../services/projector/main.js';
+import { activeVersion, createVersion, ensureActiveVersion, versionSchema } from '../../services/projector/versions.js';
+import { consumeUntil } from '../support/kafka.js';
+import { api, exited, spawnService, startDeciderForTest, startIngestForTest, TOKENS } from '../support/services.js';
+
+const SHA = 'c1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+
+describe('projector (real Kafka and Postgres)', function () {
+  this.timeout(300_000);
+  const config = loadConfig();
+  const pool = createPool(config.databaseUrl, 4);
+  const db = createDb(pool);
+  let kafka: Kafka;
+  let admin: Admin;
+  let ingest: Awaited<ReturnType<typeof startIngestForTest>>;
+  let decider: Awaited<ReturnType<typeof startDeciderForTest>>;
+  let active: number;
+
+  before(async () => {
+    kafka = createKafka(config, 'test-projector');
+    admin = kafka.admin();
+    await admin.connect();
+    active = await ensureActiveVersion(pool);
+    decider = await startDeciderForTest();
+    ingest = await startIngestForTest();
+  });
+  after(async () => {
+    await ingest?.stop();
+    await decider?.stop();
+    await admin?.disconnect();
+    await pool.end();
+  });
+
+  /** Creates `n` pipelines (3 jobs: a passes, b fails then passes on retry → flaky, c passes) through the API. */
+  async function drive(n: number): Promise<string[]> {
+    const ids = Array.from({ length: n }, () => randomUUID());
+    const lines = ids.flatMap((id) => [
+      { op: 'create_pipeline', pipeline_id: id, project_id: 'test/proj', ref: 'main', sha: SHA, definition: { stages: ['build', 'test'], jobs: [{ name: 'a', stage: 'build' }, { name: 'b', stage: 'test', retry: { max: 1, when: ['runner_system_failure'] } }, { name: 'c', stage: 'test', needs: ['a'] }] } },
+      { op: 'report', pipeline_id: id, job: 'a', project_id: 'test/proj', status: 'running', runner_id: 'r1' },
+      { op: 'report', pipeline_id: id, job: 'a', project_id: 'test/proj', status: 'success' },
+      { op: 'report', pipeline_id: id, job: 'b', project_id: 'test/proj', status: 'running', runner_id: 'r2' },
+      { op: 'report', pipeline_id: id, job: 'b', project_id: 'test/proj', status: 'failed', failure_reason: 'runner_system_failure', log_tail: 'ERROR: runner lost' },
+      { op: 'report', pipeline_id: id, job: 'b', project_id: 'test/proj', status: 'running', runner_id: 'r3' },
+      { op: 'report', pipeline_id: id, job: 'b', project_id: 'test/proj', status: 'success' },
+      { op: 'report', pipeline_id: id, job: 'c', project_id: 'test/proj', status: 'running', runner_id: 'r1' },
+      { op: 'report', pipeline_id: id, job: 'c', project_id: 'test/proj', status: 'success' },
+    ]);
+    const r = await api(ingest.url, 'POST', '/v1/reports:bulk', undefined, { raw: lines.map((l) => JSON.stringify(l)).join('\n'), token: TOKENS.all });
+    expect(r.status).to.equal(200);
+    return ids;
+  }
+
+  async function rowsOf(version: number, ids: string[]) {
+    const t = readModelTables(versionSchema(version));
+    const pipelines = await db.select().from(t.pipelines).where(inArray(t.pipelines.pipelineId, ids));
+    const jobs = await db.select().from(t.jobs).where(inArray(t.jobs.pipelineId, ids));
+    const flaky = await db.select().from(t.flakyJobs).where(inArray(t.flakyJobs.pipelineId, ids));
+    const by = <T>(rows: T[], key: (r: T) => string) => [...rows].sort((a, b) => key(a).localeCompare(key(b)));
+    return { pipelines: by(pipelines, (r) => r.pipelineId), jobs: by(jobs, (r) => r.jobId), flaky: by(flaky, (r) => r.passedJobId) };
+  }
+
+  async function waitFinished(
+    version: number,
+    ids: string[],
+    timeoutMs = 120_000,
+    done = (rows: { finishedAt: string | null }[]) => rows.length === ids.length && rows.every((r) => r.finishedAt !== null),
+  ): Promise<void> {
+    const t = readModelTables(versionSchema(version));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rows = await db.select({ status: t.pipelines.status, finishedAt: t.pipelines.finishedAt }).from(t.pipelines).where(inArray(t.pipelines.pipelineId, ids));
+      if (done(rows)) return;
+      if (Date.now() > deadline) throw new Error(`only ${rows.filter((r) => r.finishedAt).length}/${ids.length} pipelines finished in version ${version}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  it('kill -9 in the middle of a batch, restart: read models equal a clean rebuild, row for row', async () => {
+    const ids = await drive(40);
+    const doomed = await spawnService('projector', { VERITY_FAULT: 'projector.kill-mid-batch:2', PROJECTOR_CONCURRENCY: '1', PROJECTOR_SESSION_TIMEOUT_MS: '6000' });
+    expect((await exited(doomed)).signal).to.equal('SIGKILL');
+    const survivor = await spawnService('projector', { PROJECTOR_SESSION_TIMEOUT_MS: '6000' });
+    let live;
+    try {
+      await waitFinished(active, ids);
+      live = await rowsOf(active, ids);
+    } finally {
+      survivor.kill('SIGTERM');
+      expect(await exited(survivor), 'graceful shutdown on SIGTERM').to.deep.equal({ code: 0, signal: null });
+    }
+    expect(live.pipelines.every((p) => p.status === 'success')).to.equal(true);
+    expect(live.jobs).to.have.length(ids.length * 4); // a, b (2 attempts), c
+    expect(live.flaky).to.have.length(ids.length);
+
+    // A clean rebuild: a fresh version schema and projection name, from offset 0.
+    const scratch = 900_000 + Math.floor(Math.random() * 90_000);
+    const client = await pool.connect();
+    await createVersion(client, scratch);
+    client.release();
+    const rebuild = await startProjector(loadProjectorConfig({ ...process.env, PROJECTOR_PROJECTION: `rebuild-check-${scratch}`, PROJECTOR_VERSION: String(scratch), LOG_LEVEL: 'warn' }), { http: false });
+    try {
+      await waitFinished(scratch, ids);
+      expect(await rowsOf(scratch, ids)).to.deep.equal(live);
+    } finally {
+      await rebuild.stop();
+      await pool.query(`DROP SCHEMA IF EXISTS "${versionSchema(scratch)}" CASCADE`);
+      await pool.query('DELETE FROM projection_checkpoints WHERE projection = $1', [`rebuild-check-${scratch}`]);
+    }
+  });
+
+  /**
+   * Tests that write bad records never touch the real canonical topic: they get a topic prefix of their
+   * own (VERITY_TOPIC_PREFIX), a scratch read-model version and projection, and a projector child process.
+   */
+  async function isolated(name: string) {
+    const prefix = `test-${name}-${randomUUID().slice(0, 8)}.`;
+    const topic = prefix + 'ci.pipeline.events.v1';
+    await admin.createTopics({ waitForLeaders: true, topics: [topic, dlqOf(topic)].map((t) => ({ topic: t, numPartitions: 1, replicationFactor: 1 })) });
+    const version = 900_000 + Math.floor(Math.random() * 90_000);
+    const client = await pool.connect();
+    await createVersion(client, version);
+    client.release();
+    const projection = `${name}-${version}`;
+    return {
+      topic,
+      version,
+      start: () => spawnService('projector', { VERITY_TOPIC_PREFIX: prefix, PROJECTOR_PROJECTION: projection, PROJECTOR_VERSION: String(version), PROJECTOR_SESSION_TIMEOUT_MS: '6000' }),
+      async cleanup() {
+        await admin.deleteTopics({ topics: [topic, dlqOf(topic)] }).catch(() => undefined);
+        await pool.query(`DROP SCHEMA IF EXISTS "${versionSchema(version)}" CASCADE`);
+        await pool.query('DELETE FROM projection_checkpoints WHERE projection = $1', [projection]);
+      },
+    };
+  }
+
+  const pipelineOf = (pipelineId: string, seqs: number[]) => {
+    const created = { ...(exampleEvents[0] as Extract<PipelineEvent, { type: 'PipelineCreated' }>), pipeline_id: pipelineId, event_id: randomUUID(), seq: 1 };
+    const status = (seq: number) => ({ ...(exampleEvents[10] as PipelineEvent), pipeline_id: pipelineId, event_id: randomUUID(), seq });
+    return seqs.map((seq) => (seq === 1 ? created : status(seq)));
+  };
+
+  it('a poison record goes to the DLQ with error headers and later records still project', async () => {
+    const iso = await isolated('poison');
+    const codec = await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents);
+    const pipelineId = randomUUID();
+    const poisonKey = randomUUID();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: iso.topic,
+      messages: [
+        { key: poisonKey, value: Buffer.from('{"not":"wire format"}') },
+        ...(await Promise.all(pipelineOf(pipelineId, [1, 2]).map((e) => codec.toMessage(e, 'test')))),
+      ],
+    });
+    await producer.disconnect();
+    const child = await iso.start();
+    try {
+      await waitFinished(iso.version, [pipelineId], 60_000, (r) => r.length === 1);
+      const dlq = await consumeUntil(kafka, dlqOf(iso.topic), (ms) => ms.some((m) => m.key?.toString() === poisonKey));
+      const letter = dlq.find((m) => m.key?.toString() === poisonKey)!;
+      expect(letter.headers?.['dlq-source-topic']?.toString()).to.equal(iso.topic);
+      expect(letter.headers?.['dlq-source-offset']?.toString()).to.equal('0');
+      expect(letter.headers?.['dlq-error-class']?.toString()).to.equal('EventDecodeError');
+      expect(letter.value?.toString()).to.equal('{"not":"wire format"}');
+    } finally {
+      child.kill('SIGTERM');
+      await exited(child);
+      await iso.cleanup();
+    }
+  });
+
+  it('a gap in seq stops the partition loudly (not ready, logged) and applies nothing of the batch', async () => {
+    const iso = await isolated('gap');
+    const codec = await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents);
+    const pipelineId = randomUUID();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: iso.topic, messages: await Promise.all(pipelineOf(pipelineId, [1, 3]).map((e) => codec.toMessage(e, 'test'))) });
+    await producer.disconnect();
+    const child = await iso.start();
+    let log = '';
+    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!log.includes('seq gap') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(log).to.contain('seq gap: partition stopped').and.to.contain(`"pipelineId":"${pipelineId}","expected":2,"got":3`);
+      const t = readModelTables(versionSchema(iso.version));
+      expect(await db.select().from(t.pipelines).where(inArray(t.pipelines.pipelineId, [pipelineId]))).to.have.length(0);
+    } finally {
+      child.kill('SIGTERM');
+      await exited(child);
+      await iso.cleanup();
+    }
+    expect(await activeVersion(pool)).to.equal(active);
+  });
+});
