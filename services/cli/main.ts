@@ -5,6 +5,7 @@ import { migrateCommand } from './commands/migrate.js';
 import { stackCommand } from './commands/stack.js';
 import { setupCommand } from './commands/setup.js';
 import { serveCommand } from './commands/serve.js';
+import { rebuildCommand } from './commands/rebuild.js';
 
 const commands: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
   topics: { summary: 'topics apply|list — create and align the topics of ARCHITECTURE.md', run: topicsCommand },
@@ -12,6 +13,8 @@ const commands: Record<string, { summary: string; run: (args: string[]) => Promi
   migrate: { summary: 'migrate — apply the committed Postgres migrations', run: migrateCommand },
   ingest: { summary: 'ingest — run the producer API (INGEST_* variables)', run: serveCommand('ingest') },
   decider: { summary: 'decider — run the decider, the single writer of canonical events (DECIDER_* variables)', run: serveCommand('decider') },
+  projector: { summary: 'projector — run the projector: canonical events → Postgres read models (PROJECTOR_* variables)', run: serveCommand('projector') },
+  rebuild: { summary: 'rebuild [--keep-old] — rebuild the read model into a new version from offset 0, swap with zero downtime', run: rebuildCommand },
   setup: { summary: 'setup [--timeout s] — wait for the services, then topics + schemas + migrations', run: setupCommand },
   stack: { summary: 'stack wait [--timeout s] [kafka registry postgres] — wait until the services answer', run: stackCommand },
 };

@@ -1,49 +1,85 @@
 // The projector service: canonical events → Postgres read models, exactly once. `verity projector`.
+// Without PROJECTOR_VERSION it follows the active read-model version: when `verity rebuild` swaps in
+// a new version, the service moves to it and continues from that version's checkpoints.
 import type { Server } from 'node:http';
+import type pg from 'pg';
 import type { PipelineEvent } from '../core/events/generated.js';
 import { createDb, createPool } from '../platform/db/client.js';
 import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
 import { createKafka } from '../platform/kafka/client.js';
 import { TOPICS } from '../platform/kafka/topics.js';
 import { onShutdown, type Stoppable } from '../platform/lifecycle.js';
-import { createLogger } from '../platform/log.js';
+import { createLogger, type Logger } from '../platform/log.js';
 import { EventCodec } from '../platform/registry/codec.js';
 import { loadProjectorConfig, type ProjectorConfig } from './config.js';
 import { Projector } from './projector.js';
 import { ProjectionStore } from './store.js';
-import { ensureActiveVersion } from './versions.js';
+import { activeVersion, ensureActiveVersion } from './versions.js';
 
 export interface RunningProjector extends Stoppable {
-  projector: Projector;
-  store: ProjectionStore;
+  readonly projector: Projector;
+  readonly store: ProjectionStore;
+  readonly version: number;
   port: number;
 }
 
-export async function startProjector(config: ProjectorConfig = loadProjectorConfig(), opts: { http?: boolean } = {}): Promise<RunningProjector> {
-  const log = createLogger('projector');
-  const pool = createPool(config.databaseUrl, 4);
-  const version = config.version ?? (await ensureActiveVersion(pool));
-  const store = new ProjectionStore(createDb(pool), config.projection, version);
+/** One projector writing one read-model version (no HTTP): what the service and `verity rebuild` run. */
+export async function runProjection(config: ProjectorConfig, pool: pg.Pool, version: number, log: Logger): Promise<{ projector: Projector; store: ProjectionStore; stop(): Promise<void> }> {
+  // Checkpoints and the consumer group belong to one read-model version.
+  const store = new ProjectionStore(createDb(pool), `${config.projection}@v${version}`, version);
   const kafka = createKafka(config, `verity-${config.instanceId}`);
   const admin = kafka.admin();
   await admin.connect();
   const projector = new Projector(kafka, admin, await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents), store, config, log);
   await projector.start();
+  return {
+    projector,
+    store,
+    async stop() {
+      await projector.stop();
+      await admin.disconnect();
+    },
+  };
+}
+
+export async function startProjector(config: ProjectorConfig = loadProjectorConfig(), opts: { http?: boolean; followMs?: number } = {}): Promise<RunningProjector> {
+  const log = createLogger('projector');
+  const pool = createPool(config.databaseUrl, 4);
+  let version = config.version ?? (await ensureActiveVersion(pool));
+  let current = await runProjection(config, pool, version, log);
+  let switching: Promise<void> | undefined;
+  const follow =
+    config.version === null
+      ? setInterval(() => {
+          if (switching) return;
+          switching = (async () => {
+            const active = await activeVersion(pool);
+            if (active === null || active === version) return;
+            log.info({ from: version, to: active }, 'active read-model version changed: following it');
+            await current.stop();
+            version = active;
+            current = await runProjection(config, pool, version, log);
+          })()
+            .catch((err: Error) => log.error({ err: err.message }, 'following the active version failed'))
+            .finally(() => (switching = undefined));
+        }, opts.followMs ?? 2000)
+      : undefined;
+
   let server: Server | undefined;
   let port = 0;
   if (opts.http !== false) {
     const app = createHttpApp({
       log,
       readiness: async () => {
-        if (!projector.ready) return 'joining the consumer group';
-        const stalled = Object.keys(projector.stalledPartitions);
+        if (!current.projector.ready) return 'joining the consumer group';
+        const stalled = Object.keys(current.projector.stalledPartitions);
         if (stalled.length > 0) return `partitions stopped by a seq gap: ${stalled.join(', ')}`;
         await pool.query('SELECT 1');
         return true;
       },
     });
     app.get('/stats', (_req, res) => {
-      res.json({ ...projector.stats, version, projection: config.projection, stalled: projector.stalledPartitions });
+      res.json({ ...current.projector.stats, version, projection: current.store.projection, stalled: current.projector.stalledPartitions });
     });
     finishHttpApp(app, log);
     server = await new Promise((resolve) => {
@@ -54,13 +90,21 @@ export async function startProjector(config: ProjectorConfig = loadProjectorConf
   log.info({ port, version, projection: config.projection }, 'projector started');
   return {
     name: 'projector',
-    projector,
-    store,
+    get projector() {
+      return current.projector;
+    },
+    get store() {
+      return current.store;
+    },
+    get version() {
+      return version;
+    },
     port,
     async stop() {
+      if (follow) clearInterval(follow);
+      await switching;
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-      await projector.stop();
-      await admin.disconnect();
+      await current.stop();
       await pool.end();
     },
   };

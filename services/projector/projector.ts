@@ -32,6 +32,8 @@ export class Projector {
   private joined = false;
   private positioning: Promise<void> = Promise.resolve();
   private readonly positioned = new Set<number>();
+  /** Highest offset known handled per partition (applied, skipped, or only markers): for caughtUp(). */
+  private readonly reached = new Map<number, bigint>();
   readonly stats: ProjectorStats = { batches: 0, events: 0, applied: 0, ignored: 0, deadLetters: 0, gaps: 0, conflicts: 0, lastCommitAt: null };
   readonly topic = TOPICS.pipelineEvents;
 
@@ -58,7 +60,7 @@ export class Projector {
     this.dlq = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.dlq.connect();
     const consumer = this.kafka.consumer({
-      groupId: scopedId(`verity-projector-${this.config.projection}`),
+      groupId: scopedId(`verity-projector-${this.store.projection}`),
       maxBytesPerPartition: this.config.maxBytesPerPartition,
       sessionTimeout: this.config.sessionTimeoutMs,
       maxWaitTimeInMs: 100,
@@ -70,6 +72,10 @@ export class Projector {
       const partitions = payload.memberAssignment[this.topic] ?? [];
       this.positioning = this.seekToCheckpoints(partitions).catch((err: Error) => this.log.error({ err: err.message }, 'seeking to checkpoints failed'));
       this.joined = true;
+    });
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      // A batch of only commit markers or aborted records never reaches onBatch: nothing to apply.
+      if (payload.batchSize === 0) this.reach(payload.partition, payload.lastOffset);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) {
@@ -112,6 +118,7 @@ export class Projector {
     const messages = batch.messages.filter((m) => BigInt(m.offset) >= start);
     if (messages.length === 0) {
       resolveOffset(batch.lastOffset());
+      this.reach(partition, batch.lastOffset());
       return;
     }
     const events: PipelineEvent[] = [];
@@ -159,8 +166,23 @@ export class Projector {
     this.stats.events += messages.length;
     this.stats.lastCommitAt = new Date().toISOString();
     resolveOffset(last);
+    this.reach(partition, batch.lastOffset());
     await this.consumer!.commitOffsets([{ topic: this.topic, partition, offset: next.toString() }]).catch((e: Error) => this.log.warn({ err: e.message }, 'kafka offset commit failed (monitoring only)'));
     await heartbeat();
+  }
+
+  private reach(partition: number, offset: string): void {
+    const o = BigInt(offset);
+    if (o > (this.reached.get(partition) ?? -1n)) this.reached.set(partition, o);
+  }
+
+  /** True when every partition was handled up to `targets` (end offsets, exclusive; taken earlier). */
+  caughtUp(targets: Map<number, { low: bigint; high: bigint }>): boolean {
+    for (const [p, { low, high }] of targets) {
+      if (high <= low) continue;
+      if ((this.reached.get(p) ?? -1n) < high - 1n) return false;
+    }
+    return true;
   }
 
   async stop(): Promise<void> {

@@ -119,7 +119,7 @@ describe('projector (real Kafka and Postgres)', function () {
     } finally {
       await rebuild.stop();
       await pool.query(`DROP SCHEMA IF EXISTS "${versionSchema(scratch)}" CASCADE`);
-      await pool.query('DELETE FROM projection_checkpoints WHERE projection = $1', [`rebuild-check-${scratch}`]);
+      await pool.query('DELETE FROM projection_checkpoints WHERE projection = $1', [`rebuild-check-${scratch}@v${scratch}`]);
     }
   });
 
@@ -143,7 +143,7 @@ describe('projector (real Kafka and Postgres)', function () {
       async cleanup() {
         await admin.deleteTopics({ topics: [topic, dlqOf(topic)] }).catch(() => undefined);
         await pool.query(`DROP SCHEMA IF EXISTS "${versionSchema(version)}" CASCADE`);
-        await pool.query('DELETE FROM projection_checkpoints WHERE projection = $1', [projection]);
+        await pool.query('DELETE FROM projection_checkpoints WHERE projection = $1', [`${projection}@v${version}`]);
       },
     };
   }

@@ -1,11 +1,17 @@
-// `verity ingest` / `verity decider`: run one service in this process until SIGTERM/SIGINT.
+// `verity ingest|decider|projector`: run one service in this process until SIGTERM/SIGINT.
 import { onShutdown } from '../../platform/lifecycle.js';
 import { createLogger } from '../../platform/log.js';
 
-export function serveCommand(service: 'ingest' | 'decider') {
+const starters = {
+  ingest: async () => (await import('../../ingest/main.js')).startIngest(),
+  decider: async () => (await import('../../decider/main.js')).startDecider(),
+  projector: async () => (await import('../../projector/main.js')).startProjector(),
+};
+
+export function serveCommand(service: keyof typeof starters) {
   return async (): Promise<number> => {
     const log = createLogger(service);
-    const running = service === 'ingest' ? await (await import('../../ingest/main.js')).startIngest() : await (await import('../../decider/main.js')).startDecider();
+    const running = await starters[service]();
     onShutdown(log, [running]);
     await new Promise<never>(() => undefined); // until a signal: onShutdown exits the process
     return 0;

@@ -1,0 +1,86 @@
+// `verity rebuild`: zero-downtime rebuild of the pipelines read model. Builds version N+1 in its own
+// schema from offset 0 with its own consumer group, while version N keeps serving; when N+1 has caught
+// up with the end offsets taken at the start, the `rm` views are swapped in one transaction, the live
+// projector service follows, and version N is dropped.
+import type pg from 'pg';
+import { createKafka } from '../platform/kafka/client.js';
+import { TOPICS } from '../platform/kafka/topics.js';
+import type { Logger } from '../platform/log.js';
+import type { ProjectorConfig } from './config.js';
+import { runProjection } from './main.js';
+import { activateVersion, createVersion, ensureActiveVersion, PROJECTION, versionSchema } from './versions.js';
+
+export interface RebuildReport {
+  from: number;
+  to: number;
+  events: number;
+  ms: number;
+  dropped: boolean;
+}
+
+export type Progress = (done: number, total: number, elapsedMs: number) => void;
+
+export async function rebuild(config: ProjectorConfig, pool: pg.Pool, log: Logger, opts: { progress?: Progress; keepOld?: boolean; timeoutMs?: number } = {}): Promise<RebuildReport> {
+  const from = await ensureActiveVersion(pool);
+  const building = (await pool.query<{ building: number | null }>('SELECT building FROM read_model_versions WHERE projection = $1', [PROJECTION])).rows[0]?.building ?? null;
+  const to = Math.max(from, building ?? 0) + 1;
+  const client = await pool.connect();
+  try {
+    await createVersion(client, to);
+  } finally {
+    client.release();
+  }
+  await pool.query('UPDATE read_model_versions SET building = $2, updated_at = now() WHERE projection = $1', [PROJECTION, to]);
+
+  const admin = createKafka(config, 'verity-rebuild').admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(TOPICS.pipelineEvents);
+  await admin.disconnect();
+  const targets = new Map(offsets.map((o) => [o.partition, { low: BigInt(o.low), high: BigInt(o.high) }]));
+  const total = offsets.reduce((n, o) => n + Number(BigInt(o.high) - BigInt(o.low)), 0);
+
+  const started = Date.now();
+  const run = await runProjection({ ...config, version: to }, pool, to, log);
+  try {
+    const deadline = started + (opts.timeoutMs ?? 6 * 60 * 60_000);
+    while (!run.projector.caughtUp(targets)) {
+      if (Object.keys(run.projector.stalledPartitions).length > 0) throw new Error(`rebuild stopped: ${JSON.stringify(run.projector.stalledPartitions)}`);
+      if (Date.now() > deadline) throw new Error('rebuild did not catch up before its deadline');
+      opts.progress?.(run.projector.stats.events, total, Date.now() - started);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    opts.progress?.(run.projector.stats.events, total, Date.now() - started);
+    const switchClient = await pool.connect();
+    try {
+      await activateVersion(switchClient, to);
+    } finally {
+      switchClient.release();
+    }
+    log.info({ from, to }, 'read-model version swapped');
+  } finally {
+    await run.stop();
+  }
+  let dropped = false;
+  if (!opts.keepOld) {
+    // Readers use the views, which now point at `to`; a query still running on the old tables holds a
+    // lock and this DROP waits for it.
+    await pool.query(`DROP SCHEMA IF EXISTS "${versionSchema(from)}" CASCADE`);
+    await pool.query('DELETE FROM projection_checkpoints WHERE projection = $1', [`${config.projection}@v${from}`]);
+    dropped = true;
+  }
+  return { from, to, events: run.projector.stats.events, ms: Date.now() - started, dropped };
+}
+
+/** A one-line terminal progress bar with rate and ETA (stderr, only on a TTY). */
+export function terminalProgress(label: string): Progress {
+  let last = 0;
+  return (done, total, elapsedMs) => {
+    if (!process.stderr.isTTY || Date.now() - last < 200) return;
+    last = Date.now();
+    const rate = elapsedMs > 0 ? (done / elapsedMs) * 1000 : 0;
+    const pct = total > 0 ? Math.min(1, done / total) : 1;
+    const eta = rate > 0 ? Math.max(0, (total - done) / rate) : 0;
+    const bar = '#'.repeat(Math.round(pct * 30)).padEnd(30, '.');
+    process.stderr.write(`\r${label} [${bar}] ${(pct * 100).toFixed(1)}% ${done}/${total} events ${Math.round(rate)}/s ETA ${Math.round(eta)}s   `);
+  };
+}
