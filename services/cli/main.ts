@@ -6,6 +6,7 @@ import { stackCommand } from './commands/stack.js';
 import { setupCommand } from './commands/setup.js';
 import { serveCommand } from './commands/serve.js';
 import { rebuildCommand } from './commands/rebuild.js';
+import { dlqCommand } from './commands/dlq.js';
 
 const commands: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
   topics: { summary: 'topics apply|list — create and align the topics of ARCHITECTURE.md', run: topicsCommand },
@@ -14,7 +15,9 @@ const commands: Record<string, { summary: string; run: (args: string[]) => Promi
   ingest: { summary: 'ingest — run the producer API (INGEST_* variables)', run: serveCommand('ingest') },
   decider: { summary: 'decider — run the decider, the single writer of canonical events (DECIDER_* variables)', run: serveCommand('decider') },
   projector: { summary: 'projector — run the projector: canonical events → Postgres read models (PROJECTOR_* variables)', run: serveCommand('projector') },
+  query: { summary: 'query — run the read-model API (QUERY_* variables)', run: serveCommand('query') },
   rebuild: { summary: 'rebuild [--keep-old] — rebuild the read model into a new version from offset 0, swap with zero downtime', run: rebuildCommand },
+  dlq: { summary: 'dlq redrive <topic> — re-publish the dead letters of <topic>.dlq after a fix', run: dlqCommand },
   setup: { summary: 'setup [--timeout s] — wait for the services, then topics + schemas + migrations', run: setupCommand },
   stack: { summary: 'stack wait [--timeout s] [kafka registry postgres] — wait until the services answer', run: stackCommand },
 };

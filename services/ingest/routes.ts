@@ -1,14 +1,14 @@
 // The producer API (README "Ingest API"). Every body is validated by Ajv (400 + JSON pointers);
 // nothing is written on any 4xx.
 import express, { type Request, type Response, type Router } from 'express';
-import type { ValidateFunction } from 'ajv';
 import { v7 as uuidv7 } from 'uuid';
 import { buildExcerpt } from '../core/logs/excerpt.js';
 import { redactSecrets } from '../core/logs/redact.js';
 import { sanitizeLog } from '../core/logs/sanitize.js';
 import { badRequest } from '../platform/http/problem.js';
+import { check } from '../platform/http/validate.js';
 import type { LogStore } from '../platform/logstore/log-store.js';
-import { createAjv, toFieldErrors } from '../platform/schemas/ajv.js';
+import { createAjv } from '../platform/schemas/ajv.js';
 import { commandBody, createPipelineBody, jobReportBody } from './api-schemas.js';
 import { bulkHandler } from './bulk.js';
 import type { IngestConfig } from './config.js';
@@ -30,17 +30,6 @@ export const validators = {
   command: ajv.compile(commandBody),
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function check<T>(validate: ValidateFunction, body: unknown, prefix = ''): T {
-  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw badRequest('the body must be a JSON object', [{ pointer: prefix, message: 'must be an object' }]);
-  }
-  if (!validate(body)) {
-    const errors = toFieldErrors(validate.errors).map((e) => ({ ...e, pointer: prefix + e.pointer }));
-    throw badRequest(`${errors.length} invalid field${errors.length === 1 ? '' : 's'}`, errors);
-  }
-  return body as T;
-}
 
 export function pipelineIdParam(req: Request): string {
   const id = String(req.params.id);

@@ -1,4 +1,4 @@
-// `verity ingest|decider|projector`: run one service in this process until SIGTERM/SIGINT.
+// `verity ingest|decider|projector|query`: run one service in this process until SIGTERM/SIGINT.
 import { onShutdown } from '../../platform/lifecycle.js';
 import { createLogger } from '../../platform/log.js';
 
@@ -6,6 +6,7 @@ const starters = {
   ingest: async () => (await import('../../ingest/main.js')).startIngest(),
   decider: async () => (await import('../../decider/main.js')).startDecider(),
   projector: async () => (await import('../../projector/main.js')).startProjector(),
+  query: async () => (await import('../../query/main.js')).startQuery(),
 };
 
 export function serveCommand(service: keyof typeof starters) {

@@ -1,0 +1,14 @@
+// Weak entity tags of read-model resources: the resource id plus the last event seq folded into it
+// (seq is per pipeline and gap-free, so it changes whenever anything shown changes).
+import type { Request } from 'express';
+
+export const weakEtag = (id: string, seq: number): string => `W/"${id}-${seq}"`;
+
+/** If-None-Match (weak comparison, RFC 9110 §13.1.2): true when the client already has `etag`. */
+export function notModified(req: Request, etag: string): boolean {
+  const header = req.get('If-None-Match');
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (t: string) => t.trim().replace(/^W\//, '');
+  return header.split(',').some((t) => opaque(t) === opaque(etag));
+}

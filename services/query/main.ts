@@ -1,0 +1,66 @@
+// The query service: express API over the read models. `tsx services/query/main.ts`.
+import type { Server } from 'node:http';
+import { TokenRegistry } from '../ingest/tokens.js';
+import { createDb, createPool } from '../platform/db/client.js';
+import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
+import { onShutdown, type Stoppable } from '../platform/lifecycle.js';
+import { createLogger } from '../platform/log.js';
+import { ensureActiveVersion } from '../projector/versions.js';
+import { loadQueryConfig, type QueryConfig } from './config.js';
+import { queryRouter } from './routes.js';
+import { servingTables } from './tables.js';
+
+export interface RunningQuery extends Stoppable {
+  port: number;
+}
+
+export async function startQuery(config: QueryConfig = loadQueryConfig()): Promise<RunningQuery> {
+  const log = createLogger('query', config.logLevel);
+  const tokens = TokenRegistry.fromConfig(config.tokensSpec, config.tokensFile);
+  if (tokens.size === 0) log.warn('no read tokens configured (QUERY_TOKENS / QUERY_TOKENS_FILE): every /v1 request will get 401');
+  const pool = createPool(config.databaseUrl, 10);
+  try {
+    // On a fresh database the `rm` views do not exist until a version is active: create version 1.
+    await ensureActiveVersion(pool);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  const db = createDb(pool);
+  const tables = servingTables();
+
+  const app = createHttpApp({
+    log,
+    readiness: async () => {
+      await pool.query('SELECT 1 FROM rm.pipelines LIMIT 1');
+      return true;
+    },
+  });
+  app.use(queryRouter({ config, tokens, db, tables }));
+  finishHttpApp(app, log);
+
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+  });
+  const port = (server.address() as { port: number }).port;
+  log.info({ port, host: config.host }, 'query listening');
+  return {
+    name: 'query',
+    port,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.end();
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const log = createLogger('query');
+  startQuery().then(
+    (running) => onShutdown(log, [running]),
+    (err: unknown) => {
+      log.fatal({ err }, 'start failed');
+      process.exit(1);
+    },
+  );
+}

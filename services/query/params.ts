@@ -1,0 +1,77 @@
+// JSON Schemas of every route's path and query parameters: Ajv validates requests with them (400 +
+// JSON pointers /path/<name>, /query/<name>) and openapi.ts publishes the same objects.
+import type { Request } from 'express';
+import { JOB_STATUSES } from '../core/pipeline/index.js';
+import { check } from '../platform/http/validate.js';
+import { loadCatalog } from '../platform/schemas/catalog.js';
+import { createAjv } from '../platform/schemas/ajv.js';
+import type { QueryConfig } from './config.js';
+
+type Schema = Record<string, unknown>;
+export interface ObjectSchema {
+  type: 'object';
+  additionalProperties: false;
+  required: string[];
+  properties: Record<string, Schema>;
+}
+
+const created = loadCatalog().find((e) => e.topic === 'ci.pipeline.events.v1' && e.type === 'PipelineCreated');
+if (!created) throw new Error('schemas/ci.pipeline.events.v1/PipelineCreated.v1.json missing');
+const event = created.schema.properties as Record<string, Schema>;
+
+const object = (properties: Record<string, Schema>, required: string[] = []): ObjectSchema => ({ type: 'object', additionalProperties: false, required, properties });
+const uuid = (what: string): Schema => ({ type: 'string', format: 'uuid', description: `${what} (UUID)` });
+/** RFC 3339, and within what Postgres' timestamptz takes (year 1000 and later, offset within ±14 h). */
+const instant: Schema = { type: 'string', format: 'date-time', pattern: '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-4]):[0-9]{2})$' };
+const project: Schema = { ...event.project_id, description: 'Project id, e.g. group/app (URL-encoded in a path: group%2Fapp)' };
+
+export interface RouteParams {
+  path?: ObjectSchema;
+  query?: ObjectSchema;
+}
+
+export function paramSchemas(config: Pick<QueryConfig, 'pageSizeDefault' | 'pageSizeMax'>) {
+  const limit: Schema = { type: 'integer', minimum: 1, maximum: config.pageSizeMax, default: config.pageSizeDefault, description: 'Items per page' };
+  return {
+    listPipelines: {
+      query: object({
+        project: { ...project, description: 'Only this project (a token scoped to projects lists only those)' },
+        ref: { ...event.ref, description: 'Only this branch or tag' },
+        status: { type: 'string', enum: [...JOB_STATUSES], description: 'Only pipelines in this status' },
+        source: { ...event.source, description: 'Only pipelines of this source' },
+        created_after: { ...instant, description: 'Only pipelines created strictly after this instant (RFC 3339)' },
+        created_before: { ...instant, description: 'Only pipelines created strictly before this instant (RFC 3339)' },
+        limit,
+        cursor: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$', description: 'next_cursor of the previous page' },
+      }),
+    },
+    pipeline: { path: object({ id: uuid('Pipeline id') }, ['id']) },
+    job: { path: object({ id: uuid('Job attempt id') }, ['id']) },
+    flakyJobs: { path: object({ project }, ['project']), query: object({ limit }) },
+    stats: {
+      path: object({ project }, ['project']),
+      query: object({ window: { type: 'string', pattern: '^([1-9]|[1-8][0-9]|90)d$', default: '7d', description: 'Days back from now: 1d to 90d' } }),
+    },
+  } satisfies Record<string, RouteParams>;
+}
+
+/** Query values are strings; the integer ones become numbers first so the schema can bound them. */
+function coerce(schema: ObjectSchema, values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...values };
+  for (const [name, prop] of Object.entries(schema.properties)) {
+    const v = out[name];
+    if (prop.type === 'integer' && typeof v === 'string' && /^-?\d{1,15}$/.test(v)) out[name] = Number(v);
+  }
+  return out;
+}
+
+/** A parser of one route's parameters: validated, coerced, or a 400 with the pointer of each bad one. */
+export function paramParser<P, Q>(spec: RouteParams): (req: Request) => { path: P; query: Q } {
+  const ajv = createAjv();
+  const path = spec.path && ajv.compile(spec.path);
+  const query = spec.query && ajv.compile(spec.query);
+  return (req) => ({
+    path: (path ? check<P>(path, { ...req.params }, '/path') : {}) as P,
+    query: (query ? check<Q>(query, coerce(spec.query!, { ...(req.query as Record<string, unknown>) }), '/query') : {}) as Q,
+  });
+}

@@ -1,0 +1,130 @@
+// The query API (README "Query API"): read-only routes over the read models. Parameters are validated
+// by Ajv (400 + JSON pointers), every /v1 route needs a read token (401) scoped to the project (403),
+// errors are problem+json (platform/http), details carry weak ETags (304 on If-None-Match).
+import express, { type Request, type Response, type Router } from 'express';
+import type { Db } from '../platform/db/client.js';
+import type { TokenRegistry } from '../ingest/tokens.js';
+import { authenticate, authorizeProject, notFound, visibleProjects, type ReadToken } from './access.js';
+import type { QueryConfig } from './config.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { notModified, weakEtag } from './etag.js';
+import { flakyJobsQuery } from './flaky.js';
+import { attemptsQuery, jobById } from './jobs.js';
+import { openApiDocument } from './openapi.js';
+import { paramParser, paramSchemas } from './params.js';
+import { assembleDetail, latestJobsQuery, listPipelines, pipelineById } from './pipelines.js';
+import { attemptJson, flakyJson, jobJson, pipelineJson } from './present.js';
+import { projectStats } from './stats.js';
+import type { ReadModel } from './tables.js';
+
+export interface QueryDeps {
+  config: QueryConfig;
+  tokens: TokenRegistry;
+  db: Db;
+  /** The tables read: the `rm` views in service. */
+  tables: ReadModel;
+}
+
+interface ListQuery {
+  project?: string;
+  ref?: string;
+  status?: string;
+  source?: string;
+  created_after?: string;
+  created_before?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+const tokenOf = (res: Response): ReadToken => res.locals.token as ReadToken;
+
+/** ETag'd answers may be stored by the client but must be revalidated (they are per token). */
+function cacheHeaders(res: Response, etag: string): Response {
+  return res.set({ ETag: etag, 'Cache-Control': 'private, no-cache' });
+}
+
+export function queryRouter(deps: QueryDeps): Router {
+  const { config, db, tables } = deps;
+  const router = express.Router();
+  const schemas = paramSchemas(config);
+  const parse = {
+    list: paramParser<object, ListQuery>(schemas.listPipelines),
+    pipeline: paramParser<{ id: string }, object>(schemas.pipeline),
+    job: paramParser<{ id: string }, object>(schemas.job),
+    flaky: paramParser<{ project: string }, { limit?: number }>(schemas.flakyJobs),
+    stats: paramParser<{ project: string }, { window?: string }>(schemas.stats),
+  };
+  const document = openApiDocument(config);
+
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+
+  router.use('/v1', (req: Request, res: Response, next) => {
+    res.locals.token = authenticate(deps.tokens, req);
+    next();
+  });
+
+  router.get('/v1/pipelines', async (req, res) => {
+    const { query } = parse.list(req);
+    const token = tokenOf(res);
+    let projects = visibleProjects(token);
+    if (query.project !== undefined) {
+      authorizeProject(token, query.project);
+      projects = [query.project];
+    }
+    const limit = query.limit ?? config.pageSizeDefault;
+    const { rows, more } = await listPipelines(db, tables, {
+      projects,
+      ref: query.ref,
+      status: query.status,
+      source: query.source,
+      createdAfter: query.created_after,
+      createdBefore: query.created_before,
+      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      limit,
+    });
+    const last = rows.at(-1);
+    res.json({ items: rows.map(pipelineJson), next_cursor: more && last ? encodeCursor({ createdAt: last.createdAt, pipelineId: last.pipelineId }) : null });
+  });
+
+  router.get('/v1/pipelines/:id', async (req, res) => {
+    const id = parse.pipeline(req).path.id.toLowerCase();
+    const pipeline = await pipelineById(db, tables, id);
+    if (!pipeline) throw notFound(`no pipeline ${id}`);
+    authorizeProject(tokenOf(res), pipeline.projectId);
+    // The pipeline's last_seq moves with every event of the pipeline, its jobs' included.
+    const etag = weakEtag(pipeline.pipelineId, pipeline.lastSeq);
+    if (notModified(req, etag)) return void cacheHeaders(res, etag).status(304).end();
+    const { stages, jobs, dag } = assembleDetail(pipeline.stages, await latestJobsQuery(db, tables, id));
+    cacheHeaders(res, etag).json({ ...pipelineJson(pipeline), stages, jobs: jobs.map(jobJson), dag });
+  });
+
+  router.get('/v1/jobs/:id', async (req, res) => {
+    const id = parse.job(req).path.id.toLowerCase();
+    const job = await jobById(db, tables, id);
+    if (!job) throw notFound(`no job ${id}`);
+    authorizeProject(tokenOf(res), job.projectId);
+    const attempts = await attemptsQuery(db, tables, job);
+    // A retry changes the earlier attempts (retried) and adds one: the newest seq among them all.
+    const etag = weakEtag(job.jobId, Math.max(job.lastSeq, ...attempts.map((a) => a.lastSeq)));
+    if (notModified(req, etag)) return void cacheHeaders(res, etag).status(304).end();
+    cacheHeaders(res, etag).json({ ...jobJson(job), log_excerpt: job.logExcerpt, attempts: attempts.map(attemptJson) });
+  });
+
+  router.get('/v1/projects/:project/flaky-jobs', async (req, res) => {
+    const { path, query } = parse.flaky(req);
+    authorizeProject(tokenOf(res), path.project);
+    const rows = await flakyJobsQuery(db, tables, path.project, query.limit ?? config.pageSizeDefault);
+    res.json({ items: rows.map(flakyJson) });
+  });
+
+  router.get('/v1/projects/:project/stats', async (req, res) => {
+    const { path, query } = parse.stats(req);
+    authorizeProject(tokenOf(res), path.project);
+    const days = Number((query.window ?? '7d').slice(0, -1));
+    res.json(await projectStats(db, tables, path.project, days));
+  });
+
+  return router;
+}
