@@ -11,6 +11,8 @@ export interface QueryConfig extends PlatformConfig {
   pageSizeDefault: number;
   /** Largest ?limit. */
   pageSizeMax: number;
+  /** GET /v1/stream (needs Kafka); QUERY_STREAM=off disables it. */
+  stream: boolean;
 }
 
 export function loadQueryConfig(env: Record<string, string | undefined> = process.env): QueryConfig {
@@ -25,5 +27,6 @@ export function loadQueryConfig(env: Record<string, string | undefined> = proces
     tokensFile: env.QUERY_TOKENS_FILE,
     pageSizeDefault,
     pageSizeMax,
+    stream: env.QUERY_STREAM !== 'off',
   };
 }

@@ -9,6 +9,11 @@ import { ensureActiveVersion } from '../projector/versions.js';
 import { loadQueryConfig, type QueryConfig } from './config.js';
 import { queryRouter } from './routes.js';
 import { servingTables } from './tables.js';
+import { StreamHub } from './stream.js';
+import type { PipelineEvent } from '../core/events/generated.js';
+import { createKafka } from '../platform/kafka/client.js';
+import { TOPICS } from '../platform/kafka/topics.js';
+import { EventCodec } from '../platform/registry/codec.js';
 
 export interface RunningQuery extends Stoppable {
   port: number;
@@ -28,15 +33,22 @@ export async function startQuery(config: QueryConfig = loadQueryConfig()): Promi
   }
   const db = createDb(pool);
   const tables = servingTables();
+  let stream: StreamHub | undefined;
+  if (config.stream) {
+    const kafka = createKafka(config, `verity-query-${process.pid}`);
+    stream = new StreamHub(kafka, await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents), log);
+    await stream.start(`query-${process.pid}`);
+  }
 
   const app = createHttpApp({
     log,
     readiness: async () => {
+      if (stream && !stream.ready) return 'live-update consumer has not joined its group yet';
       await pool.query('SELECT 1 FROM rm.pipelines LIMIT 1');
       return true;
     },
   });
-  app.use(queryRouter({ config, tokens, db, tables }));
+  app.use(queryRouter({ config, tokens, db, tables, ...(stream ? { stream } : {}) }));
   finishHttpApp(app, log);
 
   const server: Server = await new Promise((resolve) => {
@@ -48,6 +60,7 @@ export async function startQuery(config: QueryConfig = loadQueryConfig()): Promi
     name: 'query',
     port,
     async stop() {
+      await stream?.stop(); // ends the event streams, so close() does not wait for them
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await pool.end();
     },

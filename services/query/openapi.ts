@@ -238,6 +238,28 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
           errors: [400, 403],
         }),
       },
+      '/v1/stream': {
+        get: {
+          operationId: 'stream',
+          summary:
+            'Server-Sent Events of pipeline and job changes (event name = event type, id = "<partition>:<offset>"), filtered by project or pipeline; ' +
+            'resumable with Last-Event-ID, or a `reset` event when the missed events are no longer held (refetch with the list API)',
+          security: [{ bearer: [] }],
+          parameters: [
+            { name: 'project', in: 'query', required: false, schema: str },
+            { name: 'pipeline', in: 'query', required: false, schema: uuid },
+            { name: 'Last-Event-ID', in: 'header', required: false, schema: str },
+          ],
+          responses: {
+            200: { description: 'An event stream', content: { 'text/event-stream': { schema: str } } },
+            400: { $ref: `#/components/responses/${ERROR_REFS[400]}` },
+            401: { $ref: '#/components/responses/Unauthorized' },
+            403: { $ref: `#/components/responses/${ERROR_REFS[403]}` },
+            500: { $ref: '#/components/responses/InternalError' },
+            503: { description: 'Live updates disabled, or too many clients', content: { 'application/problem+json': { schema: { type: 'object' } } } },
+          },
+        },
+      },
       '/openapi.json': {
         get: { operationId: 'getOpenApi', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } } },
       },

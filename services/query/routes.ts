@@ -1,6 +1,8 @@
 // The query API (README "Query API"): read-only routes over the read models. Parameters are validated
 // by Ajv (400 + JSON pointers), every /v1 route needs a read token (401) scoped to the project (403),
 // errors are problem+json (platform/http), details carry weak ETags (304 on If-None-Match).
+import { badRequest, HttpProblem } from '../platform/http/problem.js';
+import type { StreamHub } from './stream.js';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Db } from '../platform/db/client.js';
 import type { TokenRegistry } from '../ingest/tokens.js';
@@ -18,6 +20,8 @@ import { projectStats } from './stats.js';
 import type { ReadModel } from './tables.js';
 
 export interface QueryDeps {
+  /** Live updates (GET /v1/stream); absent when the service runs without Kafka. */
+  stream?: StreamHub;
   config: QueryConfig;
   tokens: TokenRegistry;
   db: Db;
@@ -63,6 +67,27 @@ export function queryRouter(deps: QueryDeps): Router {
   router.use('/v1', (req: Request, res: Response, next) => {
     res.locals.token = authenticate(deps.tokens, req);
     next();
+  });
+
+  router.get('/v1/stream', (req, res) => {
+    const token = tokenOf(res);
+    const project = typeof req.query.project === 'string' ? req.query.project : undefined;
+    const pipeline = typeof req.query.pipeline === 'string' ? req.query.pipeline : undefined;
+    const unknown = Object.keys(req.query).filter((k) => k !== 'project' && k !== 'pipeline');
+    if (unknown.length > 0) throw badRequest(`unknown query parameter ${unknown[0]}`, unknown.map((k) => ({ pointer: `/query/${k}`, message: 'is not allowed' })));
+    if (pipeline !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(pipeline)) {
+      throw badRequest('pipeline must be a UUID', [{ pointer: '/query/pipeline', message: 'must be a UUID' }]);
+    }
+    let projects = visibleProjects(token);
+    if (project !== undefined) {
+      authorizeProject(token, project);
+      projects = [project];
+    }
+    if (!deps.stream) throw new HttpProblem({ title: 'Service Unavailable', status: 503, detail: 'live updates are not enabled on this instance' }, { 'Retry-After': '5' });
+    const lastEventId = req.get('Last-Event-ID') ?? undefined;
+    if (!deps.stream.attach(res, projects, pipeline?.toLowerCase(), lastEventId)) {
+      throw new HttpProblem({ title: 'Service Unavailable', status: 503, detail: 'too many live-update clients' }, { 'Retry-After': '5' });
+    }
   });
 
   router.get('/v1/pipelines', async (req, res) => {

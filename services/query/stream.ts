@@ -1,0 +1,128 @@
+// GET /v1/stream: Server-Sent Events of pipeline and job changes. One Kafka consumer per query
+// instance follows ci.pipeline.events.v1 (read_committed) into a bounded ring buffer; each SSE client
+// gets the events of the projects it may see, with id = "<partition>:<offset>". A client that
+// reconnects with Last-Event-ID gets what it missed from the ring; one whose last event left the ring
+// gets a `reset` event (refetch with the list API). Slow clients are disconnected, never buffered
+// without bound.
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import type { Consumer, Kafka } from 'kafkajs';
+import type { PipelineEvent } from '../core/events/generated.js';
+import { scopedId, TOPICS } from '../platform/kafka/topics.js';
+import type { Logger } from '../platform/log.js';
+import type { EventCodec } from '../platform/registry/codec.js';
+
+export interface StreamItem {
+  id: string;
+  partition: number;
+  offset: bigint;
+  projectId: string;
+  data: string;
+}
+
+interface Client {
+  res: Response;
+  projects: string[] | undefined;
+  pipelineId: string | undefined;
+}
+
+/** The change a UI needs: the event without its bulky or internal fields. */
+function summary(e: PipelineEvent): Record<string, unknown> {
+  const { log_excerpt: _excerpt, definition: _definition, causation_id: _c, correlation_id: _k, ...rest } = e as PipelineEvent & { log_excerpt?: string; definition?: unknown };
+  return rest;
+}
+
+export class StreamHub {
+  private readonly ring: StreamItem[] = [];
+  private readonly clients = new Set<Client>();
+  private consumer: Consumer | undefined;
+  private joined = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly codec: EventCodec<PipelineEvent>,
+    private readonly log: Logger,
+    private readonly ringSize = 10_000,
+    private readonly maxClients = 1_000,
+  ) {}
+
+  get ready(): boolean {
+    return this.joined;
+  }
+
+  async start(instanceId: string): Promise<void> {
+    const consumer = this.kafka.consumer({ groupId: scopedId(`verity-query-stream-${instanceId}-${randomUUID().slice(0, 8)}`), maxWaitTimeInMs: 100 });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => (this.joined = true));
+    await consumer.connect();
+    await consumer.subscribe({ topic: TOPICS.pipelineEvents, fromBeginning: false });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) {
+          let event: PipelineEvent;
+          try {
+            event = (await this.codec.decode(m.value)).event;
+          } catch {
+            continue; // the projector dead-letters poison; the stream just skips it
+          }
+          const item = { id: `${batch.partition}:${m.offset}`, partition: batch.partition, offset: BigInt(m.offset), projectId: event.project_id, data: JSON.stringify(summary(event)) };
+          this.ring.push(item);
+          if (this.ring.length > this.ringSize) this.ring.shift();
+          for (const c of this.clients) this.send(c, item);
+        }
+      },
+    });
+  }
+
+  private visible(c: Client, item: StreamItem): boolean {
+    if (c.projects && !c.projects.includes(item.projectId)) return false;
+    return !c.pipelineId || item.data.includes(`"pipeline_id":"${c.pipelineId}"`);
+  }
+
+  private send(c: Client, item: StreamItem): void {
+    if (!this.visible(c, item)) return;
+    // Backpressure: a client whose socket buffer is full is too slow; drop it (it can resume).
+    if (c.res.writableLength > 1 << 20) {
+      c.res.end();
+      this.clients.delete(c);
+      return;
+    }
+    c.res.write(`id: ${item.id}\nevent: ${JSON.parse(item.data).type}\ndata: ${item.data}\n\n`);
+  }
+
+  /** Attaches an SSE response; returns false when the hub is full (caller answers 503). */
+  attach(res: Response, projects: string[] | undefined, pipelineId: string | undefined, lastEventId: string | undefined): boolean {
+    if (this.clients.size >= this.maxClients) return false;
+    res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.flushHeaders();
+    res.write('retry: 2000\n\n');
+    const client: Client = { res, projects, pipelineId };
+    if (lastEventId) this.replay(client, lastEventId);
+    this.clients.add(client);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    res.on('close', () => {
+      clearInterval(heartbeat);
+      this.clients.delete(client);
+    });
+    return true;
+  }
+
+  /**
+   * Sends what arrived after the event `lastEventId` ("<partition>:<offset>"), in arrival order; when
+   * that event is not in the ring (too old, or seen on another instance), a `reset` event instead.
+   */
+  private replay(c: Client, lastEventId: string): void {
+    const after = this.ring.findIndex((item) => item.id === lastEventId.trim());
+    if (after < 0) {
+      c.res.write(`event: reset\ndata: {"reason":"cannot resume after this event id; refetch with the list API"}\n\n`);
+      return;
+    }
+    for (const item of this.ring.slice(after + 1)) this.send(c, item);
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.clients) c.res.end();
+    this.clients.clear();
+    await this.consumer?.disconnect();
+  }
+}
