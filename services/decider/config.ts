@@ -15,6 +15,8 @@ export interface DeciderConfig extends PlatformConfig {
   transactional: boolean;
   port: number;
   sessionTimeoutMs: number;
+  /** How long a finished pipeline stays in memory and in the changelog after its last report. */
+  finishedRetentionMs: number;
 }
 
 export function loadDeciderConfig(env: Record<string, string | undefined> = process.env): DeciderConfig {
@@ -28,5 +30,6 @@ export function loadDeciderConfig(env: Record<string, string | undefined> = proc
     transactional: env.DECIDER_TRANSACTIONAL !== 'false',
     port: intFromEnv(env, 'DECIDER_PORT', 8091, 0, 65535),
     sessionTimeoutMs: intFromEnv(env, 'DECIDER_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
+    finishedRetentionMs: intFromEnv(env, 'DECIDER_FINISHED_RETENTION_MS', 24 * 60 * 60 * 1000, 0),
   };
 }

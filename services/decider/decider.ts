@@ -16,6 +16,7 @@ import { decideBatch } from './decide-batch.js';
 import { PartitionStates } from './partition-state.js';
 import { restorePartitions } from './restore.js';
 import { faultPointsFromEnv, type FaultPoints } from './faults.js';
+import { FinishedRetention } from './retention.js';
 
 export interface DeciderCodecs {
   intake: EventCodec<IntakeEvent>;
@@ -56,17 +57,19 @@ export interface DeciderStats {
   events: number;
   rejections: number;
   deadLetters: number;
+  archived: number;
 }
 
 export class Decider {
   private consumer: Consumer | undefined;
   private readonly producers = new Map<number, Producer>();
   private readonly states = new PartitionStates();
+  private readonly retention: FinishedRetention;
   private assigned = new Set<number>();
   private needRestore = new Set<number>();
   private restoring: Promise<void> | undefined;
   private joined = false;
-  readonly stats: DeciderStats = { batches: 0, reports: 0, events: 0, rejections: 0, deadLetters: 0 };
+  readonly stats: DeciderStats = { batches: 0, reports: 0, events: 0, rejections: 0, deadLetters: 0, archived: 0 };
 
   constructor(
     private readonly kafka: Kafka,
@@ -77,7 +80,9 @@ export class Decider {
     private readonly faults: FaultPoints = faultPointsFromEnv(),
     /** Called when the consumer stopped for good: services exit so their supervisor restarts them. */
     private readonly onFatal: (err: Error) => void = () => process.exit(1),
-  ) {}
+  ) {
+    this.retention = new FinishedRetention(config.finishedRetentionMs);
+  }
 
   get ready(): boolean {
     return this.joined && this.needRestore.size === 0;
@@ -160,7 +165,9 @@ export class Decider {
           await Promise.all(parts.map((p) => this.producerFor(p)));
           const restored = await restorePartitions(this.kafka, this.admin, this.codecs.state, parts, this.config.restoreTimeoutMs, this.log);
           for (const [p, m] of restored) {
-            if (this.needRestore.delete(p)) this.states.replace(p, m);
+            if (!this.needRestore.delete(p)) continue;
+            this.states.replace(p, m);
+            for (const id of m.keys()) this.retention.touch(id);
           }
         }
       } finally {
@@ -198,10 +205,13 @@ export class Decider {
       state_version: STATE_VERSION,
       state: s as unknown as PipelineSnapshot['state'],
     }));
+    // Finished pipelines idle past the retention leave memory and the changelog (tombstones).
+    const archived = this.retention.expired(this.states.of(partition)).filter((id) => !result.touched.has(id));
+    const tombstones = archived.map((id) => ({ key: id, value: null }));
     const topicMessages = [
       { topic: TOPICS.pipelineEvents, messages: await Promise.all(result.events.map((e) => this.codecs.events.toMessage(e, 'decider', { 'causation-id': cause(e) }))) },
       { topic: TOPICS.intakeRejected, messages: await Promise.all(result.rejections.map((r) => this.codecs.rejected.toMessage(r, 'decider', { 'causation-id': r.report_id }))) },
-      { topic: TOPICS.pipelineState, messages: await Promise.all(snapshots.map((s) => this.codecs.state.toMessage(s, 'decider'))) },
+      { topic: TOPICS.pipelineState, messages: [...(await Promise.all(snapshots.map((s) => this.codecs.state.toMessage(s, 'decider')))), ...tombstones] },
       { topic: dlqOf(TOPICS.intake), messages: deadLetters },
     ].filter((t) => t.messages.length > 0);
     const lastOffset = batch.lastOffset();
@@ -223,7 +233,15 @@ export class Decider {
       await this.consumer!.commitOffsets([{ topic: TOPICS.intake, partition, offset: nextOffset }]);
     }
     const states = this.states.of(partition);
-    for (const [id, s] of result.touched) states.set(id, s);
+    for (const [id, s] of result.touched) {
+      states.set(id, s);
+      this.retention.touch(id);
+    }
+    for (const id of archived) {
+      states.delete(id);
+      this.retention.forget(id);
+    }
+    this.stats.archived += archived.length;
     resolveOffset(lastOffset);
     this.stats.batches++;
     this.stats.reports += batch.messages.length;
