@@ -9,7 +9,9 @@ import { loadProjectorConfig } from '../../services/projector/config.js';
 import { startProjector } from '../../services/projector/main.js';
 import { rebuild } from '../../services/projector/rebuild.js';
 import { activeVersion, ensureActiveVersion, versionSchema } from '../../services/projector/versions.js';
-import { api, startDeciderForTest, startIngestForTest, TOKENS } from '../support/services.js';
+import { loadQueryConfig } from '../../services/query/config.js';
+import { startQuery } from '../../services/query/main.js';
+import { api, startDeciderForTest, startIngestForTest, TOKEN_SPEC, TOKENS } from '../support/services.js';
 
 const SHA = 'd1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 
@@ -18,10 +20,12 @@ describe('zero-downtime rebuild (real Kafka and Postgres)', function () {
   const config = loadConfig();
   const pool = createPool(config.databaseUrl, 6);
 
-  it('readers never fail or see an empty result during the swap; the live projector follows the new version', async () => {
+  it('the query API never fails or answers an empty result during the swap; the live projector follows the new version', async () => {
     const decider = await startDeciderForTest();
     const ingest = await startIngestForTest();
     const live = await startProjector(loadProjectorConfig({ ...process.env, LOG_LEVEL: 'warn' }), { http: false, followMs: 300 });
+    const query = await startQuery(loadQueryConfig({ ...process.env, QUERY_PORT: '0', QUERY_TOKENS: TOKEN_SPEC, QUERY_STREAM: 'off', LOG_LEVEL: 'warn' }));
+    const queryUrl = `http://127.0.0.1:${query.port}`;
     const drive = async (n: number) => {
       const ids = Array.from({ length: n }, () => randomUUID());
       const lines = ids.flatMap((id) => [
@@ -32,7 +36,13 @@ describe('zero-downtime rebuild (real Kafka and Postgres)', function () {
       expect((await api(ingest.url, 'POST', '/v1/reports:bulk', undefined, { raw: lines.map((l) => JSON.stringify(l)).join('\n'), token: TOKENS.all })).status).to.equal(200);
       return ids;
     };
-    const visible = async (ids: string[]) => Number((await pool.query<{ n: string }>("SELECT count(*)::text AS n FROM rm.pipelines WHERE pipeline_id = ANY($1) AND status = 'success'", [ids])).rows[0]!.n);
+    // What a UI sees: the query API's list (it reads the rm views that the rebuild swaps).
+    const visible = async (ids: string[]) => {
+      const r = await api(queryUrl, 'GET', '/v1/pipelines?project=test/rebuild&status=success&limit=200', undefined, { token: TOKENS.all });
+      if (r.status !== 200) throw new Error(`query API answered ${r.status}: ${JSON.stringify(r.body)}`);
+      const seen = new Set((r.body.items as { pipeline_id: string }[]).map((p) => p.pipeline_id));
+      return ids.filter((id) => seen.has(id)).length;
+    };
     const waitVisible = async (ids: string[]) => {
       const deadline = Date.now() + 60_000;
       while ((await visible(ids)) < ids.length) {
@@ -77,6 +87,7 @@ describe('zero-downtime rebuild (real Kafka and Postgres)', function () {
       await waitVisible(after);
       expect(live.version).to.equal(before + 1);
     } finally {
+      await query.stop();
       await live.stop();
       await ingest.stop();
       await decider.stop();
