@@ -4,7 +4,7 @@ import type { IntakeEvent, IntakeRejectedEvent, PipelineEvent, PipelineSnapshot 
 import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
 import { createKafka } from '../platform/kafka/client.js';
 import { TOPICS } from '../platform/kafka/topics.js';
-import { onShutdown, type Stoppable } from '../platform/lifecycle.js';
+import { runIfMain, type Stoppable } from '../platform/lifecycle.js';
 import { createLogger } from '../platform/log.js';
 import { EventCodec } from '../platform/registry/codec.js';
 import { loadDeciderConfig, type DeciderConfig } from './config.js';
@@ -60,13 +60,4 @@ export async function startDecider(config: DeciderConfig = loadDeciderConfig(), 
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const log = createLogger('decider');
-  startDecider().then(
-    (running) => onShutdown(log, [running]),
-    (err: unknown) => {
-      log.fatal({ err }, 'start failed');
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, 'decider', () => startDecider());

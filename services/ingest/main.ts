@@ -6,7 +6,7 @@ import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
 import { BatchingWriter } from '../platform/kafka/batching-writer.js';
 import { createKafka } from '../platform/kafka/client.js';
 import { TOPICS } from '../platform/kafka/topics.js';
-import { onShutdown, type Stoppable } from '../platform/lifecycle.js';
+import { runIfMain, type Stoppable } from '../platform/lifecycle.js';
 import { createLogger } from '../platform/log.js';
 import { PgLogStore } from '../platform/logstore/pg-log-store.js';
 import { EventCodec } from '../platform/registry/codec.js';
@@ -72,13 +72,4 @@ export async function startIngest(config: IngestConfig = loadIngestConfig()): Pr
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const log = createLogger('ingest');
-  startIngest().then(
-    (running) => onShutdown(log, [running]),
-    (err: unknown) => {
-      log.fatal({ err }, 'start failed');
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, 'ingest', () => startIngest());

@@ -1,6 +1,6 @@
 // Graceful shutdown for every service: on SIGTERM/SIGINT stop taking work, finish or abort what is in
 // flight, commit, close; a second signal or the deadline exits hard.
-import type { Logger } from './log.js';
+import { createLogger, type Logger } from './log.js';
 
 export interface Stoppable {
   name: string;
@@ -35,4 +35,20 @@ export function onShutdown(log: Logger, parts: Stoppable[], deadlineMs = Number(
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * The entry block of every service's main.ts: when `moduleUrl` is the script node was started with,
+ * start the service and stop it gracefully on SIGTERM/SIGINT; a failed start exits 1.
+ */
+export function runIfMain(moduleUrl: string, name: string, start: () => Promise<Stoppable>): void {
+  if (moduleUrl !== `file://${process.argv[1]}`) return;
+  const log = createLogger(name);
+  start().then(
+    (running) => onShutdown(log, [running]),
+    (err: unknown) => {
+      log.fatal({ err }, 'start failed');
+      process.exit(1);
+    },
+  );
 }

@@ -8,7 +8,7 @@ import { createDb, createPool } from '../platform/db/client.js';
 import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
 import { createKafka } from '../platform/kafka/client.js';
 import { TOPICS } from '../platform/kafka/topics.js';
-import { onShutdown, type Stoppable } from '../platform/lifecycle.js';
+import { runIfMain, type Stoppable } from '../platform/lifecycle.js';
 import { createLogger, type Logger } from '../platform/log.js';
 import { EventCodec } from '../platform/registry/codec.js';
 import { loadProjectorConfig, type ProjectorConfig } from './config.js';
@@ -110,13 +110,4 @@ export async function startProjector(config: ProjectorConfig = loadProjectorConf
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const log = createLogger('projector');
-  startProjector().then(
-    (running) => onShutdown(log, [running]),
-    (err: unknown) => {
-      log.fatal({ err }, 'start failed');
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, 'projector', () => startProjector());

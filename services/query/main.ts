@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { TokenRegistry } from '../ingest/tokens.js';
 import { createDb, createPool } from '../platform/db/client.js';
 import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
-import { onShutdown, type Stoppable } from '../platform/lifecycle.js';
+import { runIfMain, type Stoppable } from '../platform/lifecycle.js';
 import { createLogger } from '../platform/log.js';
 import { ensureActiveVersion } from '../projector/versions.js';
 import { loadQueryConfig, type QueryConfig } from './config.js';
@@ -67,13 +67,4 @@ export async function startQuery(config: QueryConfig = loadQueryConfig()): Promi
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const log = createLogger('query');
-  startQuery().then(
-    (running) => onShutdown(log, [running]),
-    (err: unknown) => {
-      log.fatal({ err }, 'start failed');
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, 'query', () => startQuery());
