@@ -79,7 +79,14 @@ export async function startProjector(config: ProjectorConfig = loadProjectorConf
       },
     });
     app.get('/stats', (_req, res) => {
-      res.json({ ...current.projector.stats, version, projection: current.store.projection, stalled: current.projector.stalledPartitions });
+      const lag = current.projector.lag;
+      res.json({
+        ...current.projector.stats,
+        version,
+        projection: current.store.projection,
+        stalled: current.projector.stalledPartitions,
+        e2e_lag_ms: { samples: lag.n, p50: lag.percentile(50), p99: lag.percentile(99) },
+      });
     });
     finishHttpApp(app, log);
     server = await new Promise((resolve) => {

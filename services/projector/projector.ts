@@ -36,6 +36,8 @@ export class Projector {
   private readonly reached = new Map<number, bigint>();
   readonly stats: ProjectorStats = { batches: 0, events: 0, applied: 0, ignored: 0, deadLetters: 0, gaps: 0, conflicts: 0, lastCommitAt: null };
   readonly topic = TOPICS.pipelineEvents;
+  /** End-to-end lag samples (read model committed − event occurred_at, ms): a bounded ring. */
+  readonly lag = new LagRing(50_000);
 
   constructor(
     private readonly kafka: Kafka,
@@ -143,6 +145,8 @@ export class Projector {
     try {
       const result = await this.store.apply(this.topic, partition, stored, next, events);
       this.next.set(partition, next);
+      const committedAt = Date.now();
+      for (const e of events) this.lag.add(committedAt - Date.parse(e.occurred_at));
       this.stats.applied += result.applied;
       this.stats.ignored += result.ignored;
     } catch (err) {
@@ -188,5 +192,38 @@ export class Projector {
   async stop(): Promise<void> {
     await this.consumer?.disconnect(); // lets the batch in flight finish its Postgres transaction
     await this.dlq?.disconnect();
+  }
+}
+
+/**
+ * A bounded ring of lag samples with percentiles. The lag of an event is measured from its occurred_at,
+ * which is the ingest clock when the producer sent no time of its own.
+ */
+export class LagRing {
+  private readonly samples: Float64Array;
+  private count = 0;
+
+  constructor(private readonly size: number) {
+    this.samples = new Float64Array(size);
+  }
+
+  add(ms: number): void {
+    this.samples[this.count % this.size] = ms;
+    this.count++;
+  }
+
+  reset(): void {
+    this.count = 0;
+  }
+
+  get n(): number {
+    return Math.min(this.count, this.size);
+  }
+
+  percentile(p: number): number | null {
+    const n = this.n;
+    if (n === 0) return null;
+    const sorted = Array.from(this.samples.subarray(0, n)).sort((a, b) => a - b);
+    return sorted[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))]!;
   }
 }
