@@ -10,7 +10,7 @@ import { bulkLineHead, type BulkOp } from './api-schemas.js';
 import { requestHash } from './idempotency.js';
 import { commandRecord, createPipelineRecord, jobReportRecord, reportIdFor, type RecordContext } from './intake-records.js';
 import { excerptFor, validators, type IngestDeps } from './routes.js';
-import { TokenRegistry } from './tokens.js';
+import { TokenRegistry } from '../platform/http/tokens.js';
 
 const head = createAjv().compile(bulkLineHead);
 

@@ -13,7 +13,7 @@ import { EventCodec } from '../platform/registry/codec.js';
 import { loadIngestConfig, type IngestConfig } from './config.js';
 import { IdempotencyStore } from './idempotency.js';
 import { ingestRouter } from './routes.js';
-import { TokenRegistry } from './tokens.js';
+import { TokenRegistry } from '../platform/http/tokens.js';
 import { VerdictWaiters } from './verdicts.js';
 
 export interface RunningIngest extends Stoppable {

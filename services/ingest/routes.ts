@@ -15,7 +15,7 @@ import type { IngestConfig } from './config.js';
 import { requestHash } from './idempotency.js';
 import { commandRecord, createPipelineRecord, jobReportRecord, type ApiCreatePipeline, type ApiJobReport } from './intake-records.js';
 import { submit, type Answer, type SubmitDeps } from './submit.js';
-import { TokenRegistry } from './tokens.js';
+import { TokenRegistry } from '../platform/http/tokens.js';
 
 export interface IngestDeps extends SubmitDeps {
   config: IngestConfig;

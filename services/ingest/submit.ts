@@ -9,7 +9,7 @@ import type { Logger } from '../platform/log.js';
 import type { EventCodec } from '../platform/registry/codec.js';
 import type { IdempotencyStore } from './idempotency.js';
 import { reportIdFor, type RecordContext } from './intake-records.js';
-import { TokenRegistry, type ProducerToken } from './tokens.js';
+import { TokenRegistry, type ProducerToken } from '../platform/http/tokens.js';
 import type { VerdictWaiters } from './verdicts.js';
 
 export interface SubmitDeps {

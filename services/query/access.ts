@@ -1,7 +1,7 @@
-// Read tokens: the same registry and format as ingest's producer tokens (services/ingest/tokens.ts),
+// Read tokens: the same registry and format as ingest's producer tokens (services/platform/http/tokens.ts),
 // configured by QUERY_TOKENS / QUERY_TOKENS_FILE. A token scoped to projects sees only those.
 import type { Request } from 'express';
-import { TokenRegistry, type ProducerToken } from '../ingest/tokens.js';
+import { TokenRegistry, type ProducerToken } from '../platform/http/tokens.js';
 import { HttpProblem } from '../platform/http/problem.js';
 
 export type ReadToken = ProducerToken;

@@ -1,6 +1,6 @@
 // The query service: express API over the read models. `tsx services/query/main.ts`.
 import type { Server } from 'node:http';
-import { TokenRegistry } from '../ingest/tokens.js';
+import { TokenRegistry } from '../platform/http/tokens.js';
 import { createDb, createPool } from '../platform/db/client.js';
 import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
 import { runIfMain, type Stoppable } from '../platform/lifecycle.js';

@@ -5,7 +5,7 @@ import { badRequest, HttpProblem } from '../platform/http/problem.js';
 import type { StreamHub } from './stream.js';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Db } from '../platform/db/client.js';
-import type { TokenRegistry } from '../ingest/tokens.js';
+import type { TokenRegistry } from '../platform/http/tokens.js';
 import { authenticate, authorizeProject, notFound, visibleProjects, type ReadToken } from './access.js';
 import type { QueryConfig } from './config.js';
 import { decodeCursor, encodeCursor } from './cursor.js';

@@ -1,9 +1,10 @@
-// Producer tokens, scoped per project. Configured as INGEST_TOKENS="name:token:proj1|proj2;name2:token2:*"
-// or INGEST_TOKENS_FILE pointing at JSON [{"name", "token", "projects": ["group/p", "*"]}].
+// Bearer tokens scoped per project: ingest's producer tokens and the query API's read tokens.
+// Configured as "name:token:proj1|proj2;name2:token2:*" (INGEST_TOKENS / QUERY_TOKENS) or a JSON file
+// [{"name", "token", "projects": ["group/p", "*"]}] (INGEST_TOKENS_FILE / QUERY_TOKENS_FILE).
 // Tokens are compared by SHA-256 digest with timingSafeEqual, never as plain strings.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { HttpProblem } from '../platform/http/problem.js';
+import { HttpProblem } from './problem.js';
 
 export interface ProducerToken {
   name: string;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { HttpProblem } from '../platform/http/problem.js';
+import type { HttpProblem } from './problem.js';
 import { TokenRegistry } from './tokens.js';
 
 describe('ingest: producer tokens', () => {
