@@ -42,6 +42,12 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[]): Fol
   let ignored = 0;
   const pipelineOf = (id: string) => pipelines.get(id) ?? current.pipelines.get(id);
   const jobOf = (id: string) => jobs.get(id) ?? current.jobs.get(id);
+  /** The first job row, changed in this fold or as loaded, that matches (no copy of either map). */
+  const findJob = (match: (j: JobRow) => boolean): JobRow | undefined => {
+    for (const j of jobs.values()) if (match(j)) return j;
+    for (const [id, j] of current.jobs) if (!jobs.has(id) && match(j)) return j;
+    return undefined;
+  };
   const setJob = (id: string, patch: Partial<JobRow>, seq: number) => {
     const row = jobOf(id);
     if (row) jobs.set(id, { ...row, ...patch, lastSeq: seq });
@@ -130,9 +136,7 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[]): Fol
       case 'JobSucceeded': {
         setJob(e.job_id, { status: 'success', finishedAt: e.occurred_at, durationMs: e.duration_ms }, e.seq);
         if (e.attempt > 1) {
-          const previous = [...new Map([...current.jobs, ...jobs]).values()].find(
-            (j) => j.pipelineId === e.pipeline_id && j.name === e.name && j.attempt === e.attempt - 1,
-          );
+          const previous = findJob((j) => j.pipelineId === e.pipeline_id && j.name === e.name && j.attempt === e.attempt - 1);
           if (previous?.status === 'failed') {
             flaky.push({ passedJobId: e.job_id, failedJobId: previous.jobId, pipelineId: e.pipeline_id, projectId: e.project_id, name: e.name, sha: p.sha, failureReason: previous.failureReason, detectedAt: e.occurred_at });
           }
