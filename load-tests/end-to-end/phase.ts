@@ -15,6 +15,7 @@ import { setupPlatform } from '../../services/platform/setup.js';
 import { loadProjectorConfig } from '../../services/projector/config.js';
 import { runProjection } from '../../services/projector/main.js';
 import { createVersion, versionSchema } from '../../services/projector/versions.js';
+import { dropPrefixed } from '../lib.js';
 import { traffic } from '../write-side/traffic.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -124,8 +125,7 @@ async function main(): Promise<void> {
     await pool.end();
     const admin = createKafka(config, 'bench-cleanup').admin();
     await admin.connect();
-    const mine = (await admin.listTopics()).filter((t) => t.startsWith(TOPIC_PREFIX));
-    if (mine.length) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+    await dropPrefixed(admin);
     await admin.disconnect();
   }
 }

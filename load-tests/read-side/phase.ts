@@ -3,14 +3,13 @@
 //   raw kafkajs consume · the projector (set-based, exactly once) · a naive row-per-event projector ·
 //   a set-based upsert ceiling without Kafka.
 // Prints one JSON line per measurement.
-import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { PipelineEvent } from '../../services/core/events/generated.js';
 import { decideBatch } from '../../services/decider/decide-batch.js';
 import { loadConfig } from '../../services/platform/config.js';
 import { createDb, createPool } from '../../services/platform/db/client.js';
 import { createKafka } from '../../services/platform/kafka/client.js';
-import { scopedId, TOPIC_PREFIX, TOPICS } from '../../services/platform/kafka/topics.js';
+import { TOPIC_PREFIX, TOPICS } from '../../services/platform/kafka/topics.js';
 import { createLogger } from '../../services/platform/log.js';
 import { EventCodec } from '../../services/platform/registry/codec.js';
 import { setupPlatform } from '../../services/platform/setup.js';
@@ -19,6 +18,7 @@ import { foldEvents, type JobRow, type PipelineRow } from '../../services/projec
 import { runProjection } from '../../services/projector/main.js';
 import { ProjectionStore } from '../../services/projector/store.js';
 import { createVersion, versionSchema } from '../../services/projector/versions.js';
+import { dropPrefixed, rawConsume } from '../lib.js';
 import { traffic } from '../write-side/traffic.js';
 
 const PIPELINES = Number(process.env.BENCH_PIPELINES ?? 3000);
@@ -58,20 +58,8 @@ async function main(): Promise<void> {
     emit({ what: 'events', events: events.length, pipelines: PIPELINES });
 
     // Raw consume.
-    {
-      const consumer = kafka.consumer({ groupId: scopedId(`bench-raw-${randomUUID()}`) });
-      await consumer.connect();
-      await consumer.subscribe({ topic: TOPICS.pipelineEvents, fromBeginning: true });
-      let n = 0;
-      let t0 = 0;
-      let done!: () => void;
-      const finished = new Promise<void>((r) => (done = r));
-      await consumer.run({ eachBatch: async ({ batch }) => { if (!t0) t0 = performance.now(); n += batch.messages.length; if (n >= events.length) done(); } });
-      await finished;
-      const ms = performance.now() - t0;
-      await consumer.disconnect();
-      emit({ what: 'raw_consume', msgs: n, ms: Math.round(ms), per_s: rate(n, ms) });
-    }
+    const rawMs = await rawConsume(kafka, TOPICS.pipelineEvents, events.length);
+    emit({ what: 'raw_consume', msgs: events.length, ms: Math.round(rawMs), per_s: rate(events.length, rawMs) });
 
     // The projector, from offset 0 (this is also what a rebuild does).
     {
@@ -129,8 +117,7 @@ async function main(): Promise<void> {
   } finally {
     for (const v of versions) await pool.query(`DROP SCHEMA IF EXISTS "${versionSchema(v)}" CASCADE`);
     await pool.query("DELETE FROM projection_checkpoints WHERE projection LIKE 'bench-%'");
-    const mine = (await admin.listTopics()).filter((x) => x.startsWith(TOPIC_PREFIX));
-    if (mine.length) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+    await dropPrefixed(admin);
     await admin.disconnect();
     await pool.end();
   }

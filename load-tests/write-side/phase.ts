@@ -4,9 +4,10 @@ import type { Kafka, Message } from 'kafkajs';
 import type { IntakeEvent } from '../../services/core/events/generated.js';
 import { loadConfig } from '../../services/platform/config.js';
 import { createKafka } from '../../services/platform/kafka/client.js';
-import { scopedId, TOPIC_PREFIX, TOPICS } from '../../services/platform/kafka/topics.js';
+import { TOPIC_PREFIX, TOPICS } from '../../services/platform/kafka/topics.js';
 import { EventCodec } from '../../services/platform/registry/codec.js';
 import { setupPlatform } from '../../services/platform/setup.js';
+import { dropPrefixed, rawConsume } from '../lib.js';
 import { traffic } from './traffic.js';
 
 const PIPELINES = Number(process.env.BENCH_PIPELINES ?? 3000);
@@ -22,38 +23,6 @@ async function rawProduce(kafka: Kafka, topic: string, messages: Message[]): Pro
   const ms = performance.now() - t0;
   await producer.disconnect();
   return ms;
-}
-
-async function rawConsume(kafka: Kafka, topic: string, expected: number, decode?: (v: Buffer | null) => Promise<unknown>): Promise<number> {
-  const consumer = kafka.consumer({ groupId: scopedId(`bench-raw-${Date.now()}`), maxBytesPerPartition: 1 << 20 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let n = 0;
-  let t0 = 0;
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      if (t0 === 0) t0 = performance.now();
-      if (decode) for (const m of batch.messages) await decode(m.value);
-      n += batch.messages.length;
-      if (n >= expected) done();
-    },
-  });
-  await finished;
-  const ms = performance.now() - t0;
-  await consumer.disconnect();
-  return ms;
-}
-
-async function cleanup(kafka: Kafka): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const mine = (await admin.listTopics()).filter((t) => TOPIC_PREFIX && t.startsWith(TOPIC_PREFIX));
-  if (mine.length) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
-  const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => TOPIC_PREFIX && g.startsWith(TOPIC_PREFIX));
-  if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
-  await admin.disconnect();
 }
 
 async function encoded(records: IntakeEvent[]): Promise<Message[]> {
@@ -125,7 +94,10 @@ async function main(phase: string): Promise<void> {
       await ingest.stop();
     } else throw new Error(`unknown phase ${phase}`);
   } finally {
-    await cleanup(kafka);
+    const admin = kafka.admin();
+    await admin.connect();
+    await dropPrefixed(admin);
+    await admin.disconnect();
   }
 }
 
