@@ -1129,3 +1129,314 @@ export type PipelineStateEvent =
   | PipelineSnapshot;
 
 export const pipelineStateEventTypes = ['PipelineSnapshot'] as const;
+
+/** schemas/ci.remediation.events.v1/RemediationFeedbackGiven.v1.json (subject ci.remediation.events.v1-RemediationFeedbackGiven) */
+
+/**
+ * A user accepted or rejected a proposal.
+ */
+export interface RemediationFeedbackGiven {
+  type: 'RemediationFeedbackGiven';
+  /**
+   * UUIDv7, unique per event (deterministic where the event may be emitted twice).
+   */
+  event_id: string;
+  /**
+   * When it happened.
+   */
+  occurred_at: string;
+  /**
+   * When the event was written.
+   */
+  recorded_at: string;
+  /**
+   * Partition key: the pipeline of the failed job, so a pipeline's remediation events are in one partition, in order.
+   */
+  pipeline_id: string;
+  project_id: string;
+  /**
+   * Id shared by everything one request caused (the failed job's correlation id).
+   */
+  correlation_id: string;
+  /**
+   * Unique per feedback.
+   */
+  feedback_id: string;
+  /**
+   * The proposal.
+   */
+  proposal_id: string;
+  verdict: 'accepted' | 'rejected';
+  reason: string | null;
+  /**
+   * Who gave it (the token's name).
+   */
+  actor: string;
+}
+
+/** schemas/ci.remediation.events.v1/RemediationNotProposed.v1.json (subject ci.remediation.events.v1-RemediationNotProposed) */
+
+/**
+ * No proposal was made for a failed job, and why (budget, circuit breaker, kill switch, provider error).
+ */
+export interface RemediationNotProposed {
+  type: 'RemediationNotProposed';
+  /**
+   * UUIDv7, unique per event (deterministic where the event may be emitted twice).
+   */
+  event_id: string;
+  /**
+   * When it happened.
+   */
+  occurred_at: string;
+  /**
+   * When the event was written.
+   */
+  recorded_at: string;
+  /**
+   * Partition key: the pipeline of the failed job, so a pipeline's remediation events are in one partition, in order.
+   */
+  pipeline_id: string;
+  project_id: string;
+  /**
+   * Id shared by everything one request caused (the failed job's correlation id).
+   */
+  correlation_id: string;
+  /**
+   * The JobFailed event.
+   */
+  causation_id: string;
+  /**
+   * The failed attempt.
+   */
+  job_id: string;
+  /**
+   * Provider name: heuristic, openai, …
+   */
+  provider: string;
+  /**
+   * Version of the prompt or heuristic rules that produced the proposal.
+   */
+  prompt_version: string;
+  reason:
+    | 'kill_switch'
+    | 'budget_exhausted'
+    | 'circuit_open'
+    | 'provider_error'
+    | 'invalid_output'
+    | 'timeout'
+    | 'rate_limited';
+  detail: string;
+}
+
+/** schemas/ci.remediation.events.v1/RemediationProposed.v1.json (subject ci.remediation.events.v1-RemediationProposed) */
+
+/**
+ * A provider proposed a remediation for a failed job.
+ */
+export interface RemediationProposed {
+  type: 'RemediationProposed';
+  /**
+   * UUIDv7, unique per event (deterministic where the event may be emitted twice).
+   */
+  event_id: string;
+  /**
+   * When it happened.
+   */
+  occurred_at: string;
+  /**
+   * When the event was written.
+   */
+  recorded_at: string;
+  /**
+   * Partition key: the pipeline of the failed job, so a pipeline's remediation events are in one partition, in order.
+   */
+  pipeline_id: string;
+  project_id: string;
+  /**
+   * Id shared by everything one request caused (the failed job's correlation id).
+   */
+  correlation_id: string;
+  /**
+   * Deterministic: UUIDv5 of the failure event id, provider and prompt version, so a re-delivered failure proposes the same id.
+   */
+  proposal_id: string;
+  /**
+   * The JobFailed event this proposal answers.
+   */
+  causation_id: string;
+  /**
+   * The failed attempt.
+   */
+  job_id: string;
+  job_name: string;
+  attempt: number;
+  /**
+   * The pipeline's ref, when known to the remediator.
+   */
+  ref: string | null;
+  /**
+   * The pipeline's commit, when known to the remediator.
+   */
+  sha: string | null;
+  /**
+   * GitLab failure_reason of the failed job.
+   */
+  failure_reason: string;
+  /**
+   * Failure signature: hash of the normalised error lines (numbers, paths, hashes, timestamps masked).
+   */
+  signature: string;
+  /**
+   * Provider name: heuristic, openai, …
+   */
+  provider: string;
+  /**
+   * Model name for LLM providers; null for the heuristic.
+   */
+  model: string | null;
+  /**
+   * Version of the prompt or heuristic rules that produced the proposal.
+   */
+  prompt_version: string;
+  /**
+   * Failure taxonomy.
+   */
+  category:
+    | 'test_failure'
+    | 'compilation'
+    | 'dependency'
+    | 'lint'
+    | 'configuration'
+    | 'infrastructure'
+    | 'network'
+    | 'timeout'
+    | 'out_of_resources'
+    | 'flaky'
+    | 'unknown';
+  root_cause: string;
+  /**
+   * Log line ranges that explain the failure, best first (1-based, inclusive, each at most 20 lines).
+   *
+   * @maxItems 10
+   */
+  evidence: {
+    start_line: number;
+    end_line: number;
+    reason: string;
+  }[];
+  suggested_action: {
+    kind: 'retry' | 'fix_code' | 'fix_test' | 'fix_config' | 'update_dependency' | 'investigate';
+    summary: string;
+  };
+  confidence: number;
+  /**
+   * Recorded but hidden from users (shadow mode).
+   */
+  shadow: boolean;
+  tokens: {
+    prompt: number;
+    completion: number;
+  };
+  latency_ms: number;
+  /**
+   * Estimated cost of the provider call.
+   */
+  cost_usd: number;
+}
+
+/** schemas/ci.remediation.events.v1/RemediationScored.v1.json (subject ci.remediation.events.v1-RemediationScored) */
+
+/**
+ * The scorer graded a proposal against what happened next.
+ */
+export interface RemediationScored {
+  type: 'RemediationScored';
+  /**
+   * UUIDv7, unique per event (deterministic where the event may be emitted twice).
+   */
+  event_id: string;
+  /**
+   * When it happened.
+   */
+  occurred_at: string;
+  /**
+   * When the event was written.
+   */
+  recorded_at: string;
+  /**
+   * Partition key: the pipeline of the failed job, so a pipeline's remediation events are in one partition, in order.
+   */
+  pipeline_id: string;
+  project_id: string;
+  /**
+   * Id shared by everything one request caused (the failed job's correlation id).
+   */
+  correlation_id: string;
+  /**
+   * The proposal.
+   */
+  proposal_id: string;
+  /**
+   * The event that decided the score (the outcome), or the proposal itself on expiry.
+   */
+  causation_id: string;
+  /**
+   * The failed attempt the proposal was for.
+   */
+  job_id: string;
+  /**
+   * Provider name: heuristic, openai, …
+   */
+  provider: string;
+  /**
+   * Version of the prompt or heuristic rules that produced the proposal.
+   */
+  prompt_version: string;
+  /**
+   * Failure taxonomy.
+   */
+  category:
+    | 'test_failure'
+    | 'compilation'
+    | 'dependency'
+    | 'lint'
+    | 'configuration'
+    | 'infrastructure'
+    | 'network'
+    | 'timeout'
+    | 'out_of_resources'
+    | 'flaky'
+    | 'unknown';
+  label: 'correct' | 'incorrect' | 'expired';
+  /**
+   * The scoring rule that decided the label.
+   */
+  rule: string;
+  outcome:
+    | 'retry_passed'
+    | 'retry_failed'
+    | 'next_pipeline_passed'
+    | 'next_pipeline_failed'
+    | 'feedback_accepted'
+    | 'feedback_rejected'
+    | 'none';
+  outcome_at: string | null;
+  /**
+   * Proposal → outcome (or → expiry).
+   */
+  latency_ms: number;
+  /**
+   * Failure → the job or ref green again, when it is.
+   */
+  time_to_green_ms: number | null;
+}
+
+/** Every event of ci.remediation.events.v1. */
+export type RemediationEvent =
+  | RemediationFeedbackGiven
+  | RemediationNotProposed
+  | RemediationProposed
+  | RemediationScored;
+
+export const remediationEventTypes = ['RemediationFeedbackGiven', 'RemediationNotProposed', 'RemediationProposed', 'RemediationScored'] as const;
