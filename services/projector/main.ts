@@ -3,7 +3,7 @@
 // a new version, the service moves to it and continues from that version's checkpoints.
 import type { Server } from 'node:http';
 import type pg from 'pg';
-import type { PipelineEvent } from '../core/events/generated.js';
+import type { PipelineEvent, RemediationEvent } from '../core/events/generated.js';
 import { createDb, createPool } from '../platform/db/client.js';
 import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
 import { createKafka } from '../platform/kafka/client.js';
@@ -13,8 +13,9 @@ import { createLogger, type Logger } from '../platform/log.js';
 import { EventCodec } from '../platform/registry/codec.js';
 import { loadProjectorConfig, type ProjectorConfig } from './config.js';
 import { Projector } from './projector.js';
+import { RemediationStore } from './remediation-store.js';
 import { ProjectionStore } from './store.js';
-import { activeVersion, ensureActiveVersion } from './versions.js';
+import { activeVersion, ensureActiveVersion, missingTables } from './versions.js';
 
 export interface RunningProjector extends Stoppable {
   readonly projector: Projector;
@@ -23,20 +24,54 @@ export interface RunningProjector extends Stoppable {
   port: number;
 }
 
-/** One projector writing one read-model version (no HTTP): what the service and `verity rebuild` run. */
-export async function runProjection(config: ProjectorConfig, pool: pg.Pool, version: number, log: Logger): Promise<{ projector: Projector; store: ProjectionStore; stop(): Promise<void> }> {
-  // Checkpoints and the consumer group belong to one read-model version.
-  const store = new ProjectionStore(createDb(pool), `${config.projection}@v${version}`, version);
+export interface Projection {
+  /** Canonical events → pipelines, jobs, stages, flaky jobs, daily stats. */
+  projector: Projector<PipelineEvent>;
+  /** Remediation events → proposals with feedback and scores, skips. */
+  remediations: Projector<RemediationEvent>;
+  store: ProjectionStore;
+  /** Partitions stopped by a seq gap, by topic. */
+  stalled(): Record<string, Record<number, string>>;
+  stop(): Promise<void>;
+}
+
+/** The projectors writing one read-model version (no HTTP): what the service and `verity rebuild` run. */
+export async function runProjection(config: ProjectorConfig, pool: pg.Pool, version: number, log: Logger): Promise<Projection> {
+  const missing = await missingTables(pool, version);
+  if (missing.length > 0) {
+    throw new Error(`read-model version ${version} was built by an older release (missing tables: ${missing.join(', ')}); run \`verity rebuild\` to build a current version`);
+  }
+  // Checkpoints and the consumer groups belong to one read-model version.
+  const projection = `${config.projection}@v${version}`;
+  const db = createDb(pool);
+  const store = new ProjectionStore(db, projection, version);
   const kafka = createKafka(config, `verity-${config.instanceId}`);
   const admin = kafka.admin();
   await admin.connect();
-  const projector = new Projector(kafka, admin, await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents), store, config, log);
-  await projector.start();
+  const url = config.schemaRegistryUrl;
+  const projector = new Projector(kafka, admin, TOPICS.pipelineEvents, projection, await EventCodec.forTopic<PipelineEvent>(url, TOPICS.pipelineEvents), store, config, log);
+  const remediations = new Projector(
+    kafka,
+    admin,
+    TOPICS.remediationEvents,
+    `${projection}-remediations`,
+    await EventCodec.forTopic<RemediationEvent>(url, TOPICS.remediationEvents),
+    new RemediationStore(db, projection, version),
+    config,
+    log,
+  );
+  await Promise.all([projector.start(), remediations.start()]);
   return {
     projector,
+    remediations,
     store,
+    stalled() {
+      const out: Record<string, Record<number, string>> = {};
+      for (const p of [projector, remediations]) if (Object.keys(p.stalledPartitions).length > 0) out[p.topic] = p.stalledPartitions;
+      return out;
+    },
     async stop() {
-      await projector.stop();
+      await Promise.all([projector.stop(), remediations.stop()]);
       await admin.disconnect();
     },
   };
@@ -71,9 +106,9 @@ export async function startProjector(config: ProjectorConfig = loadProjectorConf
     const app = createHttpApp({
       log,
       readiness: async () => {
-        if (!current.projector.ready) return 'joining the consumer group';
-        const stalled = Object.keys(current.projector.stalledPartitions);
-        if (stalled.length > 0) return `partitions stopped by a seq gap: ${stalled.join(', ')}`;
+        if (!current.projector.ready || !current.remediations.ready) return 'joining the consumer groups';
+        const stalled = current.stalled();
+        if (Object.keys(stalled).length > 0) return `partitions stopped by a seq gap: ${JSON.stringify(stalled)}`;
         await pool.query('SELECT 1');
         return true;
       },
@@ -82,9 +117,10 @@ export async function startProjector(config: ProjectorConfig = loadProjectorConf
       const lag = current.projector.lag;
       res.json({
         ...current.projector.stats,
+        remediations: current.remediations.stats,
         version,
         projection: current.store.projection,
-        stalled: current.projector.stalledPartitions,
+        stalled: current.stalled(),
         e2e_lag_ms: { samples: lag.n, p50: lag.percentile(50), p99: lag.percentile(99) },
       });
     });

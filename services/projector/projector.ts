@@ -1,17 +1,16 @@
-// The projector shell: ci.pipeline.events.v1 (read_committed) → Postgres read models, one transaction
+// The projector shell: one topic (read_committed) → Postgres read models, one transaction
 // per partition batch that also advances projection_checkpoints. Postgres, not Kafka, holds the truth
 // about what was applied: on every assignment each partition is sought to its checkpoint (offsets are
 // not contiguous under read_committed: commit markers and aborted records are never delivered, so the
 // position cannot be checked from the records themselves); records below it are skipped. Kafka
 // offsets are committed too, after Postgres, for lag monitoring only.
 import type { Admin, Consumer, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
-import type { PipelineEvent } from '../core/events/generated.js';
 import type { Logger } from '../platform/log.js';
 import { deadLetter } from '../platform/kafka/dead-letter.js';
-import { dlqOf, scopedId, TOPICS } from '../platform/kafka/topics.js';
-import { EventDecodeError, EventValidationError, type EventCodec } from '../platform/registry/codec.js';
+import { dlqOf, scopedId } from '../platform/kafka/topics.js';
+import { EventDecodeError, EventValidationError, type EventCodec, type TypedEvent } from '../platform/registry/codec.js';
 import type { ProjectorConfig } from './config.js';
-import { CheckpointConflict, SeqGapError, type ProjectionStore } from './store.js';
+import { CheckpointConflict, SeqGapError, type ProjectionSink } from './store.js';
 
 export interface ProjectorStats {
   batches: number;
@@ -24,7 +23,8 @@ export interface ProjectorStats {
   lastCommitAt: string | null;
 }
 
-export class Projector {
+/** Projects one topic into one sink. `E` is the topic's event union; every event has an occurred_at. */
+export class Projector<E extends TypedEvent & { occurred_at: string } = TypedEvent & { occurred_at: string }> {
   private consumer: Consumer | undefined;
   private dlq: Producer | undefined;
   private readonly next = new Map<number, bigint | null>();
@@ -35,15 +35,17 @@ export class Projector {
   /** Highest offset known handled per partition (applied, skipped, or only markers): for caughtUp(). */
   private readonly reached = new Map<number, bigint>();
   readonly stats: ProjectorStats = { batches: 0, events: 0, applied: 0, ignored: 0, deadLetters: 0, gaps: 0, conflicts: 0, lastCommitAt: null };
-  readonly topic = TOPICS.pipelineEvents;
   /** End-to-end lag samples (read model committed − event occurred_at, ms): a bounded ring. */
   readonly lag = new LagRing(50_000);
 
   constructor(
     private readonly kafka: Kafka,
     private readonly admin: Admin,
-    private readonly codec: EventCodec<PipelineEvent>,
-    private readonly store: ProjectionStore,
+    readonly topic: string,
+    /** Consumer group: `verity-projector-<group>` (scoped by the topic prefix). */
+    private readonly group: string,
+    private readonly codec: EventCodec<E>,
+    private readonly store: ProjectionSink<E>,
     private readonly config: ProjectorConfig,
     private readonly log: Logger,
     private readonly onFatal: (err: Error) => void = () => process.exit(1),
@@ -62,7 +64,7 @@ export class Projector {
     this.dlq = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.dlq.connect();
     const consumer = this.kafka.consumer({
-      groupId: scopedId(`verity-projector-${this.store.projection}`),
+      groupId: scopedId(`verity-projector-${this.group}`),
       maxBytesPerPartition: this.config.maxBytesPerPartition,
       sessionTimeout: this.config.sessionTimeoutMs,
       maxWaitTimeInMs: 100,
@@ -123,7 +125,7 @@ export class Projector {
       this.reach(partition, batch.lastOffset());
       return;
     }
-    const events: PipelineEvent[] = [];
+    const events: E[] = [];
     const deadLetters: Message[] = [];
     for (const m of messages) {
       try {

@@ -34,22 +34,27 @@ export async function rebuild(config: ProjectorConfig, pool: pg.Pool, log: Logge
 
   const admin = createKafka(config, 'verity-rebuild').admin();
   await admin.connect();
-  const offsets = await admin.fetchTopicOffsets(TOPICS.pipelineEvents);
+  const targetsOf = async (topic: string) => {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return { targets: new Map(offsets.map((o) => [o.partition, { low: BigInt(o.low), high: BigInt(o.high) }])), total: offsets.reduce((n, o) => n + Number(BigInt(o.high) - BigInt(o.low)), 0) };
+  };
+  const pipelines = await targetsOf(TOPICS.pipelineEvents);
+  const remediations = await targetsOf(TOPICS.remediationEvents);
   await admin.disconnect();
-  const targets = new Map(offsets.map((o) => [o.partition, { low: BigInt(o.low), high: BigInt(o.high) }]));
-  const total = offsets.reduce((n, o) => n + Number(BigInt(o.high) - BigInt(o.low)), 0);
+  const total = pipelines.total + remediations.total;
 
   const started = Date.now();
   const run = await runProjection({ ...config, version: to }, pool, to, log);
   try {
     const deadline = started + (opts.timeoutMs ?? 6 * 60 * 60_000);
-    while (!run.projector.caughtUp(targets)) {
-      if (Object.keys(run.projector.stalledPartitions).length > 0) throw new Error(`rebuild stopped: ${JSON.stringify(run.projector.stalledPartitions)}`);
+    const done = () => run.projector.stats.events + run.remediations.stats.events;
+    while (!run.projector.caughtUp(pipelines.targets) || !run.remediations.caughtUp(remediations.targets)) {
+      if (Object.keys(run.stalled()).length > 0) throw new Error(`rebuild stopped: ${JSON.stringify(run.stalled())}`);
       if (Date.now() > deadline) throw new Error('rebuild did not catch up before its deadline');
-      opts.progress?.(run.projector.stats.events, total, Date.now() - started);
+      opts.progress?.(done(), total, Date.now() - started);
       await new Promise((r) => setTimeout(r, 250));
     }
-    opts.progress?.(run.projector.stats.events, total, Date.now() - started);
+    opts.progress?.(done(), total, Date.now() - started);
     const switchClient = await pool.connect();
     try {
       await activateVersion(switchClient, to);
@@ -68,7 +73,7 @@ export async function rebuild(config: ProjectorConfig, pool: pg.Pool, log: Logge
     await pool.query('DELETE FROM projection_checkpoints WHERE projection = $1', [`${config.projection}@v${from}`]);
     dropped = true;
   }
-  return { from, to, events: run.projector.stats.events, ms: Date.now() - started, dropped };
+  return { from, to, events: run.projector.stats.events + run.remediations.stats.events, ms: Date.now() - started, dropped };
 }
 
 /** A one-line terminal progress bar with rate and ETA (stderr, only on a TTY). */

@@ -2,13 +2,14 @@
 // (compare-and-set on next_offset, so a zombie instance cannot apply the same batch twice), load the
 // rows of the touched pipelines, fold, write them back with multi-row upserts, advance the checkpoint.
 import { and, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { PipelineEvent } from '../core/events/generated.js';
 import type { Db } from '../platform/db/client.js';
 import { readModelTables } from '../platform/db/read-model.js';
 import { projectionCheckpoints } from '../platform/db/schema.js';
 import { foldEvents, type FoldResult, type JobRow, type PipelineRow, type SeqGap } from './fold.js';
 import { versionSchema } from './versions.js';
+import { dailyDeltas, type DailyDelta } from './daily-stats.js';
 
 export class CheckpointConflict extends Error {}
 
@@ -39,7 +40,65 @@ function killMidBatch(batch: number): void {
   }
 }
 
-export class ProjectionStore {
+/** What a Projector writes to: a Postgres projection keyed by checkpoints (pipelines, remediations). */
+export interface ProjectionSink<E> {
+  readonly projection: string;
+  checkpoint(topic: string, partition: number): Promise<bigint | null>;
+  /** Applies the records `from`…`next - 1` of one partition exactly once, or throws CheckpointConflict. */
+  apply(topic: string, partition: number, from: bigint | null, next: bigint, events: E[]): Promise<{ applied: number; ignored: number }>;
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export async function readCheckpoint(db: Db, projection: string, topic: string, partition: number): Promise<bigint | null> {
+  const rows = await db
+    .select({ next: projectionCheckpoints.nextOffset })
+    .from(projectionCheckpoints)
+    .where(and(eq(projectionCheckpoints.projection, projection), eq(projectionCheckpoints.topic, topic), eq(projectionCheckpoints.partition, partition)));
+  return rows[0]?.next ?? null;
+}
+
+/** Compare-and-set of the partition's checkpoint from `from` (null = none yet) to `next`, inside `tx`. */
+export async function claimCheckpoint(tx: Tx, projection: string, topic: string, partition: number, from: bigint | null, next: bigint): Promise<void> {
+  const c = projectionCheckpoints;
+  const claimed =
+    from === null
+      ? await tx.insert(c).values({ projection, topic, partition, nextOffset: next }).onConflictDoNothing().returning({ p: c.partition })
+      : await tx
+          .update(c)
+          .set({ nextOffset: next, updatedAt: sql`now()` })
+          .where(and(eq(c.projection, projection), eq(c.topic, topic), eq(c.partition, partition), eq(c.nextOffset, from)))
+          .returning({ p: c.partition });
+  if (claimed.length === 0) throw new CheckpointConflict(`checkpoint of ${projection} ${topic}[${partition}] moved (another instance applied it)`);
+}
+
+/** Adds the deltas to project_daily_stats (counts and histograms element-wise) with one upsert per chunk. */
+async function addDailyStats(tx: Tx, t: ReturnType<typeof readModelTables>['projectDailyStats'], deltas: DailyDelta[]): Promise<void> {
+  const add = (column: AnyPgColumn, name: string) => sql`${column} + excluded.${sql.identifier(name)}`;
+  const addArrays = (column: AnyPgColumn, name: string) =>
+    sql`ARRAY(SELECT x.a + x.b FROM unnest(${column}, excluded.${sql.identifier(name)}) WITH ORDINALITY AS x(a, b, i) ORDER BY x.i)`;
+  const now = new Date().toISOString();
+  for (let i = 0; i < deltas.length; i += CHUNK) {
+    await tx
+      .insert(t)
+      .values(deltas.slice(i, i + CHUNK).map((d) => ({ ...d, updatedAt: now })))
+      .onConflictDoUpdate({
+        target: [t.projectId, t.day],
+        set: {
+          pipelines: add(t.pipelines, 'pipelines'),
+          finished: add(t.finished, 'finished'),
+          succeeded: add(t.succeeded, 'succeeded'),
+          failed: add(t.failed, 'failed'),
+          queuedJobs: add(t.queuedJobs, 'queued_jobs'),
+          durationHist: addArrays(t.durationHist, 'duration_hist'),
+          queueHist: addArrays(t.queueHist, 'queue_hist'),
+          updatedAt: sql`excluded.updated_at`,
+        },
+      });
+  }
+}
+
+export class ProjectionStore implements ProjectionSink<PipelineEvent> {
   readonly tables: ReturnType<typeof readModelTables>;
   private batches = 0;
 
@@ -51,20 +110,8 @@ export class ProjectionStore {
     this.tables = readModelTables(versionSchema(version));
   }
 
-  async checkpoint(topic: string, partition: number): Promise<bigint | null> {
-    const rows = await this.db
-      .select({ next: projectionCheckpoints.nextOffset })
-      .from(projectionCheckpoints)
-      .where(and(eq(projectionCheckpoints.projection, this.projection), eq(projectionCheckpoints.topic, topic), eq(projectionCheckpoints.partition, partition)));
-    return rows[0]?.next ?? null;
-  }
-
-  async checkpoints(topic: string): Promise<Map<number, bigint>> {
-    const rows = await this.db
-      .select({ partition: projectionCheckpoints.partition, next: projectionCheckpoints.nextOffset })
-      .from(projectionCheckpoints)
-      .where(and(eq(projectionCheckpoints.projection, this.projection), eq(projectionCheckpoints.topic, topic)));
-    return new Map(rows.map((r) => [r.partition, r.next]));
+  checkpoint(topic: string, partition: number): Promise<bigint | null> {
+    return readCheckpoint(this.db, this.projection, topic, partition);
   }
 
   /**
@@ -72,17 +119,9 @@ export class ProjectionStore {
    * CheckpointConflict, changing nothing, unless the stored checkpoint is still `from` (null = none).
    */
   async apply(topic: string, partition: number, from: bigint | null, next: bigint, events: PipelineEvent[]): Promise<FoldResult> {
-    const { pipelines, jobs, flakyJobs } = this.tables;
+    const { pipelines, jobs, flakyJobs, projectDailyStats } = this.tables;
     return this.db.transaction(async (tx) => {
-      const claimed =
-        from === null
-          ? await tx.insert(projectionCheckpoints).values({ projection: this.projection, topic, partition, nextOffset: next }).onConflictDoNothing().returning({ p: projectionCheckpoints.partition })
-          : await tx
-              .update(projectionCheckpoints)
-              .set({ nextOffset: next, updatedAt: sql`now()` })
-              .where(and(eq(projectionCheckpoints.projection, this.projection), eq(projectionCheckpoints.topic, topic), eq(projectionCheckpoints.partition, partition), eq(projectionCheckpoints.nextOffset, from)))
-              .returning({ p: projectionCheckpoints.partition });
-      if (claimed.length === 0) throw new CheckpointConflict(`checkpoint of ${this.projection} ${topic}[${partition}] moved (another instance applied it)`);
+      await claimCheckpoint(tx, this.projection, topic, partition, from, next);
 
       const ids = [...new Set(events.map((e) => e.pipeline_id))];
       const current = { pipelines: new Map<string, PipelineRow>(), jobs: new Map<string, JobRow>() };
@@ -102,6 +141,7 @@ export class ProjectionStore {
         await tx.insert(jobs).values(j.slice(i, i + CHUNK)).onConflictDoUpdate({ target: jobs.jobId, set: excludedAll(jobs, 'jobId') });
       }
       if (result.flaky.length > 0) await tx.insert(flakyJobs).values(result.flaky).onConflictDoNothing();
+      await addDailyStats(tx, projectDailyStats, dailyDeltas(current, result));
       this.batches++;
       killMidBatch(this.batches); // fault injection for the crash test (off unless VERITY_FAULT is set)
       return result;

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { REPO_ROOT } from '../platform/schemas/catalog.js';
 
 export const PROJECTION = 'pipelines';
-export const READ_MODEL_TABLES = ['pipelines', 'jobs', 'flaky_jobs'] as const;
+export const READ_MODEL_TABLES = ['pipelines', 'jobs', 'flaky_jobs', 'project_daily_stats', 'remediation_proposals', 'remediation_skips'] as const;
 const DDL_DIR = join(REPO_ROOT, 'services/projector/ddl');
 
 export function versionSchema(version: number): string {
@@ -61,6 +61,13 @@ export async function activateVersion(db: Queryable, version: number): Promise<v
     await db.query('ROLLBACK');
     throw err;
   }
+}
+
+/** Tables of READ_MODEL_TABLES that a version's schema lacks (a version built by an older release). */
+export async function missingTables(db: Queryable, version: number): Promise<string[]> {
+  const r = await db.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [versionSchema(version)]);
+  const present = new Set(r.rows.map((row) => row.table_name));
+  return READ_MODEL_TABLES.filter((t) => !present.has(t));
 }
 
 export async function activeVersion(db: Queryable): Promise<number | null> {

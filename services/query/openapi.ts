@@ -100,17 +100,21 @@ const flakyProps = {
 } satisfies Props<ReturnType<typeof flakyJson>>;
 
 const percentiles = (unit: string) => ({ p50: { ...numOrNull, description: `median, ${unit}` }, p95: { ...numOrNull, description: `95th percentile, ${unit}` } });
+const figureProps = {
+  pipelines: { ...int, description: 'Pipelines created in the window (or day)' },
+  finished: { ...int, description: 'Of those, pipelines that finished' },
+  succeeded: { ...int, description: 'Of those, finished with status success' },
+  success_rate: { ...numOrNull, minimum: 0, maximum: 1, description: 'succeeded / finished; null when none finished' },
+  duration_ms: closed(percentiles('ms'), 'Duration of those finished pipelines (nearest rank over log buckets, within ±5%)'),
+  queue_time_ms: closed({ jobs: { ...int, description: 'Job attempts of those pipelines with a queue time' }, ...percentiles('ms') }, 'Queue time (enqueued → started) of those job attempts'),
+};
 const statsProps = {
   project_id: str,
   window: { type: 'string', pattern: '^[0-9]+d$' },
-  since: { ...time, description: 'Start of the window (now minus the window)' },
-  pipelines: { ...int, description: 'Pipelines created in the window' },
-  finished: { ...int, description: 'Pipelines finished in the window' },
-  succeeded: { ...int, description: 'Of those, finished with status success' },
-  success_rate: { ...numOrNull, minimum: 0, maximum: 1, description: 'succeeded / finished; null when none finished' },
-  duration_ms: closed(percentiles('ms'), 'Duration of the pipelines finished in the window (percentile_cont)'),
-  queue_time_ms: closed({ jobs: { ...int, description: 'Job attempts finished in the window with a queue time' }, ...percentiles('ms') }, 'Queue time (enqueued → started) of those job attempts'),
+  since: { ...time, description: 'Start of the window: midnight UTC of the first of its days (the window is today and the N − 1 days before)' },
+  ...figureProps,
   flaky_jobs: { ...int, description: 'Flaky jobs detected in the window' },
+  daily: { type: 'array', description: 'The same figures per UTC day of the window that has pipelines, oldest first', items: closed({ day: { type: 'string', format: 'date' }, ...figureProps }) },
 } satisfies Props<ProjectStats>;
 
 const problem: Schema = {

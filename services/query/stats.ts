@@ -1,71 +1,86 @@
-// Project statistics over a window, computed by Postgres (parameterised drizzle sql), one indexed
-// query per figure:
-//  - pipelines created in the window (pipelines_by_project);
-//  - pipelines finished in the window: count, successes, duration p50/p95 (pipelines_finished);
-//  - queue time p50/p95 of the job attempts finished in the window (jobs_by_project_name);
-//  - flaky jobs detected in the window (flaky_by_project).
-import { and, eq, gte, isNotNull, sql, type AnyColumn } from 'drizzle-orm';
+// Project statistics over a window of UTC days (today and the N − 1 before it), from the daily stats
+// the projector maintains (read model `project_daily_stats`, services/projector/daily-stats.ts): one
+// indexed range read of at most 90 rows, whatever the number of pipelines. A day's figures are about
+// the pipelines created that day: how many, how many finished and succeeded, their durations, and the
+// queue times of their jobs. Percentiles come from the summed log-bucketed histograms (nearest rank,
+// within ±5%: services/core/stats/histogram.ts). Flaky jobs are counted by detection time (indexed).
+import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import { addInto, emptyHistogram, percentile } from '../core/stats/histogram.js';
 import type { Db } from '../platform/db/client.js';
 import type { ReadModel } from './tables.js';
 
 const DAY_MS = 86_400_000;
 
-const p50 = (column: AnyColumn) => sql<number | null>`percentile_cont(${0.5}::float8) within group (order by ${column})`;
-const p95 = (column: AnyColumn) => sql<number | null>`percentile_cont(${0.95}::float8) within group (order by ${column})`;
-const count = sql<number>`count(*)::int`;
-
-export function statsQueries(db: Db, t: ReadModel, projectId: string, since: string) {
-  const { pipelines: p, jobs: j, flakyJobs: f } = t;
+export function statsQueries(db: Db, t: ReadModel, projectId: string, sinceDay: string) {
+  const d = t.projectDailyStats;
+  const f = t.flakyJobs;
   return {
-    created: db.select({ pipelines: count }).from(p).where(and(eq(p.projectId, projectId), gte(p.createdAt, since))),
-    finished: db
-      .select({
-        finished: count,
-        succeeded: sql<number>`(count(*) filter (where ${p.status} = ${'success'}))::int`,
-        p50: p50(p.durationMs),
-        p95: p95(p.durationMs),
-      })
-      .from(p)
-      .where(and(eq(p.projectId, projectId), gte(p.finishedAt, since))),
-    queued: db
-      .select({ jobs: count, p50: p50(j.queuedMs), p95: p95(j.queuedMs) })
-      .from(j)
-      .where(and(eq(j.projectId, projectId), gte(j.finishedAt, since), isNotNull(j.queuedMs))),
-    flaky: db.select({ flaky: count }).from(f).where(and(eq(f.projectId, projectId), gte(f.detectedAt, since))),
+    days: db
+      .select()
+      .from(d)
+      .where(and(eq(d.projectId, projectId), gte(d.day, sinceDay)))
+      .orderBy(asc(d.day)),
+    flaky: db
+      .select({ flaky: sql<number>`count(*)::int` })
+      .from(f)
+      .where(and(eq(f.projectId, projectId), gte(f.detectedAt, `${sinceDay}T00:00:00.000Z`))),
   };
 }
 
-export interface ProjectStats {
-  project_id: string;
-  window: string;
-  since: string;
+interface Figures {
   pipelines: number;
   finished: number;
   succeeded: number;
   success_rate: number | null;
   duration_ms: { p50: number | null; p95: number | null };
   queue_time_ms: { jobs: number; p50: number | null; p95: number | null };
-  flaky_jobs: number;
 }
 
-export async function projectStats(db: Db, t: ReadModel, projectId: string, windowDays: number, now = Date.now()): Promise<ProjectStats> {
-  const since = new Date(now - windowDays * DAY_MS).toISOString();
-  const q = statsQueries(db, t, projectId, since);
-  const [[created], [finished], [queued], [flaky]] = await Promise.all([q.created, q.finished, q.queued, q.flaky]);
-  const done = finished?.finished ?? 0;
-  const succeeded = finished?.succeeded ?? 0;
+export interface ProjectStats extends Figures {
+  project_id: string;
+  window: string;
+  since: string;
+  flaky_jobs: number;
+  daily: (Figures & { day: string })[];
+}
+
+type DayRow = ReadModel['projectDailyStats']['$inferSelect'];
+
+function figures(rows: readonly DayRow[]): Figures {
+  const duration = emptyHistogram();
+  const queue = emptyHistogram();
+  let pipelines = 0;
+  let finished = 0;
+  let succeeded = 0;
+  let jobs = 0;
+  for (const r of rows) {
+    pipelines += r.pipelines;
+    finished += r.finished;
+    succeeded += r.succeeded;
+    jobs += r.queuedJobs;
+    addInto(duration, r.durationHist);
+    addInto(queue, r.queueHist);
+  }
   return {
-    project_id: projectId,
-    window: `${windowDays}d`,
-    since,
-    pipelines: created?.pipelines ?? 0,
-    finished: done,
+    pipelines,
+    finished,
     succeeded,
-    success_rate: done === 0 ? null : succeeded / done,
-    duration_ms: { p50: num(finished?.p50), p95: num(finished?.p95) },
-    queue_time_ms: { jobs: queued?.jobs ?? 0, p50: num(queued?.p50), p95: num(queued?.p95) },
-    flaky_jobs: flaky?.flaky ?? 0,
+    success_rate: finished === 0 ? null : succeeded / finished,
+    duration_ms: { p50: percentile(duration, 50), p95: percentile(duration, 95) },
+    queue_time_ms: { jobs, p50: percentile(queue, 50), p95: percentile(queue, 95) },
   };
 }
 
-const num = (v: number | string | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+export async function projectStats(db: Db, t: ReadModel, projectId: string, windowDays: number, now = Date.now()): Promise<ProjectStats> {
+  const sinceDay = new Date(now - (windowDays - 1) * DAY_MS).toISOString().slice(0, 10);
+  const q = statsQueries(db, t, projectId, sinceDay);
+  const [days, [flaky]] = await Promise.all([q.days, q.flaky]);
+  return {
+    project_id: projectId,
+    window: `${windowDays}d`,
+    since: `${sinceDay}T00:00:00.000Z`,
+    ...figures(days),
+    flaky_jobs: flaky?.flaky ?? 0,
+    daily: days.map((r) => ({ day: r.day, ...figures([r]) })),
+  };
+}

@@ -31,6 +31,8 @@ describe('sanitizeLog', () => {
     ['bidi isolates (Trojan Source)', '\u2066a\u2067b\u2068c\u2069', 'abc'],
     ['invisible operators and word joiner', 'a\u2060b\u2061c\u2062d\u2063e\u2064f', 'abcdef'],
     ['byte order mark', '\ufeffstart', 'start'],
+    ['soft hyphen, Arabic letter mark, Mongolian vowel separator', 'pa\u00ads\u061cs\u180eword', 'password'],
+    ['Unicode tag characters (invisible ASCII smuggling)', 'ok\u{e0001}\u{e0069}\u{e0067}\u{e006e}\u{e007f}!', 'ok!'],
     ['C0 controls except tab and newline, DEL, C1', 'a\x00b\x07c\x08d\x0be\x0cf\x1fg\x7fh\u0085i\tj\nk', 'abcdefghi\tj\nk'],
     ['non-ASCII text is kept', 'Größe ✓ 日本 😀', 'Größe ✓ 日本 😀'],
   ];

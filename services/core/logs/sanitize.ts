@@ -17,17 +17,19 @@ const ESCAPE_SEQUENCE = new RegExp(
   'g',
 );
 
-// C0 controls except \t \n (and \r, handled per line below), DEL, C1 controls; zero-width characters
-// U+200B–U+200F, bidi embeddings/overrides U+202A–U+202E, invisible operators U+2060–U+2064, bidi
-// isolates U+2066–U+2069 (the other half of the Trojan-Source set) and the BOM / ZWNBSP U+FEFF.
+// C0 controls except \t \n (and \r, handled per line below), DEL, C1 controls; the soft hyphen U+00AD,
+// the Arabic letter mark U+061C (a bidi mark, like LRM/RLM), the Mongolian vowel separator U+180E;
+// zero-width characters U+200B–U+200F, bidi embeddings/overrides U+202A–U+202E, invisible operators
+// U+2060–U+2064, bidi isolates U+2066–U+2069 (the other half of the Trojan-Source set), the BOM / ZWNBSP
+// U+FEFF, and the Unicode tag characters U+E0000–U+E007F (invisible ASCII look-alikes that models read).
 // eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const INVISIBLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u{e0000}-\u{e007f}]/gu;
 
 /**
  * Returns `text` as a terminal would finally show it, minus hidden content:
  * - ANSI escape sequences (CSI, OSC, DCS/SOS/PM/APC, other ESC sequences) are removed;
- * - control characters other than `\n` and `\t` (C0, DEL, C1), zero-width, invisible-operator and bidi
- *   control characters are removed;
+ * - control characters other than `\n` and `\t` (C0, DEL, C1), soft hyphens, zero-width,
+ *   invisible-operator, bidi control and Unicode tag characters are removed;
  * - carriage-return overwrites: of a line `a\rb\rc` only `c` is kept (the text after the last `\r`; a
  *   trailing `\r` with nothing after it keeps the segment before it, as a terminal would still show it);
  * - HTML comments `<!-- … -->` are removed; one spanning several lines is replaced by as many newlines as
