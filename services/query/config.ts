@@ -13,6 +13,8 @@ export interface QueryConfig extends PlatformConfig {
   pageSizeMax: number;
   /** GET /v1/stream (needs Kafka); QUERY_STREAM=off disables it. */
   stream: boolean;
+  /** POST /v1/remediations/{id}/feedback (publishes to Kafka); QUERY_FEEDBACK=off disables it. */
+  feedback: boolean;
 }
 
 export function loadQueryConfig(env: Record<string, string | undefined> = process.env): QueryConfig {
@@ -28,5 +30,6 @@ export function loadQueryConfig(env: Record<string, string | undefined> = proces
     pageSizeDefault,
     pageSizeMax,
     stream: env.QUERY_STREAM !== 'off',
+    feedback: env.QUERY_FEEDBACK !== 'off',
   };
 }

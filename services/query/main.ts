@@ -10,7 +10,8 @@ import { loadQueryConfig, type QueryConfig } from './config.js';
 import { queryRouter } from './routes.js';
 import { servingTables } from './tables.js';
 import { StreamHub } from './stream.js';
-import type { PipelineEvent } from '../core/events/generated.js';
+import type { Producer } from 'kafkajs';
+import type { PipelineEvent, RemediationEvent, RemediationFeedbackGiven } from '../core/events/generated.js';
 import { createKafka } from '../platform/kafka/client.js';
 import { TOPICS } from '../platform/kafka/topics.js';
 import { EventCodec } from '../platform/registry/codec.js';
@@ -33,12 +34,22 @@ export async function startQuery(config: QueryConfig = loadQueryConfig()): Promi
   }
   const db = createDb(pool);
   const tables = servingTables();
+  const kafka = createKafka(config, `verity-query-${process.pid}`);
   let stream: StreamHub | undefined;
   if (config.stream) {
-    const kafka = createKafka(config, `verity-query-${process.pid}`);
     stream = new StreamHub(kafka, await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents), log);
     await stream.start(`query-${process.pid}`);
   }
+
+  // Explicit feedback on proposals goes to ci.remediation.events.v1 (the projector applies it).
+  const producer: Producer | undefined = config.feedback ? kafka.producer({ idempotent: true, maxInFlightRequests: 1 }) : undefined;
+  await producer?.connect();
+  const remediationCodec = producer ? await EventCodec.forTopic<RemediationEvent>(config.schemaRegistryUrl, TOPICS.remediationEvents) : undefined;
+  const feedback = producer
+    ? async (event: RemediationFeedbackGiven) => {
+        await producer.send({ topic: TOPICS.remediationEvents, acks: -1, messages: [await remediationCodec!.toMessage(event, 'query')] });
+      }
+    : undefined;
 
   const app = createHttpApp({
     log,
@@ -48,7 +59,7 @@ export async function startQuery(config: QueryConfig = loadQueryConfig()): Promi
       return true;
     },
   });
-  app.use(queryRouter({ config, tokens, db, tables, ...(stream ? { stream } : {}) }));
+  app.use(queryRouter({ config, tokens, db, tables, ...(stream ? { stream } : {}), ...(feedback ? { feedback } : {}) }));
   finishHttpApp(app, log);
 
   const server: Server = await new Promise((resolve) => {
@@ -62,6 +73,7 @@ export async function startQuery(config: QueryConfig = loadQueryConfig()): Promi
     async stop() {
       await stream?.stop(); // ends the event streams, so close() does not wait for them
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await producer?.disconnect();
       await pool.end();
     },
   };

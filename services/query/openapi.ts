@@ -8,6 +8,8 @@ import { paramSchemas, type RouteParams } from './params.js';
 import type { attemptJson, flakyJson, jobJson, pipelineJson } from './present.js';
 import type { DagEdge, StageSummary } from './pipelines.js';
 import type { ProjectStats } from './stats.js';
+import type { remediationJson, remediationSummary } from './remediations.js';
+import { FEEDBACK_BODY } from './params.js';
 
 type Schema = Record<string, unknown>;
 type Props<T> = Record<keyof T, Schema>;
@@ -117,6 +119,58 @@ const statsProps = {
   daily: { type: 'array', description: 'The same figures per UTC day of the window that has pipelines, oldest first', items: closed({ day: { type: 'string', format: 'date' }, ...figureProps }) },
 } satisfies Props<ProjectStats>;
 
+const evidence = closed({ start_line: { ...int, minimum: 1 }, end_line: { ...int, minimum: 1 }, reason: str });
+const remediationProps = {
+  proposal_id: uuid,
+  pipeline_id: uuid,
+  project_id: str,
+  job_id: { ...uuid, description: 'The failed attempt' },
+  job_name: str,
+  attempt: { ...int, minimum: 1 },
+  ref: strOrNull,
+  sha: strOrNull,
+  failure_reason: str,
+  signature: { ...str, description: 'Failure signature (normalised error lines, hashed)' },
+  provider: str,
+  model: strOrNull,
+  prompt_version: str,
+  category: str,
+  root_cause: str,
+  evidence: { type: 'array', items: evidence, description: 'Log line ranges that explain the failure, best first' },
+  suggested_action: closed({ kind: str, summary: str }),
+  confidence: { type: 'number', minimum: 0, maximum: 1 },
+  shadow: bool,
+  tokens: closed({ prompt: int, completion: int }),
+  latency_ms: int,
+  cost_usd: { type: 'number' },
+  failed_at: time,
+  proposed_at: time,
+  feedback: { oneOf: [{ type: 'null' }, closed({ verdict: str, reason: strOrNull, actor: strOrNull, at: timeOrNull })] },
+  score: {
+    oneOf: [
+      { type: 'null' },
+      closed({ label: { type: 'string', enum: ['correct', 'incorrect', 'expired'] }, rule: strOrNull, outcome: strOrNull, outcome_at: timeOrNull, latency_ms: intOrNull, time_to_green_ms: intOrNull, scored_at: timeOrNull }),
+    ],
+  },
+} satisfies Props<ReturnType<typeof remediationJson>>;
+const ratioOrNull: Schema = { type: ['number', 'null'], minimum: 0, maximum: 1 };
+const summaryProps = {
+  provider: str,
+  prompt_version: str,
+  proposals: int,
+  scored: closed({ correct: int, incorrect: int, expired: int, pending: int }),
+  precision: { ...ratioOrNull, description: 'correct / (correct + incorrect)' },
+  retry_precision: { ...ratioOrNull, description: 'Of "retry" proposals scored: correct / (correct + incorrect)' },
+  acceptance_rate: { ...ratioOrNull, description: 'accepted / feedback given' },
+  feedback: int,
+  categories: { type: 'object', additionalProperties: closed({ proposals: int, correct: int, incorrect: int, precision: ratioOrNull }) },
+  latency_ms: closed({ p50: intOrNull, p99: intOrNull }),
+  time_to_green_ms: closed({ p50: intOrNull }),
+  tokens: int,
+  cost_usd: { type: 'number' },
+  skipped: { type: 'object', additionalProperties: int, description: 'Failures not proposed for, by reason' },
+} satisfies Props<Awaited<ReturnType<typeof remediationSummary>>[number]>;
+
 const problem: Schema = {
   type: 'object',
   description: 'RFC 9457 problem details',
@@ -181,6 +235,16 @@ function operation(o: Operation): Schema {
   };
 }
 
+/** The feedback POST: a JSON body, 202 instead of 200 (the event is published, the read model follows), 503 when disabled. */
+function feedbackOperation(op: Schema): Schema {
+  const { 200: accepted, ...responses } = op.responses as Record<string, Schema>;
+  return {
+    ...op,
+    requestBody: { required: true, content: { 'application/json': { schema: FEEDBACK_BODY } } },
+    responses: { 202: { ...accepted, description: 'Accepted: published' }, ...responses, 413: problemResponse('Body larger than 16 KiB'), 503: problemResponse('Feedback disabled on this instance', { 'Retry-After': { schema: str } }) },
+  };
+}
+
 export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'pageSizeMax'>): Schema {
   const params = paramSchemas(config);
   return {
@@ -189,7 +253,7 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
       title: 'Verity query API',
       version: '1.0.0',
       description:
-        'Read models of the Verity CI control plane: pipelines, jobs, flaky jobs and project statistics. ' +
+        'Read models of the Verity CI control plane: pipelines, jobs, flaky jobs, project statistics and remediation proposals with their scores. ' +
         'Every /v1 route needs `Authorization: Bearer <read token>`; a token scoped to projects reads only those. ' +
         'Errors are application/problem+json.',
     },
@@ -241,6 +305,29 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
           ok: ref('ProjectStats'),
           errors: [400, 403],
         }),
+      },
+      '/v1/remediations': {
+        get: operation({
+          operationId: 'listRemediations',
+          summary: 'Remediation proposals with their feedback and score, newest first (proposed_at DESC), keyset-paginated; shadow proposals only on request',
+          params: params.remediations,
+          ok: ref('RemediationList'),
+          errors: [400, 403],
+        }),
+      },
+      '/v1/remediations/summary': {
+        get: operation({
+          operationId: 'getRemediationSummary',
+          summary:
+            'Quality per provider and prompt version over a window: precision per category (correct / scored), retry precision, acceptance from feedback, latency, tokens, cost, time to green, failures skipped by guard. ' +
+            'Recall per category needs labelled categories: `verity experiment` reports it',
+          params: params.remediationSummary,
+          ok: ref('RemediationSummary'),
+          errors: [400, 403],
+        }),
+      },
+      '/v1/remediations/{id}/feedback': {
+        post: feedbackOperation(operation({ operationId: 'giveRemediationFeedback', summary: 'Accept or reject a proposal (published as RemediationFeedbackGiven; the read model shows it shortly after)', params: params.feedback, ok: ref('FeedbackAccepted'), errors: [400, 403, 404] })),
       },
       '/v1/stream': {
         get: {
@@ -303,10 +390,19 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
           ...jobProps,
           log_excerpt: { ...strOrNull, description: 'Redacted excerpt of the log (failed jobs)' },
           attempts: { type: 'array', items: ref('JobAttempt'), description: 'Every attempt of this job in its pipeline, oldest first' },
+          proposals: { type: 'array', items: ref('Remediation'), description: 'Remediation proposals for this attempt (shadow ones hidden), newest first' },
         }),
         FlakyJob: closed(flakyProps),
         FlakyJobList: closed({ items: { type: 'array', items: ref('FlakyJob') } }),
         ProjectStats: closed(statsProps),
+        Remediation: closed(remediationProps),
+        RemediationList: closed({ items: { type: 'array', items: ref('Remediation') }, next_cursor: { ...strOrNull, description: 'Pass as ?cursor= for the next page; null on the last page' } }),
+        RemediationSummary: closed({
+          window: { type: 'string', pattern: '^[0-9]+d$' },
+          since: time,
+          providers: { type: 'array', items: closed(summaryProps) },
+        }),
+        FeedbackAccepted: closed({ feedback_id: uuid, proposal_id: uuid, verdict: { type: 'string', enum: ['accepted', 'rejected'] } }),
         Health: closed({ status: { type: 'string', enum: ['ok', 'ready'] } }),
         Problem: problem,
       },

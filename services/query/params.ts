@@ -6,6 +6,7 @@ import { check } from '../platform/http/validate.js';
 import { loadCatalog } from '../platform/schemas/catalog.js';
 import { createAjv } from '../platform/schemas/ajv.js';
 import type { QueryConfig } from './config.js';
+import { CATEGORIES } from '../core/remediation/proposal.js';
 
 type Schema = Record<string, unknown>;
 export interface ObjectSchema {
@@ -48,12 +49,41 @@ export function paramSchemas(config: Pick<QueryConfig, 'pageSizeDefault' | 'page
     pipeline: { path: object({ id: uuid('Pipeline id') }, ['id']) },
     job: { path: object({ id: uuid('Job attempt id') }, ['id']) },
     flakyJobs: { path: object({ project }, ['project']), query: object({ limit }) },
+    remediations: {
+      query: object({
+        project: { ...project, description: 'Only this project (a token scoped to projects lists only those)' },
+        provider: { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,63}$', description: 'Only this provider (heuristic, openai, …)' },
+        prompt_version: { type: 'string', minLength: 1, maxLength: 64, description: 'Only this prompt version' },
+        category: { type: 'string', enum: [...CATEGORIES], description: 'Only this failure category' },
+        label: { type: 'string', enum: ['correct', 'incorrect', 'expired', 'pending'], description: 'Only proposals scored so (pending: not scored yet)' },
+        job_id: uuid('Only the proposals for this failed job attempt'),
+        include_shadow: { type: 'string', enum: ['true', 'false'], default: 'false', description: 'Include proposals recorded in shadow mode (hidden by default)' },
+        limit,
+        cursor: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$', description: 'next_cursor of the previous page' },
+      }),
+    },
+    remediationSummary: {
+      query: object({
+        project: { ...project, description: 'Only this project' },
+        window: { type: 'string', pattern: '^([1-9]|[1-8][0-9]|90)d$', default: '30d', description: 'Proposals of the last N days: 1d to 90d' },
+      }),
+    },
+    feedback: { path: object({ id: uuid('Proposal id') }, ['id']) },
     stats: {
       path: object({ project }, ['project']),
       query: object({ window: { type: 'string', pattern: '^([1-9]|[1-8][0-9]|90)d$', default: '7d', description: 'Days back from now: 1d to 90d' } }),
     },
   } satisfies Record<string, RouteParams>;
 }
+
+/** Body of POST /v1/remediations/{id}/feedback. */
+export const FEEDBACK_BODY = object(
+  {
+    verdict: { type: 'string', enum: ['accepted', 'rejected'], description: 'Whether the proposal was right and useful' },
+    reason: { type: 'string', minLength: 1, maxLength: 1000, description: 'Why, in a few words (optional)' },
+  },
+  ['verdict'],
+);
 
 /** Query values are strings; the integer ones become numbers first so the schema can bound them. */
 function coerce(schema: ObjectSchema, values: Record<string, unknown>): Record<string, unknown> {

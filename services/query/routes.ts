@@ -13,13 +13,20 @@ import { notModified, weakEtag } from './etag.js';
 import { flakyJobsQuery } from './flaky.js';
 import { attemptsQuery, jobById } from './jobs.js';
 import { openApiDocument } from './openapi.js';
-import { paramParser, paramSchemas } from './params.js';
+import { FEEDBACK_BODY, paramParser, paramSchemas } from './params.js';
+import { listRemediations, proposalById, remediationJson, remediationSummary } from './remediations.js';
+import { check } from '../platform/http/validate.js';
+import { createAjv } from '../platform/schemas/ajv.js';
+import { v7 as uuidv7 } from 'uuid';
+import type { RemediationFeedbackGiven } from '../core/events/generated.js';
 import { assembleDetail, latestJobsQuery, listPipelines, pipelineById } from './pipelines.js';
 import { attemptJson, flakyJson, jobJson, pipelineJson } from './present.js';
 import { projectStats } from './stats.js';
 import type { ReadModel } from './tables.js';
 
 export interface QueryDeps {
+  /** Publishes explicit feedback on a proposal (RemediationFeedbackGiven); absent when disabled. */
+  feedback?: (event: RemediationFeedbackGiven) => Promise<void>;
   /** Live updates (GET /v1/stream); absent when the service runs without Kafka. */
   stream?: StreamHub;
   config: QueryConfig;
@@ -27,6 +34,18 @@ export interface QueryDeps {
   db: Db;
   /** The tables read: the `rm` views in service. */
   tables: ReadModel;
+}
+
+interface RemediationQuery {
+  project?: string;
+  provider?: string;
+  prompt_version?: string;
+  category?: string;
+  label?: string;
+  job_id?: string;
+  include_shadow?: string;
+  limit?: number;
+  cursor?: string;
 }
 
 interface ListQuery {
@@ -57,7 +76,11 @@ export function queryRouter(deps: QueryDeps): Router {
     job: paramParser<{ id: string }, object>(schemas.job),
     flaky: paramParser<{ project: string }, { limit?: number }>(schemas.flakyJobs),
     stats: paramParser<{ project: string }, { window?: string }>(schemas.stats),
+    remediations: paramParser<object, RemediationQuery>(schemas.remediations),
+    summary: paramParser<object, { project?: string; window?: string }>(schemas.remediationSummary),
+    feedback: paramParser<{ id: string }, object>(schemas.feedback),
   };
+  const feedbackBody = createAjv().compile(FEEDBACK_BODY);
   const document = openApiDocument(config);
 
   router.get('/openapi.json', (_req, res) => {
@@ -134,7 +157,8 @@ export function queryRouter(deps: QueryDeps): Router {
     // A retry changes the earlier attempts (retried) and adds one: the newest seq among them all.
     const etag = weakEtag(job.jobId, Math.max(job.lastSeq, ...attempts.map((a) => a.lastSeq)));
     if (notModified(req, etag)) return void cacheHeaders(res, etag).status(304).end();
-    cacheHeaders(res, etag).json({ ...jobJson(job), log_excerpt: job.logExcerpt, attempts: attempts.map(attemptJson) });
+    const proposals = await listRemediations(db, tables, { jobId: id, includeShadow: false, limit: 20 });
+    cacheHeaders(res, etag).json({ ...jobJson(job), log_excerpt: job.logExcerpt, attempts: attempts.map(attemptJson), proposals: proposals.rows.map(remediationJson) });
   });
 
   router.get('/v1/projects/:project/flaky-jobs', async (req, res) => {
@@ -149,6 +173,71 @@ export function queryRouter(deps: QueryDeps): Router {
     authorizeProject(tokenOf(res), path.project);
     const days = Number((query.window ?? '7d').slice(0, -1));
     res.json(await projectStats(db, tables, path.project, days));
+  });
+
+  router.get('/v1/remediations', async (req, res) => {
+    const { query } = parse.remediations(req);
+    const token = tokenOf(res);
+    let projects = visibleProjects(token);
+    if (query.project !== undefined) {
+      authorizeProject(token, query.project);
+      projects = [query.project];
+    }
+    const limit = query.limit ?? config.pageSizeDefault;
+    const { rows, more } = await listRemediations(db, tables, {
+      projects,
+      provider: query.provider,
+      promptVersion: query.prompt_version,
+      category: query.category,
+      label: query.label,
+      jobId: query.job_id?.toLowerCase(),
+      includeShadow: query.include_shadow === 'true',
+      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      limit,
+    });
+    const last = rows.at(-1);
+    // The cursor carries (proposed_at, proposal_id) in the pipeline cursor's two fields.
+    res.json({ items: rows.map(remediationJson), next_cursor: more && last ? encodeCursor({ createdAt: last.proposedAt, pipelineId: last.proposalId }) : null });
+  });
+
+  router.get('/v1/remediations/summary', async (req, res) => {
+    const { query } = parse.summary(req);
+    const token = tokenOf(res);
+    let projects = visibleProjects(token);
+    if (query.project !== undefined) {
+      authorizeProject(token, query.project);
+      projects = [query.project];
+    }
+    const days = Number((query.window ?? '30d').slice(0, -1));
+    const since = new Date(Date.now() - days * 86_400_000).toISOString();
+    res.json({ window: `${days}d`, since, providers: await remediationSummary(db, tables, { projects, since }) });
+  });
+
+  router.post('/v1/remediations/:id/feedback', express.json({ limit: '16kb', type: () => true }), async (req, res) => {
+    const id = parse.feedback(req).path.id.toLowerCase();
+    const body = check<{ verdict: 'accepted' | 'rejected'; reason?: string }>(feedbackBody, req.body, '/body');
+    const proposal = await proposalById(db, tables, id);
+    if (!proposal) throw notFound(`no proposal ${id}`);
+    const token = tokenOf(res);
+    authorizeProject(token, proposal.projectId);
+    if (!deps.feedback) throw new HttpProblem({ title: 'Service Unavailable', status: 503, detail: 'feedback is not enabled on this instance' }, { 'Retry-After': '30' });
+    const now = new Date().toISOString();
+    const event: RemediationFeedbackGiven = {
+      type: 'RemediationFeedbackGiven',
+      event_id: uuidv7(),
+      occurred_at: now,
+      recorded_at: now,
+      pipeline_id: proposal.pipelineId,
+      project_id: proposal.projectId,
+      correlation_id: proposal.proposalId,
+      feedback_id: uuidv7(),
+      proposal_id: proposal.proposalId,
+      verdict: body.verdict,
+      reason: body.reason ?? null,
+      actor: token.name,
+    };
+    await deps.feedback(event);
+    res.status(202).json({ feedback_id: event.feedback_id, proposal_id: event.proposal_id, verdict: event.verdict });
   });
 
   return router;

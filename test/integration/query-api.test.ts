@@ -93,6 +93,21 @@ const detailJobs = {
 const otherPipeline = pipeline({ projectId: Q });
 const otherJob = job({ pipelineId: otherPipeline.pipelineId!, projectId: Q, name: 'x' });
 
+// ---- remediation proposals (for detail's unit1 failure and the other project) ----
+type ProposalInsert = typeof readModelTables extends (s: string) => infer T ? T extends { remediationProposals: { $inferInsert: infer I } } ? I : never : never;
+const proposalRow = (over: Partial<ProposalInsert> & Pick<ProposalInsert, 'projectId' | 'jobId' | 'pipelineId'>): ProposalInsert => ({
+  proposalId: randomUUID(), jobName: 'unit', attempt: 1, ref: 'main', sha: 'abcdef1', failureReason: 'runner_system_failure', signature: '00112233445566778899aabbccddeeff',
+  provider: 'heuristic', model: null, promptVersion: 'heuristic-1', category: 'infrastructure', rootCause: 'the runner lost its connection',
+  evidence: [{ start_line: 1, end_line: 1, reason: 'error line' }], suggestedAction: { kind: 'retry', summary: 'retry: runner system failure' }, actionKind: 'retry',
+  confidence: 0.8, shadow: false, tokensPrompt: 0, tokensCompletion: 0, latencyMs: 2, costUsd: 0, failedAt: ago(5 * 60_000), proposedAt: ago(4 * 60_000), ...over,
+});
+const proposals = {
+  scored: proposalRow({ projectId: D, jobId: detailJobs.unit1.jobId!, pipelineId: detailJobs.unit1.pipelineId!, label: 'correct', rule: 'retry_passed_retry_right', outcome: 'retry_passed', outcomeAt: ago(60_000), outcomeLatencyMs: 180_000, timeToGreenMs: 240_000, scoredAt: ago(60_000) }),
+  shadow: proposalRow({ projectId: D, jobId: detailJobs.unit1.jobId!, pipelineId: detailJobs.unit1.pipelineId!, provider: 'openai', promptVersion: 'p1', model: 'm', shadow: true, proposedAt: ago(3 * 60_000), tokensPrompt: 900, tokensCompletion: 100, costUsd: 0.01 }),
+  pending: proposalRow({ projectId: D, jobId: detailJobs.lint.jobId!, pipelineId: detailJobs.lint.pipelineId!, jobName: 'lint', category: 'lint', actionKind: 'fix_code', suggestedAction: { kind: 'fix_code', summary: 'fix: lint errors in a.ts' }, failureReason: 'script_failure', proposedAt: ago(2 * 60_000) }),
+  other: proposalRow({ projectId: Q, jobId: otherJob.jobId!, pipelineId: otherPipeline.pipelineId! }),
+};
+
 // ---- flaky jobs ----
 const flaky = (projectId: string, detectedAt: string): FlakyInsert => ({
   passedJobId: randomUUID(), failedJobId: randomUUID(), pipelineId: randomUUID(), projectId, name: 'unit', sha: 'abcdef1', failureReason: 'runner_system_failure', detectedAt,
@@ -124,11 +139,16 @@ describe('query API (real Postgres, read models)', function () {
   let query: RunningQuery;
   let url: string;
   /** Every answer, by route template, for the OpenAPI conformance test at the end. */
-  const seen: { template: string; answer: Answer }[] = [];
+  const seen: { template: string; answer: Answer; method?: 'get' | 'post' }[] = [];
 
   const get = async (template: string, path: string, token: string | null = TOKENS.all, headers: Record<string, string> = {}): Promise<Answer> => {
     const answer = await api(url, 'GET', path, undefined, { token: token ?? '', headers });
     seen.push({ template, answer });
+    return answer;
+  };
+  const post = async (template: string, path: string, body: unknown, token: string = TOKENS.all): Promise<Answer> => {
+    const answer = await api(url, 'POST', path, body, { token });
+    seen.push({ template, answer, method: 'post' });
     return answer;
   };
   const expectProblem = (a: Answer, status: number, pointer?: string) => {
@@ -146,6 +166,7 @@ describe('query API (real Postgres, read models)', function () {
     await db.insert(tables.pipelines).values([...listed.map((x) => x.row), detail, otherPipeline, ...statsPipelines]);
     await db.insert(tables.jobs).values([...Object.values(detailJobs), otherJob, ...statsJobs]);
     await db.insert(tables.flakyJobs).values([...flakyP, flaky(Q, ago(60_000)), ...statsFlaky]);
+    await db.insert(tables.remediationProposals).values(Object.values(proposals));
     // The daily stats the projector would have maintained for these rows, by the projector's own delta function.
     const asRows = <T extends { pipelineId?: string; jobId?: string }>(rows: T[], key: 'pipelineId' | 'jobId') => new Map(rows.map((r) => [r[key]!, r])) as never;
     const stats = dailyDeltas({ pipelines: new Map(), jobs: new Map() }, { pipelines: asRows(statsPipelines, 'pipelineId'), jobs: asRows(statsJobs, 'jobId') });
@@ -161,6 +182,7 @@ describe('query API (real Postgres, read models)', function () {
       await db.delete(tables.jobs).where(inArray(tables.jobs.projectId, PROJECTS));
       await db.delete(tables.flakyJobs).where(inArray(tables.flakyJobs.projectId, PROJECTS));
       await db.delete(tables.projectDailyStats).where(inArray(tables.projectDailyStats.projectId, PROJECTS));
+      await db.delete(tables.remediationProposals).where(inArray(tables.remediationProposals.projectId, PROJECTS));
     }
     await pool?.end();
   });
@@ -416,6 +438,55 @@ describe('query API (real Postgres, read models)', function () {
     }
   });
 
+  describe('remediations', () => {
+    const ids = (a: Answer): string[] => a.body.items.map((r: { proposal_id: string }) => r.proposal_id);
+
+    it('lists proposals newest first, hides shadow ones unless asked, filters by label and category', async () => {
+      const a = await get('/v1/remediations', `/v1/remediations?project=${encodeURIComponent(D)}`);
+      expect(a.status, JSON.stringify(a.body)).to.equal(200);
+      expect(ids(a)).to.deep.equal([proposals.pending.proposalId, proposals.scored.proposalId]);
+      expect(a.body.items[1]).to.deep.include({ category: 'infrastructure', suggested_action: { kind: 'retry', summary: 'retry: runner system failure' }, feedback: null });
+      expect(a.body.items[1].score).to.include({ label: 'correct', rule: 'retry_passed_retry_right', outcome: 'retry_passed', time_to_green_ms: 240_000 });
+      expect(ids(await get('/v1/remediations', `/v1/remediations?project=${encodeURIComponent(D)}&include_shadow=true`))).to.have.length(3);
+      expect(ids(await get('/v1/remediations', `/v1/remediations?project=${encodeURIComponent(D)}&label=pending`))).to.deep.equal([proposals.pending.proposalId]);
+      expect(ids(await get('/v1/remediations', `/v1/remediations?project=${encodeURIComponent(D)}&category=lint`))).to.deep.equal([proposals.pending.proposalId]);
+      const page1 = await get('/v1/remediations', `/v1/remediations?project=${encodeURIComponent(D)}&limit=1`);
+      const page2 = await get('/v1/remediations', `/v1/remediations?project=${encodeURIComponent(D)}&limit=1&cursor=${page1.body.next_cursor}`);
+      expect([...ids(page1), ...ids(page2)]).to.deep.equal([proposals.pending.proposalId, proposals.scored.proposalId]);
+      expect(page2.body.next_cursor).to.equal(null);
+    });
+
+    it('400 with a pointer for a bad filter; 403 for another project', async () => {
+      expectProblem(await get('/v1/remediations', '/v1/remediations?label=great'), 400, '/query/label');
+      expectProblem(await get('/v1/remediations', `/v1/remediations?project=${encodeURIComponent(Q)}`, TOKENS.reader), 403);
+    });
+
+    it('the job detail carries its proposals', async () => {
+      const a = await get('/v1/jobs/{id}', `/v1/jobs/${detailJobs.unit1.jobId}`);
+      expect(ids({ ...a, body: { items: a.body.proposals } })).to.deep.equal([proposals.scored.proposalId]);
+    });
+
+    it('summarises quality per provider and prompt version (shadow proposals included: they are the experiment)', async () => {
+      const a = await get('/v1/remediations/summary', `/v1/remediations/summary?project=${encodeURIComponent(D)}`);
+      expect(a.status, JSON.stringify(a.body)).to.equal(200);
+      const byProvider = Object.fromEntries(a.body.providers.map((p: { provider: string }) => [p.provider, p]));
+      expect(byProvider.heuristic).to.deep.include({ proposals: 2, scored: { correct: 1, incorrect: 0, expired: 0, pending: 1 }, precision: 1, retry_precision: 1, acceptance_rate: null });
+      expect(byProvider.heuristic.categories.lint).to.deep.equal({ proposals: 1, correct: 0, incorrect: 0, precision: null });
+      expect(byProvider.openai).to.deep.include({ proposals: 1, tokens: 1000, cost_usd: 0.01, precision: null });
+      expectProblem(await get('/v1/remediations/summary', '/v1/remediations/summary?window=0d'), 400, '/query/window');
+    });
+
+    it('feedback: 202 for a verdict, 400 with a pointer for a bad body, 404 for an unknown proposal, 403 for another project', async () => {
+      const ok = await post('/v1/remediations/{id}/feedback', `/v1/remediations/${proposals.pending.proposalId}/feedback`, { verdict: 'accepted', reason: 'fixed it' });
+      expect(ok.status, JSON.stringify(ok.body)).to.equal(202);
+      expect(ok.body).to.include({ proposal_id: proposals.pending.proposalId, verdict: 'accepted' });
+      expectProblem(await post('/v1/remediations/{id}/feedback', `/v1/remediations/${proposals.pending.proposalId}/feedback`, { verdict: 'maybe' }), 400, '/body/verdict');
+      expectProblem(await post('/v1/remediations/{id}/feedback', `/v1/remediations/${proposals.pending.proposalId}/feedback`, { verdict: 'accepted', extra: 1 }), 400);
+      expectProblem(await post('/v1/remediations/{id}/feedback', `/v1/remediations/${randomUUID()}/feedback`, { verdict: 'accepted' }), 404);
+      expectProblem(await post('/v1/remediations/{id}/feedback', `/v1/remediations/${proposals.other.proposalId}/feedback`, { verdict: 'rejected' }, TOKENS.reader), 403);
+    });
+  });
+
   describe('GET /openapi.json', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document is walked by JSON pointer
     let doc: any;
@@ -428,15 +499,19 @@ describe('query API (real Postgres, read models)', function () {
     it('is an OpenAPI 3.1 document of every route, each /v1 operation with its parameters and problem+json errors', () => {
       expect(doc.openapi).to.equal('3.1.0');
       expect(Object.keys(doc.paths).sort()).to.deep.equal(
-        ['/healthz', '/openapi.json', '/readyz', '/v1/jobs/{id}', '/v1/pipelines', '/v1/pipelines/{id}', '/v1/projects/{project}/flaky-jobs', '/v1/projects/{project}/stats', '/v1/stream'].sort(),
+        [
+          '/healthz', '/openapi.json', '/readyz', '/v1/jobs/{id}', '/v1/pipelines', '/v1/pipelines/{id}', '/v1/projects/{project}/flaky-jobs', '/v1/projects/{project}/stats',
+          '/v1/remediations', '/v1/remediations/summary', '/v1/remediations/{id}/feedback', '/v1/stream',
+        ].sort(),
       );
       const list = doc.paths['/v1/pipelines'].get;
       expect(list.parameters.map((p: { name: string }) => p.name)).to.deep.equal(['project', 'ref', 'status', 'source', 'created_after', 'created_before', 'limit', 'cursor']);
       expect(list.parameters.find((p: { name: string }) => p.name === 'limit').schema).to.include({ type: 'integer', minimum: 1, maximum: 200, default: 50 });
-      for (const [path, item] of Object.entries<Record<string, { responses: Record<string, unknown>; security?: unknown }>>(doc.paths)) {
+      for (const [path, item] of Object.entries<Record<string, { responses: Record<string, unknown>; security?: unknown } | undefined>>(doc.paths)) {
         if (!path.startsWith('/v1/')) continue;
-        expect(item.get!.security, path).to.deep.equal([{ bearer: [] }]);
-        expect(item.get!.responses, path).to.include.keys('200', '400', '401', '403', '500');
+        const op = item.get ?? item.post!;
+        expect(op.security, path).to.deep.equal([{ bearer: [] }]);
+        expect(op.responses, path).to.include.keys(item.get ? '200' : '202', '400', '401', '403', '500');
       }
     });
 
@@ -449,11 +524,11 @@ describe('query API (real Postgres, read models)', function () {
       const pointer = (...segments: string[]) => segments.map((s) => encodeURIComponent(escapePointer(s))).join('/');
       const resolve = (ref: string) => ref.slice(2).split('/').reduce((o, s) => o[s.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
       const covered = new Map<string, Set<number>>();
-      for (const { template, answer } of seen) {
-        const where = `${template} ${answer.status}`;
-        let response = doc.paths[template]?.get?.responses?.[String(answer.status)];
+      for (const { template, answer, method = 'get' } of seen) {
+        const where = `${method.toUpperCase()} ${template} ${answer.status}`;
+        let response = doc.paths[template]?.[method]?.responses?.[String(answer.status)];
         expect(response, `${where}: not in the document`).to.be.an('object');
-        let base = `openapi.json#/${pointer('paths', template, 'get', 'responses', String(answer.status))}`;
+        let base = `openapi.json#/${pointer('paths', template, method, 'responses', String(answer.status))}`;
         if (response.$ref) {
           base = `openapi.json${response.$ref}`;
           response = resolve(response.$ref);
@@ -477,7 +552,7 @@ describe('query API (real Postgres, read models)', function () {
       // /v1/stream is an event stream, not a JSON answer: test/integration/stream.test.ts covers it.
       for (const template of Object.keys(doc.paths).filter((p) => p.startsWith('/v1/') && p !== '/v1/stream')) {
         const statuses = [...(covered.get(template) ?? [])];
-        expect(statuses, template).to.include(200);
+        expect(statuses.some((s) => s === 200 || s === 202), template).to.equal(true);
         expect(statuses.some((s) => s >= 400 && s < 500), `${template}: a 4xx`).to.equal(true);
       }
     });

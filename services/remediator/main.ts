@@ -1,0 +1,81 @@
+// The remediator service: failures → remediation proposals. `verity remediator`.
+import type { Server } from 'node:http';
+import type { PipelineEvent, RemediationEvent } from '../core/events/generated.js';
+import { createHeuristicProvider } from '../core/remediation/heuristic.js';
+import type { RemediationProvider } from '../core/remediation/proposal.js';
+import { createDb, createPool } from '../platform/db/client.js';
+import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
+import { createKafka } from '../platform/kafka/client.js';
+import { TOPICS } from '../platform/kafka/topics.js';
+import { runIfMain, type Stoppable } from '../platform/lifecycle.js';
+import { createLogger } from '../platform/log.js';
+import { PgLogStore } from '../platform/logstore/pg-log-store.js';
+import { EventCodec } from '../platform/registry/codec.js';
+import { servingTables } from '../query/tables.js';
+import { loadRemediatorConfig, type RemediatorConfig } from './config.js';
+import { ContextSource } from './context.js';
+import { createProvider } from './providers/index.js';
+import { Remediator } from './remediator.js';
+
+export interface RunningRemediator extends Stoppable {
+  remediator: Remediator;
+  port: number;
+}
+
+export async function startRemediator(config: RemediatorConfig = loadRemediatorConfig(), opts: { http?: boolean } = {}): Promise<RunningRemediator> {
+  const log = createLogger('remediator');
+  const pool = createPool(config.databaseUrl, 4);
+  const db = createDb(pool);
+  const providers = new Map<string, RemediationProvider>();
+  const providerNamed = (name: string): RemediationProvider => {
+    const known = providers.get(name);
+    if (known) return known;
+    const created = name === 'heuristic' ? createHeuristicProvider() : createProvider(name, config.openai);
+    providers.set(name, created);
+    return created;
+  };
+  const kafka = createKafka(config, `verity-${config.instanceId}`);
+  const url = config.schemaRegistryUrl;
+  const remediator = new Remediator(
+    kafka,
+    { events: await EventCodec.forTopic<PipelineEvent>(url, TOPICS.pipelineEvents), remediations: await EventCodec.forTopic<RemediationEvent>(url, TOPICS.remediationEvents) },
+    new ContextSource(db, servingTables(), new PgLogStore(db)),
+    providerNamed,
+    config,
+    log,
+  );
+  await remediator.start();
+  let server: Server | undefined;
+  let port = 0;
+  if (opts.http !== false) {
+    const app = createHttpApp({
+      log,
+      readiness: async () => {
+        if (!remediator.ready) return 'joining the consumer group';
+        await pool.query('SELECT 1');
+        return true;
+      },
+    });
+    app.get('/stats', (_req, res) => {
+      res.json({ ...remediator.stats, circuits: remediator.circuitStates, kill_switch: config.killSwitch, shadow: config.shadow });
+    });
+    finishHttpApp(app, log);
+    server = await new Promise((resolve) => {
+      const s = app.listen(config.port, '127.0.0.1', () => resolve(s));
+    });
+    port = (server!.address() as { port: number }).port;
+  }
+  log.info({ port, provider: config.provider, killSwitch: config.killSwitch, shadow: config.shadow }, 'remediator started');
+  return {
+    name: 'remediator',
+    remediator,
+    port,
+    async stop() {
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await remediator.stop();
+      await pool.end();
+    },
+  };
+}
+
+runIfMain(import.meta.url, 'remediator', () => startRemediator());

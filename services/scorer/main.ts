@@ -1,0 +1,58 @@
+// The scorer service: grades every proposal against what happened next. `verity scorer`.
+import type { Server } from 'node:http';
+import type { RemediationEvent } from '../core/events/generated.js';
+import { createDb, createPool } from '../platform/db/client.js';
+import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
+import { createKafka } from '../platform/kafka/client.js';
+import { TOPICS } from '../platform/kafka/topics.js';
+import { runIfMain, type Stoppable } from '../platform/lifecycle.js';
+import { createLogger } from '../platform/log.js';
+import { EventCodec } from '../platform/registry/codec.js';
+import { servingTables } from '../query/tables.js';
+import { loadScorerConfig, type ScorerConfig } from './config.js';
+import { Scorer } from './scorer.js';
+
+export interface RunningScorer extends Stoppable {
+  scorer: Scorer;
+  port: number;
+}
+
+export async function startScorer(config: ScorerConfig = loadScorerConfig(), opts: { http?: boolean } = {}): Promise<RunningScorer> {
+  const log = createLogger('scorer');
+  const pool = createPool(config.databaseUrl, 2);
+  const kafka = createKafka(config, `verity-${config.instanceId}`);
+  const scorer = new Scorer(kafka, await EventCodec.forTopic<RemediationEvent>(config.schemaRegistryUrl, TOPICS.remediationEvents), createDb(pool), servingTables(), config, log);
+  await scorer.start();
+  let server: Server | undefined;
+  let port = 0;
+  if (opts.http !== false) {
+    const app = createHttpApp({
+      log,
+      readiness: async () => {
+        await pool.query('SELECT 1');
+        return true;
+      },
+    });
+    app.get('/stats', (_req, res) => {
+      res.json(scorer.stats);
+    });
+    finishHttpApp(app, log);
+    server = await new Promise((resolve) => {
+      const s = app.listen(config.port, '127.0.0.1', () => resolve(s));
+    });
+    port = (server!.address() as { port: number }).port;
+  }
+  log.info({ port, intervalMs: config.intervalMs, expireAfterMs: config.expireAfterMs }, 'scorer started');
+  return {
+    name: 'scorer',
+    scorer,
+    port,
+    async stop() {
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await scorer.stop();
+      await pool.end();
+    },
+  };
+}
+
+runIfMain(import.meta.url, 'scorer', () => startScorer());
