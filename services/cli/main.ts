@@ -7,6 +7,7 @@ import { setupCommand } from './commands/setup.js';
 import { serveCommand } from './commands/serve.js';
 import { rebuildCommand } from './commands/rebuild.js';
 import { dlqCommand } from './commands/dlq.js';
+import { replayCommand, REPLAY_SUMMARY } from './commands/replay.js';
 
 const commands: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
   topics: { summary: 'topics apply|list — create and align the topics of ARCHITECTURE.md', run: topicsCommand },
@@ -16,7 +17,10 @@ const commands: Record<string, { summary: string; run: (args: string[]) => Promi
   decider: { summary: 'decider — run the decider, the single writer of canonical events (DECIDER_* variables)', run: serveCommand('decider') },
   projector: { summary: 'projector — run the projector: canonical events → Postgres read models (PROJECTOR_* variables)', run: serveCommand('projector') },
   query: { summary: 'query — run the read-model API (QUERY_* variables)', run: serveCommand('query') },
+  remediator: { summary: 'remediator — run the remediator: failures → remediation proposals (REMEDIATOR_*, OPENAI_* variables)', run: serveCommand('remediator') },
+  scorer: { summary: 'scorer — run the scorer: proposals × outcomes → scores (SCORER_* variables)', run: serveCommand('scorer') },
   rebuild: { summary: 'rebuild [--keep-old] — rebuild the read model into a new version from offset 0, swap with zero downtime', run: rebuildCommand },
+  replay: { summary: REPLAY_SUMMARY, run: replayCommand },
   dlq: { summary: 'dlq redrive <topic> — re-publish the dead letters of <topic>.dlq after a fix', run: dlqCommand },
   setup: { summary: 'setup [--timeout s] — wait for the services, then topics + schemas + migrations', run: setupCommand },
   stack: { summary: 'stack wait [--timeout s] [kafka registry postgres] — wait until the services answer', run: stackCommand },

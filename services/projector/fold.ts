@@ -1,6 +1,7 @@
 // Functional core of the projector: canonical events + the current rows of the pipelines they touch →
 // the changed rows. Idempotent (an event at or below a pipeline's last_seq is ignored) and strict
-// (a gap in seq stops the fold: it is reported, never skipped).
+// (a gap in seq stops the fold: it is reported, never skipped). A replay of a window that starts
+// mid-stream (`startMidStream`) takes the first event it sees of an unknown pipeline as its start.
 import type { PipelineEvent } from '../core/events/generated.js';
 import type { readModelTables } from '../platform/db/read-model.js';
 
@@ -30,11 +31,74 @@ export interface FoldResult {
   gap?: SeqGap;
 }
 
+export interface FoldOptions {
+  /**
+   * The events start mid-stream (`verity replay` of a window): the first event seen of a pipeline that
+   * `current` does not know is accepted whatever its seq. Unless it is PipelineCreated, a placeholder
+   * row stands for what came before it (ref, sha, source 'unknown'; status 'unknown' until an event
+   * sets it; created_at = that event's occurred_at), and so does a placeholder job row (stage, when,
+   * status 'unknown') for a job event of a job not known. A gap after that first event still stops
+   * the fold. Off by default: the projector requires every pipeline to start with PipelineCreated.
+   */
+  startMidStream?: boolean;
+}
+
 type DefinitionJob = { name: string; needs: string[] | null };
+type JobEvent = Extract<PipelineEvent, { job_id: string }>;
 
 const finished = (status: string) => ['success', 'failed', 'canceled', 'skipped'].includes(status);
 
-export function foldEvents(current: Rows, events: readonly PipelineEvent[]): FoldResult {
+/** The row standing for a pipeline whose start lies before a replayed window (see FoldOptions). */
+export function placeholderPipeline(e: PipelineEvent): PipelineRow {
+  return {
+    pipelineId: e.pipeline_id,
+    projectId: e.project_id,
+    ref: 'unknown',
+    sha: 'unknown',
+    source: 'unknown',
+    status: 'unknown',
+    warnings: false,
+    stages: [],
+    definition: { stages: [], jobs: [] },
+    createdAt: e.occurred_at,
+    startedAt: null,
+    finishedAt: null,
+    durationMs: null,
+    lastSeq: e.seq - 1,
+    updatedAt: e.recorded_at,
+  };
+}
+
+/** The row standing for a job created before a replayed window (see FoldOptions). */
+function placeholderJob(e: JobEvent): JobRow {
+  return {
+    jobId: e.job_id,
+    pipelineId: e.pipeline_id,
+    projectId: e.project_id,
+    name: e.name,
+    stage: 'unknown',
+    attempt: e.attempt,
+    status: 'unknown',
+    retried: false,
+    allowFailure: 'allow_failure' in e ? e.allow_failure : false,
+    when: 'unknown',
+    needs: null,
+    runnerId: null,
+    queuedAt: null,
+    startedAt: null,
+    finishedAt: null,
+    queuedMs: null,
+    durationMs: null,
+    failureReason: null,
+    failureReasonRaw: null,
+    exitCode: null,
+    logRef: null,
+    logExcerpt: null,
+    lastSeq: e.seq - 1,
+  };
+}
+
+export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts: FoldOptions = {}): FoldResult {
   const pipelines = new Map<string, PipelineRow>();
   const jobs = new Map<string, JobRow>();
   const flaky: FlakyRow[] = [];
@@ -48,13 +112,14 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[]): Fol
     for (const [id, j] of current.jobs) if (!jobs.has(id) && match(j)) return j;
     return undefined;
   };
-  const setJob = (id: string, patch: Partial<JobRow>, seq: number) => {
-    const row = jobOf(id);
-    if (row) jobs.set(id, { ...row, ...patch, lastSeq: seq });
+  const setJob = (e: JobEvent, patch: Partial<JobRow>) => {
+    const row = jobOf(e.job_id) ?? (opts.startMidStream ? placeholderJob(e) : undefined);
+    if (row) jobs.set(e.job_id, { ...row, ...patch, lastSeq: e.seq });
   };
 
   for (const e of events) {
-    const pipeline = pipelineOf(e.pipeline_id);
+    let pipeline = pipelineOf(e.pipeline_id);
+    if (!pipeline && opts.startMidStream && e.type !== 'PipelineCreated') pipeline = placeholderPipeline(e);
     const last = pipeline?.lastSeq ?? 0;
     if (e.seq <= last) {
       ignored++;
@@ -128,13 +193,13 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[]): Fol
         break;
       }
       case 'JobEnqueued':
-        setJob(e.job_id, { status: 'pending', queuedAt: e.occurred_at }, e.seq);
+        setJob(e, { status: 'pending', queuedAt: e.occurred_at });
         break;
       case 'JobStarted':
-        setJob(e.job_id, { status: 'running', startedAt: e.occurred_at, runnerId: e.runner_id, queuedMs: e.queued_ms }, e.seq);
+        setJob(e, { status: 'running', startedAt: e.occurred_at, runnerId: e.runner_id, queuedMs: e.queued_ms });
         break;
       case 'JobSucceeded': {
-        setJob(e.job_id, { status: 'success', finishedAt: e.occurred_at, durationMs: e.duration_ms }, e.seq);
+        setJob(e, { status: 'success', finishedAt: e.occurred_at, durationMs: e.duration_ms });
         if (e.attempt > 1) {
           const previous = findJob((j) => j.pipelineId === e.pipeline_id && j.name === e.name && j.attempt === e.attempt - 1);
           if (previous?.status === 'failed') {
@@ -145,25 +210,24 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[]): Fol
       }
       case 'JobFailed':
         setJob(
-          e.job_id,
+          e,
           { status: 'failed', finishedAt: e.occurred_at, durationMs: e.duration_ms, failureReason: e.failure_reason, failureReasonRaw: e.failure_reason_raw, exitCode: e.exit_code, logRef: e.log?.ref ?? null, logExcerpt: e.log_excerpt },
-          e.seq,
         );
         break;
       case 'JobCanceled':
-        setJob(e.job_id, { status: 'canceled', finishedAt: e.occurred_at, durationMs: e.duration_ms }, e.seq);
+        setJob(e, { status: 'canceled', finishedAt: e.occurred_at, durationMs: e.duration_ms });
         break;
       case 'JobSkipped':
-        setJob(e.job_id, { status: 'skipped' }, e.seq);
+        setJob(e, { status: 'skipped' });
         break;
       case 'JobManualActionRequired':
-        setJob(e.job_id, { status: 'manual' }, e.seq);
+        setJob(e, { status: 'manual' });
         break;
       case 'JobRetried':
-        setJob(e.job_id, { retried: true }, e.seq);
+        setJob(e, { retried: true });
         break;
       case 'JobReopened':
-        setJob(e.job_id, { status: 'created', finishedAt: null }, e.seq);
+        setJob(e, { status: 'created', finishedAt: null });
         if (finished(p.status)) p.finishedAt = null;
         break;
     }

@@ -18,8 +18,10 @@ export class RemediationStore implements ProjectionSink<RemediationEvent> {
     private readonly db: Db,
     readonly projection: string,
     version: number,
+    /** Write this schema instead of rm_v<version> (a `verity replay` sink). */
+    schema?: string,
   ) {
-    this.tables = readModelTables(versionSchema(version));
+    this.tables = readModelTables(schema ?? versionSchema(version));
   }
 
   checkpoint(topic: string, partition: number): Promise<bigint | null> {

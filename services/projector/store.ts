@@ -7,7 +7,7 @@ import type { PipelineEvent } from '../core/events/generated.js';
 import type { Db } from '../platform/db/client.js';
 import { readModelTables } from '../platform/db/read-model.js';
 import { projectionCheckpoints } from '../platform/db/schema.js';
-import { foldEvents, type FoldResult, type JobRow, type PipelineRow, type SeqGap } from './fold.js';
+import { foldEvents, type FoldOptions, type FoldResult, type JobRow, type PipelineRow, type SeqGap } from './fold.js';
 import { versionSchema } from './versions.js';
 import { dailyDeltas, type DailyDelta } from './daily-stats.js';
 
@@ -106,8 +106,10 @@ export class ProjectionStore implements ProjectionSink<PipelineEvent> {
     private readonly db: Db,
     readonly projection: string,
     version: number,
+    /** `schema`: write that schema instead of rm_v<version> (a `verity replay` sink); `startMidStream`: see FoldOptions. */
+    private readonly options: FoldOptions & { schema?: string } = {},
   ) {
-    this.tables = readModelTables(versionSchema(version));
+    this.tables = readModelTables(options.schema ?? versionSchema(version));
   }
 
   checkpoint(topic: string, partition: number): Promise<bigint | null> {
@@ -130,7 +132,7 @@ export class ProjectionStore implements ProjectionSink<PipelineEvent> {
         for (const r of await tx.select().from(pipelines).where(inArray(pipelines.pipelineId, slice))) current.pipelines.set(r.pipelineId, r);
         for (const r of await tx.select().from(jobs).where(inArray(jobs.pipelineId, slice))) current.jobs.set(r.jobId, r);
       }
-      const result = foldEvents(current, events);
+      const result = foldEvents(current, events, { startMidStream: this.options.startMidStream });
       if (result.gap) throw new SeqGapError(result.gap); // rolls back: nothing of the batch is applied
       const p = [...result.pipelines.values()];
       const j = [...result.jobs.values()];

@@ -16,8 +16,7 @@ export function versionSchema(version: number): string {
   return `rm_v${version}`;
 }
 
-function ddlFor(version: number): string[] {
-  const schema = versionSchema(version);
+function ddlFor(schema: string): string[] {
   const files = readdirSync(DDL_DIR).filter((f) => f.endsWith('.sql')).sort();
   return files.flatMap((f) =>
     readFileSync(join(DDL_DIR, f), 'utf8')
@@ -31,12 +30,20 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
 
 /** Creates an empty version schema (dropping a leftover of an interrupted build of the same number). */
 export async function createVersion(db: Queryable, version: number): Promise<void> {
-  const schema = versionSchema(version);
+  await createSchemaFromDdl(db, versionSchema(version));
+}
+
+/**
+ * Creates `schema` with the read-model tables of the DDL, in one transaction, dropping any schema of
+ * that name first: what a version (rm_v<N>) and a `verity replay` sink (replay_<name>) are made of.
+ */
+export async function createSchemaFromDdl(db: Queryable, schema: string): Promise<void> {
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(schema) || schema === 'rm' || schema === 'public') throw new Error(`invalid read-model schema name "${schema}"`);
   await db.query('BEGIN');
   try {
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await db.query(`CREATE SCHEMA "${schema}"`);
-    for (const stmt of ddlFor(version)) await db.query(stmt);
+    for (const stmt of ddlFor(schema)) await db.query(stmt);
     await db.query('COMMIT');
   } catch (err) {
     await db.query('ROLLBACK');

@@ -1,4 +1,4 @@
-// `verity ingest|decider|projector|query`: run one service in this process until SIGTERM/SIGINT.
+// `verity ingest|decider|projector|query|remediator|scorer`: run one service in this process until SIGTERM/SIGINT.
 import { onShutdown } from '../../platform/lifecycle.js';
 import { createLogger } from '../../platform/log.js';
 
@@ -7,6 +7,8 @@ const starters = {
   decider: async () => (await import('../../decider/main.js')).startDecider(),
   projector: async () => (await import('../../projector/main.js')).startProjector(),
   query: async () => (await import('../../query/main.js')).startQuery(),
+  remediator: async () => (await import('../../remediator/main.js')).startRemediator(),
+  scorer: async () => (await import('../../scorer/main.js')).startScorer(),
 };
 
 export function serveCommand(service: keyof typeof starters) {
