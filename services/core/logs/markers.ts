@@ -53,6 +53,8 @@ const RULES: readonly MarkerRule[] = [
   { id: 'compiler-error', re: /^\s*[^\s:]{1,300}(?::\d+){1,2}:? ?(?:fatal )?error\b|^\s*(?:fatal )?error(?:\[\w+\]| [A-Z]+\d+)?:|: (?:fatal )?error [A-Z]+\d+:/i, score: 9, before: 3, after: 12, extend: 'block' },
   { id: 'crash', re: /^\s*(?:panic|fatal error|FATAL|fatal|Fatal error|PHP Fatal error):|\bpanicked at\b|\bSegmentation fault\b|\bcore dumped\b|\baborted!|\bAbort(?:ed|ing)\b/, score: 9, ...HEADER },
   { id: 'fail', re: /--- FAIL\b|\bFAIL(?:ED|URES?)?\b|\[FAIL(?:ED)?\]/, score: 9, ...HEADER },
+  // A compiler failing on warnings (`cc1: all warnings being treated as errors`, GHC's `Failing due to -Werror.`).
+  { id: 'werror', re: /\bwarnings? (?:being )?treated as errors\b|\bFailing due to\b/i, score: 8, before: 15, after: 10, extend: 'fixed' },
   { id: 'make', re: /\b(?:make|ninja|gmake)(?:\[\d+\])?: \*\*\*|^\s*\*\*\* \[/, score: 8, ...TRAILER },
   { id: 'error-tag', re: /^\s*(?:\[\s*(?:error|ERROR|Error|ERR)\s*\]|ERROR\b|Error:|error:|E: |npm ERR!|ERR!)|\bERR!/, score: 8, ...HEADER },
   { id: 'exception', re: /\b[A-Z]\w*(?:Error|Exception)(?::|\s*$)|^\s*(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)\b|\bException in thread\b|\b[Ee]rror:|\b[Ee]rrors? found\b|\bUncaught\b|\bUnhandled\b/, score: 8, ...HEADER },
