@@ -4,11 +4,12 @@ SHELL := /bin/bash
 VERITY := bin/verity
 STACK := bash infra/stack/stack.sh
 
-.PHONY: help install up down status clean test test-unit schemas-check typecheck lint gen-types demo
+.PHONY: help install up down status clean test test-unit schemas-check typecheck lint gen-types demo demo-stop
 
 help:
+	@echo "make demo           install, start everything (stack + every Verity service), drive demo traffic, print where to look"
 	@echo "make up             start Kafka, the schema registry and Postgres; apply topics, schemas, migrations"
-	@echo "make down           stop them (no process left)"
+	@echo "make down           stop them and the demo's services (no process left)"
 	@echo "make status         what runs, where it listens, where its logs are"
 	@echo "make test           install, then unit + integration tests (starts and stops the stack if needed)"
 	@echo "make schemas-check  every schema is BACKWARD_TRANSITIVE-compatible with its committed history"
@@ -29,10 +30,21 @@ up: install
 	echo "make up: ready in $$(( $$(date +%s) - start ))s"
 
 down:
+	@bash infra/stack/verity.sh stop
 	@$(STACK) down
 
 status:
 	@$(STACK) status
+	@bash infra/stack/verity.sh status
+
+# The main job: the stack, every Verity service in the background (infra/stack/verity.sh), then demo
+# traffic through all of them with a live summary (DEMO_SECONDS, DEMO_RATE). `make down` stops it all.
+demo: up
+	@bash infra/stack/verity.sh start
+	$(VERITY) demo
+
+demo-stop:
+	@bash infra/stack/verity.sh stop
 
 clean: down
 	rm -rf .data

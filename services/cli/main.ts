@@ -8,11 +8,15 @@ import { serveCommand } from './commands/serve.js';
 import { rebuildCommand } from './commands/rebuild.js';
 import { dlqCommand } from './commands/dlq.js';
 import { replayCommand, REPLAY_SUMMARY } from './commands/replay.js';
+import { upCommand } from './commands/up.js';
+import { demoCommand } from './commands/demo.js';
 
 const commands: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
   topics: { summary: 'topics apply|list — create and align the topics of ARCHITECTURE.md', run: topicsCommand },
   schemas: { summary: 'schemas apply|check — register event schemas; check compatibility with history', run: schemasCommand },
   migrate: { summary: 'migrate — apply the committed Postgres migrations', run: migrateCommand },
+  demo: { summary: 'demo [--seconds N] [--rate R] — seeded demo traffic through the running services, live summary, where to look', run: demoCommand },
+  up: { summary: 'up [--processes] [--only a,b] — every Verity service in this process (or one process each) until SIGTERM', run: upCommand },
   ingest: { summary: 'ingest — run the producer API (INGEST_* variables)', run: serveCommand('ingest') },
   decider: { summary: 'decider — run the decider, the single writer of canonical events (DECIDER_* variables)', run: serveCommand('decider') },
   projector: { summary: 'projector — run the projector: canonical events → Postgres read models (PROJECTOR_* variables)', run: serveCommand('projector') },

@@ -6,6 +6,8 @@
 // Then topics, schemas and migrations are applied (idempotent). VERITY_TEST_STACK=none skips all of
 // this (unit tests only).
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig } from '../../services/platform/config.js';
 import { checkKafka, checkPostgres, checkRegistry, type Dependency } from '../../services/platform/health/wait-ready.js';
 import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
@@ -35,8 +37,23 @@ export function stackSource(): string {
   return process.env.VERITY_TEST_STACK_SOURCE ?? 'env';
 }
 
+/** The demo's Verity services (infra/stack/verity.sh) would consume the tests' events in the same consumer groups. */
+function refuseWhileDemoRuns(): void {
+  const dir = process.env.VERITY_DATA_DIR ?? join(REPO_ROOT, '.data');
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(dir, 'verity/pid'), 'utf8').trim());
+    process.kill(pid, 0);
+    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('up')) return;
+  } catch {
+    return;
+  }
+  throw new Error(`the demo's Verity services run (pid ${pid}): they would consume the tests' events. Stop them first: make demo-stop`);
+}
+
 export async function mochaGlobalSetup(): Promise<void> {
   if (process.env.VERITY_TEST_STACK === 'none') return;
+  refuseWhileDemoRuns();
   const missing = ORDER.filter((d) => !process.env[ENV[d]]);
   if (missing.length > 0 && (await dockerAvailable())) {
     containers = await startContainers(missing);
