@@ -3,7 +3,8 @@
 // One transactional producer per input partition (transactional id `verity-decider-<partition>`):
 // whoever owns the partition next initialises the same id, which fences a zombie owner and aborts
 // its open transaction. State is adopted only after the commit succeeds.
-import type { Admin, Consumer, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
+import { ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
 import type { IntakeEvent, IntakeRejectedEvent, PipelineEvent, PipelineSnapshot } from '../core/events/generated.js';
 import { STATE_VERSION } from '../core/pipeline/index.js';
@@ -17,6 +18,8 @@ import { PartitionStates } from './partition-state.js';
 import { restorePartitions } from './restore.js';
 import { faultPointsFromEnv, type FaultPoints } from './faults.js';
 import { FinishedRetention } from './retention.js';
+import { runBatch, startRecordSpan, startSendSpan, traceHeaders, type SpanGroup } from '../platform/telemetry/kafka-context.js';
+import { countEvents, instrumentConsumer, metrics } from '../platform/telemetry/metrics.js';
 
 export interface DeciderCodecs {
   intake: EventCodec<IntakeEvent>;
@@ -102,6 +105,7 @@ export class Decider {
       heartbeatInterval: 3_000,
     });
     this.consumer = consumer;
+    instrumentConsumer(consumer, 'decider', this.config.groupId);
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) {
         this.log.fatal({ err: payload.error }, 'decider consumer crashed and will not restart');
@@ -115,7 +119,7 @@ export class Decider {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.config.concurrency,
-      eachBatch: (payload) => this.onBatch(payload),
+      eachBatch: (payload) => runBatch((spans) => this.onBatch(payload, spans)),
     });
   }
 
@@ -177,22 +181,38 @@ export class Decider {
     return this.restoring;
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  /** `spans` end when this returns (or throws): the report spans cover deciding and committing. */
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload, spans: SpanGroup): Promise<void> {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    const startedAt = Date.now();
     await this.ensureRestored();
     const partition = batch.partition;
     const producer = await this.producerFor(partition);
     const reports: IntakeEvent[] = [];
+    const received: KafkaMessage[] = [];
     const deadLetters: Message[] = [];
     for (const m of batch.messages) {
       try {
         reports.push((await this.codecs.intake.decode(m.value)).event);
+        received.push(m);
       } catch (err) {
         if (!(err instanceof EventDecodeError || err instanceof EventValidationError)) throw err; // transient: retry the batch
         this.log.warn({ err: err.message, partition, offset: m.offset }, 'poison intake record sent to the DLQ');
         deadLetters.push(deadLetter(TOPICS.intake, partition, m, err));
       }
     }
+    // One CONSUMER span per report, child of the context its record carries; the events and rejections
+    // decided from a report carry that span's traceparent.
+    const spanOf = new Map<string, Span>();
+    const reportSpans = received.map((m, i) => {
+      const span = spans.add(startRecordSpan({ topic: TOPICS.intake, partition, group: this.config.groupId, message: m, startTime: startedAt }));
+      if (!spanOf.has(reports[i]!.report_id)) spanOf.set(reports[i]!.report_id, span);
+      return span;
+    });
+    const traceOf = (reportId: string): Record<string, string> => {
+      const span = spanOf.get(reportId);
+      return span ? traceHeaders(trace.setSpan(ROOT_CONTEXT, span)) : {};
+    };
     const now = new Date().toISOString();
     const result = decideBatch(this.states.of(partition), reports, { now, newEventId: uuidv7, newJobId: uuidv7 });
     const cause = (e: { causation_id?: string; report_id?: string }) => e.causation_id ?? e.report_id ?? '';
@@ -209,13 +229,15 @@ export class Decider {
     const archived = this.retention.expired(this.states.of(partition)).filter((id) => !result.touched.has(id));
     const tombstones = archived.map((id) => ({ key: id, value: null }));
     const topicMessages = [
-      { topic: TOPICS.pipelineEvents, messages: await Promise.all(result.events.map((e) => this.codecs.events.toMessage(e, 'decider', { 'causation-id': cause(e) }))) },
-      { topic: TOPICS.intakeRejected, messages: await Promise.all(result.rejections.map((r) => this.codecs.rejected.toMessage(r, 'decider', { 'causation-id': r.report_id }))) },
+      { topic: TOPICS.pipelineEvents, messages: await Promise.all(result.events.map((e) => this.codecs.events.toMessage(e, 'decider', { 'causation-id': cause(e), ...traceOf(cause(e)) }))) },
+      { topic: TOPICS.intakeRejected, messages: await Promise.all(result.rejections.map((r) => this.codecs.rejected.toMessage(r, 'decider', { 'causation-id': r.report_id, ...traceOf(r.report_id) }))) },
       { topic: TOPICS.pipelineState, messages: [...(await Promise.all(snapshots.map((s) => this.codecs.state.toMessage(s, 'decider')))), ...tombstones] },
       { topic: dlqOf(TOPICS.intake), messages: deadLetters },
     ].filter((t) => t.messages.length > 0);
     const lastOffset = batch.lastOffset();
     const nextOffset = (BigInt(lastOffset) + 1n).toString();
+    // The PRODUCER span of the batch's writes (one transaction across topics), linked to each report's span.
+    spans.add(startSendSpan({ count: topicMessages.reduce((n, t) => n + t.messages.length, 0), links: reportSpans.map((s) => ({ context: s.spanContext() })) }));
 
     if (this.config.transactional) {
       const txn = await producer.transaction();
@@ -248,6 +270,14 @@ export class Decider {
     this.stats.events += result.events.length;
     this.stats.rejections += result.rejections.length;
     this.stats.deadLetters += deadLetters.length;
+    countEvents('decider', TOPICS.intake, reports.map((r) => r.type));
+    countEvents('decider', TOPICS.pipelineEvents, result.events.map((e) => e.type));
+    countEvents('decider', TOPICS.intakeRejected, result.rejections.map((r) => r.type));
+    for (const r of result.rejections) {
+      metrics.rejections.inc({ code: r.code });
+      spanOf.get(r.report_id)?.setAttributes({ 'verity.decision': 'rejected', 'verity.rejection.code': r.code });
+    }
+    if (deadLetters.length > 0) metrics.dlq.inc({ topic: dlqOf(TOPICS.intake) }, deadLetters.length);
     await heartbeat();
   }
 

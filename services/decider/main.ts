@@ -6,6 +6,7 @@ import { createKafka } from '../platform/kafka/client.js';
 import { TOPICS } from '../platform/kafka/topics.js';
 import { runIfMain, type Stoppable } from '../platform/lifecycle.js';
 import { createLogger } from '../platform/log.js';
+import { initTracing } from '../platform/telemetry/tracing.js';
 import { EventCodec } from '../platform/registry/codec.js';
 import { loadDeciderConfig, type DeciderConfig } from './config.js';
 import { Decider } from './decider.js';
@@ -16,6 +17,7 @@ export interface RunningDecider extends Stoppable {
 }
 
 export async function startDecider(config: DeciderConfig = loadDeciderConfig(), opts: { http?: boolean } = {}): Promise<RunningDecider> {
+  initTracing('decider');
   const log = createLogger('decider');
   const kafka = createKafka(config, `verity-${config.instanceId}`);
   const admin = kafka.admin();
@@ -37,7 +39,7 @@ export async function startDecider(config: DeciderConfig = loadDeciderConfig(), 
   let server: Server | undefined;
   let port = 0;
   if (opts.http !== false) {
-    const app = createHttpApp({ log, readiness: async () => (decider.ready ? true : 'joining the group or restoring state') });
+    const app = createHttpApp({ service: 'decider', log, readiness: async () => (decider.ready ? true : 'joining the group or restoring state') });
     app.get('/stats', (_req, res) => {
       res.json({ ...decider.stats, pipelines_in_memory: decider.pipelinesInMemory });
     });

@@ -11,6 +11,8 @@ import { requestHash } from './idempotency.js';
 import { commandRecord, createPipelineRecord, jobReportRecord, reportIdFor, type RecordContext } from './intake-records.js';
 import { excerptFor, validators, type IngestDeps } from './routes.js';
 import { TokenRegistry } from '../platform/http/tokens.js';
+import { withSendSpan } from '../platform/telemetry/kafka-context.js';
+import { countEvents } from '../platform/telemetry/metrics.js';
 
 const head = createAjv().compile(bulkLineHead);
 
@@ -84,8 +86,11 @@ export function bulkHandler(deps: IngestDeps): RequestHandler {
     }
     if (prepared.length > 0) {
       try {
-        const messages = await Promise.all(prepared.map((p) => deps.codec.toMessage(p.record, token.name)));
-        await deps.writer.write(messages);
+        await withSendSpan({ topic: deps.codec.topic, count: prepared.length }, async () => {
+          const messages = await Promise.all(prepared.map((p) => deps.codec.toMessage(p.record, token.name)));
+          await deps.writer.write(messages);
+        });
+        countEvents('ingest', deps.codec.topic, prepared.map((p) => p.record.type));
       } catch (err) {
         await Promise.all(prepared.filter((p) => p.key).map((p) => deps.idempotency.release(p.projectId, p.key!).catch(() => undefined)));
         if (err instanceof QueueFullError) throw unavailable(`ingest is overloaded: ${err.message}`);

@@ -8,6 +8,7 @@ import { createKafka } from '../platform/kafka/client.js';
 import { TOPICS } from '../platform/kafka/topics.js';
 import { runIfMain, type Stoppable } from '../platform/lifecycle.js';
 import { createLogger } from '../platform/log.js';
+import { initTracing } from '../platform/telemetry/tracing.js';
 import { PgLogStore } from '../platform/logstore/pg-log-store.js';
 import { EventCodec } from '../platform/registry/codec.js';
 import { loadIngestConfig, type IngestConfig } from './config.js';
@@ -21,6 +22,7 @@ export interface RunningIngest extends Stoppable {
 }
 
 export async function startIngest(config: IngestConfig = loadIngestConfig()): Promise<RunningIngest> {
+  initTracing('ingest');
   const log = createLogger('ingest');
   const tokens = TokenRegistry.fromConfig(config.tokensSpec, config.tokensFile);
   if (tokens.size === 0) log.warn('no producer tokens configured (INGEST_TOKENS / INGEST_TOKENS_FILE): every request will get 401');
@@ -43,6 +45,7 @@ export async function startIngest(config: IngestConfig = loadIngestConfig()): Pr
   const writer = new BatchingWriter(producer, TOPICS.intake, { maxQueued: config.maxQueued, maxBatch: 2000 });
 
   const app = createHttpApp({
+    service: 'ingest',
     log,
     readiness: async () => {
       if (!waiters.ready) return 'verdict consumer has not joined its group yet';

@@ -7,6 +7,8 @@ import { QueueFullError } from '../platform/kafka/batching-writer.js';
 import { HttpProblem, unavailable } from '../platform/http/problem.js';
 import type { Logger } from '../platform/log.js';
 import type { EventCodec } from '../platform/registry/codec.js';
+import { withSendSpan } from '../platform/telemetry/kafka-context.js';
+import { metrics } from '../platform/telemetry/metrics.js';
 import type { IdempotencyStore } from './idempotency.js';
 import { reportIdFor, type RecordContext } from './intake-records.js';
 import { TokenRegistry, type ProducerToken } from '../platform/http/tokens.js';
@@ -64,9 +66,13 @@ export async function submit(deps: SubmitDeps, r: SubmitRequest): Promise<Answer
   let verdict: ReturnType<VerdictWaiters['register']> | undefined;
   try {
     const record = await r.build(ctx);
-    const message = await deps.codec.toMessage(record, r.token.name);
-    if (r.waitMs > 0) verdict = deps.waiters.register(reportId, r.waitMs);
-    await deps.writer.write([message]);
+    // The record carries the traceparent of this PRODUCER span (child of the HTTP request's span).
+    await withSendSpan({ topic: deps.codec.topic, key: record.pipeline_id, count: 1 }, async () => {
+      const message = await deps.codec.toMessage(record, r.token.name);
+      if (r.waitMs > 0) verdict = deps.waiters.register(reportId, r.waitMs);
+      await deps.writer.write([message]);
+    });
+    metrics.events.inc({ service: 'ingest', topic: deps.codec.topic, type: record.type });
   } catch (err) {
     if (verdict) deps.waiters.cancel(reportId);
     if (r.idempotencyKey) await deps.idempotency.release(r.projectId, r.idempotencyKey).catch(() => undefined);

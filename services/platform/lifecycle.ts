@@ -1,6 +1,7 @@
 // Graceful shutdown for every service: on SIGTERM/SIGINT stop taking work, finish or abort what is in
 // flight, commit, close; a second signal or the deadline exits hard.
 import { createLogger, type Logger } from './log.js';
+import { shutdownTracing } from './telemetry/tracing.js';
 
 export interface Stoppable {
   name: string;
@@ -31,6 +32,7 @@ export function onShutdown(log: Logger, parts: Stoppable[], deadlineMs = Number(
         log.error({ err, part: p.name }, 'stop failed');
       }
     }
+    await shutdownTracing().catch((err: unknown) => log.warn({ err }, 'flushing traces failed'));
     process.exit(failed ? 1 : 0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -10,6 +10,7 @@ import { createKafka } from '../platform/kafka/client.js';
 import { TOPICS } from '../platform/kafka/topics.js';
 import { runIfMain, type Stoppable } from '../platform/lifecycle.js';
 import { createLogger, type Logger } from '../platform/log.js';
+import { initTracing } from '../platform/telemetry/tracing.js';
 import { EventCodec } from '../platform/registry/codec.js';
 import { loadProjectorConfig, type ProjectorConfig } from './config.js';
 import { Projector } from './projector.js';
@@ -78,6 +79,7 @@ export async function runProjection(config: ProjectorConfig, pool: pg.Pool, vers
 }
 
 export async function startProjector(config: ProjectorConfig = loadProjectorConfig(), opts: { http?: boolean; followMs?: number } = {}): Promise<RunningProjector> {
+  initTracing('projector');
   const log = createLogger('projector');
   const pool = createPool(config.databaseUrl, 4);
   let version = config.version ?? (await ensureActiveVersion(pool));
@@ -104,6 +106,7 @@ export async function startProjector(config: ProjectorConfig = loadProjectorConf
   let port = 0;
   if (opts.http !== false) {
     const app = createHttpApp({
+      service: 'projector',
       log,
       readiness: async () => {
         if (!current.projector.ready || !current.remediations.ready) return 'joining the consumer groups';

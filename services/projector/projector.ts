@@ -4,6 +4,7 @@
 // not contiguous under read_committed: commit markers and aborted records are never delivered, so the
 // position cannot be checked from the records themselves); records below it are skipped. Kafka
 // offsets are committed too, after Postgres, for lag monitoring only.
+import { context, ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Admin, Consumer, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
 import type { Logger } from '../platform/log.js';
 import { deadLetter } from '../platform/kafka/dead-letter.js';
@@ -11,6 +12,8 @@ import { dlqOf, scopedId } from '../platform/kafka/topics.js';
 import { EventDecodeError, EventValidationError, type EventCodec, type TypedEvent } from '../platform/registry/codec.js';
 import type { ProjectorConfig } from './config.js';
 import { CheckpointConflict, SeqGapError, type ProjectionSink } from './store.js';
+import { runBatch, startBatchSpan, type SpanGroup } from '../platform/telemetry/kafka-context.js';
+import { countEvents, instrumentConsumer, metrics } from '../platform/telemetry/metrics.js';
 
 export interface ProjectorStats {
   batches: number;
@@ -63,13 +66,15 @@ export class Projector<E extends TypedEvent & { occurred_at: string } = TypedEve
   async start(): Promise<void> {
     this.dlq = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.dlq.connect();
+    const groupId = scopedId(`verity-projector-${this.group}`);
     const consumer = this.kafka.consumer({
-      groupId: scopedId(`verity-projector-${this.group}`),
+      groupId,
       maxBytesPerPartition: this.config.maxBytesPerPartition,
       sessionTimeout: this.config.sessionTimeoutMs,
       maxWaitTimeInMs: 100,
     });
     this.consumer = consumer;
+    instrumentConsumer(consumer, 'projector', groupId);
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.next.clear(); // reload checkpoints: another instance may have advanced them
       this.positioned.clear();
@@ -93,7 +98,7 @@ export class Projector<E extends TypedEvent & { occurred_at: string } = TypedEve
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.config.concurrency,
-      eachBatch: (p) => this.onBatch(p),
+      eachBatch: (p) => runBatch((spans) => this.onBatch(p, groupId, spans)),
     });
   }
 
@@ -113,7 +118,8 @@ export class Projector<E extends TypedEvent & { occurred_at: string } = TypedEve
     }
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
+  /** `spans` end when this returns (or throws). */
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload, group: string, spans: SpanGroup): Promise<void> {
     const partition = batch.partition;
     await this.positioning;
     // A batch fetched before the seek is stale; one for a partition not positioned yet is refetched.
@@ -141,17 +147,26 @@ export class Projector<E extends TypedEvent & { occurred_at: string } = TypedEve
       // At least once into the DLQ: a crash before the Postgres commit re-sends these (headers say where from).
       await this.dlq!.send({ topic: dlqOf(this.topic), acks: -1, messages: deadLetters });
       this.stats.deadLetters += deadLetters.length;
+      metrics.dlq.inc({ topic: dlqOf(this.topic) }, deadLetters.length);
       this.log.warn({ partition, count: deadLetters.length }, 'poison records sent to the DLQ');
     }
     const stored = this.next.get(partition) ?? null;
+    // The batch is applied at once: one span linked to the context of each record (not a child of any).
+    const span = spans.add(startBatchSpan({ topic: this.topic, partition, group, messages }));
     try {
-      const result = await this.store.apply(this.topic, partition, stored, next, events);
+      const result = await context.with(trace.setSpan(ROOT_CONTEXT, span), () => this.store.apply(this.topic, partition, stored, next, events));
       this.next.set(partition, next);
       const committedAt = Date.now();
-      for (const e of events) this.lag.add(committedAt - Date.parse(e.occurred_at));
+      for (const e of events) {
+        const ms = committedAt - Date.parse(e.occurred_at);
+        this.lag.add(ms);
+        metrics.e2eLag.observe({ topic: this.topic }, Math.max(0, ms) / 1000);
+      }
+      countEvents('projector', this.topic, events.map((e) => e.type));
       this.stats.applied += result.applied;
       this.stats.ignored += result.ignored;
     } catch (err) {
+      span.setAttribute('error.type', (err as Error).constructor.name);
       if (err instanceof CheckpointConflict) {
         this.stats.conflicts++;
         this.next.delete(partition);
@@ -160,6 +175,7 @@ export class Projector<E extends TypedEvent & { occurred_at: string } = TypedEve
         return;
       }
       if (err instanceof SeqGapError) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
         this.stats.gaps++;
         this.stalled.set(partition, err.message);
         this.log.error({ partition, gap: err.gap }, 'seq gap: partition stopped; nothing of the batch was applied');

@@ -5,6 +5,7 @@ import { createDb, createPool } from '../platform/db/client.js';
 import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
 import { runIfMain, type Stoppable } from '../platform/lifecycle.js';
 import { createLogger } from '../platform/log.js';
+import { initTracing } from '../platform/telemetry/tracing.js';
 import { ensureActiveVersion } from '../projector/versions.js';
 import { loadQueryConfig, type QueryConfig } from './config.js';
 import { queryRouter } from './routes.js';
@@ -15,12 +16,15 @@ import type { PipelineEvent, RemediationEvent, RemediationFeedbackGiven } from '
 import { createKafka } from '../platform/kafka/client.js';
 import { TOPICS } from '../platform/kafka/topics.js';
 import { EventCodec } from '../platform/registry/codec.js';
+import { withSendSpan } from '../platform/telemetry/kafka-context.js';
+import { metrics } from '../platform/telemetry/metrics.js';
 
 export interface RunningQuery extends Stoppable {
   port: number;
 }
 
 export async function startQuery(config: QueryConfig = loadQueryConfig()): Promise<RunningQuery> {
+  initTracing('query');
   const log = createLogger('query', config.logLevel);
   const tokens = TokenRegistry.fromConfig(config.tokensSpec, config.tokensFile);
   if (tokens.size === 0) log.warn('no read tokens configured (QUERY_TOKENS / QUERY_TOKENS_FILE): every /v1 request will get 401');
@@ -47,11 +51,16 @@ export async function startQuery(config: QueryConfig = loadQueryConfig()): Promi
   const remediationCodec = producer ? await EventCodec.forTopic<RemediationEvent>(config.schemaRegistryUrl, TOPICS.remediationEvents) : undefined;
   const feedback = producer
     ? async (event: RemediationFeedbackGiven) => {
-        await producer.send({ topic: TOPICS.remediationEvents, acks: -1, messages: [await remediationCodec!.toMessage(event, 'query')] });
+        // Inside the request's span: the record carries its traceparent (a PRODUCER span `send <topic>`).
+        await withSendSpan({ topic: TOPICS.remediationEvents, key: event.pipeline_id, count: 1 }, async () =>
+          producer.send({ topic: TOPICS.remediationEvents, acks: -1, messages: [await remediationCodec!.toMessage(event, 'query')] }),
+        );
+        metrics.events.inc({ service: 'query', topic: TOPICS.remediationEvents, type: event.type });
       }
     : undefined;
 
   const app = createHttpApp({
+    service: 'query',
     log,
     readiness: async () => {
       if (stream && !stream.ready) return 'live-update consumer has not joined its group yet';

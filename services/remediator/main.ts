@@ -9,6 +9,7 @@ import { createKafka } from '../platform/kafka/client.js';
 import { TOPICS } from '../platform/kafka/topics.js';
 import { runIfMain, type Stoppable } from '../platform/lifecycle.js';
 import { createLogger } from '../platform/log.js';
+import { initTracing } from '../platform/telemetry/tracing.js';
 import { PgLogStore } from '../platform/logstore/pg-log-store.js';
 import { EventCodec } from '../platform/registry/codec.js';
 import { servingTables } from '../query/tables.js';
@@ -23,6 +24,7 @@ export interface RunningRemediator extends Stoppable {
 }
 
 export async function startRemediator(config: RemediatorConfig = loadRemediatorConfig(), opts: { http?: boolean } = {}): Promise<RunningRemediator> {
+  initTracing('remediator');
   const log = createLogger('remediator');
   const pool = createPool(config.databaseUrl, 4);
   const db = createDb(pool);
@@ -49,6 +51,7 @@ export async function startRemediator(config: RemediatorConfig = loadRemediatorC
   let port = 0;
   if (opts.http !== false) {
     const app = createHttpApp({
+      service: 'remediator',
       log,
       readiness: async () => {
         if (!remediator.ready) return 'joining the consumer group';

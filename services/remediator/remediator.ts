@@ -4,7 +4,8 @@
 // (idempotent producer, acks=all) before its offsets are committed, and a re-delivered failure yields
 // the same event id, which the projection keeps once. Undecodable records are skipped here: the
 // projector owns the canonical topic's dead-letter queue.
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { trace, type Context, type Link } from '@opentelemetry/api';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { JobFailed, PipelineEvent, RemediationEvent } from '../core/events/generated.js';
 import type { RemediationProvider } from '../core/remediation/proposal.js';
 import { TOPICS } from '../platform/kafka/topics.js';
@@ -15,8 +16,19 @@ import type { ContextSource } from './context.js';
 import { CircuitBreaker } from './guard/circuit-breaker.js';
 import { ProjectBudget } from './guard/budget.js';
 import { remediate } from './remediate.js';
+import { traceHeaders, withRecordSpan, withSendSpan } from '../platform/telemetry/kafka-context.js';
+import { addCircuitSource, countEvents, instrumentConsumer, metrics } from '../platform/telemetry/metrics.js';
 
 const HOUR_MS = 3_600_000;
+/** Reasons given by a guard before any provider call (no provider latency to measure). */
+const GUARD_REASONS = new Set(['kill_switch', 'budget_exhausted', 'circuit_open']);
+
+/** One failure handled: its remediation event, the context of its process span, the provider call's duration. */
+interface Handled {
+  event: RemediationEvent;
+  ctx: Context;
+  ms: number;
+}
 
 export interface RemediatorStats {
   failures: number;
@@ -33,6 +45,7 @@ export class Remediator {
   private readonly circuits = new Map<string, CircuitBreaker>();
   private readonly budget: ProjectBudget;
   private joined = false;
+  private unregisterCircuits: (() => void) | undefined;
   readonly stats: RemediatorStats = { failures: 0, proposed: 0, notProposed: {}, undecodable: 0, batches: 0 };
 
   constructor(
@@ -69,6 +82,8 @@ export class Remediator {
     await this.producer.connect();
     const consumer = this.kafka.consumer({ groupId: this.config.groupId, maxWaitTimeInMs: 200, sessionTimeout: 30_000 });
     this.consumer = consumer;
+    instrumentConsumer(consumer, 'remediator', this.config.groupId);
+    this.unregisterCircuits = addCircuitSource(() => this.circuitStates);
     consumer.on(consumer.events.GROUP_JOIN, () => (this.joined = true));
     await consumer.connect();
     await consumer.subscribe({ topic: TOPICS.pipelineEvents, fromBeginning: false });
@@ -76,24 +91,24 @@ export class Remediator {
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
-    const failures: JobFailed[] = [];
+    const failures: { failure: JobFailed; message: KafkaMessage }[] = [];
     for (const m of batch.messages) {
       // Cheap pre-filter on the type header before decoding: most canonical events are not failures.
       const type = m.headers?.['event-type']?.toString();
       if (type !== undefined && type !== 'JobFailed') continue;
       try {
         const { event } = await this.codecs.events.decode(m.value);
-        if (event.type === 'JobFailed') failures.push(event);
+        if (event.type === 'JobFailed') failures.push({ failure: event, message: m });
       } catch (err) {
         if (!(err instanceof EventDecodeError || err instanceof EventValidationError)) throw err;
         this.stats.undecodable++;
       }
     }
-    const out: RemediationEvent[] = [];
+    const out: Handled[] = [];
     for (let i = 0; i < failures.length && isRunning() && !isStale(); i += this.config.concurrency) {
       const slice = failures.slice(i, i + this.config.concurrency);
       try {
-        out.push(...(await Promise.all(slice.map((f) => this.handle(f)))));
+        out.push(...(await Promise.all(slice.map((f) => this.handle(f.failure, f.message, batch.partition)))));
       } catch (err) {
         if (this.abort.signal.aborted) return; // stopping: not committed, handled again after a restart
         throw err;
@@ -102,27 +117,53 @@ export class Remediator {
     }
     if (!isRunning() || isStale()) return; // not committed: handled again after the rebalance or restart
     if (out.length > 0) {
-      await this.producer!.send({ topic: TOPICS.remediationEvents, acks: -1, messages: await Promise.all(out.map((e) => this.codecs.remediations.toMessage(e, 'remediator'))) });
+      // Each event carries the traceparent of its failure's process span; the send span links them all.
+      const links = out.flatMap((h): Link[] => {
+        const sc = trace.getSpanContext(h.ctx);
+        return sc ? [{ context: sc }] : [];
+      });
+      await withSendSpan({ topic: TOPICS.remediationEvents, count: out.length, links }, async () =>
+        this.producer!.send({ topic: TOPICS.remediationEvents, acks: -1, messages: await Promise.all(out.map((h) => this.codecs.remediations.toMessage(h.event, 'remediator', traceHeaders(h.ctx)))) }),
+      );
     }
-    for (const e of out) {
-      if (e.type === 'RemediationProposed') this.stats.proposed++;
-      else if (e.type === 'RemediationNotProposed') this.stats.notProposed[e.reason] = (this.stats.notProposed[e.reason] ?? 0) + 1;
+    for (const { event: e, ms } of out) {
+      if (e.type === 'RemediationProposed') {
+        this.stats.proposed++;
+        metrics.proposals.inc({ provider: e.provider, category: e.category });
+        metrics.remediationLatency.observe({ provider: e.provider }, e.latency_ms / 1000);
+        metrics.remediationTokens.inc({ provider: e.provider, kind: 'prompt' }, e.tokens.prompt);
+        metrics.remediationTokens.inc({ provider: e.provider, kind: 'completion' }, e.tokens.completion);
+      } else if (e.type === 'RemediationNotProposed') {
+        this.stats.notProposed[e.reason] = (this.stats.notProposed[e.reason] ?? 0) + 1;
+        metrics.remediationNotProposed.inc({ provider: e.provider, reason: e.reason });
+        if (!GUARD_REASONS.has(e.reason)) metrics.remediationLatency.observe({ provider: e.provider }, ms / 1000);
+      }
     }
+    countEvents('remediator', TOPICS.pipelineEvents, batch.messages.map((m) => m.headers?.['event-type']?.toString() ?? 'unknown'));
+    countEvents('remediator', TOPICS.remediationEvents, out.map((h) => h.event.type));
     this.stats.failures += failures.length;
     this.stats.batches++;
     resolveOffset(batch.lastOffset());
     await commitOffsetsIfNecessary();
   }
 
-  private async handle(failure: JobFailed): Promise<RemediationEvent> {
-    const provider = this.providers(providerFor(this.config, failure.project_id));
-    const ctx = await this.context.build(failure);
-    return remediate(failure, ctx, provider, { killSwitch: this.config.killSwitch, shadow: isShadow(this.config, failure.project_id), budget: this.budget, circuit: this.circuitOf(provider.name) }, { signal: this.abort.signal });
+  /** One failure, in the CONSUMER span `process <topic>` whose parent is the context its record carries. */
+  private handle(failure: JobFailed, message: KafkaMessage, partition: number): Promise<Handled> {
+    return withRecordSpan({ topic: TOPICS.pipelineEvents, partition, group: this.config.groupId, message }, async (span, spanCtx) => {
+      const provider = this.providers(providerFor(this.config, failure.project_id));
+      const ctx = await this.context.build(failure);
+      const started = performance.now();
+      const event = await remediate(failure, ctx, provider, { killSwitch: this.config.killSwitch, shadow: isShadow(this.config, failure.project_id), budget: this.budget, circuit: this.circuitOf(provider.name) }, { signal: this.abort.signal });
+      const ms = performance.now() - started;
+      span.setAttributes({ 'verity.remediation.provider': provider.name, 'verity.remediation.outcome': event.type, ...(event.type === 'RemediationNotProposed' ? { 'verity.remediation.reason': event.reason } : {}) });
+      return { event, ctx: spanCtx, ms };
+    });
   }
 
   async stop(): Promise<void> {
     this.abort.abort(new Error('remediator stopping'));
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
+    this.unregisterCircuits?.();
   }
 }

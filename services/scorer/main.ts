@@ -7,6 +7,7 @@ import { createKafka } from '../platform/kafka/client.js';
 import { TOPICS } from '../platform/kafka/topics.js';
 import { runIfMain, type Stoppable } from '../platform/lifecycle.js';
 import { createLogger } from '../platform/log.js';
+import { initTracing } from '../platform/telemetry/tracing.js';
 import { EventCodec } from '../platform/registry/codec.js';
 import { servingTables } from '../query/tables.js';
 import { loadScorerConfig, type ScorerConfig } from './config.js';
@@ -18,6 +19,7 @@ export interface RunningScorer extends Stoppable {
 }
 
 export async function startScorer(config: ScorerConfig = loadScorerConfig(), opts: { http?: boolean } = {}): Promise<RunningScorer> {
+  initTracing('scorer');
   const log = createLogger('scorer');
   const pool = createPool(config.databaseUrl, 2);
   const kafka = createKafka(config, `verity-${config.instanceId}`);
@@ -27,6 +29,7 @@ export async function startScorer(config: ScorerConfig = loadScorerConfig(), opt
   let port = 0;
   if (opts.http !== false) {
     const app = createHttpApp({
+      service: 'scorer',
       log,
       readiness: async () => {
         await pool.query('SELECT 1');

@@ -2,6 +2,7 @@
 // with their outcomes in the read model and scored by the pure rules (core/remediation/scoring.ts);
 // decided ones are emitted as RemediationScored (idempotent producer; event id UUIDv5 of the proposal,
 // so a proposal scored twice before the projection caught up is kept once — the first score wins).
+import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { Kafka, Producer } from 'kafkajs';
 import { v5 as uuidv5 } from 'uuid';
 import type { RemediationEvent, RemediationScored } from '../core/events/generated.js';
@@ -13,6 +14,9 @@ import type { EventCodec } from '../platform/registry/codec.js';
 import type { ReadModel } from '../query/tables.js';
 import type { ScorerConfig } from './config.js';
 import { outcomesOf, unscored, type Pending } from './outcomes.js';
+import { endSpan, withSendSpan } from '../platform/telemetry/kafka-context.js';
+import { countEvents, metrics } from '../platform/telemetry/metrics.js';
+import { tracer } from '../platform/telemetry/tracing.js';
 
 const NAMESPACE = '0b3c6f0e-8f6e-4a53-9d0c-51a7c2b7d4aa';
 /** Proposals emitted recently and not yet projected: not scored again for a while (bounded). */
@@ -56,8 +60,24 @@ export class Scorer {
     this.timer = setTimeout(tick, 0);
   }
 
-  /** One round: returns the events emitted. */
+  /**
+   * One round: returns the events emitted. Its span `scorer round` is a root: the round reads the read
+   * model (Postgres), not Kafka records, so there is no incoming context to continue or link.
+   */
   async scoreOnce(): Promise<RemediationScored[]> {
+    const span = tracer().startSpan('scorer round', { root: true }, ROOT_CONTEXT);
+    try {
+      const out = await context.with(trace.setSpan(ROOT_CONTEXT, span), () => this.scoreRound());
+      span.setAttribute('verity.scored', out.length);
+      span.end();
+      return out;
+    } catch (err) {
+      endSpan(span, err);
+      throw err;
+    }
+  }
+
+  private async scoreRound(): Promise<RemediationScored[]> {
     const now = this.now();
     for (const [id, at] of this.recent) if (now - at > RECENT_MS) this.recent.delete(id);
     const pending = (await unscored(this.db, this.tables, this.config.batch)).filter((p) => !this.recent.has(p.proposal_id));
@@ -67,8 +87,12 @@ export class Scorer {
       if (score) out.push(this.event(p, score, now));
     }
     if (out.length > 0) {
-      await this.producer!.send({ topic: TOPICS.remediationEvents, acks: -1, messages: await Promise.all(out.map((e) => this.codec.toMessage(e, 'scorer'))) });
+      await withSendSpan({ topic: TOPICS.remediationEvents, count: out.length }, async () =>
+        this.producer!.send({ topic: TOPICS.remediationEvents, acks: -1, messages: await Promise.all(out.map((e) => this.codec.toMessage(e, 'scorer'))) }),
+      );
+      countEvents('scorer', TOPICS.remediationEvents, out.map((e) => e.type));
       for (const e of out) {
+        metrics.scores.inc({ label: e.label });
         if (this.recent.size >= RECENT_MAX) this.recent.delete(this.recent.keys().next().value!);
         this.recent.set(e.proposal_id, now);
         this.stats.scored[e.label] = (this.stats.scored[e.label] ?? 0) + 1;

@@ -1,19 +1,28 @@
 // The express shell every Verity HTTP service starts from: /healthz (the process runs), /readyz (its
-// dependencies answer), problem+json for every error, including body-parser's 400/413.
+// dependencies answer), /metrics (Prometheus text), a trace span and a latency sample per request,
+// problem+json for every error, including body-parser's 400/413.
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from '../log.js';
+import { httpTelemetry } from '../telemetry/http.js';
+import { METRICS_CONTENT_TYPE, registry } from '../telemetry/metrics.js';
 import { HttpProblem, sendProblem } from './problem.js';
 
 export interface HttpAppOptions {
   log: Logger;
+  /** The `service` label of the HTTP metrics; default: the logger's `service` binding. */
+  service?: string;
   /** Resolves when the service can do its work; rejects (or returns a reason string) otherwise. */
   readiness: () => Promise<true | string>;
 }
 
-export function createHttpApp({ readiness }: HttpAppOptions): Express {
+export function createHttpApp({ log, service, readiness }: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(httpTelemetry(service ?? String(log.bindings().service ?? 'unknown')));
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', METRICS_CONTENT_TYPE).send(await registry.metrics());
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -7,6 +7,7 @@ import type { FieldError } from '../schemas/ajv.js';
 import { latestByType, loadCatalog, type SchemaEntry } from '../schemas/catalog.js';
 import { logicalTopic } from '../kafka/topics.js';
 import { createRegistry, RegistryError } from './client.js';
+import { traceHeaders } from '../telemetry/kafka-context.js';
 
 export class EventValidationError extends Error {
   constructor(
@@ -119,12 +120,16 @@ export class EventCodec<E extends TypedEvent = TypedEvent> {
     }
   }
 
-  /** A kafkajs message keyed by pipeline id, with the envelope headers of ARCHITECTURE.md. */
+  /**
+   * A kafkajs message keyed by pipeline id, with the envelope headers of ARCHITECTURE.md and the W3C
+   * trace context (`traceparent`, `tracestate`) of the active span, if any; `extraHeaders` win (a caller
+   * building records for several traces passes `traceHeaders(ctx)` of each).
+   */
   async toMessage(event: E, producer: string, extraHeaders: Record<string, string> = {}): Promise<Message> {
     return {
       key: event.pipeline_id,
       value: await this.encode(event),
-      headers: { 'event-type': event.type, 'event-id': event.event_id ?? event.report_id ?? '', producer, ...extraHeaders },
+      headers: { 'event-type': event.type, 'event-id': event.event_id ?? event.report_id ?? '', producer, ...traceHeaders(), ...extraHeaders },
     };
   }
 }
