@@ -4,31 +4,26 @@
 //   npx tsx load-tests/log-excerpt/recall.ts [--budget 16000,32000,65536] [--misses 16000]
 //
 // For each budget B: the share of logs whose labelled line range lies entirely in the lines of
-//   excerpt        buildExcerpt(sanitizeLog(log), { maxBytes: B })   (B in UTF-8 bytes, separators included)
+//   excerpt        buildExcerpt(sanitizeLog(log), { maxBytes: B })   (B in UTF-8 bytes, separators included;
+//                  contextRecall of services/experiment/measures.ts, as `verity experiment` measures it)
 //   excerpt-strict the same, counting a hit only if no labelled line was shortened (lines longer than
 //                  maxLineBytesFor(B) are cut in the excerpt but still count as in its ranges)
 //   tail-chars     the last B characters of the raw log (lines wholly inside the window)
 //   tail-200-lines the last 200 lines of the raw log (independent of B)
 //   tail-chars-sanitized  the last B characters of the sanitised log (how much sanitising alone gains)
+//   ceiling        logs whose labelled lines fit in B bytes at all: no excerpt of B bytes can do better
 // A label ending past the last line of its log is clamped to it.
 // Prints one JSON line per (method, budget) and a Markdown table; writes both to
 // load-tests/results/log-excerpt-recall.{json,md}. LOGCHUNKS_PATH overrides the data set path
 // (default ../shared/data/logchunks/dev.jsonl.gz from the repository root).
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-import { buildExcerpt, maxLineBytesFor, type LineRange } from '../../services/core/logs/excerpt.js';
+import type { LineRange } from '../../services/core/logs/excerpt.js';
 import { sanitizeLog } from '../../services/core/logs/sanitize.js';
-
-interface Sample {
-  repo: string;
-  buildId: string;
-  log: string;
-  start: number;
-  end: number;
-}
+import { readDataset } from '../../services/experiment/dataset.js';
+import { clampLabel, contextRecall, covers } from '../../services/experiment/measures.js';
 
 interface Result {
   method: string;
@@ -61,25 +56,6 @@ function parseArgs(argv: string[]): { budgets: number[]; misses: number | undefi
   return { budgets, misses };
 }
 
-function loadSamples(path: string): Sample[] {
-  const text = gunzipSync(readFileSync(path)).toString('utf8');
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => {
-      const row = JSON.parse(l) as Record<string, unknown>;
-      return {
-        repo: String(row.repo),
-        buildId: String(row.build_id),
-        log: String(row.log),
-        start: Number(row.chunk_start_line),
-        end: Number(row.chunk_end_line),
-      };
-    });
-}
-
-const contains = (ranges: readonly LineRange[], start: number, end: number) => ranges.some((r) => r.start <= start && end <= r.end);
-
 /** Offsets (in UTF-16 characters) at which each line starts. */
 function lineStarts(log: string): number[] {
   const starts = [0];
@@ -93,9 +69,9 @@ function tailCharsRange(starts: readonly number[], length: number, chars: number
   return first < 0 ? [] : [{ start: first + 1, end: starts.length }];
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { budgets, misses } = parseArgs(process.argv.slice(2));
-  const samples = loadSamples(dataPath);
+  const samples = await readDataset(dataPath);
   const hits = new Map<string, number>();
   const hit = (method: string, budget: number) => hits.set(`${method}@${budget}`, (hits.get(`${method}@${budget}`) ?? 0) + 1);
   const missed: string[] = [];
@@ -105,35 +81,35 @@ function main(): void {
     const rawStarts = lineStarts(s.log);
     // 16 labels of the dev split end past the last line of their log (their chunk text has more line
     // breaks than the log); the label then runs to the end of the log.
-    s.end = Math.min(s.end, rawStarts.length);
+    const label = clampLabel({ start: s.chunk_start_line, end: s.chunk_end_line }, rawStarts.length);
     const clean = sanitizeLog(s.log);
     const cleanStarts = lineStarts(clean);
-    if (cleanStarts.length !== rawStarts.length) throw new Error(`sanitizeLog changed the line count of ${s.repo} ${s.buildId}`);
-    if (rawStarts.length - s.start < 200) hit('tail-200-lines', 0);
+    if (cleanStarts.length !== rawStarts.length) throw new Error(`sanitizeLog changed the line count of ${s.repo} ${s.build_id}`);
+    if (rawStarts.length - label.start < 200) hit('tail-200-lines', 0);
     const cleanLines = clean.split('\n');
+    const labelBytes = Buffer.byteLength(cleanLines.slice(label.start - 1, label.end).join('\n'), 'utf8');
     for (const budget of budgets) {
+      if (labelBytes <= budget) hit('ceiling', budget);
       const started = performance.now();
-      const excerpt = buildExcerpt(clean, { maxBytes: budget });
+      const recall = contextRecall(cleanLines, label, budget);
       elapsed.set(budget, (elapsed.get(budget) ?? 0) + performance.now() - started);
-      if (Buffer.byteLength(excerpt.text, 'utf8') > budget) throw new Error(`excerpt over budget ${budget} for ${s.repo} ${s.buildId}`);
-      if (contains(excerpt.ranges, s.start, s.end)) {
-        hit('excerpt', budget);
-        const cut = cleanLines.slice(s.start - 1, s.end).some((l) => Buffer.byteLength(l, 'utf8') > maxLineBytesFor(budget));
-        if (!cut) hit('excerpt-strict', budget);
-      } else if (budget === misses) {
+      if (Buffer.byteLength(recall.excerpt.text, 'utf8') > budget) throw new Error(`excerpt over budget ${budget} for ${s.repo} ${s.build_id}`);
+      if (recall.hit) hit('excerpt', budget);
+      if (recall.strict) hit('excerpt-strict', budget);
+      if (!recall.hit && budget === misses) {
         missed.push(
           JSON.stringify({
             repo: s.repo,
-            build: s.buildId,
+            build: s.build_id,
             lines: rawStarts.length,
-            chunk: [s.start, s.end],
-            chunkBytes: Buffer.byteLength(clean.slice(cleanStarts[s.start - 1], cleanStarts[s.end] ?? clean.length)),
-            ranges: excerpt.ranges.map((r) => `${r.start}-${r.end}`).join(','),
+            chunk: [label.start, label.end],
+            chunkBytes: Buffer.byteLength(clean.slice(cleanStarts[label.start - 1], cleanStarts[label.end] ?? clean.length)),
+            ranges: recall.excerpt.ranges.map((r) => `${r.start}-${r.end}`).join(','),
           }),
         );
       }
-      if (contains(tailCharsRange(rawStarts, s.log.length, budget), s.start, s.end)) hit('tail-chars', budget);
-      if (contains(tailCharsRange(cleanStarts, clean.length, budget), s.start, s.end)) hit('tail-chars-sanitized', budget);
+      if (covers(tailCharsRange(rawStarts, s.log.length, budget), label)) hit('tail-chars', budget);
+      if (covers(tailCharsRange(cleanStarts, clean.length, budget), label)) hit('tail-chars-sanitized', budget);
     }
   }
 
@@ -151,6 +127,7 @@ function main(): void {
     record('tail-chars', budget);
     record('tail-chars-sanitized', budget);
     record('tail-200-lines', budget, 0);
+    record('ceiling', budget);
   }
   for (const r of results) console.log(JSON.stringify(r));
 
@@ -159,12 +136,12 @@ function main(): void {
   const table = [
     `Context recall on LogChunks dev (${total} logs): labelled lines wholly inside the context.`,
     '',
-    '| budget B | excerpt (≤ B bytes) | excerpt, no labelled line cut | tail (last B chars) | excerpt / tail | tail of sanitised log | last 200 lines |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| budget B | excerpt (≤ B bytes) | excerpt, no labelled line cut | tail (last B chars) | excerpt / tail | tail of sanitised log | last 200 lines | ceiling: labels ≤ B bytes |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...budgets.map((b) => {
       const e = get('excerpt', b);
       const t = get('tail-chars', b);
-      return `| ${b} | ${pct(e.recall)} (${e.hits}) | ${pct(get('excerpt-strict', b).recall)} | ${pct(t.recall)} (${t.hits}) | ${t.hits === 0 ? 'n/a' : (e.hits / t.hits).toFixed(3)} | ${pct(get('tail-chars-sanitized', b).recall)} | ${pct(get('tail-200-lines', b).recall)} |`;
+      return `| ${b} | ${pct(e.recall)} (${e.hits}) | ${pct(get('excerpt-strict', b).recall)} | ${pct(t.recall)} (${t.hits}) | ${t.hits === 0 ? 'n/a' : (e.hits / t.hits).toFixed(3)} | ${pct(get('tail-chars-sanitized', b).recall)} | ${pct(get('tail-200-lines', b).recall)} | ${pct(get('ceiling', b).recall)} |`;
     }),
     '',
     `Excerpt: sanitizeLog then buildExcerpt with the defaults (tail 200 lines); B counts UTF-8 bytes for the excerpt and characters for the tails. A log counts when its labelled lines lie wholly inside the context (labels ending past the last line are clamped). Mean time per excerpt: ${budgets.map((b) => `${get('excerpt', b).msPerLog} ms at ${b}`).join(', ')}.`,
@@ -181,4 +158,4 @@ function main(): void {
   writeFileSync(resolve(outDir, 'log-excerpt-recall.md'), `${table}\n`);
 }
 
-main();
+await main();
