@@ -1,9 +1,9 @@
 // Context assembly for one failure: the whole log from the log store (the event's bounded excerpt when
 // the log is not stored), sanitised and redacted again; the job's definition, stage, ref and sha from
-// the read model; the recent history of the same job name on the same project and ref; earlier
+// the pipeline's PipelineCreated (remembered from the same stream; the read model after a restart); the recent history of the same job name on the same project and ref; earlier
 // failures with the same signature and how their proposals scored. Postgres reads only, all indexed.
 import { and, desc, eq, lt, ne } from 'drizzle-orm';
-import type { JobFailed } from '../core/events/generated.js';
+import type { JobFailed, PipelineCreated } from '../core/events/generated.js';
 import { redactSecrets } from '../core/logs/redact.js';
 import { sanitizeLog } from '../core/logs/sanitize.js';
 import type { HistoryEntry, RemediationContext, SimilarFailure } from '../core/remediation/proposal.js';
@@ -20,12 +20,37 @@ export function safeLines(text: string): string[] {
   return redactSecrets(sanitizeLog(text)).text.split('\n');
 }
 
+/** What the remediator learns from PipelineCreated itself, so it does not wait for the read model. */
+interface PipelineFacts {
+  ref: string;
+  sha: string;
+  definition: unknown;
+}
+
+/** Pipelines remembered at most (oldest forgotten first; then the read model answers). */
+const REMEMBERED = 50_000;
+
 export class ContextSource {
+  private readonly pipelines = new Map<string, PipelineFacts>();
+
   constructor(
     private readonly db: Db,
     private readonly t: ReadModel,
     private readonly logs: LogStore,
   ) {}
+
+  remember(created: PipelineCreated): void {
+    if (this.pipelines.size >= REMEMBERED) this.pipelines.delete(this.pipelines.keys().next().value!);
+    this.pipelines.set(created.pipeline_id, { ref: created.ref, sha: created.sha, definition: created.definition });
+  }
+
+  private async pipelineFacts(pipelineId: string): Promise<PipelineFacts | undefined> {
+    const known = this.pipelines.get(pipelineId);
+    if (known) return known;
+    const p = this.t.pipelines;
+    const [row] = await this.db.select({ ref: p.ref, sha: p.sha, definition: p.definition }).from(p).where(eq(p.pipelineId, pipelineId)).limit(1);
+    return row;
+  }
 
   async logText(failure: JobFailed): Promise<string> {
     if (failure.log) {
@@ -37,8 +62,7 @@ export class ContextSource {
 
   async build(failure: JobFailed): Promise<RemediationContext> {
     const { pipelines: p, jobs: j, remediationProposals: r } = this.t;
-    const [pipeline] = await this.db.select({ ref: p.ref, sha: p.sha, definition: p.definition }).from(p).where(eq(p.pipelineId, failure.pipeline_id)).limit(1);
-    const [job] = await this.db.select({ stage: j.stage }).from(j).where(eq(j.jobId, failure.job_id)).limit(1);
+    const pipeline = await this.pipelineFacts(failure.pipeline_id);
     const lines = safeLines(await this.logText(failure));
     const signature = failureSignature(lines);
     const history: HistoryEntry[] = pipeline
@@ -58,13 +82,13 @@ export class ContextSource {
         .orderBy(desc(r.proposedAt))
         .limit(SIMILAR)
     ).map((s) => ({ ...s, category: s.category as SimilarFailure['category'], label: s.label as SimilarFailure['label'] }));
-    const definition = ((pipeline?.definition as { jobs?: { name: string }[] } | undefined)?.jobs ?? []).find((d) => d.name === failure.name) ?? null;
+    const definition = ((pipeline?.definition as { jobs?: { name: string; stage?: string }[] } | undefined)?.jobs ?? []).find((d) => d.name === failure.name) ?? null;
     return {
       project_id: failure.project_id,
       pipeline_id: failure.pipeline_id,
       job_id: failure.job_id,
       job_name: failure.name,
-      stage: job?.stage ?? null,
+      stage: definition?.stage ?? null,
       attempt: failure.attempt,
       ref: pipeline?.ref ?? null,
       sha: pipeline?.sha ?? null,

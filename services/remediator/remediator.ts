@@ -95,10 +95,12 @@ export class Remediator {
     for (const m of batch.messages) {
       // Cheap pre-filter on the type header before decoding: most canonical events are not failures.
       const type = m.headers?.['event-type']?.toString();
-      if (type !== undefined && type !== 'JobFailed') continue;
+      if (type !== undefined && type !== 'JobFailed' && type !== 'PipelineCreated') continue;
       try {
         const { event } = await this.codecs.events.decode(m.value);
         if (event.type === 'JobFailed') failures.push({ failure: event, message: m });
+        // A pipeline's events share a partition, in order: its PipelineCreated comes before its failures.
+        else if (event.type === 'PipelineCreated') this.context.remember(event);
       } catch (err) {
         if (!(err instanceof EventDecodeError || err instanceof EventValidationError)) throw err;
         this.stats.undecodable++;
