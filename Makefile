@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VERITY := bin/verity
 STACK := bash infra/stack/stack.sh
 
-.PHONY: help install up down status clean test test-unit schemas-check typecheck lint gen-types demo demo-stop
+.PHONY: help install up down status clean test test-unit schemas-check typecheck lint gen-types demo demo-stop bench bench-quick soak
 
 help:
 	@echo "make demo           install, start everything (stack + every Verity service), drive demo traffic, print where to look"
@@ -12,6 +12,9 @@ help:
 	@echo "make down           stop them and the demo's services (no process left)"
 	@echo "make status         what runs, where it listens, where its logs are"
 	@echo "make test           install, then unit + integration tests (starts and stops the stack if needed)"
+	@echo "make bench          every QUALITY.md benchmark with its baselines (full sizes); load-tests/results/bench-<date>.{json,md,svg}"
+	@echo "make bench-quick    the same at small sizes (~7 min on 2 cores; ratios indicative only)"
+	@echo "make soak           RSS of every service under steady traffic for BENCH_SOAK_MINUTES (10)"
 	@echo "make schemas-check  every schema is BACKWARD_TRANSITIVE-compatible with its committed history"
 	@echo "make typecheck lint gen-types clean"
 
@@ -66,3 +69,12 @@ lint: install
 
 gen-types: install
 	npm run gen:types
+
+bench: install
+	BENCH_PROFILE=$${BENCH_PROFILE:-full} npx tsx load-tests/bench/run.ts
+
+bench-quick: install
+	BENCH_PROFILE=quick npx tsx load-tests/bench/run.ts
+
+soak: install
+	npx tsx load-tests/bench/soak.ts

@@ -10,6 +10,7 @@ import { dlqCommand } from './commands/dlq.js';
 import { replayCommand, REPLAY_SUMMARY } from './commands/replay.js';
 import { upCommand } from './commands/up.js';
 import { demoCommand } from './commands/demo.js';
+import { experimentCommand, EXPERIMENT_SUMMARY } from './commands/experiment.js';
 
 const commands: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
   topics: { summary: 'topics apply|list — create and align the topics of ARCHITECTURE.md', run: topicsCommand },
@@ -25,6 +26,7 @@ const commands: Record<string, { summary: string; run: (args: string[]) => Promi
   scorer: { summary: 'scorer — run the scorer: proposals × outcomes → scores (SCORER_* variables)', run: serveCommand('scorer') },
   rebuild: { summary: 'rebuild [--keep-old] — rebuild the read model into a new version from offset 0, swap with zero downtime', run: rebuildCommand },
   replay: { summary: REPLAY_SUMMARY, run: replayCommand },
+  experiment: { summary: EXPERIMENT_SUMMARY, run: experimentCommand },
   dlq: { summary: 'dlq redrive <topic> — re-publish the dead letters of <topic>.dlq after a fix', run: dlqCommand },
   setup: { summary: 'setup [--timeout s] — wait for the services, then topics + schemas + migrations', run: setupCommand },
   stack: { summary: 'stack wait [--timeout s] [kafka registry postgres] — wait until the services answer', run: stackCommand },

@@ -144,6 +144,9 @@ export class Decider {
     this.assigned = next;
     this.joined = true;
     this.log.info({ partitions: [...next].sort((a, b) => a - b), restore: [...this.needRestore] }, 'assignment');
+    // Restore now, not at the first batch: an idle decider becomes ready (and fences the previous
+    // owners) without waiting for traffic. A batch that arrives meanwhile shares this restore.
+    void this.ensureRestored().catch((err: Error) => this.log.error({ err: err.message }, 'restoring state after an assignment failed; retried at the next batch'));
   }
 
   private async producerFor(partition: number): Promise<Producer> {

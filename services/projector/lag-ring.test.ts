@@ -18,4 +18,17 @@ describe('projector: end-to-end lag ring', () => {
     expect(r.percentile(0.1)).to.equal(16);
     expect(r.percentile(100)).to.equal(25);
   });
+
+  it('over a window, only the samples added within it count', () => {
+    let now = 1_000_000;
+    const r = new LagRing(100, () => now);
+    for (let i = 0; i < 10; i++) r.add(900_000);
+    now += 120_000;
+    for (let i = 1; i <= 4; i++) r.add(i * 100);
+    expect(r.percentile(100, 60_000)).to.equal(400);
+    expect(r.percentile(50, 60_000)).to.equal(200);
+    expect(r.percentile(100)).to.equal(900_000);
+    now += 120_000;
+    expect(r.percentile(50, 60_000)).to.equal(null);
+  });
 });

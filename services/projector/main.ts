@@ -124,7 +124,7 @@ export async function startProjector(config: ProjectorConfig = loadProjectorConf
         version,
         projection: current.store.projection,
         stalled: current.stalled(),
-        e2e_lag_ms: { samples: lag.n, p50: lag.percentile(50), p99: lag.percentile(99) },
+        e2e_lag_ms: { window_s: 60, samples: lag.n, p50: lag.percentile(50, 60_000), p99: lag.percentile(99, 60_000) },
       });
     });
     finishHttpApp(app, log);

@@ -219,14 +219,21 @@ export class Projector<E extends TypedEvent & { occurred_at: string } = TypedEve
  */
 export class LagRing {
   private readonly samples: Float64Array;
+  /** When each sample was added (ms since the epoch), for percentiles over a recent window. */
+  private readonly at: Float64Array;
   private count = 0;
 
-  constructor(private readonly size: number) {
+  constructor(
+    private readonly size: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.samples = new Float64Array(size);
+    this.at = new Float64Array(size);
   }
 
   add(ms: number): void {
     this.samples[this.count % this.size] = ms;
+    this.at[this.count % this.size] = this.now();
     this.count++;
   }
 
@@ -238,10 +245,14 @@ export class LagRing {
     return Math.min(this.count, this.size);
   }
 
-  percentile(p: number): number | null {
-    const n = this.n;
+  /** Nearest-rank percentile of the samples held, or of those added in the last `windowMs` only. */
+  percentile(p: number, windowMs?: number): number | null {
+    const since = windowMs === undefined ? -Infinity : this.now() - windowMs;
+    const held: number[] = [];
+    for (let i = 0; i < this.n; i++) if (this.at[i]! >= since) held.push(this.samples[i]!);
+    const n = held.length;
     if (n === 0) return null;
-    const sorted = Array.from(this.samples.subarray(0, n)).sort((a, b) => a - b);
-    return sorted[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))]!;
+    held.sort((a, b) => a - b);
+    return held[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))]!;
   }
 }

@@ -78,6 +78,8 @@ async function addDailyStats(tx: Tx, t: ReturnType<typeof readModelTables>['proj
   const addArrays = (column: AnyPgColumn, name: string) =>
     sql`ARRAY(SELECT x.a + x.b FROM unnest(${column}, excluded.${sql.identifier(name)}) WITH ORDINALITY AS x(a, b, i) ORDER BY x.i)`;
   const now = new Date().toISOString();
+  // One lock order for every transaction (partitions are applied concurrently and share project-days): no deadlock.
+  deltas.sort((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   for (let i = 0; i < deltas.length; i += CHUNK) {
     await tx
       .insert(t)

@@ -81,6 +81,8 @@ export async function demoCommand(args: string[]): Promise<number> {
       rate,
       durationS: seconds,
       mode: 'http',
+      // Wall clock: reports carry no occurred_at, so ingest's receipt time starts the lag measured in the read model.
+      clock: 'wall',
       url: url('ingest', ''),
       token,
       onProgress: (p: { pipelines: number; reports: number }) => (last = { pipelines: p.pipelines, reports: p.reports }),

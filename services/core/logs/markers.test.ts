@@ -19,6 +19,8 @@ describe('findErrorMarkers', () => {
     ['--- FAIL: TestParse (0.00s)', 9],
     [' FAIL  test/app.test.js', 9],
     ['make: *** [Makefile:12: all] Error 2', 8],
+    ['cc1: all warnings being treated as errors', 8],
+    ['Failing due to -Werror.', 8],
     ['npm ERR! code ELIFECYCLE', 8],
     ['[error] one error found', 8],
     ['java.lang.NullPointerException: boom', 8],

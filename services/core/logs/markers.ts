@@ -48,7 +48,7 @@ const RULES: readonly MarkerRule[] = [
   { id: 'exit-status', re: /\bexited with (?:code |status )?[1-9]\d*|\bexit (?:code|status)[: ]+[1-9]|\bnon-zero exit (?:code|status)|\breturned non-zero|\bcompleted with exit code [1-9]/i, score: 10, ...TRAILER },
   { id: 'build-failed', re: /\bBUILD FAIL(?:URE|ED)\b|\bBuild failed\b|\bFAILURES!|\bTESTS? FAILED\b|\bCommand failed\b/i, score: 10, ...TRAILER },
   { id: 'traceback', re: /^\s*Traceback \(most recent call last\)/, score: 10, before: 3, after: 40, extend: 'block' },
-  { id: 'failure-section', re: /\bThere (?:was|were) \d+ (?:failures?|errors?)\b|(?<!=)=+ (?:FAILURES|ERRORS) =+|^\s*(?:Failures|Errors|Failed tests|Failing tests):\s*$|^\s*\* What went wrong:/i, score: 9, ...SECTION },
+  { id: 'failure-section', re: /\bThere (?:was|were) \d+ (?:failures?|errors?)\b|(?<!=)=+ (?:FAILURES|ERRORS) =+|^\s*(?:Failures|Errors|Failed tests|Failing tests):\s*$/i, score: 9, ...SECTION },
   // Compiler and linter diagnostics: `file:line[:col]: error …`, `error[E0308]:`, `error TS2345:`.
   { id: 'compiler-error', re: /^\s*[^\s:]{1,300}(?::\d+){1,2}:? ?(?:fatal )?error\b|^\s*(?:fatal )?error(?:\[\w+\]| [A-Z]+\d+)?:|: (?:fatal )?error [A-Z]+\d+:/i, score: 9, before: 3, after: 12, extend: 'block' },
   { id: 'crash', re: /^\s*(?:panic|fatal error|FATAL|fatal|Fatal error|PHP Fatal error):|\bpanicked at\b|\bSegmentation fault\b|\bcore dumped\b|\baborted!|\bAbort(?:ed|ing)\b/, score: 9, ...HEADER },

@@ -1,0 +1,43 @@
+// Remediation providers an experiment can run, by name.
+
+import { createHeuristicProvider } from '../core/remediation/heuristic.js';
+import { MAX_RANGE_LINES } from '../core/remediation/evidence.js';
+import type { RemediationProvider } from '../core/remediation/proposal.js';
+
+/** The plainest baseline: no analysis, the last 20 lines as evidence, category unknown. */
+export function createTailProvider(): RemediationProvider {
+  return {
+    name: 'tail',
+    promptVersion: 'tail-1',
+    async propose(ctx, signal) {
+      signal?.throwIfAborted();
+      const n = ctx.log_lines.length;
+      return {
+        body: {
+          category: 'unknown',
+          root_cause: 'Not analysed: the end of the log is the evidence.',
+          evidence: [{ start_line: Math.max(1, n - MAX_RANGE_LINES + 1), end_line: Math.max(1, n), reason: 'end of the log' }],
+          suggested_action: { kind: 'investigate', summary: 'investigate: read the end of the log' },
+          confidence: 0.1,
+        },
+        model: null,
+        tokens: { prompt: 0, completion: 0 },
+        cost_usd: 0,
+      };
+    },
+  };
+}
+
+const PROVIDERS: Record<string, () => RemediationProvider> = {
+  heuristic: createHeuristicProvider,
+  tail: createTailProvider,
+};
+
+export const PROVIDER_NAMES: readonly string[] = Object.keys(PROVIDERS);
+
+/** A new provider of that name; throws naming the known ones when there is none. */
+export function providerByName(name: string): RemediationProvider {
+  const create = Object.hasOwn(PROVIDERS, name) ? PROVIDERS[name] : undefined;
+  if (create === undefined) throw new Error(`unknown provider "${name}" (known: ${PROVIDER_NAMES.join(', ')})`);
+  return create();
+}
