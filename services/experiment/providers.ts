@@ -3,6 +3,8 @@
 import { createHeuristicProvider } from '../core/remediation/heuristic.js';
 import { MAX_RANGE_LINES } from '../core/remediation/evidence.js';
 import type { RemediationProvider } from '../core/remediation/proposal.js';
+import { loadRemediatorConfig } from '../remediator/config.js';
+import { createProvider } from '../remediator/providers/index.js';
 
 /** The plainest baseline: no analysis, the last 20 lines as evidence, category unknown. */
 export function createTailProvider(): RemediationProvider {
@@ -31,6 +33,8 @@ export function createTailProvider(): RemediationProvider {
 const PROVIDERS: Record<string, () => RemediationProvider> = {
   heuristic: createHeuristicProvider,
   tail: createTailProvider,
+  // Any OpenAI-compatible endpoint, configured as for the remediator (OPENAI_BASE_URL, OPENAI_API_KEY, REMEDIATOR_OPENAI_MODEL, …).
+  openai: () => createProvider('openai', loadRemediatorConfig({ ...process.env, REMEDIATOR_PROVIDER: 'openai' }).openai),
 };
 
 export const PROVIDER_NAMES: readonly string[] = Object.keys(PROVIDERS);

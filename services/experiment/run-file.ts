@@ -51,8 +51,21 @@ export interface ExperimentResult {
 
 const validateBody = createAjv().compile(PROPOSAL_BODY_SCHEMA);
 
-/** What a provider is given for a labelled log. */
-export function contextOf(record: LabelledLog): RemediationContext {
+/**
+ * One case of an experiment: a labelled log (a dataset line), or a recorded failure from Kafka
+ * (services/experiment/run-window.ts) with the context the remediator would assemble and no line label.
+ */
+export type ExperimentCase = Omit<LabelledLog, 'chunk_start_line' | 'chunk_end_line'> & {
+  chunk_start_line?: number;
+  chunk_end_line?: number;
+  context?: RemediationContext;
+};
+
+const labelOf = (c: ExperimentCase) => (c.chunk_start_line === undefined || c.chunk_end_line === undefined ? undefined : { start: c.chunk_start_line, end: c.chunk_end_line });
+
+/** What a provider is given for a case. */
+export function contextOf(record: ExperimentCase): RemediationContext {
+  if (record.context) return record.context;
   const lines = redactSecrets(sanitizeLog(record.log)).text.split('\n');
   return {
     project_id: record.repo,
@@ -95,7 +108,7 @@ class Tally {
   categories: Partial<Record<Category, number>> = {};
 }
 
-async function measure(provider: RemediationProvider, ctx: RemediationContext, record: LabelledLog, recalled: boolean, tally: Tally, timeoutMs: number): Promise<void> {
+async function measure(provider: RemediationProvider, ctx: RemediationContext, record: ExperimentCase, recalled: boolean, tally: Tally, timeoutMs: number): Promise<void> {
   if (recalled) tally.recall++;
   if (record.category !== undefined) tally.labelled++;
   const started = performance.now();
@@ -116,9 +129,12 @@ async function measure(provider: RemediationProvider, ctx: RemediationContext, r
     return;
   }
   const { body } = answer;
-  const label = clampLabel({ start: record.chunk_start_line, end: record.chunk_end_line }, ctx.log_lines.length);
-  if (evidenceHit(body.evidence, label, 1)) tally.hit1++;
-  if (evidenceHit(body.evidence, label, 3)) tally.hit3++;
+  const lineLabel = labelOf(record);
+  if (lineLabel) {
+    const label = clampLabel(lineLabel, ctx.log_lines.length);
+    if (evidenceHit(body.evidence, label, 1)) tally.hit1++;
+    if (evidenceHit(body.evidence, label, 3)) tally.hit3++;
+  }
   if (record.category !== undefined && body.category === record.category) tally.correct++;
   if (record.retry_passed !== undefined && body.suggested_action.kind === 'retry') {
     tally.retries++;
@@ -128,16 +144,19 @@ async function measure(provider: RemediationProvider, ctx: RemediationContext, r
 }
 
 /** Runs `providers` over `records`, at most `concurrency` logs at a time, and measures each provider. */
-export async function runExperiment(records: readonly LabelledLog[], providers: readonly RemediationProvider[], opts: ExperimentOptions = {}): Promise<ExperimentResult> {
+export async function runExperiment(records: readonly ExperimentCase[], providers: readonly RemediationProvider[], opts: ExperimentOptions = {}): Promise<ExperimentResult> {
   const budget = opts.budget ?? CONTEXT_BUDGET;
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const tallies = providers.map(() => new Tally());
   let next = 0;
+  let lineLabelled = 0;
   const worker = async () => {
     for (let i = next++; i < records.length; i = next++) {
       const record = records[i]!;
       const ctx = contextOf(record);
-      const recalled = contextRecall(ctx.log_lines, { start: record.chunk_start_line, end: record.chunk_end_line }, budget).hit;
+      const label = labelOf(record);
+      const recalled = label !== undefined && contextRecall(ctx.log_lines, label, budget).hit;
+      if (label) lineLabelled++;
       await Promise.all(providers.map((p, k) => measure(p, ctx, record, recalled, tallies[k]!, timeoutMs)));
     }
   };
@@ -152,9 +171,9 @@ export async function runExperiment(records: readonly LabelledLog[], providers: 
         provider: p.name,
         promptVersion: p.promptVersion,
         logs: n,
-        contextRecall: share(t.recall, n),
-        evidenceHit1: share(t.hit1, n),
-        evidenceHit3: share(t.hit3, n),
+        contextRecall: share(t.recall, lineLabelled),
+        evidenceHit1: share(t.hit1, lineLabelled),
+        evidenceHit3: share(t.hit3, lineLabelled),
         categoryAccuracy: share(t.correct, t.labelled),
         retryPrecision: share(t.retriesPassed, t.retries),
         latencyMs: { p50: percentile(t.latencies, 50), p99: percentile(t.latencies, 99) },

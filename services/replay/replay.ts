@@ -75,11 +75,11 @@ interface Lane {
 
 const describe = (windows: PartitionWindow[]) => windows.map((w) => `${w.partition}:${w.from}-${w.to}`).join(',');
 
-async function offsetsOf(admin: ReturnType<ReturnType<typeof createKafka>['admin']>, topic: string): Promise<PartitionOffsets[]> {
+export async function offsetsOf(admin: ReturnType<ReturnType<typeof createKafka>['admin']>, topic: string): Promise<PartitionOffsets[]> {
   return (await admin.fetchTopicOffsets(topic)).map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }));
 }
 
-async function atTime(admin: ReturnType<ReturnType<typeof createKafka>['admin']>, topic: string, b: Bound): Promise<Map<number, bigint> | undefined> {
+export async function atTime(admin: ReturnType<ReturnType<typeof createKafka>['admin']>, topic: string, b: Bound): Promise<Map<number, bigint> | undefined> {
   if (b.kind !== 'time') return undefined;
   return new Map((await admin.fetchTopicOffsetsByTimestamp(topic, b.ms)).map((o) => [o.partition, BigInt(o.offset)]));
 }

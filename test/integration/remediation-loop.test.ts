@@ -12,6 +12,10 @@ import { loadRemediatorConfig } from '../../services/remediator/config.js';
 import { startRemediator, type RunningRemediator } from '../../services/remediator/main.js';
 import { loadScorerConfig } from '../../services/scorer/config.js';
 import { startScorer, type RunningScorer } from '../../services/scorer/main.js';
+import { windowCases } from '../../services/experiment/run-window.js';
+import { runExperiment } from '../../services/experiment/run-file.js';
+import { providerByName } from '../../services/experiment/providers.js';
+import { loadConfig } from '../../services/platform/config.js';
 import { api, startDeciderForTest, startIngestForTest, TOKEN_SPEC, TOKENS } from '../support/services.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
@@ -27,6 +31,8 @@ describe('remediation loop (real Kafka and Postgres, heuristic provider)', funct
   let scorer: RunningScorer;
   let query: RunningQuery;
   let url: string;
+  let failedJobId: string | undefined;
+  const startedAt = Date.now();
 
   before(async () => {
     decider = await startDeciderForTest();
@@ -97,5 +103,21 @@ describe('remediation loop (real Kafka and Postgres, heuristic provider)', funct
     expect(withFeedback.feedback).to.include({ verdict: 'accepted', reason: 'retried and it passed', actor: 'all' });
     const summary = await api(url, 'GET', `/v1/remediations/summary?project=${encodeURIComponent(project)}`, undefined, { token: TOKENS.all });
     expect(summary.body.providers[0]).to.deep.include({ provider: 'heuristic', proposals: 1, precision: 1, retry_precision: 1, acceptance_rate: 1 });
+    failedJobId = proposal.job_id;
+  });
+
+  it('verity experiment over the recorded window finds that failure with its recorded retry outcome, and writes nothing', async () => {
+    expect(failedJobId, 'the loop test ran first').to.be.a('string');
+    const before = (await api(url, 'GET', `/v1/remediations?job_id=${failedJobId}&include_shadow=true`, undefined, { token: TOKENS.all })).body.items.length;
+    const cases = await windowCases(loadConfig(), { from: { kind: 'time', ms: startedAt - 5_000, text: 'test start' }, to: { kind: 'default' } });
+    const mine = cases.find((c) => c.build_id === failedJobId);
+    expect(mine, `${cases.length} cases`).to.not.equal(undefined);
+    expect(mine!.retry_passed).to.equal(true);
+    expect(mine!.context!.log_lines.join('\n')).not.to.contain(SECRET);
+    const result = await runExperiment([mine!], [providerByName('heuristic'), providerByName('tail')]);
+    expect(result.providers[0]!.retryPrecision).to.deep.include({ hits: 1, n: 1 });
+    expect(result.providers[1]!.retryPrecision.n).to.equal(0); // the tail baseline never says retry
+    const after = (await api(url, 'GET', `/v1/remediations?job_id=${failedJobId}&include_shadow=true`, undefined, { token: TOKENS.all })).body.items.length;
+    expect(after).to.equal(before);
   });
 });

@@ -6,9 +6,10 @@ import { experimentCommand, parseExperimentArgs } from './experiment.js';
 
 describe('verity experiment', () => {
   const invalid: [string[], RegExp][] = [
-    [[], /--file is required/],
-    [['--from', '2026-01-01', '--to', '2026-01-02'], /Kafka-window mode \(--from\/--to\) is not available yet; use --file/],
-    [['--file', 'x', '--to=2026-01-02'], /--from\/--to/],
+    [[], /--file \(a labelled dataset\) or --from \(a window of recorded failures\) is required/],
+    [['--file', 'x', '--to=2026-01-02'], /either --file or --from\/--to, not both/],
+    [['--to', '2026-01-02'], /or --from/],
+    [['--from', 'yesterday'], /--from/],
     [['--file', 'x', '--provider', 'gpt'], /unknown provider "gpt"/],
     [['--file', 'x', '--vs', 'gpt'], /unknown provider "gpt"/],
     [['--file', 'x', '--limit', '0'], /--limit must be a positive integer/],
@@ -20,7 +21,8 @@ describe('verity experiment', () => {
   }
 
   it('defaults to the heuristic against the tail baseline', () => {
-    expect(parseExperimentArgs(['--file', 'a.jsonl.gz'])).to.deep.equal({ file: 'a.jsonl.gz', provider: 'heuristic', vs: 'tail', limit: undefined, concurrency: undefined, json: false });
+    expect(parseExperimentArgs(['--file', 'a.jsonl.gz'])).to.deep.equal({ file: 'a.jsonl.gz', window: undefined, provider: 'heuristic', vs: 'tail', limit: undefined, concurrency: undefined, json: false });
+    expect(parseExperimentArgs(['--from', '2026-11-28T00:00:00Z'])).to.deep.include({ file: undefined, window: { from: { kind: 'time', ms: Date.parse('2026-11-28T00:00:00Z'), text: '2026-11-28T00:00:00Z' }, to: { kind: 'default' } } });
     expect(parseExperimentArgs(['--file=a', '--provider', 'tail', '--limit=5', '--json'])).to.deep.include({ provider: 'tail', vs: undefined, limit: 5, json: true });
   });
 
@@ -41,7 +43,7 @@ describe('verity experiment', () => {
         ['tail', 1],
       ]);
       expect(await experimentCommand(['--from', 'x'])).to.equal(2);
-      expect(printed.pop()).to.match(/^verity experiment: .*--from\/--to[\s\S]*usage: verity experiment --file/);
+      expect(printed.pop()).to.match(/^verity experiment: --from x: [\s\S]*usage: verity experiment \(--file/);
     } finally {
       console.log = log;
       console.error = error;

@@ -1,13 +1,20 @@
 import { providerByName, PROVIDER_NAMES } from '../../experiment/providers.js';
-import { comparisonTable, runFile } from '../../experiment/run-file.js';
+import { comparisonTable, runExperiment, runFile } from '../../experiment/run-file.js';
+import { windowCases } from '../../experiment/run-window.js';
+import { loadConfig } from '../../platform/config.js';
+import { parseBound, type Bound } from '../../replay/window.js';
 
-export const EXPERIMENT_SUMMARY = 'experiment --file <path.jsonl[.gz]> [--provider p] [--vs q] [--limit n] [--json] — compare remediation providers on labelled logs, offline';
+export const EXPERIMENT_SUMMARY = 'experiment --file <path.jsonl[.gz]> | --from X [--to Y] [--provider p] [--vs q] [--limit n] [--json] — compare remediation providers on labelled logs or recorded failures';
 
 const USAGE = [
-  'usage: verity experiment --file <path.jsonl[.gz]> [--provider heuristic] [--vs tail] [--limit N] [--concurrency N] [--json]',
+  'usage: verity experiment (--file <path.jsonl[.gz]> | --from <bound> [--to <bound>]) [--provider heuristic] [--vs tail] [--limit N] [--concurrency N] [--json]',
   '',
   '  --file         labelled failure logs, one JSON object a line (repo, build_id, log, chunk_start_line,',
   '                 chunk_end_line; optional category and retry_passed), gzip-compressed or not',
+  '  --from/--to    instead of a file: the failures (JobFailed) recorded in that window of ci.pipeline.events.v1',
+  '                 (bounds as for verity replay: an ISO time, offsets 0:100,1:250, or one offset), each with the',
+  '                 context the remediator would assemble and the recorded outcome of its retry (retry precision);',
+  '                 read-only: nothing is written anywhere',
   `  --provider     the provider to measure (${PROVIDER_NAMES.join(', ')}); default heuristic`,
   '  --vs           the provider to compare it with; default tail (none when --provider is tail)',
   '  --limit        measure the first N logs only',
@@ -16,7 +23,9 @@ const USAGE = [
 ].join('\n');
 
 interface Args {
-  file: string;
+  /** A labelled file, or a window of recorded failures. */
+  file: string | undefined;
+  window: { from: Bound; to: Bound } | undefined;
   provider: string;
   vs: string | undefined;
   limit: number | undefined;
@@ -34,15 +43,24 @@ export function parseExperimentArgs(args: readonly string[]): Args | string {
       json = true;
       continue;
     }
-    if (arg === '--from' || arg === '--to' || arg.startsWith('--from=') || arg.startsWith('--to=')) return 'the Kafka-window mode (--from/--to) is not available yet; use --file';
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (!['--file', '--provider', '--vs', '--limit', '--concurrency'].includes(flag)) return `unknown argument ${arg}`;
+    if (!['--file', '--from', '--to', '--provider', '--vs', '--limit', '--concurrency'].includes(flag)) return `unknown argument ${arg}`;
     const value = inline ?? args[++i];
     if (value === undefined || value === '') return `${flag} needs a value`;
     values.set(flag, value);
   }
   const file = values.get('--file');
-  if (file === undefined) return '--file is required';
+  const windowed = values.has('--from') || values.has('--to');
+  if (file !== undefined && windowed) return 'either --file or --from/--to, not both';
+  if (file === undefined && !values.has('--from')) return '--file (a labelled dataset) or --from (a window of recorded failures) is required';
+  let window: Args['window'];
+  if (file === undefined) {
+    try {
+      window = { from: parseBound('--from', values.get('--from')), to: parseBound('--to', values.get('--to')) };
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
   const count = (flag: string): number | undefined | string => {
     const v = values.get(flag);
     if (v === undefined) return undefined;
@@ -55,10 +73,10 @@ export function parseExperimentArgs(args: readonly string[]): Args | string {
   const provider = values.get('--provider') ?? 'heuristic';
   const vs = values.get('--vs') ?? (provider === 'tail' ? undefined : 'tail');
   for (const name of [provider, vs]) if (name !== undefined && !PROVIDER_NAMES.includes(name)) return `unknown provider "${name}" (known: ${PROVIDER_NAMES.join(', ')})`;
-  return { file, provider, vs, limit, concurrency, json };
+  return { file, window, provider, vs, limit, concurrency, json };
 }
 
-/** `verity experiment --file …`: measure remediation providers side by side on a labelled file. */
+/** `verity experiment`: measure remediation providers side by side on a labelled file or on recorded failures. */
 export async function experimentCommand(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     console.log(USAGE);
@@ -70,7 +88,10 @@ export async function experimentCommand(args: string[]): Promise<number> {
     return 2;
   }
   const providers = [parsed.provider, ...(parsed.vs === undefined ? [] : [parsed.vs])].map(providerByName);
-  const result = await runFile(parsed.file, providers, { limit: parsed.limit, concurrency: parsed.concurrency });
+  const opts = { limit: parsed.limit, concurrency: parsed.concurrency };
+  const result = parsed.window
+    ? await runExperiment(await windowCases(loadConfig(), parsed.window, parsed.limit), providers, opts)
+    : await runFile(parsed.file!, providers, opts);
   console.log(parsed.json ? JSON.stringify(result, null, 2) : comparisonTable(result));
   return 0;
 }
