@@ -65,7 +65,7 @@ export interface DeciderStats {
 
 export class Decider {
   private consumer: Consumer | undefined;
-  private readonly producers = new Map<number, Producer>();
+  private readonly producers = new Map<number, Promise<Producer>>();
   private readonly states = new PartitionStates();
   private readonly retention: FinishedRetention;
   private assigned = new Set<number>();
@@ -137,7 +137,7 @@ export class Decider {
         this.needRestore.delete(p);
         const producer = this.producers.get(p);
         this.producers.delete(p);
-        void producer?.disconnect().catch(() => undefined);
+        void producer?.then((x) => x.disconnect()).catch(() => undefined);
       }
     }
     for (const p of next) if (!this.assigned.has(p)) this.needRestore.add(p);
@@ -149,14 +149,17 @@ export class Decider {
     void this.ensureRestored().catch((err: Error) => this.log.error({ err: err.message }, 'restoring state after an assignment failed; retried at the next batch'));
   }
 
-  private async producerFor(partition: number): Promise<Producer> {
+  /** The partition's producer; concurrent callers share one (two with one transactional id would fence each other). */
+  private producerFor(partition: number): Promise<Producer> {
     let p = this.producers.get(partition);
     if (!p) {
       // Without transactions (benchmark baseline only) the same per-partition producers, idempotent.
-      p = this.config.transactional
+      const producer = this.config.transactional
         ? this.kafka.producer({ transactionalId: scopedId(`verity-decider-${partition}`), idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 })
         : this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      await p.connect(); // InitProducerId: fences the previous owner, aborts its open transaction
+      // InitProducerId: fences the previous owner, aborts its open transaction.
+      p = producer.connect().then(() => producer);
+      p.catch(() => this.producers.delete(partition));
       this.producers.set(partition, p);
     }
     return p;
@@ -286,7 +289,7 @@ export class Decider {
 
   async stop(): Promise<void> {
     await this.consumer?.disconnect(); // waits for the batch in flight to finish (commit or abort)
-    await Promise.all([...this.producers.values()].map((p) => p.disconnect().catch(() => undefined)));
+    await Promise.all([...this.producers.values()].map((p) => p.then((x) => x.disconnect()).catch(() => undefined)));
     this.producers.clear();
   }
 }
