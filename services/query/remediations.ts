@@ -2,7 +2,7 @@
 // asked for), the proposals of one job, and the quality summary per provider and prompt version —
 // precision per category, retry precision, acceptance from explicit feedback, latency, tokens, cost,
 // time to green, and the failures skipped by guard (budget, circuit, kill switch, provider errors).
-import { and, desc, eq, gte, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../platform/db/client.js';
 import type { PipelineCursor } from './cursor.js';
 import { iso } from './present.js';
@@ -48,7 +48,8 @@ export function listRemediationsQuery(db: Db, t: ReadModel, f: RemediationFilter
     .select()
     .from(r)
     .where(and(...w))
-    .orderBy(desc(r.proposedAt), desc(r.proposalId))
+    // NULLS LAST, like the index (plain DESC means NULLS FIRST in Postgres and would sort instead).
+    .orderBy(sql`${r.proposedAt} desc nulls last`, sql`${r.proposalId} desc nulls last`)
     .limit(f.limit + 1);
 }
 

@@ -16,6 +16,7 @@ import { startQuery, type RunningQuery } from '../../services/query/main.js';
 import { latestJobsQuery, listPipelinesQuery, pipelineByIdQuery } from '../../services/query/pipelines.js';
 import { statsQueries } from '../../services/query/stats.js';
 import { dailyDeltas } from '../../services/projector/daily-stats.js';
+import { listRemediationsQuery } from '../../services/query/remediations.js';
 import type { ReadModel } from '../../services/query/tables.js';
 import { api } from '../support/services.js';
 
@@ -607,10 +608,17 @@ describe('query API: every hot query uses an index (EXPLAIN on ≥ 200k rows)', 
         SELECT md5('f' || i)::uuid, md5('g' || i)::uuid, md5('p' || i)::uuid, 'bench/' || (i % 50), 'unit', md5(i::text), 'runner_system_failure', now() - i * interval '12 seconds'
         FROM generate_series(1, 50000) i`);
       await client.query(`
+        INSERT INTO "${schema}".remediation_proposals (proposal_id, pipeline_id, project_id, job_id, job_name, attempt, ref, sha, failure_reason, signature, provider, model,
+               prompt_version, category, root_cause, evidence, suggested_action, action_kind, confidence, shadow, tokens_prompt, tokens_completion, latency_ms, cost_usd, failed_at, proposed_at)
+        SELECT md5('r' || i)::uuid, md5('p' || i)::uuid, 'bench/' || (i % 50), md5('j' || i || '-2')::uuid, 'unit', 1, 'main', md5(i::text), 'script_failure', substr(md5('s' || (i % 300)), 1, 16),
+               'heuristic', NULL, 'heuristic-1', 'test_failure', 'a test fails', '[]'::jsonb, '{"kind": "fix_test", "summary": "fix: a test"}'::jsonb, 'fix_test', 0.6, i % 10 = 0,
+               0, 0, 3, 0, now() - i * interval '7 seconds', now() - i * interval '7 seconds' + interval '2 seconds'
+        FROM generate_series(1, 50000) i`);
+      await client.query(`
         INSERT INTO "${schema}".project_daily_stats (project_id, day, pipelines, finished, succeeded, failed, duration_hist, queued_jobs, queue_hist, updated_at)
         SELECT 'bench/' || p, current_date - d, 100, 90, 80, 10, array_fill(0, ARRAY[200]), 180, array_fill(0, ARRAY[200]), now()
         FROM generate_series(0, 499) p, generate_series(0, 89) d`);
-      for (const t of ['pipelines', 'jobs', 'flaky_jobs', 'project_daily_stats']) await client.query(`ANALYZE "${schema}"."${t}"`);
+      for (const t of ['pipelines', 'jobs', 'flaky_jobs', 'project_daily_stats', 'remediation_proposals']) await client.query(`ANALYZE "${schema}"."${t}"`);
     } finally {
       client.release();
     }
@@ -662,7 +670,8 @@ describe('query API: every hot query uses an index (EXPLAIN on ≥ 200k rows)', 
     ['list by project', async () => explainable(listPipelinesQuery(db, big, { projects: ['bench/7'], limit: 50 })), { ordered: 'pipelines_by_project' }],
     ['list by project + ref', async () => explainable(listPipelinesQuery(db, big, { projects: ['bench/7'], ref: 'main', limit: 50 })), { ordered: 'pipelines_by_project_ref' }],
     ['list by status', async () => explainable(listPipelinesQuery(db, big, { status: 'running', limit: 50 })), { ordered: 'pipelines_by_status' }],
-    ['list by project + status', async () => explainable(listPipelinesQuery(db, big, { projects: ['bench/7'], status: 'failed', limit: 50 })), {}],
+    ['list by project + status', async () => explainable(listPipelinesQuery(db, big, { projects: ['bench/7'], status: 'failed', limit: 50 })), { ordered: 'pipelines_by_project_status' }],
+    ['remediations by project', async () => explainable(listRemediationsQuery(db, big, { projects: ['bench/7'], includeShadow: false, limit: 50 })), { ordered: 'remediations_by_project' }],
     ['list by project + created window', async () => explainable(listPipelinesQuery(db, big, { projects: ['bench/7'], createdAfter: since, createdBefore: new Date().toISOString(), limit: 50 })), { ordered: 'pipelines_by_project' }],
     ['list, every project (a * token)', async () => explainable(listPipelinesQuery(db, big, { limit: 50 })), { ordered: 'pipelines_by_created' }],
     ['list, a token scoped to two projects', async () => explainable(listPipelinesQuery(db, big, { projects: ['bench/7', 'bench/8'], limit: 50 })), {}],

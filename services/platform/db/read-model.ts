@@ -30,6 +30,7 @@ export function readModelTables(schemaName: string) {
       index('pipelines_by_project').on(t.projectId, t.createdAt.desc(), t.pipelineId.desc()),
       index('pipelines_by_project_ref').on(t.projectId, t.ref, t.createdAt.desc(), t.pipelineId.desc()),
       index('pipelines_by_status').on(t.status, t.createdAt.desc(), t.pipelineId.desc()),
+      index('pipelines_by_project_status').on(t.projectId, t.status, t.createdAt.desc(), t.pipelineId.desc()),
       index('pipelines_by_created').on(t.createdAt.desc(), t.pipelineId.desc()),
       index('pipelines_finished').on(t.projectId, t.finishedAt),
     ],

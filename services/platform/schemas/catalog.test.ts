@@ -5,6 +5,9 @@ import { latestByType, loadCatalog, subjectFor } from './catalog.js';
 import { GENERATED_PATH, generateTypes } from './generate-types.js';
 
 const ENVELOPE = ['event_id', 'type', 'occurred_at', 'recorded_at', 'pipeline_id', 'project_id', 'seq', 'causation_id', 'correlation_id'];
+/** Remediation events are not sequenced per pipeline (they are not the decider's) and not all have a cause event. */
+const REMEDIATION_ENVELOPE = ['event_id', 'type', 'occurred_at', 'recorded_at', 'pipeline_id', 'project_id', 'correlation_id'];
+const ENVELOPES: Record<string, string[]> = { 'ci.pipeline.events.v1': ENVELOPE, 'ci.remediation.events.v1': REMEDIATION_ENVELOPE };
 const CANONICAL = [
   'PipelineCreated', 'JobCreated', 'JobEnqueued', 'JobStarted', 'JobSucceeded', 'JobFailed',
   'JobCanceled', 'JobSkipped', 'JobManualActionRequired', 'JobRetried', 'PipelineStatusChanged', 'PipelineFinished',
@@ -36,7 +39,7 @@ describe('schemas/ catalog', () => {
 
       it('carries its topic\'s envelope, required and defined exactly as in the topic\'s other records', () => {
         const reference = catalog.find((e) => e.topic === entry.topic)!.schema;
-        const envelope = entry.topic === 'ci.pipeline.events.v1' ? ENVELOPE : (reference.required as string[]).filter((f) => f in (reference.properties as object));
+        const envelope = ENVELOPES[entry.topic] ?? (reference.required as string[]).filter((f) => f in (reference.properties as object));
         const props = entry.schema.properties as Record<string, unknown>;
         expect(entry.schema.required).to.include.members(envelope);
         for (const f of envelope.filter((f) => f !== 'type')) expect(props[f], f).to.deep.equal((reference.properties as Record<string, unknown>)[f]);

@@ -1,0 +1,1 @@
+CREATE INDEX "pipelines_by_project_status" ON "rm_template"."pipelines" USING btree ("project_id","status","created_at" DESC NULLS LAST,"pipeline_id" DESC NULLS LAST);
