@@ -165,7 +165,10 @@ const summaryProps = {
   feedback: int,
   categories: { type: 'object', additionalProperties: closed({ proposals: int, correct: int, incorrect: int, precision: ratioOrNull }) },
   latency_ms: closed({ p50: intOrNull, p99: intOrNull }),
-  time_to_green_ms: closed({ p50: intOrNull }),
+  time_to_green_ms: closed(
+    { p50_shown: { ...intOrNull, description: 'Median failure → green of failures whose proposal users saw' }, p50_hidden: { ...intOrNull, description: 'The same for proposals recorded in shadow mode (users saw none): the control group' } },
+    'Time to green with a proposal shown vs without (shadow mode as the control group)',
+  ),
   tokens: int,
   cost_usd: { type: 'number' },
   skipped: { type: 'object', additionalProperties: int, description: 'Failures not proposed for, by reason' },

@@ -128,7 +128,9 @@ export async function remediationSummary(db: Db, t: ReadModel, f: { projects?: s
       promptVersion: r.promptVersion,
       latencyP50: sql<number | null>`percentile_disc(0.5) within group (order by ${r.latencyMs})`,
       latencyP99: sql<number | null>`percentile_disc(0.99) within group (order by ${r.latencyMs})`,
-      ttgP50: sql<number | null>`percentile_disc(0.5) within group (order by ${r.timeToGreenMs})`,
+      // Shadow proposals were hidden from users: the control group for time to green.
+      ttgShown: sql<number | null>`percentile_disc(0.5) within group (order by ${r.timeToGreenMs}) filter (where not ${r.shadow})`,
+      ttgHidden: sql<number | null>`percentile_disc(0.5) within group (order by ${r.timeToGreenMs}) filter (where ${r.shadow})`,
     })
     .from(r)
     .where(and(...w))
@@ -169,7 +171,7 @@ export async function remediationSummary(db: Db, t: ReadModel, f: { projects?: s
         g.rows.map((row) => [row.category, { proposals: row.proposals, correct: row.correct, incorrect: row.incorrect, precision: ratio(row.correct, row.correct + row.incorrect) }]),
       ),
       latency_ms: { p50: numOrNull(l?.latencyP50), p99: numOrNull(l?.latencyP99) },
-      time_to_green_ms: { p50: numOrNull(l?.ttgP50) },
+      time_to_green_ms: { p50_shown: numOrNull(l?.ttgShown), p50_hidden: numOrNull(l?.ttgHidden) },
       tokens: sum('tokens'),
       cost_usd: sum('cost'),
       skipped: g.skipped,

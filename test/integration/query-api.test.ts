@@ -474,6 +474,7 @@ describe('query API (real Postgres, read models)', function () {
       expect(byProvider.heuristic).to.deep.include({ proposals: 2, scored: { correct: 1, incorrect: 0, expired: 0, pending: 1 }, precision: 1, retry_precision: 1, acceptance_rate: null });
       expect(byProvider.heuristic.categories.lint).to.deep.equal({ proposals: 1, correct: 0, incorrect: 0, precision: null });
       expect(byProvider.openai).to.deep.include({ proposals: 1, tokens: 1000, cost_usd: 0.01, precision: null });
+      expect(byProvider.heuristic.time_to_green_ms).to.deep.equal({ p50_shown: 240_000, p50_hidden: null });
       expectProblem(await get('/v1/remediations/summary', '/v1/remediations/summary?window=0d'), 400, '/query/window');
     });
 
