@@ -10,6 +10,7 @@ import { createProvider } from '../remediator/providers/index.js';
 export function createTailProvider(): RemediationProvider {
   return {
     name: 'tail',
+    local: true,
     promptVersion: 'tail-1',
     async propose(ctx, signal) {
       signal?.throwIfAborted();

@@ -82,6 +82,14 @@ describe('remediate (guards, provider, event)', () => {
     expect(await remediate(failure, ctx, provider(async () => answer), g)).to.include({ type: 'RemediationNotProposed', reason: 'budget_exhausted' });
   });
 
+  it('a local provider (the heuristic) is not held by budgets or the circuit; the kill switch still stops it', async () => {
+    const g = guards({ budget: new ProjectBudget({ requestsPerWindow: 0, tokensPerWindow: 0, windowMs: 3_600_000, maxProjects: 10 }) });
+    for (let i = 0; i < 3; i++) g.circuit.onFailure();
+    const local: RemediationProvider = { ...provider(async () => answer), name: 'heuristic', local: true };
+    expect(await remediate(failure, ctx, local, g)).to.include({ type: 'RemediationProposed' });
+    expect(await remediate(failure, ctx, local, { ...g, killSwitch: true })).to.include({ type: 'RemediationNotProposed', reason: 'kill_switch' });
+  });
+
   it('an abort (shutdown) is rethrown, not recorded: the failure is handled again after a restart', async () => {
     const abort = new AbortController();
     abort.abort();

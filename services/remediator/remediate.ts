@@ -1,5 +1,5 @@
 // One failure → one remediation event, with every safeguard applied in a fixed order: kill switch,
-// per-project budget, circuit breaker, then the provider under a timeout. The answer is validated
+// per-project budget, circuit breaker (these two for model providers, not the local heuristic), then the provider. The answer is validated
 // against the proposal schema by the provider (invalid output never becomes a proposal); any failure
 // becomes a RemediationNotProposed with its reason. Ids are deterministic (UUIDv5 of the failure
 // event, provider and prompt version), so a re-delivered failure yields the same event and the
@@ -53,15 +53,21 @@ export async function remediate(
   });
 
   if (guards.killSwitch) return notProposed('kill_switch', 'REMEDIATOR_KILL_SWITCH is on');
-  const budget = guards.budget.tryAcquire(failure.project_id);
-  if (!budget.ok) return notProposed('budget_exhausted', `the project's ${budget.exhausted} budget for this hour is spent`);
-  if (!guards.circuit.tryAcquire()) return notProposed('circuit_open', `the ${provider.name} provider failed repeatedly; calls are paused`);
+  // Budgets and the circuit bound model calls; a local provider (the heuristic) costs nothing and calls nothing.
+  const guarded = !provider.local;
+  if (guarded) {
+    const budget = guards.budget.tryAcquire(failure.project_id);
+    if (!budget.ok) return notProposed('budget_exhausted', `the project's ${budget.exhausted} budget for this hour is spent`);
+    if (!guards.circuit.tryAcquire()) return notProposed('circuit_open', `the ${provider.name} provider failed repeatedly; calls are paused`);
+  }
 
   const started = now();
   try {
     const answer = await provider.propose(ctx, opts.signal);
-    guards.circuit.onSuccess();
-    guards.budget.recordTokens(failure.project_id, answer.tokens.prompt + answer.tokens.completion);
+    if (guarded) {
+      guards.circuit.onSuccess();
+      guards.budget.recordTokens(failure.project_id, answer.tokens.prompt + answer.tokens.completion);
+    }
     return {
       ...common,
       type: 'RemediationProposed',
@@ -83,9 +89,9 @@ export async function remediate(
     };
   } catch (err) {
     if (opts.signal?.aborted) throw err; // shutting down: the failure is handled again after a restart
-    guards.circuit.onFailure();
+    if (guarded) guards.circuit.onFailure();
     if (err instanceof ProviderError) {
-      guards.budget.recordTokens(failure.project_id, err.tokens.prompt + err.tokens.completion);
+      if (guarded) guards.budget.recordTokens(failure.project_id, err.tokens.prompt + err.tokens.completion);
       return notProposed(err.reason, err.message);
     }
     return notProposed('provider_error', (err as Error).message ?? String(err));

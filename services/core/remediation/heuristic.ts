@@ -235,6 +235,7 @@ export function createHeuristicProvider(): RemediationProvider {
   return {
     name: 'heuristic',
     promptVersion: HEURISTIC_PROMPT_VERSION,
+    local: true,
     async propose(ctx: RemediationContext, signal?: AbortSignal): Promise<ProviderAnswer> {
       signal?.throwIfAborted();
       return { body: proposeHeuristic(ctx), model: null, tokens: { prompt: 0, completion: 0 }, cost_usd: 0 };

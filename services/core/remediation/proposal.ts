@@ -84,5 +84,7 @@ export interface ProviderAnswer {
 export interface RemediationProvider {
   readonly name: string;
   readonly promptVersion: string;
+  /** Runs in-process, offline, at no cost (the heuristic): budgets and the circuit breaker, which bound model calls, do not apply. */
+  readonly local?: boolean;
   propose(ctx: RemediationContext, signal?: AbortSignal): Promise<ProviderAnswer>;
 }
