@@ -1,5 +1,6 @@
 // What every benchmark shares: running a phase in its own process under a topic prefix (so it never
 // touches production topics), the raw kafkajs consume baseline, cleanup, and writing results.
+import pg from 'pg';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -85,3 +86,21 @@ export const ratioTable = (results: Ratio[]): string[] => [
   '| --- | ---: | --- | ---: | --- |',
   ...results.map((r) => `| ${r.metric} | ${r.value} | ${r.baseline} | ${typeof r.ratio === 'number' ? r.ratio.toFixed(2) : r.ratio} | ${r.target} |`),
 ];
+
+/** The same Postgres URL, naming another database (benchmarks' scratch databases on the same server). */
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** One statement on its own connection (CREATE / DROP DATABASE cannot run in a pool's transaction). */
+export async function adminQuery(url: string, sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}

@@ -31,7 +31,7 @@ import pg from 'pg';
 import { loadConfig } from '../../services/platform/config.js';
 import { createKafka } from '../../services/platform/kafka/client.js';
 import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
-import { machine } from '../lib.js';
+import { adminQuery, machine, withDatabase } from '../lib.js';
 import { traffic } from '../write-side/traffic.js';
 import { fmt, lineChart } from './svg.js';
 
@@ -50,22 +50,6 @@ type Service = (typeof SERVICES)[number];
 
 const progress = (msg: string) => process.stderr.write(`[soak ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 interface Running {
   service: Service;

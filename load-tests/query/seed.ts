@@ -23,6 +23,7 @@
 // VACUUM (ANALYZE), so that autovacuum has nothing left to do while the benchmark runs.
 // A database already seeded at the same BENCH_JOBS is reused (table bench_seed records it).
 import pg from 'pg';
+import { withDatabase } from '../lib.js';
 import { runMigrations } from '../../services/platform/db/migrate.js';
 import { createPool } from '../../services/platform/db/client.js';
 import { BUCKETS } from '../../services/core/stats/histogram.js';
@@ -75,12 +76,6 @@ function definitions(): { n: number; stages: string[]; definition: unknown }[] {
     const stages = [...new Set(jobs.map((j) => j.stage))];
     return { n: i + 1, stages, definition: { stages, jobs: jobs.map((j) => ({ ...j, retry: { max: 1, when: ['runner_system_failure', 'stuck_or_timeout_failure'] } })) } };
   });
-}
-
-export function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
 }
 
 async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {

@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import type { PipelineEvent } from '../../services/core/events/generated.js';
 import { decideBatch } from '../../services/decider/decide-batch.js';
@@ -35,7 +35,7 @@ import { EventCodec } from '../../services/platform/registry/codec.js';
 import { setupPlatform } from '../../services/platform/setup.js';
 import { loadProjectorConfig } from '../../services/projector/config.js';
 import { rebuild } from '../../services/projector/rebuild.js';
-import { dropPrefixed, machine, ratioTable, rawConsume, runPhase, writeResults, type Ratio, type Row } from '../lib.js';
+import { adminQuery, dropPrefixed, machine, ratioTable, rawConsume, runPhase, withDatabase, writeResults, type Ratio, type Row } from '../lib.js';
 import { traffic } from '../write-side/traffic.js';
 
 /** The state of the code measured: HEAD, and a digest of the projector sources (the tree may have uncommitted changes). */
@@ -62,22 +62,6 @@ const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
 const progress = (msg: string) => process.stderr.write(`[rebuild-bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 /** The database URL with another database name. */
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
 async function phase(): Promise<void> {
   if (!TOPIC_PREFIX) throw new Error('set VERITY_TOPIC_PREFIX: a benchmark never writes production topics');
   if (!Number.isInteger(EVENTS) || EVENTS < 1000) throw new Error(`BENCH_EVENTS must be an integer ≥ 1000, got ${process.env.BENCH_EVENTS}`);

@@ -1,7 +1,6 @@
 // The decider service: the single writer of ci.pipeline.events.v1. `tsx services/decider/main.ts`.
-import type { Server } from 'node:http';
 import type { IntakeEvent, IntakeRejectedEvent, PipelineEvent, PipelineSnapshot } from '../core/events/generated.js';
-import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
+import { startOpsServer } from '../platform/http/app.js';
 import { createKafka } from '../platform/kafka/client.js';
 import { TOPICS } from '../platform/kafka/topics.js';
 import { runIfMain, type Stoppable } from '../platform/lifecycle.js';
@@ -36,26 +35,15 @@ export async function startDecider(config: DeciderConfig = loadDeciderConfig(), 
     log,
   );
   await decider.start();
-  let server: Server | undefined;
-  let port = 0;
-  if (opts.http !== false) {
-    const app = createHttpApp({ service: 'decider', log, readiness: async () => (decider.ready ? true : 'joining the group or restoring state') });
-    app.get('/stats', (_req, res) => {
-      res.json({ ...decider.stats, pipelines_in_memory: decider.pipelinesInMemory });
-    });
-    finishHttpApp(app, log);
-    server = await new Promise((resolve) => {
-      const s = app.listen(config.port, '127.0.0.1', () => resolve(s));
-    });
-    port = (server!.address() as { port: number }).port;
-  }
+  const http = opts.http === false ? undefined : await startOpsServer({ service: 'decider', log, readiness: async () => (decider.ready ? true : 'joining the group or restoring state'), port: config.port, stats: () => ({ ...decider.stats, pipelines_in_memory: decider.pipelinesInMemory }) });
+  const port = http?.port ?? 0;
   log.info({ port, transactional: config.transactional }, 'decider started');
   return {
     name: 'decider',
     decider,
     port,
     async stop() {
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await http?.close();
       await decider.stop();
       await admin.disconnect();
     },

@@ -1,8 +1,7 @@
 // The ingest service: express API → ci.intake.v1. `verity ingest` (or `tsx services/ingest/main.ts`).
-import type { Server } from 'node:http';
 import type { IntakeEvent, IntakeRejectedEvent, PipelineEvent } from '../core/events/generated.js';
 import { createDb, createPool } from '../platform/db/client.js';
-import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
+import { createHttpApp, finishHttpApp, listen } from '../platform/http/app.js';
 import { BatchingWriter } from '../platform/kafka/batching-writer.js';
 import { createKafka } from '../platform/kafka/client.js';
 import { TOPICS } from '../platform/kafka/topics.js';
@@ -56,17 +55,15 @@ export async function startIngest(config: IngestConfig = loadIngestConfig()): Pr
   app.use(ingestRouter({ config, tokens, codec, writer, idempotency: new IdempotencyStore(db), waiters, logStore: new PgLogStore(db), log }));
   finishHttpApp(app, log);
 
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-  });
-  server.requestTimeout = config.waitMaxMs + 30_000;
-  const port = (server.address() as { port: number }).port;
+  const server = await listen(app, config.port, config.host);
+  server.server.requestTimeout = config.waitMaxMs + 30_000;
+  const port = server.port;
   log.info({ port, host: config.host }, 'ingest listening');
   return {
     name: 'ingest',
     port,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await writer.close();
       await waiters.stop();
       await producer.disconnect();

@@ -69,6 +69,21 @@ export function placeholderPipeline(e: PipelineEvent): PipelineRow {
   };
 }
 
+/** The columns of a job attempt that has not run yet. */
+const NOT_RUN = {
+  runnerId: null,
+  queuedAt: null,
+  startedAt: null,
+  finishedAt: null,
+  queuedMs: null,
+  durationMs: null,
+  failureReason: null,
+  failureReasonRaw: null,
+  exitCode: null,
+  logRef: null,
+  logExcerpt: null,
+} as const satisfies Partial<JobRow>;
+
 /** The row standing for a job created before a replayed window (see FoldOptions). */
 function placeholderJob(e: JobEvent): JobRow {
   return {
@@ -83,17 +98,7 @@ function placeholderJob(e: JobEvent): JobRow {
     allowFailure: 'allow_failure' in e ? e.allow_failure : false,
     when: 'unknown',
     needs: null,
-    runnerId: null,
-    queuedAt: null,
-    startedAt: null,
-    finishedAt: null,
-    queuedMs: null,
-    durationMs: null,
-    failureReason: null,
-    failureReasonRaw: null,
-    exitCode: null,
-    logRef: null,
-    logExcerpt: null,
+    ...NOT_RUN,
     lastSeq: e.seq - 1,
   };
 }
@@ -177,17 +182,7 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
           allowFailure: e.allow_failure,
           when: e.when,
           needs: def?.needs ?? null,
-          runnerId: null,
-          queuedAt: null,
-          startedAt: null,
-          finishedAt: null,
-          queuedMs: null,
-          durationMs: null,
-          failureReason: null,
-          failureReasonRaw: null,
-          exitCode: null,
-          logRef: null,
-          logExcerpt: null,
+          ...NOT_RUN,
           lastSeq: e.seq,
         });
         break;

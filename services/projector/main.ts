@@ -1,11 +1,10 @@
 // The projector service: canonical events → Postgres read models, exactly once. `verity projector`.
 // Without PROJECTOR_VERSION it follows the active read-model version: when `verity rebuild` swaps in
 // a new version, the service moves to it and continues from that version's checkpoints.
-import type { Server } from 'node:http';
 import type pg from 'pg';
 import type { PipelineEvent, RemediationEvent } from '../core/events/generated.js';
 import { createDb, createPool } from '../platform/db/client.js';
-import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
+import { startOpsServer } from '../platform/http/app.js';
 import { createKafka } from '../platform/kafka/client.js';
 import { TOPICS } from '../platform/kafka/topics.js';
 import { runIfMain, type Stoppable } from '../platform/lifecycle.js';
@@ -102,37 +101,33 @@ export async function startProjector(config: ProjectorConfig = loadProjectorConf
         }, opts.followMs ?? 2000)
       : undefined;
 
-  let server: Server | undefined;
-  let port = 0;
-  if (opts.http !== false) {
-    const app = createHttpApp({
-      service: 'projector',
-      log,
-      readiness: async () => {
-        if (!current.projector.ready || !current.remediations.ready) return 'joining the consumer groups';
-        const stalled = current.stalled();
-        if (Object.keys(stalled).length > 0) return `partitions stopped by a seq gap: ${JSON.stringify(stalled)}`;
-        await pool.query('SELECT 1');
-        return true;
-      },
-    });
-    app.get('/stats', (_req, res) => {
-      const lag = current.projector.lag;
-      res.json({
-        ...current.projector.stats,
-        remediations: current.remediations.stats,
-        version,
-        projection: current.store.projection,
-        stalled: current.stalled(),
-        e2e_lag_ms: { window_s: 60, samples: lag.n, p50: lag.percentile(50, 60_000), p99: lag.percentile(99, 60_000) },
-      });
-    });
-    finishHttpApp(app, log);
-    server = await new Promise((resolve) => {
-      const s = app.listen(config.port, '127.0.0.1', () => resolve(s));
-    });
-    port = (server!.address() as { port: number }).port;
-  }
+  const http =
+    opts.http === false
+      ? undefined
+      : await startOpsServer({
+          service: 'projector',
+          log,
+          port: config.port,
+          readiness: async () => {
+            if (!current.projector.ready || !current.remediations.ready) return 'joining the consumer groups';
+            const stalled = current.stalled();
+            if (Object.keys(stalled).length > 0) return `partitions stopped by a seq gap: ${JSON.stringify(stalled)}`;
+            await pool.query('SELECT 1');
+            return true;
+          },
+          stats: () => {
+            const lag = current.projector.lag;
+            return {
+              ...current.projector.stats,
+              remediations: current.remediations.stats,
+              version,
+              projection: current.store.projection,
+              stalled: current.stalled(),
+              e2e_lag_ms: { window_s: 60, samples: lag.n, p50: lag.percentile(50, 60_000), p99: lag.percentile(99, 60_000) },
+            };
+          },
+        });
+  const port = http?.port ?? 0;
   log.info({ port, version, projection: config.projection }, 'projector started');
   return {
     name: 'projector',
@@ -149,7 +144,7 @@ export async function startProjector(config: ProjectorConfig = loadProjectorConf
     async stop() {
       if (follow) clearInterval(follow);
       await switching;
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await http?.close();
       await current.stop();
       await pool.end();
     },

@@ -1,8 +1,7 @@
 // The query service: express API over the read models. `tsx services/query/main.ts`.
-import type { Server } from 'node:http';
 import { TokenRegistry } from '../platform/http/tokens.js';
 import { createDb, createPool } from '../platform/db/client.js';
-import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
+import { createHttpApp, finishHttpApp, listen } from '../platform/http/app.js';
 import { runIfMain, type Stoppable } from '../platform/lifecycle.js';
 import { createLogger } from '../platform/log.js';
 import { initTracing } from '../platform/telemetry/tracing.js';
@@ -71,17 +70,15 @@ export async function startQuery(config: QueryConfig = loadQueryConfig()): Promi
   app.use(queryRouter({ config, tokens, db, tables, ...(stream ? { stream } : {}), ...(feedback ? { feedback } : {}) }));
   finishHttpApp(app, log);
 
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-  });
-  const port = (server.address() as { port: number }).port;
+  const server = await listen(app, config.port, config.host);
+  const port = server.port;
   log.info({ port, host: config.host }, 'query listening');
   return {
     name: 'query',
     port,
     async stop() {
       await stream?.stop(); // ends the event streams, so close() does not wait for them
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await producer?.disconnect();
       await pool.end();
     },

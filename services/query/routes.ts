@@ -61,6 +61,13 @@ interface ListQuery {
 
 const tokenOf = (res: Response): ReadToken => res.locals.token as ReadToken;
 
+/** The projects a list shows: `project` if given (403 unless the token may read it), else all the token may read (undefined: every project). */
+function projectsOf(token: ReadToken, project: string | undefined): string[] | undefined {
+  if (project === undefined) return visibleProjects(token);
+  authorizeProject(token, project);
+  return [project];
+}
+
 /** ETag'd answers may be stored by the client but must be revalidated (they are per token). */
 function cacheHeaders(res: Response, etag: string): Response {
   return res.set({ ETag: etag, 'Cache-Control': 'private, no-cache' });
@@ -101,11 +108,7 @@ export function queryRouter(deps: QueryDeps): Router {
     if (pipeline !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(pipeline)) {
       throw badRequest('pipeline must be a UUID', [{ pointer: '/query/pipeline', message: 'must be a UUID' }]);
     }
-    let projects = visibleProjects(token);
-    if (project !== undefined) {
-      authorizeProject(token, project);
-      projects = [project];
-    }
+    const projects = projectsOf(token, project);
     if (!deps.stream) throw new HttpProblem({ title: 'Service Unavailable', status: 503, detail: 'live updates are not enabled on this instance' }, { 'Retry-After': '5' });
     const lastEventId = req.get('Last-Event-ID') ?? undefined;
     if (!deps.stream.attach(res, projects, pipeline?.toLowerCase(), lastEventId)) {
@@ -115,12 +118,7 @@ export function queryRouter(deps: QueryDeps): Router {
 
   router.get('/v1/pipelines', async (req, res) => {
     const { query } = parse.list(req);
-    const token = tokenOf(res);
-    let projects = visibleProjects(token);
-    if (query.project !== undefined) {
-      authorizeProject(token, query.project);
-      projects = [query.project];
-    }
+    const projects = projectsOf(tokenOf(res), query.project);
     const limit = query.limit ?? config.pageSizeDefault;
     const { rows, more } = await listPipelines(db, tables, {
       projects,
@@ -177,12 +175,7 @@ export function queryRouter(deps: QueryDeps): Router {
 
   router.get('/v1/remediations', async (req, res) => {
     const { query } = parse.remediations(req);
-    const token = tokenOf(res);
-    let projects = visibleProjects(token);
-    if (query.project !== undefined) {
-      authorizeProject(token, query.project);
-      projects = [query.project];
-    }
+    const projects = projectsOf(tokenOf(res), query.project);
     const limit = query.limit ?? config.pageSizeDefault;
     const { rows, more } = await listRemediations(db, tables, {
       projects,
@@ -202,12 +195,7 @@ export function queryRouter(deps: QueryDeps): Router {
 
   router.get('/v1/remediations/summary', async (req, res) => {
     const { query } = parse.summary(req);
-    const token = tokenOf(res);
-    let projects = visibleProjects(token);
-    if (query.project !== undefined) {
-      authorizeProject(token, query.project);
-      projects = [query.project];
-    }
+    const projects = projectsOf(tokenOf(res), query.project);
     const days = Number((query.window ?? '30d').slice(0, -1));
     const since = new Date(Date.now() - days * 86_400_000).toISOString();
     res.json({ window: `${days}d`, since, providers: await remediationSummary(db, tables, { projects, since }) });

@@ -27,8 +27,8 @@ interface PipelineFacts {
   definition: unknown;
 }
 
-/** Pipelines remembered at most (oldest forgotten first; then the read model answers). */
-const REMEMBERED = 50_000;
+/** Pipelines remembered at most (oldest forgotten first; then the read model answers): ~10 MiB with their definitions. */
+const REMEMBERED = 10_000;
 
 export class ContextSource {
   private readonly pipelines = new Map<string, PipelineFacts>();

@@ -1,10 +1,9 @@
 // The remediator service: failures → remediation proposals. `verity remediator`.
-import type { Server } from 'node:http';
 import type { PipelineEvent, RemediationEvent } from '../core/events/generated.js';
 import { createHeuristicProvider } from '../core/remediation/heuristic.js';
 import type { RemediationProvider } from '../core/remediation/proposal.js';
 import { createDb, createPool } from '../platform/db/client.js';
-import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
+import { startOpsServer } from '../platform/http/app.js';
 import { createKafka } from '../platform/kafka/client.js';
 import { TOPICS } from '../platform/kafka/topics.js';
 import { runIfMain, type Stoppable } from '../platform/lifecycle.js';
@@ -47,34 +46,28 @@ export async function startRemediator(config: RemediatorConfig = loadRemediatorC
     log,
   );
   await remediator.start();
-  let server: Server | undefined;
-  let port = 0;
-  if (opts.http !== false) {
-    const app = createHttpApp({
-      service: 'remediator',
-      log,
-      readiness: async () => {
-        if (!remediator.ready) return 'joining the consumer group';
-        await pool.query('SELECT 1');
-        return true;
-      },
-    });
-    app.get('/stats', (_req, res) => {
-      res.json({ ...remediator.stats, circuits: remediator.circuitStates, kill_switch: config.killSwitch, shadow: config.shadow });
-    });
-    finishHttpApp(app, log);
-    server = await new Promise((resolve) => {
-      const s = app.listen(config.port, '127.0.0.1', () => resolve(s));
-    });
-    port = (server!.address() as { port: number }).port;
-  }
+  const http =
+    opts.http === false
+      ? undefined
+      : await startOpsServer({
+          service: 'remediator',
+          log,
+          port: config.port,
+          readiness: async () => {
+            if (!remediator.ready) return 'joining the consumer group';
+            await pool.query('SELECT 1');
+            return true;
+          },
+          stats: () => ({ ...remediator.stats, circuits: remediator.circuitStates, kill_switch: config.killSwitch, shadow: config.shadow }),
+        });
+  const port = http?.port ?? 0;
   log.info({ port, provider: config.provider, killSwitch: config.killSwitch, shadow: config.shadow }, 'remediator started');
   return {
     name: 'remediator',
     remediator,
     port,
     async stop() {
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await http?.close();
       await remediator.stop();
       await pool.end();
     },

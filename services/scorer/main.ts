@@ -1,8 +1,7 @@
 // The scorer service: grades every proposal against what happened next. `verity scorer`.
-import type { Server } from 'node:http';
 import type { RemediationEvent } from '../core/events/generated.js';
 import { createDb, createPool } from '../platform/db/client.js';
-import { createHttpApp, finishHttpApp } from '../platform/http/app.js';
+import { startOpsServer } from '../platform/http/app.js';
 import { createKafka } from '../platform/kafka/client.js';
 import { TOPICS } from '../platform/kafka/topics.js';
 import { runIfMain, type Stoppable } from '../platform/lifecycle.js';
@@ -25,33 +24,27 @@ export async function startScorer(config: ScorerConfig = loadScorerConfig(), opt
   const kafka = createKafka(config, `verity-${config.instanceId}`);
   const scorer = new Scorer(kafka, await EventCodec.forTopic<RemediationEvent>(config.schemaRegistryUrl, TOPICS.remediationEvents), createDb(pool), servingTables(), config, log);
   await scorer.start();
-  let server: Server | undefined;
-  let port = 0;
-  if (opts.http !== false) {
-    const app = createHttpApp({
-      service: 'scorer',
-      log,
-      readiness: async () => {
-        await pool.query('SELECT 1');
-        return true;
-      },
-    });
-    app.get('/stats', (_req, res) => {
-      res.json(scorer.stats);
-    });
-    finishHttpApp(app, log);
-    server = await new Promise((resolve) => {
-      const s = app.listen(config.port, '127.0.0.1', () => resolve(s));
-    });
-    port = (server!.address() as { port: number }).port;
-  }
+  const http =
+    opts.http === false
+      ? undefined
+      : await startOpsServer({
+          service: 'scorer',
+          log,
+          port: config.port,
+          readiness: async () => {
+            await pool.query('SELECT 1');
+            return true;
+          },
+          stats: () => scorer.stats,
+        });
+  const port = http?.port ?? 0;
   log.info({ port, intervalMs: config.intervalMs, expireAfterMs: config.expireAfterMs }, 'scorer started');
   return {
     name: 'scorer',
     scorer,
     port,
     async stop() {
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await http?.close();
       await scorer.stop();
       await pool.end();
     },

@@ -9,9 +9,10 @@ import { createLogger } from '../../platform/log.js';
 import { REPO_ROOT } from '../../platform/schemas/catalog.js';
 
 export const SERVICES = ['decider', 'ingest', 'projector', 'query', 'remediator', 'scorer'] as const;
-type Service = (typeof SERVICES)[number];
+export type Service = (typeof SERVICES)[number];
 
-const starters: Record<Service, () => Promise<Stoppable>> = {
+/** How each service starts in this process (also `verity <service>`: serve.ts). */
+export const STARTERS: Record<Service, () => Promise<Stoppable>> = {
   decider: async () => (await import('../../decider/main.js')).startDecider(),
   ingest: async () => (await import('../../ingest/main.js')).startIngest(),
   projector: async () => (await import('../../projector/main.js')).startProjector(),
@@ -42,7 +43,7 @@ async function inProcess(services: Service[]): Promise<void> {
   const log = createLogger('verity-up');
   const running: Stoppable[] = [];
   try {
-    for (const s of services) running.push(await starters[s]());
+    for (const s of services) running.push(await STARTERS[s]());
   } catch (err) {
     for (const r of running.reverse()) await r.stop().catch(() => undefined);
     throw err;

@@ -1,6 +1,8 @@
 // The express shell every Verity HTTP service starts from: /healthz (the process runs), /readyz (its
 // dependencies answer), /metrics (Prometheus text), a trace span and a latency sample per request,
 // problem+json for every error, including body-parser's 400/413.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from '../log.js';
 import { httpTelemetry } from '../telemetry/http.js';
@@ -54,4 +56,36 @@ export function finishHttpApp(app: Express, log: Logger): void {
     sendProblem(res, { title: 'Internal Server Error', status: 500, detail: 'the request failed; see the service log' });
   };
   app.use(onError);
+}
+
+export interface Listening {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Listens on host:port (0: any free port) and tells the port; close() stops accepting and waits for open requests. */
+export function listen(app: Express, port: number, host: string): Promise<Listening> {
+  return new Promise((resolve) => {
+    const server: Server = app.listen(port, host, () =>
+      resolve({
+        server,
+        port: (server.address() as AddressInfo).port,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      }),
+    );
+  });
+}
+
+/**
+ * The HTTP side of a worker service (decider, projector, remediator, scorer): /healthz, /readyz and
+ * /metrics from createHttpApp, plus GET /stats, on 127.0.0.1:port.
+ */
+export async function startOpsServer(opts: HttpAppOptions & { port: number; stats: () => unknown }): Promise<Listening> {
+  const app = createHttpApp(opts);
+  app.get('/stats', (_req, res) => {
+    res.json(opts.stats());
+  });
+  finishHttpApp(app, opts.log);
+  return listen(app, opts.port, '127.0.0.1');
 }
