@@ -4,32 +4,19 @@
 // read model knows it, whether the retry of the same job on the same sha passed. Nothing is written:
 // no topic, no table; the consumer group is a throwaway one, deleted afterwards.
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gt, isNotNull } from 'drizzle-orm';
 import type { JobFailed, PipelineEvent } from '../core/events/generated.js';
-import type { Db } from '../platform/db/client.js';
 import { createDb, createPool } from '../platform/db/client.js';
 import type { PlatformConfig } from '../platform/config.js';
 import { createKafka } from '../platform/kafka/client.js';
 import { scopedId, TOPICS } from '../platform/kafka/topics.js';
 import { PgLogStore } from '../platform/logstore/pg-log-store.js';
 import { EventCodec } from '../platform/registry/codec.js';
-import { servingTables, type ReadModel } from '../query/tables.js';
+import { servingTables } from '../query/tables.js';
+import { retryOutcome } from '../scorer/outcomes.js';
 import { ContextSource } from '../remediator/context.js';
 import { atTime, offsetsOf } from '../replay/replay.js';
 import { resolveWindow, windowSize, type Bound } from '../replay/window.js';
 import type { ExperimentCase } from './run-file.js';
-
-/** The retry of the same job in the same pipeline (same sha), once finished: passed, failed, or unknown. */
-async function retryPassed(db: Db, t: ReadModel, f: JobFailed): Promise<boolean | undefined> {
-  const j = t.jobs;
-  const [retry] = await db
-    .select({ status: j.status })
-    .from(j)
-    .where(and(eq(j.pipelineId, f.pipeline_id), eq(j.name, f.name), gt(j.attempt, f.attempt), isNotNull(j.finishedAt)))
-    .orderBy(asc(j.attempt))
-    .limit(1);
-  return retry ? retry.status === 'success' : undefined;
-}
 
 export async function windowCases(config: PlatformConfig, bounds: { from: Bound; to: Bound }, limit = Infinity, timeoutMs = 120_000): Promise<ExperimentCase[]> {
   const kafka = createKafka(config, 'verity-experiment');
@@ -79,8 +66,8 @@ export async function windowCases(config: PlatformConfig, bounds: { from: Bound;
     const cases: ExperimentCase[] = [];
     for (const f of failures.slice(0, limit)) {
       const context = await contexts.build(f);
-      const passed = await retryPassed(db, tables, f);
-      cases.push({ repo: f.project_id, build_id: f.job_id, log: '', context, ...(passed === undefined ? {} : { retry_passed: passed }) });
+      const retry = await retryOutcome(db, tables, { pipelineId: f.pipeline_id, name: f.name, attempt: f.attempt });
+      cases.push({ repo: f.project_id, build_id: f.job_id, log: '', context, ...(retry === null ? {} : { retry_passed: retry.status === 'success' }) });
     }
     return cases;
   } finally {

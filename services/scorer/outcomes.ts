@@ -41,14 +41,21 @@ export async function unscored(db: Db, t: ReadModel, limit: number): Promise<Pen
   }));
 }
 
-export async function outcomesOf(db: Db, t: ReadModel, p: Pending): Promise<Outcomes> {
-  const { jobs: j, pipelines: pl } = t;
+/** The next attempt of a job in its pipeline (same sha), once finished; null while there is none. */
+export async function retryOutcome(db: Db, t: ReadModel, job: { pipelineId: string; name: string; attempt: number }): Promise<{ status: string; finished_at: string } | null> {
+  const j = t.jobs;
   const [retry] = await db
     .select({ status: j.status, finished_at: j.finishedAt })
     .from(j)
-    .where(and(eq(j.pipelineId, p.pipeline_id), eq(j.name, p.job_name), gt(j.attempt, p.attempt), isNotNull(j.finishedAt)))
+    .where(and(eq(j.pipelineId, job.pipelineId), eq(j.name, job.name), gt(j.attempt, job.attempt), isNotNull(j.finishedAt)))
     .orderBy(asc(j.attempt))
     .limit(1);
+  return retry?.finished_at ? { status: retry.status, finished_at: retry.finished_at } : null;
+}
+
+export async function outcomesOf(db: Db, t: ReadModel, p: Pending): Promise<Outcomes> {
+  const pl = t.pipelines;
+  const retry = await retryOutcome(db, t, { pipelineId: p.pipeline_id, name: p.job_name, attempt: p.attempt });
   const [next] =
     p.ref === null
       ? []
@@ -59,7 +66,7 @@ export async function outcomesOf(db: Db, t: ReadModel, p: Pending): Promise<Outc
           .orderBy(asc(pl.createdAt))
           .limit(1);
   return {
-    retry: retry?.finished_at ? { status: retry.status, finished_at: retry.finished_at } : null,
+    retry,
     nextPipeline: next?.finished_at ? { sha: next.sha, status: next.status, finished_at: next.finished_at } : null,
   };
 }
