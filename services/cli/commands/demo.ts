@@ -1,15 +1,32 @@
 // `verity demo` (what `make demo` runs after starting everything): drives seeded demo traffic through
 // the running services — ingest → decider → projector → remediator → scorer → query API — for a
 // bounded time, with a live one-line summary (pipelines/s, lag, failures, proposals, scores), then
-// prints where to look. Needs the services of `verity up` on their default ports (infra/stack/verity.sh
+// prints where to look. Needs the services of `verity up` on their configured ports (infra/stack/verity.sh
 // starts them with a demo token in .data/verity/token).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadDeciderConfig } from '../../decider/config.js';
+import { loadIngestConfig } from '../../ingest/config.js';
 import { REPO_ROOT } from '../../platform/schemas/catalog.js';
+import { loadProjectorConfig } from '../../projector/config.js';
+import { loadQueryConfig } from '../../query/config.js';
+import { loadRemediatorConfig } from '../../remediator/config.js';
+import { loadScorerConfig } from '../../scorer/config.js';
 
 const HOST = '127.0.0.1';
-const PORTS = { ingest: 8090, decider: 8091, query: 8092, projector: 8093, remediator: 8094, scorer: 8095 } as const;
-const url = (service: keyof typeof PORTS, path: string) => `http://${HOST}:${PORTS[service]}${path}`;
+type Service = 'ingest' | 'decider' | 'query' | 'projector' | 'remediator' | 'scorer';
+let ports: Record<Service, number> | undefined;
+/** Where `verity up` listens: each service's own configured port (the same environment, the same defaults); read when the demo runs. */
+const portsOf = (): Record<Service, number> =>
+  (ports ??= {
+    ingest: loadIngestConfig().port,
+    decider: loadDeciderConfig().port,
+    query: loadQueryConfig().port,
+    projector: loadProjectorConfig().port,
+    remediator: loadRemediatorConfig().port,
+    scorer: loadScorerConfig().port,
+  });
+const url = (service: Service, path: string) => `http://${HOST}:${portsOf()[service]}${path}`;
 
 export const DEMO_USAGE = 'usage: verity demo [--seconds N (DEMO_SECONDS, 60)] [--rate reports/s (DEMO_RATE, 150)] [--seed N (42)]';
 
@@ -23,7 +40,7 @@ function option(args: string[], name: string, env: string | undefined, fallback:
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- /stats bodies are read field by field
-async function stats(service: keyof typeof PORTS): Promise<any> {
+async function stats(service: Service): Promise<any> {
   try {
     const r = await fetch(url(service, '/stats'), { signal: AbortSignal.timeout(2000) });
     return r.ok ? await r.json() : {};
@@ -34,7 +51,7 @@ async function stats(service: keyof typeof PORTS): Promise<any> {
 
 async function waitReady(timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (const service of Object.keys(PORTS) as (keyof typeof PORTS)[]) {
+  for (const service of Object.keys(portsOf()) as (Service)[]) {
     for (;;) {
       const ok = await fetch(url(service, '/readyz'), { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
       if (ok) break;
@@ -114,7 +131,7 @@ export async function demoCommand(args: string[]): Promise<number> {
       `  query API     ${url('query', '/v1/pipelines')}   (OpenAPI: ${url('query', '/openapi.json')})`,
       `  remediations  ${url('query', '/v1/remediations')}   quality: ${url('query', '/v1/remediations/summary')}`,
       `  live updates  ${url('query', '/v1/stream')}  (Server-Sent Events)`,
-      `  metrics       ${Object.keys(PORTS).map((s) => url(s as keyof typeof PORTS, '/metrics')).join('  ')}`,
+      `  metrics       ${Object.keys(portsOf()).map((s) => url(s as Service, '/metrics')).join('  ')}`,
       `  logs          .data/verity/logs/verity.log (JSON)`,
       p
         ? `  a failed job with its proposal (${p.category}: ${p.suggested_action.summary}):\n    curl -s -H "Authorization: Bearer $(cat .data/verity/token)" ${url('query', `/v1/jobs/${p.job_id}`)}`
