@@ -70,9 +70,8 @@ export interface RecordSpanInfo {
   startTime?: number;
 }
 
-function recordAttributes(info: RecordSpanInfo): Attributes {
-  const key = keyOf(info.message);
-  const id = info.message.headers?.['event-id'];
+/** The attributes every `process` span carries, for one record or a batch of one partition. */
+function processAttributes(info: { topic: string; group: string; partition: number }): Attributes {
   return {
     [MESSAGING.system]: 'kafka',
     [MESSAGING.destination]: info.topic,
@@ -80,6 +79,14 @@ function recordAttributes(info: RecordSpanInfo): Attributes {
     [MESSAGING.operationName]: 'process',
     [MESSAGING.group]: info.group,
     [MESSAGING.partition]: String(info.partition),
+  };
+}
+
+function recordAttributes(info: RecordSpanInfo): Attributes {
+  const key = keyOf(info.message);
+  const id = info.message.headers?.['event-id'];
+  return {
+    ...processAttributes(info),
     [MESSAGING.offset]: Number(info.message.offset),
     ...(key === undefined ? {} : { [MESSAGING.key]: key }),
     ...(id === undefined ? {} : { [MESSAGING.messageId]: (Array.isArray(id) ? id[0] : id)?.toString() ?? '' }),
@@ -139,15 +146,7 @@ export function startBatchSpan(info: BatchSpanInfo): Span {
       kind: SpanKind.CONSUMER,
       root: true,
       links: linksOf(info.messages),
-      attributes: {
-        [MESSAGING.system]: 'kafka',
-        [MESSAGING.destination]: info.topic,
-        [MESSAGING.operationType]: 'process',
-        [MESSAGING.operationName]: 'process',
-        [MESSAGING.group]: info.group,
-        [MESSAGING.partition]: String(info.partition),
-        [MESSAGING.batchCount]: info.messages.length,
-      },
+      attributes: { ...processAttributes(info), [MESSAGING.batchCount]: info.messages.length },
     },
     ROOT_CONTEXT,
   );
