@@ -226,6 +226,7 @@ describe('load generator: logs', () => {
     expect(classifyChunk('Failures: expected true got false')).to.equal('test');
   });
 
+  // The LogChunks data set lives beside the repository (../shared/data); a clone elsewhere has none to sample.
   (existsSync(DEFAULT_LOGS) ? it : it.skip)('samples LogChunks lazily, each log ≤ 64 KiB with the runner line of its category', () => {
     const source = new LogChunksSource(DEFAULT_LOGS);
     expect(source.loaded).to.equal(false);
