@@ -13,7 +13,7 @@ describe('query: pipeline list cursors', () => {
   };
 
   it('takes a leap day and any offset Postgres prints', () => {
-    for (const t of ['2024-02-29 23:59:59.999999+00', '2026-06-01T12:00:00+05:30', '2026-06-01 12:00:00-03']) {
+    for (const t of ['2024-02-29 23:59:59.999999+00', '2026-06-01T12:00:00+05:30', '2026-06-01 12:00:00-03', '2026-06-01 12:00:00+14:59', '2026-06-01 12:00:00-0930']) {
       expect(decodeCursor(encodeCursor({ createdAt: t, pipelineId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b' })).createdAt).to.equal(t);
     }
   });
@@ -34,6 +34,8 @@ describe('query: pipeline list cursors', () => {
     ['hour 25', Buffer.from('["2026-02-28T25:00:00Z","0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"]').toString('base64url')],
     ['year 0', Buffer.from('["0000-01-01 00:00:00+00","0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"]').toString('base64url')],
     ['an offset of 23 h', Buffer.from('["2026-01-01 00:00:00-23","0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"]').toString('base64url')],
+    ['an offset with 60 minutes (Postgres: 22009, was a 500)', Buffer.from('["2026-01-01T00:00:00+01:60","0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"]').toString('base64url')],
+    ['an offset with 99 minutes, no colon', Buffer.from('["2026-01-01 00:00:00-0199","0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"]').toString('base64url')],
   ] as const) {
     it(`400 at /query/cursor for ${name}`, () => expect(pointerOf(raw)).to.equal('/query/cursor'));
   }
