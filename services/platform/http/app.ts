@@ -1,13 +1,18 @@
 // The express shell every Verity HTTP service starts from: /healthz (the process runs), /readyz (its
 // dependencies answer), /metrics (Prometheus text), a trace span and a latency sample per request,
-// problem+json for every error, including body-parser's 400/413.
+// problem+json for every error, including body-parser's 400/413, the router's 400 for a malformed
+// percent-encoding and Node's own 400/408/431 for requests it cannot parse. Every route of every
+// service refuses repeated query parameters and control characters in query values and in the
+// headers Verity reads (request-guards.ts).
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from '../log.js';
 import { httpTelemetry } from '../telemetry/http.js';
 import { METRICS_CONTENT_TYPE, registry } from '../telemetry/metrics.js';
 import { HttpProblem, sendProblem } from './problem.js';
+import { rejectRepeatedQuery, safeTextParams } from './request-guards.js';
 
 export interface HttpAppOptions {
   log: Logger;
@@ -22,6 +27,7 @@ export function createHttpApp({ log, service, readiness }: HttpAppOptions): Expr
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(httpTelemetry(service ?? String(log.bindings().service ?? 'unknown')));
+  app.use(rejectRepeatedQuery(), safeTextParams());
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', METRICS_CONTENT_TYPE).send(await registry.metrics());
   });
@@ -51,7 +57,8 @@ export function finishHttpApp(app: Express, log: Logger): void {
     }
     if (e.type === 'entity.parse.failed') return sendProblem(res, { title: 'Bad Request', status: 400, detail: `malformed JSON: ${e.message}`, errors: [{ pointer: '', message: 'is not valid JSON' }] });
     if (e.type === 'encoding.unsupported') return sendProblem(res, { title: 'Unsupported Media Type', status: 415, detail: e.message ?? 'unsupported encoding' });
-    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendProblem(res, { title: 'Bad Request', status: e.status, detail: e.message ?? 'bad request' });
+    if (e.type === 'charset.unsupported') return sendProblem(res, { title: 'Unsupported Media Type', status: 415, detail: e.message ?? 'unsupported charset' });
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendProblem(res, { title: STATUS_CODES[e.status] ?? 'Client Error', status: e.status, detail: e.message ?? 'bad request' });
     log.error({ err, method: req.method, path: req.path }, 'request failed');
     sendProblem(res, { title: 'Internal Server Error', status: 500, detail: 'the request failed; see the service log' });
   };
@@ -74,7 +81,23 @@ export function listen(app: Express, port: number, host: string): Promise<Listen
         close: () => new Promise<void>((done) => server.close(() => done())),
       }),
     );
+    server.on('clientError', answerClientError);
   });
+}
+
+/**
+ * Node's answer to a request it cannot parse (a control character in a header, headers too large, a
+ * timeout), as problem+json instead of its bare status line. Nothing was routed, nothing is written.
+ */
+function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, title] =
+    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
+  const body = JSON.stringify({ type: 'about:blank', title, status, detail: `the request could not be parsed (${err.code ?? 'unknown'})` });
+  socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 /**
