@@ -35,7 +35,9 @@ export const jobLogs = pgTable(
     chunks: integer('chunks').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('job_logs_by_job').on(t.pipelineId, t.job, t.createdAt), uniqueIndex('job_logs_by_sha').on(t.pipelineId, t.job, t.sha256)],
+  // Deduplication is scoped to one project and one job of one pipeline: the same bytes elsewhere are a
+  // separate log, so an upload cannot learn whether another project stored them (issue 11, finding 7).
+  (t) => [index('job_logs_by_job').on(t.pipelineId, t.job, t.createdAt), uniqueIndex('job_logs_by_sha').on(t.projectId, t.pipelineId, t.job, t.sha256)],
 );
 
 export const jobLogChunks = pgTable(
@@ -62,6 +64,27 @@ export const ingestIdempotency = pgTable(
   },
   (t) => [primaryKey({ columns: [t.projectId, t.key] }), index('ingest_idempotency_created').on(t.createdAt)],
 );
+
+/**
+ * Ingest's pipeline directory (services/ingest/directory.ts): the project that owns each pipeline and
+ * the job names of its definition. Ingest writes a row when it accepts a create, before the Kafka
+ * write (first writer wins), and from the canonical PipelineCreated events; it authorises every write
+ * against it without asking the read model. Ownership never changes.
+ */
+export const ingestPipelines = pgTable('ingest_pipelines', {
+  pipelineId: uuid('pipeline_id').primaryKey(),
+  projectId: text('project_id').notNull(),
+  jobNames: text('job_names').array().notNull(),
+  /** The report id of the create that claimed it: a retry of that same create (same Idempotency-Key) is recognised. */
+  reportId: uuid('report_id').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Job attempt ids (JobCreated.job_id, JobRetried.new_job_id) → their pipeline, from the canonical events. */
+export const ingestJobAttempts = pgTable('ingest_job_attempts', {
+  jobId: uuid('job_id').primaryKey(),
+  pipelineId: uuid('pipeline_id').notNull(),
+});
 
 /**
  * Read-model versions per projection: `active` serves readers through the views of schema `rm`;
