@@ -61,6 +61,11 @@ export const ingestIdempotency = pgTable(
     responseStatus: integer('response_status'),
     responseBody: jsonb('response_body'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Until when the request in flight holds the key (its ?wait plus INGEST_IDEMPOTENCY_LEASE_MS); a
+     * claim left by a crashed request is taken over after it. Null on rows written before the lease.
+     */
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.key] }), index('ingest_idempotency_created').on(t.createdAt)],
 );

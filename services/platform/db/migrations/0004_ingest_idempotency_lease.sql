@@ -1,0 +1,1 @@
+ALTER TABLE "ingest_idempotency" ADD COLUMN "lease_until" timestamp with time zone;
