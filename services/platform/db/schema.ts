@@ -101,3 +101,25 @@ export const readModelVersions = pgTable('read_model_versions', {
   building: integer('building'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Records a projection dead-lettered (it could never apply them; the record itself is in `<topic>.dlq`),
+ * written in the same transaction as the checkpoint that moves past them. The fold is lenient for their
+ * pipelines (a seq gap or a missing row there is expected, not a reason to stop the partition), and
+ * readers can tell that such a pipeline's rows may be incomplete.
+ */
+export const projectionDeadLetters = pgTable(
+  'projection_dead_letters',
+  {
+    projection: text('projection').notNull(),
+    topic: text('topic').notNull(),
+    partition: integer('partition').notNull(),
+    offset: bigint('offset', { mode: 'bigint' }).notNull(),
+    /** The record's key: the pipeline id (null if it had none). */
+    pipelineId: text('pipeline_id'),
+    reason: text('reason').notNull(),
+    error: text('error').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projection, t.topic, t.partition, t.offset] }), index('projection_dead_letters_by_pipeline').on(t.projection, t.pipelineId)],
+);
