@@ -1,5 +1,8 @@
 // Read tokens: the same registry and format as ingest's producer tokens (services/platform/http/tokens.ts),
-// configured by QUERY_TOKENS / QUERY_TOKENS_FILE. A token scoped to projects sees only those.
+// configured by QUERY_TOKENS / QUERY_TOKENS_FILE. A token scoped to projects sees only those, and
+// never learns whether anything of another project exists: a resource of another project answers
+// exactly as one that does not exist (404, same detail), and a list filtered on another project is
+// empty, as for a project without data. No route answers 403.
 import type { Request } from 'express';
 import { TokenRegistry, type ProducerToken } from '../platform/http/tokens.js';
 import { HttpProblem } from '../platform/http/problem.js';
@@ -19,16 +22,30 @@ export function authenticate(tokens: TokenRegistry, req: Request): ReadToken {
   }
 }
 
-/** 403 when the token may not read the project. */
-export function authorizeProject(token: ReadToken, projectId: string): void {
-  if (!TokenRegistry.allows(token, projectId)) {
-    throw new HttpProblem({ title: 'Forbidden', status: 403, detail: `read token "${token.name}" may not read project "${projectId}"` });
-  }
-}
-
-/** The projects a list may show: the token's, or undefined (every project) for a `*` token. */
-export function visibleProjects(token: ReadToken): string[] | undefined {
-  return token.projects.includes('*') ? undefined : token.projects;
-}
-
 export const notFound = (detail: string) => new HttpProblem({ title: 'Not Found', status: 404, detail });
+
+/** Whether the token may read the project. */
+export const mayRead = (token: ReadToken, projectId: string): boolean => TokenRegistry.allows(token, projectId);
+
+/**
+ * The found row if the token may read its project; else undefined, so that the caller's 404 for
+ * "none" covers "another project's" with the same answer.
+ */
+export function readable<T extends { projectId: string }>(token: ReadToken, row: T | undefined): T | undefined {
+  return row && mayRead(token, row.projectId) ? row : undefined;
+}
+
+/** A project path (/v1/projects/{project}/…): 404 when the token may not read it, whether it exists or not. */
+export function requireProject(token: ReadToken, projectId: string): void {
+  if (!mayRead(token, projectId)) throw notFound(`no project ${projectId}`);
+}
+
+/**
+ * The projects a list or stream shows: every project the token may read (undefined: every project),
+ * narrowed to `project` when given. Another project's name narrows to none ([]): the list is empty,
+ * exactly as for a project without data.
+ */
+export function projectsOf(token: ReadToken, project: string | undefined): string[] | undefined {
+  if (project === undefined) return token.projects.includes('*') ? undefined : token.projects;
+  return mayRead(token, project) ? [project] : [];
+}

@@ -215,11 +215,11 @@ interface Operation {
   summary: string;
   params: RouteParams;
   ok: Schema;
-  errors: (400 | 403 | 404)[];
+  errors: (400 | 404)[];
   etag?: boolean;
 }
 
-const ERROR_REFS = { 400: 'BadRequest', 403: 'Forbidden', 404: 'NotFound' } as const;
+const ERROR_REFS = { 400: 'BadRequest', 404: 'NotFound' } as const;
 
 function operation(o: Operation): Schema {
   const etagHeader = { ETag: { description: 'Weak entity tag (resource id + last event seq)', schema: str } };
@@ -244,7 +244,13 @@ function feedbackOperation(op: Schema): Schema {
   return {
     ...op,
     requestBody: { required: true, content: { 'application/json': { schema: FEEDBACK_BODY } } },
-    responses: { 202: { ...accepted, description: 'Accepted: published' }, ...responses, 413: problemResponse('Body larger than 16 KiB'), 503: problemResponse('Feedback disabled on this instance', { 'Retry-After': { schema: str } }) },
+    responses: {
+      202: { ...accepted, description: 'Accepted: published' },
+      ...responses,
+      413: problemResponse('Body larger than 16 KiB'),
+      415: problemResponse('A body whose Content-Type is not application/json (or an unsupported charset or encoding)', { Accept: { schema: str } }),
+      503: problemResponse('Feedback disabled on this instance', { 'Retry-After': { schema: str } }),
+    },
   };
 }
 
@@ -257,7 +263,8 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
       version: '1.0.0',
       description:
         'Read models of the Verity CI control plane: pipelines, jobs, flaky jobs, project statistics and remediation proposals with their scores. ' +
-        'Every /v1 route needs `Authorization: Bearer <read token>`; a token scoped to projects reads only those. ' +
+        'Every /v1 route needs `Authorization: Bearer <read token>`; a token scoped to projects reads only those and never learns whether anything of another project exists: ' +
+        "another project's pipeline, job, proposal or project path answers 404 exactly as a missing one, and a list, summary or stream filtered on another project is empty. " +
         'Errors are application/problem+json.',
     },
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
@@ -268,7 +275,7 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
           summary: 'Pipelines, newest first (created_at DESC, pipeline_id DESC), keyset-paginated by an opaque cursor',
           params: params.listPipelines,
           ok: ref('PipelineList'),
-          errors: [400, 403],
+          errors: [400],
         }),
       },
       '/v1/pipelines/{id}': {
@@ -277,7 +284,7 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
           summary: 'A pipeline with its stages (composite status of their latest jobs), latest jobs and DAG edges',
           params: params.pipeline,
           ok: ref('PipelineDetail'),
-          errors: [400, 403, 404],
+          errors: [400, 404],
           etag: true,
         }),
       },
@@ -287,7 +294,7 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
           summary: 'A job attempt with its log excerpt and every attempt of the same job',
           params: params.job,
           ok: ref('JobDetail'),
-          errors: [400, 403, 404],
+          errors: [400, 404],
           etag: true,
         }),
       },
@@ -297,7 +304,7 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
           summary: 'Recent flaky jobs of a project (failed, then passed on retry with the same sha), newest first',
           params: params.flakyJobs,
           ok: ref('FlakyJobList'),
-          errors: [400, 403],
+          errors: [400, 404],
         }),
       },
       '/v1/projects/{project}/stats': {
@@ -306,7 +313,7 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
           summary: 'Pipeline count, success rate, duration and queue-time percentiles, flaky jobs over a window',
           params: params.stats,
           ok: ref('ProjectStats'),
-          errors: [400, 403],
+          errors: [400, 404],
         }),
       },
       '/v1/remediations': {
@@ -315,7 +322,7 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
           summary: 'Remediation proposals with their feedback and score, newest first (proposed_at DESC), keyset-paginated; shadow proposals only on request',
           params: params.remediations,
           ok: ref('RemediationList'),
-          errors: [400, 403],
+          errors: [400],
         }),
       },
       '/v1/remediations/summary': {
@@ -326,11 +333,11 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
             'Recall per category needs labelled categories: `verity experiment` reports it',
           params: params.remediationSummary,
           ok: ref('RemediationSummary'),
-          errors: [400, 403],
+          errors: [400],
         }),
       },
       '/v1/remediations/{id}/feedback': {
-        post: feedbackOperation(operation({ operationId: 'giveRemediationFeedback', summary: 'Accept or reject a proposal (published as RemediationFeedbackGiven; the read model shows it shortly after)', params: params.feedback, ok: ref('FeedbackAccepted'), errors: [400, 403, 404] })),
+        post: feedbackOperation(operation({ operationId: 'giveRemediationFeedback', summary: 'Accept or reject a proposal (published as RemediationFeedbackGiven; the read model shows it shortly after)', params: params.feedback, ok: ref('FeedbackAccepted'), errors: [400, 404] })),
       },
       '/v1/stream': {
         get: {
@@ -340,15 +347,13 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
             'resumable with Last-Event-ID, or a `reset` event when the missed events are no longer held (refetch with the list API)',
           security: [{ bearer: [] }],
           parameters: [
-            { name: 'project', in: 'query', required: false, schema: str },
-            { name: 'pipeline', in: 'query', required: false, schema: uuid },
-            { name: 'Last-Event-ID', in: 'header', required: false, schema: str },
+            ...parameters(params.stream, false),
+            { name: 'Last-Event-ID', in: 'header', required: false, description: 'id of the last event received: resume after it (only after an event this client could see; else a `reset` event)', schema: str },
           ],
           responses: {
             200: { description: 'An event stream', content: { 'text/event-stream': { schema: str } } },
             400: { $ref: `#/components/responses/${ERROR_REFS[400]}` },
             401: { $ref: '#/components/responses/Unauthorized' },
-            403: { $ref: `#/components/responses/${ERROR_REFS[403]}` },
             500: { $ref: '#/components/responses/InternalError' },
             503: { description: 'Live updates disabled, or too many clients', content: { 'application/problem+json': { schema: { type: 'object' } } } },
           },
@@ -412,8 +417,7 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
       responses: {
         BadRequest: problemResponse('A parameter is invalid; `errors` names each by JSON pointer'),
         Unauthorized: problemResponse('No or unknown read token', { 'WWW-Authenticate': { schema: str } }),
-        Forbidden: problemResponse('The token may not read this project'),
-        NotFound: problemResponse('No such resource'),
+        NotFound: problemResponse("No such resource, or one of a project the token may not read (the same answer)"),
         InternalError: problemResponse('The request failed'),
       },
     },

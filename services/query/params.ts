@@ -5,6 +5,7 @@ import { JOB_STATUSES } from '../core/pipeline/index.js';
 import { check } from '../platform/http/validate.js';
 import { loadCatalog } from '../platform/schemas/catalog.js';
 import { createAjv } from '../platform/schemas/ajv.js';
+import { tightenSchema } from '../platform/schemas/safety.js';
 import type { QueryConfig } from './config.js';
 import { CATEGORIES } from '../core/remediation/proposal.js';
 
@@ -21,7 +22,9 @@ if (!created) throw new Error('schemas/ci.pipeline.events.v1/PipelineCreated.v1.
 const event = created.schema.properties as Record<string, Schema>;
 
 const object = (properties: Record<string, Schema>, required: string[] = []): ObjectSchema => ({ type: 'object', additionalProperties: false, required, properties });
-const uuid = (what: string): Schema => ({ type: 'string', format: 'uuid', description: `${what} (UUID)` });
+/** A UUID as Postgres' uuid column takes it: 36 characters, hyphenated (ajv's format alone also takes `urn:uuid:…`, which Postgres refuses). */
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const uuid = (what: string): Schema => ({ type: 'string', format: 'uuid', pattern: UUID_PATTERN, minLength: 36, maxLength: 36, description: `${what} (UUID)` });
 /** RFC 3339, and within what Postgres' timestamptz takes (year 1000 and later, offset within ±14 h). */
 const instant: Schema = { type: 'string', format: 'date-time', pattern: '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-4]):[0-9]{2})$' };
 const project: Schema = { ...event.project_id, description: 'Project id, e.g. group/app (URL-encoded in a path: group%2Fapp)' };
@@ -31,7 +34,15 @@ export interface RouteParams {
   query?: ObjectSchema;
 }
 
+/**
+ * Every route's parameters; every free string refuses U+0000 and lone surrogates (safety.ts:
+ * tightenSchema), so no value reaches Postgres that it would refuse with a 500.
+ */
 export function paramSchemas(config: Pick<QueryConfig, 'pageSizeDefault' | 'pageSizeMax'>) {
+  return tightenSchema(routeSchemas(config));
+}
+
+function routeSchemas(config: Pick<QueryConfig, 'pageSizeDefault' | 'pageSizeMax'>) {
   const limit: Schema = { type: 'integer', minimum: 1, maximum: config.pageSizeMax, default: config.pageSizeDefault, description: 'Items per page' };
   return {
     listPipelines: {
@@ -69,6 +80,12 @@ export function paramSchemas(config: Pick<QueryConfig, 'pageSizeDefault' | 'page
       }),
     },
     feedback: { path: object({ id: uuid('Proposal id') }, ['id']) },
+    stream: {
+      query: object({
+        project: { ...project, description: 'Only this project (a token scoped to projects streams only those; another project streams nothing)' },
+        pipeline: uuid('Only this pipeline'),
+      }),
+    },
     stats: {
       path: object({ project }, ['project']),
       query: object({ window: { type: 'string', pattern: '^([1-9]|[1-8][0-9]|90)d$', default: '7d', description: 'Days back from now: 1d to 90d' } }),
@@ -76,14 +93,14 @@ export function paramSchemas(config: Pick<QueryConfig, 'pageSizeDefault' | 'page
   } satisfies Record<string, RouteParams>;
 }
 
-/** Body of POST /v1/remediations/{id}/feedback. */
-export const FEEDBACK_BODY = object(
+/** Body of POST /v1/remediations/{id}/feedback (its reason is published, then stored: safe text only). */
+export const FEEDBACK_BODY = tightenSchema(object(
   {
     verdict: { type: 'string', enum: ['accepted', 'rejected'], description: 'Whether the proposal was right and useful' },
     reason: { type: 'string', minLength: 1, maxLength: 1000, description: 'Why, in a few words (optional)' },
   },
   ['verdict'],
-);
+));
 
 /** Query values are strings; the integer ones become numbers first so the schema can bound them. */
 function coerce(schema: ObjectSchema, values: Record<string, unknown>): Record<string, unknown> {

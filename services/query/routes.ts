@@ -1,12 +1,15 @@
-// The query API (README "Query API"): read-only routes over the read models. Parameters are validated
-// by Ajv (400 + JSON pointers), every /v1 route needs a read token (401) scoped to the project (403),
-// errors are problem+json (platform/http), details carry weak ETags (304 on If-None-Match).
+// The query API (README "Query API", docs/query-api.md): read-only routes over the read models.
+// Parameters are validated by Ajv (400 + JSON pointers), every /v1 route needs a read token (401)
+// scoped to projects: another project's resource answers as a missing one (404) and a list filtered on
+// another project is empty (access.ts). Errors are problem+json (platform/http), details carry weak
+// ETags (304 on If-None-Match).
 import { badRequest, HttpProblem } from '../platform/http/problem.js';
+import { requireContentType, safeTextParams } from '../platform/http/request-guards.js';
 import type { StreamHub } from './stream.js';
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import type { Db } from '../platform/db/client.js';
 import type { TokenRegistry } from '../platform/http/tokens.js';
-import { authenticate, authorizeProject, notFound, visibleProjects, type ReadToken } from './access.js';
+import { authenticate, notFound, projectsOf, readable, requireProject, type ReadToken } from './access.js';
 import type { QueryConfig } from './config.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { notModified, weakEtag } from './etag.js';
@@ -61,13 +64,6 @@ interface ListQuery {
 
 const tokenOf = (res: Response): ReadToken => res.locals.token as ReadToken;
 
-/** The projects a list shows: `project` if given (403 unless the token may read it), else all the token may read (undefined: every project). */
-function projectsOf(token: ReadToken, project: string | undefined): string[] | undefined {
-  if (project === undefined) return visibleProjects(token);
-  authorizeProject(token, project);
-  return [project];
-}
-
 /** ETag'd answers may be stored by the client but must be revalidated (they are per token). */
 function cacheHeaders(res: Response, etag: string): Response {
   return res.set({ ETag: etag, 'Cache-Control': 'private, no-cache' });
@@ -86,6 +82,7 @@ export function queryRouter(deps: QueryDeps): Router {
     remediations: paramParser<object, RemediationQuery>(schemas.remediations),
     summary: paramParser<object, { project?: string; window?: string }>(schemas.remediationSummary),
     feedback: paramParser<{ id: string }, object>(schemas.feedback),
+    stream: paramParser<object, { project?: string; pipeline?: string }>(schemas.stream),
   };
   const feedbackBody = createAjv().compile(FEEDBACK_BODY);
   const document = openApiDocument(config);
@@ -100,15 +97,9 @@ export function queryRouter(deps: QueryDeps): Router {
   });
 
   router.get('/v1/stream', (req, res) => {
-    const token = tokenOf(res);
-    const project = typeof req.query.project === 'string' ? req.query.project : undefined;
-    const pipeline = typeof req.query.pipeline === 'string' ? req.query.pipeline : undefined;
-    const unknown = Object.keys(req.query).filter((k) => k !== 'project' && k !== 'pipeline');
-    if (unknown.length > 0) throw badRequest(`unknown query parameter ${unknown[0]}`, unknown.map((k) => ({ pointer: `/query/${k}`, message: 'is not allowed' })));
-    if (pipeline !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(pipeline)) {
-      throw badRequest('pipeline must be a UUID', [{ pointer: '/query/pipeline', message: 'must be a UUID' }]);
-    }
-    const projects = projectsOf(token, project);
+    const { query } = parse.stream(req);
+    const projects = projectsOf(tokenOf(res), query.project);
+    const pipeline = query.pipeline;
     if (!deps.stream) throw new HttpProblem({ title: 'Service Unavailable', status: 503, detail: 'live updates are not enabled on this instance' }, { 'Retry-After': '5' });
     const lastEventId = req.get('Last-Event-ID') ?? undefined;
     if (!deps.stream.attach(res, projects, pipeline?.toLowerCase(), lastEventId)) {
@@ -120,7 +111,7 @@ export function queryRouter(deps: QueryDeps): Router {
     const { query } = parse.list(req);
     const projects = projectsOf(tokenOf(res), query.project);
     const limit = query.limit ?? config.pageSizeDefault;
-    const { rows, more } = await listPipelines(db, tables, {
+    const { rows, more } = projects?.length === 0 ? { rows: [], more: false } : await listPipelines(db, tables, {
       projects,
       ref: query.ref,
       status: query.status,
@@ -134,11 +125,10 @@ export function queryRouter(deps: QueryDeps): Router {
     res.json({ items: rows.map(pipelineJson), next_cursor: more && last ? encodeCursor({ createdAt: last.createdAt, pipelineId: last.pipelineId }) : null });
   });
 
-  router.get('/v1/pipelines/:id', async (req, res) => {
+  router.get('/v1/pipelines/:id', safeTextParams(), async (req, res) => {
     const id = parse.pipeline(req).path.id.toLowerCase();
-    const pipeline = await pipelineById(db, tables, id);
+    const pipeline = readable(tokenOf(res), await pipelineById(db, tables, id));
     if (!pipeline) throw notFound(`no pipeline ${id}`);
-    authorizeProject(tokenOf(res), pipeline.projectId);
     // The pipeline's last_seq moves with every event of the pipeline, its jobs' included.
     const etag = weakEtag(pipeline.pipelineId, pipeline.lastSeq);
     if (notModified(req, etag)) return void cacheHeaders(res, etag).status(304).end();
@@ -146,11 +136,10 @@ export function queryRouter(deps: QueryDeps): Router {
     cacheHeaders(res, etag).json({ ...pipelineJson(pipeline), stages, jobs: jobs.map(jobJson), dag });
   });
 
-  router.get('/v1/jobs/:id', async (req, res) => {
+  router.get('/v1/jobs/:id', safeTextParams(), async (req, res) => {
     const id = parse.job(req).path.id.toLowerCase();
-    const job = await jobById(db, tables, id);
+    const job = readable(tokenOf(res), await jobById(db, tables, id));
     if (!job) throw notFound(`no job ${id}`);
-    authorizeProject(tokenOf(res), job.projectId);
     const attempts = await attemptsQuery(db, tables, job);
     // A retry changes the earlier attempts (retried) and adds one: the newest seq among them all.
     const etag = weakEtag(job.jobId, Math.max(job.lastSeq, ...attempts.map((a) => a.lastSeq)));
@@ -159,16 +148,16 @@ export function queryRouter(deps: QueryDeps): Router {
     cacheHeaders(res, etag).json({ ...jobJson(job), log_excerpt: job.logExcerpt, attempts: attempts.map(attemptJson), proposals: proposals.rows.map(remediationJson) });
   });
 
-  router.get('/v1/projects/:project/flaky-jobs', async (req, res) => {
+  router.get('/v1/projects/:project/flaky-jobs', safeTextParams(), async (req, res) => {
     const { path, query } = parse.flaky(req);
-    authorizeProject(tokenOf(res), path.project);
+    requireProject(tokenOf(res), path.project);
     const rows = await flakyJobsQuery(db, tables, path.project, query.limit ?? config.pageSizeDefault);
     res.json({ items: rows.map(flakyJson) });
   });
 
-  router.get('/v1/projects/:project/stats', async (req, res) => {
+  router.get('/v1/projects/:project/stats', safeTextParams(), async (req, res) => {
     const { path, query } = parse.stats(req);
-    authorizeProject(tokenOf(res), path.project);
+    requireProject(tokenOf(res), path.project);
     const days = Number((query.window ?? '7d').slice(0, -1));
     res.json(await projectStats(db, tables, path.project, days));
   });
@@ -177,7 +166,7 @@ export function queryRouter(deps: QueryDeps): Router {
     const { query } = parse.remediations(req);
     const projects = projectsOf(tokenOf(res), query.project);
     const limit = query.limit ?? config.pageSizeDefault;
-    const { rows, more } = await listRemediations(db, tables, {
+    const { rows, more } = projects?.length === 0 ? { rows: [], more: false } : await listRemediations(db, tables, {
       projects,
       provider: query.provider,
       promptVersion: query.prompt_version,
@@ -198,16 +187,15 @@ export function queryRouter(deps: QueryDeps): Router {
     const projects = projectsOf(tokenOf(res), query.project);
     const days = Number((query.window ?? '30d').slice(0, -1));
     const since = new Date(Date.now() - days * 86_400_000).toISOString();
-    res.json({ window: `${days}d`, since, providers: await remediationSummary(db, tables, { projects, since }) });
+    res.json({ window: `${days}d`, since, providers: projects?.length === 0 ? [] : await remediationSummary(db, tables, { projects, since }) });
   });
 
-  router.post('/v1/remediations/:id/feedback', express.json({ limit: '16kb', type: () => true }), async (req, res) => {
+  router.post('/v1/remediations/:id/feedback', safeTextParams(), requireContentType('application/json'), express.json({ limit: '16kb', type: () => true }), async (req, res) => {
     const id = parse.feedback(req).path.id.toLowerCase();
     const body = check<{ verdict: 'accepted' | 'rejected'; reason?: string }>(feedbackBody, req.body, '/body');
-    const proposal = await proposalById(db, tables, id);
-    if (!proposal) throw notFound(`no proposal ${id}`);
     const token = tokenOf(res);
-    authorizeProject(token, proposal.projectId);
+    const proposal = readable(token, await proposalById(db, tables, id));
+    if (!proposal) throw notFound(`no proposal ${id}`);
     if (!deps.feedback) throw new HttpProblem({ title: 'Service Unavailable', status: 503, detail: 'feedback is not enabled on this instance' }, { 'Retry-After': '30' });
     const now = new Date().toISOString();
     const event: RemediationFeedbackGiven = {
@@ -227,6 +215,16 @@ export function queryRouter(deps: QueryDeps): Router {
     await deps.feedback(event);
     res.status(202).json({ feedback_id: event.feedback_id, proposal_id: event.proposal_id, verdict: event.verdict });
   });
+
+  // The router's own 400 for a path segment that is not valid percent-encoding ("%E0%A4%A", a lone
+  // "%"), with the pointer the other 400s carry.
+  const malformedPath: ErrorRequestHandler = (err: { status?: number; message?: string }, _req, _res, next) => {
+    if (err.status === 400 && typeof err.message === 'string' && err.message.startsWith('Failed to decode param')) {
+      return next(badRequest(`${err.message}: a path segment is not valid percent-encoded UTF-8`, [{ pointer: '/path', message: 'is not valid percent-encoded UTF-8' }]));
+    }
+    next(err);
+  };
+  router.use(malformedPath);
 
   return router;
 }

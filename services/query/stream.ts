@@ -3,7 +3,9 @@
 // gets the events of the projects it may see, with id = "<partition>:<offset>". A client that
 // reconnects with Last-Event-ID gets what it missed from the ring; one whose last event left the ring
 // gets a `reset` event (refetch with the list API). Slow clients are disconnected, never buffered
-// without bound.
+// without bound. A client sees only the events of the projects its token may read (a `project` of
+// another project narrows to none), and resumes only after an event it could see: any other
+// Last-Event-ID gets the same `reset` as an unknown one, so ids of other projects' events tell nothing.
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import type { Consumer, Kafka } from 'kafkajs';
@@ -17,11 +19,13 @@ export interface StreamItem {
   partition: number;
   offset: bigint;
   projectId: string;
+  pipelineId: string;
   data: string;
 }
 
 interface Client {
   res: Response;
+  /** The projects it may see; undefined: every project; []: none. */
   projects: string[] | undefined;
   pipelineId: string | undefined;
 }
@@ -30,6 +34,12 @@ interface Client {
 function summary(e: PipelineEvent): Record<string, unknown> {
   const { log_excerpt: _excerpt, definition: _definition, causation_id: _c, correlation_id: _k, ...rest } = e as PipelineEvent & { log_excerpt?: string; definition?: unknown };
   return rest;
+}
+
+/** Whether a client may see an item: its project among the client's (none when []), and its pipeline if the client named one. */
+export function visibleTo(c: Pick<Client, 'projects' | 'pipelineId'>, item: Pick<StreamItem, 'projectId' | 'pipelineId'>): boolean {
+  if (c.projects && !c.projects.includes(item.projectId)) return false;
+  return c.pipelineId === undefined || item.pipelineId === c.pipelineId;
 }
 
 export class StreamHub {
@@ -65,7 +75,14 @@ export class StreamHub {
           } catch {
             continue; // the projector dead-letters poison; the stream just skips it
           }
-          const item = { id: `${batch.partition}:${m.offset}`, partition: batch.partition, offset: BigInt(m.offset), projectId: event.project_id, data: JSON.stringify(summary(event)) };
+          const item: StreamItem = {
+            id: `${batch.partition}:${m.offset}`,
+            partition: batch.partition,
+            offset: BigInt(m.offset),
+            projectId: event.project_id,
+            pipelineId: event.pipeline_id,
+            data: JSON.stringify(summary(event)),
+          };
           this.ring.push(item);
           if (this.ring.length > this.ringSize) this.ring.shift();
           for (const c of this.clients) this.send(c, item);
@@ -75,8 +92,7 @@ export class StreamHub {
   }
 
   private visible(c: Client, item: StreamItem): boolean {
-    if (c.projects && !c.projects.includes(item.projectId)) return false;
-    return !c.pipelineId || item.data.includes(`"pipeline_id":"${c.pipelineId}"`);
+    return visibleTo(c, item);
   }
 
   private send(c: Client, item: StreamItem): void {
@@ -112,7 +128,8 @@ export class StreamHub {
    * that event is not in the ring (too old, or seen on another instance), a `reset` event instead.
    */
   private replay(c: Client, lastEventId: string): void {
-    const after = this.ring.findIndex((item) => item.id === lastEventId.trim());
+    const id = lastEventId.trim();
+    const after = this.ring.findIndex((item) => item.id === id && this.visible(c, item));
     if (after < 0) {
       c.res.write(`event: reset\ndata: {"reason":"cannot resume after this event id; refetch with the list API"}\n\n`);
       return;

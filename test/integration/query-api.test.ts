@@ -22,7 +22,7 @@ import { api } from '../support/services.js';
 
 const run = randomUUID().slice(0, 8);
 const P = `qtest/${run}`; // 120 pipelines for lists and paging
-const Q = `qtest/${run}-other`; // another project: 403 for the scoped token
+const Q = `qtest/${run}-other`; // another project: as if it did not exist for the scoped token
 const D = `qtest/${run}-detail`; // one pipeline with stages, retries, needs
 const S = `qtest/${run}-stats`; // controlled numbers for the stats
 const PROJECTS = [P, Q, D, S];
@@ -207,16 +207,26 @@ describe('query API (real Postgres, read models)', function () {
       expectProblem(await api(url, 'GET', '/v1/nothing-here', undefined, { token: TOKENS.all }), 404);
     });
 
-    it('a token scoped to a project lists only that project, and gets 403 for any other', async () => {
+    it('a token scoped to a project lists only that project; any other answers as if it did not exist (404, or an empty list)', async () => {
       const mine = await get('/v1/pipelines', '/v1/pipelines?limit=200', TOKENS.reader);
       expect(mine.status).to.equal(200);
       expect(mine.body.items).to.have.length(120);
       expect(new Set(mine.body.items.map((p: { project_id: string }) => p.project_id))).to.deep.equal(new Set([P]));
-      expectProblem(await get('/v1/pipelines', `/v1/pipelines?project=${encodeURIComponent(Q)}`, TOKENS.reader), 403);
-      expectProblem(await get('/v1/pipelines/{id}', `/v1/pipelines/${otherPipeline.pipelineId}`, TOKENS.reader), 403);
-      expectProblem(await get('/v1/jobs/{id}', `/v1/jobs/${otherJob.jobId}`, TOKENS.reader), 403);
-      expectProblem(await get('/v1/projects/{project}/flaky-jobs', `/v1/projects/${encodeURIComponent(Q)}/flaky-jobs`, TOKENS.reader), 403);
-      expectProblem(await get('/v1/projects/{project}/stats', `/v1/projects/${encodeURIComponent(S)}/stats`, TOKENS.reader), 403);
+      const foreignList = await get('/v1/pipelines', `/v1/pipelines?project=${encodeURIComponent(Q)}`, TOKENS.reader);
+      expect([foreignList.status, foreignList.body]).to.deep.equal([200, { items: [], next_cursor: null }]);
+      // The same answer, byte for byte but the id, as for an id nobody has.
+      const sameAsMissing = async (template: string, path: (id: string) => string, id: string) => {
+        const unknown = randomUUID();
+        const foreign = await get(template, path(id), TOKENS.reader);
+        const missing = await get(template, path(unknown), TOKENS.reader);
+        expectProblem(foreign, 404);
+        expect(JSON.stringify(foreign.body).replaceAll(id, '<id>')).to.equal(JSON.stringify(missing.body).replaceAll(unknown, '<id>'));
+      };
+      await sameAsMissing('/v1/pipelines/{id}', (id) => `/v1/pipelines/${id}`, otherPipeline.pipelineId!);
+      await sameAsMissing('/v1/jobs/{id}', (id) => `/v1/jobs/${id}`, otherJob.jobId!);
+      expectProblem(await get('/v1/projects/{project}/flaky-jobs', `/v1/projects/${encodeURIComponent(Q)}/flaky-jobs`, TOKENS.reader), 404);
+      expectProblem(await get('/v1/projects/{project}/stats', `/v1/projects/${encodeURIComponent(S)}/stats`, TOKENS.reader), 404);
+      expectProblem(await get('/v1/projects/{project}/stats', `/v1/projects/${encodeURIComponent(`qtest/${run}-nobody`)}/stats`, TOKENS.reader), 404);
     });
 
     it('a token scoped to several projects lists all of them and nothing else', async () => {
@@ -303,7 +313,12 @@ describe('query API (real Postgres, read models)', function () {
       [`cursor=${Buffer.from('["x","y"]').toString('base64url')}`, 'cursor', 'not a cursor'],
       [`cursor=${Buffer.from(`["2026-02-30 00:00:00+00","${randomUUID()}"]`).toString('base64url')}`, 'cursor', 'an impossible instant'],
       ['status=failed&status=success', 'status', 'repeated'],
+      ['limit=5&limit=6', 'limit', 'repeated'],
       ['offset=10', 'offset', 'unknown'],
+      ['project=a%00b', 'project', 'holding U+0000 (was a 500)'],
+      ['ref=main%00', 'ref', 'holding U+0000 (was a 500)'],
+      ['ref=ma%01in', 'ref', 'holding a control character'],
+      [`cursor=${Buffer.from(`["2026-01-01T00:00:00+01:60","${randomUUID()}"]`).toString('base64url')}`, 'cursor', 'an offset with 60 minutes (was a 500)'],
     ];
     for (const [params, name, why] of bad) {
       it(`400 with pointer /query/${name} when ${name} is ${why} (${params})`, async () => {
@@ -353,6 +368,8 @@ describe('query API (real Postgres, read models)', function () {
     it('404 problem+json for an unknown id, 400 /path/id for a malformed one', async () => {
       expectProblem(await get('/v1/pipelines/{id}', `/v1/pipelines/${randomUUID()}`), 404);
       expectProblem(await get('/v1/pipelines/{id}', '/v1/pipelines/1%27%20OR%201=1'), 400, '/path/id');
+      expectProblem(await get('/v1/pipelines/{id}', `/v1/pipelines/urn:uuid:${detail.pipelineId}`), 400, '/path/id'); // ajv's uuid format takes it, Postgres does not (was a 500)
+      expectProblem(await get('/v1/pipelines/{id}', '/v1/pipelines/%E0%A4%A'), 400, '/path');
     });
   });
 
@@ -381,6 +398,8 @@ describe('query API (real Postgres, read models)', function () {
     it('404 for an unknown id, 400 /path/id for a malformed one', async () => {
       expectProblem(await get('/v1/jobs/{id}', `/v1/jobs/${randomUUID()}`), 404);
       expectProblem(await get('/v1/jobs/{id}', '/v1/jobs/42'), 400, '/path/id');
+      expectProblem(await get('/v1/jobs/{id}', `/v1/jobs/urn:uuid:${detailJobs.unit1.jobId}`), 400, '/path/id');
+      expectProblem(await get('/v1/remediations', `/v1/remediations?job_id=urn:uuid:${detailJobs.unit1.jobId}`), 400, '/query/job_id');
     });
   });
 
@@ -396,8 +415,12 @@ describe('query API (real Postgres, read models)', function () {
       expect(b.body.items).to.have.length(2);
     });
 
-    it('400 /query/limit for a bad limit', async () => {
+    it('400 /query/limit for a bad limit; 400 /path/project for a project holding U+0000 (was a 500)', async () => {
       expectProblem(await get('/v1/projects/{project}/flaky-jobs', `${path}?limit=0`, TOKENS.reader), 400, '/query/limit');
+      expectProblem(await get('/v1/projects/{project}/flaky-jobs', '/v1/projects/a%00b/flaky-jobs'), 400, '/path/project');
+      expectProblem(await get('/v1/projects/{project}/stats', '/v1/projects/a%00b/stats'), 400, '/path/project');
+      expectProblem(await get('/v1/remediations/summary', '/v1/remediations/summary?project=a%00b'), 400, '/query/project');
+      expectProblem(await get('/v1/remediations', '/v1/remediations?prompt_version=p%00'), 400, '/query/prompt_version');
     });
   });
 
@@ -457,9 +480,12 @@ describe('query API (real Postgres, read models)', function () {
       expect(page2.body.next_cursor).to.equal(null);
     });
 
-    it('400 with a pointer for a bad filter; 403 for another project', async () => {
+    it('400 with a pointer for a bad filter; another project lists nothing', async () => {
       expectProblem(await get('/v1/remediations', '/v1/remediations?label=great'), 400, '/query/label');
-      expectProblem(await get('/v1/remediations', `/v1/remediations?project=${encodeURIComponent(Q)}`, TOKENS.reader), 403);
+      const foreign = await get('/v1/remediations', `/v1/remediations?project=${encodeURIComponent(Q)}&include_shadow=true`, TOKENS.reader);
+      expect([foreign.status, foreign.body]).to.deep.equal([200, { items: [], next_cursor: null }]);
+      const summary = await get('/v1/remediations/summary', `/v1/remediations/summary?project=${encodeURIComponent(Q)}`, TOKENS.reader);
+      expect([summary.status, summary.body.providers]).to.deep.equal([200, []]);
     });
 
     it('the job detail carries its proposals', async () => {
@@ -478,14 +504,24 @@ describe('query API (real Postgres, read models)', function () {
       expectProblem(await get('/v1/remediations/summary', '/v1/remediations/summary?window=0d'), 400, '/query/window');
     });
 
-    it('feedback: 202 for a verdict, 400 with a pointer for a bad body, 404 for an unknown proposal, 403 for another project', async () => {
+    it('feedback: 202 for a verdict, 400 with a pointer for a bad body, 415 for another Content-Type, 404 for an unknown proposal and for another project’s', async () => {
       const ok = await post('/v1/remediations/{id}/feedback', `/v1/remediations/${proposals.pending.proposalId}/feedback`, { verdict: 'accepted', reason: 'fixed it' });
       expect(ok.status, JSON.stringify(ok.body)).to.equal(202);
       expect(ok.body).to.include({ proposal_id: proposals.pending.proposalId, verdict: 'accepted' });
       expectProblem(await post('/v1/remediations/{id}/feedback', `/v1/remediations/${proposals.pending.proposalId}/feedback`, { verdict: 'maybe' }), 400, '/body/verdict');
       expectProblem(await post('/v1/remediations/{id}/feedback', `/v1/remediations/${proposals.pending.proposalId}/feedback`, { verdict: 'accepted', extra: 1 }), 400);
       expectProblem(await post('/v1/remediations/{id}/feedback', `/v1/remediations/${randomUUID()}/feedback`, { verdict: 'accepted' }), 404);
-      expectProblem(await post('/v1/remediations/{id}/feedback', `/v1/remediations/${proposals.other.proposalId}/feedback`, { verdict: 'rejected' }, TOKENS.reader), 403);
+      const foreign = await post('/v1/remediations/{id}/feedback', `/v1/remediations/${proposals.other.proposalId}/feedback`, { verdict: 'rejected' }, TOKENS.reader);
+      expectProblem(foreign, 404);
+      expect(foreign.body.detail).to.equal(`no proposal ${proposals.other.proposalId}`);
+      expectProblem(await post('/v1/remediations/{id}/feedback', `/v1/remediations/${proposals.pending.proposalId}/feedback`, { verdict: 'accepted', reason: 'nul \u0000 here' }), 400, '/body/reason');
+      const form = await api(url, 'POST', `/v1/remediations/${proposals.pending.proposalId}/feedback`, undefined, { token: TOKENS.all, raw: 'verdict=accepted', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      seen.push({ template: '/v1/remediations/{id}/feedback', answer: form, method: 'post' });
+      expectProblem(form, 415);
+      const text = await api(url, 'POST', `/v1/remediations/${proposals.pending.proposalId}/feedback`, undefined, { token: TOKENS.all, raw: '{"verdict":"accepted"}', headers: { 'content-type': 'text/plain' } });
+      seen.push({ template: '/v1/remediations/{id}/feedback', answer: text, method: 'post' });
+      expectProblem(text, 415);
+      expectProblem(await post('/v1/remediations/{id}/feedback', `/v1/remediations/urn:uuid:${proposals.pending.proposalId}/feedback`, { verdict: 'accepted' }), 400, '/path/id');
     });
   });
 
@@ -513,7 +549,8 @@ describe('query API (real Postgres, read models)', function () {
         if (!path.startsWith('/v1/')) continue;
         const op = item.get ?? item.post!;
         expect(op.security, path).to.deep.equal([{ bearer: [] }]);
-        expect(op.responses, path).to.include.keys(item.get ? '200' : '202', '400', '401', '403', '500');
+        expect(op.responses, path).to.include.keys(item.get ? '200' : '202', '400', '401', '500');
+        expect(op.responses, `${path}: no route answers 403 (another project's data answers as missing)`).not.to.have.property('403');
       }
     });
 
