@@ -9,6 +9,7 @@ import { rebuildCommand } from './commands/rebuild.js';
 import { dlqCommand } from './commands/dlq.js';
 import { replayCommand, REPLAY_SUMMARY } from './commands/replay.js';
 import { upCommand } from './commands/up.js';
+import { statusCommand, STATUS_SUMMARY } from './commands/status.js';
 import { demoCommand } from './commands/demo.js';
 import { experimentCommand, EXPERIMENT_SUMMARY } from './commands/experiment.js';
 
@@ -17,7 +18,8 @@ const commands: Record<string, { summary: string; run: (args: string[]) => Promi
   schemas: { summary: 'schemas apply|check — register event schemas; check compatibility with history', run: schemasCommand },
   migrate: { summary: 'migrate — apply the committed Postgres migrations', run: migrateCommand },
   demo: { summary: 'demo [--seconds N] [--rate R] — seeded demo traffic through the running services, live summary, where to look', run: demoCommand },
-  up: { summary: 'up [--processes] [--only a,b] — every Verity service in this process (or one process each) until SIGTERM', run: upCommand },
+  up: { summary: 'up [--only a,b] — every Verity service in its own process under a supervisor (restarts, logs, ops port 8089) until SIGTERM', run: upCommand },
+  status: { summary: STATUS_SUMMARY, run: statusCommand },
   ingest: { summary: 'ingest — run the producer API (INGEST_* variables)', run: serveCommand('ingest') },
   decider: { summary: 'decider — run the decider, the single writer of canonical events (DECIDER_* variables)', run: serveCommand('decider') },
   projector: { summary: 'projector — run the projector: canonical events → Postgres read models (PROJECTOR_* variables)', run: serveCommand('projector') },
