@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Verity's own services (`bin/verity up`: ingest, decider, projector, query, remediator, scorer in one
-# process) in the background, for `make demo`. Not part of `make up`: the test suite runs its own.
+# Verity's own services in the background, for `make demo`: `bin/verity up`, a small supervisor that
+# runs ingest, decider, projector, query, remediator and scorer each in its own process (restarts,
+# per-service logs in .data/verity/logs/<service>.log, ops port VERITY_SUPERVISOR_PORT=8089;
+# docs/operations.md). Not part of `make up`: the test suite runs its own.
 # Usage: verity.sh start|stop|status. A demo token is generated once into .data/verity/token
 # (INGEST_TOKENS / QUERY_TOKENS override it).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -9,6 +11,13 @@ DIR="$DATA/verity"
 PIDFILE="$DIR/pid"
 LOGFILE="$DIR/logs/verity.log"
 PATTERN="services/cli/main.ts up"
+OPS="http://127.0.0.1:${VERITY_SUPERVISOR_PORT:-8089}"
+START_SECONDS=${VERITY_START_TIMEOUT_S:-120}
+# The supervisor's own deadline (VERITY_SUPERVISOR_STOP_TIMEOUT_MS, 40 s) and some: it SIGKILLs a
+# child that does not stop in time itself; this is the fallback if the supervisor itself hangs.
+STOP_SECONDS=$(( ${VERITY_SUPERVISOR_STOP_TIMEOUT_MS:-40000} / 1000 + 15 ))
+# The supervisor's own log is small (one line per start, exit, restart); it is rotated here at start.
+LOG_MAX_BYTES=${VERITY_SUPERVISOR_LOG_MAX_BYTES:-10485760}
 
 token() {
   mkdir -p "$DIR"
@@ -18,26 +27,68 @@ token() {
   cat "$DIR/token"
 }
 
+# The supervisor and every process under it (children, and their helpers): pids, one per line.
+tree() {
+  local pid=$1 child
+  echo "$pid"
+  for child in $(pgrep -P "$pid" 2>/dev/null); do tree "$child"; done
+}
+
+stop() {
+  local pid pids i
+  if ! pid_alive "$PIDFILE" "$PATTERN"; then rm -f "$PIDFILE"; return 0; fi
+  pid=$(cat "$PIDFILE")
+  pids=$(tree "$pid")
+  log "stopping verity services (supervisor pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < STOP_SECONDS * 5; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  pids="$pids $(tree "$pid" 2>/dev/null)"
+  if kill -0 "$pid" 2>/dev/null; then
+    log "the supervisor did not stop within ${STOP_SECONDS}s: SIGKILL to it and its children"
+  fi
+  # Whatever is left of the tree (normally nothing: the supervisor waits for every child).
+  for p in $pids; do
+    if kill -0 "$p" 2>/dev/null; then kill -KILL "$p" 2>/dev/null || true; fi
+  done
+  rm -f "$PIDFILE"
+}
+
 case "${1:-}" in
   start)
     if pid_alive "$PIDFILE" "$PATTERN"; then log "verity services: already running (pid $(cat "$PIDFILE"))"; exit 0; fi
     t=$(token)
-    log "verity services: starting (log $LOGFILE)"
+    mkdir -p "$(dirname "$LOGFILE")"
+    if [ -f "$LOGFILE" ] && [ "$(stat -c %s "$LOGFILE" 2>/dev/null || echo 0)" -gt "$LOG_MAX_BYTES" ]; then mv -f "$LOGFILE" "$LOGFILE.1"; fi
+    log "verity services: starting the supervisor (log $LOGFILE; services' logs $DIR/logs/<service>.log)"
     INGEST_TOKENS="${INGEST_TOKENS:-demo:$t:*}" QUERY_TOKENS="${QUERY_TOKENS:-demo:$t:*}" \
       spawn "$PIDFILE" "$LOGFILE" "$ROOT/bin/verity" up
-    # Ready when the query API, the last to need the read model, answers /readyz.
-    for ((i = 0; i < 90 * 5; i++)); do
-      if curl -fsS "http://127.0.0.1:8092/readyz" >/dev/null 2>&1; then log "verity services: ready"; exit 0; fi
-      pid_alive "$PIDFILE" "$PATTERN" || { tail -n 40 "$LOGFILE" >&2; die "verity services exited during start-up; log: $LOGFILE"; }
+    # Ready when the supervisor's /readyz says every service answers its own /readyz.
+    for ((i = 0; i < START_SECONDS * 5; i++)); do
+      if curl -fsS "$OPS/readyz" >/dev/null 2>&1; then log "verity services: ready"; exit 0; fi
+      if ! pid_alive "$PIDFILE" "$PATTERN"; then
+        tail -n 40 "$LOGFILE" >&2
+        rm -f "$PIDFILE"
+        die "the verity supervisor exited during start-up; log: $LOGFILE"
+      fi
+      if curl -fsS "$OPS/status" 2>/dev/null | grep -q '"state":"failed"'; then
+        "$ROOT/bin/verity" status >&2 || true
+        grep '"giving up on' "$LOGFILE" | tail -n 3 >&2 || true
+        stop
+        die "a verity service was given up on during start-up (see above); log: $LOGFILE"
+      fi
       sleep 0.2
     done
-    tail -n 40 "$LOGFILE" >&2
-    die "verity services not ready within 90s; log: $LOGFILE"
+    "$ROOT/bin/verity" status >&2 || true
+    stop
+    die "verity services not ready within ${START_SECONDS}s; log: $LOGFILE"
     ;;
-  stop) stop_pid "$PIDFILE" "$PATTERN" "verity services" 40 ;;
+  stop) stop ;;
   status)
     if pid_alive "$PIDFILE" "$PATTERN"; then
-      echo "verity     running (pid $(cat "$PIDFILE")) ingest :8090, query :8092, decider :8091, projector :8093, remediator :8094, scorer :8095; log $LOGFILE"
+      "$ROOT/bin/verity" status || true
     else
       echo "verity     stopped"
     fi
