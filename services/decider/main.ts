@@ -35,7 +35,7 @@ export async function startDecider(config: DeciderConfig = loadDeciderConfig(), 
     log,
   );
   await decider.start();
-  const http = opts.http === false ? undefined : await startOpsServer({ service: 'decider', log, readiness: async () => (decider.ready ? true : 'joining the group or restoring state'), port: config.port, stats: () => ({ ...decider.stats, pipelines_in_memory: decider.pipelinesInMemory }) });
+  const http = opts.http === false ? undefined : await startOpsServer({ service: 'decider', log, readiness: async () => decider.readiness(), port: config.port, stats: () => ({ ...decider.stats, pipelines_in_memory: decider.pipelinesInMemory, consumer: decider.consumerStatus() }) });
   const port = http?.port ?? 0;
   log.info({ port, transactional: config.transactional }, 'decider started');
   return {

@@ -10,6 +10,7 @@ import { STATE_VERSION, type PipelineState } from '../core/pipeline/index.js';
 import type { Logger } from '../platform/log.js';
 import { scopedId, TOPICS } from '../platform/kafka/topics.js';
 import type { EventCodec } from '../platform/registry/codec.js';
+import { classifyError } from '../platform/consumer/classify.js';
 
 export async function restorePartitions(
   kafka: Kafka,
@@ -18,8 +19,9 @@ export async function restorePartitions(
   partitions: number[],
   timeoutMs: number,
   log: Logger,
-): Promise<Map<number, Map<string, PipelineState>>> {
+): Promise<{ states: Map<number, Map<string, PipelineState>>; skipped: number }> {
   const out = new Map<number, Map<string, PipelineState>>(partitions.map((p) => [p, new Map()]));
+  let skipped = 0;
   const offsets = await admin.fetchTopicOffsets(TOPICS.pipelineState);
   const target = new Map<number, bigint>();
   for (const p of partitions) {
@@ -27,7 +29,7 @@ export async function restorePartitions(
     if (!o) throw new Error(`${TOPICS.pipelineState} has no partition ${p}: it must have as many partitions as ${TOPICS.intake}`);
     if (BigInt(o.high) > BigInt(o.low)) target.set(p, BigInt(o.high) - 1n);
   }
-  if (target.size === 0) return out;
+  if (target.size === 0) return { states: out, skipped };
 
   const started = Date.now();
   const groupId = scopedId(`verity-decider-restore-${randomUUID()}`);
@@ -58,7 +60,18 @@ export async function restorePartitions(
             states.delete(key); // tombstone
             continue;
           }
-          const { event } = await codec.decode(m.value);
+          let event: PipelineSnapshot;
+          try {
+            event = (await codec.decode(m.value)).event;
+          } catch (err) {
+            // A snapshot that can never be read must not stop the whole partition: that pipeline's state is
+            // lost (its later reports are rejected as unknown_pipeline), loudly. A registry outage is retried.
+            if (classifyError(err).class !== 'poison') throw err;
+            skipped++;
+            states.delete(key);
+            log.error({ partition: batch.partition, offset: m.offset, pipeline: key, err: (err as Error).message }, 'undecodable state snapshot skipped: this pipeline is forgotten');
+            continue;
+          }
           if (event.state_version !== STATE_VERSION) throw new Error(`snapshot of ${key} has state_version ${event.state_version}; this decider knows ${STATE_VERSION}`);
           states.set(key, event.state as unknown as PipelineState);
           records++;
@@ -71,6 +84,6 @@ export async function restorePartitions(
     await consumer.disconnect().catch(() => undefined);
     await admin.deleteGroups([groupId]).catch(() => undefined);
   }
-  log.info({ partitions, records, pipelines: [...out.values()].reduce((n, m) => n + m.size, 0), ms: Date.now() - started }, 'state restored');
-  return out;
+  log.info({ partitions, records, skipped, pipelines: [...out.values()].reduce((n, m) => n + m.size, 0), ms: Date.now() - started }, 'state restored');
+  return { states: out, skipped };
 }

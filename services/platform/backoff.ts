@@ -1,5 +1,5 @@
-// Bounded exponential backoff with full jitter for provider calls, honouring a server's Retry-After.
-// Pure: the random source is injected, and the wait is left to the caller.
+// Bounded exponential backoff with full jitter, honouring a server's Retry-After: model provider calls and
+// the consumer runner's retries. Pure: the random source is injected, and the wait is left to the caller.
 
 export interface BackoffPolicy {
   /** Delay ceiling of the first retry; doubles with every retry. */

@@ -9,6 +9,8 @@ export interface PlatformConfig {
   topicPartitions: number;
   topicReplicationFactor: number;
   logLevel: string;
+  /** A consumer's partition behind and not moving for this long is stalled: /readyz answers 503 naming it. */
+  stallMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -36,5 +38,6 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     topicPartitions: intFromEnv(env, 'VERITY_TOPIC_PARTITIONS', 12, 1, 1000),
     topicReplicationFactor: intFromEnv(env, 'VERITY_TOPIC_REPLICATION_FACTOR', 1, 1, 5),
     logLevel: env.LOG_LEVEL ?? 'info',
+    stallMs: intFromEnv(env, 'STALL_SECONDS', 60, 1, 86_400) * 1000,
   };
 }

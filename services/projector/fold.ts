@@ -41,6 +41,12 @@ export interface FoldOptions {
    * the fold. Off by default: the projector requires every pipeline to start with PipelineCreated.
    */
   startMidStream?: boolean;
+  /**
+   * Pipelines with a dead-lettered event (projection_dead_letters): an event of theirs is missing for
+   * good, so a jump in their seq is accepted and a missing pipeline or job row gets a placeholder, as
+   * for a mid-stream start. Every other pipeline stays strict.
+   */
+  lenient?: ReadonlySet<string>;
 }
 
 type DefinitionJob = { name: string; needs: string[] | null };
@@ -117,20 +123,22 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
     for (const [id, j] of current.jobs) if (!jobs.has(id) && match(j)) return j;
     return undefined;
   };
+  const loose = (pipelineId: string) => opts.startMidStream === true || opts.lenient?.has(pipelineId) === true;
   const setJob = (e: JobEvent, patch: Partial<JobRow>) => {
-    const row = jobOf(e.job_id) ?? (opts.startMidStream ? placeholderJob(e) : undefined);
+    const row = jobOf(e.job_id) ?? (loose(e.pipeline_id) ? placeholderJob(e) : undefined);
     if (row) jobs.set(e.job_id, { ...row, ...patch, lastSeq: e.seq });
   };
 
   for (const e of events) {
     let pipeline = pipelineOf(e.pipeline_id);
-    if (!pipeline && opts.startMidStream && e.type !== 'PipelineCreated') pipeline = placeholderPipeline(e);
+    if (!pipeline && loose(e.pipeline_id) && e.type !== 'PipelineCreated') pipeline = placeholderPipeline(e);
     const last = pipeline?.lastSeq ?? 0;
     if (e.seq <= last) {
       ignored++;
       continue;
     }
-    if (e.seq !== last + 1 || (!pipeline && e.type !== 'PipelineCreated')) {
+    const jumped = e.seq !== last + 1 && !(opts.lenient?.has(e.pipeline_id) ?? false);
+    if (jumped || (!pipeline && e.type !== 'PipelineCreated')) {
       return { pipelines, jobs, flaky, applied, ignored, gap: { pipelineId: e.pipeline_id, expected: last + 1, got: e.seq } };
     }
     applied++;

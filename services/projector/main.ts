@@ -15,10 +15,10 @@ import { loadProjectorConfig, type ProjectorConfig } from './config.js';
 import { Projector } from './projector.js';
 import { RemediationStore } from './remediation-store.js';
 import { ProjectionStore } from './store.js';
-import { activeVersion, ensureActiveVersion, missingTables } from './versions.js';
+import { activeVersion, ensureActiveVersion, missingTables, VersionLease } from './versions.js';
 
 export interface RunningProjector extends Stoppable {
-  readonly projector: Projector;
+  readonly projector: Projector<PipelineEvent>;
   readonly store: ProjectionStore;
   readonly version: number;
   port: number;
@@ -30,60 +30,62 @@ export interface Projection {
   /** Remediation events → proposals with feedback and scores, skips. */
   remediations: Projector<RemediationEvent>;
   store: ProjectionStore;
-  /** Partitions stopped by a seq gap, by topic. */
-  stalled(): Record<string, Record<number, string>>;
+  /** True, or why not (joining, stalled partitions with their reason). */
+  readiness(): true | string;
   stop(): Promise<void>;
 }
 
-/** The projectors writing one read-model version (no HTTP): what the service and `verity rebuild` run. */
+/**
+ * The projectors writing one read-model version (no HTTP): what the service and `verity rebuild` run.
+ * Holds the version's writer lease while it runs (see VersionLease).
+ */
 export async function runProjection(config: ProjectorConfig, pool: pg.Pool, version: number, log: Logger): Promise<Projection> {
-  const missing = await missingTables(pool, version);
-  if (missing.length > 0) {
-    throw new Error(`read-model version ${version} was built by an older release (missing tables: ${missing.join(', ')}); run \`verity rebuild\` to build a current version`);
+  const lease = await VersionLease.acquire(config.databaseUrl, version, (err) => log.warn({ err: err.message, version }, 'the writer lease of the read-model version failed (Postgres connection); taking it again'));
+  try {
+    const missing = await missingTables(pool, version);
+    if (missing.length > 0) {
+      throw new Error(`read-model version ${version} was built by an older release, or dropped (missing tables: ${missing.join(', ')}); run \`verity rebuild\` to build a current version`);
+    }
+    // Checkpoints and the consumer groups belong to one read-model version.
+    const projection = `${config.projection}@v${version}`;
+    const db = createDb(pool);
+    const store = new ProjectionStore(db, projection, version);
+    const kafka = createKafka(config, `verity-${config.instanceId}`);
+    const url = config.schemaRegistryUrl;
+    const projector = new Projector(kafka, TOPICS.pipelineEvents, projection, await EventCodec.forTopic<PipelineEvent>(url, TOPICS.pipelineEvents), store, config, log);
+    const remediations = new Projector(kafka, TOPICS.remediationEvents, `${projection}-remediations`, await EventCodec.forTopic<RemediationEvent>(url, TOPICS.remediationEvents), new RemediationStore(db, projection, version), config, log);
+    await Promise.all([projector.start(), remediations.start()]);
+    return {
+      projector,
+      remediations,
+      store,
+      readiness() {
+        const reasons = [projector.readiness(), remediations.readiness()].filter((r): r is string => r !== true);
+        return reasons.length === 0 ? true : reasons.join('; ');
+      },
+      async stop() {
+        try {
+          await Promise.all([projector.stop(), remediations.stop()]);
+        } finally {
+          await lease.release();
+        }
+      },
+    };
+  } catch (err) {
+    await lease.release();
+    throw err;
   }
-  // Checkpoints and the consumer groups belong to one read-model version.
-  const projection = `${config.projection}@v${version}`;
-  const db = createDb(pool);
-  const store = new ProjectionStore(db, projection, version);
-  const kafka = createKafka(config, `verity-${config.instanceId}`);
-  const admin = kafka.admin();
-  await admin.connect();
-  const url = config.schemaRegistryUrl;
-  const projector = new Projector(kafka, admin, TOPICS.pipelineEvents, projection, await EventCodec.forTopic<PipelineEvent>(url, TOPICS.pipelineEvents), store, config, log);
-  const remediations = new Projector(
-    kafka,
-    admin,
-    TOPICS.remediationEvents,
-    `${projection}-remediations`,
-    await EventCodec.forTopic<RemediationEvent>(url, TOPICS.remediationEvents),
-    new RemediationStore(db, projection, version),
-    config,
-    log,
-  );
-  await Promise.all([projector.start(), remediations.start()]);
-  return {
-    projector,
-    remediations,
-    store,
-    stalled() {
-      const out: Record<string, Record<number, string>> = {};
-      for (const p of [projector, remediations]) if (Object.keys(p.stalledPartitions).length > 0) out[p.topic] = p.stalledPartitions;
-      return out;
-    },
-    async stop() {
-      await Promise.all([projector.stop(), remediations.stop()]);
-      await admin.disconnect();
-    },
-  };
 }
 
 export async function startProjector(config: ProjectorConfig = loadProjectorConfig(), opts: { http?: boolean; followMs?: number } = {}): Promise<RunningProjector> {
   initTracing('projector');
   const log = createLogger('projector');
-  const pool = createPool(config.databaseUrl, 4);
+  const pool = createPool(config.databaseUrl, 4, log);
   let version = config.version ?? (await ensureActiveVersion(pool));
   let current = await runProjection(config, pool, version, log);
   let switching: Promise<void> | undefined;
+  // Follows the active version: when `verity rebuild` swaps, stop writing the old one (its writer lease is
+  // released, which lets the rebuild drop it), then write the new one from its checkpoints.
   const follow =
     config.version === null
       ? setInterval(() => {
@@ -96,7 +98,7 @@ export async function startProjector(config: ProjectorConfig = loadProjectorConf
             version = active;
             current = await runProjection(config, pool, version, log);
           })()
-            .catch((err: Error) => log.error({ err: err.message }, 'following the active version failed'))
+            .catch((err: Error) => log.error({ err: err.message }, 'following the active version failed; retrying'))
             .finally(() => (switching = undefined));
         }, opts.followMs ?? 2000)
       : undefined;
@@ -109,9 +111,8 @@ export async function startProjector(config: ProjectorConfig = loadProjectorConf
           log,
           port: config.port,
           readiness: async () => {
-            if (!current.projector.ready || !current.remediations.ready) return 'joining the consumer groups';
-            const stalled = current.stalled();
-            if (Object.keys(stalled).length > 0) return `partitions stopped by a seq gap: ${JSON.stringify(stalled)}`;
+            const r = current.readiness();
+            if (r !== true) return r;
             await pool.query('SELECT 1');
             return true;
           },
@@ -122,7 +123,7 @@ export async function startProjector(config: ProjectorConfig = loadProjectorConf
               remediations: current.remediations.stats,
               version,
               projection: current.store.projection,
-              stalled: current.stalled(),
+              consumer: { pipelines: current.projector.consumerStatus(), remediations: current.remediations.consumerStatus() },
               e2e_lag_ms: { window_s: 60, samples: lag.n, p50: lag.percentile(50, 60_000), p99: lag.percentile(99, 60_000) },
             };
           },

@@ -8,7 +8,7 @@ import { TOPICS } from '../platform/kafka/topics.js';
 import type { Logger } from '../platform/log.js';
 import type { ProjectorConfig } from './config.js';
 import { runProjection } from './main.js';
-import { activateVersion, createVersion, ensureActiveVersion, PROJECTION, versionSchema } from './versions.js';
+import { activateVersion, createVersion, ensureActiveVersion, PROJECTION, versionSchema, withoutWriters } from './versions.js';
 
 export interface RebuildReport {
   from: number;
@@ -20,7 +20,7 @@ export interface RebuildReport {
 
 export type Progress = (done: number, total: number, elapsedMs: number) => void;
 
-export async function rebuild(config: ProjectorConfig, pool: pg.Pool, log: Logger, opts: { progress?: Progress; keepOld?: boolean; timeoutMs?: number } = {}): Promise<RebuildReport> {
+export async function rebuild(config: ProjectorConfig, pool: pg.Pool, log: Logger, opts: { progress?: Progress; keepOld?: boolean; timeoutMs?: number; handoverTimeoutMs?: number } = {}): Promise<RebuildReport> {
   const from = await ensureActiveVersion(pool);
   const building = (await pool.query<{ building: number | null }>('SELECT building FROM read_model_versions WHERE projection = $1', [PROJECTION])).rows[0]?.building ?? null;
   const to = Math.max(from, building ?? 0) + 1;
@@ -45,35 +45,42 @@ export async function rebuild(config: ProjectorConfig, pool: pg.Pool, log: Logge
 
   const started = Date.now();
   const run = await runProjection({ ...config, version: to }, pool, to, log);
+  const done = () => run.projector.stats.events + run.remediations.stats.events;
   try {
     const deadline = started + (opts.timeoutMs ?? 6 * 60 * 60_000);
-    const done = () => run.projector.stats.events + run.remediations.stats.events;
     while (!run.projector.caughtUp(pipelines.targets) || !run.remediations.caughtUp(remediations.targets)) {
-      if (Object.keys(run.stalled()).length > 0) throw new Error(`rebuild stopped: ${JSON.stringify(run.stalled())}`);
+      const r = run.readiness();
+      if (typeof r === 'string' && r.startsWith('stalled')) throw new Error(`rebuild stopped: ${r}`);
       if (Date.now() > deadline) throw new Error('rebuild did not catch up before its deadline');
       opts.progress?.(done(), total, Date.now() - started);
       await new Promise((r) => setTimeout(r, 250));
     }
     opts.progress?.(done(), total, Date.now() - started);
-    const switchClient = await pool.connect();
-    try {
-      await activateVersion(switchClient, to);
-    } finally {
-      switchClient.release();
-    }
-    log.info({ from, to }, 'read-model version swapped');
   } finally {
+    // Stop writing `to` before it goes live: the live projector takes it over from its checkpoints, and
+    // two writers of one version never overlap (no checkpoint conflicts at the handover).
     await run.stop();
   }
+  const switchClient = await pool.connect();
+  try {
+    await activateVersion(switchClient, to);
+  } finally {
+    switchClient.release();
+  }
+  log.info({ from, to }, 'read-model version swapped');
   let dropped = false;
   if (!opts.keepOld) {
-    // Readers use the views, which now point at `to`; a query still running on the old tables holds a
-    // lock and this DROP waits for it.
-    await pool.query(`DROP SCHEMA IF EXISTS "${versionSchema(from)}" CASCADE`);
-    await pool.query('DELETE FROM projection_checkpoints WHERE projection = $1', [`${config.projection}@v${from}`]);
+    // Readers use the views, which now point at `to`. Writers of `from` (the live projector) follow the
+    // swap within seconds and release their lease; the drop waits for that, so none of them ever writes a
+    // dropped table. A query still running on the old tables holds a lock and the DROP waits for it too.
+    await withoutWriters(pool, from, opts.handoverTimeoutMs ?? 120_000, async () => {
+      await pool.query(`DROP SCHEMA IF EXISTS "${versionSchema(from)}" CASCADE`);
+      await pool.query('DELETE FROM projection_checkpoints WHERE projection = $1', [`${config.projection}@v${from}`]);
+      await pool.query('DELETE FROM projection_dead_letters WHERE projection = $1', [`${config.projection}@v${from}`]);
+    });
     dropped = true;
   }
-  return { from, to, events: run.projector.stats.events + run.remediations.stats.events, ms: Date.now() - started, dropped };
+  return { from, to, events: done(), ms: Date.now() - started, dropped };
 }
 
 /** A one-line terminal progress bar with rate and ETA (stderr, only on a TTY). */

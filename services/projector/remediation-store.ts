@@ -6,7 +6,8 @@ import type { RemediationEvent } from '../core/events/generated.js';
 import type { Db } from '../platform/db/client.js';
 import { readModelTables } from '../platform/db/read-model.js';
 import { foldRemediations } from './remediation-fold.js';
-import { claimCheckpoint, readCheckpoint, type ProjectionSink } from './store.js';
+import { claimCheckpoint, readCheckpoint, recordDeadLetters, type ProjectionSink } from './store.js';
+import type { DeadLetter } from '../platform/consumer/dead-letter.js';
 import { versionSchema } from './versions.js';
 
 const CHUNK = 500;
@@ -28,11 +29,12 @@ export class RemediationStore implements ProjectionSink<RemediationEvent> {
     return readCheckpoint(this.db, this.projection, topic, partition);
   }
 
-  async apply(topic: string, partition: number, from: bigint | null, next: bigint, events: RemediationEvent[]): Promise<{ applied: number; ignored: number }> {
+  async apply(topic: string, partition: number, from: bigint | null, next: bigint, events: RemediationEvent[], deadLetters: DeadLetter[] = []): Promise<{ applied: number; ignored: number }> {
     const { remediationProposals: p, remediationSkips: s } = this.tables;
     const changes = foldRemediations(events);
     return this.db.transaction(async (tx) => {
       await claimCheckpoint(tx, this.projection, topic, partition, from, next);
+      await recordDeadLetters(tx, this.projection, deadLetters);
       let applied = 0;
       for (let i = 0; i < changes.proposals.length; i += CHUNK) {
         applied += (await tx.insert(p).values(changes.proposals.slice(i, i + CHUNK)).onConflictDoNothing().returning({ id: p.proposalId })).length;

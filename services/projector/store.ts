@@ -6,15 +6,18 @@ import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { PipelineEvent } from '../core/events/generated.js';
 import type { Db } from '../platform/db/client.js';
 import { readModelTables } from '../platform/db/read-model.js';
-import { projectionCheckpoints } from '../platform/db/schema.js';
+import { projectionCheckpoints, projectionDeadLetters } from '../platform/db/schema.js';
+import type { DeadLetter } from '../platform/consumer/dead-letter.js';
+import { RepositionError, StallError } from '../platform/consumer/errors.js';
 import { foldEvents, type FoldOptions, type FoldResult, type JobRow, type PipelineRow, type SeqGap } from './fold.js';
 import { versionSchema } from './versions.js';
 import { dailyDeltas, type DailyDelta } from './daily-stats.js';
 
-export class CheckpointConflict extends Error {}
+/** The checkpoint moved under this instance (another applied the batch): the runner re-reads it and seeks. */
+export class CheckpointConflict extends RepositionError {}
 
-/** A gap in a pipeline's seq: the batch is not applied and the partition must stop. */
-export class SeqGapError extends Error {
+/** A gap in a pipeline's seq: the batch is not applied and the partition must stop (/readyz says why). */
+export class SeqGapError extends StallError {
   constructor(readonly gap: SeqGap) {
     super(`seq gap in pipeline ${gap.pipelineId}: expected ${gap.expected}, got ${gap.got}`);
   }
@@ -44,11 +47,43 @@ function killMidBatch(batch: number): void {
 export interface ProjectionSink<E> {
   readonly projection: string;
   checkpoint(topic: string, partition: number): Promise<bigint | null>;
-  /** Applies the records `from`…`next - 1` of one partition exactly once, or throws CheckpointConflict. */
-  apply(topic: string, partition: number, from: bigint | null, next: bigint, events: E[]): Promise<{ applied: number; ignored: number }>;
+  /**
+   * Applies the records `from`…`next - 1` of one partition exactly once — the events, and the dead letters
+   * among them recorded as skipped — or throws CheckpointConflict.
+   */
+  apply(topic: string, partition: number, from: bigint | null, next: bigint, events: E[], deadLetters: DeadLetter[]): Promise<{ applied: number; ignored: number }>;
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Records the slice's dead letters (in the transaction that moves the checkpoint past them). */
+export async function recordDeadLetters(tx: Tx, projection: string, deadLetters: DeadLetter[]): Promise<void> {
+  if (deadLetters.length === 0) return;
+  await tx
+    .insert(projectionDeadLetters)
+    .values(
+      deadLetters.map((d) => ({
+        projection,
+        topic: d.topic,
+        partition: d.partition,
+        offset: d.offset,
+        pipelineId: d.message.key?.toString('utf8').replace(/[^\x20-\x7e]/g, '?').slice(0, 255) ?? null,
+        reason: d.why.reason,
+        error: d.error.replaceAll(String.fromCharCode(0), ''),
+      })),
+    )
+    .onConflictDoNothing();
+}
+
+/** Pipelines among `ids` with a dead-lettered event in this projection: their fold is lenient. */
+async function lenientPipelines(tx: Tx, projection: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx
+    .selectDistinct({ id: projectionDeadLetters.pipelineId })
+    .from(projectionDeadLetters)
+    .where(and(eq(projectionDeadLetters.projection, projection), inArray(projectionDeadLetters.pipelineId, ids)));
+  return new Set(rows.flatMap((r) => (r.id ? [r.id] : [])));
+}
 
 export async function readCheckpoint(db: Db, projection: string, topic: string, partition: number): Promise<bigint | null> {
   const rows = await db
@@ -122,10 +157,11 @@ export class ProjectionStore implements ProjectionSink<PipelineEvent> {
    * Applies `events` (records from `from` up to `next - 1` of one partition) exactly once: fails with
    * CheckpointConflict, changing nothing, unless the stored checkpoint is still `from` (null = none).
    */
-  async apply(topic: string, partition: number, from: bigint | null, next: bigint, events: PipelineEvent[]): Promise<FoldResult> {
+  async apply(topic: string, partition: number, from: bigint | null, next: bigint, events: PipelineEvent[], deadLetters: DeadLetter[] = []): Promise<FoldResult> {
     const { pipelines, jobs, flakyJobs, projectDailyStats } = this.tables;
     return this.db.transaction(async (tx) => {
       await claimCheckpoint(tx, this.projection, topic, partition, from, next);
+      await recordDeadLetters(tx, this.projection, deadLetters);
 
       const ids = [...new Set(events.map((e) => e.pipeline_id))];
       const current = { pipelines: new Map<string, PipelineRow>(), jobs: new Map<string, JobRow>() };
@@ -134,7 +170,8 @@ export class ProjectionStore implements ProjectionSink<PipelineEvent> {
         for (const r of await tx.select().from(pipelines).where(inArray(pipelines.pipelineId, slice))) current.pipelines.set(r.pipelineId, r);
         for (const r of await tx.select().from(jobs).where(inArray(jobs.pipelineId, slice))) current.jobs.set(r.jobId, r);
       }
-      const result = foldEvents(current, events, { startMidStream: this.options.startMidStream });
+      const lenient = await lenientPipelines(tx, this.projection, ids);
+      const result = foldEvents(current, events, { startMidStream: this.options.startMidStream, lenient });
       if (result.gap) throw new SeqGapError(result.gap); // rolls back: nothing of the batch is applied
       const p = [...result.pipelines.values()];
       const j = [...result.jobs.values()];

@@ -4,7 +4,7 @@
 // Identifiers are built only from a validated integer version; no value ever reaches SQL as text.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type pg from 'pg';
+import pg from 'pg';
 import { REPO_ROOT } from '../platform/schemas/catalog.js';
 
 export const PROJECTION = 'pipelines';
@@ -94,6 +94,97 @@ export async function ensureActiveVersion(pool: pg.Pool): Promise<number> {
     return 1;
   } finally {
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['verity-read-model-versions']).catch(() => undefined);
+    client.release();
+  }
+}
+
+const versionLockKey = (version: number) => `verity-read-model-writer:${versionSchema(version)}`;
+
+/**
+ * Held by every process that writes a read-model version (a shared advisory lock on a connection of its
+ * own), for as long as it writes. `verity rebuild` takes the same lock exclusively before it drops the old
+ * version: the drop waits until every writer of that version has stopped, so no writer ever meets a
+ * dropped table. If the lease's connection dies (Postgres restarted), it is taken again, with backoff.
+ */
+export class VersionLease {
+  private client: pg.Client | undefined;
+  private released = false;
+  private retry: NodeJS.Timeout | undefined;
+
+  private constructor(
+    readonly version: number,
+    private readonly databaseUrl: string,
+    private readonly onError: (err: Error) => void,
+  ) {}
+
+  static async acquire(databaseUrl: string, version: number, onError: (err: Error) => void = () => undefined): Promise<VersionLease> {
+    const lease = new VersionLease(version, databaseUrl, onError);
+    await lease.take();
+    return lease;
+  }
+
+  private async take(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 5000 });
+    client.on('error', (err) => {
+      this.onError(err);
+      if (this.client === client) this.client = undefined;
+      void client.end().catch(() => undefined);
+      this.renew(1);
+    });
+    await client.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock_shared(hashtext($1))', [versionLockKey(this.version)]);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    if (this.released) await client.end().catch(() => undefined);
+    else this.client = client;
+  }
+
+  private renew(attempt: number): void {
+    if (this.released || this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.take().catch((err: Error) => {
+        this.onError(err);
+        this.renew(attempt + 1);
+      });
+    }, Math.min(30_000, 250 * 2 ** attempt)).unref();
+  }
+
+  async release(): Promise<void> {
+    this.released = true;
+    if (this.retry) clearTimeout(this.retry);
+    const c = this.client;
+    this.client = undefined;
+    // Closing the session releases its advisory locks.
+    await c?.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Waits (at most `timeoutMs`) until no process writes `version`, then runs `fn` holding its writer lock
+ * exclusively (new writers wait meanwhile). Throws if writers are still there at the deadline.
+ */
+export async function withoutWriters<T>(pool: pg.Pool, version: number, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
+    try {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [versionLockKey(version)]);
+    } catch (err) {
+      if ((err as { code?: string }).code === '55P03') throw new Error(`read-model version ${version} still has a writer after ${Math.round(timeoutMs / 1000)} s (a projector that did not follow the swap)`);
+      throw err;
+    }
+    const out = await fn();
+    await client.query('COMMIT');
+    return out;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
     client.release();
   }
 }

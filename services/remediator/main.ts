@@ -25,7 +25,7 @@ export interface RunningRemediator extends Stoppable {
 export async function startRemediator(config: RemediatorConfig = loadRemediatorConfig(), opts: { http?: boolean } = {}): Promise<RunningRemediator> {
   initTracing('remediator');
   const log = createLogger('remediator');
-  const pool = createPool(config.databaseUrl, 4);
+  const pool = createPool(config.databaseUrl, 4, log);
   const db = createDb(pool);
   const providers = new Map<string, RemediationProvider>();
   const providerNamed = (name: string): RemediationProvider => {
@@ -54,11 +54,12 @@ export async function startRemediator(config: RemediatorConfig = loadRemediatorC
           log,
           port: config.port,
           readiness: async () => {
-            if (!remediator.ready) return 'joining the consumer group';
+            const r = remediator.readiness();
+            if (r !== true) return r;
             await pool.query('SELECT 1');
             return true;
           },
-          stats: () => ({ ...remediator.stats, circuits: remediator.circuitStates, kill_switch: config.killSwitch, shadow: config.shadow }),
+          stats: () => ({ ...remediator.stats, circuits: remediator.circuitStates, kill_switch: config.killSwitch, shadow: config.shadow, consumer: remediator.consumerStatus() }),
         });
   const port = http?.port ?? 0;
   log.info({ port, provider: config.provider, killSwitch: config.killSwitch, shadow: config.shadow }, 'remediator started');

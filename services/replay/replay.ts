@@ -11,18 +11,18 @@
 // for pipelines begun before the window). A sink that already holds a replay is refused without
 // --reset: resuming would mix two windows, and a replay is cheap to run again.
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
-import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type pg from 'pg';
 import type { PipelineEvent, RemediationEvent } from '../core/events/generated.js';
 import { createDb } from '../platform/db/client.js';
 import { createKafka } from '../platform/kafka/client.js';
 import { scopedId, TOPICS } from '../platform/kafka/topics.js';
 import type { Logger } from '../platform/log.js';
-import { EventCodec, EventDecodeError, EventValidationError, type TypedEvent } from '../platform/registry/codec.js';
+import { EventCodec } from '../platform/registry/codec.js';
 import type { ProjectorConfig } from '../projector/config.js';
 import type { Progress } from '../projector/rebuild.js';
 import { RemediationStore } from '../projector/remediation-store.js';
-import { CheckpointConflict, ProjectionStore, SeqGapError, type ProjectionSink } from '../projector/store.js';
+import { Projector } from '../projector/projector.js';
+import { ProjectionStore, type ProjectionSink } from '../projector/store.js';
 import { createSchemaFromDdl } from '../projector/versions.js';
 import { replayGroup, replayProjection, replaySchema, resolveWindow, startsMidStream, windowSize, type Bound, type PartitionOffsets, type PartitionWindow } from './window.js';
 
@@ -65,14 +65,6 @@ function assertTablesIn(schema: string, tables: Record<string, PgTable>): void {
   }
 }
 
-/** One topic of the replay: how its records decode, where they go, and its window per partition. */
-interface Lane {
-  topic: string;
-  codec: EventCodec;
-  sink: ProjectionSink<TypedEvent>;
-  windows: Map<number, PartitionWindow>;
-}
-
 const describe = (windows: PartitionWindow[]) => windows.map((w) => `${w.partition}:${w.from}-${w.to}`).join(',');
 
 export async function offsetsOf(admin: ReturnType<ReturnType<typeof createKafka>['admin']>, topic: string): Promise<PartitionOffsets[]> {
@@ -89,6 +81,7 @@ export async function dropReplaySink(pool: pg.Pool, name: string): Promise<void>
   const schema = replaySchema(name);
   await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await pool.query('DELETE FROM projection_checkpoints WHERE projection = $1', [replayProjection(name)]);
+  await pool.query('DELETE FROM projection_dead_letters WHERE projection = $1', [replayProjection(name)]);
 }
 
 export async function replay(config: ProjectorConfig, pool: pg.Pool, log: Logger, opts: ReplayOptions): Promise<ReplayReport> {
@@ -121,7 +114,7 @@ async function replayLocked(config: ProjectorConfig, pool: pg.Pool, log: Logger,
   const kafka = createKafka(config, replayGroup(opts.name));
   const admin = kafka.admin();
   await admin.connect();
-  let consumer: Consumer | undefined;
+  let running: Projector<PipelineEvent | RemediationEvent>[] = [];
   try {
     // The window, resolved before the sink is touched: a bad window leaves an existing sink as it was.
     const canonicalOffsets = await offsetsOf(admin, TOPICS.pipelineEvents);
@@ -142,6 +135,7 @@ async function replayLocked(config: ProjectorConfig, pool: pg.Pool, log: Logger,
 
     // The sink: a fresh schema from the read-model DDL, no checkpoints, no committed group offsets.
     await pool.query('DELETE FROM projection_checkpoints WHERE projection = $1', [projection]);
+    await pool.query('DELETE FROM projection_dead_letters WHERE projection = $1', [projection]);
     const client = await pool.connect();
     try {
       await createSchemaFromDdl(client, schema);
@@ -157,173 +151,69 @@ async function replayLocked(config: ProjectorConfig, pool: pg.Pool, log: Logger,
     const remediationSink = new RemediationStore(db, projection, 0, schema);
     assertTablesIn(schema, pipelineSink.tables);
     assertTablesIn(schema, remediationSink.tables);
-    const lanes: Lane[] = [
-      {
-        topic: TOPICS.pipelineEvents,
-        codec: await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents),
-        sink: pipelineSink,
-        windows: new Map(canonical.map((w) => [w.partition, w])),
-      },
-      {
-        topic: TOPICS.remediationEvents,
-        codec: await EventCodec.forTopic<RemediationEvent>(config.schemaRegistryUrl, TOPICS.remediationEvents),
-        sink: remediationSink,
-        windows: new Map(remediation.map((w) => [w.partition, w])),
-      },
-    ];
-    const laneOf = new Map(lanes.map((l) => [l.topic, l]));
-    const key = (topic: string, partition: number) => `${topic}[${partition}]`;
-
-    // Per partition: the next offset to apply (what its checkpoint says), and the highest offset handled.
-    const next = new Map<string, bigint | null>();
-    const reached = new Map<string, bigint>();
-    const positioned = new Set<string>();
-    let positioning: Promise<void> = Promise.resolve();
-    let failure: Error | undefined;
-    const stats = { events: 0, applied: 0, ignored: 0, undecodable: 0 };
-
-    const windowOf = (topic: string, partition: number): PartitionWindow | undefined => laneOf.get(topic)?.windows.get(partition);
-    const isDone = (topic: string, partition: number): boolean => {
-      const w = windowOf(topic, partition);
-      return !w || w.to <= w.from || (reached.get(key(topic, partition)) ?? -1n) >= w.to - 1n;
-    };
-    const reach = (topic: string, partition: number, offset: bigint) => {
-      const k = key(topic, partition);
-      if (offset > (reached.get(k) ?? -1n)) reached.set(k, offset);
-    };
-    const startOf = async (lane: Lane, partition: number): Promise<bigint> => {
-      const k = key(lane.topic, partition);
-      if (!next.has(k)) next.set(k, await lane.sink.checkpoint(lane.topic, partition));
-      return next.get(k) ?? lane.windows.get(partition)!.from;
-    };
-
-    const c = kafka.consumer({ groupId: group, maxBytesPerPartition: config.maxBytesPerPartition, sessionTimeout: config.sessionTimeoutMs, maxWaitTimeInMs: 100 });
-    c.on(c.events.GROUP_JOIN, ({ payload }) => {
-      next.clear();
-      positioned.clear();
-      positioning = (async () => {
-        for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
-          const lane = laneOf.get(topic);
-          if (!lane) continue;
-          for (const partition of partitions) {
-            if (isDone(topic, partition)) {
-              c.pause([{ topic, partitions: [partition] }]);
-              continue;
-            }
-            c.seek({ topic, partition, offset: String(await startOf(lane, partition)) });
-            positioned.add(key(topic, partition));
-          }
-        }
-      })().catch((err: Error) => {
-        failure ??= err;
+    // Every partition starts at its window: the checkpoints are the window's start.
+    for (const [topic, windows] of [[TOPICS.pipelineEvents, canonical], [TOPICS.remediationEvents, remediation]] as const) {
+      for (const w of windows) {
+        await pool.query('INSERT INTO projection_checkpoints (projection, topic, partition, next_offset) VALUES ($1, $2, $3, $4)', [projection, topic, w.partition, w.from.toString()]);
+      }
+    }
+    // The projector's own fold and sinks, through the one consumer runner, limited to the window (each
+    // partition stops at its end); undecodable records are counted and skipped (a replay writes no topic).
+    const lane = <E extends PipelineEvent | RemediationEvent>(topic: string, codec: EventCodec<E>, sink: ProjectionSink<E>, windows: PartitionWindow[], suffix: string) => {
+      const byPartition = new Map(windows.map((w) => [w.partition, w]));
+      const projector = new Projector<E>(kafka, topic, `${group}${suffix}`, codec, sink, config, log, {
+        deadLetters: false,
+        rawGroupId: true,
+        endAt: (partition) => byPartition.get(partition)?.to ?? 0n,
       });
-    });
-    c.on(c.events.END_BATCH_PROCESS, ({ payload }) => {
-      // Only transaction markers or aborted records: nothing to apply, but the window moved on.
-      if (payload.batchSize !== 0 || !positioned.has(key(payload.topic, payload.partition)) || payload.firstOffset === null) return;
-      const start = next.get(key(payload.topic, payload.partition)) ?? windowOf(payload.topic, payload.partition)?.from;
-      if (start !== undefined && BigInt(payload.firstOffset) >= start) reach(payload.topic, payload.partition, BigInt(payload.lastOffset));
-    });
-    c.on(c.events.CRASH, ({ payload }) => {
-      if (!payload.restart) failure ??= payload.error;
-    });
-
-    const onBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> => {
-      const { topic, partition } = batch;
-      await positioning;
-      const lane = laneOf.get(topic);
-      if (!lane || failure || batch.messages.length === 0 || !isRunning() || isStale() || !positioned.has(key(topic, partition))) return;
-      if (isDone(topic, partition)) {
-        pause();
-        return;
-      }
-      const w = lane.windows.get(partition)!;
-      const start = await startOf(lane, partition);
-      const messages = batch.messages.filter((m) => BigInt(m.offset) >= start && BigInt(m.offset) < w.to);
-      if (messages.length === 0) {
-        if (BigInt(batch.lastOffset()) >= start) reach(topic, partition, BigInt(batch.lastOffset()));
-        resolveOffset(batch.lastOffset());
-        if (isDone(topic, partition)) pause();
-        return;
-      }
-      const events: TypedEvent[] = [];
-      for (const m of messages) {
-        try {
-          events.push((await lane.codec.decode(m.value)).event);
-        } catch (err) {
-          if (!(err instanceof EventDecodeError || err instanceof EventValidationError)) throw err;
-          stats.undecodable++;
-          log.warn({ topic, partition, offset: m.offset, err: err.message }, 'undecodable record skipped');
-        }
-      }
-      const last = messages.at(-1)!.offset;
-      const upTo = BigInt(last) + 1n;
-      try {
-        const result = await lane.sink.apply(topic, partition, next.get(key(topic, partition)) ?? null, upTo, events);
-        next.set(key(topic, partition), upTo);
-        stats.events += events.length;
-        stats.applied += result.applied;
-        stats.ignored += result.ignored;
-      } catch (err) {
-        if (err instanceof SeqGapError) {
-          failure ??= new Error(`replay stopped by a seq gap in ${key(topic, partition)} (${err.message}); nothing of that batch was applied`);
-          pause();
-          return;
-        }
-        if (err instanceof CheckpointConflict) {
-          failure ??= new Error(`${err.message}: something else writes the replay sink ${schema}`);
-          pause();
-          return;
-        }
-        throw err;
-      }
-      resolveOffset(last);
-      reach(topic, partition, BigInt(batch.lastOffset()));
-      if (isDone(topic, partition)) pause();
-      await c.commitOffsets([{ topic, partition, offset: upTo.toString() }]).catch((e: Error) => log.warn({ err: e.message }, 'kafka offset commit failed (monitoring only)'));
-      await heartbeat();
+      const targets = new Map(windows.map((w) => [w.partition, { low: w.from, high: w.to }]));
+      return { topic, projector, windows, targets };
     };
-
-    const all = lanes.flatMap((l) => [...l.windows.values()].map((w) => ({ topic: l.topic, w })));
+    const lanes = [
+      lane(TOPICS.pipelineEvents, await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents), pipelineSink, canonical, ''),
+      lane(TOPICS.remediationEvents, await EventCodec.forTopic<RemediationEvent>(config.schemaRegistryUrl, TOPICS.remediationEvents), remediationSink, remediation, '-remediations'),
+    ];
+    const all = lanes.flatMap((l) => l.windows.map((w) => ({ l, w })));
     const records = windowSize(all.map((x) => x.w));
     const handled = () =>
-      all.reduce((n, { topic, w }) => {
-        const r = reached.get(key(topic, w.partition));
-        if (r === undefined || r < w.from) return n;
-        return n + Number((r + 1n > w.to ? w.to : r + 1n) - w.from);
+      all.reduce((n, { l, w }) => {
+        const at = l.projector.position(w.partition);
+        if (at === undefined || at <= w.from) return n;
+        return n + Number((at > w.to ? w.to : at) - w.from);
       }, 0);
-    const finished = () => all.every(({ topic, w }) => isDone(topic, w.partition));
+    const finished = () => lanes.every((l) => l.projector.caughtUp(l.targets));
 
     const started = Date.now();
     const timeoutMs = opts.timeoutMs ?? 6 * 60 * 60_000;
     if (!finished()) {
-      await c.connect();
-      consumer = c;
-      for (const lane of lanes) await c.subscribe({ topic: lane.topic, fromBeginning: true });
-      await c.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: config.concurrency, eachBatch: onBatch });
+      running = lanes.map((l) => l.projector);
+      await Promise.all(running.map((p) => p.start()));
       const deadline = started + timeoutMs;
       while (!finished()) {
-        if (failure) throw failure;
+        for (const l of lanes) {
+          const r = l.projector.readiness();
+          if (typeof r === 'string' && r.startsWith('stalled')) throw new Error(`replay stopped (nothing of the failing batch was applied): ${r}`);
+        }
         if (Date.now() > deadline) throw new Error(`replay did not reach the end of its window in ${Math.round(timeoutMs / 1000)} s (${handled()}/${records} records)`);
         opts.progress?.(handled(), records, Date.now() - started);
         await new Promise((r) => setTimeout(r, 250));
       }
-      if (failure) throw failure;
     }
+    const stats = lanes.reduce((t, l) => ({ events: t.events + l.projector.stats.events - l.projector.stats.deadLetters, applied: t.applied + l.projector.stats.applied, ignored: t.ignored + l.projector.stats.ignored, undecodable: t.undecodable + l.projector.stats.deadLetters }), { events: 0, applied: 0, ignored: 0, undecodable: 0 });
     opts.progress?.(records, records, Date.now() - started);
     return {
       name: opts.name,
       schema,
       projection,
       group,
-      windows: Object.fromEntries(lanes.map((l) => [l.topic, [...l.windows.values()]])),
+      windows: Object.fromEntries(lanes.map((l) => [l.topic, l.windows])),
       records,
       ...stats,
       midStream,
       ms: Date.now() - started,
     };
   } finally {
-    await consumer?.disconnect().catch((err: Error) => log.warn({ err: err.message }, 'consumer disconnect failed'));
+    await Promise.all(running.map((p) => p.stop().catch((err: Error) => log.warn({ err: err.message }, 'stopping the replay consumer failed'))));
     await admin.disconnect();
   }
 }

@@ -34,7 +34,8 @@ export async function api(
     method,
     headers: {
       ...(opts.token === '' ? {} : { authorization: `Bearer ${opts.token ?? TOKENS.all}` }),
-      'content-type': 'application/json',
+      // The bulk route takes NDJSON; every other body is JSON.
+      'content-type': path.endsWith('/v1/reports:bulk') ? 'application/x-ndjson' : 'application/json',
       ...opts.headers,
     },
     body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)),

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { chunked } from './decider.js';
+import { chunked } from './chunked.js';
 
-describe('decider output chunking (broker max.message.bytes)', () => {
+describe('consumer: output chunking (broker max.message.bytes)', () => {
   const msg = (n: number) => ({ key: 'k', value: Buffer.alloc(n) });
 
   it('keeps order and topics, and no chunk exceeds the budget unless one message alone does', () => {

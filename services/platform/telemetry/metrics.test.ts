@@ -9,7 +9,7 @@ import type { Consumer } from 'kafkajs';
 import { finishedSpans, recordSpans, stopRecordingSpans, tracing } from '../../../test/support/tracing.js';
 import { createHttpApp, finishHttpApp } from '../http/app.js';
 import { createLogger } from '../log.js';
-import { addCircuitSource, countEvents, instrumentConsumer, METRICS_CONTENT_TYPE, metrics, registry } from './metrics.js';
+import { addCircuitSource, countEvents, METRICS_CONTENT_TYPE, metrics, registry } from './metrics.js';
 
 const NAMES = [
   'verity_events_total',
@@ -74,23 +74,6 @@ describe('telemetry: metrics', () => {
     } finally {
       unregister();
     }
-  });
-
-  it('takes consumer lag and batch sizes from kafkajs batch events, and forgets revoked partitions', async () => {
-    const fake = Object.assign(new EventEmitter(), { events: { START_BATCH_PROCESS: 'start', GROUP_JOIN: 'join' } });
-    const consumer = { on: (e: string, f: (ev: unknown) => void) => fake.on(e, f), events: fake.events } as unknown as Consumer;
-    instrumentConsumer(consumer, 'unit-svc', 'unit-group');
-    fake.emit('start', { payload: { topic: 't', partition: 0, offsetLag: '17', batchSize: 5 } });
-    fake.emit('start', { payload: { topic: 't', partition: 1, offsetLag: '0', batchSize: 3 } });
-    let text = await registry.metrics();
-    expect(text).to.contain('verity_consumer_lag{group="unit-group",topic="t",partition="0"} 17');
-    expect(text).to.contain('verity_consumer_lag{group="unit-group",topic="t",partition="1"} 0');
-    expect(text).to.contain('verity_batch_size_count{service="unit-svc"} 2');
-    expect(text).to.contain('verity_batch_size_sum{service="unit-svc"} 8');
-    fake.emit('join', { payload: { memberAssignment: { t: [1] } } });
-    text = await registry.metrics();
-    expect(text).to.not.contain('verity_consumer_lag{group="unit-group",topic="t",partition="0"}');
-    expect(text).to.contain('verity_consumer_lag{group="unit-group",topic="t",partition="1"} 0');
   });
 
   describe('every HTTP app', () => {

@@ -2,7 +2,6 @@
 // `verity_*`), plus the default process metrics (process_*, nodejs_*). createHttpApp serves the registry
 // on GET /metrics. Labels are bounded: services, topics, event types, reason codes, route templates,
 // providers, categories — never a project, pipeline, job or report id.
-import type { Consumer } from 'kafkajs';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export const registry = new Registry();
@@ -31,8 +30,26 @@ export const metrics = {
   }),
   consumerLag: new Gauge({
     name: 'verity_consumer_lag',
-    help: 'Records behind the partition high watermark after the last batch fetched (kafkajs batch.offsetLag()), by consumer group, topic and partition.',
+    help: "Records behind the partition's high watermark (read from the broker every few seconds) of the consumer's own position (the offset after the last record it handled), by consumer group, topic and partition; only partitions the process owns.",
     labelNames: ['group', 'topic', 'partition'] as const,
+    registers,
+  }),
+  consumerStalled: new Gauge({
+    name: 'verity_consumer_stalled_partitions',
+    help: 'Partitions behind their high watermark whose position has not moved for STALL_SECONDS, or stopped by a seq gap, by consumer group and topic.',
+    labelNames: ['group', 'topic'] as const,
+    registers,
+  }),
+  consumerFailures: new Counter({
+    name: 'verity_consumer_failures_total',
+    help: 'Failed attempts to process a slice of records, by consumer group and error class (transient: retried; poison and suspect: split, then dead-lettered; reposition; stall).',
+    labelNames: ['group', 'class'] as const,
+    registers,
+  }),
+  consumerRestarts: new Counter({
+    name: 'verity_consumer_restarts_total',
+    help: 'Kafka consumers recreated after they crashed (broker gone, group coordinator lost, …), by consumer group.',
+    labelNames: ['group'] as const,
     registers,
   }),
   e2eLag: new Histogram({
@@ -116,30 +133,4 @@ export function countEvents(service: string, topic: string, types: Iterable<stri
   const counts = new Map<string, number>();
   for (const t of types) counts.set(t, (counts.get(t) ?? 0) + 1);
   for (const [type, n] of counts) metrics.events.inc({ service, topic, type }, n);
-}
-
-/**
- * Consumer lag and batch sizes from kafkajs' instrumentation events (outside the batch handler, so the
- * handler's transaction is untouched): at the start of every batch, the lag after it (offsetLag) and its
- * size. On a rebalance, the partitions this member no longer owns leave the gauge.
- */
-export function instrumentConsumer(consumer: Consumer, service: string, group: string): void {
-  const owned = new Map<string, Set<number>>();
-  consumer.on(consumer.events.START_BATCH_PROCESS, ({ payload }) => {
-    metrics.consumerLag.set({ group, topic: payload.topic, partition: String(payload.partition) }, Number(payload.offsetLag));
-    if (payload.batchSize > 0) metrics.batchSize.observe({ service }, payload.batchSize);
-    let parts = owned.get(payload.topic);
-    if (!parts) owned.set(payload.topic, (parts = new Set()));
-    parts.add(payload.partition);
-  });
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    for (const [topic, parts] of owned) {
-      const now = new Set(payload.memberAssignment[topic] ?? []);
-      for (const p of parts) {
-        if (now.has(p)) continue;
-        metrics.consumerLag.remove({ group, topic, partition: String(p) });
-        parts.delete(p);
-      }
-    }
-  });
 }

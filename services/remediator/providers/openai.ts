@@ -12,7 +12,7 @@ import type { RemediationNotProposed } from '../../core/events/generated.js';
 import { PROPOSAL_BODY_SCHEMA, type ProposalBody, type ProviderAnswer, type RemediationContext, type RemediationProvider } from '../../core/remediation/proposal.js';
 import { createAjv, toFieldErrors } from '../../platform/schemas/ajv.js';
 import type { OpenAIConfig } from '../config.js';
-import { retryAfterMs, retryDelayMs } from '../guard/backoff.js';
+import { retryAfterMs, retryDelayMs } from '../../platform/backoff.js';
 import { buildMessages, PROMPT_VERSION } from '../prompt.js';
 
 /** Why a provider gave no proposal: the provider-side reasons of RemediationNotProposed. */
