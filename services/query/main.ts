@@ -27,7 +27,7 @@ export async function startQuery(config: QueryConfig = loadQueryConfig()): Promi
   const log = createLogger('query', config.logLevel);
   const tokens = TokenRegistry.fromConfig(config.tokensSpec, config.tokensFile);
   if (tokens.size === 0) log.warn('no read tokens configured (QUERY_TOKENS / QUERY_TOKENS_FILE): every /v1 request will get 401');
-  const pool = createPool(config.databaseUrl, 10);
+  const pool = createPool(config.databaseUrl, 10, log);
   try {
     // On a fresh database the `rm` views do not exist until a version is active: create version 1.
     await ensureActiveVersion(pool);
@@ -40,7 +40,7 @@ export async function startQuery(config: QueryConfig = loadQueryConfig()): Promi
   const kafka = createKafka(config, `verity-query-${process.pid}`);
   let stream: StreamHub | undefined;
   if (config.stream) {
-    stream = new StreamHub(kafka, await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents), log);
+    stream = new StreamHub(kafka, await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents), log, undefined, undefined, config.stallMs);
     await stream.start(`query-${process.pid}`);
   }
 
@@ -62,7 +62,8 @@ export async function startQuery(config: QueryConfig = loadQueryConfig()): Promi
     service: 'query',
     log,
     readiness: async () => {
-      if (stream && !stream.ready) return 'live-update consumer has not joined its group yet';
+      const live = stream?.readiness() ?? true;
+      if (live !== true) return live;
       await pool.query('SELECT 1 FROM rm.pipelines LIMIT 1');
       return true;
     },

@@ -8,8 +8,9 @@
 // Last-Event-ID gets the same `reset` as an unknown one, so ids of other projects' events tell nothing.
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { PipelineEvent } from '../core/events/generated.js';
+import { ConsumerRunner, type Slice } from '../platform/consumer/runner.js';
 import { scopedId, TOPICS } from '../platform/kafka/topics.js';
 import type { Logger } from '../platform/log.js';
 import type { EventCodec } from '../platform/registry/codec.js';
@@ -45,8 +46,7 @@ export function visibleTo(c: Pick<Client, 'projects' | 'pipelineId'>, item: Pick
 export class StreamHub {
   private readonly ring: StreamItem[] = [];
   private readonly clients = new Set<Client>();
-  private consumer: Consumer | undefined;
-  private joined = false;
+  private runner: ConsumerRunner<PipelineEvent> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -54,41 +54,54 @@ export class StreamHub {
     private readonly log: Logger,
     private readonly ringSize = 10_000,
     private readonly maxClients = 1_000,
+    private readonly stallMs = 60_000,
   ) {}
 
   get ready(): boolean {
-    return this.joined;
+    return this.runner?.ready ?? false;
   }
 
+  /** True, or why the live stream cannot follow the topic now. */
+  readiness(): true | string {
+    return this.runner?.readiness() ?? 'live-update consumer not started';
+  }
+
+  /**
+   * Follows the topic from its end with a group of its own (the consumer runner in 'none' mode: nothing is
+   * committed; an undecodable record is logged and skipped — the projector dead-letters it).
+   */
   async start(instanceId: string): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: scopedId(`verity-query-stream-${instanceId}-${randomUUID().slice(0, 8)}`), maxWaitTimeInMs: 100 });
-    this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => (this.joined = true));
-    await consumer.connect();
-    await consumer.subscribe({ topic: TOPICS.pipelineEvents, fromBeginning: false });
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        for (const m of batch.messages) {
-          let event: PipelineEvent;
-          try {
-            event = (await this.codec.decode(m.value)).event;
-          } catch {
-            continue; // the projector dead-letters poison; the stream just skips it
-          }
-          const item: StreamItem = {
-            id: `${batch.partition}:${m.offset}`,
-            partition: batch.partition,
-            offset: BigInt(m.offset),
-            projectId: event.project_id,
-            pipelineId: event.pipeline_id,
-            data: JSON.stringify(summary(event)),
-          };
-          this.ring.push(item);
-          if (this.ring.length > this.ringSize) this.ring.shift();
-          for (const c of this.clients) this.send(c, item);
-        }
+    this.runner = new ConsumerRunner<PipelineEvent>(
+      this.kafka,
+      {
+        service: 'query',
+        groupId: scopedId(`verity-query-stream-${instanceId}-${randomUUID().slice(0, 8)}`),
+        topics: [TOPICS.pipelineEvents],
+        codecs: new Map([[TOPICS.pipelineEvents, this.codec]]),
+        mode: 'none',
+        fromBeginning: false,
+        stallMs: this.stallMs,
       },
-    });
+      { process: async (slice) => this.onSlice(slice) },
+      this.log,
+    );
+    await this.runner.start();
+  }
+
+  private onSlice(slice: Slice<PipelineEvent>): void {
+    for (const r of slice.records) {
+      const item: StreamItem = {
+        id: `${slice.partition}:${r.offset}`,
+        partition: slice.partition,
+        offset: r.offset,
+        projectId: r.event.project_id,
+        pipelineId: r.event.pipeline_id,
+        data: JSON.stringify(summary(r.event)),
+      };
+      this.ring.push(item);
+      if (this.ring.length > this.ringSize) this.ring.shift();
+      for (const c of this.clients) this.send(c, item);
+    }
   }
 
   private visible(c: Client, item: StreamItem): boolean {
@@ -140,6 +153,6 @@ export class StreamHub {
   async stop(): Promise<void> {
     for (const c of this.clients) c.res.end();
     this.clients.clear();
-    await this.consumer?.disconnect();
+    await this.runner?.stop();
   }
 }
