@@ -191,22 +191,24 @@ describe('verity up: one supervised process per service (real processes, real st
     expect(failed.status, JSON.stringify(failed.body)).to.equal(200);
 
     // Spans: every service exports its own resource. A consumer span belongs to the service whose group it names;
-    // a SERVER span of a /v1 route to ingest here. One process for all (the bug) named them all after one service.
+    // a SERVER span of a POST /v1/pipelines route to ingest. One process for all (the bug) named them all after one service.
     const group = (s: ReceivedSpan) => String(s.attributes[MESSAGING.group] ?? '');
     const byGroup = (svc: string) => (s: ReceivedSpan) => new RegExp(`verity-${svc}($|-)`).test(group(s));
+    const ingestRequest = (s: ReceivedSpan) => s.kind === SPAN_KIND_SERVER && s.name.startsWith('POST /v1/pipelines');
     await until('spans of ingest, decider, projector and remediator', () => {
-      const ok = spans.some((s) => s.kind === SPAN_KIND_SERVER) && ['decider', 'projector', 'remediator'].every((svc) => spans.some(byGroup(svc)));
+      const ok = spans.some(ingestRequest) && ['decider', 'projector', 'remediator'].every((svc) => spans.some(byGroup(svc)));
       return ok ? true : undefined;
     }, 30_000);
     const names = new Set(spans.map((s) => s.serviceName));
     for (const svc of ['ingest', 'decider', 'projector', 'remediator']) expect([...names], 'service.name of the received resources').to.include(`verity-${svc}`);
-    for (const s of spans.filter((x) => x.kind === SPAN_KIND_SERVER)) expect(s.serviceName, `SERVER span ${s.name}`).to.equal('verity-ingest');
+    for (const s of spans.filter(ingestRequest)) expect(s.serviceName, `SERVER span ${s.name}`).to.equal('verity-ingest');
     for (const svc of ['decider', 'projector', 'remediator', 'scorer']) {
       for (const s of spans.filter(byGroup(svc))) expect(s.serviceName, `span ${s.name} of group ${group(s)}`).to.equal(`verity-${svc}`);
     }
 
-    // Metrics: every `service` label on a service's port is that service.
-    const serviceLabels = (text: string) => new Set([...text.matchAll(/^verity_[a-z_]+\{[^}]*\bservice="([^"]+)"/gm)].map((m) => m[1]));
+    // Metrics: on each service's port, the HTTP and event series are that service's only.
+    const serviceLabels = (text: string) =>
+      new Set([...text.matchAll(/^(?:verity_http_request_duration_seconds(?:_bucket|_count|_sum)|verity_events_total)\{[^}]*\bservice="([^"]+)"/gm)].map((m) => m[1]));
     for (const svc of SERVICES) {
       const text = await (await fetch(`http://127.0.0.1:${port(svc)}/metrics`)).text();
       expect([...serviceLabels(text)], `service labels on ${svc}'s /metrics`).to.deep.equal([svc]);
