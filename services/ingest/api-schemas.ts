@@ -1,6 +1,10 @@
-// JSON Schemas of the ingest API's request bodies (what producers send; ingest fills defaults and
-// writes the normalised intake record, whose own schema is in schemas/ci.intake.v1/).
+// JSON Schemas of the ingest API's requests (what producers send; ingest fills defaults and writes the
+// normalised intake record, whose own schema is in schemas/ci.intake.v1/). Every schema here goes
+// through tightenSchema: each integer is bounded to what its Postgres column holds (int32) and no
+// string holds U+0000 or a lone surrogate, so a record ingest accepts can always be projected (issue
+// 11, finding 1). The registered intake schemas stay as they are (see platform/schemas/safety.ts).
 import { loadCatalog } from '../platform/schemas/catalog.js';
+import { tightenSchema } from '../platform/schemas/safety.js';
 
 const intake = (type: string) => {
   const entry = loadCatalog().find((e) => e.topic === 'ci.intake.v1' && e.type === type);
@@ -12,13 +16,20 @@ const report = intake('ReportJob');
 const definition = create.definition as { properties: { stages: object; jobs: { items: { properties: Record<string, object> } } } };
 const jobProps = definition.properties.jobs.items.properties;
 
+/**
+ * A job as a URL or a bulk line names it: an attempt id (UUID) or a job name (the job-name schema:
+ * 1..255 characters), without control characters (none can be in a job name ingest accepts).
+ */
+export const NO_CONTROL_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
+export const jobRef = tightenSchema({ ...jobProps.name!, pattern: NO_CONTROL_PATTERN, description: 'A job attempt id (UUID) or a job name (its latest attempt).' });
+
 const common = {
   project_id: create.project_id!,
   idempotency_key: { type: 'string', minLength: 1, maxLength: 255 },
   occurred_at: { type: 'string', format: 'date-time' },
 };
 
-export const createPipelineBody = {
+export const createPipelineBody = tightenSchema({
   type: 'object',
   additionalProperties: false,
   required: ['project_id', 'ref', 'sha', 'definition'],
@@ -43,7 +54,7 @@ export const createPipelineBody = {
             additionalProperties: false,
             required: ['name', 'stage'],
             properties: {
-              name: jobProps.name!,
+              name: { ...jobProps.name!, pattern: NO_CONTROL_PATTERN },
               stage: jobProps.stage!,
               needs: jobProps.needs!,
               when: jobProps.when!,
@@ -55,9 +66,9 @@ export const createPipelineBody = {
       },
     },
   },
-} as const;
+} as const);
 
-export const jobReportBody = {
+export const jobReportBody = tightenSchema({
   type: 'object',
   additionalProperties: false,
   required: ['project_id', 'status'],
@@ -74,28 +85,43 @@ export const jobReportBody = {
     { if: { properties: { status: { const: 'running' } } }, then: { required: ['runner_id'] } },
     { if: { properties: { status: { const: 'failed' } } }, then: { required: ['failure_reason'] } },
   ],
-} as const;
+} as const);
 
-export const commandBody = {
+export const commandBody = tightenSchema({
   type: 'object',
   additionalProperties: false,
   required: ['project_id'],
   properties: common,
-} as const;
+} as const);
 
 /** One NDJSON line of POST /v1/reports:bulk: an operation plus that operation's body fields. */
 export const bulkOps = ['create_pipeline', 'report', 'cancel', 'retry', 'play'] as const;
 export type BulkOp = (typeof bulkOps)[number];
-export const bulkLineHead = {
+export const bulkLineHead = tightenSchema({
   type: 'object',
   required: ['op'],
   properties: {
     op: { type: 'string', enum: bulkOps },
     pipeline_id: { type: 'string', format: 'uuid' },
-    job: { type: 'string', minLength: 1, maxLength: 255 },
+    job: jobRef,
   },
   allOf: [
     { if: { properties: { op: { enum: ['report', 'cancel', 'retry', 'play'] } } }, then: { required: ['pipeline_id'] } },
     { if: { properties: { op: { enum: ['report', 'retry', 'play'] } } }, then: { required: ['job'] } },
   ],
+} as const);
+
+/** ?project_id= of PUT …/log. */
+export const logQuery = tightenSchema({
+  type: 'object',
+  additionalProperties: false,
+  required: ['project_id'],
+  properties: { project_id: create.project_id! },
+} as const);
+
+/** The query of every JSON write route: ?wait=<ms>, a decimal integer (its bound is INGEST_WAIT_MAX_MS). */
+export const waitQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { wait: { type: 'string', pattern: '^[0-9]{1,10}$' } },
 } as const;

@@ -18,6 +18,12 @@ export interface IngestConfig extends PlatformConfig {
   maxWaiters: number;
   /** Most intake records queued for Kafka; past it requests get 503. */
   maxQueued: number;
+  /** How long a request holds its Idempotency-Key beyond its ?wait; a crashed request's key is free after it. */
+  idempotencyLeaseMs: number;
+  /** Most pipelines whose owner the directory keeps in memory. */
+  directoryCacheSize: number;
+  /** How long the directory remembers that a pipeline id is unknown. */
+  directoryNegativeTtlMs: number;
   /** Producer tokens: INGEST_TOKENS or the JSON file INGEST_TOKENS_FILE (see tokens.ts). */
   tokensSpec: string | undefined;
   tokensFile: string | undefined;
@@ -36,6 +42,9 @@ export function loadIngestConfig(env: Record<string, string | undefined> = proce
     waitMaxMs: intFromEnv(env, 'INGEST_WAIT_MAX_MS', 30_000, 0),
     maxWaiters: intFromEnv(env, 'INGEST_MAX_WAITERS', 1000),
     maxQueued: intFromEnv(env, 'INGEST_MAX_QUEUED', 20_000),
+    idempotencyLeaseMs: intFromEnv(env, 'INGEST_IDEMPOTENCY_LEASE_MS', 5000, 100, 600_000),
+    directoryCacheSize: intFromEnv(env, 'INGEST_DIRECTORY_CACHE_SIZE', 100_000, 1, 10_000_000),
+    directoryNegativeTtlMs: intFromEnv(env, 'INGEST_DIRECTORY_NEGATIVE_TTL_MS', 1000, 0, 60_000),
     tokensSpec: env.INGEST_TOKENS,
     tokensFile: env.INGEST_TOKENS_FILE,
     instanceId: env.VERITY_INSTANCE_ID ?? `ingest-${process.pid}`,

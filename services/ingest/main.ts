@@ -11,6 +11,7 @@ import { initTracing } from '../platform/telemetry/tracing.js';
 import { PgLogStore } from '../platform/logstore/pg-log-store.js';
 import { EventCodec } from '../platform/registry/codec.js';
 import { loadIngestConfig, type IngestConfig } from './config.js';
+import { directoryRows, PipelineDirectory } from './directory.js';
 import { IdempotencyStore } from './idempotency.js';
 import { ingestRouter } from './routes.js';
 import { TokenRegistry } from '../platform/http/tokens.js';
@@ -31,6 +32,7 @@ export async function startIngest(config: IngestConfig = loadIngestConfig()): Pr
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
   const codec = await EventCodec.forTopic<IntakeEvent>(config.schemaRegistryUrl, TOPICS.intake);
+  const directory = new PipelineDirectory(db, { maxCached: config.directoryCacheSize, negativeTtlMs: config.directoryNegativeTtlMs });
   const waiters = new VerdictWaiters(
     kafka,
     {
@@ -39,6 +41,8 @@ export async function startIngest(config: IngestConfig = loadIngestConfig()): Pr
     },
     config.maxWaiters,
     log,
+    // A producer may name a job attempt it learnt from a verdict at once: the directory knows it first.
+    (events) => directory.apply(directoryRows(events)),
   );
   await waiters.start(config.instanceId);
   const writer = new BatchingWriter(producer, TOPICS.intake, { maxQueued: config.maxQueued, maxBatch: 2000 });
@@ -52,7 +56,9 @@ export async function startIngest(config: IngestConfig = loadIngestConfig()): Pr
       return true;
     },
   });
-  app.use(ingestRouter({ config, tokens, codec, writer, idempotency: new IdempotencyStore(db), waiters, logStore: new PgLogStore(db), log }));
+  app.use(
+    ingestRouter({ config, tokens, codec, writer, idempotency: new IdempotencyStore(db), waiters, directory, leaseMs: config.idempotencyLeaseMs, logStore: new PgLogStore(db), log }),
+  );
   finishHttpApp(app, log);
 
   const server = await listen(app, config.port, config.host);

@@ -1,21 +1,29 @@
-// The producer API (README "Ingest API"). Every body is validated by Ajv (400 + JSON pointers);
-// nothing is written on any 4xx.
-import express, { type Request, type Response, type Router } from 'express';
+// The producer API (docs/ingest-api.md). Each route, in this order: the token (401), path and query
+// parameters (400), the Content-Type (415), the body (413, 400 with JSON pointers), the project the
+// token may write (403), the pipeline's owner (404, the same for another project's pipeline as for
+// none) — and only then a write. Nothing is written on any 4xx but the decider's own 422 verdict
+// (?wait), which comes after the report was durably recorded.
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import { buildExcerpt } from '../core/logs/excerpt.js';
 import { redactSecrets } from '../core/logs/redact.js';
 import { sanitizeLog } from '../core/logs/sanitize.js';
 import { badRequest } from '../platform/http/problem.js';
+import { hasBody } from '../platform/http/request-checks.js';
+import { requireContentType, safeTextParams } from '../platform/http/request-guards.js';
 import { check } from '../platform/http/validate.js';
 import type { LogStore } from '../platform/logstore/log-store.js';
 import { createAjv } from '../platform/schemas/ajv.js';
+import { requireJob, requireOwner } from './access.js';
 import { commandBody, createPipelineBody, jobReportBody } from './api-schemas.js';
-import { bulkHandler } from './bulk.js';
+import { bulkHandler, NDJSON_TYPES } from './bulk.js';
 import type { IngestConfig } from './config.js';
 import { requestHash } from './idempotency.js';
 import { commandRecord, createPipelineRecord, jobReportRecord, type ApiCreatePipeline, type ApiJobReport } from './intake-records.js';
+import { maskedValuesHeader } from './masked-values.js';
+import { jobParam, logProjectParam, noQuery, pipelineIdParam, waitParam } from './params.js';
 import { submit, type Answer, type SubmitDeps } from './submit.js';
-import { TokenRegistry } from '../platform/http/tokens.js';
+import { TokenRegistry, type ProducerToken } from '../platform/http/tokens.js';
 
 export interface IngestDeps extends SubmitDeps {
   config: IngestConfig;
@@ -31,21 +39,8 @@ export const validators = {
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function pipelineIdParam(req: Request): string {
-  const id = String(req.params.id);
-  if (!UUID.test(id)) throw badRequest('the pipeline id must be a UUID', [{ pointer: '/path/id', message: 'must be a UUID' }]);
-  return id.toLowerCase();
-}
-
-function waitParam(req: Request, max: number): number {
-  const raw = req.query.wait;
-  if (raw === undefined) return 0;
-  const n = Number(raw);
-  if (typeof raw !== 'string' || !Number.isInteger(n) || n < 0 || n > max) {
-    throw badRequest(`?wait must be an integer number of milliseconds in [0, ${max}]`, [{ pointer: '/query/wait', message: `must be an integer in [0, ${max}]` }]);
-  }
-  return n;
-}
+/** Content types of the log upload (optionally Content-Encoding: gzip, deflate or br). */
+export const LOG_TYPES = ['text/plain', 'application/octet-stream'];
 
 const idemKey = (req: Request, body: { idempotency_key?: string }): string | null => {
   const h = req.get('Idempotency-Key');
@@ -62,9 +57,9 @@ export function reply(res: Response, a: Answer): void {
   else res.status(a.status).json(a.body);
 }
 
-/** The excerpt a failed job's event carries: from the stored log if one was uploaded, else the tail sent. */
-export async function excerptFor(deps: IngestDeps, pipelineId: string, job: string, tail: string | undefined, masked: string[] = []) {
-  const stored = await deps.logStore.latest(pipelineId, job);
+/** The excerpt a failed job's event carries: from the newest log of the job stored for this project, else the tail sent. */
+export async function excerptFor(deps: IngestDeps, projectId: string, pipelineId: string, job: string, tail: string | undefined, masked: string[] = []) {
+  const stored = await deps.logStore.latest({ projectId, pipelineId, job });
   let text: string | undefined;
   if (stored) text = (await deps.logStore.get(stored.ref))?.toString('utf8');
   else text = tail;
@@ -73,39 +68,59 @@ export async function excerptFor(deps: IngestDeps, pipelineId: string, job: stri
   return { log: stored ? { ref: stored.ref, bytes: stored.bytes, sha256: stored.sha256 } : null, excerpt: redactSecrets(excerpt, { maskedValues: masked }).text };
 }
 
+const token = (res: Response): ProducerToken => res.locals.token as ProducerToken;
+
 export function ingestRouter(deps: IngestDeps): Router {
   const router = express.Router();
-  const json = express.json({ limit: deps.config.bodyLimitBytes, type: () => true });
-  const auth = (req: Request) => deps.tokens.authenticate(req.get('Authorization'));
-  const base = (req: Request, projectId: string, pipelineId: string, body: { idempotency_key?: string; occurred_at?: string }) => ({
-    token: auth(req),
+  /** 401 before anything else is looked at. */
+  const authenticate: RequestHandler = (req, res, next) => {
+    res.locals.token = deps.tokens.authenticate(req.get('Authorization'));
+    next();
+  };
+  const parseJson = express.json({ limit: deps.config.bodyLimitBytes, type: () => true });
+  /** No body at all (no Transfer-Encoding, Content-Length absent or 0) stays undefined: 400 "must be an object". */
+  const jsonBody: RequestHandler = (req, res, next) => {
+    if (hasBody(req.headers)) return parseJson(req, res, next);
+    req.body = undefined;
+    next();
+  };
+  const json = [safeTextParams(), requireContentType('application/json'), jsonBody];
+  const base = (req: Request, res: Response, waitMs: number, projectId: string, pipelineId: string, route: string, body: { idempotency_key?: string; occurred_at?: string }) => ({
+    token: token(res),
     projectId,
     pipelineId,
-    requestHash: requestHash(`${req.method} ${req.path}`, body),
+    requestHash: requestHash(route, body),
     idempotencyKey: idemKey(req, body),
     correlationId: correlation(req),
     occurredAt: body.occurred_at,
-    waitMs: waitParam(req, deps.config.waitMaxMs),
+    waitMs,
   });
 
-  router.post('/v1/pipelines', json, async (req, res) => {
-    auth(req); // 401 before any validation detail leaks
+  router.post('/v1/pipelines', authenticate, ...json, async (req, res) => {
+    const waitMs = waitParam(req, deps.config.waitMaxMs);
     const body = check<ApiCreatePipeline & { pipeline_id?: string; idempotency_key?: string; occurred_at?: string }>(validators.create, req.body);
     const pipelineId = body.pipeline_id?.toLowerCase() ?? uuidv7();
-    reply(res, await submit(deps, { ...base(req, body.project_id, pipelineId, body), build: (c) => createPipelineRecord(body, c) }));
+    reply(
+      res,
+      await submit(deps, {
+        ...base(req, res, waitMs, body.project_id, pipelineId, 'POST /v1/pipelines', body),
+        creates: { jobNames: body.definition.jobs.map((j) => j.name) },
+        build: (c) => createPipelineRecord(body, c),
+      }),
+    );
   });
 
-  router.post('/v1/pipelines/:id/jobs/:jobId/reports', json, async (req, res) => {
-    auth(req);
+  router.post('/v1/pipelines/:id/jobs/:jobId/reports', authenticate, ...json, async (req, res) => {
     const pipelineId = pipelineIdParam(req);
-    const job = String(req.params.jobId);
+    const job = jobParam(req);
+    const waitMs = waitParam(req, deps.config.waitMaxMs);
     const body = check<ApiJobReport & { project_id: string; log_tail?: string; masked_values?: string[]; idempotency_key?: string; occurred_at?: string }>(validators.report, req.body);
     reply(
       res,
       await submit(deps, {
-        ...base(req, body.project_id, pipelineId, body),
+        ...base(req, res, waitMs, body.project_id, pipelineId, `POST ${pipelineId} ${job} reports`, body),
         build: async (c) => {
-          const { log, excerpt } = body.status === 'failed' ? await excerptFor(deps, pipelineId, job, body.log_tail, body.masked_values) : { log: null, excerpt: null };
+          const { log, excerpt } = body.status === 'failed' ? await excerptFor(deps, body.project_id, pipelineId, job, body.log_tail, body.masked_values) : { log: null, excerpt: null };
           return jobReportRecord(body, job, log, excerpt, c);
         },
       }),
@@ -113,44 +128,60 @@ export function ingestRouter(deps: IngestDeps): Router {
   });
 
   const command = (type: 'CancelPipeline' | 'RetryJob' | 'PlayJob') => async (req: Request, res: Response) => {
-    auth(req);
     const pipelineId = pipelineIdParam(req);
+    const job = type === 'CancelPipeline' ? undefined : jobParam(req);
+    const waitMs = waitParam(req, deps.config.waitMaxMs);
     const body = check<{ project_id: string; idempotency_key?: string; occurred_at?: string }>(validators.command, req.body);
-    const job = req.params.jobId === undefined ? undefined : String(req.params.jobId);
-    reply(res, await submit(deps, { ...base(req, body.project_id, pipelineId, body), build: (c) => (type === 'CancelPipeline' ? commandRecord(type, c) : commandRecord(type, c, job!)) }));
+    reply(
+      res,
+      await submit(deps, {
+        ...base(req, res, waitMs, body.project_id, pipelineId, `POST ${pipelineId} ${job ?? ''} ${type}`, body),
+        build: (c) => (type === 'CancelPipeline' ? commandRecord(type, c) : commandRecord(type, c, job!)),
+      }),
+    );
   };
-  router.post('/v1/pipelines/:id/cancel', json, command('CancelPipeline'));
-  router.post('/v1/pipelines/:id/jobs/:jobId/retry', json, command('RetryJob'));
-  router.post('/v1/pipelines/:id/jobs/:jobId/play', json, command('PlayJob'));
+  router.post('/v1/pipelines/:id/cancel', authenticate, ...json, command('CancelPipeline'));
+  router.post('/v1/pipelines/:id/jobs/:jobId/retry', authenticate, ...json, command('RetryJob'));
+  router.post('/v1/pipelines/:id/jobs/:jobId/play', authenticate, ...json, command('PlayJob'));
 
+  // The log upload checks who may write where before it reads the body (up to INGEST_LOG_LIMIT_BYTES).
+  const logTarget = async (req: Request, res: Response, next: NextFunction) => {
+    const pipelineId = pipelineIdParam(req);
+    const job = jobParam(req);
+    const projectId = logProjectParam(req);
+    const masked = maskedValuesHeader(req.get('X-Masked-Values'));
+    TokenRegistry.authorize(token(res), projectId);
+    await requireOwner(deps.directory, pipelineId, projectId);
+    await requireJob(deps.directory, pipelineId, job);
+    res.locals.log = { pipelineId, job, projectId, masked };
+    next();
+  };
   router.put(
     '/v1/pipelines/:id/jobs/:jobId/log',
+    authenticate,
+    safeTextParams(),
+    logTarget,
+    requireContentType(...LOG_TYPES),
     express.raw({ limit: deps.config.logLimitBytes, type: () => true, inflate: true }),
     async (req, res) => {
-      const token = auth(req);
-      const pipelineId = pipelineIdParam(req);
-      const projectId = typeof req.query.project_id === 'string' ? req.query.project_id : '';
-      if (!projectId) throw badRequest('?project_id is required', [{ pointer: '/query/project_id', message: 'is required' }]);
-      TokenRegistry.authorize(token, projectId);
-      const masked = maskedValuesHeader(req.get('X-Masked-Values'));
+      const { pipelineId, job, projectId, masked } = res.locals.log as { pipelineId: string; job: string; projectId: string; masked: string[] };
       const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const redacted = Buffer.from(redactSecrets(data.toString('utf8'), { maskedValues: masked }).text, 'utf8');
-      const stored = await deps.logStore.put({ pipelineId, projectId, job: String(req.params.jobId), data: redacted });
+      const stored = await deps.logStore.put({ pipelineId, projectId, job, data: redacted });
       res.status(stored.created ? 201 : 200).json({ ref: stored.ref, bytes: stored.bytes, sha256: stored.sha256 });
     },
   );
 
-  router.post('/v1/reports\\:bulk', express.text({ limit: deps.config.bulkLimitBytes, type: () => true }), bulkHandler(deps));
+  router.post(
+    '/v1/reports\\:bulk',
+    authenticate,
+    (req, _res, next) => {
+      noQuery(req);
+      next();
+    },
+    requireContentType(...NDJSON_TYPES),
+    express.text({ limit: deps.config.bulkLimitBytes, type: () => true }),
+    bulkHandler(deps),
+  );
   return router;
-}
-
-function maskedValuesHeader(h: string | undefined): string[] {
-  if (!h) return [];
-  try {
-    const v = JSON.parse(Buffer.from(h, 'base64').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-  } catch {
-    /* fall through */
-  }
-  throw badRequest('X-Masked-Values must be base64 of a JSON array of strings', [{ pointer: '/headers/x-masked-values', message: 'must be base64 JSON array of strings' }]);
 }

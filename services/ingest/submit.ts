@@ -1,16 +1,22 @@
 // One accepted request → one intake record on ci.intake.v1, with idempotency and ?wait= verdicts.
-// Order matters: authorise, claim the key, register the waiter, write, record the answer.
+// Order matters, so that every 4xx writes nothing: authorise the project, check the pipeline's owner
+// (404) or, for a create, that its id is free (409), bound the waiters (429), claim the key (replay or
+// 409), claim the pipeline id (create), build and check the record — then write, wait, record the
+// answer. A failure after a claim undoes the claim. prepare() is shared with the bulk route.
 import { v7 as uuidv7 } from 'uuid';
 import type { IntakeEvent } from '../core/events/generated.js';
 import type { BatchingWriter } from '../platform/kafka/batching-writer.js';
 import { QueueFullError } from '../platform/kafka/batching-writer.js';
-import { HttpProblem, unavailable } from '../platform/http/problem.js';
+import { badRequest, HttpProblem, unavailable } from '../platform/http/problem.js';
 import type { Logger } from '../platform/log.js';
 import type { EventCodec } from '../platform/registry/codec.js';
 import { withSendSpan } from '../platform/telemetry/kafka-context.js';
 import { metrics } from '../platform/telemetry/metrics.js';
+import { pipelineExists, refuseTaken, requireOwner } from './access.js';
+import type { PipelineDirectory } from './directory.js';
 import type { IdempotencyStore } from './idempotency.js';
 import { reportIdFor, type RecordContext } from './intake-records.js';
+import { recordErrors } from './record-check.js';
 import { TokenRegistry, type ProducerToken } from '../platform/http/tokens.js';
 import type { VerdictWaiters } from './verdicts.js';
 
@@ -19,13 +25,18 @@ export interface SubmitDeps {
   writer: BatchingWriter;
   idempotency: IdempotencyStore;
   waiters: VerdictWaiters;
+  directory: PipelineDirectory;
   log: Logger;
+  /** How long a request holds its Idempotency-Key beyond its ?wait (INGEST_IDEMPOTENCY_LEASE_MS). */
+  leaseMs: number;
 }
 
 export interface SubmitRequest {
   token: ProducerToken;
   projectId: string;
   pipelineId: string;
+  /** Set for a create: the pipeline id is claimed for the project with these job names. */
+  creates?: { jobNames: string[] } | undefined;
   /** Route + body hash, compared for a repeated Idempotency-Key. */
   requestHash: string;
   idempotencyKey: string | null;
@@ -41,45 +52,111 @@ export interface Answer {
   problem?: boolean;
 }
 
-export async function submit(deps: SubmitDeps, r: SubmitRequest): Promise<Answer> {
+/** A record ready to be written, with the claims its request holds. */
+export interface Prepared {
+  record: IntakeEvent;
+  reportId: string;
+  projectId: string;
+  key: string | null;
+  /** This request claimed the pipeline id (a create): undone if its record certainly was not written. */
+  claimedPipeline: boolean;
+}
+
+/** Every check and claim before the write; a replayed Idempotency-Key answers with the first answer. */
+export async function prepare(deps: SubmitDeps, r: SubmitRequest): Promise<{ replay: Answer } | { ready: Prepared }> {
   TokenRegistry.authorize(r.token, r.projectId);
+  const reportId = r.idempotencyKey ? reportIdFor(r.projectId, r.idempotencyKey) : uuidv7();
+  if (r.creates) await refuseTaken(deps.directory, r.pipelineId, r.projectId, reportId);
+  else await requireOwner(deps.directory, r.pipelineId, r.projectId);
   if (r.waitMs > 0 && deps.waiters.full) {
     throw new HttpProblem({ title: 'Too Many Requests', status: 429, detail: 'too many requests are waiting for verdicts; retry, or omit ?wait=' }, { 'Retry-After': '1' });
   }
   if (r.idempotencyKey) {
-    const claim = await deps.idempotency.claim(r.projectId, r.idempotencyKey, r.requestHash);
-    if (claim.state === 'replay') return { status: claim.status, body: claim.body as Record<string, unknown>, problem: claim.status >= 400 };
+    const claim = await deps.idempotency.claim(r.projectId, r.idempotencyKey, r.requestHash, r.waitMs + deps.leaseMs);
+    if (claim.state === 'replay') return { replay: { status: claim.status, body: claim.body as Record<string, unknown>, problem: claim.status >= 400 } };
     if (claim.state === 'conflict') throw new HttpProblem({ title: 'Conflict', status: 409, detail: `Idempotency-Key "${r.idempotencyKey}" was already used with a different request` });
     if (claim.state === 'in_flight') throw new HttpProblem({ title: 'Conflict', status: 409, detail: `a request with Idempotency-Key "${r.idempotencyKey}" is still in flight` }, { 'Retry-After': '1' });
   }
-  const reportId = r.idempotencyKey ? reportIdFor(r.projectId, r.idempotencyKey) : uuidv7();
-  const ctx: RecordContext = {
-    reportId,
-    pipelineId: r.pipelineId,
-    projectId: r.projectId,
-    now: new Date().toISOString(),
-    producer: r.token.name,
-    correlationId: r.correlationId ?? reportId,
-    idempotencyKey: r.idempotencyKey,
-    occurredAt: r.occurredAt,
-  };
-  let verdict: ReturnType<VerdictWaiters['register']> | undefined;
+  let claimedPipeline = false;
   try {
+    if (r.creates) {
+      const claim = await deps.directory.claim(r.pipelineId, r.projectId, r.creates.jobNames, reportId);
+      if (claim === 'exists') throw pipelineExists(r.pipelineId);
+      claimedPipeline = claim === 'claimed';
+    }
+    const ctx: RecordContext = {
+      reportId,
+      pipelineId: r.pipelineId,
+      projectId: r.projectId,
+      now: new Date().toISOString(),
+      producer: r.token.name,
+      correlationId: r.correlationId ?? reportId,
+      idempotencyKey: r.idempotencyKey,
+      occurredAt: r.occurredAt,
+    };
     const record = await r.build(ctx);
-    // The record carries the traceparent of this PRODUCER span (child of the HTTP request's span).
-    await withSendSpan({ topic: deps.codec.topic, key: record.pipeline_id, count: 1 }, async () => {
-      const message = await deps.codec.toMessage(record, r.token.name);
-      if (r.waitMs > 0) verdict = deps.waiters.register(reportId, r.waitMs);
-      await deps.writer.write([message]);
-    });
-    metrics.events.inc({ service: 'ingest', topic: deps.codec.topic, type: record.type });
+    const errors = recordErrors(record);
+    if (errors.length > 0) throw badRequest('the request cannot be recorded: a field does not fit what Verity stores', errors);
+    return { ready: { record, reportId, projectId: r.projectId, key: r.idempotencyKey, claimedPipeline } };
   } catch (err) {
-    if (verdict) deps.waiters.cancel(reportId);
-    if (r.idempotencyKey) await deps.idempotency.release(r.projectId, r.idempotencyKey).catch(() => undefined);
-    if (err instanceof QueueFullError) throw unavailable(`ingest is overloaded: ${err.message}`);
+    await undo(deps, [{ reportId, projectId: r.projectId, key: r.idempotencyKey, claimedPipeline, pipelineId: r.pipelineId }], true);
     throw err;
   }
-  const accepted = { report_id: reportId, pipeline_id: r.pipelineId };
+}
+
+/**
+ * Undoes the claims of requests whose records were not written: their keys are released (a retry may
+ * proceed; its report id is the same, so a record that did get written is dropped as a duplicate), and,
+ * when the record certainly was not written, their pipeline id claims too.
+ */
+export async function undo(deps: SubmitDeps, claims: { reportId: string; projectId: string; key: string | null; claimedPipeline: boolean; pipelineId: string }[], certain: boolean): Promise<void> {
+  await Promise.all(
+    claims.map(async (c) => {
+      if (c.key) await deps.idempotency.release(c.projectId, c.key).catch((err: unknown) => deps.log.warn({ err }, 'idempotency claim not released'));
+      if (certain && c.claimedPipeline) await deps.directory.release(c.pipelineId, c.reportId).catch((err: unknown) => deps.log.warn({ err }, 'pipeline claim not released'));
+    }),
+  );
+}
+
+/** Writes prepared records in one batch; on failure undoes their claims and answers 503 when nothing was written. */
+export async function writeRecords(deps: SubmitDeps, producer: string, prepared: Prepared[], onEncoded: () => void = () => undefined): Promise<void> {
+  const claims = prepared.map((p) => ({ ...p, pipelineId: p.record.pipeline_id }));
+  let messages;
+  try {
+    messages = await Promise.all(prepared.map((p) => deps.codec.toMessage(p.record, producer)));
+  } catch (err) {
+    await undo(deps, claims, true);
+    throw err;
+  }
+  try {
+    onEncoded();
+    await deps.writer.write(messages);
+  } catch (err) {
+    const certain = err instanceof QueueFullError;
+    await undo(deps, claims, certain);
+    if (certain) throw unavailable(`ingest is overloaded: ${err.message}`);
+    throw err;
+  }
+}
+
+export async function submit(deps: SubmitDeps, r: SubmitRequest): Promise<Answer> {
+  const prepared = await prepare(deps, r);
+  if ('replay' in prepared) return prepared.replay;
+  const p = prepared.ready;
+  let verdict: ReturnType<VerdictWaiters['register']> | undefined;
+  try {
+    // The record carries the traceparent of this PRODUCER span (child of the HTTP request's span).
+    await withSendSpan({ topic: deps.codec.topic, key: p.record.pipeline_id, count: 1 }, () =>
+      writeRecords(deps, r.token.name, [p], () => {
+        if (r.waitMs > 0) verdict = deps.waiters.register(p.reportId, r.waitMs);
+      }),
+    );
+    metrics.events.inc({ service: 'ingest', topic: deps.codec.topic, type: p.record.type });
+  } catch (err) {
+    if (verdict) deps.waiters.cancel(p.reportId);
+    throw err;
+  }
+  const accepted = { report_id: p.reportId, pipeline_id: r.pipelineId };
   let answer: Answer = { status: 202, body: accepted };
   if (verdict) {
     const v = await verdict;

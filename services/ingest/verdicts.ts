@@ -29,6 +29,8 @@ export class VerdictWaiters {
     private readonly codecs: { events: EventCodec<PipelineEvent>; rejected: EventCodec<IntakeRejectedEvent> },
     private readonly maxWaiters: number,
     private readonly log: Logger,
+    /** Sees the events of an accepted report before its waiter is answered. */
+    private readonly beforeAnswer: (events: PipelineEvent[]) => Promise<void> = async () => undefined,
   ) {}
 
   get ready(): boolean {
@@ -70,6 +72,7 @@ export class VerdictWaiters {
         for (const cause of touched) {
           const w = this.waiters.get(cause);
           if (w) {
+            await this.beforeAnswer(w.events).catch((err: unknown) => this.log.warn({ err, cause }, 'events of a verdict not applied'));
             const events = w.events.map((e) => ({ type: e.type, seq: e.seq, ...('job_id' in e ? { job_id: e.job_id, name: e.name } : {}) }));
             this.settle(cause, { verdict: 'accepted', events });
           }

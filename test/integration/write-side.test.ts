@@ -125,8 +125,10 @@ describe('write side through HTTP (real Kafka, registry, Postgres)', function ()
     expect(lintFailed.allow_failure).to.equal(true);
   });
 
-  it('job logs: stored once (same bytes → same ref), redacted, 413 over the limit, 403 for another project', async () => {
+  it('job logs: stored once (same bytes → same ref), redacted, 413 over the limit, 403 for another project, 404 for an unknown pipeline', async () => {
     const id = randomUUID();
+    const create = await api(ingest.url, 'POST', '/v1/pipelines', { pipeline_id: id, project_id: 'test/alpha', ref: 'main', sha: SHA, definition: { stages: ['b'], jobs: [{ name: 'build', stage: 'b' }] } }, { token: TOKENS.alpha });
+    expect(create.status).to.equal(202);
     const put = (body: string | Buffer, project = 'test/alpha', headers: Record<string, string> = {}) =>
       fetch(`${ingest.url}/v1/pipelines/${id}/jobs/build/log?project_id=${encodeURIComponent(project)}`, {
         method: 'PUT',
@@ -154,6 +156,8 @@ describe('write side through HTTP (real Kafka, registry, Postgres)', function ()
     expect(big.status).to.equal(413);
     expect(big.headers.get('content-type')).to.match(/application\/problem\+json/);
     expect((await put(log, 'test/beta')).status).to.equal(403);
+    const unknown = await fetch(`${ingest.url}/v1/pipelines/${randomUUID()}/jobs/build/log?project_id=test%2Falpha`, { method: 'PUT', headers: { authorization: `Bearer ${TOKENS.alpha}`, 'content-type': 'text/plain' }, body: log });
+    expect(unknown.status).to.equal(404);
   });
 
   it('rejects a report the state machine forbids with a machine-readable reason (422 problem+json)', async () => {
@@ -168,9 +172,13 @@ describe('write side through HTTP (real Kafka, registry, Postgres)', function ()
     expect(r.headers.get('content-type')).to.match(/application\/problem\+json/);
     expect(r.body.code).to.equal('illegal_transition');
     expect(r.body.details).to.include({ from: 'running' });
+    const unknownJob = await api(ingest.url, 'POST', `/v1/pipelines/${id}/jobs/nope/reports?wait=20000`, { project_id: 'test/beta', status: 'running', runner_id: 'r' });
+    expect(unknownJob.status).to.equal(422);
+    expect(unknownJob.body.code).to.equal('unknown_job');
+    // A pipeline ingest does not know is answered by ingest itself, before anything is written.
     const unknown = await api(ingest.url, 'POST', `/v1/pipelines/${randomUUID()}/cancel?wait=20000`, { project_id: 'test/beta' });
-    expect(unknown.status).to.equal(422);
-    expect(unknown.body.code).to.equal('unknown_pipeline');
+    expect(unknown.status).to.equal(404);
+    expect(unknown.headers.get('content-type')).to.match(/application\/problem\+json/);
   });
 
   it('Idempotency-Key: same request → the first answer and one record; different request → 409', async () => {

@@ -23,7 +23,7 @@ export class PgLogStore implements LogStore {
     const existing = await this.db
       .select({ logId: jobLogs.logId })
       .from(jobLogs)
-      .where(and(eq(jobLogs.pipelineId, pipelineId), eq(jobLogs.job, job), eq(jobLogs.sha256, sha256)))
+      .where(and(eq(jobLogs.projectId, projectId), eq(jobLogs.pipelineId, pipelineId), eq(jobLogs.job, job), eq(jobLogs.sha256, sha256)))
       .limit(1);
     if (existing[0]) return { ref: PREFIX + existing[0].logId, bytes: data.length, sha256, created: false };
 
@@ -46,11 +46,11 @@ export class PgLogStore implements LogStore {
     return { ref: PREFIX + logId, bytes: data.length, sha256, created: true };
   }
 
-  async latest(pipelineId: string, job: string): Promise<StoredLogMeta | null> {
+  async latest({ projectId, pipelineId, job }: { projectId: string; pipelineId: string; job: string }): Promise<StoredLogMeta | null> {
     const rows = await this.db
       .select()
       .from(jobLogs)
-      .where(and(eq(jobLogs.pipelineId, pipelineId), eq(jobLogs.job, job)))
+      .where(and(eq(jobLogs.pipelineId, pipelineId), eq(jobLogs.job, job), eq(jobLogs.projectId, projectId)))
       .orderBy(desc(jobLogs.createdAt))
       .limit(1);
     const r = rows[0];

@@ -1,0 +1,167 @@
+// Ingest's pipeline directory (tables ingest_pipelines, ingest_job_attempts): which project owns each
+// pipeline, the job names of its definition and its job attempt ids. Ingest authorises every write
+// against it, never against the read model.
+//  - Ingest claims a pipeline when it accepts a create, before the Kafka write: the first writer wins,
+//    ownership never changes afterwards.
+//  - apply(directoryRows(events)) records owners, job names and attempt ids from the canonical events
+//    (a consumer of ci.pipeline.events.v1 from the beginning, so pipelines created before the
+//    directory existed, or straight on ci.intake.v1, become known too; ingest's verdict waiter applies
+//    the events it already decoded). It is idempotent and never overrides an existing owner.
+// Owners are cached in a bounded LRU (they are immutable). Unknown pipelines are cached for a short
+// time too (INGEST_DIRECTORY_NEGATIVE_TTL_MS), so a repeated probe of an id that does not exist costs
+// what a repeated probe of another project's pipeline costs: one cache hit.
+import { and, eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import type { PipelineEvent } from '../core/events/generated.js';
+import type { Db } from '../platform/db/client.js';
+import { ingestJobAttempts, ingestPipelines } from '../platform/db/schema.js';
+import { Lru } from './lru.js';
+
+export interface OwnerRow {
+  pipelineId: string;
+  projectId: string;
+  jobNames: string[];
+  /** The report that created it (PipelineCreated.causation_id, or the create ingest accepted). */
+  reportId: string;
+}
+export interface AttemptRow {
+  jobId: string;
+  pipelineId: string;
+}
+export interface DirectoryRows {
+  owners: OwnerRow[];
+  attempts: AttemptRow[];
+}
+
+export interface DirectoryEntry {
+  projectId: string;
+  reportId: string;
+  jobNames: ReadonlySet<string>;
+}
+
+export type ClaimResult =
+  /** This request now owns the id. */
+  | 'claimed'
+  /** The same create (same project, same report id) claimed it before: a retry of that request. */
+  | 'retry'
+  /** Some pipeline has this id already, whoever owns it. */
+  | 'exists';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BATCH = 1000;
+
+/**
+ * Pure: the directory rows canonical events imply. PipelineCreated → its owner and job names; every
+ * job event's job_id (JobCreated is where an attempt first appears) and JobRetried's new_job_id →
+ * attempt rows. Each row once, in event order.
+ */
+export function directoryRows(events: readonly PipelineEvent[]): DirectoryRows {
+  const owners = new Map<string, OwnerRow>();
+  const attempts = new Map<string, AttemptRow>();
+  const attempt = (jobId: string, pipelineId: string) => {
+    if (!attempts.has(jobId)) attempts.set(jobId, { jobId: jobId.toLowerCase(), pipelineId: pipelineId.toLowerCase() });
+  };
+  for (const e of events) {
+    if (e.type === 'PipelineCreated') {
+      if (!owners.has(e.pipeline_id)) {
+        owners.set(e.pipeline_id, { pipelineId: e.pipeline_id.toLowerCase(), projectId: e.project_id, jobNames: [...new Set(e.definition.jobs.map((j) => j.name))], reportId: e.causation_id.toLowerCase() });
+      }
+    }
+    if ('job_id' in e && typeof e.job_id === 'string') attempt(e.job_id, e.pipeline_id);
+    if (e.type === 'JobRetried') attempt(e.new_job_id, e.pipeline_id);
+  }
+  return { owners: [...owners.values()], attempts: [...attempts.values()] };
+}
+
+export interface DirectoryOptions {
+  /** Most pipelines whose owner is cached. */
+  maxCached?: number;
+  /** How long "no such pipeline" is remembered. */
+  negativeTtlMs?: number;
+}
+
+export class PipelineDirectory {
+  private readonly pipelines: Lru<string, DirectoryEntry | null>;
+  private readonly attempts: Lru<string, string>;
+  private readonly negativeTtlMs: number;
+
+  constructor(
+    private readonly db: Db,
+    opts: DirectoryOptions = {},
+  ) {
+    this.pipelines = new Lru(opts.maxCached ?? 100_000);
+    this.attempts = new Lru(opts.maxCached ?? 100_000);
+    this.negativeTtlMs = opts.negativeTtlMs ?? 1000;
+  }
+
+  /** The pipeline's owner, report id and job names, or null when no pipeline has this id. */
+  async entry(pipelineId: string): Promise<DirectoryEntry | null> {
+    const id = pipelineId.toLowerCase();
+    const cached = this.pipelines.get(id);
+    if (cached !== undefined) return cached;
+    const [row] = await this.db
+      .select({ projectId: ingestPipelines.projectId, reportId: ingestPipelines.reportId, jobNames: ingestPipelines.jobNames })
+      .from(ingestPipelines)
+      .where(eq(ingestPipelines.pipelineId, id));
+    const entry = row ? { projectId: row.projectId, reportId: row.reportId, jobNames: new Set(row.jobNames) } : null;
+    this.pipelines.set(id, entry, entry ? Infinity : this.negativeTtlMs);
+    return entry;
+  }
+
+  /** The project that owns the pipeline, or null. */
+  async owner(pipelineId: string): Promise<string | null> {
+    return (await this.entry(pipelineId))?.projectId ?? null;
+  }
+
+  /** Whether `job` is a job name of the pipeline's definition or a known attempt id of it. */
+  async hasJob(pipelineId: string, job: string): Promise<boolean> {
+    const id = pipelineId.toLowerCase();
+    const entry = await this.entry(id);
+    if (!entry) return false;
+    if (entry.jobNames.has(job)) return true;
+    if (!UUID.test(job)) return false;
+    const jobId = job.toLowerCase();
+    if (this.attempts.get(jobId) === id) return true;
+    const [row] = await this.db
+      .select({ pipelineId: ingestJobAttempts.pipelineId })
+      .from(ingestJobAttempts)
+      .where(and(eq(ingestJobAttempts.jobId, jobId), eq(ingestJobAttempts.pipelineId, id)));
+    if (row) this.attempts.set(jobId, id);
+    return row !== undefined;
+  }
+
+  /**
+   * Claims `pipelineId` for a create ingest accepts (before its Kafka write). The first writer wins;
+   * a second claim by the same report (a retried request with the same Idempotency-Key) is 'retry'.
+   */
+  async claim(pipelineId: string, projectId: string, jobNames: string[], reportId: string = randomUUID()): Promise<ClaimResult> {
+    const row = { pipelineId: pipelineId.toLowerCase(), projectId, jobNames: [...new Set(jobNames)], reportId: reportId.toLowerCase() };
+    const inserted = await this.db.insert(ingestPipelines).values(row).onConflictDoNothing().returning({ id: ingestPipelines.pipelineId });
+    if (inserted.length > 0) {
+      this.pipelines.set(row.pipelineId, { projectId, reportId: row.reportId, jobNames: new Set(row.jobNames) });
+      return 'claimed';
+    }
+    this.pipelines.delete(row.pipelineId);
+    const existing = await this.entry(row.pipelineId);
+    return existing && existing.projectId === projectId && existing.reportId === row.reportId ? 'retry' : 'exists';
+  }
+
+  /** Undoes this request's claim when its record certainly was not written (so the id is free again). */
+  async release(pipelineId: string, reportId: string): Promise<void> {
+    const id = pipelineId.toLowerCase();
+    await this.db.delete(ingestPipelines).where(and(eq(ingestPipelines.pipelineId, id), eq(ingestPipelines.reportId, reportId.toLowerCase())));
+    this.pipelines.delete(id);
+  }
+
+  /** Records owners and attempt ids (idempotent; an existing owner is never replaced). */
+  async apply(rows: DirectoryRows): Promise<void> {
+    for (let i = 0; i < rows.owners.length; i += BATCH) {
+      const chunk = rows.owners.slice(i, i + BATCH);
+      await this.db.insert(ingestPipelines).values(chunk).onConflictDoNothing();
+      for (const o of chunk) if (this.pipelines.get(o.pipelineId) === null) this.pipelines.delete(o.pipelineId);
+    }
+    for (let i = 0; i < rows.attempts.length; i += BATCH) {
+      await this.db.insert(ingestJobAttempts).values(rows.attempts.slice(i, i + BATCH)).onConflictDoNothing();
+    }
+  }
+}
