@@ -1,0 +1,164 @@
+// Values whose name says they are credentials: `key=value` / `key: value` (env, JSON, YAML, INI, query
+// strings, connection strings, `--flag=value`), `COMPOUND_KEY value` (`aws configure set
+// aws_secret_access_key …`, Dockerfile `ENV SECRET_KEY value`), `.netrc` `password value`, and XML
+// elements (`<password>…</password>`). A strong name masks any value but a placeholder or prose; a weak
+// name (`auth`, `AccountKey`, `sig`) and the space-separated forms mask only values that look like secrets.
+
+import { endsWithCredentialWord, isPlaceholder, isProse, keyStrength, looksSecret, NAME_TRIGGER } from './keys.js';
+import { maskSpans, type RedactResult, type Span } from './mask.js';
+
+// Keys are found from the words every credential name contains (NAME_TRIGGER, one fast scan), then grown to
+// the whole key: a run of up to 64 `[A-Za-z0-9_.-]` characters. Then the separator, read at the key's end:
+// `==`, `=~`, `::`, `:=`, `://` are not assignments; `=>` is one before a quoted value only (Ruby, PHP and
+// Perl hashes; not `token => token.trim()`); a run of blanks is one for some keys only (checked later).
+// Scanning stays linear: each character is looked at a bounded number of times, and the scan goes on after
+// the key, or after the value once one was read.
+const TRIGGER = new RegExp(NAME_TRIGGER.source, 'gi');
+const SEPARATOR = /["']?[ \t]*(?:=(?![=~>])|:(?![:=/])|=>(?=[ \t]*["']))[ \t]*|[ \t]+/y;
+const MAX_KEY = 64;
+const isKeyChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
+/** Longest quoted value looked for (a kubeconfig's key data is a few KB); a bare value runs to its end. */
+const MAX_QUOTED = 64 * 1024;
+const VALUE_STOP = new Set([' ', '\t', '\n', '\r', '"', "'", '&', ',', ';', '<', '>']);
+
+/** Next index of a character at or after `from`, remembered so that forward scans stay linear. */
+class Finder {
+  private readonly cache = new Map<string, { from: number; at: number }>();
+  constructor(private readonly text: string) {}
+  next(ch: string, from: number): number {
+    const c = this.cache.get(ch);
+    if (c && from >= c.from && (c.at < 0 || from <= c.at)) return c.at;
+    const at = this.text.indexOf(ch, from);
+    this.cache.set(ch, { from, at });
+    return at;
+  }
+}
+
+/** The value after an assignment at `start`: quoted (without its quotes) or bare; undefined if none. */
+function readValue(text: string, start: number, find: Finder): { value: string; start: number; end: number; quoted: boolean } | undefined {
+  const q = text[start];
+  if (q === '"' || q === "'") {
+    const close = find.next(q, start + 1);
+    const newline = find.next('\n', start + 1);
+    if (close < 0 || close === start + 1 || close - start > MAX_QUOTED || (newline >= 0 && newline < close)) return undefined;
+    return { value: text.slice(start + 1, close), start: start + 1, end: close, quoted: true };
+  }
+  let i = start;
+  while (i < text.length && !VALUE_STOP.has(text[i]!)) i++;
+  return i === start ? undefined : { value: text.slice(start, i), start, end: i, quoted: false };
+}
+
+/**
+ * `KEY value` without `=` or `:`: `aws configure set aws_secret_access_key …`, `npm config set …:_authToken …`,
+ * `yarn config set npmAuthToken …`. The key must be an identifier made of parts (not a prose word, not a
+ * package name such as `libsecret-1-0` or a file such as `rabbit_password.erl`) that ends with a credential
+ * word, and start a word (not end a path or URL).
+ */
+const isSpacedCredentialName = (key: string, before: string | undefined) =>
+  /^_?[A-Za-z][A-Za-z_.-]*[A-Za-z]$/.test(key) &&
+  /[A-Za-z][_.-][A-Za-z]|[a-z][A-Z]/.test(key) &&
+  (before === undefined || /[\s"'`$(:]/.test(before)) &&
+  endsWithCredentialWord(key);
+/** Dockerfile's `ENV NAME value` (also in build output: `Step 3/9 : ENV …`, `#5 [2/4] ENV …`). */
+const isDockerfileEnv = (text: string, at: number) => text.slice(at - 4, at) === 'ENV ' && (at === 4 || /\s/.test(text[at - 5]!));
+
+/** Per-line facts, computed once per line however many keys it holds. */
+class LineInfo {
+  private start = -1;
+  private end = -1;
+  private netrc = false;
+  constructor(private readonly text: string) {}
+  /** Whether the line holding `at` is a `.netrc` entry (`machine h login u password p`). */
+  isNetrc(at: number): boolean {
+    if (at < this.start || at > this.end) {
+      this.start = this.text.lastIndexOf('\n', at) + 1;
+      const e = this.text.indexOf('\n', at);
+      this.end = e < 0 ? this.text.length : e;
+      const line = this.text.slice(this.start, this.end);
+      this.netrc = /(?:^|[\s"'])(?:machine|default)\s.*\blogin\s/.test(line) || /^\s*password\s+\S+\s*$/.test(line);
+    }
+    return this.netrc;
+  }
+}
+
+function assignmentSpans(text: string, spans: Span[]): void {
+  const lines = new LineInfo(text);
+  const find = new Finder(text);
+  const n = text.length;
+  const re = new RegExp(TRIGGER.source, 'gi');
+  for (let t = re.exec(text); t !== null; t = re.exec(text)) {
+    let start = t.index;
+    while (start > 0 && t.index - start <= MAX_KEY && isKeyChar(text.charCodeAt(start - 1))) start--;
+    let end = t.index + t[0].length;
+    while (end < n && end - start <= MAX_KEY && isKeyChar(text.charCodeAt(end))) end++;
+    if (end - start > MAX_KEY || (start > 0 && isKeyChar(text.charCodeAt(start - 1)))) {
+      // A run too long to be a key: skip to its end.
+      while (end < n && isKeyChar(text.charCodeAt(end))) end++;
+      re.lastIndex = end;
+      continue;
+    }
+    re.lastIndex = end;
+    SEPARATOR.lastIndex = end;
+    const sep = SEPARATOR.exec(text);
+    if (sep === null) continue;
+    const key = text.slice(start, end);
+    const separator = sep[0];
+    const spaced = !/[=:]/.test(separator);
+    // `arn:aws:secretsmanager:…:secret:db-x`: a segment of a colon-separated name, not `key: value`.
+    if (separator === ':' && text[start - 1] === ':') continue;
+    let strength = keyStrength(key);
+    if (strength === undefined) continue; // scanning goes on right after the key, into the value
+    if (spaced) {
+      if (/^pass(?:word|wd)$/i.test(key) && lines.isNetrc(start)) strength = 'strong';
+      else if (isSpacedCredentialName(key, text[start - 1])) strength = 'weak';
+      else if (!isDockerfileEnv(text, start)) continue;
+    }
+    const v = readValue(text, end + separator.length, find);
+    if (v === undefined) continue;
+    re.lastIndex = v.end;
+    if (isPlaceholder(v.value)) continue;
+    if (strength === 'weak' ? !looksSecret(v.value) : isProse(v.value, text.slice(v.end, v.end + 3), separator.includes(':'))) continue;
+    spans.push({ start: v.start, end: v.end });
+  }
+}
+
+// `<password>…</password>`: the value up to the next `<` (so each start scans a disjoint stretch).
+const XML_ELEMENT = /<([A-Za-z][A-Za-z0-9_.:-]{0,63})>([^<\n]{1,512})<\/\1>/g;
+
+function xmlSpans(text: string, spans: Span[]): void {
+  if (!text.includes('</')) return;
+  XML_ELEMENT.lastIndex = 0;
+  for (let m = XML_ELEMENT.exec(text); m !== null; m = XML_ELEMENT.exec(text)) {
+    const strength = keyStrength(m[1]!);
+    const value = m[2]!;
+    if (strength === undefined || isPlaceholder(value.trim())) continue;
+    if (strength === 'weak' && !looksSecret(value.trim())) continue;
+    const start = m.index + m[1]!.length + 2;
+    spans.push({ start, end: start + value.length });
+  }
+}
+
+// `<add key="ApiToken" value="…"/>`, `<property name="db.password" value="…"/>`: a name attribute naming a
+// credential, then a value attribute.
+const NAME_VALUE_ATTRIBUTES = /(?<![A-Za-z0-9_-])(?:key|name)=(["'])([^"'\n]{1,128})\1[ \t]+value=(["'])([^"'\n]{1,4096})\3/g;
+
+function attributeSpans(text: string, spans: Span[]): void {
+  if (!text.includes('value=')) return;
+  NAME_VALUE_ATTRIBUTES.lastIndex = 0;
+  for (let m = NAME_VALUE_ATTRIBUTES.exec(text); m !== null; m = NAME_VALUE_ATTRIBUTES.exec(text)) {
+    const strength = keyStrength(m[2]!);
+    const value = m[4]!;
+    if (strength === undefined || isPlaceholder(value) || (strength === 'weak' && !looksSecret(value))) continue;
+    const end = m.index + m[0].length - 1;
+    spans.push({ start: end - value.length, end });
+  }
+}
+
+export function maskAssignments(text: string): RedactResult {
+  const spans: Span[] = [];
+  assignmentSpans(text, spans);
+  xmlSpans(text, spans);
+  attributeSpans(text, spans);
+  return maskSpans(text, spans);
+}
+
