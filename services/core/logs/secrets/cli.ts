@@ -67,7 +67,10 @@ function commandFlags(names: Set<string>): { next: Map<string, Kind>; attached: 
   const has = (xs: Iterable<string>) => [...xs].some((x) => names.has(x));
   if (names.has('login')) next.set('-p', 'plain'); // docker/podman/helm/oc/az/cf … login -p
   if (has(MYSQL)) attached.add('-p');
-  if (names.has('sshpass')) (next.set('-p', 'plain'), attached.add('-p'));
+  if (names.has('sshpass')) {
+    next.set('-p', 'plain');
+    attached.add('-p');
+  }
   if (has(['sqlcmd', 'bcp', 'zip', 'unzip'])) next.set('-P', 'plain');
   if (has(['7z', '7za'])) attached.add('-p');
   if (names.has('redis-cli')) next.set('-a', 'plain');
