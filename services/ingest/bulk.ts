@@ -10,8 +10,9 @@ import { createAjv, toFieldErrors, type FieldError } from '../platform/schemas/a
 import { withSendSpan } from '../platform/telemetry/kafka-context.js';
 import { countEvents } from '../platform/telemetry/metrics.js';
 import { bulkLineHead, type BulkOp } from './api-schemas.js';
+import { checkDefinition } from './definition-check.js';
 import { requestHash } from './idempotency.js';
-import { commandRecord, createPipelineRecord, jobReportRecord, type ApiCreatePipeline } from './intake-records.js';
+import { commandRecord, createPipelineRecord, jobReportRecord, pipelineIdFor, type ApiCreatePipeline } from './intake-records.js';
 import { parseJobRef } from './params.js';
 import { excerptFor, validators, type IngestDeps } from './routes.js';
 import { prepare, writeRecords, type Prepared } from './submit.js';
@@ -80,8 +81,9 @@ async function prepareLine(deps: IngestDeps, token: ProducerToken, n: number, te
   const body = op === 'create_pipeline' && pipeline_id ? { ...rest, pipeline_id } : rest;
   const validate = op === 'create_pipeline' ? validators.create : op === 'report' ? validators.report : validators.command;
   if (!validate(body)) throw badRequest(`line ${n} has invalid fields`, toFieldErrors(validate.errors));
+  if (op === 'create_pipeline') checkDefinition((body as unknown as ApiCreatePipeline).definition);
   const b = body as { project_id: string; idempotency_key?: string; occurred_at?: string };
-  const pipelineId = (pipeline_id ?? uuidv7()).toLowerCase();
+  const pipelineId = (pipeline_id ?? (b.idempotency_key ? pipelineIdFor(b.project_id, b.idempotency_key) : uuidv7())).toLowerCase();
   return prepare(deps, {
     token,
     projectId: b.project_id,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createAjv } from '../platform/schemas/ajv.js';
 import { loadCatalog } from '../platform/schemas/catalog.js';
-import { commandRecord, createPipelineRecord, jobReportRecord, reportIdFor, type RecordContext } from './intake-records.js';
+import { commandRecord, createPipelineRecord, jobReportRecord, pipelineIdFor, reportIdFor, type RecordContext } from './intake-records.js';
 
 const ctx: RecordContext = {
   reportId: '0193a1b2-c3d4-7e5f-8a9b-000000000001',
@@ -54,5 +54,13 @@ describe('ingest: API bodies → intake records', () => {
     expect(reportIdFor('p', 'key-1')).to.equal(a);
     expect(reportIdFor('q', 'key-1')).to.not.equal(a);
     expect(reportIdFor('p', 'key-2')).to.not.equal(a);
+  });
+
+  it('derives the pipeline id of a keyed create without pipeline_id from (project, key), distinct from its report id', () => {
+    const a = pipelineIdFor('p', 'key-1');
+    expect(a).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(pipelineIdFor('p', 'key-1')).to.equal(a);
+    expect(a).to.not.equal(reportIdFor('p', 'key-1'));
+    expect(pipelineIdFor('q', 'key-1')).to.not.equal(a);
   });
 });

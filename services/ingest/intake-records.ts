@@ -32,7 +32,20 @@ export interface ApiCreatePipeline {
 
 /** A report id derived from (project, idempotency key), so a retried request maps to the same report. */
 export function reportIdFor(projectId: string, idempotencyKey: string): string {
-  const h = createHash('sha256').update(`${projectId}\0${idempotencyKey}`).digest('hex');
+  return uuidV8(`${projectId}\0${idempotencyKey}`);
+}
+
+/**
+ * The id of a pipeline created with an Idempotency-Key and without a producer-chosen pipeline_id: a
+ * retry of the create (after a crash or a failed write) names the same pipeline, so the decider drops
+ * it as a duplicate instead of creating a second pipeline.
+ */
+export function pipelineIdFor(projectId: string, idempotencyKey: string): string {
+  return uuidV8(`pipeline\0${projectId}\0${idempotencyKey}`);
+}
+
+function uuidV8(input: string): string {
+  const h = createHash('sha256').update(input).digest('hex');
   // RFC 9562 UUIDv8 (custom): version nibble 8, variant 10.
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
@@ -54,6 +67,18 @@ function normaliseRetry(retry: ApiRetry): { max: number; when: CreatePipeline['d
   return { max: retry.max, when: (retry.when ?? ['always']) as CreatePipeline['definition']['jobs'][number]['retry']['when'] };
 }
 
+/** The definition with GitLab's defaults filled in, as the intake record carries it. */
+export function normaliseDefinition(def: ApiCreatePipeline['definition']): CreatePipeline['definition'] {
+  return {
+    stages: def.stages,
+    jobs: def.jobs.map((j) => {
+      const when = j.when ?? 'on_success';
+      // GitLab: manual jobs may fail (allow_failure) unless told otherwise; every other job may not.
+      return { name: j.name, stage: j.stage, needs: j.needs ?? null, when, allow_failure: j.allow_failure ?? when === 'manual', retry: normaliseRetry(j.retry) };
+    }),
+  };
+}
+
 export function createPipelineRecord(body: ApiCreatePipeline, c: RecordContext): CreatePipeline {
   return {
     type: 'CreatePipeline',
@@ -61,14 +86,7 @@ export function createPipelineRecord(body: ApiCreatePipeline, c: RecordContext):
     ref: body.ref,
     sha: body.sha,
     source: body.source ?? 'api',
-    definition: {
-      stages: body.definition.stages,
-      jobs: body.definition.jobs.map((j) => {
-        const when = j.when ?? 'on_success';
-        // GitLab: manual jobs may fail (allow_failure) unless told otherwise; every other job may not.
-        return { name: j.name, stage: j.stage, needs: j.needs ?? null, when, allow_failure: j.allow_failure ?? when === 'manual', retry: normaliseRetry(j.retry) };
-      }),
-    },
+    definition: normaliseDefinition(body.definition),
   };
 }
 

@@ -15,11 +15,12 @@ import { check } from '../platform/http/validate.js';
 import type { LogStore } from '../platform/logstore/log-store.js';
 import { createAjv } from '../platform/schemas/ajv.js';
 import { requireJob, requireOwner } from './access.js';
+import { checkDefinition } from './definition-check.js';
 import { commandBody, createPipelineBody, jobReportBody } from './api-schemas.js';
 import { bulkHandler, NDJSON_TYPES } from './bulk.js';
 import type { IngestConfig } from './config.js';
 import { requestHash } from './idempotency.js';
-import { commandRecord, createPipelineRecord, jobReportRecord, type ApiCreatePipeline, type ApiJobReport } from './intake-records.js';
+import { commandRecord, createPipelineRecord, jobReportRecord, pipelineIdFor, type ApiCreatePipeline, type ApiJobReport } from './intake-records.js';
 import { maskedValuesHeader } from './masked-values.js';
 import { jobParam, logProjectParam, noQuery, pipelineIdParam, waitParam } from './params.js';
 import { submit, type Answer, type SubmitDeps } from './submit.js';
@@ -99,7 +100,9 @@ export function ingestRouter(deps: IngestDeps): Router {
   router.post('/v1/pipelines', authenticate, ...json, async (req, res) => {
     const waitMs = waitParam(req, deps.config.waitMaxMs);
     const body = check<ApiCreatePipeline & { pipeline_id?: string; idempotency_key?: string; occurred_at?: string }>(validators.create, req.body);
-    const pipelineId = body.pipeline_id?.toLowerCase() ?? uuidv7();
+    checkDefinition(body.definition);
+    const key = idemKey(req, body);
+    const pipelineId = body.pipeline_id?.toLowerCase() ?? (key ? pipelineIdFor(body.project_id, key) : uuidv7());
     reply(
       res,
       await submit(deps, {
