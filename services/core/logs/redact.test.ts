@@ -51,6 +51,15 @@ const positives: Case[] = [
   { name: 'private key assignment', input: 'private-key=base64stuff', output: `private-key=${MASK}` },
   { name: 'passwd and access key', input: 'passwd=x1 access_key=y2', output: `passwd=${MASK} access_key=${MASK}` },
   { name: 'token in a query string', input: 'GET https://api.example.com/v1?page=2&access_token=abcd1234&x=y', output: `GET https://api.example.com/v1?page=2&access_token=${MASK}&x=y` },
+  // The lines of issue 11, finding 9, that the first masker let through.
+  { name: 'aws configure set aws_secret_access_key', input: `aws configure set aws_secret_access_key ${awsSecret}`, output: `aws configure set aws_secret_access_key ${MASK}` },
+  { name: 'AWS CLI table output of a secret key', input: `||  SecretAccessKey  |  ${awsSecret}  ||`, output: `||  SecretAccessKey  |  ${MASK}  ||` },
+  { name: 'docker login -p', input: 'docker login -u ci -p hunter2hunter registry.example.com', output: `docker login -u ci -p ${MASK} registry.example.com` },
+  { name: 'docker login --password', input: 'docker login --username ci --password hunter2hunter reg', output: `docker login --username ci --password ${MASK} reg` },
+  { name: 'curl -u user:pass', input: 'curl -u admin:hunter2hunter https://x/api', output: `curl -u admin:${MASK} https://x/api` },
+  { name: 'mysql --password=', input: 'mysql --password=hunter2hunter app', output: `mysql --password=${MASK} app` },
+  { name: 'mysql -p…', input: 'mysql -u root -phunter2hunter app', output: `mysql -u root -p${MASK} app` },
+  { name: 'docker config.json auth', input: '"auth": "Ym9iOmh1bnRlcjJodW50ZXI="', output: `"auth": "${MASK}"` },
   {
     name: 'PEM private key block keeps its lines',
     input: 'key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nabcdef==\n-----END RSA PRIVATE KEY-----\nnext',
@@ -166,14 +175,20 @@ describe('redactSecrets', () => {
     for (const [key, expected] of table) it(`${key} → ${expected}`, () => expect(isSecretKey(key)).to.equal(expected));
   });
 
-  it('runs in linear time on 5 MB lines built to make regexes backtrack', function () {
-    this.timeout(30000);
-    const units = ['a', 'A', '=', 'a=', 'a:', 'password=', 'token="', 'eyJ', 'eyJa.', 'glpat-', 'AKIA', 'xoxb-', 'http://', 'a:b@', 'https://u:', 'Authorization: Bearer ', '-----BEGIN PRIVATE KEY-----', ' '];
+  // No timing threshold: a pattern that backtracks catastrophically takes minutes or hours on 1 MB, so the
+  // test's timeout is what fails. The throughput is measured by load-tests/masking/run.ts.
+  it('finishes on 1 MB lines built to make the rules backtrack (linear time)', function () {
+    this.timeout(120_000);
+    const units = [
+      'a', 'A', '=', 'a=', 'a:', ' ', '-', '|', 'password=', 'token="', "token='", 'token: ', 'a_token ', 'ENV a_token ', 'eyJ', 'eyJa.',
+      'glpat-', 'AKIA', 'AKIAAAAAAAAAAAAAAAAA ', 'xoxb-', 'sk-', 'http://', 'a:b@', 'https://u:', 'https://', 'Authorization: Bearer ', 'Bearer ',
+      '-----BEGIN PRIVATE KEY-----', '<password>', '<password>a', 'key="a_token" value="', 'machine h login u password ', '|| SecretAccessKey | ',
+      '--password ', '-p', 'login -p ', 'mysql -p', 'curl -u ', 'echo x | ', '--password-stdin ', '${A:-', 'Ab1+', '"', "'",
+    ];
     for (const unit of units) {
-      const input = unit.repeat(Math.ceil(5_000_000 / unit.length));
-      const started = Date.now();
-      redactSecrets(input, { maskedValues: ['aaaaaaaaaaaaaaaaaaaaaaaaaaaab'] });
-      expect(Date.now() - started, JSON.stringify(unit)).to.be.below(3000);
+      const input = unit.repeat(Math.ceil(1_000_000 / unit.length));
+      const r = redactSecrets(input, { maskedValues: ['aaaaaaaaaaaaaaaaaaaaaaaaaaaab'] });
+      expect(r.text.split('\n').length, JSON.stringify(unit)).to.equal(1);
     }
   });
 });
