@@ -57,8 +57,9 @@ function routeSchemas(config: Pick<QueryConfig, 'pageSizeDefault' | 'pageSizeMax
         cursor: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$', description: 'next_cursor of the previous page' },
       }),
     },
-    pipeline: { path: object({ id: uuid('Pipeline id') }, ['id']) },
-    job: { path: object({ id: uuid('Job attempt id') }, ['id']) },
+    // Routes without query parameters still validate the query: an unknown parameter is a 400, never ignored.
+    pipeline: { path: object({ id: uuid('Pipeline id') }, ['id']), query: object({}) },
+    job: { path: object({ id: uuid('Job attempt id') }, ['id']), query: object({}) },
     flakyJobs: { path: object({ project }, ['project']), query: object({ limit }) },
     remediations: {
       query: object({
@@ -79,7 +80,7 @@ function routeSchemas(config: Pick<QueryConfig, 'pageSizeDefault' | 'pageSizeMax
         window: { type: 'string', pattern: '^([1-9]|[1-8][0-9]|90)d$', default: '30d', description: 'Proposals of the last N days: 1d to 90d' },
       }),
     },
-    feedback: { path: object({ id: uuid('Proposal id') }, ['id']) },
+    feedback: { path: object({ id: uuid('Proposal id') }, ['id']), query: object({}) },
     stream: {
       query: object({
         project: { ...project, description: 'Only this project (a token scoped to projects streams only those; another project streams nothing)' },

@@ -21,6 +21,7 @@ import { listRemediations, proposalById, remediationJson, remediationSummary } f
 import { check } from '../platform/http/validate.js';
 import { createAjv } from '../platform/schemas/ajv.js';
 import { v7 as uuidv7 } from 'uuid';
+import { isUtf8 } from 'node:buffer';
 import type { RemediationFeedbackGiven } from '../core/events/generated.js';
 import { assembleDetail, latestJobsQuery, listPipelines, pipelineById } from './pipelines.js';
 import { attemptJson, flakyJson, jobJson, pipelineJson } from './present.js';
@@ -67,6 +68,11 @@ const tokenOf = (res: Response): ReadToken => res.locals.token as ReadToken;
 /** ETag'd answers may be stored by the client but must be revalidated (they are per token). */
 function cacheHeaders(res: Response, etag: string): Response {
   return res.set({ ETag: etag, 'Cache-Control': 'private, no-cache' });
+}
+
+/** express.json's `verify`: a body that is not UTF-8 is a 400 (body-parser would decode it with U+FFFD in place of the bad bytes). */
+function strictUtf8(_req: unknown, _res: unknown, buf: Buffer): void {
+  if (!isUtf8(buf)) throw Object.assign(badRequest('the body is not valid UTF-8', [{ pointer: '', message: 'is not valid UTF-8' }]), { status: 400 });
 }
 
 export function queryRouter(deps: QueryDeps): Router {
@@ -190,7 +196,7 @@ export function queryRouter(deps: QueryDeps): Router {
     res.json({ window: `${days}d`, since, providers: projects?.length === 0 ? [] : await remediationSummary(db, tables, { projects, since }) });
   });
 
-  router.post('/v1/remediations/:id/feedback', safeTextParams(), requireContentType('application/json'), express.json({ limit: '16kb', type: () => true }), async (req, res) => {
+  router.post('/v1/remediations/:id/feedback', safeTextParams(), requireContentType('application/json'), express.json({ limit: '16kb', type: () => true, verify: strictUtf8 }), async (req, res) => {
     const id = parse.feedback(req).path.id.toLowerCase();
     const body = check<{ verdict: 'accepted' | 'rejected'; reason?: string }>(feedbackBody, req.body, '/body');
     const token = tokenOf(res);

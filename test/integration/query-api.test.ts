@@ -370,6 +370,8 @@ describe('query API (real Postgres, read models)', function () {
       expectProblem(await get('/v1/pipelines/{id}', '/v1/pipelines/1%27%20OR%201=1'), 400, '/path/id');
       expectProblem(await get('/v1/pipelines/{id}', `/v1/pipelines/urn:uuid:${detail.pipelineId}`), 400, '/path/id'); // ajv's uuid format takes it, Postgres does not (was a 500)
       expectProblem(await get('/v1/pipelines/{id}', '/v1/pipelines/%E0%A4%A'), 400, '/path');
+      expectProblem(await get('/v1/pipelines/{id}', `/v1/pipelines/${detail.pipelineId}?expand=jobs`), 400, '/query/expand'); // an unknown parameter is refused, not ignored
+      expectProblem(await get('/v1/jobs/{id}', `/v1/jobs/${detailJobs.unit1.jobId}?x=1`), 400, '/query/x');
     });
   });
 
@@ -522,6 +524,14 @@ describe('query API (real Postgres, read models)', function () {
       seen.push({ template: '/v1/remediations/{id}/feedback', answer: text, method: 'post' });
       expectProblem(text, 415);
       expectProblem(await post('/v1/remediations/{id}/feedback', `/v1/remediations/urn:uuid:${proposals.pending.proposalId}/feedback`, { verdict: 'accepted' }), 400, '/path/id');
+      expectProblem(await post('/v1/remediations/{id}/feedback', `/v1/remediations/${proposals.pending.proposalId}/feedback?verdict=accepted`, { verdict: 'accepted' }), 400, '/query/verdict');
+      // Not UTF-8: body-parser would decode the bad bytes to U+FFFD and publish the reason.
+      const latin1 = await api(url, 'POST', `/v1/remediations/${proposals.pending.proposalId}/feedback`, undefined, {
+        token: TOKENS.all,
+        raw: Buffer.concat([Buffer.from('{"verdict":"accepted","reason":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]),
+      });
+      seen.push({ template: '/v1/remediations/{id}/feedback', answer: latin1, method: 'post' });
+      expectProblem(latin1, 400, '');
     });
   });
 
