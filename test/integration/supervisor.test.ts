@@ -276,6 +276,18 @@ describe('verity up: one supervised process per service (real processes, real st
     broken!.process.kill('SIGKILL');
     await exited(broken!.process);
     await until('the orphaned scorer to stop', () => (alive(scorer.pid!) ? undefined : true), 35_000);
+    // Gracefully, and it could still log (its output is its log file, not a pipe to the dead supervisor).
+    const json = (l: string): { msg?: string; part?: string } => {
+      try {
+        return JSON.parse(l) as { msg?: string; part?: string };
+      } catch {
+        return {}; // a line that is not a log record (a Node warning)
+      }
+    };
+    const lines = readFileSync(scorer.log, 'utf8').trim().split('\n').map(json);
+    const gone = lines.findIndex((l) => l.msg === 'the supervisor is gone: stopping');
+    expect(gone, 'the scorer noticed').to.be.greaterThan(-1);
+    expect(lines.slice(gone).some((l) => l.msg === 'stopped' && l.part === 'scorer'), 'the scorer stopped gracefully').to.equal(true);
   });
 
   it('SIGTERM to the supervisor stops every child gracefully and leaves no process', async () => {

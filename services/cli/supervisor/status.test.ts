@@ -48,6 +48,7 @@ describe('supervisor status', () => {
     [`{"level":50,"msg":"request failed","err":{"message":"boom"}}`, 'request failed: boom'],
     ['x'.repeat(400), `${'x'.repeat(300)}…`],
     ['', ''],
+    [`{"level":60,"service":"ingest","msg":"ingest failed to start: boom"}\n{"level":40,"service":"supervisor","msg":"supervisor: ingest exited"}\n`, 'ingest failed to start: boom'],
   ];
   for (const [tail, line] of tails) it(`lastLine(${JSON.stringify(tail.slice(0, 30))})`, () => expect(lastLine(tail)).to.equal(line));
 });

@@ -45,16 +45,21 @@ export function exitText(e: { code: number | null; signal: string | null }): str
   return `exit code ${e.code ?? '?'}`;
 }
 
-/** The last line a child printed, its `msg` when it is a JSON log line, shortened (for the give-up message). */
+/** The last line a child printed (the supervisor's own lines skipped), its `msg` when it is a JSON log line, shortened (for the give-up message). */
 export function lastLine(text: string): string {
-  let line = text.trimEnd().split('\n').pop() ?? '';
-  try {
-    const rec = JSON.parse(line) as { msg?: unknown; err?: { message?: unknown } };
-    if (typeof rec.msg === 'string') line = typeof rec.err?.message === 'string' && !rec.msg.includes(rec.err.message) ? `${rec.msg}: ${rec.err.message}` : rec.msg;
-  } catch {
-    /* plain text */
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    let line = lines[i]!;
+    try {
+      const rec = JSON.parse(line) as { msg?: unknown; service?: unknown; err?: { message?: unknown } };
+      if (rec.service === 'supervisor') continue;
+      if (typeof rec.msg === 'string') line = typeof rec.err?.message === 'string' && !rec.msg.includes(rec.err.message) ? `${rec.msg}: ${rec.err.message}` : rec.msg;
+    } catch {
+      /* plain text */
+    }
+    return line.length > 300 ? `${line.slice(0, 300)}…` : line;
   }
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+  return '';
 }
 
 const shorten = (path: string, cwd: string | undefined) => (cwd && path.startsWith(`${cwd.replace(/\/+$/, '')}/`) ? path.slice(cwd.replace(/\/+$/, '').length + 1) : path);

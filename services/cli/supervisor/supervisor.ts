@@ -2,6 +2,9 @@
 // restarted by the pure policy of policy.ts, its output in its own bounded log file (log-file.ts).
 //  - Children get an IPC channel: a child tells the port it listens on through it, and a child whose
 //    channel closes (the supervisor is gone, even by SIGKILL) stops itself gracefully (serve.ts).
+//  - A child's stdout and stderr are its log file itself (log-file.ts), never a pipe through the
+//    supervisor: an orphaned child can still log and exit (a logger writing into a broken pipe can
+//    spin forever at exit), and nothing is lost if the supervisor dies.
 //  - Children run in their own process groups, so a terminal's Ctrl-C reaches the supervisor only and
 //    each child is stopped once, by the supervisor, gracefully.
 //  - Giving up on one service leaves the others running: the supervisor's /readyz then answers 503
@@ -10,6 +13,7 @@
 //    hurry() (a second signal) sends SIGTERM again (a child's second signal exits at once) and cuts
 //    the deadline.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../platform/log.js';
 import { REPO_ROOT } from '../../platform/schemas/catalog.js';
@@ -40,11 +44,11 @@ interface Runtime {
   reason?: string;
   message?: string;
   log: RotatingLog;
-  /** The last output of the child (for the give-up message). */
-  tail: string;
 }
 
-const TAIL_CHARS = 8192;
+const EXIT_DRAIN_MS = 1000;
+/** How often the children's log sizes are checked. */
+const LOG_CHECK_MS = 5000;
 
 export class Supervisor {
   private readonly runtimes = new Map<string, Runtime>();
@@ -72,7 +76,6 @@ export class Supervisor {
         restarts: 0,
         policy: INITIAL_STATE,
         log: new RotatingLog(this.logPath(service), config.logMaxBytes, config.logFiles),
-        tail: '',
       });
       supervisorMetrics.restarts.inc({ service }, 0);
       supervisorMetrics.up.set({ service }, 0);
@@ -83,8 +86,22 @@ export class Supervisor {
     return join(this.config.logDir, `${service}.log`);
   }
 
+  private logCheck?: NodeJS.Timeout;
+
   start(): void {
     for (const rt of this.runtimes.values()) this.spawnChild(rt);
+    this.logCheck = setInterval(() => {
+      for (const rt of this.runtimes.values()) this.rotate(rt);
+    }, LOG_CHECK_MS);
+    this.logCheck.unref();
+  }
+
+  private rotate(rt: Runtime): void {
+    try {
+      if (rt.log.rotateIfNeeded()) rt.log.note('info', `supervisor: rotated ${rt.log.path}`);
+    } catch (err) {
+      this.log.warn({ err, child: rt.service, log: rt.log.path }, 'could not rotate the log');
+    }
   }
 
   private setState(rt: Runtime, state: ServiceState): void {
@@ -96,25 +113,25 @@ export class Supervisor {
     rt.timer = undefined;
     rt.restartAt = undefined;
     rt.reason = undefined;
-    rt.tail = '';
-    const child = spawn(join(REPO_ROOT, 'bin/verity'), [rt.service], {
-      cwd: REPO_ROOT,
-      env: this.env,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      detached: true,
-    });
+    this.rotate(rt);
+    const out = rt.log.openForChild();
+    let child: ChildProcess;
+    try {
+      child = spawn(join(REPO_ROOT, 'bin/verity'), [rt.service], {
+        cwd: REPO_ROOT,
+        env: this.env,
+        stdio: ['ignore', out, out, 'ipc'],
+        detached: true,
+      });
+    } finally {
+      closeSync(out); // the child has its own copy
+    }
     rt.child = child;
     rt.policy = decide(this.config.policy, rt.policy, { type: 'started' }, Date.now()).state;
     rt.startedAt = Date.now();
     this.setState(rt, 'starting');
     rt.log.note('info', `supervisor: started ${rt.service}`, { pid: child.pid });
     this.log.info({ child: rt.service, pid: child.pid, log: rt.log.path }, `started ${rt.service}`);
-    const onOutput = (chunk: Buffer) => {
-      rt.log.write(chunk);
-      rt.tail = (rt.tail + chunk.toString('utf8')).slice(-TAIL_CHARS);
-    };
-    child.stdout!.on('data', onOutput);
-    child.stderr!.on('data', onOutput);
     child.on('message', (m: Partial<ListeningMessage>) => {
       if (m?.type !== 'listening' || typeof m.port !== 'number' || rt.child !== child) return;
       rt.port = m.port;
@@ -123,7 +140,15 @@ export class Supervisor {
     });
     // The IPC channel must not fail the supervisor when a child dies mid-send.
     child.on('error', (err) => this.log.warn({ err, child: rt.service }, 'child process error'));
-    child.once('close', (code, signal) => this.onExit(rt, child, code, signal));
+    // Decide on 'close' (its IPC channel closed too), or shortly after 'exit' should that lag.
+    let exitTimer: NodeJS.Timeout | undefined;
+    child.once('exit', (code, signal) => {
+      exitTimer = setTimeout(() => this.onExit(rt, child, code, signal), EXIT_DRAIN_MS);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(exitTimer);
+      this.onExit(rt, child, code, signal);
+    });
   }
 
   private onExit(rt: Runtime, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
@@ -149,7 +174,12 @@ export class Supervisor {
         this.spawnChild(rt);
       }, d.delayMs);
     } else if (d.action === 'give-up') {
-      const last = lastLine(rt.tail);
+      let last = '';
+      try {
+        last = lastLine(rt.log.tail());
+      } catch {
+        /* the log is gone: the message goes without its last line */
+      }
       rt.reason = `given up after ${d.fastCrashes} crashes within ${Math.round(d.windowMs / 1000)} s; last: ${how}`;
       rt.message =
         `giving up on ${rt.service}: it crashed ${d.fastCrashes} times within ${Math.round(d.windowMs / 1000)} s ` +
@@ -214,6 +244,7 @@ export class Supervisor {
     if (this.done || !this.stopping || [...this.runtimes.values()].some((rt) => rt.child)) return;
     this.done = true;
     if (this.deadline) clearTimeout(this.deadline);
+    clearInterval(this.logCheck);
     for (const rt of this.runtimes.values()) rt.log.close();
     this.log.info({ clean: !this.unclean }, 'every service stopped');
     this.resolveStopped(this.unclean ? 1 : 0);
