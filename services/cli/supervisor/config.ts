@@ -13,7 +13,7 @@ export interface SupervisorConfig {
   policy: RestartPolicy;
   /** Where each child's log goes: <logDir>/<service>.log. */
   logDir: string;
-  /** A child's log is rotated when it would pass this size ... */
+  /** A child's log is rotated once it passed this size (checked every few seconds) ... */
   logMaxBytes: number;
   /** ... keeping this many rotated files (<service>.log.1 is the newest). */
   logFiles: number;
