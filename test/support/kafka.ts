@@ -43,3 +43,39 @@ export async function consumeUntil(
     await consumer.disconnect();
   }
 }
+
+/**
+ * Every record of `topic` up to its end offsets as they are when called (transaction markers and aborted
+ * records count as reached, never returned): for "exactly once" assertions, which must see duplicates too.
+ */
+export async function readToEnd(kafka: Kafka, admin: Admin, topic: string, timeoutMs = 60_000): Promise<EachMessagePayload['message'][]> {
+  const ends = new Map((await admin.fetchTopicOffsets(topic)).filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high) - 1n]));
+  const seen: EachMessagePayload['message'][] = [];
+  if (ends.size === 0) return seen;
+  const consumer: Consumer = kafka.consumer({ groupId: `test-${randomUUID()}`, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let resolveDone!: () => void;
+    const finished = new Promise<void>((r) => (resolveDone = r));
+    const reached = (partition: number, offset: bigint) => {
+      const end = ends.get(partition);
+      if (end !== undefined && offset >= end) ends.delete(partition);
+      if (ends.size === 0) resolveDone();
+    };
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reached(payload.partition, BigInt(payload.lastOffset)));
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) if (BigInt(m.offset) <= (ends.get(batch.partition) ?? -1n)) seen.push(m);
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`readToEnd(${topic}): not at the end in ${timeoutMs} ms; saw ${seen.length} message(s)`)), timeoutMs);
+    });
+    await Promise.race([finished, timeout]).finally(() => clearTimeout(timer));
+    return seen.sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
+  } finally {
+    await consumer.disconnect();
+  }
+}

@@ -64,19 +64,27 @@ export function exited(child: ChildProcess, timeoutMs = 60_000): Promise<{ code:
   });
 }
 
-/** A service entry point (services/<name>/main.ts) as a child process; resolves once it logged "<name> started". */
-export async function spawnService(name: 'decider' | 'projector', env: Record<string, string> = {}): Promise<ChildProcess> {
+/**
+ * A service entry point (services/<name>/main.ts) as a child process; resolves once it logged "<name>
+ * started", with `port`: where its ops server (/readyz, /metrics, /stats) listens.
+ */
+export async function spawnService(name: 'decider' | 'projector' | 'remediator', env: Record<string, string> = {}): Promise<ChildProcess & { port: number; logTail(): string }> {
   const child = spawn(process.execPath, ['--import', `${REPO_ROOT}node_modules/tsx/dist/loader.mjs`, `${REPO_ROOT}services/${name}/main.ts`], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DECIDER_PORT: '0', PROJECTOR_PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, DECIDER_PORT: '0', PROJECTOR_PORT: '0', REMEDIATOR_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // The last 64 kB of its log (for a failing test's message) and the line that says it started.
   let log = '';
+  let started = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    log = (log + d.toString()).slice(-65_536);
+    if (!started) started = log.split('\n').find((l) => l.includes(`${name} started`)) ?? '';
+  });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start in 60 s:\n${log.slice(-2000)}`)), 60_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      log += d.toString();
-      if (log.includes(`${name} started`)) {
+    child.stderr!.on('data', () => {
+      if (started) {
         clearTimeout(timer);
         resolve();
       }
@@ -86,6 +94,6 @@ export async function spawnService(name: 'decider' | 'projector', env: Record<st
       reject(new Error(`${name} exited during start (${code ?? signal}):\n${log.slice(-2000)}`));
     });
   });
-  child.stderr!.resume();
-  return child;
+  const port = Number((/"port":(\d+)/.exec(started) ?? [])[1] ?? 0);
+  return Object.assign(child, { port, logTail: () => log });
 }

@@ -464,8 +464,10 @@ export class ConsumerRunner<E extends TypedEvent> {
       return;
     }
     const started = Date.now();
+    /** Offsets whose dead letter this batch already wrote (external mode writes them before the sink: not again on a retry or split). */
+    const dlqSent = new Set<bigint>();
     const result = await settle<Item<E>>(items, {
-      apply: (slice) => this.apply(topic, partition, slice, spans),
+      apply: (slice) => this.apply(topic, partition, slice, spans, dlqSent),
       toDead: (item, err, why) => {
         const dead = deadLetterOf(topic, partition, item.offset, item.message, err, why);
         if (item.kind === 'record') item.span?.setAttribute('verity.dead_letter', why.reason);
@@ -552,7 +554,7 @@ export class ConsumerRunner<E extends TypedEvent> {
   }
 
   /** Applies one slice according to the mode; throws to let settle() retry, split or dead-letter. */
-  private async apply(topic: string, partition: number, slice: Item<E>[], spans: SpanGroup): Promise<void> {
+  private async apply(topic: string, partition: number, slice: Item<E>[], spans: SpanGroup, dlqSent: Set<bigint>): Promise<void> {
     const key = keyOf(topic, partition);
     const records = slice.flatMap((i) => (i.kind === 'record' ? [{ topic, partition, offset: i.offset, message: i.message, event: i.event, ...(i.span ? { span: i.span } : {}) }] : []));
     const deadLetters = slice.flatMap((i) => (i.kind === 'dead' ? [i.dead] : []));
@@ -568,7 +570,9 @@ export class ConsumerRunner<E extends TypedEvent> {
           await this.applyTransactional(input, dlqMessages);
           break;
         case 'external': {
-          if (dlqMessages.length > 0) await this.producer!.send({ topic: dlqOf(topic), acks: -1, messages: dlqMessages });
+          const unsent = deadLetters.flatMap((d, i) => (dlqSent.has(d.offset) ? [] : [dlqMessages[i]!]));
+          if (unsent.length > 0) await this.producer!.send({ topic: dlqOf(topic), acks: -1, messages: unsent });
+          for (const d of deadLetters) dlqSent.add(d.offset);
           const run = () => this.handler.process(input);
           await (span ? context.with(trace.setSpan(ROOT_CONTEXT, span), run) : run());
           this.stored.set(key, next);

@@ -2,6 +2,7 @@
 // plus the few Confluent REST calls it lacks (per-subject config, compatibility test, delete).
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { createAjv } from '../schemas/ajv.js';
+import { columnBounded } from './column-bounds.js';
 
 export const COMPATIBILITY_LEVEL = COMPATIBILITY.BACKWARD_TRANSITIVE;
 
@@ -15,10 +16,14 @@ export class RegistryError extends Error {
 }
 
 export function createRegistry(url: string): SchemaRegistry {
+  // Our Ajv (formats, strict) validates on encode and on decode, against the writer's schema made to fit
+  // the columns (column-bounds.ts): the client compiles each writer schema once, through this compile.
+  const ajv = createAjv();
+  const compile = ajv.compile.bind(ajv);
+  ajv.compile = ((schema: object) => compile(columnBounded(schema))) as typeof ajv.compile;
   return new SchemaRegistry(
     { host: url, retry: { retries: 3, initialRetryTimeInSecs: 0.2, maxRetryTimeInSecs: 2 } },
-    // Our Ajv (formats, strict) validates on encode and on decode, against the writer's schema.
-    { [SchemaType.JSON]: { ajvInstance: createAjv(), detailedErrorPaths: true } as never },
+    { [SchemaType.JSON]: { ajvInstance: ajv, detailedErrorPaths: true } as never },
   );
 }
 
