@@ -138,7 +138,7 @@ describe('poison records: dead-lettered once with the reason, and the partition 
     const events = await codec<PipelineEvent>('ci.pipeline.events.v1');
     const [p, q] = [randomUUID(), randomUUID()];
     const at = (seq: number) => `2026-11-28T10:${String(seq).padStart(2, '0')}:00.000Z`;
-    const jobOf = new Map([[p, randomUUID()], [q, randomUUID()]]);
+    const jobOf = new Map<string, string>([[p, randomUUID()], [q, randomUUID()]]);
     const ev = (type: PipelineEvent['type'], pipelineId: string, seq: number, patch: Record<string, unknown> = {}) => {
       const example = exampleEvents.find((e) => e.type === type)!;
       const job = 'job_id' in example ? { job_id: jobOf.get(pipelineId) } : {};
