@@ -38,8 +38,13 @@ const remember = (errors: string[], text: string) => {
   if (errors.length < 10) errors.push(text.slice(0, 500));
 };
 
-/** POST /v1/reports:bulk. 429/503 (nothing was written) are retried after Retry-After, up to 8 times. */
-export function httpSink(url: string, token: string): Sink {
+/**
+ * POST /v1/reports:bulk. 429/503 (nothing was written) are retried after Retry-After, up to 8 times.
+ * `retryUnknown` (every line carries an Idempotency-Key, so a repeat is answered, never applied twice):
+ * a failed connection or any 5xx is retried too, for up to `retryForMs` — riding out a broker or
+ * database restart; a line whose outcome stays unknown is 599.
+ */
+export function httpSink(url: string, token: string, opts: { retryUnknown?: boolean; retryForMs?: number } = {}): Sink {
   const endpoint = `${url.replace(/\/+$/, '')}/v1/reports:bulk`;
   const sink: Sink = {
     name: 'http',
@@ -47,15 +52,27 @@ export function httpSink(url: string, token: string): Sink {
     errors: [],
     async send(lines) {
       const body = lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
+      const giveUpAt = Date.now() + (opts.retryForMs ?? 120_000);
       for (let attempt = 0; ; attempt++) {
         let res: Response;
         try {
           res = await fetch(endpoint, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, body, signal: AbortSignal.timeout(120_000) });
         } catch (err) {
           remember(sink.errors, `POST ${endpoint}: ${(err as Error).message}`);
+          if (opts.retryUnknown && Date.now() < giveUpAt) {
+            sink.retries++;
+            await sleep(Math.min(2000, 100 * 2 ** Math.min(attempt, 5)));
+            continue;
+          }
           return lines.map(() => 599);
         }
         const text = await res.text();
+        if (opts.retryUnknown && res.status >= 500 && Date.now() < giveUpAt) {
+          sink.retries++;
+          const after = Number(res.headers.get('retry-after'));
+          await sleep(Number.isFinite(after) && after > 0 ? Math.min(after, 5) * 1000 : Math.min(2000, 100 * 2 ** Math.min(attempt, 5)));
+          continue;
+        }
         if ((res.status === 429 || res.status === 503) && attempt < 8) {
           sink.retries++;
           const after = Number(res.headers.get('retry-after'));
@@ -154,7 +171,27 @@ export interface DriveOptions {
   onProgress?: (p: Progress) => void;
   progressEveryMs: number;
   collectPipelineIds: boolean;
+  /** Filled per pipeline as replies come: what was accepted and what it leads to (for loss and duplicate checks). */
+  ledger?: Ledger;
+  /** Every line carries an Idempotency-Key (pipeline id and op index): a repeated line is never applied twice. */
+  idempotencyKeys?: boolean;
 }
+
+/** What the generator knows of one pipeline: its ops, which ones ingest accepted, and what they lead to. */
+export interface LedgerEntry {
+  projectId: string;
+  ops: number;
+  sent: number;
+  accepted: number;
+  /** Canonical events the accepted ops lead to (the pure decider's count, simulated when planning). */
+  events: number;
+  /** An op got something else than 202: its later ops were not sent, and its outcome may be unknown (5xx). */
+  refused: boolean;
+  /** Every op was sent and accepted. */
+  complete: boolean;
+  final: string;
+}
+export type Ledger = Map<string, LedgerEntry>;
 
 export interface Progress {
   phase: 'run' | 'drain' | 'done';
@@ -248,11 +285,15 @@ export async function drive(model: ScenarioModel, sink: Sink, o: DriveOptions): 
       r.pipelines++;
       if (o.collectPipelineIds) r.pipelineIds.push(plan.pipelineId);
       if (o.clock === 'sim') anchors.set(plan.index, Date.now());
+      o.ledger?.set(plan.pipelineId, { projectId: plan.projectId, ops: plan.ops.length, sent: 0, accepted: 0, events: 0, refused: false, complete: false, final: plan.final });
     }
-    if (o.clock === 'wall') return op.line;
+    const entry = o.ledger?.get(plan.pipelineId);
+    if (entry) entry.sent++;
+    const line = (o.idempotencyKeys ? { ...op.line, idempotency_key: `${plan.pipelineId}:${opIndex}` } : op.line) as BulkLine;
+    if (o.clock === 'wall') return line;
     const anchor = anchors.get(plan.index) ?? Date.now();
     // The pipeline's simulated timeline, ending when its creation went out: real durations, never in the future.
-    return { ...op.line, occurred_at: new Date(anchor - plan.spanMs + op.at).toISOString() };
+    return { ...line, occurred_at: new Date(anchor - plan.spanMs + op.at).toISOString() };
   };
 
   const endRun = (now: number) => {
@@ -344,11 +385,18 @@ export async function drive(model: ScenarioModel, sink: Sink, o: DriveOptions): 
           if (n === 0) busy.delete(p);
           else busy.set(p, n);
           const status = statuses[i] ?? 599;
+          const entry = o.ledger?.get(plan.pipelineId);
           if (status === 202) {
             r.accepted++;
             r.eventsExpected += op.events;
+            if (entry) {
+              entry.accepted++;
+              entry.events += op.events;
+              entry.complete = last && !entry.refused;
+            }
           } else {
             dead.add(p);
+            if (entry) entry.refused = true;
             if (status >= 500) r.errors++;
             else r.rejected++;
           }

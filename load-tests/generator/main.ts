@@ -14,11 +14,11 @@ import { resolve } from 'node:path';
 import { percentile } from '../../services/core/stats/histogram.js';
 import { terminalProgress } from '../../services/projector/rebuild.js';
 import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
-import { drive, httpSink, kafkaSink, type Progress } from './driver.js';
+import { drive, httpSink, kafkaSink, type Ledger, type Progress } from './driver.js';
 import { LogChunksSource, SyntheticLogs, type LogSource } from './logs.js';
 import { MODEL_DEFAULTS, ScenarioModel } from './model.js';
 
-export type { Progress } from './driver.js';
+export type { Ledger, LedgerEntry, Progress } from './driver.js';
 
 export const DEFAULT_LOGS = resolve(REPO_ROOT, process.env.LOGCHUNKS_PATH ?? '../shared/data/logchunks/dev.jsonl.gz');
 
@@ -56,6 +56,10 @@ export interface GeneratorOptions {
   /** Mixed into pipeline ids (default random): the same seed then sends the same traffic under new ids. */
   idSalt?: string;
   collectPipelineIds?: boolean;
+  /** Filled per pipeline: what ingest accepted and the canonical events it leads to (fault tests check it). */
+  ledger?: Ledger;
+  /** Send every line with an Idempotency-Key and retry unknown outcomes (5xx, a dropped connection): rides out a restart. */
+  idempotent?: boolean;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
 }
@@ -157,7 +161,7 @@ export async function runGenerator(opts: GeneratorOptions = {}): Promise<Summary
   if (mode === 'http') {
     const token = opts.token ?? tokenFromEnv();
     if (!token) throw new Error('http mode needs a producer token: --token, LOADGEN_TOKEN or INGEST_TOKENS');
-    sink = httpSink(opts.url ?? process.env.LOADGEN_URL ?? `http://127.0.0.1:${process.env.INGEST_PORT ?? 8090}`, token);
+    sink = httpSink(opts.url ?? process.env.LOADGEN_URL ?? `http://127.0.0.1:${process.env.INGEST_PORT ?? 8090}`, token, { retryUnknown: opts.idempotent ?? false });
   } else sink = await kafkaSink();
   let r;
   const cpu = process.cpuUsage();
@@ -178,6 +182,8 @@ export async function runGenerator(opts: GeneratorOptions = {}): Promise<Summary
       onProgress: opts.onProgress,
       progressEveryMs: 250,
       collectPipelineIds: opts.collectPipelineIds ?? false,
+      ...(opts.ledger ? { ledger: opts.ledger } : {}),
+      idempotencyKeys: opts.idempotent ?? false,
     });
   } finally {
     await sink.close();

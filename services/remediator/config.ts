@@ -34,6 +34,8 @@ export interface RemediatorConfig extends PlatformConfig {
   groupId: string;
   instanceId: string;
   port: number;
+  /** How long a dead instance keeps its partitions. */
+  sessionTimeoutMs: number;
   /** Failures handled at once. */
   concurrency: number;
   /** Provider of projects not in providerByProject. */
@@ -65,6 +67,7 @@ export function loadRemediatorConfig(env: Env = process.env): RemediatorConfig {
     groupId: env.REMEDIATOR_GROUP_ID || scopedId('verity-remediator'),
     instanceId: env.VERITY_INSTANCE_ID || `remediator-${process.pid}`,
     port: intFromEnv(env, 'REMEDIATOR_PORT', 8094, 0, 65535),
+    sessionTimeoutMs: intFromEnv(env, 'REMEDIATOR_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
     concurrency: intFromEnv(env, 'REMEDIATOR_CONCURRENCY', 4, 1, 64),
     provider,
     providerByProject,

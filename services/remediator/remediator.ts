@@ -75,6 +75,7 @@ export class Remediator {
         },
         spans: 'record',
         maxWaitTimeInMs: 200,
+        sessionTimeoutMs: config.sessionTimeoutMs,
         stallMs: config.stallMs,
       },
       { process: (slice) => this.onSlice(slice) },

@@ -65,35 +65,31 @@ export function exited(child: ChildProcess, timeoutMs = 60_000): Promise<{ code:
 }
 
 /**
- * A service entry point (services/<name>/main.ts) as a child process; resolves once it logged "<name>
- * started", with `port`: where its ops server (/readyz, /metrics, /stats) listens.
+ * A service as a child process (`verity <name>`, as the supervisor runs it): resolves once it listens,
+ * with `port`, where its ops server (/readyz, /metrics, /stats) is. It has an IPC channel to this process,
+ * so it stops by itself if the test process dies before stopping it.
  */
 export async function spawnService(name: 'decider' | 'projector' | 'remediator', env: Record<string, string> = {}): Promise<ChildProcess & { port: number; logTail(): string }> {
-  const child = spawn(process.execPath, ['--import', `${REPO_ROOT}node_modules/tsx/dist/loader.mjs`, `${REPO_ROOT}services/${name}/main.ts`], {
+  const child = spawn(process.execPath, ['--import', `${REPO_ROOT}node_modules/tsx/dist/loader.mjs`, `${REPO_ROOT}services/cli/main.ts`, name], {
     cwd: REPO_ROOT,
     env: { ...process.env, DECIDER_PORT: '0', PROJECTOR_PORT: '0', REMEDIATOR_PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
-  // The last 64 kB of its log (for a failing test's message) and the line that says it started.
+  // The last 64 kB of its log, for a failing test's message.
   let log = '';
-  let started = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    log = (log + d.toString()).slice(-65_536);
-    if (!started) started = log.split('\n').find((l) => l.includes(`${name} started`)) ?? '';
-  });
-  await new Promise<void>((resolve, reject) => {
+  child.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-65_536)));
+  const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start in 60 s:\n${log.slice(-2000)}`)), 60_000);
-    child.stderr!.on('data', () => {
-      if (started) {
-        clearTimeout(timer);
-        resolve();
-      }
+    child.on('message', (m: { type?: string; port?: number }) => {
+      if (m?.type !== 'listening') return;
+      clearTimeout(timer);
+      resolve(m.port ?? 0);
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`${name} exited during start (${code ?? signal}):\n${log.slice(-2000)}`));
     });
   });
-  const port = Number((/"port":(\d+)/.exec(started) ?? [])[1] ?? 0);
+  child.channel?.unref();
   return Object.assign(child, { port, logTail: () => log });
 }
