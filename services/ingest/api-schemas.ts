@@ -26,7 +26,12 @@ export const jobRef = tightenSchema({ ...jobProps.name!, pattern: NO_CONTROL_PAT
 const common = {
   project_id: create.project_id!,
   idempotency_key: { type: 'string', minLength: 1, maxLength: 255 },
-  occurred_at: { type: 'string', format: 'date-time' },
+  occurred_at: {
+    type: 'string',
+    format: 'date-time',
+    // What Postgres' timestamptz and Date.parse both take: years 1000–9999, no leap second, an offset within ±14:59.
+    pattern: '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-4]):[0-5][0-9])$',
+  },
 };
 
 export const createPipelineBody = tightenSchema({

@@ -1,11 +1,15 @@
 // POST /v1/reports:bulk — NDJSON in, NDJSON out: one verdict per non-blank input line, in order, named
-// by its line number in the body. Each line goes through the same checks as its single route
-// (submit.ts prepare: project, owner, key, record); valid lines are written to Kafka together; an
-// invalid line gets its own 4xx and writes nothing. Blank lines are skipped; a body without any other
-// line is a 400.
+// by its line number in the body. Each line goes through the checks of its single route; an invalid
+// line gets its own 4xx and writes nothing; valid lines are written to Kafka together. Blank lines are
+// skipped; a body without any other line is a 400.
+// In phases, so that a body of thousands of lines costs a few queries, not thousands: (1) every line
+// parsed, validated and authorised in memory; (2) the ids of every create claimed at once; (3) the
+// owners of every other pipeline named read at once; (4) each line prepared in order (submit.ts
+// prepare: owner, key, record — cache hits but for Idempotency-Keys); (5) one write.
 import type { Request, RequestHandler, Response } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import { badRequest, HttpProblem } from '../platform/http/problem.js';
+import { TokenRegistry, type ProducerToken } from '../platform/http/tokens.js';
 import { createAjv, toFieldErrors, type FieldError } from '../platform/schemas/ajv.js';
 import { withSendSpan } from '../platform/telemetry/kafka-context.js';
 import { countEvents } from '../platform/telemetry/metrics.js';
@@ -15,8 +19,7 @@ import { requestHash } from './idempotency.js';
 import { commandRecord, createPipelineRecord, jobReportRecord, pipelineIdFor, type ApiCreatePipeline } from './intake-records.js';
 import { parseJobRef } from './params.js';
 import { excerptFor, validators, type IngestDeps } from './routes.js';
-import { prepare, writeRecords, type Prepared } from './submit.js';
-import type { ProducerToken } from '../platform/http/tokens.js';
+import { prepare, reportIdOf, writeRecords, type Prepared, type SubmitRequest } from './submit.js';
 
 /** Content types of the bulk body: NDJSON, under the names it goes by (JSON Lines is the same format). */
 export const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl'];
@@ -33,6 +36,12 @@ export function ndjsonLines(text: string): { n: number; text: string }[] {
     .filter((l) => l.text.trim() !== '');
 }
 
+const problemVerdict = (n: number, err: unknown): LineVerdict => {
+  if (!(err instanceof HttpProblem)) throw err;
+  const { type: _type, status, ...rest } = err.problem;
+  return { line: n, status, ...rest };
+};
+
 export function bulkHandler(deps: IngestDeps): RequestHandler {
   return async (req: Request, res: Response) => {
     const token = res.locals.token as ProducerToken;
@@ -41,32 +50,52 @@ export function bulkHandler(deps: IngestDeps): RequestHandler {
     if (lines.length > deps.config.bulkMaxLines) {
       throw new HttpProblem({ title: 'Content Too Large', status: 413, detail: `at most ${deps.config.bulkMaxLines} lines per request, got ${lines.length}` });
     }
-    const verdicts: LineVerdict[] = [];
-    const ready: (Prepared & { line: number; pipelineId: string })[] = [];
+    const verdicts = new Map<number, LineVerdict>();
+    // (1) In memory.
+    const candidates: { n: number; request: SubmitRequest }[] = [];
     for (const { n, text } of lines) {
       try {
-        const p = await prepareLine(deps, token, n, text);
-        if ('replay' in p) verdicts.push({ line: n, ...p.replay.body, status: p.replay.status });
-        else {
-          ready.push({ ...p.ready, line: n, pipelineId: p.ready.record.pipeline_id });
-          verdicts.push({ line: n, status: 202, report_id: p.ready.reportId, pipeline_id: p.ready.record.pipeline_id });
-        }
+        candidates.push({ n, request: parseLine(deps, token, n, text) });
       } catch (err) {
-        if (!(err instanceof HttpProblem)) throw err;
-        const { type: _type, status, ...rest } = err.problem;
-        verdicts.push({ line: n, status, ...rest });
+        verdicts.set(n, problemVerdict(n, err));
       }
     }
+    // (2) and (3): one claim of every create's id (those taken are told apart line by line), one read of every other owner.
+    const creates = candidates.filter((c) => c.request.creates !== undefined);
+    const claimed = await deps.directory.claimMany(creates.map((c) => ({ pipelineId: c.request.pipelineId, projectId: c.request.projectId, jobNames: c.request.creates!.jobNames, reportId: c.request.reportId! })));
+    await deps.directory.preload(candidates.filter((c) => !claimed.has(c.request.pipelineId)).map((c) => c.request.pipelineId));
+    const preclaimedBy = new Map<string, number>();
+    for (const c of creates) if (claimed.has(c.request.pipelineId) && !preclaimedBy.has(c.request.pipelineId)) preclaimedBy.set(c.request.pipelineId, c.n);
+    // (4) In order.
+    const ready: (Prepared & { line: number })[] = [];
+    for (const { n, request } of candidates) {
+      const preclaimed = preclaimedBy.get(request.pipelineId) === n;
+      try {
+        const p = await prepare(deps, preclaimed ? { ...request, creates: { ...request.creates!, preclaimed } } : request);
+        if ('replay' in p) verdicts.set(n, { line: n, ...p.replay.body, status: p.replay.status });
+        else {
+          ready.push({ ...p.ready, line: n });
+          verdicts.set(n, { line: n, status: 202, report_id: p.ready.reportId, pipeline_id: p.ready.record.pipeline_id });
+        }
+      } catch (err) {
+        verdicts.set(n, problemVerdict(n, err));
+      }
+    }
+    // (5) One write.
     if (ready.length > 0) {
       await withSendSpan({ topic: deps.codec.topic, count: ready.length }, () => writeRecords(deps, token.name, ready));
       countEvents('ingest', deps.codec.topic, ready.map((p) => p.record.type));
-      await Promise.all(ready.filter((p) => p.key).map((p) => deps.idempotency.complete(p.projectId, p.key!, 202, { report_id: p.reportId, pipeline_id: p.pipelineId })));
+      await Promise.all(ready.filter((p) => p.key).map((p) => deps.idempotency.complete(p.projectId, p.key!, 202, { report_id: p.reportId, pipeline_id: p.record.pipeline_id })));
     }
-    res.status(200).type('application/x-ndjson').send(verdicts.map((v) => JSON.stringify(v)).join('\n') + '\n');
+    res
+      .status(200)
+      .type('application/x-ndjson')
+      .send(lines.map(({ n }) => JSON.stringify(verdicts.get(n))).join('\n') + '\n');
   };
 }
 
-async function prepareLine(deps: IngestDeps, token: ProducerToken, n: number, text: string) {
+/** One line → the request its single route would make (validated and authorised), or a 4xx. */
+function parseLine(deps: IngestDeps, token: ProducerToken, n: number, text: string): SubmitRequest {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -83,14 +112,16 @@ async function prepareLine(deps: IngestDeps, token: ProducerToken, n: number, te
   if (!validate(body)) throw badRequest(`line ${n} has invalid fields`, toFieldErrors(validate.errors));
   if (op === 'create_pipeline') checkDefinition((body as unknown as ApiCreatePipeline).definition);
   const b = body as { project_id: string; idempotency_key?: string; occurred_at?: string };
-  const pipelineId = (pipeline_id ?? (b.idempotency_key ? pipelineIdFor(b.project_id, b.idempotency_key) : uuidv7())).toLowerCase();
-  return prepare(deps, {
+  TokenRegistry.authorize(token, b.project_id);
+  const key = b.idempotency_key ?? null;
+  const pipelineId = (pipeline_id ?? (key ? pipelineIdFor(b.project_id, key) : uuidv7())).toLowerCase();
+  const request: SubmitRequest = {
     token,
     projectId: b.project_id,
     pipelineId,
     creates: op === 'create_pipeline' ? { jobNames: (body as unknown as ApiCreatePipeline).definition.jobs.map((j) => j.name) } : undefined,
-    requestHash: requestHash(`bulk ${op} ${pipeline_id ?? ''} ${job ?? ''}`, body),
-    idempotencyKey: b.idempotency_key ?? null,
+    requestHash: key ? requestHash(`bulk ${op} ${pipeline_id ?? ''} ${job ?? ''}`, body) : '', // compared only for a key
+    idempotencyKey: key,
     correlationId: null,
     occurredAt: b.occurred_at,
     waitMs: 0,
@@ -104,5 +135,6 @@ async function prepareLine(deps: IngestDeps, token: ProducerToken, n: number, te
       if (op === 'cancel') return commandRecord('CancelPipeline', c);
       return commandRecord(op === 'retry' ? 'RetryJob' : 'PlayJob', c, job!);
     },
-  });
+  };
+  return { ...request, reportId: reportIdOf(request) };
 }

@@ -35,10 +35,15 @@ export interface SubmitRequest {
   token: ProducerToken;
   projectId: string;
   pipelineId: string;
-  /** Set for a create: the pipeline id is claimed for the project with these job names. */
-  creates?: { jobNames: string[] } | undefined;
+  /**
+   * Set for a create: the pipeline id is claimed for the project with these job names (`preclaimed`:
+   * the bulk route claimed it already, with the report id this request derives).
+   */
+  creates?: { jobNames: string[]; preclaimed?: boolean } | undefined;
   /** Route + body hash, compared for a repeated Idempotency-Key. */
   requestHash: string;
+  /** The report id, when the caller fixed it already (reportIdOf). */
+  reportId?: string;
   idempotencyKey: string | null;
   correlationId: string | null;
   occurredAt: string | undefined;
@@ -62,24 +67,34 @@ export interface Prepared {
   claimedPipeline: boolean;
 }
 
+/** The report id of a request: derived from its Idempotency-Key (a retry is the same report), else new. */
+export const reportIdOf = (r: Pick<SubmitRequest, 'projectId' | 'idempotencyKey' | 'reportId'>): string =>
+  r.reportId ?? (r.idempotencyKey ? reportIdFor(r.projectId, r.idempotencyKey) : uuidv7());
+
 /** Every check and claim before the write; a replayed Idempotency-Key answers with the first answer. */
 export async function prepare(deps: SubmitDeps, r: SubmitRequest): Promise<{ replay: Answer } | { ready: Prepared }> {
-  TokenRegistry.authorize(r.token, r.projectId);
-  const reportId = r.idempotencyKey ? reportIdFor(r.projectId, r.idempotencyKey) : uuidv7();
-  if (r.creates) await refuseTaken(deps.directory, r.pipelineId, r.projectId, reportId);
-  else await requireOwner(deps.directory, r.pipelineId, r.projectId);
-  if (r.waitMs > 0 && deps.waiters.full) {
-    throw new HttpProblem({ title: 'Too Many Requests', status: 429, detail: 'too many requests are waiting for verdicts; retry, or omit ?wait=' }, { 'Retry-After': '1' });
-  }
-  if (r.idempotencyKey) {
-    const claim = await deps.idempotency.claim(r.projectId, r.idempotencyKey, r.requestHash, r.waitMs + deps.leaseMs);
-    if (claim.state === 'replay') return { replay: { status: claim.status, body: claim.body as Record<string, unknown>, problem: claim.status >= 400 } };
-    if (claim.state === 'conflict') throw new HttpProblem({ title: 'Conflict', status: 409, detail: `Idempotency-Key "${r.idempotencyKey}" was already used with a different request` });
-    if (claim.state === 'in_flight') throw new HttpProblem({ title: 'Conflict', status: 409, detail: `a request with Idempotency-Key "${r.idempotencyKey}" is still in flight` }, { 'Retry-After': '1' });
-  }
-  let claimedPipeline = false;
+  const reportId = reportIdOf(r);
+  let claimedPipeline = r.creates?.preclaimed === true;
+  let keyClaimed = false;
+  const undoClaims = () => undo(deps, [{ reportId, projectId: r.projectId, key: keyClaimed ? r.idempotencyKey : null, claimedPipeline, pipelineId: r.pipelineId }], true);
   try {
-    if (r.creates) {
+    TokenRegistry.authorize(r.token, r.projectId);
+    if (r.creates) await refuseTaken(deps.directory, r.pipelineId, r.projectId, reportId);
+    else await requireOwner(deps.directory, r.pipelineId, r.projectId);
+    if (r.waitMs > 0 && deps.waiters.full) {
+      throw new HttpProblem({ title: 'Too Many Requests', status: 429, detail: 'too many requests are waiting for verdicts; retry, or omit ?wait=' }, { 'Retry-After': '1' });
+    }
+    if (r.idempotencyKey) {
+      const claim = await deps.idempotency.claim(r.projectId, r.idempotencyKey, r.requestHash, r.waitMs + deps.leaseMs);
+      if (claim.state === 'replay') {
+        await undoClaims();
+        return { replay: { status: claim.status, body: claim.body as Record<string, unknown>, problem: claim.status >= 400 } };
+      }
+      if (claim.state === 'conflict') throw new HttpProblem({ title: 'Conflict', status: 409, detail: `Idempotency-Key "${r.idempotencyKey}" was already used with a different request` });
+      if (claim.state === 'in_flight') throw new HttpProblem({ title: 'Conflict', status: 409, detail: `a request with Idempotency-Key "${r.idempotencyKey}" is still in flight` }, { 'Retry-After': '1' });
+      keyClaimed = true;
+    }
+    if (r.creates && !claimedPipeline) {
       const claim = await deps.directory.claim(r.pipelineId, r.projectId, r.creates.jobNames, reportId);
       if (claim === 'exists') throw pipelineExists(r.pipelineId);
       claimedPipeline = claim === 'claimed';
@@ -99,7 +114,7 @@ export async function prepare(deps: SubmitDeps, r: SubmitRequest): Promise<{ rep
     if (errors.length > 0) throw badRequest('the request cannot be recorded: a field does not fit what Verity stores', errors);
     return { ready: { record, reportId, projectId: r.projectId, key: r.idempotencyKey, claimedPipeline } };
   } catch (err) {
-    await undo(deps, [{ reportId, projectId: r.projectId, key: r.idempotencyKey, claimedPipeline, pipelineId: r.pipelineId }], true);
+    await undoClaims();
     throw err;
   }
 }
