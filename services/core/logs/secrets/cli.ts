@@ -205,11 +205,15 @@ function lineSpans(line: string, offset: number, spans: Span[]): void {
 }
 
 /**
- * Lines worth splitting into words hold a credential name (NAME_TRIGGER's words) or a command of the tables
- * above; they are found with one scan of the text, and each is split once.
+ * Lines worth splitting into words: a flag naming a credential (`--password`, `--account-key`, `-storepass`),
+ * a command of the tables above, or stdin/here-string input. They are found with one scan of the text, and
+ * each is split once.
  */
 const LINE_HINT = new RegExp(
-  `${NAME_TRIGGER.source}|login|mysql|maria|sshpass|sqlcmd|bcp|zip|7z|redis-cli|mongo|twine|curl|\\bhttps?\\s|httpie|poetry|htpasswd|rabbitmqctl|\\bmc\\s|<<<|stdin`,
+  [
+    `-[A-Za-z0-9_-]{0,40}?(?:${NAME_TRIGGER.source})`, // bounded: a long run of `-` or letters is not rescanned
+    'login|mysql|maria|sshpass|sqlcmd|bcp|zip|7z|redis-cli|mongo|twine|curl|\\bhttps?\\s|httpie|secret\\s+set|poetry|htpasswd|rabbitmqctl|\\bmc\\s|<<<|stdin',
+  ].join('|'),
   'gi',
 );
 

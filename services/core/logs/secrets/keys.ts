@@ -56,9 +56,19 @@ function strongAt(ps: readonly string[], i: number): boolean {
 /** Every credential name contains one of these (keyStrength is undefined for any other name). */
 export const NAME_TRIGGER = /pass|secret|token|key|auth|pwd|sig|cred|certificate/i;
 
+const strengthCache = new Map<string, KeyStrength | undefined>();
+
 /** How strongly a key, flag or element name says its value is a credential; undefined if it does not. */
 export function keyStrength(key: string): KeyStrength | undefined {
   if (!NAME_TRIGGER.test(key)) return undefined; // the common case, decided cheaply
+  if (strengthCache.has(key)) return strengthCache.get(key);
+  if (strengthCache.size >= 4096) strengthCache.clear(); // names repeat within a log; keep the memory bounded
+  const strength = classify(key);
+  strengthCache.set(key, strength);
+  return strength;
+}
+
+function classify(key: string): KeyStrength | undefined {
   const ps = parts(key);
   const n = ps.length;
   const last = ps[n - 1];

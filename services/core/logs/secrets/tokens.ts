@@ -4,7 +4,7 @@
 // never crosses a newline, so each rule is one linear scan; URL credentials are found from each `://`.
 
 import { isPlaceholder, looksSecret } from './keys.js';
-import { forEachLine, MASK, maskSpans, type RedactResult, type Span } from './mask.js';
+import { forEachLine, maskSpans, type RedactResult, type Span } from './mask.js';
 
 // A token starts where no token character precedes it (a `-` may: `${NPM_TOKEN:-npm_…}`, `x-ghp_…`).
 const B = '(?<![A-Za-z0-9_])';
@@ -12,7 +12,7 @@ const E = '(?![A-Za-z0-9_-])';
 
 export interface TokenRule {
   name: string;
-  /** Global regex; with `secretGroup`, only that group is masked and the rest of the match is kept. */
+  /** The pattern (rules are joined into one regex per flag set); with `secretGroup`, only that group is masked. */
   re: RegExp;
   secretGroup?: number;
   /** Extra check on the secret (the match or its group) before it is masked. */
@@ -125,25 +125,55 @@ export function maskUrlCredentials(text: string): RedactResult {
 }
 
 /** Applies `rules` (TOKEN_RULES) in order. */
-export function applyTokenRules(text: string, rules: readonly TokenRule[] = TOKEN_RULES): RedactResult {
-  let out = text;
-  let count = 0;
-  for (const rule of rules) {
-    rule.re.lastIndex = 0;
-    out = out.replace(rule.re, (match: string, ...groups: unknown[]) => {
-      if (rule.secretGroup === undefined) {
-        if (rule.accept && !rule.accept(match)) return match;
-        count++;
-        return MASK;
-      }
-      const captured = groups.slice(0, rule.secretGroup).map((g) => (typeof g === 'string' ? g : ''));
-      const secret = captured[rule.secretGroup - 1]!;
-      if (isPlaceholder(secret) || (rule.accept && !rule.accept(secret))) return match;
-      count++;
-      return captured.slice(0, rule.secretGroup - 1).join('') + MASK;
-    });
+/** Rules of the same flags joined into one alternation: one scan instead of one per rule. */
+interface Combined {
+  re: RegExp;
+  slots: { rule: TokenRule; group: number }[];
+}
+
+const groupCount = (source: string) => new RegExp(`(?:${source})|`).exec('')!.length - 1;
+
+function combine(rules: readonly TokenRule[]): Combined[] {
+  const byFlags = new Map<string, TokenRule[]>();
+  for (const r of rules) {
+    const flags = r.re.flags.replace(/[gdy]/g, '');
+    byFlags.set(flags, [...(byFlags.get(flags) ?? []), r]);
   }
-  return { text: out, count };
+  return [...byFlags].map(([flags, rs]) => {
+    const slots: Combined['slots'] = [];
+    let group = 1;
+    for (const rule of rs) {
+      slots.push({ rule, group });
+      group += 1 + groupCount(rule.re.source);
+    }
+    return { re: new RegExp(rs.map((r) => `(${r.re.source})`).join('|'), `${flags}gd`), slots };
+  });
+}
+
+const DEFAULT_COMBINED = combine(TOKEN_RULES);
+
+/**
+ * Applies `rules` (TOKEN_RULES), joined into one scan per flag set. At each position the first rule that
+ * matches wins; a match refused (a placeholder, or `accept` says no) is skipped one character on, so no
+ * later position is lost.
+ */
+export function applyTokenRules(text: string, rules: readonly TokenRule[] = TOKEN_RULES): RedactResult {
+  const spans: Span[] = [];
+  for (const { re, slots } of rules === TOKEN_RULES ? DEFAULT_COMBINED : combine(rules)) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const slot = slots.find((s) => m![s.group] !== undefined)!;
+      const g = slot.group + (slot.rule.secretGroup ?? 0);
+      const secret = m[g]!;
+      const [start, end] = m.indices![g]!;
+      if ((slot.rule.secretGroup !== undefined && isPlaceholder(secret)) || (slot.rule.accept && !slot.rule.accept(secret))) {
+        re.lastIndex = m.index + 1;
+        continue;
+      }
+      spans.push({ start, end });
+    }
+  }
+  return maskSpans(text, spans);
 }
 
 /** maskAwsSecretsBesideKeyIds, then TOKEN_RULES in order, then maskUrlCredentials. */
