@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { PipelineEvent } from '../core/events/generated.js';
 import { definition, job, PIPELINE_ID, PROJECT_ID, Reports, testContext, testId } from '../core/pipeline/fixtures.js';
 import { run } from '../core/pipeline/spec.js';
 import { directoryRows } from './directory.js';
@@ -43,4 +44,13 @@ describe('ingest: pipeline directory rows from canonical events', () => {
   });
 
   it('no events → no rows', () => expect(directoryRows([])).to.deep.equal({ owners: [], attempts: [] }));
+
+  it('leaves out what Postgres cannot hold (events from before ingest refused U+0000): the owner, or one job name', () => {
+    const created = events.find((e) => e.type === 'PipelineCreated')!;
+    const badProject = { ...created, project_id: 'p\u0000' };
+    expect(directoryRows([badProject]).owners).to.deep.equal([]);
+    const def = (created as Extract<PipelineEvent, { type: 'PipelineCreated' }>).definition;
+    const badName = { ...created, definition: { ...def, jobs: [...def.jobs, { ...def.jobs[0]!, name: 'x\u0000' }] } } as PipelineEvent;
+    expect(directoryRows([badName]).owners[0]!.jobNames).to.deep.equal(['unit', 'deploy']);
+  });
 });

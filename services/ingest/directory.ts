@@ -14,6 +14,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { PipelineEvent } from '../core/events/generated.js';
 import type { Db } from '../platform/db/client.js';
+import { isSafeText } from '../platform/schemas/safety.js';
 import { ingestJobAttempts, ingestPipelines } from '../platform/db/schema.js';
 import { Lru } from './lru.js';
 
@@ -62,10 +63,11 @@ export function directoryRows(events: readonly PipelineEvent[]): DirectoryRows {
     if (!attempts.has(jobId)) attempts.set(jobId, { jobId: jobId.toLowerCase(), pipelineId: pipelineId.toLowerCase() });
   };
   for (const e of events) {
-    if (e.type === 'PipelineCreated') {
-      if (!owners.has(e.pipeline_id)) {
-        owners.set(e.pipeline_id, { pipelineId: e.pipeline_id.toLowerCase(), projectId: e.project_id, jobNames: [...new Set(e.definition.jobs.map((j) => j.name))], reportId: e.causation_id.toLowerCase() });
-      }
+    // A project id or job name Postgres cannot hold (U+0000, from before ingest refused it) could never
+    // be written to through ingest anyway: such an owner or name is left out rather than failing the batch.
+    if (e.type === 'PipelineCreated' && !owners.has(e.pipeline_id) && isSafeText(e.project_id)) {
+      const jobNames = [...new Set(e.definition.jobs.map((j) => j.name).filter(isSafeText))];
+      owners.set(e.pipeline_id, { pipelineId: e.pipeline_id.toLowerCase(), projectId: e.project_id, jobNames, reportId: e.causation_id.toLowerCase() });
     }
     if ('job_id' in e && typeof e.job_id === 'string') attempt(e.job_id, e.pipeline_id);
     if (e.type === 'JobRetried') attempt(e.new_job_id, e.pipeline_id);
@@ -189,13 +191,7 @@ export class PipelineDirectory {
     const unique = [...first.values()];
     for (let i = 0; i < unique.length; i += BATCH) {
       const chunk = unique.slice(i, i + BATCH);
-      const { rows: inserted } = await this.db.execute<{ id: string }>(sql`
-        INSERT INTO ingest_pipelines (pipeline_id, project_id, job_names, report_id)
-        SELECT x."pipelineId", x."projectId", ARRAY(SELECT jsonb_array_elements_text(x."jobNames")), x."reportId"
-          FROM jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) AS x("pipelineId" uuid, "projectId" text, "jobNames" jsonb, "reportId" uuid)
-        ON CONFLICT DO NOTHING
-        RETURNING pipeline_id AS id`);
-      const ids = new Set(inserted.map((r) => r.id));
+      const ids = await this.insertOwners(chunk);
       for (const r of chunk) {
         if (ids.has(r.pipelineId)) {
           claimed.add(r.pipelineId);
@@ -217,11 +213,26 @@ export class PipelineDirectory {
   async apply(rows: DirectoryRows): Promise<void> {
     for (let i = 0; i < rows.owners.length; i += BATCH) {
       const chunk = rows.owners.slice(i, i + BATCH);
-      await this.db.insert(ingestPipelines).values(chunk).onConflictDoNothing();
+      await this.insertOwners(chunk);
       for (const o of chunk) if (this.pipelines.get(o.pipelineId) === null) this.pipelines.delete(o.pipelineId);
     }
     for (let i = 0; i < rows.attempts.length; i += BATCH) {
-      await this.db.insert(ingestJobAttempts).values(rows.attempts.slice(i, i + BATCH)).onConflictDoNothing();
+      const chunk = rows.attempts.slice(i, i + BATCH);
+      await this.db.execute(sql`
+        INSERT INTO ingest_job_attempts (job_id, pipeline_id)
+        SELECT * FROM unnest(${sql.param(chunk.map((a) => a.jobId))}::uuid[], ${sql.param(chunk.map((a) => a.pipelineId))}::uuid[])
+        ON CONFLICT DO NOTHING`);
     }
+  }
+
+  /** INSERT … ON CONFLICT DO NOTHING of owner rows in one statement (one JSON parameter); the ids inserted. */
+  private async insertOwners(rows: readonly OwnerRow[]): Promise<Set<string>> {
+    const { rows: inserted } = await this.db.execute<{ id: string }>(sql`
+      INSERT INTO ingest_pipelines (pipeline_id, project_id, job_names, report_id)
+      SELECT x."pipelineId", x."projectId", ARRAY(SELECT jsonb_array_elements_text(x."jobNames")), x."reportId"
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x("pipelineId" uuid, "projectId" text, "jobNames" jsonb, "reportId" uuid)
+      ON CONFLICT DO NOTHING
+      RETURNING pipeline_id AS id`);
+    return new Set(inserted.map((r) => r.id));
   }
 }

@@ -132,4 +132,15 @@ describe('ingest: pipeline directory (real Postgres)', function () {
     // The two most recent are still cached (immutable owners need no re-read); the first was evicted and is read again (gone now).
     expect([await directory.owner(ids[2]!), await directory.owner(ids[1]!), await directory.owner(ids[0]!)]).to.deep.equal(['test/alpha', 'test/alpha', null]);
   });
+
+  it('applies thousands of rows at once (more than one statement\'s chunk), duplicates included', async () => {
+    const owners = Array.from({ length: 2500 }, (_, i) => ({ pipelineId: randomUUID(), projectId: `test/bulk-${i % 7}`, jobNames: ['a', 'b'], reportId: randomUUID() }));
+    const attempts = owners.flatMap((o) => [{ jobId: randomUUID(), pipelineId: o.pipelineId }]);
+    const before = [await rows('ingest_pipelines'), await rows('ingest_job_attempts')];
+    const directory = new PipelineDirectory(db);
+    await directory.apply({ owners: [...owners, owners[0]!], attempts: [...attempts, attempts[0]!] });
+    expect([await rows('ingest_pipelines'), await rows('ingest_job_attempts')]).to.deep.equal([before[0]! + 2500, before[1]! + 2500]);
+    expect(await directory.owner(owners[2499]!.pipelineId)).to.equal(`test/bulk-${2499 % 7}`);
+    expect(await directory.hasJob(owners[1234]!.pipelineId, attempts[1234]!.jobId)).to.equal(true);
+  });
 });
