@@ -1,11 +1,9 @@
 // Prometheus metrics: every Verity metric is defined (verity_*, with help), labelled series render in
-// the text format, circuit states and consumer lag come from their sources, and every HTTP app serves
+// the text format, circuit states come from their sources (consumer lag: consumer/lag-monitor.test.ts), and every HTTP app serves
 // /metrics with latency by route template (never the raw URL) plus a SERVER span per request.
 import { SpanKind } from '@opentelemetry/api';
 import { expect } from 'chai';
-import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
-import type { Consumer } from 'kafkajs';
 import { finishedSpans, recordSpans, stopRecordingSpans, tracing } from '../../../test/support/tracing.js';
 import { createHttpApp, finishHttpApp } from '../http/app.js';
 import { createLogger } from '../log.js';
