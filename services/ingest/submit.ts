@@ -3,7 +3,7 @@
 // (404) or, for a create, that its id is free (409), bound the waiters (429), claim the key (replay or
 // 409), claim the pipeline id (create), build and check the record — then write, wait, record the
 // answer. A failure after a claim undoes the claim. prepare() is shared with the bulk route.
-import { KafkaJSError } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
 import type { IntakeEvent } from '../core/events/generated.js';
 import type { BatchingWriter } from '../platform/kafka/batching-writer.js';
@@ -151,7 +151,7 @@ export async function writeRecords(deps: SubmitDeps, producer: string, prepared:
     const certain = err instanceof QueueFullError;
     await undo(deps, claims, certain);
     if (certain) throw unavailable(`ingest is overloaded: ${err.message}`);
-    if (err instanceof KafkaJSError) {
+    if (err instanceof kafkajs.KafkaJSError) {
       deps.log.warn({ err }, 'intake records may not have been written');
       throw unavailable(`Kafka did not confirm the write (${err.message}); retry with the same Idempotency-Key`);
     }
