@@ -131,4 +131,21 @@ describe('ingest: idempotency leases and what a 422 wrote (finding 10)', functio
     expect(verdict).to.deep.include({ status: 400 });
     expect(await written(admin, pool)).to.deep.equal(before);
   });
+
+  it('a write refused at once (queue full: 503) keeps nothing: no record, no key, no pipeline claim — the retry goes through', async () => {
+    const small = await startIngestForTest({ INGEST_MAX_QUEUED: '1' });
+    try {
+      const ids = [randomUUID(), randomUUID()];
+      const lines = ids.map((id, i) => JSON.stringify({ op: 'create_pipeline', pipeline_id: id, idempotency_key: `full-${id}`, ...body(), ref: `r${i}` })).join('\n');
+      const before = await written(admin, pool);
+      const refused = await api(small.url, 'POST', '/v1/reports:bulk', undefined, { token: TOKENS.alpha, raw: lines, headers: { 'content-type': 'application/x-ndjson' } });
+      expect(refused.status).to.equal(503);
+      expect(refused.headers.get('retry-after')).to.equal('1');
+      expect(await written(admin, pool)).to.deep.equal(before);
+      const retried = await api(ingest.url, 'POST', '/v1/reports:bulk', undefined, { token: TOKENS.alpha, raw: lines, headers: { 'content-type': 'application/x-ndjson' } });
+      expect(String(retried.body).trim().split('\n').map((l) => (JSON.parse(l) as { status: number }).status)).to.deep.equal([202, 202]);
+    } finally {
+      await small.stop();
+    }
+  });
 });
