@@ -95,6 +95,9 @@ describe('ingest: input at the edge (findings 1, 8, 10)', function () {
       { name: 'failure_reason with U+0000', path: reports, body: { ...report, failure_reason: 'x\u0000' }, status: 400, pointer: '/failure_reason' },
       { name: 'log_tail with U+0000', path: reports, body: { ...report, log_tail: 'ok\n\u0000' }, status: 400, pointer: '/log_tail' },
       { name: 'masked_values with a lone surrogate', path: reports, body: { ...report, masked_values: ['s3cr3t\uD83D'] }, status: 400, pointer: '/masked_values/0' },
+      ...['0000-01-01T00:00:00Z', '2024-01-01T00:00:00+23:59', '2024-01-01T00:00:00-16:00', '2016-12-31T23:59:60Z'].map(
+        (t): Case => ({ name: `occurred_at ${t} (Postgres 22008/22009 or no Date.parse)`, path: reports, body: { ...report, occurred_at: t }, status: 400, pointer: '/occurred_at' }),
+      ),
       { name: 'a command\'s project_id with U+0000', path: (i) => `/v1/pipelines/${i}/cancel`, body: { project_id: 'p\u0000' }, status: 400, pointer: '/project_id' },
     ]);
 
@@ -112,6 +115,9 @@ describe('ingest: input at the edge (findings 1, 8, 10)', function () {
       expect((await api(ingest.url, 'POST', reports(id), { project_id: PROJECT, status: 'running', runner_id: 'r' }, { token: TOKENS.alpha })).status).to.equal(202);
       expect((await api(ingest.url, 'POST', reports(id), { ...report, exit_code: 2147483647 }, { token: TOKENS.alpha })).status).to.equal(202);
       expect((await api(ingest.url, 'POST', '/v1/pipelines', { ...create, ref: 'feature/😀-ünï' }, { token: TOKENS.alpha })).status).to.equal(202);
+      for (const t of ['1000-01-01T00:00:00Z', '2024-01-01T00:00:00.123456789+14:59', '2024-01-01t00:00:00z']) {
+        expect((await api(ingest.url, 'POST', '/v1/pipelines', { ...create, occurred_at: t }, { token: TOKENS.alpha })).status, t).to.equal(202);
+      }
     });
   });
 
