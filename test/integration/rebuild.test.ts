@@ -11,9 +11,21 @@ import { rebuild } from '../../services/projector/rebuild.js';
 import { activeVersion, ensureActiveVersion, versionSchema } from '../../services/projector/versions.js';
 import { loadQueryConfig } from '../../services/query/config.js';
 import { startQuery } from '../../services/query/main.js';
+import { registry } from '../../services/platform/telemetry/metrics.js';
 import { api, startDeciderForTest, startIngestForTest, TOKEN_SPEC, TOKENS } from '../support/services.js';
+import { until } from '../support/system.js';
 
 const SHA = 'd1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+
+/** The sum of a metric's series whose labels include `group="<group>"` (this process's registry). */
+async function sumOf(metric: string, group: string): Promise<number> {
+  const text = await registry.metrics();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${metric}{`) && l.includes(`group="${group}"`))
+    .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
+}
+const seriesOf = async (metric: string, group: string) => (await registry.metrics()).split('\n').filter((l) => l.startsWith(`${metric}{`) && l.includes(`group="${group}"`));
 
 describe('zero-downtime rebuild (real Kafka and Postgres)', function () {
   this.timeout(300_000);
@@ -55,6 +67,11 @@ describe('zero-downtime rebuild (real Kafka and Postgres)', function () {
       const first = await drive(30);
       await waitVisible(first);
 
+      // The live projector's consumers of the old version report their lag; none of its groups has failed.
+      const groupsOf = (v: number) => [`verity-projector-pipelines@v${v}`, `verity-projector-pipelines@v${v}-remediations`].map((g) => `${process.env.VERITY_TOPIC_PREFIX ?? ''}${g}`);
+      for (const g of groupsOf(before)) await until(`lag series of ${g}`, async () => ((await seriesOf('verity_consumer_lag', g)).length > 0 ? true : undefined));
+      const failuresBefore = await Promise.all([...groupsOf(before), ...groupsOf(before + 1)].map((g) => sumOf('verity_consumer_failures_total', g)));
+
       // Readers hammer the views during the whole rebuild.
       let reading = true;
       const seen: number[] = [];
@@ -86,6 +103,13 @@ describe('zero-downtime rebuild (real Kafka and Postgres)', function () {
       const after = await drive(10);
       await waitVisible(after);
       expect(live.version).to.equal(before + 1);
+      // A clean handover: the old writer stopped before its tables were dropped (no 'relation does not exist'
+      // retries), the rebuild's writer of the new version stopped before the live one took it over (no
+      // checkpoint conflicts): no consumer of either version failed once. The old version's series are gone.
+      const failuresAfter = await Promise.all([...groupsOf(before), ...groupsOf(before + 1)].map((g) => sumOf('verity_consumer_failures_total', g)));
+      expect(failuresAfter, 'failed attempts of the consumers of both versions').to.deep.equal(failuresBefore);
+      for (const g of groupsOf(before)) expect(await seriesOf('verity_consumer_lag', g), g).to.deep.equal([]);
+      for (const g of groupsOf(before + 1)) await until(`lag series of ${g}`, async () => ((await seriesOf('verity_consumer_lag', g)).length > 0 ? true : undefined));
     } finally {
       await query.stop();
       await live.stop();
