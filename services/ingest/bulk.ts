@@ -119,6 +119,7 @@ function parseLine(deps: IngestDeps, token: ProducerToken, n: number, text: stri
     token,
     projectId: b.project_id,
     pipelineId,
+    job: op === 'create_pipeline' || op === 'cancel' ? undefined : job,
     creates: op === 'create_pipeline' ? { jobNames: (body as unknown as ApiCreatePipeline).definition.jobs.map((j) => j.name) } : undefined,
     requestHash: key ? requestHash(`bulk ${op} ${pipeline_id ?? ''} ${job ?? ''}`, body) : '', // compared only for a key
     idempotencyKey: key,

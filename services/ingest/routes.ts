@@ -122,6 +122,7 @@ export function ingestRouter(deps: IngestDeps): Router {
       res,
       await submit(deps, {
         ...base(req, res, waitMs, body.project_id, pipelineId, `POST ${pipelineId} ${job} reports`, body),
+        job,
         build: async (c) => {
           const { log, excerpt } = body.status === 'failed' ? await excerptFor(deps, body.project_id, pipelineId, job, body.log_tail, body.masked_values) : { log: null, excerpt: null };
           return jobReportRecord(body, job, log, excerpt, c);
@@ -139,6 +140,7 @@ export function ingestRouter(deps: IngestDeps): Router {
       res,
       await submit(deps, {
         ...base(req, res, waitMs, body.project_id, pipelineId, `POST ${pipelineId} ${job ?? ''} ${type}`, body),
+        job,
         build: (c) => (type === 'CancelPipeline' ? commandRecord(type, c) : commandRecord(type, c, job!)),
       }),
     );

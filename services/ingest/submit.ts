@@ -13,7 +13,8 @@ import type { Logger } from '../platform/log.js';
 import type { EventCodec } from '../platform/registry/codec.js';
 import { withSendSpan } from '../platform/telemetry/kafka-context.js';
 import { metrics } from '../platform/telemetry/metrics.js';
-import { pipelineExists, refuseTaken, requireOwner } from './access.js';
+import { pipelineExists, refuseTaken, requireJob, requireOwner } from './access.js';
+import { isUuid } from './params.js';
 import type { PipelineDirectory } from './directory.js';
 import type { IdempotencyStore } from './idempotency.js';
 import { reportIdFor, type RecordContext } from './intake-records.js';
@@ -36,6 +37,8 @@ export interface SubmitRequest {
   token: ProducerToken;
   projectId: string;
   pipelineId: string;
+  /** The job the request names (reports, retry, play). */
+  job?: string | undefined;
   /**
    * Set for a create: the pipeline id is claimed for the project with these job names (`preclaimed`:
    * the bulk route claimed it already, with the report id this request derives).
@@ -81,7 +84,12 @@ export async function prepare(deps: SubmitDeps, r: SubmitRequest): Promise<{ rep
   try {
     TokenRegistry.authorize(r.token, r.projectId);
     if (r.creates) await refuseTaken(deps.directory, r.pipelineId, r.projectId, reportId);
-    else await requireOwner(deps.directory, r.pipelineId, r.projectId);
+    else {
+      await requireOwner(deps.directory, r.pipelineId, r.projectId);
+      // A job name must be one of the definition (known since the create, never changes); an attempt id
+      // the directory has not learnt yet is left to the decider (unknown_job), so lag never refuses one.
+      if (r.job !== undefined && !isUuid(r.job)) await requireJob(deps.directory, r.pipelineId, r.job);
+    }
     if (r.waitMs > 0 && deps.waiters.full) {
       throw new HttpProblem({ title: 'Too Many Requests', status: 429, detail: 'too many requests are waiting for verdicts; retry, or omit ?wait=' }, { 'Retry-After': '1' });
     }

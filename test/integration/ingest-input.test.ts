@@ -98,6 +98,7 @@ describe('ingest: input at the edge (findings 1, 8, 10)', function () {
       ...['0000-01-01T00:00:00Z', '2024-01-01T00:00:00+23:59', '2024-01-01T00:00:00-16:00', '2016-12-31T23:59:60Z'].map(
         (t): Case => ({ name: `occurred_at ${t} (Postgres 22008/22009 or no Date.parse)`, path: reports, body: { ...report, occurred_at: t }, status: 400, pointer: '/occurred_at' }),
       ),
+      { name: 'pipeline_id in the urn:uuid: form (Ajv\'s uuid format takes it, Postgres does not)', path: '/v1/pipelines', body: { ...create, pipeline_id: 'urn:uuid:0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b' }, status: 400, pointer: '/pipeline_id' },
       { name: 'a command\'s project_id with U+0000', path: (i) => `/v1/pipelines/${i}/cancel`, body: { project_id: 'p\u0000' }, status: 400, pointer: '/project_id' },
     ]);
 
@@ -109,6 +110,16 @@ describe('ingest: input at the edge (findings 1, 8, 10)', function () {
       expect(verdicts.map((v) => v.status)).to.deep.equal([400, 400]);
       expect(pointers(verdicts[0]!)).to.include('/ref');
       expect(pointers(verdicts[1]!)).to.include('/exit_code');
+    });
+
+    it('bulk: a pipeline_id in the urn:uuid: form is a 400 for its line (was a 500 for the whole body: Postgres 22P02)', async () => {
+      const urn = 'urn:uuid:0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+      const a = await nothingWritten(admin, pool, () =>
+        send({ name: '', path: '/v1/reports:bulk', headers: NDJSON, status: 200, raw: [JSON.stringify({ op: 'create_pipeline', ...create, pipeline_id: urn }), JSON.stringify({ op: 'cancel', pipeline_id: urn, project_id: PROJECT })].join('\n') }),
+      );
+      expect(a.status, a.text).to.equal(200);
+      const verdicts = a.text.trim().split('\n').map((l) => JSON.parse(l) as { status: number; errors: { pointer: string }[] });
+      expect(verdicts.map((v) => [v.status, pointers(v)])).to.deep.equal([[400, ['/pipeline_id']], [400, ['/pipeline_id']]]);
     });
 
     it('the boundaries themselves pass: exit_code 2^31 - 1, an emoji and accents in ref', async () => {

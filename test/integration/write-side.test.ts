@@ -172,9 +172,13 @@ describe('write side through HTTP (real Kafka, registry, Postgres)', function ()
     expect(r.headers.get('content-type')).to.match(/application\/problem\+json/);
     expect(r.body.code).to.equal('illegal_transition');
     expect(r.body.details).to.include({ from: 'running' });
-    const unknownJob = await api(ingest.url, 'POST', `/v1/pipelines/${id}/jobs/nope/reports?wait=20000`, { project_id: 'test/beta', status: 'running', runner_id: 'r' });
-    expect(unknownJob.status).to.equal(422);
-    expect(unknownJob.body.code).to.equal('unknown_job');
+    // A job name the definition does not have is answered by ingest (404, nothing written); an attempt id
+    // ingest does not know goes to the decider, which rejects it.
+    const unknownName = await api(ingest.url, 'POST', `/v1/pipelines/${id}/jobs/nope/reports?wait=20000`, { project_id: 'test/beta', status: 'running', runner_id: 'r' });
+    expect(unknownName.status).to.equal(404);
+    const unknownAttempt = await api(ingest.url, 'POST', `/v1/pipelines/${id}/jobs/${randomUUID()}/reports?wait=20000`, { project_id: 'test/beta', status: 'running', runner_id: 'r' });
+    expect(unknownAttempt.status).to.equal(422);
+    expect(unknownAttempt.body.code).to.equal('unknown_job');
     // A pipeline ingest does not know is answered by ingest itself, before anything is written.
     const unknown = await api(ingest.url, 'POST', `/v1/pipelines/${randomUUID()}/cancel?wait=20000`, { project_id: 'test/beta' });
     expect(unknown.status).to.equal(404);

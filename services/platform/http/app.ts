@@ -57,6 +57,10 @@ export function finishHttpApp(app: Express, log: Logger): void {
     }
     if (e.type === 'entity.parse.failed') return sendProblem(res, { title: 'Bad Request', status: 400, detail: `malformed JSON: ${e.message}`, errors: [{ pointer: '', message: 'is not valid JSON' }] });
     if (e.type === 'encoding.unsupported') return sendProblem(res, { title: 'Unsupported Media Type', status: 415, detail: e.message ?? 'unsupported encoding' });
+    const code = (err as { code?: unknown }).code;
+    if (e.status === 400 && typeof code === 'string' && code.startsWith('Z_')) {
+      return sendProblem(res, { title: 'Bad Request', status: 400, detail: `the body does not decode as its Content-Encoding says (${code})`, errors: [{ pointer: '/headers/content-encoding', message: 'does not match the body' }] });
+    }
     if (e.type === 'charset.unsupported') return sendProblem(res, { title: 'Unsupported Media Type', status: 415, detail: e.message ?? 'unsupported charset' });
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendProblem(res, { title: STATUS_CODES[e.status] ?? 'Client Error', status: e.status, detail: e.message ?? 'bad request' });
     log.error({ err, method: req.method, path: req.path }, 'request failed');

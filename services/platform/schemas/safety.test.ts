@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createAjv } from './ajv.js';
 import { loadCatalog } from './catalog.js';
-import { INT32_MAX, INT32_MIN, isSafeText, SAFE_TEXT_PATTERN, tightenSchema, unsafeTextPointer } from './safety.js';
+import { INSTANT_PATTERN, INT32_MAX, INT32_MIN, isSafeText, SAFE_TEXT_PATTERN, tightenSchema, unsafeTextPointer, UUID_PATTERN } from './safety.js';
 
 describe('platform: text and integer safety', () => {
   describe('SAFE_TEXT_PATTERN under Ajv (u-mode)', () => {
@@ -56,22 +56,47 @@ describe('platform: text and integer safety', () => {
       expect(t.properties.n).to.deep.include({ maximum: INT32_MAX });
     });
 
-    it('adds the safe-text pattern to free strings, not to format, enum or const strings', () => {
+    it('adds the safe-text pattern to free strings, the column\'s form to uuid and date-time strings, nothing to other formats, enum or const strings', () => {
       const t = tightenSchema({
         type: 'object',
         properties: {
           free: { type: 'string', maxLength: 5 },
           nullable: { type: ['string', 'null'] },
           uuid: { type: 'string', format: 'uuid' },
+          instant: { type: 'string', format: 'date-time' },
+          email: { type: 'string', format: 'email' },
           choice: { type: 'string', enum: ['a', 'b'] },
           fixed: { type: 'string', const: 'x' },
         },
       });
       expect(t.properties.free).to.deep.equal({ type: 'string', maxLength: 5, pattern: SAFE_TEXT_PATTERN });
       expect(t.properties.nullable).to.deep.include({ pattern: SAFE_TEXT_PATTERN });
-      expect(t.properties.uuid).to.not.have.property('pattern');
+      expect(t.properties.uuid).to.deep.equal({ type: 'string', format: 'uuid', pattern: UUID_PATTERN });
+      expect(t.properties.instant).to.deep.equal({ type: 'string', format: 'date-time', pattern: INSTANT_PATTERN });
+      expect(t.properties.email).to.not.have.property('pattern');
       expect(t.properties.choice).to.not.have.property('pattern');
       expect(t.properties.fixed).to.not.have.property('pattern');
+    });
+
+    describe('uuid and date-time strings as Postgres columns take them (Ajv\'s formats take more)', () => {
+      const ajv = createAjv();
+      const uuid = ajv.compile(tightenSchema({ type: 'string', format: 'uuid' }));
+      const instant = ajv.compile(tightenSchema({ type: 'string', format: 'date-time' }));
+      const cases: [string, (v: unknown) => boolean, string, boolean][] = [
+        ['uuid', uuid, '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', true],
+        ['uuid', uuid, '0193A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B', true],
+        ['uuid', uuid, 'urn:uuid:0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', false], // Ajv: valid; Postgres: 22P02
+        ['date-time', instant, '2026-12-06T21:00:00.000Z', true],
+        ['date-time', instant, '0001-01-01T00:00:00+15:59', true],
+        ['date-time', instant, '2024-01-01t00:00:00.123456789z', true],
+        ['date-time', instant, '2026-12-06 21:01:20.471+00', true], // Postgres' own text form
+        ['date-time', instant, '2026-12-06T21:01:20+0530', true],
+        ['date-time', instant, '2016-12-31T23:59:60Z', true], // a leap second: Postgres takes it
+        ['date-time', instant, '0000-01-01T00:00:00Z', false], // Postgres 22008
+        ['date-time', instant, '2024-01-01T00:00:00+16:00', false], // Postgres 22009
+        ['date-time', instant, '2024-01-01T00:00:00-23', false], // Postgres 22009
+      ];
+      for (const [format, validate, value, ok] of cases) it(`${format} ${value} → ${ok ? 'valid' : 'refused'}`, () => expect(validate(value)).to.equal(ok));
     });
 
     it('combines with an existing pattern through allOf, never replacing it (and only once)', () => {

@@ -15,6 +15,22 @@
 /** JSON-Schema `pattern` (for Ajv's u-mode): no U+0000, no lone surrogate. */
 export const SAFE_TEXT_PATTERN = '^[^\\u0000\\uD800-\\uDFFF]*$';
 
+/**
+ * `format: uuid` as a Postgres `uuid` column takes it: Ajv's format also accepts the `urn:uuid:` form,
+ * which Postgres refuses (22P02).
+ */
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/**
+ * `format: date-time` as a Postgres `timestamptz` takes it: everything Ajv's format accepts (a `T`, `t`
+ * or white space between date and time, any fraction, `Z` or an offset `±HH`, `±HHMM`, `±HH:MM`) but
+ * year 0000 (22008) and offsets past ±15:59 (22009).
+ */
+export const INSTANT_PATTERN = '^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt\\s][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-](0[0-9]|1[0-5])(:?[0-9]{2})?)$';
+
+/** Patterns added to strings of these formats. */
+const FORMAT_PATTERNS: Record<string, string> = { uuid: UUID_PATTERN, 'date-time': INSTANT_PATTERN };
+
 export const INT32_MIN = -2147483648;
 export const INT32_MAX = 2147483647;
 
@@ -41,8 +57,9 @@ const escape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '
  *  - every `integer` (also `type: ["integer", "null"]`) is bounded to int32, or to
  *    ±Number.MAX_SAFE_INTEGER at the schema paths in `bigintPaths` (JSON pointers into the schema, e.g.
  *    `/properties/log/properties/bytes`); a tighter existing bound is kept, a looser one is narrowed;
- *  - every `string` without `format`, `enum` or `const` must match SAFE_TEXT_PATTERN (added as
- *    `pattern`, or through `allOf` next to an existing `pattern`, which is never replaced);
+ *  - every `string` without `format`, `enum` or `const` must match SAFE_TEXT_PATTERN, a `uuid`
+ *    string UUID_PATTERN and a `date-time` string INSTANT_PATTERN (added as `pattern`, or through
+ *    `allOf` next to an existing `pattern`, which is never replaced);
  *  - every `object` whose keys are not closed (`additionalProperties` not false) gets
  *    `propertyNames` with the same rule, since jsonb refuses U+0000 in keys too.
  */
@@ -64,16 +81,22 @@ export function tightenSchema<T>(schema: T, opts: { bigintPaths?: string[] } = {
       if (!(typeof out.exclusiveMinimum === 'number' && out.exclusiveMinimum >= lo)) out.minimum = typeof out.minimum === 'number' ? Math.max(out.minimum, lo) : lo;
       if (!(typeof out.exclusiveMaximum === 'number' && out.exclusiveMaximum <= hi)) out.maximum = typeof out.maximum === 'number' ? Math.min(out.maximum, hi) : hi;
     }
-    if (hasType(out, 'string') && out.format === undefined && out.enum === undefined && out.const === undefined) {
-      if (out.pattern === undefined) out.pattern = SAFE_TEXT_PATTERN;
-      else if (out.pattern !== SAFE_TEXT_PATTERN && !(Array.isArray(out.allOf) && out.allOf.some((s) => isSchema(s) && s.pattern === SAFE_TEXT_PATTERN))) {
-        out.allOf = [...(Array.isArray(out.allOf) ? out.allOf : []), { pattern: SAFE_TEXT_PATTERN }];
-      }
+    if (hasType(out, 'string') && out.enum === undefined && out.const === undefined) {
+      const rule = out.format === undefined ? SAFE_TEXT_PATTERN : FORMAT_PATTERNS[String(out.format)];
+      if (rule !== undefined) addPattern(out, rule);
     }
     if (hasType(out, 'object') && out.additionalProperties !== false && out.propertyNames === undefined) out.propertyNames = { pattern: SAFE_TEXT_PATTERN };
     return out;
   };
   return walk(structuredClone(schema), '') as T;
+}
+
+/** Adds `pattern` to a string schema: as its pattern, or through allOf beside an existing one (once). */
+function addPattern(schema: Schema, pattern: string): void {
+  if (schema.pattern === undefined) schema.pattern = pattern;
+  else if (schema.pattern !== pattern && !(Array.isArray(schema.allOf) && schema.allOf.some((s) => isSchema(s) && s.pattern === pattern))) {
+    schema.allOf = [...(Array.isArray(schema.allOf) ? schema.allOf : []), { pattern }];
+  }
 }
 
 /**
