@@ -154,6 +154,22 @@ describe('ingest: writes are authorised against the pipeline\'s own project (fin
     expect((await put(aBuildAttempt, `by attempt ${randomUUID()}\n`)).status).to.equal(201);
   });
 
+  it('reports, retry and play: 404 for a job name the definition does not have (path-like too); an unknown attempt id is left to the decider', async () => {
+    const post = (job: string, route: string, body: Record<string, unknown>) =>
+      raw(ingest.url, 'POST', `/v1/pipelines/${aPipeline}/jobs/${job}/${route}`, { headers: { ...bearer(TOKENS.alpha), 'content-type': 'application/json' }, body: JSON.stringify({ project_id: A, ...body }) });
+    await nothingWritten(admin, pool, async () => {
+      for (const job of ['..', '.', '..%2Fbuild', 'no-such-job', 'Build']) {
+        for (const [route, body] of [['reports', { status: 'running', runner_id: 'r' }], ['retry', {}], ['play', {}]] as const) {
+          const r = await post(job, route, body);
+          expect(r.status, `${route} ${job}: ${r.text}`).to.equal(404);
+          expect(r.type).to.match(PROBLEM);
+        }
+      }
+    });
+    const unknownAttempt = await post(randomUUID(), 'retry', {});
+    expect(unknownAttempt.status).to.equal(202);
+  });
+
   it('deduplication is per project: A storing B\'s exact bytes in A\'s own pipeline gets a new log, not B\'s reference', async () => {
     const r = await raw(ingest.url, 'PUT', `/v1/pipelines/${aPipeline}/jobs/build/log?project_id=test%2Falpha`, { headers: { ...bearer(TOKENS.alpha), 'content-type': 'text/plain' }, body: bLog });
     expect(r.status).to.equal(201);
