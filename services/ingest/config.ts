@@ -1,5 +1,5 @@
 // Ingest configuration (README "Ingest API"): environment variables with documented defaults.
-import { intFromEnv, loadConfig, type PlatformConfig } from '../platform/config.js';
+import { ConfigError, intFromEnv, loadConfig, type PlatformConfig } from '../platform/config.js';
 
 export interface IngestConfig extends PlatformConfig {
   port: number;
@@ -24,10 +24,19 @@ export interface IngestConfig extends PlatformConfig {
   directoryCacheSize: number;
   /** How long the directory remembers that a pipeline id is unknown. */
   directoryNegativeTtlMs: number;
+  /** Follow ci.pipeline.events.v1 into the directory (directory-consumer.ts); off: another instance must. */
+  directoryFeed: boolean;
   /** Producer tokens: INGEST_TOKENS or the JSON file INGEST_TOKENS_FILE (see tokens.ts). */
   tokensSpec: string | undefined;
   tokensFile: string | undefined;
   instanceId: string;
+}
+
+function onOff(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on' || raw === 'off') return raw === 'on';
+  throw new ConfigError(`${name} must be on or off, got "${raw}"`);
 }
 
 export function loadIngestConfig(env: Record<string, string | undefined> = process.env): IngestConfig {
@@ -45,6 +54,7 @@ export function loadIngestConfig(env: Record<string, string | undefined> = proce
     idempotencyLeaseMs: intFromEnv(env, 'INGEST_IDEMPOTENCY_LEASE_MS', 5000, 100, 600_000),
     directoryCacheSize: intFromEnv(env, 'INGEST_DIRECTORY_CACHE_SIZE', 100_000, 1, 10_000_000),
     directoryNegativeTtlMs: intFromEnv(env, 'INGEST_DIRECTORY_NEGATIVE_TTL_MS', 1000, 0, 60_000),
+    directoryFeed: onOff(env, 'INGEST_DIRECTORY_FEED', true),
     tokensSpec: env.INGEST_TOKENS,
     tokensFile: env.INGEST_TOKENS_FILE,
     instanceId: env.VERITY_INSTANCE_ID ?? `ingest-${process.pid}`,

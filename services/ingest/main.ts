@@ -12,6 +12,7 @@ import { PgLogStore } from '../platform/logstore/pg-log-store.js';
 import { EventCodec } from '../platform/registry/codec.js';
 import { loadIngestConfig, type IngestConfig } from './config.js';
 import { directoryRows, PipelineDirectory } from './directory.js';
+import { directoryConsumer } from './directory-consumer.js';
 import { IdempotencyStore } from './idempotency.js';
 import { ingestRouter } from './routes.js';
 import { TokenRegistry } from '../platform/http/tokens.js';
@@ -26,32 +27,33 @@ export async function startIngest(config: IngestConfig = loadIngestConfig()): Pr
   const log = createLogger('ingest');
   const tokens = TokenRegistry.fromConfig(config.tokensSpec, config.tokensFile);
   if (tokens.size === 0) log.warn('no producer tokens configured (INGEST_TOKENS / INGEST_TOKENS_FILE): every request will get 401');
-  const pool = createPool(config.databaseUrl, 10);
+  const pool = createPool(config.databaseUrl, 10, log);
   const db = createDb(pool);
   const kafka = createKafka(config, `verity-${config.instanceId}`);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
   const codec = await EventCodec.forTopic<IntakeEvent>(config.schemaRegistryUrl, TOPICS.intake);
   const directory = new PipelineDirectory(db, { maxCached: config.directoryCacheSize, negativeTtlMs: config.directoryNegativeTtlMs });
+  const events = await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents);
   const waiters = new VerdictWaiters(
     kafka,
-    {
-      events: await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents),
-      rejected: await EventCodec.forTopic<IntakeRejectedEvent>(config.schemaRegistryUrl, TOPICS.intakeRejected),
-    },
+    { events, rejected: await EventCodec.forTopic<IntakeRejectedEvent>(config.schemaRegistryUrl, TOPICS.intakeRejected) },
     config.maxWaiters,
     log,
     // A producer may name a job attempt it learnt from a verdict at once: the directory knows it first.
-    (events) => directory.apply(directoryRows(events)),
+    (verdict) => directory.apply(directoryRows(verdict)),
+    config.stallMs,
   );
   await waiters.start(config.instanceId);
+  const directoryFeed = config.directoryFeed ? directoryConsumer(kafka, events, directory, log, config.stallMs) : undefined;
+  await directoryFeed?.start();
   const writer = new BatchingWriter(producer, TOPICS.intake, { maxQueued: config.maxQueued, maxBatch: 2000 });
 
   const app = createHttpApp({
     service: 'ingest',
     log,
     readiness: async () => {
-      if (!waiters.ready) return 'verdict consumer has not joined its group yet';
+      for (const r of [waiters.readiness(), directoryFeed?.readiness() ?? true]) if (r !== true) return r;
       await pool.query('SELECT 1');
       return true;
     },
@@ -72,6 +74,7 @@ export async function startIngest(config: IngestConfig = loadIngestConfig()): Pr
       await server.close();
       await writer.close();
       await waiters.stop();
+      await directoryFeed?.stop();
       await producer.disconnect();
       await pool.end();
     },

@@ -10,7 +10,7 @@ import { redactSecrets } from '../core/logs/redact.js';
 import { sanitizeLog } from '../core/logs/sanitize.js';
 import { badRequest } from '../platform/http/problem.js';
 import { hasBody } from '../platform/http/request-checks.js';
-import { requireContentType, safeTextParams } from '../platform/http/request-guards.js';
+import { requireContentType, safeTextParams, strictUtf8 } from '../platform/http/request-guards.js';
 import { check } from '../platform/http/validate.js';
 import type { LogStore } from '../platform/logstore/log-store.js';
 import { createAjv } from '../platform/schemas/ajv.js';
@@ -78,7 +78,7 @@ export function ingestRouter(deps: IngestDeps): Router {
     res.locals.token = deps.tokens.authenticate(req.get('Authorization'));
     next();
   };
-  const parseJson = express.json({ limit: deps.config.bodyLimitBytes, type: () => true });
+  const parseJson = express.json({ limit: deps.config.bodyLimitBytes, type: () => true, verify: strictUtf8 });
   /** No body at all (no Transfer-Encoding, Content-Length absent or 0) stays undefined: 400 "must be an object". */
   const jsonBody: RequestHandler = (req, res, next) => {
     if (hasBody(req.headers)) return parseJson(req, res, next);
@@ -185,7 +185,7 @@ export function ingestRouter(deps: IngestDeps): Router {
       next();
     },
     requireContentType(...NDJSON_TYPES),
-    express.text({ limit: deps.config.bulkLimitBytes, type: () => true }),
+    express.text({ limit: deps.config.bulkLimitBytes, type: () => true, verify: strictUtf8 }),
     bulkHandler(deps),
   );
   return router;

@@ -1,10 +1,12 @@
 // ?wait=<ms>: a request registers its report id, then waits until the decider's verdict comes back
 // on ci.pipeline.events.v1 (events caused by the report) or ci.intake.rejected.v1 (its rejection).
 // Matching uses the `causation-id` header, so only matching records are decoded. Bounded: at most
-// maxWaiters at once.
+// maxWaiters at once. The consumer runner in 'none' mode (a group of its own from the end of the topics,
+// nothing committed; an undecodable record is logged and skipped).
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { IntakeRejectedEvent, PipelineEvent } from '../core/events/generated.js';
+import { ConsumerRunner, type Slice } from '../platform/consumer/runner.js';
 import type { Logger } from '../platform/log.js';
 import { scopedId, TOPICS } from '../platform/kafka/topics.js';
 import type { EventCodec } from '../platform/registry/codec.js';
@@ -21,8 +23,7 @@ interface Waiter {
 
 export class VerdictWaiters {
   private readonly waiters = new Map<string, Waiter>();
-  private consumer: Consumer | undefined;
-  private joined = false;
+  private runner: ConsumerRunner<PipelineEvent | IntakeRejectedEvent> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -31,10 +32,16 @@ export class VerdictWaiters {
     private readonly log: Logger,
     /** Sees the events of an accepted report before its waiter is answered. */
     private readonly beforeAnswer: (events: PipelineEvent[]) => Promise<void> = async () => undefined,
+    private readonly stallMs = 60_000,
   ) {}
 
   get ready(): boolean {
-    return this.joined;
+    return this.runner?.ready ?? false;
+  }
+
+  /** True, or why verdicts cannot be followed now. */
+  readiness(): true | string {
+    return this.runner?.readiness() ?? 'verdict consumer not started';
   }
 
   get full(): boolean {
@@ -42,43 +49,56 @@ export class VerdictWaiters {
   }
 
   async start(instanceId: string): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: scopedId(`verity-ingest-verdicts-${instanceId}-${randomUUID().slice(0, 8)}`), maxWaitTimeInMs: 50 });
-    this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      this.joined = true;
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [TOPICS.pipelineEvents, TOPICS.intakeRejected], fromBeginning: false });
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        const touched = new Set<string>();
-        for (const m of batch.messages) {
-          const cause = m.headers?.['causation-id']?.toString();
-          const w = cause ? this.waiters.get(cause) : undefined;
-          if (!w || !cause) continue;
-          try {
-            if (batch.topic === TOPICS.intakeRejected) {
-              const { event } = await this.codecs.rejected.decode(m.value);
-              this.settle(cause, { verdict: 'rejected', code: event.code, message: event.message, details: event.details ?? {} });
-            } else {
-              w.events.push((await this.codecs.events.decode(m.value)).event);
-              touched.add(cause);
-            }
-          } catch (err) {
-            this.log.warn({ err, cause }, 'verdict record could not be decoded');
-          }
-        }
-        // A report's events are written in one transaction, so they arrive in one batch.
-        for (const cause of touched) {
-          const w = this.waiters.get(cause);
-          if (w) {
-            await this.beforeAnswer(w.events).catch((err: unknown) => this.log.warn({ err, cause }, 'events of a verdict not applied'));
-            const events = w.events.map((e) => ({ type: e.type, seq: e.seq, ...('job_id' in e ? { job_id: e.job_id, name: e.name } : {}) }));
-            this.settle(cause, { verdict: 'accepted', events });
-          }
-        }
+    const cause = (m: { headers?: Record<string, unknown> }) => (m.headers?.['causation-id'] as Buffer | undefined)?.toString();
+    this.runner = new ConsumerRunner<PipelineEvent | IntakeRejectedEvent>(
+      this.kafka,
+      {
+        service: 'ingest',
+        groupId: scopedId(`verity-ingest-verdicts-${instanceId}-${randomUUID().slice(0, 8)}`),
+        topics: [TOPICS.pipelineEvents, TOPICS.intakeRejected],
+        codecs: new Map<string, EventCodec<PipelineEvent | IntakeRejectedEvent>>([
+          [TOPICS.pipelineEvents, this.codecs.events as EventCodec<PipelineEvent | IntakeRejectedEvent>],
+          [TOPICS.intakeRejected, this.codecs.rejected as EventCodec<PipelineEvent | IntakeRejectedEvent>],
+        ]),
+        mode: 'none',
+        fromBeginning: false,
+        // Only the records of a report someone waits for are decoded.
+        accept: (m) => {
+          const id = cause(m);
+          return id !== undefined && this.waiters.has(id);
+        },
+        maxWaitTimeInMs: 50,
+        stallMs: this.stallMs,
       },
-    });
+      { process: (slice) => this.onSlice(slice) },
+      this.log,
+    );
+    await this.runner.start();
+  }
+
+  private async onSlice(slice: Slice<PipelineEvent | IntakeRejectedEvent>): Promise<void> {
+    const touched = new Set<string>();
+    for (const r of slice.records) {
+      const id = r.message.headers?.['causation-id']?.toString();
+      const w = id ? this.waiters.get(id) : undefined;
+      if (!w || !id) continue;
+      if (slice.topic === TOPICS.intakeRejected) {
+        const event = r.event as IntakeRejectedEvent;
+        this.settle(id, { verdict: 'rejected', code: event.code, message: event.message, details: event.details ?? {} });
+      } else {
+        w.events.push(r.event as PipelineEvent);
+        touched.add(id);
+      }
+    }
+    // A report's events are written in one transaction, so they arrive in one batch.
+    for (const id of touched) {
+      const w = this.waiters.get(id);
+      if (w) {
+        await this.beforeAnswer(w.events).catch((err: unknown) => this.log.warn({ err, cause: id }, 'events of a verdict not applied'));
+        const events = w.events.map((e) => ({ type: e.type, seq: e.seq, ...('job_id' in e ? { job_id: e.job_id, name: e.name } : {}) }));
+        this.settle(id, { verdict: 'accepted', events });
+      }
+    }
   }
 
   /** Register before writing the report, then await the returned promise (resolves 'pending' on timeout). */
@@ -108,6 +128,6 @@ export class VerdictWaiters {
 
   async stop(): Promise<void> {
     for (const id of [...this.waiters.keys()]) this.settle(id, { verdict: 'pending' });
-    await this.consumer?.disconnect();
+    await this.runner?.stop();
   }
 }

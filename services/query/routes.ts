@@ -4,7 +4,7 @@
 // another project is empty (access.ts). Errors are problem+json (platform/http), details carry weak
 // ETags (304 on If-None-Match).
 import { badRequest, HttpProblem } from '../platform/http/problem.js';
-import { requireContentType, safeTextParams } from '../platform/http/request-guards.js';
+import { requireContentType, safeTextParams, strictUtf8 } from '../platform/http/request-guards.js';
 import type { StreamHub } from './stream.js';
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import type { Db } from '../platform/db/client.js';
@@ -21,7 +21,6 @@ import { listRemediations, proposalById, remediationJson, remediationSummary } f
 import { check } from '../platform/http/validate.js';
 import { createAjv } from '../platform/schemas/ajv.js';
 import { v7 as uuidv7 } from 'uuid';
-import { isUtf8 } from 'node:buffer';
 import type { RemediationFeedbackGiven } from '../core/events/generated.js';
 import { assembleDetail, latestJobsQuery, listPipelines, pipelineById } from './pipelines.js';
 import { attemptJson, flakyJson, jobJson, pipelineJson } from './present.js';
@@ -68,11 +67,6 @@ const tokenOf = (res: Response): ReadToken => res.locals.token as ReadToken;
 /** ETag'd answers may be stored by the client but must be revalidated (they are per token). */
 function cacheHeaders(res: Response, etag: string): Response {
   return res.set({ ETag: etag, 'Cache-Control': 'private, no-cache' });
-}
-
-/** express.json's `verify`: a body that is not UTF-8 is a 400 (body-parser would decode it with U+FFFD in place of the bad bytes). */
-function strictUtf8(_req: unknown, _res: unknown, buf: Buffer): void {
-  if (!isUtf8(buf)) throw Object.assign(badRequest('the body is not valid UTF-8', [{ pointer: '', message: 'is not valid UTF-8' }]), { status: 400 });
 }
 
 export function queryRouter(deps: QueryDeps): Router {

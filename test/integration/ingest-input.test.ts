@@ -180,6 +180,9 @@ describe('ingest: input at the edge (findings 1, 8, 10)', function () {
       { name: 'bulk with application/x-ndjson', path: '/v1/reports:bulk', raw: bulkLine, headers: NDJSON, status: 200 },
       { name: 'bulk with application/jsonl', path: '/v1/reports:bulk', raw: bulkLine, headers: { 'content-type': 'application/jsonl' }, status: 200 },
       { name: 'bulk with only blank lines', path: '/v1/reports:bulk', raw: '\n\n\n', headers: NDJSON, status: 400 },
+      // body-parser decodes invalid UTF-8 with U+FFFD in place of the bad bytes: the request was accepted with other text.
+      { name: 'a JSON body that is not UTF-8 (the fuzz suite found it accepted)', path: reports, raw: Buffer.concat([Buffer.from('{"project_id":"test/alpha","status":"running","runner_id":"r'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]), headers: JSON_TYPE, status: 400, pointer: '' },
+      { name: 'an NDJSON body that is not UTF-8', path: '/v1/reports:bulk', raw: Buffer.concat([Buffer.from(bulkLine.slice(0, -2)), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]), headers: NDJSON, status: 400, pointer: '' },
       { name: 'bulk with only whitespace lines', path: '/v1/reports:bulk', raw: '  \r\n\t\n \n', headers: NDJSON, status: 400 },
       { name: 'bulk with an empty body', path: '/v1/reports:bulk', raw: '', headers: NDJSON, status: 400 },
       { name: 'a log upload with application/json', method: 'PUT', path: (i) => `/v1/pipelines/${i}/jobs/compile/log?project_id=test%2Falpha`, raw: '{}', headers: JSON_TYPE, status: 415 },

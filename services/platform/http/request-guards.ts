@@ -3,6 +3,7 @@
 // The pure checks are in request-checks.ts. createHttpApp (app.ts) installs rejectRepeatedQuery()
 // and safeTextParams() for every route of every service; requireContentType(...) is per route, and
 // safeTextParams() is used again on routes with path parameters (only a route knows their names).
+import { isUtf8 } from 'node:buffer';
 import type { RequestHandler } from 'express';
 import { badRequest, HttpProblem } from './problem.js';
 import { firstNonStringQuery, hasBody, mediaType, unsafeParam } from './request-checks.js';
@@ -60,3 +61,11 @@ export function safeTextParams(headers: readonly string[] = GUARDED_HEADERS): Re
 }
 
 const escape = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/**
+ * The `verify` option of express.json / express.text: a body that is not UTF-8 is a 400 (body-parser would
+ * decode it with U+FFFD in place of the bad bytes, and the request would be accepted with other text).
+ */
+export function strictUtf8(_req: unknown, _res: unknown, buf: Buffer): void {
+  if (!isUtf8(buf)) throw Object.assign(badRequest('the body is not valid UTF-8', [{ pointer: '', message: 'is not valid UTF-8' }]), { status: 400 });
+}
