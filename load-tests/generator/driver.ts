@@ -84,11 +84,20 @@ export function httpSink(url: string, token: string, opts: { retryUnknown?: bool
           return lines.map(() => res.status);
         }
         const statuses = lines.map(() => 599);
+        let inFlight = false;
         for (const l of text.split('\n')) {
           if (!l) continue;
-          const v = JSON.parse(l) as { line: number; status: number };
+          const v = JSON.parse(l) as { line: number; status: number; detail?: string };
           statuses[v.line - 1] = v.status;
+          if (v.status === 409 && /in flight/.test(v.detail ?? '')) inFlight = true;
           if (v.status >= 400) remember(sink.errors, `line ${lines[v.line - 1]?.op ?? '?'}: ${l}`);
+        }
+        // A line whose earlier attempt (a dropped connection, a restart) still holds its key: ask again once
+        // the key's lease ends; the lines already accepted answer the same 202 again.
+        if (opts.retryUnknown && (inFlight || statuses.some((s) => s >= 500)) && Date.now() < giveUpAt) {
+          sink.retries++;
+          await sleep(1000);
+          continue;
         }
         return statuses;
       }
@@ -120,7 +129,7 @@ export async function kafkaSink(producerName = 'loadgen'): Promise<Sink> {
         lines.map(async (l, i) => {
           const reportId = uuidv7();
           const c: RecordContext = { reportId, pipelineId: l.pipeline_id, projectId: l.project_id, now, producer: producerName, correlationId: reportId, idempotencyKey: null, occurredAt: l.occurred_at };
-          const excerpt = l.op === 'report' && l.status === 'failed' ? (await excerptFor(NO_LOG_STORE, l.pipeline_id, l.job, l.log_tail)).excerpt : null;
+          const excerpt = l.op === 'report' && l.status === 'failed' ? (await excerptFor(NO_LOG_STORE, l.project_id, l.pipeline_id, l.job, l.log_tail)).excerpt : null;
           try {
             return await codec.toMessage(lineToRecord(l, c, excerpt), producerName);
           } catch (err) {

@@ -53,7 +53,12 @@ export async function startIngest(config: IngestConfig = loadIngestConfig()): Pr
     service: 'ingest',
     log,
     readiness: async () => {
-      for (const r of [waiters.readiness(), directoryFeed?.readiness() ?? true]) if (r !== true) return r;
+      const verdicts = waiters.readiness();
+      if (verdicts !== true) return verdicts;
+      // The feed only completes the directory in the background: joining its group (a restarted instance
+      // waits for its old member's session to end) does not stop ingest from serving; a stall does.
+      const stalled = directoryFeed?.status().stalled ?? [];
+      if (stalled.length > 0) return `directory feed stalled: ${stalled.join('; ')}`;
       await pool.query('SELECT 1');
       return true;
     },
