@@ -263,12 +263,22 @@ export class ConsumerRunner<E extends TypedEvent> {
     consumer.on(consumer.events.CONNECT, () => (this.crashed = undefined));
     await consumer.connect();
     for (const topic of o.topics) await consumer.subscribe({ topic, fromBeginning: o.fromBeginning });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: o.concurrency ?? 1,
-      eachBatch: (payload) => this.onBatch(payload),
-    });
+    // run() resolves only once the group is joined, which after a crash waits for the dead member's
+    // session to end: the service is up meanwhile (/readyz says it has not joined yet).
+    void consumer
+      .run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: o.concurrency ?? 1,
+        eachBatch: (payload) => this.onBatch(payload),
+      })
+      .catch((err: Error) => {
+        if (this.stopping) return;
+        this.crashed = err.message;
+        this.log.error({ err: err.message, group: o.groupId }, 'the consumer could not start; recreating it');
+        void consumer.disconnect().catch(() => undefined);
+        this.scheduleRestart();
+      });
   }
 
   /** A consumer that will not restart by itself is recreated after a backoff: one crash never ends the service. */
