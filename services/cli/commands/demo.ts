@@ -132,7 +132,7 @@ export async function demoCommand(args: string[]): Promise<number> {
       `  remediations  ${url('query', '/v1/remediations')}   quality: ${url('query', '/v1/remediations/summary')}`,
       `  live updates  ${url('query', '/v1/stream')}  (Server-Sent Events)`,
       `  metrics       ${Object.keys(portsOf()).map((s) => url(s as Service, '/metrics')).join('  ')}`,
-      `  logs          .data/verity/logs/verity.log (JSON)`,
+      `  logs          .data/verity/logs/<service>.log (JSON; the supervisor: verity.log); what runs: make status`,
       p
         ? `  a failed job with its proposal (${p.category}: ${p.suggested_action.summary}):\n    curl -s -H "Authorization: Bearer $(cat .data/verity/token)" ${url('query', `/v1/jobs/${p.job_id}`)}`
         : '  (no proposal yet: the remediator may still be catching up; try the remediations URL in a moment)',
