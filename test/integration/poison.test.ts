@@ -123,11 +123,14 @@ describe('poison records: dead-lettered once with the reason, and the partition 
     expect((await get(decider.port, '/readyz')).status).to.equal(200);
   });
 
-  it('projector: undecodable, out-of-column-bounds and Postgres class 22 (a timestamp offset of +20:00, found by splitting the batch) — dead-lettered and recorded; the pipeline with a lost event is still projected', async () => {
+  it('projector: undecodable, out-of-column-bounds and a value Postgres refuses (class 23, found by splitting the batch) — dead-lettered and recorded; the pipeline with a lost event is still projected', async () => {
     const iso = await isolated('projector');
     const version = 900_000 + Math.floor(Math.random() * 90_000);
     const client = await pool.connect();
     await createVersion(client, version);
+    // A real constraint of the database (exit codes are 0–255 on POSIX): a value the schemas take and
+    // Postgres refuses (23514), which only splitting the batch can pin on its record.
+    await client.query(`ALTER TABLE "${versionSchema(version)}".jobs ADD CONSTRAINT posix_exit_code CHECK (exit_code IS NULL OR exit_code BETWEEN 0 AND 255)`);
     client.release();
     const projection = `poison-${version}`;
     cleanups.push(async () => {
@@ -149,13 +152,14 @@ describe('poison records: dead-lettered once with the reason, and the partition 
     const lines: { key: string; value: Buffer; reason?: string }[] = [
       { key: p, value: await events.encode(ev('PipelineCreated', p, 1)) },
       { key: p, value: await events.encode(ev('JobCreated', p, 2)) },
-      // A valid date-time for the schema, out of Postgres' range (offsets end at ±15:59): the job's queued_at.
-      { key: p, value: wire(enqueuedId, ev('JobEnqueued', p, 3, { occurred_at: '2026-11-28T10:03:00+20:00' })), reason: 'pg 22009' },
+      // A date-time out of Postgres' range (offsets end at ±15:59): refused by the column-bounded codec.
+      { key: p, value: wire(enqueuedId, ev('JobEnqueued', p, 3, { occurred_at: '2026-11-28T10:03:00+20:00' })), reason: 'EventValidationError' },
       { key: q, value: await events.encode(ev('PipelineCreated', q, 1)) },
       { key: p, value: wire(failedId, ev('JobFailed', p, 4, { exit_code: 2147483648 })), reason: 'EventValidationError' },
       { key: q, value: Buffer.from('\u0000\u0000garbage'), reason: 'EventDecodeError' },
       { key: p, value: await events.encode(ev('PipelineFinished', p, 5)) },
       { key: q, value: await events.encode(ev('JobCreated', q, 2)) },
+      { key: q, value: await events.encode(ev('JobFailed', q, 3, { exit_code: 300 })), reason: 'pg 23514' },
     ];
     await producer.send({ topic: iso.topic('ci.pipeline.events.v1'), messages: lines.map(({ key, value }) => ({ key, value })) });
     const projector = await iso.start('projector', { PROJECTOR_PROJECTION: projection, PROJECTOR_VERSION: String(version), PROJECTOR_SESSION_TIMEOUT_MS: '6000' });
