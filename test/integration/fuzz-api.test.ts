@@ -205,6 +205,8 @@ describe(`fuzz: bad requests to every ingest and query route (seed ${SEED}; repl
         if (why) failures.push(`${o.req.route} ${why}\n        request: ${describeReq(o.req)}`);
         if (!o.valid && o.res?.status === 400 && contentType(o.res) === 'application/problem+json' && !/"pointer"/.test(bodyText(o.res))) {
           withoutPointer.set(`${o.req.route} [${o.req.defect}]`, (withoutPointer.get(`${o.req.route} [${o.req.defect}]`) ?? 0) + 1);
+          // Every 400 names what was wrong by JSON pointer ('' for the request as a whole).
+          failures.push(`${o.req.route} answered 400 without a JSON pointer: ${bodyText(o.res).slice(0, 300)}\n        request: ${describeReq(o.req)}`);
         }
       }
       const now = await probe.snapshot();

@@ -12,6 +12,8 @@ import type { Logger } from '../log.js';
 import { httpTelemetry } from '../telemetry/http.js';
 import { METRICS_CONTENT_TYPE, registry } from '../telemetry/metrics.js';
 import { HttpProblem, sendProblem } from './problem.js';
+import { classifyError } from '../consumer/classify.js';
+import { escapePointer } from '../schemas/ajv.js';
 import { rejectRepeatedQuery, safeTextParams } from './request-guards.js';
 
 export interface HttpAppOptions {
@@ -62,7 +64,16 @@ export function finishHttpApp(app: Express, log: Logger): void {
       return sendProblem(res, { title: 'Bad Request', status: 400, detail: `the body does not decode as its Content-Encoding says (${code})`, errors: [{ pointer: '/headers/content-encoding', message: 'does not match the body' }] });
     }
     if (e.type === 'charset.unsupported') return sendProblem(res, { title: 'Unsupported Media Type', status: 415, detail: e.message ?? 'unsupported charset' });
-    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendProblem(res, { title: STATUS_CODES[e.status] ?? 'Client Error', status: e.status, detail: e.message ?? 'bad request' });
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      // Express' own 400 for a path segment that is not valid percent-encoding names the path.
+      const pointer = e.status === 400 && /decode param/i.test(e.message ?? '') ? '/path' : '';
+      return sendProblem(res, { title: STATUS_CODES[e.status] ?? 'Client Error', status: e.status, detail: e.message ?? 'bad request', ...(e.status === 400 ? { errors: [{ pointer, message: e.message ?? 'bad request' }] } : {}) });
+    }
+    // A dependency down (Postgres restarting, Kafka unreachable): the client may retry; not a server bug.
+    if (classifyError(err).class === 'transient') {
+      log.warn({ err: (err as Error).message, method: req.method, path: req.path }, 'a dependency is unavailable');
+      return sendProblem(res, { title: 'Service Unavailable', status: 503, detail: 'a dependency of this service is unavailable; retry shortly' }, { 'Retry-After': '1' });
+    }
     log.error({ err, method: req.method, path: req.path }, 'request failed');
     sendProblem(res, { title: 'Internal Server Error', status: 500, detail: 'the request failed; see the service log' });
   };
@@ -100,8 +111,28 @@ function answerClientError(err: Error & { code?: string }, socket: Duplex): void
   }
   const [status, title] =
     err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
-  const body = JSON.stringify({ type: 'about:blank', title, status, detail: `the request could not be parsed (${err.code ?? 'unknown'})` });
+  const header = status === 400 ? badHeaderOf((err as { rawPacket?: Buffer }).rawPacket) : null;
+  const errors = status === 400 ? [header ? { pointer: `/headers/${escapePointer(header)}`, message: 'holds a character HTTP does not allow' } : { pointer: '', message: 'is not a valid HTTP request' }] : undefined;
+  const body = JSON.stringify({ type: 'about:blank', title, status, detail: `the request could not be parsed (${err.code ?? 'unknown'})`, ...(errors ? { errors } : {}) });
   socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * The header of a raw request that Node refused, by name (lower case): the first header line holding a
+ * control character (but tab) or a name that is not an HTTP token; null when none is found.
+ */
+export function badHeaderOf(raw: Buffer | undefined): string | null {
+  if (!raw) return null;
+  const text = raw.toString('latin1');
+  const end = text.indexOf('\r\n\r\n');
+  const lines = (end >= 0 ? text.slice(0, end) : text).split('\r\n').slice(1);
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon) : '';
+    // eslint-disable-next-line no-control-regex -- the point is to find control characters
+    if (colon > 0 && (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\x00-\x08\x0a-\x1f\x7f]/.test(line.slice(colon + 1)))) return name.toLowerCase();
+  }
+  return null;
 }
 
 /**
