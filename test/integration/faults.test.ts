@@ -17,7 +17,8 @@ import { checkLedger, type LedgerCheck } from '../support/ledger.js';
 import { readToEnd } from '../support/kafka.js';
 import { stackSource } from '../support/stack.js';
 import { api, TOKENS } from '../support/services.js';
-import { localStack, SERVICES, startSystem, until, type RunningSystem } from '../support/system.js';
+import { localStack, SERVICES, startSystem, type RunningSystem } from '../support/system.js';
+import { until } from '../support/wait.js';
 
 interface Row {
   fault: string;

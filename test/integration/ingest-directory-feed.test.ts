@@ -11,7 +11,7 @@ import { TOPICS } from '../../services/platform/kafka/topics.js';
 import { EventCodec } from '../../services/platform/registry/codec.js';
 import { consumeUntil } from '../support/kafka.js';
 import { api, startDeciderForTest, startIngestForTest, TOKENS } from '../support/services.js';
-import { until } from '../support/system.js';
+import { until } from '../support/wait.js';
 
 describe('ingest: the directory feed follows the canonical topic (real Kafka, Postgres)', function () {
   this.timeout(120_000);

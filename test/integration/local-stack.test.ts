@@ -13,19 +13,12 @@ import { createRegistry } from '../../services/platform/registry/client.js';
 import { loadCatalog, REPO_ROOT } from '../../services/platform/schemas/catalog.js';
 import { consumeUntil, createScratchTopic } from '../support/kafka.js';
 import { stackSource } from '../support/stack.js';
+import { alive } from '../support/wait.js';
 
 const DATA = process.env.VERITY_DATA_DIR ?? join(REPO_ROOT, '.data');
 const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
 const pidOf = (component: 'kafka' | 'registry') => Number(readFileSync(join(DATA, component, 'pid'), 'utf8'));
 const postmasterPid = () => Number(readFileSync(join(DATA, 'pg/data/postmaster.pid'), 'utf8').split('\n')[0]);
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const killHard = async (pid: number) => {
   process.kill(pid, 'SIGKILL');
   for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));

@@ -13,7 +13,7 @@ import { loadQueryConfig } from '../../services/query/config.js';
 import { startQuery } from '../../services/query/main.js';
 import { registry } from '../../services/platform/telemetry/metrics.js';
 import { api, startDeciderForTest, startIngestForTest, TOKEN_SPEC, TOKENS } from '../support/services.js';
-import { until } from '../support/system.js';
+import { until } from '../support/wait.js';
 
 const SHA = 'd1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 

@@ -12,7 +12,7 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ import type { SupervisorStatus, ServiceStatus } from '../../services/cli/supervi
 import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
 import { MESSAGING } from '../../services/platform/telemetry/kafka-context.js';
 import { api, exited, TOKEN_SPEC, TOKENS } from '../support/services.js';
+import { alive, marked, until } from '../support/wait.js';
 
 const SERVICES = ['decider', 'ingest', 'projector', 'query', 'remediator', 'scorer'];
 const SHA = 'f1e2d3c4b5a60718293a4b5c6d7e8f9012345678';
@@ -42,38 +43,8 @@ interface RunningSupervisor {
   stderr: () => string;
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
-/** Pids of the processes whose environment holds `mark` (the supervisors, their children and their helpers). */
-function marked(mark: string): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readFileSync(`/proc/${d}/environ`, 'latin1').split('\0').includes(mark)) out.push(Number(d));
-    } catch {
-      /* gone, or not ours to read */
-    }
-  }
-  return out;
-}
 
 describe('verity up: one supervised process per service (real processes, real stack)', function () {
   this.timeout(90_000);

@@ -16,6 +16,7 @@ import { loadRemediatorConfig } from '../../services/remediator/config.js';
 import { startRemediator, type RunningRemediator } from '../../services/remediator/main.js';
 import { api, startDeciderForTest, startIngestForTest, TOKENS } from '../support/services.js';
 import { finishedSpans, recordSpans, stopRecordingSpans, tracing } from '../support/tracing.js';
+import { until } from '../support/wait.js';
 
 const SHA = 'f1e2d3c4b5a60718293a4b5c6d7e8f9012345678';
 const REPORT_ROUTE = '/v1/pipelines/:id/jobs/:jobId/reports';
@@ -28,15 +29,6 @@ describe('tracing and metrics across the services (real Kafka and Postgres)', fu
   let projector: RunningProjector | undefined;
   let remediator: RunningRemediator | undefined;
 
-  async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe();
-      if (v !== undefined) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
 
   before(async function () {
     if (!tracing.enabled) this.skip(); // VERITY_TRACING=off in this environment

@@ -8,7 +8,7 @@ import type { PipelineEvent } from '../../services/core/events/generated.js';
 import { EventCodec } from '../../services/platform/registry/codec.js';
 import type { Ledger } from '../../load-tests/generator/main.js';
 import { readToEnd } from './kafka.js';
-import { until } from './system.js';
+import { until } from './wait.js';
 
 export interface LedgerCheck {
   pipelines: number;

@@ -14,35 +14,14 @@ import { loadConfig } from '../../services/platform/config.js';
 import { checkKafka, checkPostgres, checkRegistry } from '../../services/platform/health/wait-ready.js';
 import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
 import { TOKEN_SPEC } from './services.js';
+import { alive, marked, until } from './wait.js';
 
 export const SERVICES = ['decider', 'ingest', 'projector', 'query', 'remediator', 'scorer'] as const;
 
-export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let v: T | undefined;
-    try {
-      v = await probe();
-    } catch {
-      v = undefined; // not yet
-    }
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 const DATA = process.env.VERITY_DATA_DIR ?? join(REPO_ROOT, '.data');
 const stack = (...args: string[]) => execFileSync('bash', [join(REPO_ROOT, 'infra/stack', args[0]!), ...args.slice(1)], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], timeout: 180_000 });
 const pidIn = (file: string) => (existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]!.trim()) : NaN);
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** The local stack's dependencies, killed and started the way an operator (or a crash) would. */
 export const localStack = {
@@ -200,18 +179,4 @@ function freePort(): Promise<number> {
     });
     srv.on('error', reject);
   });
-}
-
-/** Pids of the processes whose environment holds `mark`. */
-function marked(mark: string): number[] {
-  const out: number[] = [];
-  for (const d of execFileSync('ls', ['/proc']).toString().split('\n')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readFileSync(`/proc/${d}/environ`, 'latin1').split('\0').includes(mark)) out.push(Number(d));
-    } catch {
-      /* gone, or not ours to read */
-    }
-  }
-  return out;
 }
