@@ -48,11 +48,11 @@ export async function consumeUntil(
  * Every record of `topic` up to its end offsets as they are when called (transaction markers and aborted
  * records count as reached, never returned): for "exactly once" assertions, which must see duplicates too.
  */
-export async function readToEnd(kafka: Kafka, admin: Admin, topic: string, timeoutMs = 60_000): Promise<EachMessagePayload['message'][]> {
+export async function readToEnd(kafka: Kafka, admin: Admin, topic: string, timeoutMs = 60_000, opts: { readUncommitted?: boolean } = {}): Promise<EachMessagePayload['message'][]> {
   const ends = new Map((await admin.fetchTopicOffsets(topic)).filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high) - 1n]));
   const seen: EachMessagePayload['message'][] = [];
   if (ends.size === 0) return seen;
-  const consumer: Consumer = kafka.consumer({ groupId: `test-${randomUUID()}`, maxWaitTimeInMs: 200 });
+  const consumer: Consumer = kafka.consumer({ groupId: `test-${randomUUID()}`, maxWaitTimeInMs: 200, readUncommitted: opts.readUncommitted ?? false });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
