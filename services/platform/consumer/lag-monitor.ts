@@ -30,7 +30,8 @@ export class LagMonitor {
   private readonly progress = new Map<string, PartitionProgress & TopicPartition>();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
-  private readonly labelled = new Set<string>();
+  /** The partitions whose lag series this monitor set, by key. */
+  private labelled = new Map<string, TopicPartition>();
 
   constructor(
     private readonly admin: Admin,
@@ -103,33 +104,24 @@ export class LagMonitor {
   private publish(now: number): void {
     const stopped = this.source.stopped();
     const stalledByTopic = new Map<string, number>();
-    const current = new Set<string>();
+    const current = new Map<string, TopicPartition>();
     for (const [key, p] of this.progress) {
       metrics.consumerLag.set({ group: this.group, topic: p.topic, partition: String(p.partition) }, Number(lagOf(p)));
-      current.add(key);
+      current.set(key, { topic: p.topic, partition: p.partition });
       stalledByTopic.set(p.topic, (stalledByTopic.get(p.topic) ?? 0) + (stopped.has(key) || isStalled(p, now, this.opts.stallMs) ? 1 : 0));
     }
-    for (const key of this.labelled) {
-      if (current.has(key)) continue;
-      const m = /^(.*)\[(\d+)\]$/.exec(key)!;
-      metrics.consumerLag.remove({ group: this.group, topic: m[1]!, partition: m[2]! });
-    }
+    for (const [key, tp] of this.labelled) if (!current.has(key)) metrics.consumerLag.remove({ group: this.group, topic: tp.topic, partition: String(tp.partition) });
     for (const [topic, n] of stalledByTopic) metrics.consumerStalled.set({ group: this.group, topic }, n);
-    this.labelled.clear();
-    for (const k of current) this.labelled.add(k);
+    this.labelled = current;
   }
 
   /** Removes every series of this group (the consumer stopped: its lag is no one's). */
   private clear(): void {
     const topics = new Set<string>();
-    for (const key of this.labelled) {
-      const m = /^(.*)\[(\d+)\]$/.exec(key)!;
-      metrics.consumerLag.remove({ group: this.group, topic: m[1]!, partition: m[2]! });
-      topics.add(m[1]!);
-    }
-    for (const p of this.progress.values()) topics.add(p.topic);
+    for (const tp of [...this.labelled.values(), ...this.progress.values()]) topics.add(tp.topic);
+    for (const tp of this.labelled.values()) metrics.consumerLag.remove({ group: this.group, topic: tp.topic, partition: String(tp.partition) });
     for (const topic of topics) metrics.consumerStalled.remove({ group: this.group, topic });
-    this.labelled.clear();
+    this.labelled = new Map();
     this.progress.clear();
   }
 }

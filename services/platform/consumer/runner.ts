@@ -23,133 +23,35 @@ import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, P
 import { retryDelayMs } from '../backoff.js';
 import { dlqOf } from '../kafka/topics.js';
 import type { Logger } from '../log.js';
-import type { EventCodec, TypedEvent } from '../registry/codec.js';
+import type { TypedEvent } from '../registry/codec.js';
 import { SpanGroup, startBatchSpan, startRecordSpan } from '../telemetry/kafka-context.js';
 import { countEvents, metrics } from '../telemetry/metrics.js';
-import { classifyError, type Classified } from './classify.js';
-import { deadLetterMessage, deadLetterOf, type DeadLetter } from './dead-letter.js';
-import { RepositionError } from './errors.js';
-import { keyOf, LagMonitor, type TopicPartition } from './lag-monitor.js';
-import { settle } from './settle.js';
 import { chunked } from './chunked.js';
+import { classifyError } from './classify.js';
+import type { ConsumerHandler, ConsumerRunnerOptions, Output, Slice } from './contract.js';
+import { deadLetterMessage, deadLetterOf } from './dead-letter.js';
+import { RepositionError } from './errors.js';
+import { decodeItems, type Item } from './items.js';
+import { keyOf, LagMonitor, type TopicPartition } from './lag-monitor.js';
+import { PartitionBackoff } from './partition-backoff.js';
+import { settle } from './settle.js';
+import { TransactionalProducers } from './tx-producers.js';
 
-export type CommitMode = 'transactional' | 'external' | 'commit' | 'none';
+export type { CommitMode, ConsumedRecord, ConsumerHandler, ConsumerRunnerOptions, Output, Slice } from './contract.js';
 
-export interface ConsumedRecord<E> {
-  topic: string;
-  partition: number;
-  offset: bigint;
-  message: KafkaMessage;
-  event: E;
-  /** 'record' spans: the CONSUMER span of this record (child of the context it carries). */
-  span?: Span;
+
+
+/** The handler's output records and the slice's dead letters, as one list of non-empty topic batches. */
+function withDeadLetters(out: Output, topic: string, dlqMessages: Message[]): { topic: string; messages: Message[] }[] {
+  return [...(out.messages ?? []), { topic: dlqOf(topic), messages: dlqMessages }].filter((t) => t.messages.length > 0);
 }
-
-export interface Slice<E> {
-  topic: string;
-  partition: number;
-  /** The decoded records the handler takes, in offset order (filtered and dead ones left out). */
-  records: ConsumedRecord<E>[];
-  /** Records of this slice that are poison: the handler records their skip (external mode). */
-  deadLetters: DeadLetter[];
-  /** External mode: the stored position before this slice (null: none stored yet). */
-  from: bigint | null;
-  /** The position after the slice: the offset after its last record. */
-  next: bigint;
-  /** 'batch' spans: the slice's span (active while `process` runs). */
-  span?: Span;
-  /** Spans the handler starts for the slice (e.g. its send span): ended with the batch. */
-  spans: SpanGroup;
-}
-
-export interface Output {
-  /** Records to produce with the slice (transactional: in its transaction; commit: before its offsets). */
-  messages?: { topic: string; messages: Message[] }[];
-  /** Called once the slice's progress is durable (adopt state computed from it). */
-  onCommitted?: () => void;
-  /** Transactional: called after the records were sent inside the transaction, before it commits (fault injection). */
-  beforeCommit?: () => void;
-}
-
-export interface ConsumerHandler<E> {
-  process(slice: Slice<E>): Promise<Output | void>;
-  /** External mode: the stored position of a partition, or null (none: start at the low watermark). */
-  position?(topic: string, partition: number): Promise<bigint | null>;
-  /**
-   * Makes the handler ready to process these partitions from their committed position (the decider
-   * restores its state): after an assignment, once their transactional producers fenced the previous
-   * owner, and again after a failed transaction. Awaited before their records are processed.
-   */
-  prepare?(partitions: TopicPartition[]): Promise<void>;
-  /** Partitions this instance no longer owns. */
-  released?(partitions: TopicPartition[]): void;
-}
-
-export interface ConsumerRunnerOptions<E extends TypedEvent> {
-  /** Metrics and log label (decider, projector, …). */
-  service: string;
-  groupId: string;
-  topics: string[];
-  codecs: ReadonlyMap<string, EventCodec<E>>;
-  mode: CommitMode;
-  fromBeginning: boolean;
-  /** A bounded read (replay): the offset where a partition ends (exclusive); it is paused once there. */
-  endAt?: (topic: string, partition: number) => bigint | undefined;
-  /** Records to skip before decoding (e.g. by their event-type header); they still count as handled. */
-  accept?: (message: KafkaMessage, topic: string, partition: number) => boolean;
-  /** Transactional mode: the transactional id of an input partition's producer. */
-  transactionalId?: (partition: number) => string;
-  /** 'record': a CONSUMER span per record; 'batch': one span per slice, linked to each record's context. */
-  spans?: 'record' | 'batch' | 'none';
-  concurrency?: number;
-  maxBytesPerPartition?: number;
-  sessionTimeoutMs?: number;
-  maxWaitTimeInMs?: number;
-  /** Behind and not moving for this long → stalled (/readyz 503); services pass STALL_SECONDS (config.stallMs). Default 60 s. */
-  stallMs?: number;
-  /** How often the high watermarks are read. */
-  lagIntervalMs?: number;
-  /** Capped exponential backoff of retries. */
-  retry?: { baseMs: number; maxMs: number };
-  /** Write dead letters to `<topic>.dlq` (default; never in 'none' mode). Off: poison is only handed to the handler, counted and logged. */
-  deadLetters?: boolean;
-  /** External mode: commit Kafka offsets too, after the sink (for outside tools only; the sink is the truth). */
-  commitForMonitoring?: boolean;
-}
-
-export interface RunnerStats {
-  batches: number;
-  records: number;
-  deadLetters: number;
-  retries: number;
-  consumerRestarts: number;
-}
-
-type Item<E> =
-  | { kind: 'record'; offset: bigint; message: KafkaMessage; event: E; span?: Span }
-  | { kind: 'filtered'; offset: bigint; message: KafkaMessage }
-  | { kind: 'dead'; offset: bigint; message: KafkaMessage; dead: DeadLetter };
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<boolean>((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 export class ConsumerRunner<E extends TypedEvent> {
   private consumer: Consumer | undefined;
   private readonly admin: Admin;
   private producer: Producer | undefined;
-  private readonly txProducers = new Map<number, Promise<Producer>>();
-  private readonly abort = new AbortController();
+  /** Transactional mode: one producer per input partition. */
+  private readonly txProducers: TransactionalProducers | undefined;
   private stopping = false;
   private joined = false;
   private crashed: string | undefined;
@@ -165,11 +67,9 @@ export class ConsumerRunner<E extends TypedEvent> {
   private preparing: Promise<void> | undefined;
   /** Partitions stopped by the handler (StallError), with why. */
   private readonly stopped = new Map<string, string>();
-  /** Consecutive failed attempts per partition, for the backoff. */
-  private readonly failures = new Map<string, number>();
+  private readonly backoff: PartitionBackoff;
   private readonly monitor: LagMonitor;
   private restartTimer: NodeJS.Timeout | undefined;
-  readonly stats: RunnerStats = { batches: 0, records: 0, deadLetters: 0, retries: 0, consumerRestarts: 0 };
 
   constructor(
     private readonly kafka: Kafka,
@@ -180,16 +80,14 @@ export class ConsumerRunner<E extends TypedEvent> {
     if (opts.mode === 'transactional' && !opts.transactionalId) throw new Error('transactional mode needs transactionalId');
     if (opts.mode === 'external' && !handler.position) throw new Error('external mode needs handler.position');
     this.admin = kafka.admin();
+    this.backoff = new PartitionBackoff(this.retryPolicy(), log);
+    this.txProducers = opts.mode === 'transactional' ? new TransactionalProducers(kafka, opts.transactionalId!) : undefined;
     this.monitor = new LagMonitor(this.admin, opts.groupId, {
       owned: () => [...this.assigned.values()],
       position: (t, p) => this.positions.get(keyOf(t, p)),
       storedPositions: (missing) => this.storedPositions(missing),
       stopped: () => this.stopped,
     }, { intervalMs: opts.lagIntervalMs ?? 5000, stallMs: opts.stallMs ?? 60_000, log });
-  }
-
-  get group(): string {
-    return this.opts.groupId;
   }
 
   /** True, or why this consumer cannot do its work now (not joined, crashed, stalled partitions). */
@@ -255,7 +153,7 @@ export class ConsumerRunner<E extends TypedEvent> {
       this.unprepared.clear();
       this.positioned.clear();
       this.stored.clear();
-      if (this.opts.mode === 'transactional') this.dropTxProducers();
+      this.txProducers?.dropAll();
       if (owned.length > 0) this.handler.released?.(owned);
       this.log.error({ err: payload.error.message, group: o.groupId, restart: payload.restart }, 'consumer crashed');
       if (!payload.restart && !this.stopping) this.scheduleRestart();
@@ -286,9 +184,8 @@ export class ConsumerRunner<E extends TypedEvent> {
     const delay = retryDelayMs(attempt, this.retryPolicy(), null) ?? 1000;
     this.restartTimer = setTimeout(() => {
       if (this.stopping) return;
-      this.stats.consumerRestarts++;
       metrics.consumerRestarts.inc({ group: this.opts.groupId });
-      this.dropTxProducers();
+      this.txProducers?.dropAll();
       void this.startConsumer().then(
         () => this.log.info({ group: this.opts.groupId }, 'consumer recreated'),
         (err: Error) => {
@@ -313,9 +210,9 @@ export class ConsumerRunner<E extends TypedEvent> {
       this.positions.delete(key);
       this.stored.delete(key);
       this.stopped.delete(key);
-      this.failures.delete(key);
+      this.backoff.reset(key);
       this.unprepared.delete(key);
-      if (this.opts.mode === 'transactional') this.dropTxProducer(tp.partition);
+      this.txProducers?.drop(tp.partition);
     }
     if (released.length > 0) this.handler.released?.(released);
     this.assigned = next;
@@ -378,40 +275,16 @@ export class ConsumerRunner<E extends TypedEvent> {
       try {
         while (this.unprepared.size > 0) {
           const keys = [...this.unprepared];
-          const parts = keys.map((k) => [...this.assigned.values()].find((tp) => keyOf(tp.topic, tp.partition) === k)).filter((x): x is TopicPartition => x !== undefined);
-          if (this.opts.mode === 'transactional') await Promise.all(parts.map((tp) => this.txProducer(tp.partition)));
+          const parts = keys.flatMap((k) => this.assigned.get(k) ?? []);
+          if (this.txProducers) await Promise.all(parts.map((tp) => this.txProducers!.of(tp.partition)));
           await this.handler.prepare?.(parts);
-          for (const k of keys) if (this.assigned.has(k)) this.unprepared.delete(k);
-          for (const k of keys) if (!this.assigned.has(k)) this.unprepared.delete(k);
+          for (const k of keys) this.unprepared.delete(k);
         }
       } finally {
         this.preparing = undefined;
       }
     })();
     return this.preparing;
-  }
-
-  /** The partition's transactional producer; concurrent callers share one (two with one id would fence each other). */
-  private txProducer(partition: number): Promise<Producer> {
-    let p = this.txProducers.get(partition);
-    if (!p) {
-      const producer = this.kafka.producer({ transactionalId: this.opts.transactionalId!(partition), idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 });
-      // InitProducerId fences the previous owner and completes (aborts) its open transaction.
-      p = producer.connect().then(() => producer);
-      p.catch(() => this.txProducers.delete(partition));
-      this.txProducers.set(partition, p);
-    }
-    return p;
-  }
-
-  private dropTxProducer(partition: number): void {
-    const p = this.txProducers.get(partition);
-    this.txProducers.delete(partition);
-    void p?.then((x) => x.disconnect()).catch(() => undefined);
-  }
-
-  private dropTxProducers(): void {
-    for (const partition of [...this.txProducers.keys()]) this.dropTxProducer(partition);
   }
 
   private advance(topic: string, partition: number, position: bigint): void {
@@ -429,7 +302,7 @@ export class ConsumerRunner<E extends TypedEvent> {
       if (!this.positioned.has(key)) {
         // The seek failed or has not happened: retry it and refetch.
         this.positioning = this.seekToStored([{ topic, partition }]).catch((err: Error) => this.log.warn({ err: err.message }, 'seeking failed'));
-        await this.backoff(key, { class: 'transient', reason: 'positioning' }, payload);
+        await this.backoff.again(key, { class: 'transient', reason: 'positioning' }, payload);
         return;
       }
     }
@@ -437,7 +310,7 @@ export class ConsumerRunner<E extends TypedEvent> {
       try {
         await this.ensurePrepared();
       } catch (err) {
-        await this.backoff(key, classifyError(err), payload);
+        await this.backoff.again(key, classifyError(err), payload);
         return;
       }
       if (isStale() || !isRunning()) return;
@@ -483,7 +356,7 @@ export class ConsumerRunner<E extends TypedEvent> {
         if (item.kind === 'record') item.span?.setAttribute('verity.dead_letter', why.reason);
         return { kind: 'dead', offset: item.offset, message: item.message, dead };
       },
-      wait: (attempt, why) => this.wait(key, attempt, why, payload),
+      wait: (attempt, why) => this.backoff.wait(key, attempt, why, payload),
       abandoned: () => this.stopping || !payload.isRunning() || payload.isStale() || !this.assigned.has(key),
       onFailure: (slice, err, why, attempt) => {
         metrics.consumerFailures.inc({ group: this.opts.groupId, class: why.class });
@@ -493,7 +366,7 @@ export class ConsumerRunner<E extends TypedEvent> {
     });
     spans.end();
     if (result.kind === 'done') {
-      this.failures.delete(key);
+      this.backoff.reset(key);
       if (end !== undefined && messages.length < batch.messages.length) {
         // The bounded read ends inside this batch: everything before its end is handled (transaction
         // markers included), nothing past it.
@@ -504,8 +377,6 @@ export class ConsumerRunner<E extends TypedEvent> {
         payload.resolveOffset(batch.lastOffset());
         this.advance(topic, partition, BigInt(batch.lastOffset()) + 1n);
       }
-      this.stats.batches++;
-      this.stats.records += messages.length;
       metrics.batchSize.observe({ service: this.opts.service }, messages.length);
       countEvents(this.opts.service, topic, items.flatMap((i) => (i.kind === 'record' ? [i.event.type] : [])));
       if (this.opts.mode === 'external' && this.opts.commitForMonitoring) {
@@ -531,28 +402,14 @@ export class ConsumerRunner<E extends TypedEvent> {
     if (!codec) throw new Error(`no codec for ${topic}`);
     const key = keyOf(topic, partition);
     for (let attempt = 1; ; attempt++) {
-      const items: Item<E>[] = [];
+      let items: Item<E>[];
       try {
-        for (const m of messages) {
-          const offset = BigInt(m.offset);
-          if (this.opts.accept && !this.opts.accept(m, topic, partition)) {
-            items.push({ kind: 'filtered', offset, message: m });
-            continue;
-          }
-          try {
-            const { event } = await codec.decode(m.value);
-            items.push({ kind: 'record', offset, message: m, event });
-          } catch (err) {
-            const why = classifyError(err);
-            if (why.class !== 'poison') throw err;
-            items.push({ kind: 'dead', offset, message: m, dead: deadLetterOf(topic, partition, offset, m, err, why) });
-          }
-        }
+        items = await decodeItems(codec, topic, partition, messages, this.opts.accept);
       } catch (err) {
         const why = classifyError(err);
         metrics.consumerFailures.inc({ group: this.opts.groupId, class: why.class });
         this.log.warn({ group: this.opts.groupId, topic, partition, err: (err as Error).message, reason: why.reason }, 'decoding a batch failed; retrying');
-        if (!(await this.wait(key, attempt, why, payload))) throw err;
+        if (!(await this.backoff.wait(key, attempt, why, payload))) throw err;
         continue;
       }
       const mode = this.opts.spans ?? 'none';
@@ -590,15 +447,13 @@ export class ConsumerRunner<E extends TypedEvent> {
         }
         case 'commit': {
           const out = (await this.handler.process(input)) ?? {};
-          const topicMessages = [...(out.messages ?? []), ...(dlqMessages.length > 0 ? [{ topic: dlqOf(topic), messages: dlqMessages }] : [])].filter((t) => t.messages.length > 0);
-          for (const chunk of chunked(topicMessages)) await this.producer!.sendBatch({ topicMessages: chunk, acks: -1 });
+          for (const chunk of chunked(withDeadLetters(out, topic, dlqMessages))) await this.producer!.sendBatch({ topicMessages: chunk, acks: -1 });
           await this.consumer!.commitOffsets([{ topic, partition, offset: next.toString() }]);
           out.onCommitted?.();
           break;
         }
         case 'none': {
           const out = (await this.handler.process(input)) ?? {};
-          for (const d of deadLetters) this.log.warn({ group: this.opts.groupId, topic, partition, offset: d.offset.toString(), reason: d.why.reason, err: d.error }, 'undecodable record skipped');
           out.onCommitted?.();
           break;
         }
@@ -611,16 +466,17 @@ export class ConsumerRunner<E extends TypedEvent> {
     }
     this.advance(topic, partition, next);
     if (deadLetters.length > 0) {
-      this.stats.deadLetters += deadLetters.length;
-      if (this.opts.mode !== 'none' && this.opts.deadLetters !== false) metrics.dlq.inc({ topic: dlqOf(topic) }, deadLetters.length);
-      for (const d of deadLetters) this.log.warn({ group: this.opts.groupId, topic, partition, offset: d.offset.toString(), reason: d.why.reason, err: d.error }, 'poison record dead-lettered; the partition goes on');
+      const written = this.opts.mode !== 'none' && this.opts.deadLetters !== false;
+      if (written) metrics.dlq.inc({ topic: dlqOf(topic) }, deadLetters.length);
+      const msg = written ? 'poison record dead-lettered; the partition goes on' : 'poison record skipped (this consumer writes no dead letters); the partition goes on';
+      for (const d of deadLetters) this.log.warn({ group: this.opts.groupId, topic, partition, offset: d.offset.toString(), reason: d.why.reason, err: d.error }, msg);
     }
   }
 
   private async applyTransactional(input: Slice<E>, dlqMessages: Message[]): Promise<void> {
     const out = (await this.handler.process(input)) ?? {};
-    const topicMessages = [...(out.messages ?? []), ...(dlqMessages.length > 0 ? [{ topic: dlqOf(input.topic), messages: dlqMessages }] : [])].filter((t) => t.messages.length > 0);
-    const producer = await this.txProducer(input.partition);
+    const topicMessages = withDeadLetters(out, input.topic, dlqMessages);
+    const producer = await this.txProducers!.of(input.partition);
     const txn = await producer.transaction().catch((err: unknown) => {
       throw this.transactionFailed(input.partition, err);
     });
@@ -643,7 +499,7 @@ export class ConsumerRunner<E extends TypedEvent> {
 
   /** The outcome of the transaction is unknown or its producer broken: recover by repositioning. */
   private transactionFailed(partition: number, err: unknown): RepositionError {
-    this.dropTxProducer(partition);
+    this.txProducers!.drop(partition);
     return new RepositionError(`transaction failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
   }
 
@@ -662,9 +518,9 @@ export class ConsumerRunner<E extends TypedEvent> {
           this.stored.delete(key);
           offset = await this.storedOrLow({ topic, partition });
         } else {
-          if (this.opts.mode === 'transactional') {
+          if (this.txProducers) {
             this.unprepared.add(key);
-            await this.txProducer(partition);
+            await this.txProducers.of(partition);
           }
           const committed = (await this.admin.fetchOffsets({ groupId: this.opts.groupId, topics: [topic] }))[0]?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
           offset = BigInt(committed) >= 0n ? BigInt(committed) : BigInt((await this.admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition)?.low ?? '0');
@@ -674,47 +530,24 @@ export class ConsumerRunner<E extends TypedEvent> {
         // Restore now: if everything was committed after all, no batch comes to trigger it.
         if (this.unprepared.size > 0) void this.ensurePrepared().catch((e: Error) => this.log.warn({ err: e.message }, 'preparing partitions failed; retried at the next batch'));
         this.log.warn({ group: this.opts.groupId, topic, partition, offset: offset.toString(), err: (err as Error)?.message }, 'repositioned after a failure');
-        await this.backoff(key, { class: 'reposition', reason: 'reposition' }, payload);
+        await this.backoff.again(key, { class: 'reposition', reason: 'reposition' }, payload);
         return;
       } catch (e) {
         const why = classifyError(e);
         this.log.warn({ group: this.opts.groupId, topic, partition, err: (e as Error).message, reason: why.reason }, 'repositioning failed; retrying');
-        if (!(await this.wait(key, attempt, why, payload))) return;
+        if (!(await this.backoff.wait(key, attempt, why, payload))) return;
       }
     }
-  }
-
-  /** Waits before retry `attempt` (capped exponential backoff with jitter), heartbeating; false when stopping. */
-  private async wait(key: string, attempt: number, why: Classified, payload: EachBatchPayload): Promise<boolean> {
-    this.stats.retries++;
-    const failures = (this.failures.get(key) ?? 0) + 1;
-    this.failures.set(key, failures);
-    // The backoff grows with the partition's consecutive failures (across batches), capped by the policy.
-    const ms = Math.max(50, retryDelayMs(Math.max(attempt, failures) - 1, this.retryPolicy(), null) ?? this.retryPolicy().maxMs);
-    const until = Date.now() + ms;
-    while (Date.now() < until) {
-      if (this.stopping || !payload.isRunning()) return false;
-      if (!(await sleep(Math.min(3000, until - Date.now()), this.abort.signal))) return false;
-      await payload.heartbeat().catch(() => undefined);
-    }
-    this.log.debug({ key, attempt, class: why.class, ms }, 'retrying');
-    return !this.stopping && payload.isRunning();
-  }
-
-  private async backoff(key: string, why: Classified, payload: EachBatchPayload): Promise<void> {
-    await this.wait(key, this.failures.get(key) ?? 1, why, payload);
   }
 
   /** Stops taking records, lets the slice in flight finish, removes this group's metric series. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.abort.abort();
+    this.backoff.stop();
     if (this.restartTimer) clearTimeout(this.restartTimer);
     await this.consumer?.disconnect().catch((err: Error) => this.log.warn({ err: err.message }, 'consumer disconnect failed'));
     await this.monitor.stop();
-    const txs = [...this.txProducers.values()];
-    this.txProducers.clear();
-    await Promise.all(txs.map((p) => p.then((x) => x.disconnect()).catch(() => undefined)));
+    await this.txProducers?.close();
     await this.producer?.disconnect().catch(() => undefined);
     await this.admin.disconnect().catch(() => undefined);
     this.joined = false;

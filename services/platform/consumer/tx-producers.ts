@@ -1,0 +1,44 @@
+// The decider's transactional producers, one per input partition (transactional id from `idOf`): the first
+// use of a partition's producer initialises it, which fences a previous owner of that id and completes
+// (aborts) its open transaction. Concurrent callers share one producer — two with one id would fence each
+// other. A producer whose transaction failed in an unknown state is dropped and made anew.
+import type { Kafka, Producer } from 'kafkajs';
+
+export class TransactionalProducers {
+  private readonly producers = new Map<number, Promise<Producer>>();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly idOf: (partition: number) => string,
+  ) {}
+
+  /** The partition's producer, connected (initialised). */
+  of(partition: number): Promise<Producer> {
+    let p = this.producers.get(partition);
+    if (!p) {
+      const producer = this.kafka.producer({ transactionalId: this.idOf(partition), idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 });
+      p = producer.connect().then(() => producer);
+      p.catch(() => this.producers.delete(partition));
+      this.producers.set(partition, p);
+    }
+    return p;
+  }
+
+  /** Forgets the partition's producer (disconnected in the background). */
+  drop(partition: number): void {
+    const p = this.producers.get(partition);
+    this.producers.delete(partition);
+    void p?.then((x) => x.disconnect()).catch(() => undefined);
+  }
+
+  dropAll(): void {
+    for (const partition of [...this.producers.keys()]) this.drop(partition);
+  }
+
+  /** Disconnects every producer and waits for it. */
+  async close(): Promise<void> {
+    const all = [...this.producers.values()];
+    this.producers.clear();
+    await Promise.all(all.map((p) => p.then((x) => x.disconnect()).catch(() => undefined)));
+  }
+}
