@@ -32,6 +32,8 @@ export interface Projection {
   store: ProjectionStore;
   /** True, or why not (joining, stalled partitions with their reason). */
   readiness(): true | string;
+  /** Stalled partitions of both topics, with why. */
+  stalled(): string[];
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function runProjection(config: ProjectorConfig, pool: pg.Pool, vers
         const reasons = [projector.readiness(), remediations.readiness()].filter((r): r is string => r !== true);
         return reasons.length === 0 ? true : reasons.join('; ');
       },
+      stalled: () => [...projector.consumerStatus().stalled, ...remediations.consumerStatus().stalled],
       async stop() {
         try {
           await Promise.all([projector.stop(), remediations.stop()]);

@@ -49,8 +49,8 @@ export async function rebuild(config: ProjectorConfig, pool: pg.Pool, log: Logge
   try {
     const deadline = started + (opts.timeoutMs ?? 6 * 60 * 60_000);
     while (!run.projector.caughtUp(pipelines.targets) || !run.remediations.caughtUp(remediations.targets)) {
-      const r = run.readiness();
-      if (typeof r === 'string' && r.startsWith('stalled')) throw new Error(`rebuild stopped: ${r}`);
+      const stalled = run.stalled();
+      if (stalled.length > 0) throw new Error(`rebuild stopped: stalled: ${stalled.join('; ')}`);
       if (Date.now() > deadline) throw new Error('rebuild did not catch up before its deadline');
       opts.progress?.(done(), total, Date.now() - started);
       await new Promise((r) => setTimeout(r, 250));

@@ -190,10 +190,8 @@ async function replayLocked(config: ProjectorConfig, pool: pg.Pool, log: Logger,
       await Promise.all(running.map((p) => p.start()));
       const deadline = started + timeoutMs;
       while (!finished()) {
-        for (const l of lanes) {
-          const r = l.projector.readiness();
-          if (typeof r === 'string' && r.startsWith('stalled')) throw new Error(`replay stopped (nothing of the failing batch was applied): ${r}`);
-        }
+        const stalled = lanes.flatMap((l) => l.projector.consumerStatus().stalled);
+        if (stalled.length > 0) throw new Error(`replay stopped (nothing of the failing batch was applied): stalled: ${stalled.join('; ')}`);
         if (Date.now() > deadline) throw new Error(`replay did not reach the end of its window in ${Math.round(timeoutMs / 1000)} s (${handled()}/${records} records)`);
         opts.progress?.(handled(), records, Date.now() - started);
         await new Promise((r) => setTimeout(r, 250));

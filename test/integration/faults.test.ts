@@ -14,7 +14,7 @@ import { loadConfig } from '../../services/platform/config.js';
 import { createKafka } from '../../services/platform/kafka/client.js';
 import { EventCodec } from '../../services/platform/registry/codec.js';
 import { checkLedger, type LedgerCheck } from '../support/ledger.js';
-import { readToEnd } from '../support/kafka.js';
+import { readToEnd, wireFormat } from '../support/kafka.js';
 import { stackSource } from '../support/stack.js';
 import { api, TOKENS } from '../support/services.js';
 import { localStack, SERVICES, startSystem, type RunningSystem } from '../support/system.js';
@@ -45,7 +45,7 @@ describe('faults under load: 0 lost, 0 duplicated, time to recover (real stack, 
     if (stackSource() !== 'local' || !localStack.available()) {
       // Only the stack of infra/stack can be killed and restarted by a test.
       console.log(`[faults] skipped: the services are not the local stack of infra/stack (source: ${stackSource()})`);
-      this.skip();
+      this.skip(); // only the local stack can be killed and restarted by a test
     }
     this.timeout(180_000);
     system = await startSystem('faults', {
@@ -182,7 +182,7 @@ describe('faults under load: 0 lost, 0 duplicated, time to recover (real stack, 
     await producer.connect();
     const keys = [randomUUID(), randomUUID(), randomUUID()];
     const id = intake.schemaIdOf('ReportJob')!;
-    const wire = (value: unknown) => Buffer.concat([Buffer.from([0, (id >> 24) & 0xff, (id >> 16) & 0xff, (id >> 8) & 0xff, id & 0xff]), Buffer.from(JSON.stringify(value))]);
+    const wire = (value: unknown) => wireFormat(id, value);
     const run = await underLoad('poison under load', 20, 5_000, async () => {
       const at = Date.now();
       await producer.send({

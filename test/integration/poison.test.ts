@@ -13,13 +13,11 @@ import { loadConfig } from '../../services/platform/config.js';
 import { createKafka } from '../../services/platform/kafka/client.js';
 import { EventCodec, type TypedEvent } from '../../services/platform/registry/codec.js';
 import { createVersion, versionSchema } from '../../services/projector/versions.js';
-import { consumeUntil, readToEnd } from '../support/kafka.js';
+import { consumeUntil, readToEnd, wireFormat } from '../support/kafka.js';
 import { exited, spawnService } from '../support/services.js';
 
 const LOGICAL = ['ci.intake.v1', 'ci.pipeline.events.v1', 'ci.pipeline.state.v1', 'ci.intake.rejected.v1', 'ci.remediation.events.v1'];
 
-/** The Confluent wire format around any JSON, bypassing the codec's validation (as a legacy or foreign writer would). */
-const wire = (schemaId: number, value: unknown) => Buffer.concat([Buffer.from([0, ...[3, 2, 1, 0].map((i) => (schemaId >> (8 * i)) & 0xff)]), Buffer.from(JSON.stringify(value))]);
 
 describe('poison records: dead-lettered once with the reason, and the partition goes on (real Kafka, Postgres)', function () {
   this.timeout(180_000);
@@ -98,9 +96,9 @@ describe('poison records: dead-lettered once with the reason, and the partition 
     const reportId = intake.schemaIdOf('ReportJob')!;
     const poison = [
       { key: randomUUID(), value: Buffer.from('{"not":"wire format"}'), reason: 'EventDecodeError' },
-      { key: randomUUID(), value: wire(0x7ffffff0, {}), reason: 'EventDecodeError' },
-      { key: pipelineId, value: wire(reportId, report({ status: 'running', runner_id: 'r', job: undefined })), reason: 'EventValidationError' },
-      { key: pipelineId, value: wire(reportId, report({ status: 'failed', failure_reason: 'script_failure', exit_code: 2147483648 })), reason: 'EventValidationError' },
+      { key: randomUUID(), value: wireFormat(0x7ffffff0, {}), reason: 'EventDecodeError' },
+      { key: pipelineId, value: wireFormat(reportId, report({ status: 'running', runner_id: 'r', job: undefined })), reason: 'EventValidationError' },
+      { key: pipelineId, value: wireFormat(reportId, report({ status: 'failed', failure_reason: 'script_failure', exit_code: 2147483648 })), reason: 'EventValidationError' },
     ];
     await producer.send({
       topic: iso.topic('ci.intake.v1'),
@@ -153,9 +151,9 @@ describe('poison records: dead-lettered once with the reason, and the partition 
       { key: p, value: await events.encode(ev('PipelineCreated', p, 1)) },
       { key: p, value: await events.encode(ev('JobCreated', p, 2)) },
       // A date-time out of Postgres' range (offsets end at ±15:59): refused by the column-bounded codec.
-      { key: p, value: wire(enqueuedId, ev('JobEnqueued', p, 3, { occurred_at: '2026-11-28T10:03:00+20:00' })), reason: 'EventValidationError' },
+      { key: p, value: wireFormat(enqueuedId, ev('JobEnqueued', p, 3, { occurred_at: '2026-11-28T10:03:00+20:00' })), reason: 'EventValidationError' },
       { key: q, value: await events.encode(ev('PipelineCreated', q, 1)) },
-      { key: p, value: wire(failedId, ev('JobFailed', p, 4, { exit_code: 2147483648 })), reason: 'EventValidationError' },
+      { key: p, value: wireFormat(failedId, ev('JobFailed', p, 4, { exit_code: 2147483648 })), reason: 'EventValidationError' },
       { key: q, value: Buffer.from('\u0000\u0000garbage'), reason: 'EventDecodeError' },
       { key: p, value: await events.encode(ev('PipelineFinished', p, 5)) },
       { key: q, value: await events.encode(ev('JobCreated', q, 2)) },

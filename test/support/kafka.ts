@@ -79,3 +79,10 @@ export async function readToEnd(kafka: Kafka, admin: Admin, topic: string, timeo
     await consumer.disconnect();
   }
 }
+
+/** The Confluent wire format around any JSON, bypassing the codec's validation (as a legacy or foreign writer would). */
+export function wireFormat(schemaId: number, value: unknown): Buffer {
+  const head = Buffer.alloc(5);
+  head.writeInt32BE(schemaId, 1);
+  return Buffer.concat([head, Buffer.from(JSON.stringify(value))]);
+}
