@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'dist/', 'services/core/events/generated.ts'] },
+  { ignores: ['node_modules/', '.data/', 'dist/', 'services/lib/core/events/generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

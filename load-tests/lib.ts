@@ -7,8 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
-import { scopedId, TOPIC_PREFIX } from '../services/platform/kafka/topics.js';
-import { REPO_ROOT } from '../services/platform/schemas/catalog.js';
+import { scopedId, TOPIC_PREFIX } from '../services/lib/platform/kafka/topics.js';
+import { REPO_ROOT } from '../services/lib/platform/schemas/catalog.js';
 
 export type Row = { what: string; [k: string]: unknown };
 

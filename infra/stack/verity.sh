@@ -10,7 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DIR="$DATA/verity"
 PIDFILE="$DIR/pid"
 LOGFILE="$DIR/logs/verity.log"
-PATTERN="services/cli/main.ts up"
+PATTERN="services/tools/cli/main.ts up"
 OPS="http://127.0.0.1:${VERITY_SUPERVISOR_PORT:-8089}"
 START_SECONDS=${VERITY_START_TIMEOUT_S:-120}
 # The supervisor's own deadline (VERITY_SUPERVISOR_STOP_TIMEOUT_MS, 40 s) and some: it SIGKILLs a

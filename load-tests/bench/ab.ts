@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
+import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 
 interface Measurement {
   bench: string;

@@ -23,7 +23,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
+import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { machine, type Row } from '../lib.js';
 import { fmt, groupedBarChart, hbarChart } from './svg.js';
 

@@ -12,7 +12,7 @@
 // dropped at the end; schema subjects keep their logical names (registered idempotently, untouched).
 //
 // 1. `bin/verity setup` (prefixed topics, schemas, migrations of the scratch database);
-// 2. starts each service of services/cli/main.ts as a child process, `bin/verity <service>` (ingest,
+// 2. starts each service of services/tools/cli/main.ts as a child process, `bin/verity <service>` (ingest,
 //    decider, projector, query, remediator with the heuristic provider, scorer; one missing from this
 //    tree is skipped), every one on a free port;
 // 3. open-loop traffic for BENCH_SOAK_MINUTES: BENCH_SOAK_RATE reports/s as bulk NDJSON, whole pipelines
@@ -28,9 +28,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { loadConfig } from '../../services/platform/config.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
-import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
+import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { adminQuery, machine, withDatabase } from '../lib.js';
 import { traffic } from '../write-side/traffic.js';
 import { fmt, lineChart } from './svg.js';
@@ -65,7 +65,7 @@ interface Running {
 
 /** Services this tree has: a services/<name>/main.ts and a `verity <name>` command. */
 function available(): Service[] {
-  const cli = readFileSync(join(REPO_ROOT, 'services/cli/main.ts'), 'utf8');
+  const cli = readFileSync(join(REPO_ROOT, 'services/tools/cli/main.ts'), 'utf8');
   return SERVICES.filter((s) => existsSync(join(REPO_ROOT, `services/${s}/main.ts`)) && new RegExp(`\\b${s}: \\{`).test(cli));
 }
 

@@ -5,16 +5,16 @@
 //   2. open loop at 25% and 75% of that rate for BENCH_SECONDS each → lag p50/p99.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { loadConfig } from '../../services/platform/config.js';
-import { createPool } from '../../services/platform/db/client.js';
-import { TOPIC_PREFIX } from '../../services/platform/kafka/topics.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
-import { createLogger } from '../../services/platform/log.js';
-import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
-import { setupPlatform } from '../../services/platform/setup.js';
-import { loadProjectorConfig } from '../../services/projector/config.js';
-import { runProjection } from '../../services/projector/main.js';
-import { createVersion, versionSchema } from '../../services/projector/versions.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createPool } from '../../services/lib/platform/db/client.js';
+import { TOPIC_PREFIX } from '../../services/lib/platform/kafka/topics.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
+import { createLogger } from '../../services/lib/platform/log.js';
+import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
+import { setupPlatform } from '../../services/lib/platform/setup.js';
+import { loadProjectorConfig } from '../../services/run/projector/config.js';
+import { runProjection } from '../../services/run/projector/main.js';
+import { createVersion, versionSchema } from '../../services/lib/readmodel/versions.js';
 import { dropPrefixed } from '../lib.js';
 import { traffic } from '../write-side/traffic.js';
 

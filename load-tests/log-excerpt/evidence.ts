@@ -18,14 +18,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findMarkers, type ErrorMarker } from '../../services/core/logs/markers.js';
-import { redactSecrets } from '../../services/core/logs/redact.js';
-import { sanitizeLog } from '../../services/core/logs/sanitize.js';
-import { extractEvidence, MAX_RANGE_LINES } from '../../services/core/remediation/evidence.js';
-import { failureSignature, normaliseLine } from '../../services/core/remediation/signature.js';
-import type { EvidenceRange } from '../../services/core/remediation/proposal.js';
-import { readDataset } from '../../services/experiment/dataset.js';
-import { clampLabel, evidenceHit } from '../../services/experiment/measures.js';
+import { findMarkers, type ErrorMarker } from '../../services/lib/core/logs/markers.js';
+import { redactSecrets } from '../../services/lib/core/logs/redact.js';
+import { sanitizeLog } from '../../services/lib/core/logs/sanitize.js';
+import { extractEvidence, MAX_RANGE_LINES } from '../../services/lib/core/remediation/evidence.js';
+import { failureSignature, normaliseLine } from '../../services/lib/core/remediation/signature.js';
+import type { EvidenceRange } from '../../services/lib/core/remediation/proposal.js';
+import { readDataset } from '../../services/tools/experiment/dataset.js';
+import { clampLabel, evidenceHit } from '../../services/tools/experiment/measures.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dataPath = resolve(repoRoot, process.env.LOGCHUNKS_PATH ?? '../shared/data/logchunks/dev.jsonl.gz');
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     '',
     `failureSignature: ${pct(signature.stable)} of ${pairs.same} pairs of logs of one repository with the same labelled lines share a signature; ${(signature.distinct * 100).toFixed(2)}% of the other ${pairs.different} pairs have different signatures.`,
     '',
-    'evidence: extractEvidence (services/core/remediation/evidence.ts) on sanitizeLog + redactSecrets of the log; last-20-lines: one range, the last 20 lines; marker-top-3: the 3 highest raw scores of markers.ts, each with its own window cut to 20 lines (hit@10 = hit@3). Labels ending past the last line are clamped.',
+    'evidence: extractEvidence (services/lib/core/remediation/evidence.ts) on sanitizeLog + redactSecrets of the log; last-20-lines: one range, the last 20 lines; marker-top-3: the 3 highest raw scores of markers.ts, each with its own window cut to 20 lines (hit@10 = hit@3). Labels ending past the last line are clamped.',
     '',
     'Data: LogChunks (Brandt et al., MSR 2020, doi:10.1145/3379597.3387485), CC BY 4.0.',
   ].join('\n');

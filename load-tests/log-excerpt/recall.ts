@@ -5,7 +5,7 @@
 //
 // For each budget B: the share of logs whose labelled line range lies entirely in the lines of
 //   excerpt        buildExcerpt(sanitizeLog(log), { maxBytes: B })   (B in UTF-8 bytes, separators included;
-//                  contextRecall of services/experiment/measures.ts, as `verity experiment` measures it)
+//                  contextRecall of services/tools/experiment/measures.ts, as `verity experiment` measures it)
 //   excerpt-strict the same, counting a hit only if no labelled line was shortened (lines longer than
 //                  maxLineBytesFor(B) are cut in the excerpt but still count as in its ranges)
 //   tail-chars     the last B characters of the raw log (lines wholly inside the window)
@@ -20,10 +20,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LineRange } from '../../services/core/logs/excerpt.js';
-import { sanitizeLog } from '../../services/core/logs/sanitize.js';
-import { readDataset } from '../../services/experiment/dataset.js';
-import { clampLabel, contextRecall, covers } from '../../services/experiment/measures.js';
+import type { LineRange } from '../../services/lib/core/logs/excerpt.js';
+import { sanitizeLog } from '../../services/lib/core/logs/sanitize.js';
+import { readDataset } from '../../services/tools/experiment/dataset.js';
+import { clampLabel, contextRecall, covers } from '../../services/tools/experiment/measures.js';
 
 interface Result {
   method: string;

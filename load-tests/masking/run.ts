@@ -9,8 +9,8 @@
 //   the callers do, with the corpus records spread through it; synthetic lines if the data set is missing),
 //   new and previous implementation alternated in the same process, median of --runs, and their ratio;
 // - the slowest 1 MB adversarial line (repeated fragments built to make the rules backtrack), new and previous.
-// The previous implementation is services/core/logs/redact.ts as of MASKING_BASELINE (a git revision;
-// default: the parent of the commit that split the masker into services/core/logs/secrets/).
+// The previous implementation is services/lib/core/logs/redact.ts as of MASKING_BASELINE (a git revision;
+// default: the parent of the commit that split the masker into services/lib/core/logs/secrets/).
 // Writes load-tests/results/masking-<date>.{json,md}. LOGCHUNKS_PATH overrides the data set path.
 
 import { execFileSync } from 'node:child_process';
@@ -18,10 +18,10 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { redactSecrets } from '../../services/core/logs/redact.js';
-import { sanitizeLog } from '../../services/core/logs/sanitize.js';
-import { readDataset } from '../../services/experiment/dataset.js';
-import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
+import { redactSecrets } from '../../services/lib/core/logs/redact.js';
+import { sanitizeLog } from '../../services/lib/core/logs/sanitize.js';
+import { readDataset } from '../../services/tools/experiment/dataset.js';
+import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { readLookalikes, readSecrets, scoreCorpus, type CorpusScore, type LookalikeRecord, type SecretRecord } from '../../test/fixtures/secrets/corpus.js';
 import { machine, writeResults } from '../lib.js';
 
@@ -40,13 +40,13 @@ async function previous(): Promise<{ ref: string; redact: Redact } | undefined> 
   try {
     let ref = process.env.MASKING_BASELINE;
     if (!ref) {
-      const added = git('log', '--format=%H', '--diff-filter=A', '--', 'services/core/logs/secrets/mask.ts').split('\n').pop();
+      const added = git('log', '--format=%H', '--diff-filter=A', '--', 'services/lib/core/logs/secrets/mask.ts').split('\n').pop();
       if (!added) return undefined;
       ref = git('rev-parse', '--short', `${added}^`);
     }
     const dir = mkdtempSync(join(tmpdir(), 'masking-baseline-'));
     const file = join(dir, 'redact.mts');
-    writeFileSync(file, git('show', `${ref}:services/core/logs/redact.ts`));
+    writeFileSync(file, git('show', `${ref}:services/lib/core/logs/redact.ts`));
     const mod = (await import(pathToFileURL(file).href)) as { redactSecrets: Redact };
     return { ref, redact: (t) => mod.redactSecrets(t) };
   } catch (e) {
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   const md: string[] = [
     `# Secret masking (${date.slice(0, 10)})`,
     '',
-    `${machine('the masker')}. \`npx tsx load-tests/masking/run.ts --mb ${MB} --runs ${RUNS}\`; previous implementation: ${base ? `services/core/logs/redact.ts at ${base.ref}` : 'not available'}.`,
+    `${machine('the masker')}. \`npx tsx load-tests/masking/run.ts --mb ${MB} --runs ${RUNS}\`; previous implementation: ${base ? `services/lib/core/logs/redact.ts at ${base.ref}` : 'not available'}.`,
     '',
     '| measure | new | previous |',
     '| --- | --- | --- |',

@@ -8,7 +8,7 @@
 //
 // 1. Seeds a separate database on the same Postgres server (seed.ts): migrations, read-model version
 //    created and activated as the projector does, ~BENCH_JOBS job rows loaded set-based, VACUUM ANALYZE.
-// 2. Starts the real query service in this process (services/query/main.ts startQuery) on that database.
+// 2. Starts the real query service in this process (services/run/query/main.ts startQuery) on that database.
 // 3. For each route, builds BENCH_VARIANTS requests from sampled rows (project filters follow the project
 //    size, so big projects are asked about more; variant 0 is the biggest project, 1 the median) and sends each
 //    once, sequentially, while recording the SQL the service issues through pg (pg.Pool.prototype.query
@@ -28,12 +28,12 @@ import { loadavg } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
-import { loadConfig } from '../../services/platform/config.js';
-import { createPool } from '../../services/platform/db/client.js';
-import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
-import { encodeCursor } from '../../services/query/cursor.js';
-import { loadQueryConfig } from '../../services/query/config.js';
-import { startQuery } from '../../services/query/main.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createPool } from '../../services/lib/platform/db/client.js';
+import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
+import { encodeCursor } from '../../services/run/query/cursor.js';
+import { loadQueryConfig } from '../../services/run/query/config.js';
+import { startQuery } from '../../services/run/query/main.js';
 import { machine, writeResults } from '../lib.js';
 import { dropDatabase, ensureSeeded, type SeedInfo } from './seed.js';
 
@@ -46,7 +46,7 @@ const VARIANTS = Number(process.env.BENCH_VARIANTS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const DATABASE = process.env.BENCH_DB ?? 'verity_bench_query';
 const KEEP_DB = process.env.BENCH_KEEP_DB === '1';
-/** The query service's pool (services/query/main.ts createPool(…, 10)); the SQL baseline uses the same. */
+/** The query service's pool (services/run/query/main.ts createPool(…, 10)); the SQL baseline uses the same. */
 const POOL = 10;
 const TOKEN = 'bench-read-token-0123456789abcdef';
 
@@ -364,7 +364,7 @@ function codeState(): Record<string, string> {
       return 'unknown';
     }
   })();
-  const files = ['services/query/routes.ts', 'services/query/pipelines.ts', 'services/query/jobs.ts', 'services/query/stats.ts', 'services/query/main.ts', 'services/platform/db/read-model.ts', 'services/projector/versions.ts'];
+  const files = ['services/run/query/routes.ts', 'services/run/query/pipelines.ts', 'services/run/query/jobs.ts', 'services/run/query/stats.ts', 'services/run/query/main.ts', 'services/lib/readmodel/tables.ts', 'services/lib/readmodel/versions.ts'];
   const h = createHash('sha256');
   for (const f of files) h.update(readFileSync(join(REPO_ROOT, f)));
   return { head, sources_sha256: h.digest('hex').slice(0, 16), sources: files.join(' ') };

@@ -1,7 +1,7 @@
 // Seeds the query benchmark's own database (load-tests/query/run.ts): a separate database on the same
-// Postgres server, migrated like any Verity database (services/platform/db/migrate.ts), with a read-model
+// Postgres server, migrated like any Verity database (services/lib/platform/db/migrate.ts), with a read-model
 // version created and activated exactly as the projector does it on a fresh database
-// (services/projector/versions.ts ensureActiveVersion), then bulk-loaded set-based: ~BENCH_JOBS job rows
+// (services/lib/readmodel/versions.ts ensureActiveVersion), then bulk-loaded set-based: ~BENCH_JOBS job rows
 // (attempts) in ~BENCH_JOBS / 7.2 pipelines, with INSERT … SELECT generate_series in chunks.
 //
 // Distributions: 200 projects with a skewed size (project k gets a share ∝ 1/√k: the largest ~7% of
@@ -14,8 +14,8 @@
 // flaky_jobs row); failed jobs carry a ~4 KiB log excerpt; queue times and durations exponential.
 //
 // project_daily_stats (what GET /v1/projects/{id}/stats reads) is derived from the loaded rows the way
-// the projector maintains it (services/projector/daily-stats.ts): per project and UTC day of pipeline
-// creation, counts and log-bucketed histograms (services/core/stats/histogram.ts bucketOf, in SQL) of
+// the projector maintains it (services/run/projector/daily-stats.ts): per project and UTC day of pipeline
+// creation, counts and log-bucketed histograms (services/lib/core/stats/histogram.ts bucketOf, in SQL) of
 // the finished pipelines' durations and of their job attempts' queue times.
 //
 // The secondary indexes of the version's tables are dropped for the load and re-created afterwards
@@ -24,10 +24,10 @@
 // A database already seeded at the same BENCH_JOBS is reused (table bench_seed records it).
 import pg from 'pg';
 import { withDatabase } from '../lib.js';
-import { runMigrations } from '../../services/platform/db/migrate.js';
-import { createPool } from '../../services/platform/db/client.js';
-import { BUCKETS } from '../../services/core/stats/histogram.js';
-import { ensureActiveVersion, READ_MODEL_TABLES, versionSchema } from '../../services/projector/versions.js';
+import { runMigrations } from '../../services/lib/platform/db/migrate.js';
+import { createPool } from '../../services/lib/platform/db/client.js';
+import { BUCKETS } from '../../services/lib/core/stats/histogram.js';
+import { ensureActiveVersion, READ_MODEL_TABLES, versionSchema } from '../../services/lib/readmodel/versions.js';
 
 export interface SeedInfo {
   database: string;
@@ -254,7 +254,7 @@ async function createHelpers(c: pg.Client): Promise<void> {
   // A time-ordered id like the uuidv7 job ids the decider mints: 48-bit ms timestamp, version 7, variant 8.
   await c.query(`CREATE FUNCTION bench_uuid7(ts timestamptz, seed text) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
     SELECT (lpad(to_hex(floor(extract(epoch FROM ts) * 1000)::bigint), 12, '0') || '7' || substr(md5(seed), 1, 3) || '8' || substr(md5(seed), 4, 15))::uuid $$`);
-  // services/core/stats/histogram.ts bucketOf: bucket 0 below 1 ms, then 1 + floor(log_1.1(ms)), capped.
+  // services/lib/core/stats/histogram.ts bucketOf: bucket 0 below 1 ms, then 1 + floor(log_1.1(ms)), capped.
   await c.query(`CREATE FUNCTION bench_bucket(ms bigint) RETURNS int LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE WHEN ms IS NULL OR ms < 1 THEN 0 ELSE least(${BUCKETS - 1}, 1 + floor(ln(ms::float8) / ln(1.1))::int) END $$`);
   await c.query(`CREATE TABLE bench_seed (target_jobs bigint PRIMARY KEY, version int NOT NULL, pipelines bigint, jobs bigint, flaky_jobs bigint, anchor timestamptz NOT NULL, load_ms bigint, phases jsonb, complete boolean NOT NULL DEFAULT false)`);

@@ -4,20 +4,20 @@
 //   a set-based upsert ceiling without Kafka.
 // Prints one JSON line per measurement.
 import { v7 as uuidv7 } from 'uuid';
-import type { PipelineEvent } from '../../services/core/events/generated.js';
-import { decideBatch } from '../../services/decider/decide-batch.js';
-import { loadConfig } from '../../services/platform/config.js';
-import { createDb, createPool } from '../../services/platform/db/client.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
-import { TOPIC_PREFIX, TOPICS } from '../../services/platform/kafka/topics.js';
-import { createLogger } from '../../services/platform/log.js';
-import { EventCodec } from '../../services/platform/registry/codec.js';
-import { setupPlatform } from '../../services/platform/setup.js';
-import { loadProjectorConfig } from '../../services/projector/config.js';
-import { foldEvents, type JobRow, type PipelineRow } from '../../services/projector/fold.js';
-import { runProjection } from '../../services/projector/main.js';
-import { ProjectionStore } from '../../services/projector/store.js';
-import { createVersion, versionSchema } from '../../services/projector/versions.js';
+import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
+import { decideBatch } from '../../services/run/decider/decide-batch.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createDb, createPool } from '../../services/lib/platform/db/client.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
+import { TOPIC_PREFIX, TOPICS } from '../../services/lib/platform/kafka/topics.js';
+import { createLogger } from '../../services/lib/platform/log.js';
+import { EventCodec } from '../../services/lib/platform/registry/codec.js';
+import { setupPlatform } from '../../services/lib/platform/setup.js';
+import { loadProjectorConfig } from '../../services/run/projector/config.js';
+import { foldEvents, type JobRow, type PipelineRow } from '../../services/run/projector/fold.js';
+import { runProjection } from '../../services/run/projector/main.js';
+import { ProjectionStore } from '../../services/run/projector/store.js';
+import { createVersion, versionSchema } from '../../services/lib/readmodel/versions.js';
 import { dropPrefixed, rawConsume } from '../lib.js';
 import { traffic } from '../write-side/traffic.js';
 

@@ -8,7 +8,7 @@
 //  1. creates a scratch database (verity_bench_rebuild_<time>) on the same Postgres server and applies
 //     the platform setup to it (prefixed topics, schemas, migrations): `rebuild()` reads and swaps the
 //     `rm` views and read_model_versions of the database it is given, so it runs here UNCHANGED — the
-//     real `verity rebuild` path (services/projector/rebuild.ts), not a stand-in — without ever touching
+//     real `verity rebuild` path (services/run/projector/rebuild.ts), not a stand-in — without ever touching
 //     the read model that the `verity` database serves;
 //  2. produces BENCH_EVENTS canonical events decided by the real core from the write-side traffic
 //     generator (load-tests/write-side/traffic.ts: JobFailed with a 4 KiB log excerpt, others ~0.5 KiB);
@@ -23,18 +23,18 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import type { PipelineEvent } from '../../services/core/events/generated.js';
-import { decideBatch } from '../../services/decider/decide-batch.js';
-import { loadConfig } from '../../services/platform/config.js';
-import { createPool } from '../../services/platform/db/client.js';
-import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
-import { TOPIC_PREFIX, TOPICS } from '../../services/platform/kafka/topics.js';
-import { createLogger } from '../../services/platform/log.js';
-import { EventCodec } from '../../services/platform/registry/codec.js';
-import { setupPlatform } from '../../services/platform/setup.js';
-import { loadProjectorConfig } from '../../services/projector/config.js';
-import { rebuild } from '../../services/projector/rebuild.js';
+import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
+import { decideBatch } from '../../services/run/decider/decide-batch.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createPool } from '../../services/lib/platform/db/client.js';
+import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
+import { TOPIC_PREFIX, TOPICS } from '../../services/lib/platform/kafka/topics.js';
+import { createLogger } from '../../services/lib/platform/log.js';
+import { EventCodec } from '../../services/lib/platform/registry/codec.js';
+import { setupPlatform } from '../../services/lib/platform/setup.js';
+import { loadProjectorConfig } from '../../services/run/projector/config.js';
+import { rebuild } from '../../services/run/projector/rebuild.js';
 import { adminQuery, dropPrefixed, machine, ratioTable, rawConsume, runPhase, withDatabase, writeResults, type Ratio, type Row } from '../lib.js';
 import { traffic } from '../write-side/traffic.js';
 
@@ -46,11 +46,11 @@ function codeState(): Record<string, string> {
   } catch {
     // not a git checkout
   }
-  const dir = join(REPO_ROOT, 'services/projector');
+  const dir = join(REPO_ROOT, 'services/run/projector');
   const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
   const h = createHash('sha256');
   for (const f of files) h.update(readFileSync(join(dir, f)));
-  h.update(readFileSync(join(REPO_ROOT, 'services/platform/db/read-model.ts')));
+  h.update(readFileSync(join(REPO_ROOT, 'services/lib/readmodel/tables.ts')));
   return { head, projector_sources_sha256: h.digest('hex').slice(0, 16) };
 }
 
@@ -244,7 +244,7 @@ function orchestrate(): void {
     '',
     `Events: ${events.events} canonical events (${events.total_mib} MiB, avg ${events.avg_bytes} B) decided by the real core from the write-side traffic generator, on ${settings.partitions} partitions under prefix \`${settings.prefix}\`: ${byType}. Generated and produced in ${Math.round((events.generate_and_produce_ms as number) / 1000)} s.`,
     '',
-    `What ran: \`rebuild()\` of services/projector/rebuild.ts unchanged (what \`verity rebuild\` runs), against a scratch database \`${settings.scratch_database}\` on the same server (migrated by the platform setup, dropped afterwards): version ${rb.from_version} (fresh, active) → version ${rb.to_version} built from offset 0 with its own consumer group until caught up with the end offsets, \`rm\` views swapped, version ${rb.from_version} ${rb.old_version_dropped ? 'dropped' : 'kept'}. Rebuild wall time ${((rb.ms as number) / 1000).toFixed(1)} s (${((rb.from_first_event_ms as number) / 1000).toFixed(1)} s from the first applied batch to caught up; ${((rb.join_ms as number) / 1000).toFixed(1)} s to create the version and join the group; ${((rb.swap_and_drop_ms as number) / 1000).toFixed(1)} s to swap and drop); raw consume ${Math.round((get('raw_consume').ms as number) / 1000)} s.`,
+    `What ran: \`rebuild()\` of services/run/projector/rebuild.ts unchanged (what \`verity rebuild\` runs), against a scratch database \`${settings.scratch_database}\` on the same server (migrated by the platform setup, dropped afterwards): version ${rb.from_version} (fresh, active) → version ${rb.to_version} built from offset 0 with its own consumer group until caught up with the end offsets, \`rm\` views swapped, version ${rb.from_version} ${rb.old_version_dropped ? 'dropped' : 'kept'}. Rebuild wall time ${((rb.ms as number) / 1000).toFixed(1)} s (${((rb.from_first_event_ms as number) / 1000).toFixed(1)} s from the first applied batch to caught up; ${((rb.join_ms as number) / 1000).toFixed(1)} s to create the version and join the group; ${((rb.swap_and_drop_ms as number) / 1000).toFixed(1)} s to swap and drop); raw consume ${Math.round((get('raw_consume').ms as number) / 1000)} s.`,
     '',
     `Projector settings: PROJECTOR_CONCURRENCY=${settings.projector_concurrency} (partitions consumed concurrently), PROJECTOR_MAX_BYTES_PER_PARTITION=${settings.projector_max_bytes_per_partition} (fetch size, hence batch size), ${settings.upsert_rows_per_statement} rows per upsert statement, pool of ${settings.pool_size}, PROJECTOR_SESSION_TIMEOUT_MS=${settings.projector_session_timeout_ms}. Observed during the rebuild: ~${rb.db_transactions} committed transactions in the scratch database (~${rb.avg_events_per_transaction} events per batch), ${rb.db_rollbacks} rolled back, **${rb.db_deadlocks} deadlocks** (each a batch retried by kafkajs); Postgres backends busy ${rb.db_backends_active_s} s and the benchmark process (projector) on CPU ${rb.node_cpu_s} s, of ${((rb.ms as number) / 1000).toFixed(0)} s wall on 2 cores. Machine load average (1 min, other work on the machine included): ${(rb.load_average_1m as { before_baselines: number }).before_baselines} before the baselines, ${(rb.load_average_1m as { after_rebuild: number }).after_rebuild} after the rebuild.`,
     '',

@@ -1,12 +1,12 @@
 // One benchmark phase in its own process (VERITY_TOPIC_PREFIX isolates its topics); prints one JSON
 // line per measurement on stdout. Run by run.ts:  tsx load-tests/write-side/phase.ts raw|decider|ingest
 import type { Kafka, Message } from 'kafkajs';
-import type { IntakeEvent } from '../../services/core/events/generated.js';
-import { loadConfig } from '../../services/platform/config.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
-import { TOPIC_PREFIX, TOPICS } from '../../services/platform/kafka/topics.js';
-import { EventCodec } from '../../services/platform/registry/codec.js';
-import { setupPlatform } from '../../services/platform/setup.js';
+import type { IntakeEvent } from '../../services/lib/core/events/generated.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
+import { TOPIC_PREFIX, TOPICS } from '../../services/lib/platform/kafka/topics.js';
+import { EventCodec } from '../../services/lib/platform/registry/codec.js';
+import { setupPlatform } from '../../services/lib/platform/setup.js';
 import { dropPrefixed, rawConsume } from '../lib.js';
 import { traffic } from './traffic.js';
 
@@ -46,8 +46,8 @@ async function main(phase: string): Promise<void> {
       const codec = await EventCodec.forTopic<IntakeEvent>(config.schemaRegistryUrl, TOPICS.intake);
       const decodeMs = await rawConsume(kafka, TOPICS.intake, messages.length, (v) => codec.decode(v));
       emit({ what: 'consume_decode', msgs: messages.length, ms: Math.round(decodeMs), per_s: rate(messages.length, decodeMs) });
-      const { loadDeciderConfig } = await import('../../services/decider/config.js');
-      const { startDecider } = await import('../../services/decider/main.js');
+      const { loadDeciderConfig } = await import('../../services/run/decider/config.js');
+      const { startDecider } = await import('../../services/run/decider/main.js');
       const transactional = process.env.DECIDER_TRANSACTIONAL !== 'false';
       const running = await startDecider(loadDeciderConfig({ ...process.env, LOG_LEVEL: 'warn' }), { http: false });
       const stats = running.decider.stats;
@@ -65,8 +65,8 @@ async function main(phase: string): Promise<void> {
       const messages = await encoded(records);
       const produceMs = await rawProduce(kafka, `${TOPICS.intake}`, messages);
       emit({ what: 'raw_produce', msgs: messages.length, ms: Math.round(produceMs), per_s: rate(messages.length, produceMs) });
-      const { loadIngestConfig } = await import('../../services/ingest/config.js');
-      const { startIngest } = await import('../../services/ingest/main.js');
+      const { loadIngestConfig } = await import('../../services/run/ingest/config.js');
+      const { startIngest } = await import('../../services/run/ingest/main.js');
       const token = 'bench-token-0123456789abcdef';
       const ingest = await startIngest(loadIngestConfig({ ...process.env, INGEST_PORT: '0', INGEST_TOKENS: `bench:${token}:*`, LOG_LEVEL: 'warn' }));
       const url = `http://127.0.0.1:${ingest.port}`;

@@ -1,6 +1,6 @@
 // Deterministic benchmark traffic: pipelines of one stage and three jobs; each job runs and passes,
 // except one job in five pipelines that fails with a 4 KiB log excerpt (QUALITY.md's event mix).
-import type { IntakeEvent } from '../../services/core/events/generated.js';
+import type { IntakeEvent } from '../../services/lib/core/events/generated.js';
 
 /** mulberry32: small seeded PRNG, so a run is reproducible. */
 export function prng(seed: number): () => number {

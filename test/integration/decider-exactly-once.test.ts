@@ -2,11 +2,11 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
-import type { PipelineEvent } from '../../services/core/events/generated.js';
-import { loadConfig } from '../../services/platform/config.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
-import { TOPICS } from '../../services/platform/kafka/topics.js';
-import { EventCodec } from '../../services/platform/registry/codec.js';
+import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
+import { TOPICS } from '../../services/lib/platform/kafka/topics.js';
+import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { consumeUntil, readToEnd } from '../support/kafka.js';
 import { api, exited, spawnDecider, startDeciderForTest, startIngestForTest, TOKENS } from '../support/services.js';
 

@@ -3,12 +3,12 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import type { IntakeEvent, PipelineEvent } from '../../services/core/events/generated.js';
-import { loadConfig } from '../../services/platform/config.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
-import { redrive } from '../../services/platform/kafka/redrive.js';
-import { dlqOf, TOPICS } from '../../services/platform/kafka/topics.js';
-import { EventCodec } from '../../services/platform/registry/codec.js';
+import type { IntakeEvent, PipelineEvent } from '../../services/lib/core/events/generated.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
+import { redrive } from '../../services/lib/platform/kafka/redrive.js';
+import { dlqOf, TOPICS } from '../../services/lib/platform/kafka/topics.js';
+import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { consumeUntil } from '../support/kafka.js';
 import { startDeciderForTest } from '../support/services.js';
 

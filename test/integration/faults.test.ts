@@ -8,11 +8,11 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
-import { runGenerator, type Ledger, type Summary } from '../../load-tests/generator/main.js';
-import type { IntakeEvent } from '../../services/core/events/generated.js';
-import { loadConfig } from '../../services/platform/config.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
-import { EventCodec } from '../../services/platform/registry/codec.js';
+import { runGenerator, type Ledger, type Summary } from '../../services/tools/generator/main.js';
+import type { IntakeEvent } from '../../services/lib/core/events/generated.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
+import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { checkLedger, type LedgerCheck } from '../support/ledger.js';
 import { readToEnd, wireFormat } from '../support/kafka.js';
 import { stackSource } from '../support/stack.js';

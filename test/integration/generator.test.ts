@@ -4,12 +4,12 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
-import type { IntakeRejectedEvent, PipelineEvent } from '../../services/core/events/generated.js';
-import { loadConfig } from '../../services/platform/config.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
-import { TOPICS } from '../../services/platform/kafka/topics.js';
-import { EventCodec } from '../../services/platform/registry/codec.js';
-import { runGenerator, type Summary } from '../../load-tests/generator/main.js';
+import type { IntakeRejectedEvent, PipelineEvent } from '../../services/lib/core/events/generated.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
+import { TOPICS } from '../../services/lib/platform/kafka/topics.js';
+import { EventCodec } from '../../services/lib/platform/registry/codec.js';
+import { runGenerator, type Summary } from '../../services/tools/generator/main.js';
 import { startDeciderForTest, startIngestForTest, TOKENS } from '../support/services.js';
 
 type Offsets = Map<number, string>;

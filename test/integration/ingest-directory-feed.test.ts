@@ -4,11 +4,11 @@
 // accepted and a log can be uploaded by attempt id. Without the feed the same upload is a 404.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import type { IntakeEvent, PipelineEvent } from '../../services/core/events/generated.js';
-import { loadConfig } from '../../services/platform/config.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
-import { TOPICS } from '../../services/platform/kafka/topics.js';
-import { EventCodec } from '../../services/platform/registry/codec.js';
+import type { IntakeEvent, PipelineEvent } from '../../services/lib/core/events/generated.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
+import { TOPICS } from '../../services/lib/platform/kafka/topics.js';
+import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { consumeUntil } from '../support/kafka.js';
 import { api, startDeciderForTest, startIngestForTest, TOKENS } from '../support/services.js';
 import { until } from '../support/wait.js';

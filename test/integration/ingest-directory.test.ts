@@ -4,12 +4,12 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { PipelineEvent } from '../../services/core/events/generated.js';
-import { definition, job, Reports } from '../../services/core/pipeline/fixtures.js';
-import { decide, evolveAll, type PipelineState } from '../../services/core/pipeline/index.js';
-import { directoryRows, PipelineDirectory } from '../../services/ingest/directory.js';
-import { loadConfig } from '../../services/platform/config.js';
-import { createDb, createPool, type Db } from '../../services/platform/db/client.js';
+import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
+import { definition, job, Reports } from '../../services/lib/core/pipeline/fixtures.js';
+import { decide, evolveAll, type PipelineState } from '../../services/lib/core/pipeline/index.js';
+import { directoryRows, PipelineDirectory } from '../../services/run/ingest/directory.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createDb, createPool, type Db } from '../../services/lib/platform/db/client.js';
 
 /** A pipeline that ran: created, its job failed and was retried automatically (a second attempt id). */
 function history(project: string): { pipelineId: string; events: PipelineEvent[] } {

@@ -5,10 +5,10 @@ import { expect } from 'chai';
 import { request } from 'node:http';
 import type { Admin, Kafka } from 'kafkajs';
 import type pg from 'pg';
-import type { PipelineEvent } from '../../services/core/events/generated.js';
-import { loadConfig } from '../../services/platform/config.js';
-import { TOPICS } from '../../services/platform/kafka/topics.js';
-import { EventCodec } from '../../services/platform/registry/codec.js';
+import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { TOPICS } from '../../services/lib/platform/kafka/topics.js';
+import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { consumeUntil } from '../support/kafka.js';
 
 /** Every table ingest writes. */

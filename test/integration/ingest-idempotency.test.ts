@@ -6,12 +6,12 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import type pg from 'pg';
-import { loadConfig } from '../../services/platform/config.js';
-import { createDb, createPool } from '../../services/platform/db/client.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
-import { TOPICS } from '../../services/platform/kafka/topics.js';
-import { IdempotencyStore, requestHash } from '../../services/ingest/idempotency.js';
-import { reportIdFor } from '../../services/ingest/intake-records.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createDb, createPool } from '../../services/lib/platform/db/client.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
+import { TOPICS } from '../../services/lib/platform/kafka/topics.js';
+import { IdempotencyStore, requestHash } from '../../services/run/ingest/idempotency.js';
+import { reportIdFor } from '../../services/run/ingest/intake-records.js';
 import { api, startDeciderForTest, startIngestForTest, TOKENS } from '../support/services.js';
 import { pipelineEventsOf, written } from './ingest-helpers.js';
 

@@ -7,9 +7,9 @@ import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { Admin, Kafka } from 'kafkajs';
 import type pg from 'pg';
-import { loadConfig } from '../../services/platform/config.js';
-import { createPool } from '../../services/platform/db/client.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createPool } from '../../services/lib/platform/db/client.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { api, startDeciderForTest, startIngestForTest, TOKENS } from '../support/services.js';
 import { nothingWritten, pointers, PROBLEM, raw } from './ingest-helpers.js';
 

@@ -6,10 +6,10 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import type pg from 'pg';
-import type { PipelineEvent } from '../../services/core/events/generated.js';
-import { loadConfig } from '../../services/platform/config.js';
-import { createPool } from '../../services/platform/db/client.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
+import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createPool } from '../../services/lib/platform/db/client.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { api, startDeciderForTest, startIngestForTest, TOKENS } from '../support/services.js';
 import { nothingWritten, pipelineEventsOf, PROBLEM, raw, type RawAnswer } from './ingest-helpers.js';
 

@@ -2,11 +2,11 @@
 // committed ones and never the aborted ones (the decider's exactly-once loop rests on this).
 import { expect } from 'chai';
 import type { Admin, Kafka } from 'kafkajs';
-import { exampleEvents } from '../../services/core/events/examples.js';
-import type { PipelineEvent } from '../../services/core/events/generated.js';
-import { loadConfig } from '../../services/platform/config.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
-import { EventCodec } from '../../services/platform/registry/codec.js';
+import { exampleEvents } from '../../services/lib/core/events/examples.js';
+import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
+import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { consumeUntil, createScratchTopic } from '../support/kafka.js';
 
 describe('Kafka transactions with registry-encoded events (real broker and registry)', function () {

@@ -2,10 +2,10 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { loadConfig } from '../../services/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MIGRATIONS_DIR, runMigrations } from '../../services/platform/db/migrate.js';
+import { MIGRATIONS_DIR, runMigrations } from '../../services/lib/platform/db/migrate.js';
 
 const committed = (JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
 

@@ -7,12 +7,12 @@ import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import type { Admin, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import pg from 'pg';
-import { exampleEvents } from '../../services/core/events/examples.js';
-import type { IntakeEvent, PipelineEvent, RemediationEvent } from '../../services/core/events/generated.js';
-import { loadConfig } from '../../services/platform/config.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
-import { EventCodec, type TypedEvent } from '../../services/platform/registry/codec.js';
-import { createVersion, versionSchema } from '../../services/projector/versions.js';
+import { exampleEvents } from '../../services/lib/core/events/examples.js';
+import type { IntakeEvent, PipelineEvent, RemediationEvent } from '../../services/lib/core/events/generated.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
+import { EventCodec, type TypedEvent } from '../../services/lib/platform/registry/codec.js';
+import { createVersion, versionSchema } from '../../services/lib/readmodel/versions.js';
 import { consumeUntil, readToEnd, wireFormat } from '../support/kafka.js';
 import { exited, spawnService } from '../support/services.js';
 

@@ -4,20 +4,20 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
 import type pg from 'pg';
-import { loadConfig } from '../../services/platform/config.js';
-import { createDb, createPool, type Db } from '../../services/platform/db/client.js';
-import { readModelTables } from '../../services/platform/db/read-model.js';
-import { createAjv, escapePointer } from '../../services/platform/schemas/ajv.js';
-import { createVersion, ensureActiveVersion, versionSchema } from '../../services/projector/versions.js';
-import { loadQueryConfig } from '../../services/query/config.js';
-import { attemptsQuery, jobByIdQuery } from '../../services/query/jobs.js';
-import { flakyJobsQuery } from '../../services/query/flaky.js';
-import { startQuery, type RunningQuery } from '../../services/query/main.js';
-import { latestJobsQuery, listPipelinesQuery, pipelineByIdQuery } from '../../services/query/pipelines.js';
-import { statsQueries } from '../../services/query/stats.js';
-import { dailyDeltas } from '../../services/projector/daily-stats.js';
-import { listRemediationsQuery } from '../../services/query/remediations.js';
-import type { ReadModel } from '../../services/query/tables.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createDb, createPool, type Db } from '../../services/lib/platform/db/client.js';
+import { readModelTables } from '../../services/lib/readmodel/tables.js';
+import { createAjv, escapePointer } from '../../services/lib/platform/schemas/ajv.js';
+import { createVersion, ensureActiveVersion, versionSchema } from '../../services/lib/readmodel/versions.js';
+import { loadQueryConfig } from '../../services/run/query/config.js';
+import { attemptsQuery, jobByIdQuery } from '../../services/run/query/jobs.js';
+import { flakyJobsQuery } from '../../services/run/query/flaky.js';
+import { startQuery, type RunningQuery } from '../../services/run/query/main.js';
+import { latestJobsQuery, listPipelinesQuery, pipelineByIdQuery } from '../../services/run/query/pipelines.js';
+import { statsQueries } from '../../services/run/query/stats.js';
+import { dailyDeltas } from '../../services/run/projector/daily-stats.js';
+import { listRemediationsQuery } from '../../services/run/query/remediations.js';
+import type { ReadModel } from '../../services/lib/readmodel/serving.js';
 import { api } from '../support/services.js';
 
 const run = randomUUID().slice(0, 8);
@@ -429,7 +429,7 @@ describe('query API (real Postgres, read models)', function () {
   describe('GET /v1/projects/{project}/stats', () => {
     const path = `/v1/projects/${encodeURIComponent(S)}/stats`;
 
-    // Percentiles: nearest rank over log buckets, reported within ±5% (services/core/stats/histogram.ts).
+    // Percentiles: nearest rank over log buckets, reported within ±5% (services/lib/core/stats/histogram.ts).
     const near = (got: number, want: number) => expect(Math.abs(got - want) / want, `${got} vs ${want}`).to.be.at.most(0.05);
 
     it('computes count, success rate, duration and queue-time percentiles, flaky jobs over the default 7 days, and per day', async () => {

@@ -5,15 +5,15 @@
 // an empty list / stream), and the feedback POST on B's proposal must publish nothing.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { loadProjectorConfig } from '../../services/projector/config.js';
-import { startProjector, type RunningProjector } from '../../services/projector/main.js';
-import { loadQueryConfig } from '../../services/query/config.js';
-import { startQuery, type RunningQuery } from '../../services/query/main.js';
-import { loadRemediatorConfig } from '../../services/remediator/config.js';
-import { startRemediator, type RunningRemediator } from '../../services/remediator/main.js';
-import { TOPICS } from '../../services/platform/kafka/topics.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
-import { loadConfig } from '../../services/platform/config.js';
+import { loadProjectorConfig } from '../../services/run/projector/config.js';
+import { startProjector, type RunningProjector } from '../../services/run/projector/main.js';
+import { loadQueryConfig } from '../../services/run/query/config.js';
+import { startQuery, type RunningQuery } from '../../services/run/query/main.js';
+import { loadRemediatorConfig } from '../../services/run/remediator/config.js';
+import { startRemediator, type RunningRemediator } from '../../services/run/remediator/main.js';
+import { TOPICS } from '../../services/lib/platform/kafka/topics.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
 import { api, startDeciderForTest, startIngestForTest, TOKENS as INGEST_TOKENS } from '../support/services.js';
 
 const run = randomUUID().slice(0, 8);

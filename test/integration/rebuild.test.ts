@@ -2,16 +2,16 @@
 // result while version N+1 is built from offset 0 and swapped in; the live projector follows it.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../../services/platform/config.js';
-import { createPool } from '../../services/platform/db/client.js';
-import { createLogger } from '../../services/platform/log.js';
-import { loadProjectorConfig } from '../../services/projector/config.js';
-import { startProjector } from '../../services/projector/main.js';
-import { rebuild } from '../../services/projector/rebuild.js';
-import { activeVersion, ensureActiveVersion, versionSchema } from '../../services/projector/versions.js';
-import { loadQueryConfig } from '../../services/query/config.js';
-import { startQuery } from '../../services/query/main.js';
-import { registry } from '../../services/platform/telemetry/metrics.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createPool } from '../../services/lib/platform/db/client.js';
+import { createLogger } from '../../services/lib/platform/log.js';
+import { loadProjectorConfig } from '../../services/run/projector/config.js';
+import { startProjector } from '../../services/run/projector/main.js';
+import { rebuild } from '../../services/run/projector/rebuild.js';
+import { activeVersion, ensureActiveVersion, versionSchema } from '../../services/lib/readmodel/versions.js';
+import { loadQueryConfig } from '../../services/run/query/config.js';
+import { startQuery } from '../../services/run/query/main.js';
+import { registry } from '../../services/lib/platform/telemetry/metrics.js';
 import { api, startDeciderForTest, startIngestForTest, TOKEN_SPEC, TOKENS } from '../support/services.js';
 import { until } from '../support/wait.js';
 

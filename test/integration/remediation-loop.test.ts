@@ -4,18 +4,18 @@
 // feedback lands in the read model. Every service but ingest/decider runs in this process.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { loadProjectorConfig } from '../../services/projector/config.js';
-import { startProjector, type RunningProjector } from '../../services/projector/main.js';
-import { loadQueryConfig } from '../../services/query/config.js';
-import { startQuery, type RunningQuery } from '../../services/query/main.js';
-import { loadRemediatorConfig } from '../../services/remediator/config.js';
-import { startRemediator, type RunningRemediator } from '../../services/remediator/main.js';
-import { loadScorerConfig } from '../../services/scorer/config.js';
-import { startScorer, type RunningScorer } from '../../services/scorer/main.js';
-import { windowCases } from '../../services/experiment/run-window.js';
-import { runExperiment } from '../../services/experiment/run-file.js';
-import { providerByName } from '../../services/experiment/providers.js';
-import { loadConfig } from '../../services/platform/config.js';
+import { loadProjectorConfig } from '../../services/run/projector/config.js';
+import { startProjector, type RunningProjector } from '../../services/run/projector/main.js';
+import { loadQueryConfig } from '../../services/run/query/config.js';
+import { startQuery, type RunningQuery } from '../../services/run/query/main.js';
+import { loadRemediatorConfig } from '../../services/run/remediator/config.js';
+import { startRemediator, type RunningRemediator } from '../../services/run/remediator/main.js';
+import { loadScorerConfig } from '../../services/run/scorer/config.js';
+import { startScorer, type RunningScorer } from '../../services/run/scorer/main.js';
+import { windowCases } from '../../services/tools/experiment/run-window.js';
+import { runExperiment } from '../../services/tools/experiment/run-file.js';
+import { providerByName } from '../../services/tools/experiment/providers.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
 import { api, startDeciderForTest, startIngestForTest, TOKEN_SPEC, TOKENS } from '../support/services.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';

@@ -3,13 +3,13 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { loadConfig } from '../../services/platform/config.js';
-import { checkSchemas } from '../../services/platform/registry/check-schemas.js';
-import { createRegistry, RegistryRest } from '../../services/platform/registry/client.js';
-import { EventCodec, EventDecodeError, EventValidationError } from '../../services/platform/registry/codec.js';
-import { exampleEvents } from '../../services/core/events/examples.js';
-import type { PipelineEvent } from '../../services/core/events/generated.js';
-import { loadCatalog } from '../../services/platform/schemas/catalog.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { checkSchemas } from '../../services/lib/platform/registry/check-schemas.js';
+import { createRegistry, RegistryRest } from '../../services/lib/platform/registry/client.js';
+import { EventCodec, EventDecodeError, EventValidationError } from '../../services/lib/platform/registry/codec.js';
+import { exampleEvents } from '../../services/lib/core/events/examples.js';
+import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
+import { loadCatalog } from '../../services/lib/platform/schemas/catalog.js';
 
 const schema = (properties: Record<string, unknown>, required: string[]) => ({
   $schema: 'http://json-schema.org/draft-07/schema#',

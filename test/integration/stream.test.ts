@@ -2,8 +2,8 @@
 // with Last-Event-ID gets what it missed, without loss.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { loadQueryConfig } from '../../services/query/config.js';
-import { startQuery } from '../../services/query/main.js';
+import { loadQueryConfig } from '../../services/run/query/config.js';
+import { startQuery } from '../../services/run/query/main.js';
 import { api, startDeciderForTest, startIngestForTest, TOKEN_SPEC, TOKENS } from '../support/services.js';
 
 interface SseEvent {

@@ -18,9 +18,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { SupervisorStatus, ServiceStatus } from '../../services/cli/supervisor/status.js';
-import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
-import { MESSAGING } from '../../services/platform/telemetry/kafka-context.js';
+import type { SupervisorStatus, ServiceStatus } from '../../services/tools/cli/supervisor/status.js';
+import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
+import { MESSAGING } from '../../services/lib/platform/telemetry/kafka-context.js';
 import { api, exited, TOKEN_SPEC, TOKENS } from '../support/services.js';
 import { alive, marked, until } from '../support/wait.js';
 

@@ -3,11 +3,11 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Admin, Kafka } from 'kafkajs';
-import type { PipelineEvent } from '../../services/core/events/generated.js';
-import { loadConfig } from '../../services/platform/config.js';
-import { createKafka } from '../../services/platform/kafka/client.js';
-import { TOPICS } from '../../services/platform/kafka/topics.js';
-import { EventCodec } from '../../services/platform/registry/codec.js';
+import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
+import { TOPICS } from '../../services/lib/platform/kafka/topics.js';
+import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { consumeUntil } from '../support/kafka.js';
 import { api, startDeciderForTest, startIngestForTest, TOKENS } from '../support/services.js';
 
@@ -143,8 +143,8 @@ describe('write side through HTTP (real Kafka, registry, Postgres)', function ()
     expect(again.status).to.equal(200);
     const [a, b] = [(await first.json()) as { ref: string }, (await again.json()) as { ref: string }];
     expect(b.ref).to.equal(a.ref);
-    const { PgLogStore } = await import('../../services/platform/logstore/pg-log-store.js');
-    const { createDb, createPool } = await import('../../services/platform/db/client.js');
+    const { PgLogStore } = await import('../../services/lib/platform/logstore/pg-log-store.js');
+    const { createDb, createPool } = await import('../../services/lib/platform/db/client.js');
     const pool = createPool(config.databaseUrl, 2);
     try {
       const stored = (await new PgLogStore(createDb(pool)).get(a.ref))!.toString('utf8');

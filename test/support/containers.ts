@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import type { Dependency } from '../../services/platform/health/wait-ready.js';
+import type { Dependency } from '../../services/lib/platform/health/wait-ready.js';
 
 export interface StartedStack {
   env: Record<string, string>;

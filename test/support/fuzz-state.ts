@@ -1,13 +1,13 @@
 // What "nothing was written" means for the fuzz suite: the end offset of every partition of every Verity
-// topic (services/platform/kafka/topics.ts, the dead-letter topics included) and the row count of every
+// topic (services/lib/platform/kafka/topics.ts, the dead-letter topics included) and the row count of every
 // table of the public schema (ingest's tables, checkpoints, versions) and of the active read-model version.
 import type { Admin } from 'kafkajs';
 import type pg from 'pg';
-import { createKafka } from '../../services/platform/kafka/client.js';
-import { topicSpecs } from '../../services/platform/kafka/topics.js';
-import type { PlatformConfig } from '../../services/platform/config.js';
-import { createPool } from '../../services/platform/db/client.js';
-import { activeVersion, versionSchema } from '../../services/projector/versions.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
+import { topicSpecs } from '../../services/lib/platform/kafka/topics.js';
+import type { PlatformConfig } from '../../services/lib/platform/config.js';
+import { createPool } from '../../services/lib/platform/db/client.js';
+import { activeVersion, versionSchema } from '../../services/lib/readmodel/versions.js';
 
 /** "topic <name> <partition>" or "table <schema>.<table>" → end offset or row count. */
 export type WriteState = Map<string, string>;

@@ -4,9 +4,9 @@
 // event id twice, every pipeline's seq 1, 2, … without a repeat or a hole.
 import type { Admin, Kafka } from 'kafkajs';
 import type pg from 'pg';
-import type { PipelineEvent } from '../../services/core/events/generated.js';
-import { EventCodec } from '../../services/platform/registry/codec.js';
-import type { Ledger } from '../../load-tests/generator/main.js';
+import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
+import { EventCodec } from '../../services/lib/platform/registry/codec.js';
+import type { Ledger } from '../../services/tools/generator/main.js';
 import { readToEnd } from './kafka.js';
 import { until } from './wait.js';
 

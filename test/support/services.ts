@@ -1,10 +1,10 @@
 // Starts Verity services in-process for integration tests (real Kafka, registry and Postgres).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { loadDeciderConfig } from '../../services/decider/config.js';
-import { startDecider, type RunningDecider } from '../../services/decider/main.js';
-import { loadIngestConfig } from '../../services/ingest/config.js';
-import { startIngest, type RunningIngest } from '../../services/ingest/main.js';
-import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
+import { loadDeciderConfig } from '../../services/run/decider/config.js';
+import { startDecider, type RunningDecider } from '../../services/run/decider/main.js';
+import { loadIngestConfig } from '../../services/run/ingest/config.js';
+import { startIngest, type RunningIngest } from '../../services/run/ingest/main.js';
+import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 
 export const TOKENS = {
   alpha: 'alpha-token-0123456789abcdef',
@@ -74,7 +74,7 @@ export function exited(child: ChildProcess, timeoutMs = 60_000): Promise<{ code:
  * so it stops by itself if the test process dies before stopping it.
  */
 export async function spawnService(name: 'decider' | 'projector' | 'remediator', env: Record<string, string> = {}): Promise<ChildProcess & { port: number; logTail(): string }> {
-  const child = spawn(process.execPath, ['--import', `${REPO_ROOT}node_modules/tsx/dist/loader.mjs`, `${REPO_ROOT}services/cli/main.ts`, name], {
+  const child = spawn(process.execPath, ['--import', `${REPO_ROOT}node_modules/tsx/dist/loader.mjs`, `${REPO_ROOT}services/tools/cli/main.ts`, name], {
     cwd: REPO_ROOT,
     env: { ...process.env, DECIDER_PORT: '0', PROJECTOR_PORT: '0', REMEDIATOR_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -8,10 +8,10 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../../services/platform/config.js';
-import { checkKafka, checkPostgres, checkRegistry, type Dependency } from '../../services/platform/health/wait-ready.js';
-import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
-import { setupPlatform } from '../../services/platform/setup.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { checkKafka, checkPostgres, checkRegistry, type Dependency } from '../../services/lib/platform/health/wait-ready.js';
+import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
+import { setupPlatform } from '../../services/lib/platform/setup.js';
 import { dockerAvailable, startContainers, type StartedStack } from './containers.js';
 
 const ENV: Record<Dependency, string> = { kafka: 'KAFKA_BROKERS', registry: 'SCHEMA_REGISTRY_URL', postgres: 'DATABASE_URL' };

@@ -9,10 +9,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { SupervisorStatus } from '../../services/cli/supervisor/status.js';
-import { loadConfig } from '../../services/platform/config.js';
-import { checkKafka, checkPostgres, checkRegistry } from '../../services/platform/health/wait-ready.js';
-import { REPO_ROOT } from '../../services/platform/schemas/catalog.js';
+import type { SupervisorStatus } from '../../services/tools/cli/supervisor/status.js';
+import { loadConfig } from '../../services/lib/platform/config.js';
+import { checkKafka, checkPostgres, checkRegistry } from '../../services/lib/platform/health/wait-ready.js';
+import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { TOKEN_SPEC } from './services.js';
 import { alive, marked, until } from './wait.js';
 
@@ -151,7 +151,7 @@ export async function startSystem(name: string, env: Record<string, string> = {}
         for (const pid of marked(mark)) process.kill(pid, 'SIGKILL');
       });
       await pool.end().catch(() => undefined);
-      const kafka = (await import('../../services/platform/kafka/client.js')).createKafka(config, 'test-system-cleanup');
+      const kafka = (await import('../../services/lib/platform/kafka/client.js')).createKafka(config, 'test-system-cleanup');
       const a = kafka.admin();
       await a.connect();
       const topics = (await a.listTopics()).filter((t) => t.startsWith(prefix));

@@ -4,7 +4,7 @@
 // a full-suite run does not pile up in memory).
 import type { Context } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type Span } from '@opentelemetry/sdk-trace-base';
-import { initTracing } from '../../services/platform/telemetry/tracing.js';
+import { initTracing } from '../../services/lib/platform/telemetry/tracing.js';
 
 class GatedProcessor extends SimpleSpanProcessor {
   armed = false;

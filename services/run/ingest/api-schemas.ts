@@ -1,0 +1,132 @@
+// JSON Schemas of the ingest API's requests (what producers send; ingest fills defaults and writes the
+// normalised intake record, whose own schema is in schemas/ci.intake.v1/). Every schema here goes
+// through tightenSchema: each integer is bounded to what its Postgres column holds (int32) and no
+// string holds U+0000 or a lone surrogate, so a record ingest accepts can always be projected (issue
+// 11, finding 1). The registered intake schemas stay as they are (see platform/schemas/safety.ts).
+import { loadCatalog } from '../../lib/platform/schemas/catalog.js';
+import { tightenSchema } from '../../lib/platform/schemas/safety.js';
+
+const intake = (type: string) => {
+  const entry = loadCatalog().find((e) => e.topic === 'ci.intake.v1' && e.type === type);
+  if (!entry) throw new Error(`schemas/ci.intake.v1/${type}.v1.json missing`);
+  return entry.schema.properties as Record<string, Record<string, unknown>>;
+};
+const create = intake('CreatePipeline');
+const report = intake('ReportJob');
+const definition = create.definition as { properties: { stages: object; jobs: { items: { properties: Record<string, object> } } } };
+const jobProps = definition.properties.jobs.items.properties;
+
+/**
+ * A job as a URL or a bulk line names it: an attempt id (UUID) or a job name (the job-name schema:
+ * 1..255 characters), without control characters (none can be in a job name ingest accepts).
+ */
+export const NO_CONTROL_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
+export const jobRef = tightenSchema({ ...jobProps.name!, pattern: NO_CONTROL_PATTERN, description: 'A job attempt id (UUID) or a job name (its latest attempt).' });
+
+const common = {
+  project_id: create.project_id!,
+  idempotency_key: { type: 'string', minLength: 1, maxLength: 255 },
+  occurred_at: {
+    type: 'string',
+    format: 'date-time',
+    // What Postgres' timestamptz and Date.parse both take: years 1000–9999, no leap second, an offset within ±14:59.
+    pattern: '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-4]):[0-5][0-9])$',
+  },
+};
+
+export const createPipelineBody = tightenSchema({
+  type: 'object',
+  additionalProperties: false,
+  required: ['project_id', 'ref', 'sha', 'definition'],
+  properties: {
+    ...common,
+    pipeline_id: { type: 'string', format: 'uuid', description: 'Optional: the producer may choose the id.' },
+    ref: create.ref!,
+    sha: create.sha!,
+    source: create.source!,
+    definition: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['stages', 'jobs'],
+      properties: {
+        stages: definition.properties.stages,
+        jobs: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 500,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'stage'],
+            properties: {
+              name: { ...jobProps.name!, pattern: NO_CONTROL_PATTERN },
+              stage: jobProps.stage!,
+              needs: jobProps.needs!,
+              when: jobProps.when!,
+              allow_failure: jobProps.allow_failure!,
+              retry: { oneOf: [{ type: 'integer', minimum: 0, maximum: 2 }, { ...jobProps.retry!, required: ['max'] }] },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const);
+
+export const jobReportBody = tightenSchema({
+  type: 'object',
+  additionalProperties: false,
+  required: ['project_id', 'status'],
+  properties: {
+    ...common,
+    status: report.status!,
+    runner_id: { type: 'string', minLength: 1, maxLength: 255 },
+    failure_reason: { type: 'string', minLength: 1, maxLength: 255 },
+    exit_code: { type: 'integer' },
+    log_tail: { type: 'string', maxLength: 1 << 20, description: 'Used for the excerpt when no log was uploaded with PUT .../log.' },
+    masked_values: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 4096 } },
+  },
+  allOf: [
+    { if: { properties: { status: { const: 'running' } } }, then: { required: ['runner_id'] } },
+    { if: { properties: { status: { const: 'failed' } } }, then: { required: ['failure_reason'] } },
+  ],
+} as const);
+
+export const commandBody = tightenSchema({
+  type: 'object',
+  additionalProperties: false,
+  required: ['project_id'],
+  properties: common,
+} as const);
+
+/** One NDJSON line of POST /v1/reports:bulk: an operation plus that operation's body fields. */
+export const bulkOps = ['create_pipeline', 'report', 'cancel', 'retry', 'play'] as const;
+export type BulkOp = (typeof bulkOps)[number];
+export const bulkLineHead = tightenSchema({
+  type: 'object',
+  required: ['op'],
+  properties: {
+    op: { type: 'string', enum: bulkOps },
+    pipeline_id: { type: 'string', format: 'uuid' },
+    job: jobRef,
+  },
+  allOf: [
+    { if: { properties: { op: { enum: ['report', 'cancel', 'retry', 'play'] } } }, then: { required: ['pipeline_id'] } },
+    { if: { properties: { op: { enum: ['report', 'retry', 'play'] } } }, then: { required: ['job'] } },
+  ],
+} as const);
+
+/** ?project_id= of PUT …/log. */
+export const logQuery = tightenSchema({
+  type: 'object',
+  additionalProperties: false,
+  required: ['project_id'],
+  properties: { project_id: create.project_id! },
+} as const);
+
+/** The query of every JSON write route: ?wait=<ms>, a decimal integer (its bound is INGEST_WAIT_MAX_MS). */
+export const waitQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { wait: { type: 'string', pattern: '^[0-9]{1,10}$' } },
+} as const;

@@ -1,0 +1,425 @@
+// The OpenAPI 3.1 document of the query API, served at GET /openapi.json. Parameters come from the
+// schemas the routes validate with (params.ts); response schemas are closed objects whose property
+// lists are checked against present.ts at compile time (`satisfies`), and the integration test
+// validates real answers of every route against them, so the document cannot drift.
+import { JOB_STATUSES } from '../../lib/core/pipeline/index.js';
+import type { QueryConfig } from './config.js';
+import { paramSchemas, type RouteParams } from './params.js';
+import type { attemptJson, flakyJson, jobJson, pipelineJson } from './present.js';
+import type { DagEdge, StageSummary } from './pipelines.js';
+import type { ProjectStats } from './stats.js';
+import type { remediationJson, remediationSummary } from './remediations.js';
+import { FEEDBACK_BODY } from './params.js';
+
+type Schema = Record<string, unknown>;
+type Props<T> = Record<keyof T, Schema>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const closed = (properties: Record<string, Schema>, description?: string): Schema => ({
+  type: 'object',
+  ...(description ? { description } : {}),
+  additionalProperties: false,
+  required: Object.keys(properties),
+  properties,
+});
+const str: Schema = { type: 'string' };
+const strOrNull: Schema = { type: ['string', 'null'] };
+const int: Schema = { type: 'integer' };
+const intOrNull: Schema = { type: ['integer', 'null'] };
+const numOrNull: Schema = { type: ['number', 'null'] };
+const bool: Schema = { type: 'boolean' };
+const uuid: Schema = { type: 'string', format: 'uuid' };
+const time: Schema = { type: 'string', format: 'date-time' };
+const timeOrNull: Schema = { type: ['string', 'null'], format: 'date-time' };
+const status: Schema = { type: 'string', enum: [...JOB_STATUSES] };
+
+const pipelineProps = {
+  pipeline_id: uuid,
+  project_id: str,
+  ref: str,
+  sha: str,
+  source: str,
+  status: { ...status, description: 'Composite status of the latest jobs (GitLab rules)' },
+  warnings: { ...bool, description: 'A job allowed to fail failed or was canceled' },
+  stages: { type: 'array', items: str, description: 'Stage names, in definition order' },
+  created_at: time,
+  started_at: timeOrNull,
+  finished_at: timeOrNull,
+  duration_ms: intOrNull,
+  last_seq: { ...int, description: 'Seq of the last event folded into this pipeline' },
+  updated_at: time,
+} satisfies Props<ReturnType<typeof pipelineJson>>;
+
+const jobProps = {
+  job_id: { ...uuid, description: 'Id of this attempt' },
+  pipeline_id: uuid,
+  project_id: str,
+  name: str,
+  stage: str,
+  attempt: { ...int, minimum: 1 },
+  status,
+  retried: { ...bool, description: 'A later attempt replaced this one' },
+  allow_failure: bool,
+  when: { type: 'string', enum: ['on_success', 'on_failure', 'always', 'manual'] },
+  needs: { type: ['array', 'null'], items: str, description: 'DAG dependencies; null = stage order' },
+  runner_id: strOrNull,
+  queued_at: timeOrNull,
+  started_at: timeOrNull,
+  finished_at: timeOrNull,
+  queued_ms: intOrNull,
+  duration_ms: intOrNull,
+  failure_reason: { ...strOrNull, description: "GitLab's failure reason enum" },
+  failure_reason_raw: { ...strOrNull, description: 'The reason as the producer reported it' },
+  exit_code: intOrNull,
+  log_ref: { ...strOrNull, description: 'Log store reference of the uploaded log' },
+  last_seq: int,
+} satisfies Props<ReturnType<typeof jobJson>>;
+
+const attemptProps = {
+  job_id: uuid,
+  attempt: { ...int, minimum: 1 },
+  status,
+  retried: bool,
+  runner_id: strOrNull,
+  queued_at: timeOrNull,
+  started_at: timeOrNull,
+  finished_at: timeOrNull,
+  queued_ms: intOrNull,
+  duration_ms: intOrNull,
+  failure_reason: strOrNull,
+  exit_code: intOrNull,
+} satisfies Props<ReturnType<typeof attemptJson>>;
+
+const flakyProps = {
+  passed_job_id: { ...uuid, description: 'The attempt that passed' },
+  failed_job_id: { ...uuid, description: 'The previous attempt, which failed' },
+  pipeline_id: uuid,
+  project_id: str,
+  name: str,
+  sha: str,
+  failure_reason: strOrNull,
+  detected_at: time,
+} satisfies Props<ReturnType<typeof flakyJson>>;
+
+const percentiles = (unit: string) => ({ p50: { ...numOrNull, description: `median, ${unit}` }, p95: { ...numOrNull, description: `95th percentile, ${unit}` } });
+const figureProps = {
+  pipelines: { ...int, description: 'Pipelines created in the window (or day)' },
+  finished: { ...int, description: 'Of those, pipelines that finished' },
+  succeeded: { ...int, description: 'Of those, finished with status success' },
+  success_rate: { ...numOrNull, minimum: 0, maximum: 1, description: 'succeeded / finished; null when none finished' },
+  duration_ms: closed(percentiles('ms'), 'Duration of those finished pipelines (nearest rank over log buckets, within ±5%)'),
+  queue_time_ms: closed({ jobs: { ...int, description: 'Job attempts of those pipelines with a queue time' }, ...percentiles('ms') }, 'Queue time (enqueued → started) of those job attempts'),
+};
+const statsProps = {
+  project_id: str,
+  window: { type: 'string', pattern: '^[0-9]+d$' },
+  since: { ...time, description: 'Start of the window: midnight UTC of the first of its days (the window is today and the N − 1 days before)' },
+  ...figureProps,
+  flaky_jobs: { ...int, description: 'Flaky jobs detected in the window' },
+  daily: { type: 'array', description: 'The same figures per UTC day of the window that has pipelines, oldest first', items: closed({ day: { type: 'string', format: 'date' }, ...figureProps }) },
+} satisfies Props<ProjectStats>;
+
+const evidence = closed({ start_line: { ...int, minimum: 1 }, end_line: { ...int, minimum: 1 }, reason: str });
+const remediationProps = {
+  proposal_id: uuid,
+  pipeline_id: uuid,
+  project_id: str,
+  job_id: { ...uuid, description: 'The failed attempt' },
+  job_name: str,
+  attempt: { ...int, minimum: 1 },
+  ref: strOrNull,
+  sha: strOrNull,
+  failure_reason: str,
+  signature: { ...str, description: 'Failure signature (normalised error lines, hashed)' },
+  provider: str,
+  model: strOrNull,
+  prompt_version: str,
+  category: str,
+  root_cause: str,
+  evidence: { type: 'array', items: evidence, description: 'Log line ranges that explain the failure, best first' },
+  suggested_action: closed({ kind: str, summary: str }),
+  confidence: { type: 'number', minimum: 0, maximum: 1 },
+  shadow: bool,
+  tokens: closed({ prompt: int, completion: int }),
+  latency_ms: int,
+  cost_usd: { type: 'number' },
+  failed_at: time,
+  proposed_at: time,
+  feedback: { oneOf: [{ type: 'null' }, closed({ verdict: str, reason: strOrNull, actor: strOrNull, at: timeOrNull })] },
+  score: {
+    oneOf: [
+      { type: 'null' },
+      closed({ label: { type: 'string', enum: ['correct', 'incorrect', 'expired'] }, rule: strOrNull, outcome: strOrNull, outcome_at: timeOrNull, latency_ms: intOrNull, time_to_green_ms: intOrNull, scored_at: timeOrNull }),
+    ],
+  },
+} satisfies Props<ReturnType<typeof remediationJson>>;
+const ratioOrNull: Schema = { type: ['number', 'null'], minimum: 0, maximum: 1 };
+const summaryProps = {
+  provider: str,
+  prompt_version: str,
+  proposals: int,
+  scored: closed({ correct: int, incorrect: int, expired: int, pending: int }),
+  precision: { ...ratioOrNull, description: 'correct / (correct + incorrect)' },
+  retry_precision: { ...ratioOrNull, description: 'Of "retry" proposals scored: correct / (correct + incorrect)' },
+  acceptance_rate: { ...ratioOrNull, description: 'accepted / feedback given' },
+  feedback: int,
+  categories: { type: 'object', additionalProperties: closed({ proposals: int, correct: int, incorrect: int, precision: ratioOrNull }) },
+  latency_ms: closed({ p50: intOrNull, p99: intOrNull }),
+  time_to_green_ms: closed(
+    { p50_shown: { ...intOrNull, description: 'Median failure → green of failures whose proposal users saw' }, p50_hidden: { ...intOrNull, description: 'The same for proposals recorded in shadow mode (users saw none): the control group' } },
+    'Time to green with a proposal shown vs without (shadow mode as the control group)',
+  ),
+  tokens: int,
+  cost_usd: { type: 'number' },
+  skipped: { type: 'object', additionalProperties: int, description: 'Failures not proposed for, by reason' },
+} satisfies Props<Awaited<ReturnType<typeof remediationSummary>>[number]>;
+
+const problem: Schema = {
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  required: ['type', 'title', 'status'],
+  properties: {
+    type: str,
+    title: str,
+    status: { type: 'integer', minimum: 400, maximum: 599 },
+    detail: str,
+    errors: {
+      type: 'array',
+      description: 'Each bad parameter, named by a JSON pointer (/path/<name>, /query/<name>)',
+      items: closed({ pointer: str, message: str }),
+    },
+  },
+};
+
+const problemResponse = (description: string, headers?: Schema) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { 'application/problem+json': { schema: ref('Problem') } },
+});
+
+function parameters(spec: RouteParams, etag: boolean): Schema[] {
+  const out: Schema[] = [];
+  for (const where of ['path', 'query'] as const) {
+    const s = spec[where];
+    if (!s) continue;
+    for (const [name, { description, ...schema }] of Object.entries(s.properties)) {
+      out.push({ name, in: where, required: where === 'path' || s.required.includes(name), description, schema });
+    }
+  }
+  if (etag) out.push({ name: 'If-None-Match', in: 'header', required: false, description: 'ETag of a previous answer: 304 when unchanged', schema: str });
+  return out;
+}
+
+interface Operation {
+  operationId: string;
+  summary: string;
+  params: RouteParams;
+  ok: Schema;
+  errors: (400 | 404)[];
+  etag?: boolean;
+}
+
+const ERROR_REFS = { 400: 'BadRequest', 404: 'NotFound' } as const;
+
+function operation(o: Operation): Schema {
+  const etagHeader = { ETag: { description: 'Weak entity tag (resource id + last event seq)', schema: str } };
+  return {
+    operationId: o.operationId,
+    summary: o.summary,
+    security: [{ bearer: [] }],
+    parameters: parameters(o.params, o.etag ?? false),
+    responses: {
+      200: { description: 'OK', ...(o.etag ? { headers: etagHeader } : {}), content: { 'application/json': { schema: o.ok } } },
+      ...(o.etag ? { 304: { description: 'Not Modified: If-None-Match matched', headers: etagHeader } } : {}),
+      ...Object.fromEntries(o.errors.map((s) => [s, { $ref: `#/components/responses/${ERROR_REFS[s]}` }])),
+      401: { $ref: '#/components/responses/Unauthorized' },
+      500: { $ref: '#/components/responses/InternalError' },
+    },
+  };
+}
+
+/** The feedback POST: a JSON body, 202 instead of 200 (the event is published, the read model follows), 503 when disabled. */
+function feedbackOperation(op: Schema): Schema {
+  const { 200: accepted, ...responses } = op.responses as Record<string, Schema>;
+  return {
+    ...op,
+    requestBody: { required: true, content: { 'application/json': { schema: FEEDBACK_BODY } } },
+    responses: {
+      202: { ...accepted, description: 'Accepted: published' },
+      ...responses,
+      413: problemResponse('Body larger than 16 KiB'),
+      415: problemResponse('A body whose Content-Type is not application/json (or an unsupported charset or encoding)', { Accept: { schema: str } }),
+      503: problemResponse('Feedback disabled on this instance', { 'Retry-After': { schema: str } }),
+    },
+  };
+}
+
+export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'pageSizeMax'>): Schema {
+  const params = paramSchemas(config);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Verity query API',
+      version: '1.0.0',
+      description:
+        'Read models of the Verity CI control plane: pipelines, jobs, flaky jobs, project statistics and remediation proposals with their scores. ' +
+        'Every /v1 route needs `Authorization: Bearer <read token>`; a token scoped to projects reads only those and never learns whether anything of another project exists: ' +
+        "another project's pipeline, job, proposal or project path answers 404 exactly as a missing one, and a list, summary or stream filtered on another project is empty. " +
+        'Errors are application/problem+json.',
+    },
+    jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
+    paths: {
+      '/v1/pipelines': {
+        get: operation({
+          operationId: 'listPipelines',
+          summary: 'Pipelines, newest first (created_at DESC, pipeline_id DESC), keyset-paginated by an opaque cursor',
+          params: params.listPipelines,
+          ok: ref('PipelineList'),
+          errors: [400],
+        }),
+      },
+      '/v1/pipelines/{id}': {
+        get: operation({
+          operationId: 'getPipeline',
+          summary: 'A pipeline with its stages (composite status of their latest jobs), latest jobs and DAG edges',
+          params: params.pipeline,
+          ok: ref('PipelineDetail'),
+          errors: [400, 404],
+          etag: true,
+        }),
+      },
+      '/v1/jobs/{id}': {
+        get: operation({
+          operationId: 'getJob',
+          summary: 'A job attempt with its log excerpt and every attempt of the same job',
+          params: params.job,
+          ok: ref('JobDetail'),
+          errors: [400, 404],
+          etag: true,
+        }),
+      },
+      '/v1/projects/{project}/flaky-jobs': {
+        get: operation({
+          operationId: 'listFlakyJobs',
+          summary: 'Recent flaky jobs of a project (failed, then passed on retry with the same sha), newest first',
+          params: params.flakyJobs,
+          ok: ref('FlakyJobList'),
+          errors: [400, 404],
+        }),
+      },
+      '/v1/projects/{project}/stats': {
+        get: operation({
+          operationId: 'getProjectStats',
+          summary: 'Pipeline count, success rate, duration and queue-time percentiles, flaky jobs over a window',
+          params: params.stats,
+          ok: ref('ProjectStats'),
+          errors: [400, 404],
+        }),
+      },
+      '/v1/remediations': {
+        get: operation({
+          operationId: 'listRemediations',
+          summary: 'Remediation proposals with their feedback and score, newest first (proposed_at DESC), keyset-paginated; shadow proposals only on request',
+          params: params.remediations,
+          ok: ref('RemediationList'),
+          errors: [400],
+        }),
+      },
+      '/v1/remediations/summary': {
+        get: operation({
+          operationId: 'getRemediationSummary',
+          summary:
+            'Quality per provider and prompt version over a window: precision per category (correct / scored), retry precision, acceptance from feedback, latency, tokens, cost, time to green, failures skipped by guard. ' +
+            'Recall per category needs labelled categories: `verity experiment` reports it',
+          params: params.remediationSummary,
+          ok: ref('RemediationSummary'),
+          errors: [400],
+        }),
+      },
+      '/v1/remediations/{id}/feedback': {
+        post: feedbackOperation(operation({ operationId: 'giveRemediationFeedback', summary: 'Accept or reject a proposal (published as RemediationFeedbackGiven; the read model shows it shortly after)', params: params.feedback, ok: ref('FeedbackAccepted'), errors: [400, 404] })),
+      },
+      '/v1/stream': {
+        get: {
+          operationId: 'stream',
+          summary:
+            'Server-Sent Events of pipeline and job changes (event name = event type, id = "<partition>:<offset>"), filtered by project or pipeline; ' +
+            'resumable with Last-Event-ID, or a `reset` event when the missed events are no longer held (refetch with the list API)',
+          security: [{ bearer: [] }],
+          parameters: [
+            ...parameters(params.stream, false),
+            { name: 'Last-Event-ID', in: 'header', required: false, description: 'id of the last event received: resume after it (only after an event this client could see; else a `reset` event)', schema: str },
+          ],
+          responses: {
+            200: { description: 'An event stream', content: { 'text/event-stream': { schema: str } } },
+            400: { $ref: `#/components/responses/${ERROR_REFS[400]}` },
+            401: { $ref: '#/components/responses/Unauthorized' },
+            500: { $ref: '#/components/responses/InternalError' },
+            503: { description: 'Live updates disabled, or too many clients', content: { 'application/problem+json': { schema: { type: 'object' } } } },
+          },
+        },
+      },
+      '/openapi.json': {
+        get: { operationId: 'getOpenApi', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } } },
+      },
+      '/healthz': {
+        get: { operationId: 'health', summary: 'Liveness', responses: { 200: { description: 'The process runs', content: { 'application/json': { schema: ref('Health') } } } } },
+      },
+      '/readyz': {
+        get: {
+          operationId: 'ready',
+          summary: 'Readiness: Postgres answers and the read-model views exist',
+          responses: {
+            200: { description: 'Ready', content: { 'application/json': { schema: ref('Health') } } },
+            503: problemResponse('Not ready', { 'Retry-After': { schema: str } }),
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Read token (QUERY_TOKENS / QUERY_TOKENS_FILE)' } },
+      schemas: {
+        Pipeline: closed(pipelineProps),
+        PipelineList: closed({
+          items: { type: 'array', items: ref('Pipeline') },
+          next_cursor: { ...strOrNull, description: 'Pass as ?cursor= for the next page; null on the last page' },
+        }),
+        Stage: closed({ name: str, status, warnings: bool } satisfies Props<StageSummary>),
+        DagEdge: closed({ from: { ...str, description: 'The job needed' }, to: { ...str, description: 'The job that needs it' } } satisfies Props<DagEdge>),
+        Job: closed(jobProps),
+        JobAttempt: closed(attemptProps),
+        PipelineDetail: closed({
+          ...pipelineProps,
+          stages: { type: 'array', items: ref('Stage'), description: 'Stages that have jobs, in definition order' },
+          jobs: { type: 'array', items: ref('Job'), description: 'Latest attempt of every job, by stage then name' },
+          dag: { type: 'array', items: ref('DagEdge'), description: 'One edge per needs entry; jobs with needs null have none' },
+        }),
+        JobDetail: closed({
+          ...jobProps,
+          log_excerpt: { ...strOrNull, description: 'Redacted excerpt of the log (failed jobs)' },
+          attempts: { type: 'array', items: ref('JobAttempt'), description: 'Every attempt of this job in its pipeline, oldest first' },
+          proposals: { type: 'array', items: ref('Remediation'), description: 'Remediation proposals for this attempt (shadow ones hidden), newest first' },
+        }),
+        FlakyJob: closed(flakyProps),
+        FlakyJobList: closed({ items: { type: 'array', items: ref('FlakyJob') } }),
+        ProjectStats: closed(statsProps),
+        Remediation: closed(remediationProps),
+        RemediationList: closed({ items: { type: 'array', items: ref('Remediation') }, next_cursor: { ...strOrNull, description: 'Pass as ?cursor= for the next page; null on the last page' } }),
+        RemediationSummary: closed({
+          window: { type: 'string', pattern: '^[0-9]+d$' },
+          since: time,
+          providers: { type: 'array', items: closed(summaryProps) },
+        }),
+        FeedbackAccepted: closed({ feedback_id: uuid, proposal_id: uuid, verdict: { type: 'string', enum: ['accepted', 'rejected'] } }),
+        Health: closed({ status: { type: 'string', enum: ['ok', 'ready'] } }),
+        Problem: problem,
+      },
+      responses: {
+        BadRequest: problemResponse('A parameter is invalid; `errors` names each by JSON pointer'),
+        Unauthorized: problemResponse('No or unknown read token', { 'WWW-Authenticate': { schema: str } }),
+        NotFound: problemResponse("No such resource, or one of a project the token may not read (the same answer)"),
+        InternalError: problemResponse('The request failed'),
+      },
+    },
+  };
+}

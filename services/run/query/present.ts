@@ -1,0 +1,109 @@
+// Read-model rows → the API's JSON (snake_case, RFC 3339 timestamps). The OpenAPI document
+// (openapi.ts) describes exactly these shapes; the integration test validates real answers against it.
+import type { FlakyRow, JobRow, PipelineRow } from '../../lib/readmodel/serving.js';
+
+/** Postgres prints timestamptz as "2026-11-28 03:13:39.438072+00"; the API answers ISO 8601 UTC. */
+export function iso(ts: string): string;
+export function iso(ts: string | null): string | null;
+export function iso(ts: string | null): string | null {
+  if (ts === null) return null;
+  return new Date(ts.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString();
+}
+
+export const PIPELINE_FIELDS = [
+  'pipelineId', 'projectId', 'ref', 'sha', 'source', 'status', 'warnings', 'stages',
+  'createdAt', 'startedAt', 'finishedAt', 'durationMs', 'lastSeq', 'updatedAt',
+] as const satisfies readonly (keyof PipelineRow)[];
+export type PipelineFields = Pick<PipelineRow, (typeof PIPELINE_FIELDS)[number]>;
+
+/** Every job column except the (up to 64 KiB) log excerpt, which only the job detail carries. */
+export const JOB_FIELDS = [
+  'jobId', 'pipelineId', 'projectId', 'name', 'stage', 'attempt', 'status', 'retried', 'allowFailure', 'when', 'needs',
+  'runnerId', 'queuedAt', 'startedAt', 'finishedAt', 'queuedMs', 'durationMs', 'failureReason', 'failureReasonRaw',
+  'exitCode', 'logRef', 'lastSeq',
+] as const satisfies readonly (keyof JobRow)[];
+export type JobFields = Pick<JobRow, (typeof JOB_FIELDS)[number]>;
+
+export const FLAKY_FIELDS = ['passedJobId', 'failedJobId', 'pipelineId', 'projectId', 'name', 'sha', 'failureReason', 'detectedAt'] as const satisfies readonly (keyof FlakyRow)[];
+export type FlakyFields = Pick<FlakyRow, (typeof FLAKY_FIELDS)[number]>;
+
+/** The columns named by `fields`, for drizzle's select(): never `select *`, so a column added to the tables later changes nothing here. */
+export function columns<T extends object, K extends keyof T>(table: T, fields: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(fields.map((f) => [f, table[f]])) as Pick<T, K>;
+}
+
+export function pipelineJson(p: PipelineFields) {
+  return {
+    pipeline_id: p.pipelineId,
+    project_id: p.projectId,
+    ref: p.ref,
+    sha: p.sha,
+    source: p.source,
+    status: p.status,
+    warnings: p.warnings,
+    stages: p.stages,
+    created_at: iso(p.createdAt),
+    started_at: iso(p.startedAt),
+    finished_at: iso(p.finishedAt),
+    duration_ms: p.durationMs,
+    last_seq: p.lastSeq,
+    updated_at: iso(p.updatedAt),
+  };
+}
+
+export function jobJson(j: JobFields) {
+  return {
+    job_id: j.jobId,
+    pipeline_id: j.pipelineId,
+    project_id: j.projectId,
+    name: j.name,
+    stage: j.stage,
+    attempt: j.attempt,
+    status: j.status,
+    retried: j.retried,
+    allow_failure: j.allowFailure,
+    when: j.when,
+    needs: j.needs,
+    runner_id: j.runnerId,
+    queued_at: iso(j.queuedAt),
+    started_at: iso(j.startedAt),
+    finished_at: iso(j.finishedAt),
+    queued_ms: j.queuedMs,
+    duration_ms: j.durationMs,
+    failure_reason: j.failureReason,
+    failure_reason_raw: j.failureReasonRaw,
+    exit_code: j.exitCode,
+    log_ref: j.logRef,
+    last_seq: j.lastSeq,
+  };
+}
+
+export function attemptJson(j: JobFields) {
+  return {
+    job_id: j.jobId,
+    attempt: j.attempt,
+    status: j.status,
+    retried: j.retried,
+    runner_id: j.runnerId,
+    queued_at: iso(j.queuedAt),
+    started_at: iso(j.startedAt),
+    finished_at: iso(j.finishedAt),
+    queued_ms: j.queuedMs,
+    duration_ms: j.durationMs,
+    failure_reason: j.failureReason,
+    exit_code: j.exitCode,
+  };
+}
+
+export function flakyJson(f: FlakyFields) {
+  return {
+    passed_job_id: f.passedJobId,
+    failed_job_id: f.failedJobId,
+    pipeline_id: f.pipelineId,
+    project_id: f.projectId,
+    name: f.name,
+    sha: f.sha,
+    failure_reason: f.failureReason,
+    detected_at: iso(f.detectedAt),
+  };
+}

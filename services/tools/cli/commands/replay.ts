@@ -1,0 +1,76 @@
+import { createPool } from '../../../lib/platform/db/client.js';
+import { createLogger } from '../../../lib/platform/log.js';
+import { loadProjectorConfig } from '../../../run/projector/config.js';
+import { terminalProgress } from '../../../run/projector/rebuild.js';
+import { replay, type ReplayReport } from '../../replay/replay.js';
+import { parseReplayArgs } from '../../replay/window.js';
+
+export const REPLAY_SUMMARY = 'replay --into <name> [--from X] [--to Y] [--reset] — feed a recorded window into an isolated sink (schema replay_<name>), never the read model';
+
+export const REPLAY_USAGE = `usage: verity replay --into <name> [--from <bound>] [--to <bound>] [--reset]
+
+Feeds a recorded window of ci.pipeline.events.v1 (and of ci.remediation.events.v1, same time window)
+into an isolated sink for experiments: schema replay_<name>, created from the read-model DDL, with
+checkpoints under projection replay:<name> and consumer group verity-replay-<name> (both scoped by
+VERITY_TOPIC_PREFIX like the topics). It never writes the production read model (the rm views, the
+rm_v<N> schemas) nor any topic: undecodable records are counted and skipped, not dead-lettered.
+
+  --into <name>   the replay's name: a lower-case letter, then up to 40 of a-z 0-9 _
+  --from <bound>  start of the window, inclusive (default: the earliest offsets)
+  --to <bound>    end of the window, exclusive (default: the end offsets when the replay starts)
+  --reset         drop and recreate the sink; without it a sink that already holds a replay is refused
+
+<bound> is one of
+  an ISO time with a zone     2026-11-28T10:00:00Z (a date alone is 00:00 UTC): per partition, the
+                              first record at or after it (record timestamps)
+  offsets per partition       0:100,1:250 (partitions not listed take the default)
+  one offset                  100: that offset on every partition
+Offset bounds apply to ci.pipeline.events.v1 only: for ci.remediation.events.v1 such a bound is its
+default (earliest / end). Time bounds apply to both topics.
+
+A window that starts after the earliest record meets pipelines mid-stream: the first event seen of a
+pipeline is taken as its start (a placeholder row with ref, sha, source 'unknown' stands for what came
+before; status from the events that follow); a seq gap after that first event stops the replay (exit 1).
+Shows a progress bar with rate and ETA on a terminal; when every partition reached --to, prints a
+summary and exits 0.`;
+
+export function formatReport(r: ReplayReport): string {
+  const rate = r.ms > 0 ? Math.round((r.events / r.ms) * 1000) : r.events;
+  const windows = Object.entries(r.windows)
+    .map(([topic, ws]) => `  ${topic}: ${ws.map((w) => `[${w.partition}] ${w.from}..${w.to}`).join(', ') || 'no partitions'}`)
+    .join('\n');
+  return [
+    `replayed into schema ${r.schema}: ${r.events} events (${r.applied} applied, ${r.ignored} ignored${r.undecodable ? `, ${r.undecodable} undecodable records skipped` : ''}) in ${(r.ms / 1000).toFixed(1)} s (${rate} events/s)`,
+    `window (offsets, end exclusive; ${r.records} records):`,
+    windows,
+    `checkpoints: projection ${r.projection}; consumer group ${r.group}${r.midStream ? '; started mid-stream (placeholder rows for pipelines begun before the window)' : ''}`,
+  ].join('\n');
+}
+
+/** `verity replay --into <name> [--from X] [--to Y] [--reset]` (REPLAY_USAGE). */
+export async function replayCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseReplayArgs(args);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n\n${REPLAY_USAGE}`);
+  }
+  if (parsed.help) {
+    console.log(REPLAY_USAGE);
+    return 0;
+  }
+  const config = loadProjectorConfig();
+  const pool = createPool(config.databaseUrl, 4);
+  const progress = terminalProgress(`replay ${parsed.name}`);
+  try {
+    const report = await replay(config, pool, createLogger('replay'), { name: parsed.name, from: parsed.from, to: parsed.to, reset: parsed.reset, progress });
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    console.log(formatReport(report));
+    return 0;
+  } catch (err) {
+    if (process.stderr.isTTY) process.stderr.write('\n'); // after the progress bar
+    throw err;
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,57 @@
+// `verity ingest|decider|projector|query|remediator|scorer`: run one service in this process until
+// SIGTERM/SIGINT. Under the `verity up` supervisor (an IPC channel to the parent exists) the service
+// also tells the supervisor its port once it listens, and stops itself gracefully when that channel
+// closes: the supervisor is gone (even by SIGKILL), and no child outlives it.
+import { onShutdown, type Stoppable } from '../../../lib/platform/lifecycle.js';
+import { createLogger } from '../../../lib/platform/log.js';
+
+export const SERVICES = ['decider', 'ingest', 'projector', 'query', 'remediator', 'scorer'] as const;
+export type Service = (typeof SERVICES)[number];
+
+/** How each service starts in this process. */
+export const STARTERS: Record<Service, () => Promise<Stoppable & { port: number }>> = {
+  decider: async () => (await import('../../../run/decider/main.js')).startDecider(),
+  ingest: async () => (await import('../../../run/ingest/main.js')).startIngest(),
+  projector: async () => (await import('../../../run/projector/main.js')).startProjector(),
+  query: async () => (await import('../../../run/query/main.js')).startQuery(),
+  remediator: async () => (await import('../../../run/remediator/main.js')).startRemediator(),
+  scorer: async () => (await import('../../../run/scorer/main.js')).startScorer(),
+};
+
+export function serveCommand(service: Service) {
+  return async (): Promise<number> => {
+    const log = createLogger(service);
+    const supervised = typeof process.send === 'function';
+    let started = false;
+    if (supervised) {
+      process.channel?.unref(); // the channel alone does not keep the process alive
+      process.once('disconnect', () => {
+        log.warn('the supervisor is gone: stopping');
+        // Started: the graceful path of onShutdown; still starting: nothing to hand over yet.
+        if (started) process.kill(process.pid, 'SIGTERM');
+        else process.exit(1);
+      });
+      if (!process.connected) {
+        log.warn('the supervisor was gone before the start: exiting');
+        process.exit(1);
+      }
+    }
+    let running: Stoppable & { port: number };
+    try {
+      running = await STARTERS[service]();
+    } catch (err) {
+      // What it opened (a Kafka client, a pool) would keep the process alive: a failed start exits 1.
+      log.fatal({ err }, `${service} failed to start: ${(err as Error).message}`);
+      process.exit(1);
+    }
+    onShutdown(log, [running]);
+    started = true;
+    if (supervised && process.connected) {
+      process.send!({ type: 'listening', service, port: running.port }, undefined, {}, (err: Error | null) => {
+        if (err) log.warn({ err }, 'could not tell the supervisor the port');
+      });
+    }
+    await new Promise<never>(() => undefined); // until a signal: onShutdown exits the process
+    return 0;
+  };
+}

@@ -1,0 +1,330 @@
+// The load generator (issue 6): realistic, seeded CI traffic through the public ingest API (bulk NDJSON)
+// or straight to ci.intake.v1. In-process: `runGenerator(opts)`; command line:
+//
+//   npx tsx services/tools/generator/main.ts --seed 42 --rate 500 --duration 60 [--mode http|kafka]
+//       [--url http://127.0.0.1:8090] [--token …] [--projects 50] [--max] [--pipelines N]
+//       [--rate-unit reports|events] [--active N] [--in-flight N] [--batch N] [--no-drain]
+//       [--clock sim|wall] [--logs PATH|none] [--failure-rate 0.1] [--cancel-rate 0.02] [--id-salt S] [--ids]
+//
+// Prints a progress bar (stderr, on a terminal) and a JSON summary (stdout); exits 1 if any op was
+// refused (4xx) or failed (5xx). The token defaults to LOADGEN_TOKEN, else the first token of INGEST_TOKENS.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { percentile } from '../../lib/core/stats/histogram.js';
+import { terminalProgress } from '../../run/projector/rebuild.js';
+import { REPO_ROOT } from '../../lib/platform/schemas/catalog.js';
+import { drive, httpSink, kafkaSink, type Ledger, type Progress } from './driver.js';
+import { LogChunksSource, SyntheticLogs, type LogSource } from './logs.js';
+import { MODEL_DEFAULTS, ScenarioModel } from './model.js';
+
+export type { Ledger, LedgerEntry, Progress } from './driver.js';
+
+export const DEFAULT_LOGS = resolve(REPO_ROOT, process.env.LOGCHUNKS_PATH ?? '../shared/data/logchunks/dev.jsonl.gz');
+
+export interface GeneratorOptions {
+  seed?: number;
+  /** Target rate in `rateUnit` per second (default 500); ignored with `max`. */
+  rate?: number;
+  rateUnit?: 'reports' | 'events';
+  /** As fast as ingest (or Kafka) takes it, bounded by the in-flight requests. */
+  max?: boolean;
+  /** Seconds during which new pipelines start (default 60; the drain comes after). */
+  durationS?: number;
+  /** Stop after this many pipelines (with no duration given: run until they are sent). */
+  pipelines?: number;
+  mode?: 'http' | 'kafka';
+  url?: string;
+  token?: string;
+  projects?: number;
+  /** Pipelines in progress at once (default: see defaultActive). */
+  active?: number;
+  maxInFlight?: number;
+  /** Most NDJSON lines per request. */
+  batchLines?: number;
+  drain?: boolean;
+  clock?: 'sim' | 'wall';
+  /** LogChunks path, or null for short synthetic logs (default: the data set, synthetic if it is absent). */
+  logs?: string | null;
+  logBytes?: number;
+  failureRate?: number;
+  flakyShare?: number;
+  cancelRate?: number;
+  playRate?: number;
+  dagRate?: number;
+  projectPrefix?: string;
+  /** Mixed into pipeline ids (default random): the same seed then sends the same traffic under new ids. */
+  idSalt?: string;
+  collectPipelineIds?: boolean;
+  /** Filled per pipeline: what ingest accepted and the canonical events it leads to (fault tests check it). */
+  ledger?: Ledger;
+  /** Send every line with an Idempotency-Key and retry unknown outcomes (5xx, a dropped connection): rides out a restart. */
+  idempotent?: boolean;
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+export interface Summary {
+  mode: 'http' | 'kafka';
+  seed: number;
+  id_salt: string;
+  target: { rate: number; unit: 'reports' | 'events' } | 'max';
+  duration_s: number | null;
+  elapsed_s: number;
+  logs: string;
+  /** Pipelines whose creation was sent. */
+  pipelines: number;
+  /** Pipelines whose every op was sent. */
+  pipelines_completed: number;
+  reports: number;
+  accepted: number;
+  rejected_4xx: number;
+  errors_5xx: number;
+  /** Ops of pipelines that had a refused op before, not sent. */
+  dropped: number;
+  unsent: number;
+  requests: number;
+  retried_requests: number;
+  /** Canonical events the accepted reports lead to (if the decider rejects none). */
+  events_expected: number;
+  /** Reports sent / elapsed time, drain included. */
+  achieved_reports_per_s: number;
+  achieved_events_per_s: number;
+  /** Before the drain: reports sent, and accepted replies received, per second (max mode's throughput). */
+  run_phase: { seconds: number; reports: number; accepted: number; reports_per_s: number; accepted_per_s: number };
+  drain_s: number;
+  /** CPU seconds the generator process spent (model, serialisation, HTTP or Kafka client) while driving. */
+  generator_cpu_s: number;
+  behind_schedule_ms: { p50: number | null; p99: number | null; max: number } | null;
+  request_ms: { p50: number | null; p99: number | null };
+  final_status: Record<string, number>;
+  failed_attempts_by_category: Record<string, number>;
+  flaky_jobs: number;
+  job_retries: number;
+  manual_plays: number;
+  canceled_pipelines: number;
+  errors_sample: string[];
+  pipeline_ids?: string[];
+}
+
+function tokenFromEnv(): string | undefined {
+  if (process.env.LOADGEN_TOKEN) return process.env.LOADGEN_TOKEN;
+  const first = process.env.INGEST_TOKENS?.split(';')[0]?.split(':');
+  return first && first.length >= 2 ? first[1] : undefined;
+}
+
+function logSource(opts: GeneratorOptions): { source: LogSource; name: string } {
+  if (opts.logs === null) return { source: new SyntheticLogs(), name: 'synthetic' };
+  const path = opts.logs ?? DEFAULT_LOGS;
+  if (!existsSync(path)) {
+    if (opts.logs !== undefined) throw new Error(`log data set not found: ${path}`);
+    return { source: new SyntheticLogs(), name: 'synthetic (LogChunks not found)' };
+  }
+  // Loaded before the clock starts: gunzipping and cutting the data set blocks the event loop for a second.
+  return { source: new LogChunksSource(path, opts.logBytes ?? 64 * 1024).warm(), name: path };
+}
+
+/**
+ * Pipelines in progress at once, by default: enough that each lives ~10 s of wall time (at ~15 reports
+ * per pipeline; at most half the duration), so the drain after the run phase is short. Max mode: 1000,
+ * so that full batches never wait for a pipeline's previous request.
+ */
+export function defaultActive(rate: number | null, unit: 'reports' | 'events', durationS: number): number {
+  if (rate === null) return 1000;
+  const reportsPerS = unit === 'events' ? rate / 2.5 : rate;
+  return Math.max(5, Math.min(500, Math.round((reportsPerS * Math.min(10, durationS / 2)) / 15)));
+}
+
+/** Runs the generator in-process and answers its summary. */
+export async function runGenerator(opts: GeneratorOptions = {}): Promise<Summary> {
+  const seed = opts.seed ?? 42;
+  const max = opts.max ?? false;
+  const rate = max ? null : (opts.rate ?? 500);
+  if (rate !== null && !(rate > 0)) throw new Error(`rate must be positive, got ${rate}`);
+  const durationS = opts.durationS ?? (opts.pipelines !== undefined ? Infinity : 60);
+  const mode = opts.mode ?? 'http';
+  const idSalt = opts.idSalt ?? randomUUID().slice(0, 8);
+  const logs = logSource(opts);
+  const model = new ScenarioModel({
+    seed,
+    idSalt,
+    projects: opts.projects,
+    projectPrefix: opts.projectPrefix,
+    failureRate: opts.failureRate,
+    flakyShare: opts.flakyShare,
+    cancelRate: opts.cancelRate,
+    playRate: opts.playRate,
+    dagRate: opts.dagRate,
+    logs: logs.source,
+  });
+  let sink;
+  if (mode === 'http') {
+    const token = opts.token ?? tokenFromEnv();
+    if (!token) throw new Error('http mode needs a producer token: --token, LOADGEN_TOKEN or INGEST_TOKENS');
+    sink = httpSink(opts.url ?? process.env.LOADGEN_URL ?? `http://127.0.0.1:${process.env.INGEST_PORT ?? 8090}`, token, { retryUnknown: opts.idempotent ?? false });
+  } else sink = await kafkaSink();
+  let r;
+  const cpu = process.cpuUsage();
+  try {
+    r = await drive(model, sink, {
+      rate,
+      rateUnit: opts.rateUnit ?? 'reports',
+      durationS,
+      maxPipelines: opts.pipelines,
+      active: opts.active ?? defaultActive(rate, opts.rateUnit ?? 'reports', durationS),
+      maxInFlight: opts.maxInFlight ?? (max ? 4 : 16),
+      batchLines: opts.batchLines ?? 500,
+      batchChars: 4 << 20,
+      tickMs: 10,
+      drain: opts.drain ?? true,
+      clock: opts.clock ?? 'sim',
+      signal: opts.signal,
+      onProgress: opts.onProgress,
+      progressEveryMs: 250,
+      collectPipelineIds: opts.collectPipelineIds ?? false,
+      ...(opts.ledger ? { ledger: opts.ledger } : {}),
+      idempotencyKeys: opts.idempotent ?? false,
+    });
+  } finally {
+    await sink.close();
+  }
+  const seconds = r.elapsedMs / 1000;
+  return {
+    mode,
+    seed,
+    id_salt: idSalt,
+    target: rate === null ? 'max' : { rate, unit: opts.rateUnit ?? 'reports' },
+    duration_s: Number.isFinite(durationS) ? durationS : null,
+    elapsed_s: Math.round(seconds * 10) / 10,
+    logs: logs.name,
+    pipelines: r.pipelines,
+    pipelines_completed: r.pipelinesCompleted,
+    reports: r.reports,
+    accepted: r.accepted,
+    rejected_4xx: r.rejected,
+    errors_5xx: r.errors,
+    dropped: r.dropped,
+    unsent: r.unsent,
+    requests: r.requests,
+    retried_requests: sink.retries,
+    events_expected: r.eventsExpected,
+    achieved_reports_per_s: Math.round(r.reports / seconds),
+    achieved_events_per_s: Math.round(r.eventsExpected / seconds),
+    run_phase: {
+      seconds: Math.round(r.run.ms / 100) / 10,
+      reports: r.run.reports,
+      accepted: r.run.accepted,
+      reports_per_s: Math.round((r.run.reports / r.run.ms) * 1000),
+      accepted_per_s: Math.round((r.run.accepted / r.run.ms) * 1000),
+    },
+    drain_s: Math.round((r.elapsedMs - r.run.ms) / 100) / 10,
+    generator_cpu_s: (() => {
+      const u = process.cpuUsage(cpu);
+      return Math.round((u.user + u.system) / 1e5) / 10;
+    })(),
+    behind_schedule_ms: r.behind ? { p50: percentile(r.behind, 50), p99: percentile(r.behind, 99), max: Math.round(r.behindMax) } : null,
+    request_ms: { p50: percentile(r.requestMs, 50), p99: percentile(r.requestMs, 99) },
+    final_status: r.finals,
+    failed_attempts_by_category: r.failures,
+    flaky_jobs: r.flaky,
+    job_retries: r.retries,
+    manual_plays: r.plays,
+    canceled_pipelines: r.cancels,
+    errors_sample: sink.errors,
+    ...(opts.collectPipelineIds ? { pipeline_ids: r.pipelineIds } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Command line
+
+export const USAGE = `usage: npx tsx services/tools/generator/main.ts [--seed 42] [--rate 500 | --max] [--duration 60] [--pipelines N]
+    [--mode http|kafka] [--url http://127.0.0.1:8090] [--token T] [--projects ${MODEL_DEFAULTS.projects}] [--rate-unit reports|events]
+    [--active N] [--in-flight N] [--batch N] [--no-drain] [--clock sim|wall] [--logs PATH|none]
+    [--failure-rate ${MODEL_DEFAULTS.failureRate}] [--flaky-share ${MODEL_DEFAULTS.flakyShare}] [--cancel-rate ${MODEL_DEFAULTS.cancelRate}] [--play-rate ${MODEL_DEFAULTS.playRate}] [--dag-rate ${MODEL_DEFAULTS.dagRate}]
+    [--id-salt S] [--ids]`;
+
+export function parseArgs(argv: string[]): GeneratorOptions {
+  const o: GeneratorOptions = {};
+  const num = (name: string, v: string | undefined, integer = false): number => {
+    const n = Number(v);
+    if (v === undefined || v === '' || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) throw new Error(`--${name} needs a ${integer ? 'non-negative integer' : 'non-negative number'}, got "${v ?? ''}"\n${USAGE}`);
+    return n;
+  };
+  const oneOf = <T extends string>(name: string, v: string | undefined, values: readonly T[]): T => {
+    if (!values.includes(v as T)) throw new Error(`--${name} is one of ${values.join(', ')}, got "${v ?? ''}"\n${USAGE}`);
+    return v as T;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--seed': o.seed = num('seed', value(), true); break;
+      case '--rate': o.rate = num('rate', value()); break;
+      case '--rate-unit': o.rateUnit = oneOf('rate-unit', value(), ['reports', 'events'] as const); break;
+      case '--max': o.max = true; break;
+      case '--duration': o.durationS = num('duration', value()); break;
+      case '--pipelines': o.pipelines = num('pipelines', value(), true); break;
+      case '--mode': o.mode = oneOf('mode', value(), ['http', 'kafka'] as const); break;
+      case '--url': o.url = value(); break;
+      case '--token': o.token = value(); break;
+      case '--projects': o.projects = num('projects', value(), true); break;
+      case '--active': o.active = num('active', value(), true); break;
+      case '--in-flight': o.maxInFlight = num('in-flight', value(), true); break;
+      case '--batch': o.batchLines = num('batch', value(), true); break;
+      case '--no-drain': o.drain = false; break;
+      case '--clock': o.clock = oneOf('clock', value(), ['sim', 'wall'] as const); break;
+      case '--logs': { const v = value(); o.logs = v === 'none' ? null : v; break; }
+      case '--failure-rate': o.failureRate = num('failure-rate', value()); break;
+      case '--flaky-share': o.flakyShare = num('flaky-share', value()); break;
+      case '--cancel-rate': o.cancelRate = num('cancel-rate', value()); break;
+      case '--play-rate': o.playRate = num('play-rate', value()); break;
+      case '--dag-rate': o.dagRate = num('dag-rate', value()); break;
+      case '--id-salt': o.idSalt = value(); break;
+      case '--ids': o.collectPipelineIds = true; break;
+      case '--help': case '-h': throw new Error(USAGE);
+      default: throw new Error(`unknown option ${arg}\n${USAGE}`);
+    }
+  }
+  for (const k of ['projects', 'active', 'maxInFlight', 'batchLines'] as const) if (o[k] === 0) throw new Error(`${k} must be at least 1\n${USAGE}`);
+  return o;
+}
+
+async function cli(): Promise<number> {
+  let opts: GeneratorOptions;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  process.once('SIGTERM', () => abort.abort());
+  const bar = terminalProgress('loadgen');
+  const summary = await runGenerator({
+    ...opts,
+    signal: abort.signal,
+    onProgress: (p) => {
+      // Run phase: the bar is the time; drain: what is left to send.
+      const rate = p.elapsed_ms > 0 ? p.reports / p.elapsed_ms : 0;
+      const left = opts.drain === false ? 0 : p.remaining;
+      const total = p.phase === 'run' && Number.isFinite(p.run_ms) ? p.reports + Math.max(0, p.run_ms - p.elapsed_ms) * rate + left : p.reports + left;
+      bar(p.reports, Math.round(total), p.elapsed_ms);
+    },
+  });
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  console.log(JSON.stringify(summary, null, 2));
+  return summary.rejected_4xx + summary.errors_5xx > 0 ? 1 : 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  cli().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
