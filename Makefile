@@ -66,6 +66,7 @@ typecheck: install
 
 lint: install
 	npx eslint .
+	npm run --silent lint:deps
 
 gen-types: install
 	npm run gen:types

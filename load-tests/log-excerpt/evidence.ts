@@ -24,8 +24,8 @@ import { sanitizeLog } from '../../services/lib/core/logs/sanitize.js';
 import { extractEvidence, MAX_RANGE_LINES } from '../../services/lib/core/remediation/evidence.js';
 import { failureSignature, normaliseLine } from '../../services/lib/core/remediation/signature.js';
 import type { EvidenceRange } from '../../services/lib/core/remediation/proposal.js';
-import { readDataset } from '../../services/tools/experiment/dataset.js';
-import { clampLabel, evidenceHit } from '../../services/tools/experiment/measures.js';
+import { readDataset } from '../../services/tools/experiment/index.js';
+import { clampLabel, evidenceHit } from '../../services/tools/experiment/index.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dataPath = resolve(repoRoot, process.env.LOGCHUNKS_PATH ?? '../shared/data/logchunks/dev.jsonl.gz');

@@ -22,8 +22,8 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LineRange } from '../../services/lib/core/logs/excerpt.js';
 import { sanitizeLog } from '../../services/lib/core/logs/sanitize.js';
-import { readDataset } from '../../services/tools/experiment/dataset.js';
-import { clampLabel, contextRecall, covers } from '../../services/tools/experiment/measures.js';
+import { readDataset } from '../../services/tools/experiment/index.js';
+import { clampLabel, contextRecall, covers } from '../../services/tools/experiment/index.js';
 
 interface Result {
   method: string;

@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { redactSecrets } from '../../services/lib/core/logs/redact.js';
 import { sanitizeLog } from '../../services/lib/core/logs/sanitize.js';
-import { readDataset } from '../../services/tools/experiment/dataset.js';
+import { readDataset } from '../../services/tools/experiment/index.js';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { readLookalikes, readSecrets, scoreCorpus, type CorpusScore, type LookalikeRecord, type SecretRecord } from '../../test/fixtures/secrets/corpus.js';
 import { machine, writeResults } from '../lib.js';

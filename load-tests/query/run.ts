@@ -31,9 +31,9 @@ import pg from 'pg';
 import { loadConfig } from '../../services/lib/platform/config.js';
 import { createPool } from '../../services/lib/platform/db/client.js';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
-import { encodeCursor } from '../../services/run/query/cursor.js';
-import { loadQueryConfig } from '../../services/run/query/config.js';
-import { startQuery } from '../../services/run/query/main.js';
+import { encodeCursor } from '../../services/run/query/index.js';
+import { loadQueryConfig } from '../../services/run/query/index.js';
+import { startQuery } from '../../services/run/query/index.js';
 import { machine, writeResults } from '../lib.js';
 import { dropDatabase, ensureSeeded, type SeedInfo } from './seed.js';
 

@@ -5,7 +5,7 @@
 // Prints one JSON line per measurement.
 import { v7 as uuidv7 } from 'uuid';
 import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
-import { decideBatch } from '../../services/run/decider/decide-batch.js';
+import { decideBatch } from '../../services/run/decider/index.js';
 import { loadConfig } from '../../services/lib/platform/config.js';
 import { createDb, createPool } from '../../services/lib/platform/db/client.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
@@ -13,10 +13,11 @@ import { TOPIC_PREFIX, TOPICS } from '../../services/lib/platform/kafka/topics.j
 import { createLogger } from '../../services/lib/platform/log.js';
 import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { setupPlatform } from '../../services/lib/platform/setup.js';
-import { loadProjectorConfig } from '../../services/run/projector/config.js';
-import { foldEvents, type JobRow, type PipelineRow } from '../../services/run/projector/fold.js';
-import { runProjection } from '../../services/run/projector/main.js';
-import { ProjectionStore } from '../../services/run/projector/store.js';
+import { loadProjectorConfig } from '../../services/run/projector/index.js';
+import type { JobRow, PipelineRow } from '../../services/lib/readmodel/rows.js';
+import { foldEvents } from '../../services/run/projector/index.js';
+import { runProjection } from '../../services/run/projector/index.js';
+import { ProjectionStore } from '../../services/run/projector/index.js';
 import { createVersion, versionSchema } from '../../services/lib/readmodel/versions.js';
 import { dropPrefixed, rawConsume } from '../lib.js';
 import { traffic } from '../write-side/traffic.js';

@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
-import { decideBatch } from '../../services/run/decider/decide-batch.js';
+import { decideBatch } from '../../services/run/decider/index.js';
 import { loadConfig } from '../../services/lib/platform/config.js';
 import { createPool } from '../../services/lib/platform/db/client.js';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
@@ -33,8 +33,8 @@ import { TOPIC_PREFIX, TOPICS } from '../../services/lib/platform/kafka/topics.j
 import { createLogger } from '../../services/lib/platform/log.js';
 import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { setupPlatform } from '../../services/lib/platform/setup.js';
-import { loadProjectorConfig } from '../../services/run/projector/config.js';
-import { rebuild } from '../../services/run/projector/rebuild.js';
+import { loadProjectorConfig } from '../../services/run/projector/index.js';
+import { rebuild } from '../../services/run/projector/index.js';
 import { adminQuery, dropPrefixed, machine, ratioTable, rawConsume, runPhase, withDatabase, writeResults, type Ratio, type Row } from '../lib.js';
 import { traffic } from '../write-side/traffic.js';
 

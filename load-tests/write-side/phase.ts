@@ -46,8 +46,8 @@ async function main(phase: string): Promise<void> {
       const codec = await EventCodec.forTopic<IntakeEvent>(config.schemaRegistryUrl, TOPICS.intake);
       const decodeMs = await rawConsume(kafka, TOPICS.intake, messages.length, (v) => codec.decode(v));
       emit({ what: 'consume_decode', msgs: messages.length, ms: Math.round(decodeMs), per_s: rate(messages.length, decodeMs) });
-      const { loadDeciderConfig } = await import('../../services/run/decider/config.js');
-      const { startDecider } = await import('../../services/run/decider/main.js');
+      const { loadDeciderConfig } = await import('../../services/run/decider/index.js');
+      const { startDecider } = await import('../../services/run/decider/index.js');
       const transactional = process.env.DECIDER_TRANSACTIONAL !== 'false';
       const running = await startDecider(loadDeciderConfig({ ...process.env, LOG_LEVEL: 'warn' }), { http: false });
       const stats = running.decider.stats;
@@ -65,8 +65,8 @@ async function main(phase: string): Promise<void> {
       const messages = await encoded(records);
       const produceMs = await rawProduce(kafka, `${TOPICS.intake}`, messages);
       emit({ what: 'raw_produce', msgs: messages.length, ms: Math.round(produceMs), per_s: rate(messages.length, produceMs) });
-      const { loadIngestConfig } = await import('../../services/run/ingest/config.js');
-      const { startIngest } = await import('../../services/run/ingest/main.js');
+      const { loadIngestConfig } = await import('../../services/run/ingest/index.js');
+      const { startIngest } = await import('../../services/run/ingest/index.js');
       const token = 'bench-token-0123456789abcdef';
       const ingest = await startIngest(loadIngestConfig({ ...process.env, INGEST_PORT: '0', INGEST_TOKENS: `bench:${token}:*`, LOG_LEVEL: 'warn' }));
       const url = `http://127.0.0.1:${ingest.port}`;

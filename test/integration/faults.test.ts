@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
-import { runGenerator, type Ledger, type Summary } from '../../services/tools/generator/main.js';
+import { runGenerator, type Ledger, type Summary } from '../../services/tools/generator/index.js';
 import type { IntakeEvent } from '../../services/lib/core/events/generated.js';
 import { loadConfig } from '../../services/lib/platform/config.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';

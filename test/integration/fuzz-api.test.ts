@@ -21,7 +21,7 @@ import { readModelTables } from '../../services/lib/readmodel/tables.js';
 import { ensureActiveVersion, versionSchema } from '../../services/lib/readmodel/versions.js';
 import { loadQueryConfig } from '../../services/run/query/config.js';
 import { startQuery, type RunningQuery } from '../../services/run/query/main.js';
-import type { ReadModel } from '../../services/lib/readmodel/serving.js';
+import type { ReadModel } from '../../services/lib/readmodel/rows.js';
 import { sendRaw, type RawResponse } from '../support/fuzz-http.js';
 import { badRequest, validQuery, validWrites, type FuzzRequest, type FuzzTargets } from '../support/fuzz-requests.js';
 import { diffState, WriteProbe, type WriteState } from '../support/fuzz-state.js';

@@ -9,7 +9,7 @@ import { loadConfig } from '../../services/lib/platform/config.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { TOPICS } from '../../services/lib/platform/kafka/topics.js';
 import { EventCodec } from '../../services/lib/platform/registry/codec.js';
-import { runGenerator, type Summary } from '../../services/tools/generator/main.js';
+import { runGenerator, type Summary } from '../../services/tools/generator/index.js';
 import { startDeciderForTest, startIngestForTest, TOKENS } from '../support/services.js';
 
 type Offsets = Map<number, string>;

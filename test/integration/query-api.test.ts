@@ -17,7 +17,7 @@ import { latestJobsQuery, listPipelinesQuery, pipelineByIdQuery } from '../../se
 import { statsQueries } from '../../services/run/query/stats.js';
 import { dailyDeltas } from '../../services/run/projector/daily-stats.js';
 import { listRemediationsQuery } from '../../services/run/query/remediations.js';
-import type { ReadModel } from '../../services/lib/readmodel/serving.js';
+import type { ReadModel } from '../../services/lib/readmodel/rows.js';
 import { api } from '../support/services.js';
 
 const run = randomUUID().slice(0, 8);

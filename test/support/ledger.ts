@@ -6,7 +6,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
 import { EventCodec } from '../../services/lib/platform/registry/codec.js';
-import type { Ledger } from '../../services/tools/generator/main.js';
+import type { Ledger } from '../../services/tools/generator/index.js';
 import { readToEnd } from './kafka.js';
 import { until } from './wait.js';
 

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { withAdvisoryLock } from '../platform/db/advisory-lock.js';
 import { REPO_ROOT } from '../platform/schemas/catalog.js';
 
 export const PROJECTION = 'pipelines';
@@ -86,14 +87,14 @@ export async function activeVersion(db: Queryable): Promise<number | null> {
 export async function ensureActiveVersion(pool: pg.Pool): Promise<number> {
   const client = await pool.connect();
   try {
-    await client.query('SELECT pg_advisory_lock(hashtext($1))', ['verity-read-model-versions']);
-    const current = await activeVersion(client);
-    if (current !== null) return current;
-    await createVersion(client, 1);
-    await activateVersion(client, 1);
-    return 1;
+    return await withAdvisoryLock(client, 'verity-read-model-versions', async () => {
+      const current = await activeVersion(client);
+      if (current !== null) return current;
+      await createVersion(client, 1);
+      await activateVersion(client, 1);
+      return 1;
+    });
   } finally {
-    await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['verity-read-model-versions']).catch(() => undefined);
     client.release();
   }
 }

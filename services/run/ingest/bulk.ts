@@ -18,7 +18,7 @@ import { checkDefinition } from './definition-check.js';
 import { requestHash } from './idempotency.js';
 import { commandRecord, createPipelineRecord, jobReportRecord, pipelineIdFor, type ApiCreatePipeline } from './intake-records.js';
 import { parseJobRef } from './params.js';
-import { excerptFor, validators, type IngestDeps } from './routes.js';
+import { excerptFor, validators, type IngestDeps } from './deps.js';
 import { prepare, reportIdOf, writeRecords, type Prepared, type SubmitRequest } from './submit.js';
 
 /** Content types of the bulk body: NDJSON, under the names it goes by (JSON Lines is the same format). */

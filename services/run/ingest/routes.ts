@@ -5,39 +5,22 @@
 // (?wait), which comes after the report was durably recorded.
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { v7 as uuidv7 } from 'uuid';
-import { buildExcerpt } from '../../lib/core/logs/excerpt.js';
-import { redactSecrets } from '../../lib/core/logs/redact.js';
-import { sanitizeLog } from '../../lib/core/logs/sanitize.js';
 import { badRequest } from '../../lib/platform/http/problem.js';
 import { hasBody } from '../../lib/platform/http/request-checks.js';
 import { requireContentType, safeTextParams, strictUtf8 } from '../../lib/platform/http/request-guards.js';
 import { check } from '../../lib/platform/http/validate.js';
-import type { LogStore } from '../../lib/platform/logstore/log-store.js';
-import { createAjv } from '../../lib/platform/schemas/ajv.js';
 import { requireJob, requireOwner } from './access.js';
 import { checkDefinition } from './definition-check.js';
-import { commandBody, createPipelineBody, jobReportBody } from './api-schemas.js';
 import { bulkHandler, NDJSON_TYPES } from './bulk.js';
-import type { IngestConfig } from './config.js';
+import { excerptFor, validators, type IngestDeps } from './deps.js';
 import { requestHash } from './idempotency.js';
 import { commandRecord, createPipelineRecord, jobReportRecord, pipelineIdFor, type ApiCreatePipeline, type ApiJobReport } from './intake-records.js';
 import { maskedValuesHeader } from './masked-values.js';
 import { jobParam, logProjectParam, noQuery, pipelineIdParam, waitParam } from './params.js';
-import { submit, type Answer, type SubmitDeps } from './submit.js';
+import { submit, type Answer } from './submit.js';
 import { TokenRegistry, type ProducerToken } from '../../lib/platform/http/tokens.js';
+import { redactSecrets } from '../../lib/core/logs/redact.js';
 
-export interface IngestDeps extends SubmitDeps {
-  config: IngestConfig;
-  tokens: TokenRegistry;
-  logStore: LogStore;
-}
-
-const ajv = createAjv();
-export const validators = {
-  create: ajv.compile(createPipelineBody),
-  report: ajv.compile(jobReportBody),
-  command: ajv.compile(commandBody),
-};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Content types of the log upload (optionally Content-Encoding: gzip, deflate or br). */
@@ -56,17 +39,6 @@ const correlation = (req: Request) => {
 export function reply(res: Response, a: Answer): void {
   if (a.problem) res.status(a.status).type('application/problem+json').send(JSON.stringify(a.body));
   else res.status(a.status).json(a.body);
-}
-
-/** The excerpt a failed job's event carries: from the newest log of the job stored for this project, else the tail sent. */
-export async function excerptFor(deps: IngestDeps, projectId: string, pipelineId: string, job: string, tail: string | undefined, masked: string[] = []) {
-  const stored = await deps.logStore.latest({ projectId, pipelineId, job });
-  let text: string | undefined;
-  if (stored) text = (await deps.logStore.get(stored.ref))?.toString('utf8');
-  else text = tail;
-  if (text === undefined) return { log: null, excerpt: null };
-  const excerpt = buildExcerpt(sanitizeLog(text)).text;
-  return { log: stored ? { ref: stored.ref, bytes: stored.bytes, sha256: stored.sha256 } : null, excerpt: redactSecrets(excerpt, { maskedValues: masked }).text };
 }
 
 const token = (res: Response): ProducerToken => res.locals.token as ProducerToken;

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { bucketOf } from '../../lib/core/stats/histogram.js';
 import { dailyDeltas, utcDay } from './daily-stats.js';
-import type { JobRow, PipelineRow, Rows } from './fold.js';
+import type { JobRow, PipelineRow } from '../../lib/readmodel/rows.js';
+import type { Rows } from './fold.js';
 
 const pipeline = (over: Partial<PipelineRow> = {}): PipelineRow =>
   ({ pipelineId: 'p1', projectId: 'g/app', createdAt: '2026-11-28T23:59:00.000Z', finishedAt: null, status: 'running', durationMs: null, ...over }) as PipelineRow;

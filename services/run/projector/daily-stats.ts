@@ -3,7 +3,8 @@
 // new row's added — so a pipeline that finishes, is retried and finishes again is counted once, with
 // its latest status and duration. Pure; the store adds the deltas with one multi-row upsert.
 import { emptyHistogram, record, type Histogram } from '../../lib/core/stats/histogram.js';
-import type { FoldResult, JobRow, PipelineRow, Rows } from './fold.js';
+import type { JobRow, PipelineRow } from '../../lib/readmodel/rows.js';
+import type { FoldResult, Rows } from './fold.js';
 
 export interface DailyDelta {
   projectId: string;

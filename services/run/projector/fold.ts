@@ -3,12 +3,7 @@
 // (a gap in seq stops the fold: it is reported, never skipped). A replay of a window that starts
 // mid-stream (`startMidStream`) takes the first event it sees of an unknown pipeline as its start.
 import type { PipelineEvent } from '../../lib/core/events/generated.js';
-import type { readModelTables } from '../../lib/readmodel/tables.js';
-
-type Tables = ReturnType<typeof readModelTables>;
-export type PipelineRow = Tables['pipelines']['$inferSelect'];
-export type JobRow = Tables['jobs']['$inferSelect'];
-export type FlakyRow = Tables['flakyJobs']['$inferSelect'];
+import type { FlakyRow, JobRow, PipelineRow } from '../../lib/readmodel/rows.js';
 
 export interface Rows {
   pipelines: Map<string, PipelineRow>;

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { createKafka } from '../../lib/platform/kafka/client.js';
 import { TOPICS } from '../../lib/platform/kafka/topics.js';
 import type { Logger } from '../../lib/platform/log.js';
+import type { Progress } from '../../lib/platform/progress-bar.js';
 import type { ProjectorConfig } from './config.js';
 import { runProjection } from './main.js';
 import { activateVersion, createVersion, ensureActiveVersion, PROJECTION, versionSchema, withoutWriters } from '../../lib/readmodel/versions.js';
@@ -18,7 +19,6 @@ export interface RebuildReport {
   dropped: boolean;
 }
 
-export type Progress = (done: number, total: number, elapsedMs: number) => void;
 
 export async function rebuild(config: ProjectorConfig, pool: pg.Pool, log: Logger, opts: { progress?: Progress; keepOld?: boolean; timeoutMs?: number; handoverTimeoutMs?: number } = {}): Promise<RebuildReport> {
   const from = await ensureActiveVersion(pool);
@@ -81,18 +81,4 @@ export async function rebuild(config: ProjectorConfig, pool: pg.Pool, log: Logge
     dropped = true;
   }
   return { from, to, events: done(), ms: Date.now() - started, dropped };
-}
-
-/** A one-line terminal progress bar with rate and ETA (stderr, only on a TTY). */
-export function terminalProgress(label: string): Progress {
-  let last = 0;
-  return (done, total, elapsedMs) => {
-    if (!process.stderr.isTTY || Date.now() - last < 200) return;
-    last = Date.now();
-    const rate = elapsedMs > 0 ? (done / elapsedMs) * 1000 : 0;
-    const pct = total > 0 ? Math.min(1, done / total) : 1;
-    const eta = rate > 0 ? Math.max(0, (total - done) / rate) : 0;
-    const bar = '#'.repeat(Math.round(pct * 30)).padEnd(30, '.');
-    process.stderr.write(`\r${label} [${bar}] ${(pct * 100).toFixed(1)}% ${done}/${total} events ${Math.round(rate)}/s ETA ${Math.round(eta)}s   `);
-  };
 }

@@ -3,11 +3,7 @@
 // the latest feedback of a proposal wins; the first score of a proposal wins (the scorer emits one,
 // a re-delivery carries the same outcome).
 import type { RemediationEvent, RemediationFeedbackGiven, RemediationScored } from '../../lib/core/events/generated.js';
-import type { readModelTables } from '../../lib/readmodel/tables.js';
-
-type Tables = ReturnType<typeof readModelTables>;
-export type ProposalRow = Tables['remediationProposals']['$inferInsert'];
-export type SkipRow = Tables['remediationSkips']['$inferInsert'];
+import type { NewProposalRow as ProposalRow, NewSkipRow as SkipRow } from '../../lib/readmodel/rows.js';
 
 export interface RemediationChanges {
   proposals: ProposalRow[];

@@ -9,7 +9,8 @@ import { readModelTables } from '../../lib/readmodel/tables.js';
 import { projectionCheckpoints, projectionDeadLetters } from '../../lib/platform/db/schema.js';
 import type { DeadLetter } from '../../lib/platform/consumer/dead-letter.js';
 import { RepositionError, StallError } from '../../lib/platform/consumer/errors.js';
-import { foldEvents, type FoldOptions, type FoldResult, type JobRow, type PipelineRow, type SeqGap } from './fold.js';
+import type { JobRow, PipelineRow } from '../../lib/readmodel/rows.js';
+import { foldEvents, type FoldOptions, type FoldResult, type SeqGap } from './fold.js';
 import { versionSchema } from '../../lib/readmodel/versions.js';
 import { dailyDeltas, type DailyDelta } from './daily-stats.js';
 

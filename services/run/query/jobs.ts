@@ -2,7 +2,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../lib/platform/db/client.js';
 import { columns, JOB_FIELDS, type JobFields } from './present.js';
-import type { ReadModel } from '../../lib/readmodel/serving.js';
+import type { ReadModel } from '../../lib/readmodel/rows.js';
 
 export function jobByIdQuery(db: Db, t: ReadModel, jobId: string) {
   return db

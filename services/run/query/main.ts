@@ -8,7 +8,7 @@ import { initTracing } from '../../lib/platform/telemetry/tracing.js';
 import { ensureActiveVersion } from '../../lib/readmodel/versions.js';
 import { loadQueryConfig, type QueryConfig } from './config.js';
 import { queryRouter } from './routes.js';
-import { servingTables } from '../../lib/readmodel/serving.js';
+import { servingTables } from '../../lib/readmodel/rows.js';
 import { StreamHub } from './stream.js';
 import type { Producer } from 'kafkajs';
 import type { PipelineEvent, RemediationEvent, RemediationFeedbackGiven } from '../../lib/core/events/generated.js';

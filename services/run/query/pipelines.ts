@@ -5,7 +5,7 @@ import { compositeStatus, type JobStatus } from '../../lib/core/pipeline/index.j
 import type { Db } from '../../lib/platform/db/client.js';
 import type { PipelineCursor } from './cursor.js';
 import { columns, JOB_FIELDS, PIPELINE_FIELDS, type JobFields, type PipelineFields } from './present.js';
-import type { ReadModel } from '../../lib/readmodel/serving.js';
+import type { ReadModel } from '../../lib/readmodel/rows.js';
 
 export interface PipelineFilter {
   /** Only these projects; undefined = every project. */

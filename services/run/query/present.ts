@@ -1,6 +1,6 @@
 // Read-model rows → the API's JSON (snake_case, RFC 3339 timestamps). The OpenAPI document
 // (openapi.ts) describes exactly these shapes; the integration test validates real answers against it.
-import type { FlakyRow, JobRow, PipelineRow } from '../../lib/readmodel/serving.js';
+import type { FlakyRow, JobRow, PipelineRow } from '../../lib/readmodel/rows.js';
 
 /** Postgres prints timestamptz as "2026-11-28 03:13:39.438072+00"; the API answers ISO 8601 UTC. */
 export function iso(ts: string): string;

@@ -6,7 +6,7 @@ import { and, eq, gte, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../lib/platform/db/client.js';
 import type { PipelineCursor } from './cursor.js';
 import { iso } from './present.js';
-import type { ReadModel } from '../../lib/readmodel/serving.js';
+import type { ProposalRow, ReadModel } from '../../lib/readmodel/rows.js';
 
 export interface RemediationFilter {
   projects?: string[];
@@ -23,7 +23,6 @@ export interface RemediationFilter {
   limit: number;
 }
 
-export type ProposalRow = ReadModel['remediationProposals']['$inferSelect'];
 
 function where(t: ReadModel, f: Omit<RemediationFilter, 'limit' | 'after'>): SQL[] {
   const r = t.remediationProposals;

@@ -25,7 +25,7 @@ import type { RemediationFeedbackGiven } from '../../lib/core/events/generated.j
 import { assembleDetail, latestJobsQuery, listPipelines, pipelineById } from './pipelines.js';
 import { attemptJson, flakyJson, jobJson, pipelineJson } from './present.js';
 import { projectStats } from './stats.js';
-import type { ReadModel } from '../../lib/readmodel/serving.js';
+import type { ReadModel } from '../../lib/readmodel/rows.js';
 
 export interface QueryDeps {
   /** Publishes explicit feedback on a proposal (RemediationFeedbackGiven); absent when disabled. */

@@ -7,7 +7,7 @@
 import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import { addInto, emptyHistogram, percentile } from '../../lib/core/stats/histogram.js';
 import type { Db } from '../../lib/platform/db/client.js';
-import type { ReadModel } from '../../lib/readmodel/serving.js';
+import type { DayRow, ReadModel } from '../../lib/readmodel/rows.js';
 
 const DAY_MS = 86_400_000;
 
@@ -44,7 +44,6 @@ export interface ProjectStats extends Figures {
   daily: (Figures & { day: string })[];
 }
 
-type DayRow = ReadModel['projectDailyStats']['$inferSelect'];
 
 function figures(rows: readonly DayRow[]): Figures {
   const duration = emptyHistogram();

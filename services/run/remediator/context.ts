@@ -10,7 +10,7 @@ import type { HistoryEntry, RemediationContext, SimilarFailure } from '../../lib
 import { failureSignature } from '../../lib/core/remediation/signature.js';
 import type { Db } from '../../lib/platform/db/client.js';
 import type { LogStore } from '../../lib/platform/logstore/log-store.js';
-import type { ReadModel } from '../../lib/readmodel/serving.js';
+import type { ReadModel } from '../../lib/readmodel/rows.js';
 
 const HISTORY = 10;
 const SIMILAR = 5;

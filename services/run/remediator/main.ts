@@ -11,7 +11,7 @@ import { createLogger } from '../../lib/platform/log.js';
 import { initTracing } from '../../lib/platform/telemetry/tracing.js';
 import { PgLogStore } from '../../lib/platform/logstore/pg-log-store.js';
 import { EventCodec } from '../../lib/platform/registry/codec.js';
-import { servingTables } from '../../lib/readmodel/serving.js';
+import { servingTables } from '../../lib/readmodel/rows.js';
 import { loadRemediatorConfig, type RemediatorConfig } from './config.js';
 import { ContextSource } from './context.js';
 import { createProvider } from './providers/index.js';

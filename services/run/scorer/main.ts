@@ -8,7 +8,7 @@ import { runIfMain, type Stoppable } from '../../lib/platform/lifecycle.js';
 import { createLogger } from '../../lib/platform/log.js';
 import { initTracing } from '../../lib/platform/telemetry/tracing.js';
 import { EventCodec } from '../../lib/platform/registry/codec.js';
-import { servingTables } from '../../lib/readmodel/serving.js';
+import { servingTables } from '../../lib/readmodel/rows.js';
 import { loadScorerConfig, type ScorerConfig } from './config.js';
 import { Scorer } from './scorer.js';
 

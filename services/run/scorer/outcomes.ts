@@ -6,7 +6,7 @@ import { and, asc, eq, gt, isNotNull, isNull, ne } from 'drizzle-orm';
 import type { ProposalFacts, Outcomes } from '../../lib/core/remediation/scoring.js';
 import type { ActionKind, Category } from '../../lib/core/remediation/proposal.js';
 import type { Db } from '../../lib/platform/db/client.js';
-import type { ReadModel } from '../../lib/readmodel/serving.js';
+import type { ReadModel } from '../../lib/readmodel/rows.js';
 
 export interface Pending extends ProposalFacts {
   pipeline_id: string;

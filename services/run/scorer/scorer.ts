@@ -11,7 +11,7 @@ import type { Db } from '../../lib/platform/db/client.js';
 import { TOPICS } from '../../lib/platform/kafka/topics.js';
 import type { Logger } from '../../lib/platform/log.js';
 import type { EventCodec } from '../../lib/platform/registry/codec.js';
-import type { ReadModel } from '../../lib/readmodel/serving.js';
+import type { ReadModel } from '../../lib/readmodel/rows.js';
 import type { ScorerConfig } from './config.js';
 import { outcomesOf, unscored, type Pending } from './outcomes.js';
 import { endSpan, withSendSpan } from '../../lib/platform/telemetry/kafka-context.js';

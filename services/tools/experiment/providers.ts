@@ -3,8 +3,8 @@
 import { createHeuristicProvider } from '../../lib/core/remediation/heuristic.js';
 import { MAX_RANGE_LINES } from '../../lib/core/remediation/evidence.js';
 import type { RemediationProvider } from '../../lib/core/remediation/proposal.js';
-import { loadRemediatorConfig } from '../../run/remediator/config.js';
-import { createProvider } from '../../run/remediator/providers/index.js';
+import { loadRemediatorConfig } from '../../run/remediator/index.js';
+import { createProvider } from '../../run/remediator/index.js';
 
 /** The plainest baseline: no analysis, the last 20 lines as evidence, category unknown. */
 export function createTailProvider(): RemediationProvider {

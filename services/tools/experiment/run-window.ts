@@ -11,11 +11,11 @@ import { createKafka } from '../../lib/platform/kafka/client.js';
 import { scopedId, TOPICS } from '../../lib/platform/kafka/topics.js';
 import { PgLogStore } from '../../lib/platform/logstore/pg-log-store.js';
 import { EventCodec } from '../../lib/platform/registry/codec.js';
-import { servingTables } from '../../lib/readmodel/serving.js';
-import { retryOutcome } from '../../run/scorer/outcomes.js';
-import { ContextSource } from '../../run/remediator/context.js';
-import { atTime, offsetsOf } from '../replay/replay.js';
-import { resolveWindow, windowSize, type Bound } from '../replay/window.js';
+import { servingTables } from '../../lib/readmodel/rows.js';
+import { retryOutcome } from '../../run/scorer/index.js';
+import { ContextSource } from '../../run/remediator/index.js';
+import { atTime, offsetsOf } from '../replay/index.js';
+import { resolveWindow, windowSize, type Bound } from '../replay/index.js';
 import type { ExperimentCase } from './run-file.js';
 
 export async function windowCases(config: PlatformConfig, bounds: { from: Bound; to: Bound }, limit = Infinity, timeoutMs = 120_000): Promise<ExperimentCase[]> {

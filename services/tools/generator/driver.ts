@@ -10,8 +10,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { IntakeEvent } from '../../lib/core/events/generated.js';
 import { emptyHistogram, percentile, record, type Histogram } from '../../lib/core/stats/histogram.js';
-import type { RecordContext } from '../../run/ingest/intake-records.js';
-import { excerptFor, type IngestDeps } from '../../run/ingest/routes.js';
+import type { RecordContext } from '../../run/ingest/index.js';
+import { excerptFor, type IngestDeps } from '../../run/ingest/index.js';
 import { loadConfig } from '../../lib/platform/config.js';
 import { BatchingWriter } from '../../lib/platform/kafka/batching-writer.js';
 import { createKafka } from '../../lib/platform/kafka/client.js';

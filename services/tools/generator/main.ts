@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { percentile } from '../../lib/core/stats/histogram.js';
-import { terminalProgress } from '../../run/projector/rebuild.js';
+import { terminalProgress } from '../../lib/platform/progress-bar.js';
 import { REPO_ROOT } from '../../lib/platform/schemas/catalog.js';
 import { drive, httpSink, kafkaSink, type Ledger, type Progress } from './driver.js';
 import { LogChunksSource, SyntheticLogs, type LogSource } from './logs.js';

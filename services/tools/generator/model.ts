@@ -12,7 +12,7 @@
 // many pipelines by simulated time; the driver decides the wall-clock pacing.
 import { decide, evolveAll, type DecideContext, type FinalStatus, type PipelineState } from '../../lib/core/pipeline/index.js';
 import type { IntakeEvent } from '../../lib/core/events/generated.js';
-import { commandRecord, createPipelineRecord, jobReportRecord, type ApiCreatePipeline, type ApiJob, type RecordContext } from '../../run/ingest/intake-records.js';
+import { commandRecord, createPipelineRecord, jobReportRecord, type ApiCreatePipeline, type ApiJob, type RecordContext } from '../../run/ingest/index.js';
 import { FAILURE_CATEGORIES, SyntheticLogs, type FailureCategory, type LogSource } from './logs.js';
 import { Rng } from './rng.js';
 

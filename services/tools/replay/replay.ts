@@ -18,11 +18,11 @@ import { createKafka } from '../../lib/platform/kafka/client.js';
 import { scopedId, TOPICS } from '../../lib/platform/kafka/topics.js';
 import type { Logger } from '../../lib/platform/log.js';
 import { EventCodec } from '../../lib/platform/registry/codec.js';
-import type { ProjectorConfig } from '../../run/projector/config.js';
-import type { Progress } from '../../run/projector/rebuild.js';
-import { RemediationStore } from '../../run/projector/remediation-store.js';
-import { Projector } from '../../run/projector/projector.js';
-import { ProjectionStore, type ProjectionSink } from '../../run/projector/store.js';
+import type { ProjectorConfig } from '../../run/projector/index.js';
+import type { Progress } from '../../lib/platform/progress-bar.js';
+import { RemediationStore } from '../../run/projector/index.js';
+import { Projector } from '../../run/projector/index.js';
+import { ProjectionStore, type ProjectionSink } from '../../run/projector/index.js';
 import { createSchemaFromDdl } from '../../lib/readmodel/versions.js';
 import { replayGroup, replayProjection, replaySchema, resolveWindow, startsMidStream, windowSize, type Bound, type PartitionOffsets, type PartitionWindow } from './window.js';
 

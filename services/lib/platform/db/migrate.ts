@@ -5,15 +5,15 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { REPO_ROOT } from '../schemas/catalog.js';
+import { withAdvisoryLock } from './advisory-lock.js';
 
 export const MIGRATIONS_DIR = join(REPO_ROOT, 'services/lib/platform/db/migrations');
-const LOCK_KEY = 0x76657269; // "veri"
 
 export async function runMigrations(databaseUrl: string): Promise<{ applied: number }> {
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+    return await withAdvisoryLock(client, 'verity-migrations', async () => {
     const count = async () => {
       const r = await client.query<{ n: string }>(
         "SELECT count(*)::text AS n FROM information_schema.tables WHERE table_schema = 'drizzle' AND table_name = '__drizzle_migrations'",
@@ -24,8 +24,8 @@ export async function runMigrations(databaseUrl: string): Promise<{ applied: num
     const before = await count();
     await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR });
     return { applied: (await count()) - before };
+    });
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     await client.end();
   }
 }

@@ -5,13 +5,13 @@
 // starts them with a demo token in .data/verity/token).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDeciderConfig } from '../../../run/decider/config.js';
-import { loadIngestConfig } from '../../../run/ingest/config.js';
+import { loadDeciderConfig } from '../../../run/decider/index.js';
+import { loadIngestConfig } from '../../../run/ingest/index.js';
 import { REPO_ROOT } from '../../../lib/platform/schemas/catalog.js';
-import { loadProjectorConfig } from '../../../run/projector/config.js';
-import { loadQueryConfig } from '../../../run/query/config.js';
-import { loadRemediatorConfig } from '../../../run/remediator/config.js';
-import { loadScorerConfig } from '../../../run/scorer/config.js';
+import { loadProjectorConfig } from '../../../run/projector/index.js';
+import { loadQueryConfig } from '../../../run/query/index.js';
+import { loadRemediatorConfig } from '../../../run/remediator/index.js';
+import { loadScorerConfig } from '../../../run/scorer/index.js';
 
 const HOST = '127.0.0.1';
 type Service = 'ingest' | 'decider' | 'query' | 'projector' | 'remediator' | 'scorer';
@@ -90,7 +90,7 @@ export async function demoCommand(args: string[]): Promise<number> {
     void summaryLine(elapsed, last.pipelines, last.reports).then((line) => (tty ? process.stdout.write(`\r${line.padEnd(150)}`) : console.log(line)));
   }, 1000);
   // The load generator lives with the benchmarks (services/tools/generator); loaded only for the demo.
-  const { runGenerator } = await import('../../generator/main.js');
+  const { runGenerator } = await import('../../generator/index.js');
   let summary;
   try {
     summary = await runGenerator({

@@ -1,7 +1,8 @@
 import { createPool } from '../../../lib/platform/db/client.js';
 import { createLogger } from '../../../lib/platform/log.js';
-import { loadProjectorConfig } from '../../../run/projector/config.js';
-import { rebuild, terminalProgress } from '../../../run/projector/rebuild.js';
+import { loadProjectorConfig } from '../../../run/projector/index.js';
+import { terminalProgress } from '../../../lib/platform/progress-bar.js';
+import { rebuild } from '../../../run/projector/index.js';
 
 /** `verity rebuild [--keep-old]`: build the next read-model version from offset 0, swap, drop the old one. */
 export async function rebuildCommand(args: string[]): Promise<number> {

@@ -1,9 +1,9 @@
 import { createPool } from '../../../lib/platform/db/client.js';
 import { createLogger } from '../../../lib/platform/log.js';
-import { loadProjectorConfig } from '../../../run/projector/config.js';
-import { terminalProgress } from '../../../run/projector/rebuild.js';
-import { replay, type ReplayReport } from '../../replay/replay.js';
-import { parseReplayArgs } from '../../replay/window.js';
+import { loadProjectorConfig } from '../../../run/projector/index.js';
+import { terminalProgress } from '../../../lib/platform/progress-bar.js';
+import { replay, type ReplayReport } from '../../replay/index.js';
+import { parseReplayArgs } from '../../replay/index.js';
 
 export const REPLAY_SUMMARY = 'replay --into <name> [--from X] [--to Y] [--reset] — feed a recorded window into an isolated sink (schema replay_<name>), never the read model';
 

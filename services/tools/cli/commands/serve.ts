@@ -10,12 +10,12 @@ export type Service = (typeof SERVICES)[number];
 
 /** How each service starts in this process. */
 export const STARTERS: Record<Service, () => Promise<Stoppable & { port: number }>> = {
-  decider: async () => (await import('../../../run/decider/main.js')).startDecider(),
-  ingest: async () => (await import('../../../run/ingest/main.js')).startIngest(),
-  projector: async () => (await import('../../../run/projector/main.js')).startProjector(),
-  query: async () => (await import('../../../run/query/main.js')).startQuery(),
-  remediator: async () => (await import('../../../run/remediator/main.js')).startRemediator(),
-  scorer: async () => (await import('../../../run/scorer/main.js')).startScorer(),
+  decider: async () => (await import('../../../run/decider/index.js')).startDecider(),
+  ingest: async () => (await import('../../../run/ingest/index.js')).startIngest(),
+  projector: async () => (await import('../../../run/projector/index.js')).startProjector(),
+  query: async () => (await import('../../../run/query/index.js')).startQuery(),
+  remediator: async () => (await import('../../../run/remediator/index.js')).startRemediator(),
+  scorer: async () => (await import('../../../run/scorer/index.js')).startScorer(),
 };
 
 export function serveCommand(service: Service) {

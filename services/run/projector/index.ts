@@ -1,0 +1,9 @@
+// The projector service's public entry: what tools (the CLI, replay, experiments, the generator and the
+// benchmarks) may use. Nothing else of services/run/projector is imported from outside it (.dependency-cruiser.cjs).
+export { loadProjectorConfig, type ProjectorConfig } from './config.js';
+export { foldEvents } from './fold.js';
+export { runProjection, startProjector, type RunningProjector } from './main.js';
+export { Projector } from './projector.js';
+export { rebuild } from './rebuild.js';
+export { RemediationStore } from './remediation-store.js';
+export { type ProjectionSink, ProjectionStore } from './store.js';
