@@ -17,8 +17,11 @@ fetch() {
   log "registry: fetching io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all from Maven Central"
   rm -rf "$APP.tmp" "$DIR/download"
   # dependency:copy, then tar: dependency:unpack skips silently when its markers say "already unpacked".
-  mvn_quiet -q dependency:copy -Dartifact="io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all" \
-    -DoutputDirectory="$DIR/download"
+  # Run without a POM, the plugin writes its markers under a literal "${project.basedir}/target" of the
+  # working directory: run it inside $DIR so they land in .data, never in the repository.
+  mkdir -p "$DIR"
+  (cd "$DIR" && mvn_quiet -q dependency:copy -Dartifact="io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all" \
+    -DoutputDirectory="$DIR/download") || die "registry: fetching the Apicurio archive failed"
   mkdir -p "$APP.tmp"
   tar -xzf "$DIR/download/apicurio-registry-app-$APICURIO_VERSION-all.tar.gz" -C "$APP.tmp"
   rm -rf "$DIR/download"

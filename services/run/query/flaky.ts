@@ -2,7 +2,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../lib/platform/db/client.js';
 import { columns, FLAKY_FIELDS } from './present.js';
-import type { ReadModel } from '../../lib/readmodel/serving.js';
+import type { ReadModel } from '../../lib/readmodel/rows.js';
 
 /** Most recent first: detected_at DESC NULLS LAST as in the index flaky_by_project (see pipelines.ts, newestFirst). */
 export function flakyJobsQuery(db: Db, t: ReadModel, projectId: string, limit: number) {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { PipelineEvent } from '../events/generated.js';
 import { definition, job, Reports } from './fixtures.js';
-import { decide, evolve, evolveAll, initialState, pipelineDecider, STATE_VERSION, type PipelineState } from './index.js';
+import { evolve, evolveAll, type PipelineState } from './index.js';
 import { fold, run } from './spec.js';
 
 function deepFreeze<T>(value: T): T {
@@ -19,12 +19,6 @@ function scenario() {
 }
 
 describe('evolve', () => {
-  it('is the decider triple with initialState null and state version 1', () => {
-    expect(pipelineDecider).to.deep.equal({ decide, evolve, initialState });
-    expect(initialState).to.equal(null);
-    expect(STATE_VERSION).to.equal(1);
-  });
-
   it('folds every job event into the job, with producer-clock timestamps', () => {
     const { state, events } = scenario();
     const [first, second] = Object.values(state.jobs).filter((j) => j.name === 'compile');
