@@ -1,2 +1,0 @@
-// Event types of Verity's topics, generated from schemas/ (see generated.ts).
-export * from './generated.js';
