@@ -5,7 +5,7 @@
 //   2. open loop at 25% and 75% of that rate for BENCH_SECONDS each → lag p50/p99.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createPool } from '../../services/lib/platform/db/client.js';
 import { TOPIC_PREFIX } from '../../services/lib/platform/kafka/topics.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';

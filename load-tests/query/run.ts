@@ -28,7 +28,7 @@ import { loadavg } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createPool } from '../../services/lib/platform/db/client.js';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { encodeCursor } from '../../services/run/query/index.js';

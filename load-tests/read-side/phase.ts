@@ -6,7 +6,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
 import { decideBatch } from '../../services/run/decider/index.js';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createDb, createPool } from '../../services/lib/platform/db/client.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { TOPIC_PREFIX, TOPICS } from '../../services/lib/platform/kafka/topics.js';

@@ -25,7 +25,7 @@ import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
 import { decideBatch } from '../../services/run/decider/index.js';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createPool } from '../../services/lib/platform/db/client.js';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';

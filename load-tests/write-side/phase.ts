@@ -2,7 +2,7 @@
 // line per measurement on stdout. Run by run.ts:  tsx load-tests/write-side/phase.ts raw|decider|ingest
 import type { Kafka, Message } from 'kafkajs';
 import type { IntakeEvent } from '../../services/lib/core/events/generated.js';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { TOPIC_PREFIX, TOPICS } from '../../services/lib/platform/kafka/topics.js';
 import { EventCodec } from '../../services/lib/platform/registry/codec.js';

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { TOPICS } from '../../services/lib/platform/kafka/topics.js';
 import { EventCodec } from '../../services/lib/platform/registry/codec.js';

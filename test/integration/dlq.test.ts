@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { IntakeEvent, PipelineEvent } from '../../services/lib/core/events/generated.js';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { redrive } from '../../services/lib/platform/kafka/redrive.js';
 import { dlqOf, TOPICS } from '../../services/lib/platform/kafka/topics.js';

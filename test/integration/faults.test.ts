@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import { runGenerator, type Ledger, type Summary } from '../../services/tools/generator/index.js';
 import type { IntakeEvent } from '../../services/lib/core/events/generated.js';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { checkLedger, type LedgerCheck } from '../support/ledger.js';

@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
 import type pg from 'pg';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createDb, createPool, type Db } from '../../services/lib/platform/db/client.js';
 import { readModelTables } from '../../services/lib/readmodel/tables.js';
 import { ensureActiveVersion, versionSchema } from '../../services/lib/readmodel/versions.js';

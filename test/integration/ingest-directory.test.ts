@@ -8,7 +8,7 @@ import type { PipelineEvent } from '../../services/lib/core/events/generated.js'
 import { definition, job, Reports } from '../../services/lib/core/pipeline/fixtures.js';
 import { decide, evolveAll, type PipelineState } from '../../services/lib/core/pipeline/index.js';
 import { directoryRows, PipelineDirectory } from '../../services/run/ingest/directory.js';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createDb, createPool, type Db } from '../../services/lib/platform/db/client.js';
 
 /** A pipeline that ran: created, its job failed and was retried automatically (a second attempt id). */

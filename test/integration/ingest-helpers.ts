@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import type { Admin, Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { TOPICS } from '../../services/lib/platform/kafka/topics.js';
 import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { consumeUntil } from '../support/kafka.js';

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import type pg from 'pg';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createDb, createPool } from '../../services/lib/platform/db/client.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { TOPICS } from '../../services/lib/platform/kafka/topics.js';

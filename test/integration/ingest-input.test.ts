@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { Admin, Kafka } from 'kafkajs';
 import type pg from 'pg';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createPool } from '../../services/lib/platform/db/client.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { api, startDeciderForTest, startIngestForTest, TOKENS } from '../support/services.js';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createPool } from '../../services/lib/platform/db/client.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { api, startDeciderForTest, startIngestForTest, TOKENS } from '../support/services.js';

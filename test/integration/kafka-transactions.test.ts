@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type { Admin, Kafka } from 'kafkajs';
 import { exampleEvents } from '../../services/lib/core/events/examples.js';
 import type { PipelineEvent } from '../../services/lib/core/events/generated.js';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { consumeUntil, createScratchTopic } from '../support/kafka.js';

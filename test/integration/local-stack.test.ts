@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { checkKafka, waitReady } from '../../services/lib/platform/health/wait-ready.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { createRegistry } from '../../services/lib/platform/registry/client.js';

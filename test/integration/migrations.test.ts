@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MIGRATIONS_DIR, runMigrations } from '../../services/lib/platform/db/migrate.js';

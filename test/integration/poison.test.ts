@@ -9,7 +9,7 @@ import type { Admin, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import pg from 'pg';
 import { exampleEvents } from '../../services/lib/core/events/examples.js';
 import type { IntakeEvent, PipelineEvent, RemediationEvent } from '../../services/lib/core/events/generated.js';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { EventCodec, type TypedEvent } from '../../services/lib/platform/registry/codec.js';
 import { createVersion, versionSchema } from '../../services/lib/readmodel/versions.js';

@@ -6,7 +6,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type { Admin, Kafka } from 'kafkajs';
 import { exampleEvents } from '../../services/lib/core/events/examples.js';
 import type { PipelineEvent, RemediationEvent } from '../../services/lib/core/events/generated.js';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createDb, createPool } from '../../services/lib/platform/db/client.js';
 import { readModelTables } from '../../services/lib/readmodel/tables.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
 import type pg from 'pg';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createDb, createPool, type Db } from '../../services/lib/platform/db/client.js';
 import { readModelTables } from '../../services/lib/readmodel/tables.js';
 import { createAjv, escapePointer } from '../../services/lib/platform/schemas/ajv.js';

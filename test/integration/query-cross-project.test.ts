@@ -13,7 +13,7 @@ import { loadRemediatorConfig } from '../../services/run/remediator/config.js';
 import { startRemediator, type RunningRemediator } from '../../services/run/remediator/main.js';
 import { TOPICS } from '../../services/lib/platform/kafka/topics.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { api, startDeciderForTest, startIngestForTest, TOKENS as INGEST_TOKENS } from '../support/services.js';
 
 const run = randomUUID().slice(0, 8);

@@ -2,7 +2,7 @@
 // result while version N+1 is built from offset 0 and swapped in; the live projector follows it.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createPool } from '../../services/lib/platform/db/client.js';
 import { createLogger } from '../../services/lib/platform/log.js';
 import { loadProjectorConfig } from '../../services/run/projector/config.js';

@@ -15,7 +15,7 @@ import { startScorer, type RunningScorer } from '../../services/run/scorer/main.
 import { windowCases } from '../../services/tools/experiment/run-window.js';
 import { runExperiment } from '../../services/tools/experiment/run-file.js';
 import { providerByName } from '../../services/tools/experiment/providers.js';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { api, startDeciderForTest, startIngestForTest, TOKEN_SPEC, TOKENS } from '../support/services.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';

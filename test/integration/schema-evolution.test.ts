@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { checkSchemas } from '../../services/lib/platform/registry/check-schemas.js';
 import { createRegistry, RegistryRest } from '../../services/lib/platform/registry/client.js';
 import { EventCodec, EventDecodeError, EventValidationError } from '../../services/lib/platform/registry/codec.js';

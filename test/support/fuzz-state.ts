@@ -5,7 +5,7 @@ import type { Admin } from 'kafkajs';
 import type pg from 'pg';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { topicSpecs } from '../../services/lib/platform/kafka/topics.js';
-import type { PlatformConfig } from '../../services/lib/platform/config.js';
+import type { PlatformConfig } from '../../services/lib/platform/config/index.js';
 import { createPool } from '../../services/lib/platform/db/client.js';
 import { activeVersion, versionSchema } from '../../services/lib/readmodel/versions.js';
 

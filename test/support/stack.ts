@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { checkKafka, checkPostgres, checkRegistry, type Dependency } from '../../services/lib/platform/health/wait-ready.js';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { setupPlatform } from '../../services/lib/platform/setup.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { SupervisorStatus } from '../../services/tools/cli/supervisor/status.js';
-import { loadConfig } from '../../services/lib/platform/config.js';
+import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { checkKafka, checkPostgres, checkRegistry } from '../../services/lib/platform/health/wait-ready.js';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { TOKEN_SPEC } from './services.js';

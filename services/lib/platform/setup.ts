@@ -1,6 +1,6 @@
 // What `make up` and the test fixtures do once the services answer: topics, schemas, migrations.
 // Each step is idempotent, so this runs on every start.
-import type { PlatformConfig } from './config.js';
+import type { PlatformConfig } from './config/index.js';
 import { runMigrations } from './db/migrate.js';
 import { waitReady } from './health/wait-ready.js';
 import { applyTopics, type TopicChange } from './kafka/apply-topics.js';

@@ -1,5 +1,5 @@
 // Decider configuration (README "Decider"): environment variables with documented defaults.
-import { intFromEnv, loadConfig, type PlatformConfig } from '../../lib/platform/config.js';
+import { intFromEnv, loadConfig, type PlatformConfig } from '../../lib/platform/config/index.js';
 import { scopedId } from '../../lib/platform/kafka/topics.js';
 
 export interface DeciderConfig extends PlatformConfig {

@@ -1,5 +1,5 @@
 // Ingest configuration (README "Ingest API"): environment variables with documented defaults.
-import { ConfigError, intFromEnv, loadConfig, type PlatformConfig } from '../../lib/platform/config.js';
+import { ConfigError, intFromEnv, loadConfig, type PlatformConfig } from '../../lib/platform/config/index.js';
 
 export interface IngestConfig extends PlatformConfig {
   port: number;

@@ -1,5 +1,5 @@
 // Projector configuration (README "Projector"): environment variables with documented defaults.
-import { intFromEnv, loadConfig, type PlatformConfig } from '../../lib/platform/config.js';
+import { intFromEnv, loadConfig, type PlatformConfig } from '../../lib/platform/config/index.js';
 
 export interface ProjectorConfig extends PlatformConfig {
   /** Projection name: its checkpoints and consumer group. A rebuild uses another name. */

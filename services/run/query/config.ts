@@ -1,5 +1,5 @@
 // Query API configuration (README "Query API"): environment variables with documented defaults.
-import { ConfigError, intFromEnv, loadConfig, type PlatformConfig } from '../../lib/platform/config.js';
+import { ConfigError, intFromEnv, loadConfig, type PlatformConfig } from '../../lib/platform/config/index.js';
 
 export interface QueryConfig extends PlatformConfig {
   port: number;

@@ -1,6 +1,6 @@
 // Remediator configuration (README "Remediator"): environment variables with documented defaults. Bad
 // values fail at start-up with the variable's name.
-import { ConfigError, intFromEnv, loadConfig, type PlatformConfig } from '../../lib/platform/config.js';
+import { ConfigError, intFromEnv, loadConfig, type PlatformConfig } from '../../lib/platform/config/index.js';
 import { scopedId } from '../../lib/platform/kafka/topics.js';
 
 export const PROVIDER_NAMES = ['heuristic', 'openai'] as const;

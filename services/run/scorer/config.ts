@@ -1,5 +1,5 @@
 // Scorer configuration (README "Scorer"): environment variables with documented defaults.
-import { intFromEnv, loadConfig, type PlatformConfig } from '../../lib/platform/config.js';
+import { intFromEnv, loadConfig, type PlatformConfig } from '../../lib/platform/config/index.js';
 
 export interface ScorerConfig extends PlatformConfig {
   /** How often unscored proposals are checked against outcomes. */

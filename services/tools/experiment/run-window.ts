@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobFailed, PipelineEvent } from '../../lib/core/events/generated.js';
 import { createDb, createPool } from '../../lib/platform/db/client.js';
-import type { PlatformConfig } from '../../lib/platform/config.js';
+import type { PlatformConfig } from '../../lib/platform/config/index.js';
 import { createKafka } from '../../lib/platform/kafka/client.js';
 import { scopedId, TOPICS } from '../../lib/platform/kafka/topics.js';
 import { PgLogStore } from '../../lib/platform/logstore/pg-log-store.js';

@@ -12,7 +12,7 @@ import type { IntakeEvent } from '../../lib/core/events/generated.js';
 import { emptyHistogram, percentile, record, type Histogram } from '../../lib/core/stats/histogram.js';
 import type { RecordContext } from '../../run/ingest/index.js';
 import { excerptFor, type IngestDeps } from '../../run/ingest/index.js';
-import { loadConfig } from '../../lib/platform/config.js';
+import { loadConfig } from '../../lib/platform/config/index.js';
 import { BatchingWriter } from '../../lib/platform/kafka/batching-writer.js';
 import { createKafka } from '../../lib/platform/kafka/client.js';
 import { TOPICS } from '../../lib/platform/kafka/topics.js';

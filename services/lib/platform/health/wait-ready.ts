@@ -2,7 +2,7 @@
 // describes the cluster, the registry lists subjects, Postgres answers a query.
 import { logLevel } from 'kafkajs';
 import pg from 'pg';
-import type { PlatformConfig } from '../config.js';
+import type { PlatformConfig } from '../config/index.js';
 import { createKafka } from '../kafka/client.js';
 import { RegistryRest } from '../registry/client.js';
 

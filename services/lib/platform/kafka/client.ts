@@ -1,6 +1,6 @@
 // One place that builds kafkajs clients: brokers and client id from config, kafkajs logs routed to pino.
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
-import type { PlatformConfig } from '../config.js';
+import type { PlatformConfig } from '../config/index.js';
 import { createLogger } from '../log.js';
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../../lib/platform/config.js';
+import { loadConfig } from '../../../lib/platform/config/index.js';
 import { createKafka } from '../../../lib/platform/kafka/client.js';
 import { redrive } from '../../../lib/platform/kafka/redrive.js';
 

@@ -1,7 +1,7 @@
 import { providerByName, PROVIDER_NAMES } from '../../experiment/index.js';
 import { comparisonTable, runExperiment, runFile } from '../../experiment/index.js';
 import { windowCases } from '../../experiment/index.js';
-import { loadConfig } from '../../../lib/platform/config.js';
+import { loadConfig } from '../../../lib/platform/config/index.js';
 import { parseBound, type Bound } from '../../replay/index.js';
 
 export const EXPERIMENT_SUMMARY = 'experiment --file <path.jsonl[.gz]> | --from X [--to Y] [--provider p] [--vs q] [--limit n] [--json] — compare remediation providers on labelled logs or recorded failures';

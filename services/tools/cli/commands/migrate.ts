@@ -1,4 +1,4 @@
-import { loadConfig } from '../../../lib/platform/config.js';
+import { loadConfig } from '../../../lib/platform/config/index.js';
 import { runMigrations } from '../../../lib/platform/db/migrate.js';
 
 export async function migrateCommand(): Promise<number> {

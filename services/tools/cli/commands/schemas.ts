@@ -1,4 +1,4 @@
-import { loadConfig } from '../../../lib/platform/config.js';
+import { loadConfig } from '../../../lib/platform/config/index.js';
 import { applySchemas } from '../../../lib/platform/registry/apply-schemas.js';
 import { checkSchemas } from '../../../lib/platform/registry/check-schemas.js';
 import { loadCatalog } from '../../../lib/platform/schemas/catalog.js';

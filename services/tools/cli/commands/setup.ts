@@ -1,4 +1,4 @@
-import { loadConfig } from '../../../lib/platform/config.js';
+import { loadConfig } from '../../../lib/platform/config/index.js';
 import { setupPlatform } from '../../../lib/platform/setup.js';
 
 /** `verity setup [--timeout s]`: wait for Kafka, the registry and Postgres, then apply topics, schemas, migrations. */

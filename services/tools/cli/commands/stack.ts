@@ -1,4 +1,4 @@
-import { loadConfig } from '../../../lib/platform/config.js';
+import { loadConfig } from '../../../lib/platform/config/index.js';
 import { waitReady, type Dependency } from '../../../lib/platform/health/wait-ready.js';
 
 const ALL: Dependency[] = ['kafka', 'registry', 'postgres'];

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../../lib/platform/config.js';
+import { loadConfig } from '../../../lib/platform/config/index.js';
 import { applyTopics } from '../../../lib/platform/kafka/apply-topics.js';
 import { createKafka } from '../../../lib/platform/kafka/client.js';
 import { topicSpecs } from '../../../lib/platform/kafka/topics.js';

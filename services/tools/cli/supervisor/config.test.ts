@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { ConfigError } from '../../../lib/platform/config.js';
+import { ConfigError } from '../../../lib/platform/config/index.js';
 import { loadSupervisorConfig } from './config.js';
 
 describe('supervisor config', () => {

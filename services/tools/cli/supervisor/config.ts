@@ -1,7 +1,7 @@
 // Settings of the `verity up` supervisor: VERITY_SUPERVISOR_* environment variables with documented
 // defaults (docs/operations.md). Bad values fail at start-up with the variable's name.
 import { join } from 'node:path';
-import { ConfigError, intFromEnv } from '../../../lib/platform/config.js';
+import { ConfigError, intFromEnv } from '../../../lib/platform/config/index.js';
 import { REPO_ROOT } from '../../../lib/platform/schemas/catalog.js';
 import type { RestartPolicy } from './policy.js';
 
