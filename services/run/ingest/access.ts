@@ -5,9 +5,9 @@
 import { HttpProblem } from '../../lib/platform/http/problem.js';
 import type { PipelineDirectory } from './directory.js';
 
-export const pipelineNotFound = (pipelineId: string) => new HttpProblem({ title: 'Not Found', status: 404, detail: `pipeline ${pipelineId} not found` });
+const pipelineNotFound = (pipelineId: string) => new HttpProblem({ title: 'Not Found', status: 404, detail: `pipeline ${pipelineId} not found` });
 
-export const jobNotFound = (pipelineId: string, job: string) =>
+const jobNotFound = (pipelineId: string, job: string) =>
   new HttpProblem({ title: 'Not Found', status: 404, detail: `pipeline ${pipelineId} has no job ${JSON.stringify(job)}` });
 
 export const pipelineExists = (pipelineId: string) =>

@@ -20,7 +20,7 @@ const jobProps = definition.properties.jobs.items.properties;
  * A job as a URL or a bulk line names it: an attempt id (UUID) or a job name (the job-name schema:
  * 1..255 characters), without control characters (none can be in a job name ingest accepts).
  */
-export const NO_CONTROL_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
+const NO_CONTROL_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
 export const jobRef = tightenSchema({ ...jobProps.name!, pattern: NO_CONTROL_PATTERN, description: 'A job attempt id (UUID) or a job name (its latest attempt).' });
 
 const common = {

@@ -9,7 +9,7 @@ import { latestByType, loadCatalog } from '../../lib/platform/schemas/catalog.js
 import { tightenSchema } from '../../lib/platform/schemas/safety.js';
 
 /** Integers of intake records held by Postgres `bigint` columns. */
-export const INTAKE_BIGINT_PATHS = ['/properties/log/properties/bytes'];
+const INTAKE_BIGINT_PATHS = ['/properties/log/properties/bytes'];
 
 const ajv = createAjv();
 const validators = new Map([...latestByType(loadCatalog(), 'ci.intake.v1')].map(([type, e]) => [type, ajv.compile(tightenSchema(e.schema, { bigintPaths: INTAKE_BIGINT_PATHS }))]));

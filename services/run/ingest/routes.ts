@@ -24,7 +24,7 @@ import { redactSecrets } from '../../lib/core/logs/redact.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Content types of the log upload (optionally Content-Encoding: gzip, deflate or br). */
-export const LOG_TYPES = ['text/plain', 'application/octet-stream'];
+const LOG_TYPES = ['text/plain', 'application/octet-stream'];
 
 const idemKey = (req: Request, body: { idempotency_key?: string }): string | null => {
   const h = req.get('Idempotency-Key');
@@ -36,7 +36,7 @@ const correlation = (req: Request) => {
   return c && UUID.test(c) ? c.toLowerCase() : null;
 };
 
-export function reply(res: Response, a: Answer): void {
+function reply(res: Response, a: Answer): void {
   if (a.problem) res.status(a.status).type('application/problem+json').send(JSON.stringify(a.body));
   else res.status(a.status).json(a.body);
 }

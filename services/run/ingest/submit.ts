@@ -133,7 +133,7 @@ export async function prepare(deps: SubmitDeps, r: SubmitRequest): Promise<{ rep
  * proceed; its report id is the same, so a record that did get written is dropped as a duplicate), and,
  * when the record certainly was not written, their pipeline id claims too.
  */
-export async function undo(deps: SubmitDeps, claims: { reportId: string; projectId: string; key: string | null; claimedPipeline: boolean; pipelineId: string }[], certain: boolean): Promise<void> {
+async function undo(deps: SubmitDeps, claims: { reportId: string; projectId: string; key: string | null; claimedPipeline: boolean; pipelineId: string }[], certain: boolean): Promise<void> {
   await Promise.all(
     claims.map(async (c) => {
       if (c.key) await deps.idempotency.release(c.projectId, c.key).catch((err: unknown) => deps.log.warn({ err }, 'idempotency claim not released'));

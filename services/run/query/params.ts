@@ -23,7 +23,7 @@ const event = created.schema.properties as Record<string, Schema>;
 
 const object = (properties: Record<string, Schema>, required: string[] = []): ObjectSchema => ({ type: 'object', additionalProperties: false, required, properties });
 /** A UUID as Postgres' uuid column takes it: 36 characters, hyphenated (ajv's format alone also takes `urn:uuid:…`, which Postgres refuses). */
-export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const uuid = (what: string): Schema => ({ type: 'string', format: 'uuid', pattern: UUID_PATTERN, minLength: 36, maxLength: 36, description: `${what} (UUID)` });
 /** RFC 3339, and within what Postgres' timestamptz takes (year 1000 and later, offset within ±14 h). */
 const instant: Schema = { type: 'string', format: 'date-time', pattern: '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-4]):[0-9]{2})$' };

@@ -25,7 +25,7 @@ export interface PipelineFilter {
  * means DESC NULLS LAST; plain DESC means NULLS FIRST, which no index matches: Postgres would sort). The
  * columns are NOT NULL, so the order is the same; only the plan changes.
  */
-export const newestFirst = (p: ReadModel['pipelines']) => [sql`${p.createdAt} desc nulls last`, sql`${p.pipelineId} desc nulls last`];
+const newestFirst = (p: ReadModel['pipelines']) => [sql`${p.createdAt} desc nulls last`, sql`${p.pipelineId} desc nulls last`];
 
 /** One page plus one row (to know whether another page follows), newest first, ties broken by id. */
 export function listPipelinesQuery(db: Db, t: ReadModel, f: PipelineFilter) {

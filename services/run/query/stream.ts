@@ -38,7 +38,7 @@ function summary(e: PipelineEvent): Record<string, unknown> {
 }
 
 /** Whether a client may see an item: its project among the client's (none when []), and its pipeline if the client named one. */
-export function visibleTo(c: Pick<Client, 'projects' | 'pipelineId'>, item: Pick<StreamItem, 'projectId' | 'pipelineId'>): boolean {
+function visibleTo(c: Pick<Client, 'projects' | 'pipelineId'>, item: Pick<StreamItem, 'projectId' | 'pipelineId'>): boolean {
   if (c.projects && !c.projects.includes(item.projectId)) return false;
   return c.pipelineId === undefined || item.pipelineId === c.pipelineId;
 }

@@ -16,7 +16,7 @@ const HISTORY = 10;
 const SIMILAR = 5;
 
 /** The log's lines as a provider may see them: sanitised (ANSI, control characters) and redacted. */
-export function safeLines(text: string): string[] {
+function safeLines(text: string): string[] {
   return redactSecrets(sanitizeLog(text)).text.split('\n');
 }
 

@@ -66,7 +66,7 @@ export function parseRecord(text: string): LabelledLog | Error {
 }
 
 /** A dataset file that cannot be read: the message names the file and line. */
-export class DatasetError extends Error {}
+class DatasetError extends Error {}
 
 /** Whether a file starts with the gzip magic bytes. */
 async function isGzip(path: string): Promise<boolean> {

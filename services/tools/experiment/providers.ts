@@ -7,7 +7,7 @@ import { loadRemediatorConfig } from '../../run/remediator/index.js';
 import { createProvider } from '../../run/remediator/index.js';
 
 /** The plainest baseline: no analysis, the last 20 lines as evidence, category unknown. */
-export function createTailProvider(): RemediationProvider {
+function createTailProvider(): RemediationProvider {
   return {
     name: 'tail',
     local: true,

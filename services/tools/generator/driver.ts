@@ -9,7 +9,7 @@
 // earlier op of its pipeline was answered (two requests in flight may be handled by ingest in any order).
 import { v7 as uuidv7 } from 'uuid';
 import type { IntakeEvent } from '../../lib/core/events/generated.js';
-import { emptyHistogram, percentile, record, type Histogram } from '../../lib/core/stats/histogram.js';
+import { emptyHistogram, record, type Histogram } from '../../lib/core/stats/histogram.js';
 import type { RecordContext } from '../../run/ingest/index.js';
 import { excerptFor, type IngestDeps } from '../../run/ingest/index.js';
 import { loadConfig } from '../../lib/platform/config/index.js';
@@ -468,4 +468,3 @@ export async function drive(model: ScenarioModel, sink: Sink, o: DriveOptions): 
   return r;
 }
 
-export { percentile };

@@ -15,7 +15,7 @@ export interface LogSource {
 }
 
 /** The last line a GitLab runner prints for a failure of each category. */
-export function runnerTrailer(category: FailureCategory): string {
+function runnerTrailer(category: FailureCategory): string {
   switch (category) {
     case 'oom':
       return 'Killed\nERROR: Job failed: exit code 137';

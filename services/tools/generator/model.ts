@@ -16,7 +16,6 @@ import { commandRecord, createPipelineRecord, jobReportRecord, type ApiCreatePip
 import { FAILURE_CATEGORIES, SyntheticLogs, type FailureCategory, type LogSource } from './logs.js';
 import { Rng } from './rng.js';
 
-export { FAILURE_CATEGORIES, type FailureCategory } from './logs.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Ops: the NDJSON lines of POST /v1/reports:bulk (occurred_at is added by the driver)

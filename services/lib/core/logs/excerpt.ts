@@ -31,10 +31,10 @@ export interface Excerpt {
   truncated: boolean;
 }
 
-export const DEFAULT_TAIL_LINES = 200;
-export const DEFAULT_MAX_BYTES = 65536;
+const DEFAULT_TAIL_LINES = 200;
+const DEFAULT_MAX_BYTES = 65536;
 
-export { findMarkers, scoreLine, type ErrorMarker } from './markers.js';
+export { type ErrorMarker } from './markers.js';
 
 /** Error markers of `lines` (line 1 is `lines[0]`) in line order, with their scores. */
 export function findErrorMarkers(lines: readonly string[]): { line: number; score: number }[] {
@@ -48,7 +48,7 @@ export function findErrorMarkers(lines: readonly string[]): { line: number; scor
  * - `blockLines`: most lines a window runs on after its marker to the end of the marker's block;
  * - `recency`: ranking bonus of a marker at the very end of the log over one at its start.
  */
-export const EXCERPT_TUNING: Readonly<{ tailShare: number; windowShare: number; blockLines: number; recency: number }> = Object.freeze({
+const EXCERPT_TUNING: Readonly<{ tailShare: number; windowShare: number; blockLines: number; recency: number }> = Object.freeze({
   tailShare: 0.2,
   windowShare: 0.75,
   blockLines: 400,

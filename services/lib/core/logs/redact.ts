@@ -13,9 +13,8 @@ import { maskTokens } from './secrets/tokens.js';
 import { maskValues } from './secrets/values.js';
 
 export { MASK, type RedactResult } from './secrets/mask.js';
-export { isSecretKey, keyStrength, looksSecret } from './secrets/keys.js';
-export { maskedValueForms, MIN_MASKED_VALUE_LENGTH } from './secrets/values.js';
-export { TOKEN_RULES as SECRET_RULES } from './secrets/tokens.js';
+export { isSecretKey } from './secrets/keys.js';
+export { maskedValueForms } from './secrets/values.js';
 
 export interface RedactOptions {
   /** Values of the producer's masked CI variables; values shorter than 8 characters are ignored, as GitLab does. */

@@ -31,7 +31,7 @@ export interface DefinitionError {
   message: string;
 }
 
-export const LIMITS = { stages: 50, jobs: 500, needs: 50, nameLength: 255, retryMax: 2 } as const;
+const LIMITS = { stages: 50, jobs: 500, needs: 50, nameLength: 255, retryMax: 2 } as const;
 
 const validName = (name: unknown): name is string =>
   typeof name === 'string' && name.trim().length > 0 && name.length <= LIMITS.nameLength;

@@ -19,7 +19,7 @@ export interface Draft {
   readonly ctx: DecideContext;
 }
 
-export function makeEvent(report: IntakeEvent, ctx: DecideContext, seq: number, body: EventBody): PipelineEvent {
+function makeEvent(report: IntakeEvent, ctx: DecideContext, seq: number, body: EventBody): PipelineEvent {
   return {
     event_id: ctx.newEventId(),
     occurred_at: report.occurred_at,

@@ -5,7 +5,7 @@ import type { Definition, JobDefinition } from './definition.js';
 
 export const PIPELINE_ID = '0193a1b2-c3d4-7e5f-8a9b-000000000001';
 export const PROJECT_ID = 'acme/shop';
-export const T0 = Date.parse('2026-11-28T10:00:00.000Z');
+const T0 = Date.parse('2026-11-28T10:00:00.000Z');
 export const NOW = '2026-11-28T12:00:00.000Z';
 
 /** A UUID-shaped id: a 2-hex-digit kind prefix and a counter. */

@@ -8,13 +8,13 @@ import { FINAL_STATUSES, latestJob, latestJobs, stageIndex, type FinalStatus, ty
 import { isActive, isCompleted, type JobStatus } from './status.js';
 
 /** GitLab's DAG composite of the latest attempts of a job's needs: a need that did not run skips the job. */
-export function needsStatus(state: PipelineState, needs: readonly string[]): JobStatus {
+function needsStatus(state: PipelineState, needs: readonly string[]): JobStatus {
   const needed = needs.map((name) => latestJob(state, name)).filter((j): j is JobState => j !== undefined);
   return compositeStatus(needed, { dag: true }).status;
 }
 
 /** ProcessBuildService#valid_statuses_for_build: the predecessor composites that let a job proceed. */
-export function qualifies(job: Pick<JobState, 'when' | 'needs'>, predecessors: JobStatus): boolean {
+function qualifies(job: Pick<JobState, 'when' | 'needs'>, predecessors: JobStatus): boolean {
   switch (job.when) {
     case 'on_success':
     case 'manual':
@@ -33,7 +33,7 @@ export function qualifies(job: Pick<JobState, 'when' | 'needs'>, predecessors: J
  * which are in its own stage or earlier ones (validateDefinition), hence the loop inside a stage. One pass
  * in stage order therefore reaches the fixed point.
  */
-export function processJobs(draft: Draft): void {
+function processJobs(draft: Draft): void {
   // The composite depends only on which (status, allow_failure) pairs occur: keep one job per pair.
   const earlier = new Map<string, JobState>();
   for (const stage of byStage(draft.state)) {
@@ -69,7 +69,7 @@ function byStage(state: PipelineState): string[][] {
  * Names of the jobs that depend on `name`, transitively: stage jobs of later stages, and DAG jobs that
  * need it (GitLab's ResetSkippedJobsService scope).
  */
-export function dependentsOf(state: PipelineState, name: string): Set<string> {
+function dependentsOf(state: PipelineState, name: string): Set<string> {
   const jobs = latestJobs(state);
   const found = new Set<string>();
   const queue = [name];
@@ -99,7 +99,7 @@ export function reopenDependents(draft: Draft, name: string): void {
 }
 
 /** PipelineStatusChanged when the composite or its warnings changed; PipelineFinished when it is final. */
-export function settlePipeline(draft: Draft): void {
+function settlePipeline(draft: Draft): void {
   const before = draft.state;
   const latest = latestJobs(before);
   const { status, warnings } = compositeStatus(latest);

@@ -30,7 +30,7 @@ export function checkedEvents(): number {
 }
 
 /** A test context whose counters continue after the ids already used by `events`. */
-export function contextAfter(events: readonly PipelineEvent[]): TestContext {
+function contextAfter(events: readonly PipelineEvent[]): TestContext {
   const ctx = testContext();
   ctx.eventIds = events.length;
   ctx.jobIds = events.filter((e) => e.type === 'JobCreated').length;
@@ -42,7 +42,7 @@ export function fold(events: readonly PipelineEvent[], state: PipelineState | nu
 }
 
 /** decide, plus the invariants every decision must keep. */
-export function decideChecked(state: PipelineState | null, report: IntakeEvent, ctx: TestContext): Decision {
+function decideChecked(state: PipelineState | null, report: IntakeEvent, ctx: TestContext): Decision {
   const before = JSON.stringify(state);
   const replica = Object.assign(testContext(ctx.now), { eventIds: ctx.eventIds, jobIds: ctx.jobIds });
   const decision = decide(state, report, ctx);
@@ -87,7 +87,7 @@ export function run(reports: readonly IntakeEvent[], given: readonly PipelineEve
 }
 
 /** Compares types and the expected fields of each event, in order; names the first difference. */
-export function assertEvents(actual: readonly PipelineEvent[], expected: readonly ExpectedEvent[]): void {
+function assertEvents(actual: readonly PipelineEvent[], expected: readonly ExpectedEvent[]): void {
   // Labels name the job where the expectation names one, so a wrong order reads well in the diff.
   const label = (e: object, withName: boolean) => {
     const { type, name } = e as { type: string; name?: unknown };

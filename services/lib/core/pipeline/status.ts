@@ -6,9 +6,9 @@ export const JOB_STATUSES = ['created', 'pending', 'running', 'success', 'failed
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** GitLab's COMPLETED_STATUSES: a job in one of these will not change again unless retried or reopened. */
-export const COMPLETED_STATUSES: readonly JobStatus[] = ['success', 'failed', 'canceled', 'skipped'];
+const COMPLETED_STATUSES: readonly JobStatus[] = ['success', 'failed', 'canceled', 'skipped'];
 /** Statuses that keep a pipeline from finishing. */
-export const ACTIVE_STATUSES: readonly JobStatus[] = ['created', 'pending', 'running'];
+const ACTIVE_STATUSES: readonly JobStatus[] = ['created', 'pending', 'running'];
 
 export function isCompleted(status: JobStatus): boolean {
   return COMPLETED_STATUSES.includes(status);
@@ -25,7 +25,7 @@ export type JobTransition = 'enqueue' | 'run' | 'succeed' | 'drop' | 'cancel' | 
  * from-statuses → to-status of each transition. `cancel` also accepts `manual`, as GitLab's cancel event
  * does (CANCELABLE_STATUSES + manual), so that canceling a pipeline never leaves a blocking manual job.
  */
-export const TRANSITIONS: Readonly<Record<JobTransition, { from: readonly JobStatus[]; to: JobStatus }>> = {
+const TRANSITIONS: Readonly<Record<JobTransition, { from: readonly JobStatus[]; to: JobStatus }>> = {
   enqueue: { from: ['created', 'skipped', 'manual'], to: 'pending' },
   run: { from: ['pending'], to: 'running' },
   succeed: { from: ['pending', 'running'], to: 'success' },
@@ -72,7 +72,7 @@ void _complete;
 
 const KNOWN_REASONS: ReadonlySet<string> = new Set(FAILURE_REASONS);
 
-export function isFailureReason(value: string): value is FailureReason {
+function isFailureReason(value: string): value is FailureReason {
   return KNOWN_REASONS.has(value);
 }
 

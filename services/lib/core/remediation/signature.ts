@@ -13,7 +13,7 @@ import type { EvidenceRange } from './proposal.js';
  * (load-tests/log-excerpt/evidence.ts): more lines, or lines of more ranges, tell more failures apart
  * but make runs of the same failure agree less often.
  */
-export const SIGNATURE_LINES = 2;
+const SIGNATURE_LINES = 2;
 /** Characters of one error line that count (a huge line is usually a dump, not a message). */
 const MAX_LINE = 500;
 

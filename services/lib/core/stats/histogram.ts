@@ -29,7 +29,7 @@ export function addInto(target: Histogram, h: readonly number[]): Histogram {
 }
 
 /** The value reported for bucket b: its geometric midpoint (0 for bucket 0). */
-export function bucketValue(b: number): number {
+function bucketValue(b: number): number {
   if (b <= 0) return 0;
   return Math.round(Math.pow(GROWTH, b - 0.5));
 }

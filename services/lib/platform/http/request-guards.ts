@@ -9,7 +9,7 @@ import { badRequest, HttpProblem } from './problem.js';
 import { firstNonStringQuery, hasBody, mediaType, unsafeParam } from './request-checks.js';
 
 /** The request headers Verity reads whose values end up in records, rows or comparisons. */
-export const GUARDED_HEADERS = ['idempotency-key', 'x-correlation-id', 'last-event-id', 'x-masked-values', 'if-none-match'] as const;
+const GUARDED_HEADERS = ['idempotency-key', 'x-correlation-id', 'last-event-id', 'x-masked-values', 'if-none-match'] as const;
 
 /**
  * 400 when a query parameter is repeated (`?a=1&a=2`) or is not a plain string (what express' query

@@ -17,7 +17,7 @@ export interface SchemaCheckResult {
 const git = (args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
 
 /** Distinct contents of a file through history, oldest first, then the working copy if it differs. */
-export function schemaHistory(path: string): string[] {
+function schemaHistory(path: string): string[] {
   let commits: string[] = [];
   try {
     commits = git(['log', '--format=%H', '--reverse', '--', path]).split('\n').filter(Boolean);

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const SCHEMAS_DIR = join(REPO_ROOT, 'schemas');
+const SCHEMAS_DIR = join(REPO_ROOT, 'schemas');
 
 export interface SchemaEntry {
   topic: string;

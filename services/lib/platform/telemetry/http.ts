@@ -11,7 +11,7 @@ import { tracer } from './tracing.js';
 const UNTRACED = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** The route template that handled `req` (`/v1/pipelines/:id`), or `unmatched`: never the raw URL. */
-export function routeOf(req: Request): string {
+function routeOf(req: Request): string {
   const path = (req.route as { path?: unknown } | undefined)?.path;
   if (typeof path !== 'string') return 'unmatched';
   return `${req.baseUrl ?? ''}${path}`.replace(/\\/g, '');

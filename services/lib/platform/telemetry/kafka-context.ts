@@ -124,7 +124,7 @@ export interface BatchSpanInfo {
 }
 
 /** The links of a batch span: one per record with a valid trace context, at most MAX_LINKS. */
-export function linksOf(messages: Pick<KafkaMessage, 'headers'>[]): Link[] {
+function linksOf(messages: Pick<KafkaMessage, 'headers'>[]): Link[] {
   const links: Link[] = [];
   for (const m of messages) {
     if (links.length >= MAX_LINKS) break;

@@ -14,7 +14,7 @@ import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@op
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 
 /** Instrumentation scope of Verity's own spans. */
-export const TRACER_NAME = 'verity';
+const TRACER_NAME = 'verity';
 
 export interface TracingOptions {
   /** Extra span processors (tests register an in-memory exporter here). */
