@@ -25,7 +25,9 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { machine, type Row } from '../lib.js';
-import { fmt, groupedBarChart, hbarChart } from './svg.js';
+import { fmt } from '../format.js';
+import { div, num, type Figures, type Num } from './figures.js';
+import { lagChart, throughputChart } from './result-charts.js';
 
 type Profile = 'quick' | 'full';
 const PROFILE: Profile = (process.env.BENCH_PROFILE ?? 'full') as Profile;
@@ -277,22 +279,9 @@ function runOne(spec: Spec): Promise<Run> {
 // ---------------------------------------------------------------------------------------------------
 // Figures: the numbers the tables, targets and charts are made of, read from each run.
 
-type Num = number | null;
-const num = (v: unknown): Num => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const div = (a: Num, b: Num): Num => (a !== null && b !== null && b !== 0 ? Math.round((a / b) * 1000) / 1000 : null);
 const rowsOf = (r: Run | undefined): Row[] => (r ? ((r.results?.rows as Row[] | undefined) ?? r.stdout_rows) : []);
 const find = (rows: Row[], what: string, pred: (r: Row) => boolean = () => true) => rows.find((r) => r.what === what && pred(r));
 const perS = (rows: Row[], what: string, pred?: (r: Row) => boolean): Num => num(find(rows, what, pred)?.per_s);
-
-interface Figures {
-  ws: { raw_produce: Num; raw_consume: Num; consume_decode: Num; ingest_bulk: Num; ingest_single: Num; ingest_raw_produce: Num; decider_eos: Num; decider_no_txn: Num; pipelines: Num };
-  rs: { raw_consume: Num; projector: Num; ceiling: Num; naive: Num; events: Num };
-  e2e: { reports_per_s: Num; events_per_s: Num; rate25: Num; p50_25: Num; p99_25: Num; rate75: Num; p50_75: Num; p99_75: Num };
-  rb: { raw_consume: Num; consume_decode: Num; rebuild: Num; events: Num; read_model_ok: boolean | null };
-  q: { jobs: Num; seq_scans: Num; statements: Num; routes: { name: string; route: string; api_p50: Num; api_p99: Num; sql_p99: Num; api_rps: Num; errors: Num }[] };
-  recall: { budget: number; excerpt: Num; tail: Num; tail200: Num }[];
-  evidence: { evidence: Num; last20: Num; markers: Num };
-}
 
 function figures(runs: Map<string, Run>): Figures {
   const ws = rowsOf(runs.get('write-side'));
@@ -469,49 +458,6 @@ function targets(f: Figures, runs: Map<string, Run>): Target[] {
 
 // ---------------------------------------------------------------------------------------------------
 
-function throughputSvg(f: Figures, subtitle: string): string {
-  const { ws, rs, e2e, rb } = f;
-  const r = (v: Num, b: Num, what: string) => (div(v, b) === null ? undefined : `${div(v, b)!.toFixed(2)}× ${what}`);
-  return hbarChart({
-    title: 'Throughput per stage against the raw Kafka ceiling',
-    subtitle,
-    unit: 'msgs/s',
-    log: true,
-    bars: [
-      { label: 'raw produce', value: ws.raw_produce, note: 'ceiling (write-side)', color: '#7f7f7f' },
-      { label: 'raw consume', value: ws.raw_consume, note: 'ceiling (write-side)', color: '#7f7f7f' },
-      { label: 'ingest bulk', value: ws.ingest_bulk, note: r(ws.ingest_bulk, ws.ingest_raw_produce, 'raw produce') ?? 'write-side failed' },
-      { label: 'decider EOS', value: ws.decider_eos, note: r(ws.decider_eos, ws.raw_consume, 'raw consume') ?? 'write-side failed' },
-      { label: 'projector', value: rs.projector, note: r(rs.projector, rs.raw_consume, 'raw consume (read-side)') ?? 'read-side failed' },
-      { label: 'rebuild', value: rb.rebuild, note: r(rb.rebuild, rb.raw_consume, 'raw consume (rebuild)') ?? 'rebuild failed' },
-      { label: 'end-to-end', value: e2e.reports_per_s, note: e2e.reports_per_s === null ? 'end-to-end failed' : `reports/s (${fmt(e2e.events_per_s)} events/s); ${r(e2e.reports_per_s, ws.raw_produce, 'raw produce') ?? ''}` },
-    ],
-    footnotes: [
-      'Each ratio is to the raw kafkajs baseline measured in the same benchmark run: ingest to the raw produce of its phase,',
-      'the decider to raw consume of the intake topic, the projector and rebuild to raw consume of the canonical topic in their own runs,',
-      'end-to-end reports/s to the write-side raw produce. Ingest and decider count reports; projector and rebuild count canonical events',
-      '(~2.4 per report). Kafka, Postgres, the registry and the benchmark share 2 cores.',
-      ...(PROFILE === 'quick' ? ['Quick profile: a few thousand records are consumed raw in milliseconds, so ratios to raw consume are indicative only.'] : []),
-    ],
-  });
-}
-
-function lagSvg(f: Figures, subtitle: string): string {
-  const { e2e } = f;
-  return groupedBarChart({
-    width: 760,
-    title: 'End-to-end lag (ingest receipt → read model) against load',
-    subtitle,
-    unit: 'ms',
-    series: ['p50', 'p99'],
-    groups: [
-      { label: `25% load (${fmt(e2e.rate25)} reports/s)`, values: [e2e.p50_25, e2e.p99_25] },
-      { label: `75% load (${fmt(e2e.rate75)} reports/s)`, values: [e2e.p50_75, e2e.p99_75] },
-    ],
-    footnotes: [`Target: p99 at 75% ≤ 3 × p99 at 25%; measured ${e2e.p99_25 && e2e.p99_75 ? (e2e.p99_75 / e2e.p99_25).toFixed(2) : 'n/a'}.`, `Load: share of the sustained end-to-end maximum measured in the same run (${fmt(e2e.reports_per_s)} reports/s).`],
-  });
-}
-
 function git(args: string[]): string {
   try {
     return execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
@@ -560,8 +506,8 @@ async function main(): Promise<void> {
   const subtitle = `${PROFILE} profile, ${date.slice(0, 16).replace('T', ' ')} UTC, commit ${commit.slice(0, 8)}; ${where.split(';')[0]}`;
 
   mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(join(RESULTS, names.throughput), throughputSvg(f, subtitle));
-  writeFileSync(join(RESULTS, names.lag), lagSvg(f, subtitle));
+  writeFileSync(join(RESULTS, names.throughput), throughputChart(f, subtitle, PROFILE === 'quick'));
+  writeFileSync(join(RESULTS, names.lag), lagChart(f, subtitle));
 
   const json = {
     date,

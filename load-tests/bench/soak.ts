@@ -33,7 +33,8 @@ import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { adminQuery, machine, withDatabase } from '../lib.js';
 import { traffic } from '../write-side/traffic.js';
-import { fmt, lineChart } from './svg.js';
+import { fmt } from '../format.js';
+import { rssChart } from './result-charts.js';
 
 const MINUTES = Number(process.env.BENCH_SOAK_MINUTES ?? (process.env.BENCH_PROFILE === 'quick' ? 2 : 10));
 const RATE = Number(process.env.BENCH_SOAK_RATE ?? 300);
@@ -395,14 +396,12 @@ async function main(): Promise<void> {
   const svgName = `soak-${stamp}-rss.svg`;
   writeFileSync(
     join(REPO_ROOT, 'load-tests/results', svgName),
-    lineChart({
-      title: 'RSS per service under sustained load',
-      subtitle: `${MINUTES} min at ${RATE} reports/s, ${date.slice(0, 16).replace('T', ' ')} UTC; ${where.split(';')[0]}`,
-      xLabel: 'minutes',
-      yLabel: 'RSS (MiB)',
-      series: services.map((s) => ({ name: `${s.service} (${s.slope_mib_per_min === null ? '?' : fmt(s.slope_mib_per_min)} MiB/min, ${s.verdict})`, points: samples.map((x) => ({ x: x.t_s / 60, y: x.rss_mib[s.service] ?? Number.NaN })) })),
-      footnotes: [`Slope: least squares over the second half (from ${fmt(half / 60)} min); flat if |slope| < ${FLAT_MIB_PER_MIN} MiB/min. VmRSS from /proc/<pid>/status every ${SAMPLE_MS / 1000} s.`],
-    }),
+    rssChart(
+      { services, series: samples },
+      `${MINUTES} min at ${RATE} reports/s, ${date.slice(0, 16).replace('T', ' ')} UTC; ${where.split(';')[0]}`,
+      FLAT_MIB_PER_MIN,
+      SAMPLE_MS / 1000,
+    ),
   );
   const lagRange = (k: 'lag_p50_ms' | 'lag_p99_ms') => (lags.length ? `${fmt(Math.min(...lags.map((s) => s[k]!)))}–${fmt(Math.max(...lags.map((s) => s[k]!)))}` : '—');
   const md = [
