@@ -2,8 +2,11 @@
 // benchmarks) may use. Nothing else of services/run/projector is imported from outside it (.dependency-cruiser.cjs).
 export { loadProjectorConfig, type ProjectorConfig } from './config.js';
 export { foldEvents } from './fold.js';
-export { runProjection, startProjector, type RunningProjector } from './main.js';
+export { startProjector, type RunningProjector } from './main.js';
+export { projectWindow, type WindowReport, type WindowRun } from './project-window.js';
+export { runProjection, type ProjectionTarget } from './projection.js';
 export { Projector } from './projector.js';
 export { rebuild } from './rebuild.js';
 export { RemediationStore } from './remediation-store.js';
 export { type ProjectionSink, ProjectionStore } from './store.js';
+export { type PartitionRange, type ProjectionWindow } from './window.js';

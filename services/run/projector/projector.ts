@@ -8,7 +8,6 @@
 import type { Kafka } from 'kafkajs';
 import { ConsumerRunner } from '../../lib/platform/consumer/runner.js';
 import type { Logger } from '../../lib/platform/log.js';
-import { scopedId } from '../../lib/platform/kafka/topics.js';
 import type { EventCodec, TypedEvent } from '../../lib/platform/registry/codec.js';
 import type { ProjectorConfig } from './config.js';
 import type { ProjectionSink } from './store.js';
@@ -24,13 +23,12 @@ export interface ProjectorStats {
 }
 
 export interface ProjectorOptions {
-  /** Dead-letter poison to `<topic>.dlq` (default). Off for `verity replay`, which writes no topic: poison is counted and skipped. */
+  /**
+   * Dead-letter poison to `<topic>.dlq` too (default). Off for `verity replay`, which writes no topic:
+   * poison is recorded in projection_dead_letters only.
+   */
   deadLetters?: boolean;
-  /** Commit Kafka offsets after Postgres, for outside tools (default on; off for replay). */
-  commitForMonitoring?: boolean;
-  /** Consumer group id as given (replay), instead of `verity-projector-<group>`. */
-  rawGroupId?: boolean;
-  /** Where each partition's read ends (exclusive; replay: its window's end): paused there. */
+  /** Where each partition's read ends (exclusive; a window's end): paused there. */
   endAt?: (partition: number) => bigint | undefined;
 }
 
@@ -40,20 +38,17 @@ export class Projector<E extends TypedEvent & { occurred_at: string } = TypedEve
   readonly stats: ProjectorStats = { batches: 0, events: 0, applied: 0, ignored: 0, deadLetters: 0, lastCommitAt: null };
   /** End-to-end lag samples (read model committed − event occurred_at, ms): a bounded ring. */
   readonly lag = new LagRing(50_000);
-  readonly groupId: string;
-
   constructor(
     kafka: Kafka,
     readonly topic: string,
-    /** Consumer group: `verity-projector-<group>` (scoped by the topic prefix). */
-    group: string,
+    /** Consumer group id, as used (scoped by the topic prefix: ProjectionTarget.group). */
+    readonly groupId: string,
     codec: EventCodec<E>,
     private readonly store: ProjectionSink<E>,
     config: ProjectorConfig,
     log: Logger,
     opts: ProjectorOptions = {},
   ) {
-    this.groupId = opts.rawGroupId ? group : scopedId(`verity-projector-${group}`);
     this.runner = new ConsumerRunner<E>(
       kafka,
       {
@@ -69,7 +64,7 @@ export class Projector<E extends TypedEvent & { occurred_at: string } = TypedEve
         maxBytesPerPartition: config.maxBytesPerPartition,
         sessionTimeoutMs: config.sessionTimeoutMs,
         stallMs: config.stallMs,
-        commitForMonitoring: opts.commitForMonitoring ?? true,
+        commitForMonitoring: true,
         ...(opts.endAt ? { endAt: (_topic: string, partition: number) => opts.endAt!(partition) } : {}),
       },
       {

@@ -94,6 +94,28 @@ export async function readCheckpoint(db: Db, projection: string, topic: string, 
   return rows[0]?.next ?? null;
 }
 
+/**
+ * Where each partition of `ranges` starts: its checkpoint, first set to the range's start where there is
+ * none (a new target). A partition that has one continues from it: a window never rewinds a projection.
+ */
+export async function startCheckpoints(
+  db: Db,
+  projection: string,
+  topic: string,
+  ranges: readonly { partition: number; from: bigint }[],
+): Promise<Map<number, bigint>> {
+  const c = projectionCheckpoints;
+  if (ranges.length > 0) {
+    const rows = ranges.map((r) => ({ projection, topic, partition: r.partition, nextOffset: r.from }));
+    await db.insert(c).values(rows).onConflictDoNothing();
+  }
+  const stored = await db
+    .select({ partition: c.partition, next: c.nextOffset })
+    .from(c)
+    .where(and(eq(c.projection, projection), eq(c.topic, topic)));
+  return new Map(stored.map((r) => [r.partition, r.next]));
+}
+
 /** Compare-and-set of the partition's checkpoint from `from` (null = none yet) to `next`, inside `tx`. */
 export async function claimCheckpoint(tx: Tx, projection: string, topic: string, partition: number, from: bigint | null, next: bigint): Promise<void> {
   const c = projectionCheckpoints;
