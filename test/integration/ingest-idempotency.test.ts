@@ -1,7 +1,7 @@
 // Issue 11, finding 10: an Idempotency-Key claim left by a crashed request is taken over within
 // seconds (its lease: the request's ?wait plus INGEST_IDEMPOTENCY_LEASE_MS), not after a minute of
 // 409s; the second write that a takeover may cause is harmless (same report id → duplicate_report);
-// and what a ?wait 422 has written is exactly what docs/ingest-api.md says.
+// and what a ?wait 422 has written is exactly what docs/API.md says.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';

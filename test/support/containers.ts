@@ -1,5 +1,5 @@
 // testcontainers path of the test fixtures, used only where a Docker engine answers (never on CI here,
-// which has none: see README "Testing"). Images mirror infra/docker-compose.yml.
+// which has none: see docs/OPERATIONS.md). Images mirror infra/docker-compose.yml.
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';

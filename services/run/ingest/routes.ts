@@ -1,4 +1,4 @@
-// The producer API (docs/ingest-api.md). Each route, in this order: the token (401), path and query
+// The producer API (docs/API.md, "Ingest API"). Each route, in this order: the token (401), path and query
 // parameters (400), the Content-Type (415), the body (413, 400 with JSON pointers), the project the
 // token may write (403), the pipeline's owner (404, the same for another project's pipeline as for
 // none) — and only then a write. Nothing is written on any 4xx but the decider's own 422 verdict

@@ -1,4 +1,4 @@
-// The query API (README "Query API", docs/query-api.md): read-only routes over the read models.
+// The query API (docs/API.md, "Query API"): read-only routes over the read models.
 // Parameters are validated by Ajv (400 + JSON pointers), every /v1 route needs a read token (401)
 // scoped to projects: another project's resource answers as a missing one (404) and a list filtered on
 // another project is empty (access.ts). Errors are problem+json (platform/http), details carry weak
