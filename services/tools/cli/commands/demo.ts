@@ -5,6 +5,7 @@
 // starts them with a demo token in .data/verity/token).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Option, type Command } from 'commander';
 import { loadDeciderConfig } from '../../../run/decider/index.js';
 import { loadIngestConfig } from '../../../run/ingest/index.js';
 import { REPO_ROOT } from '../../../lib/platform/schemas/catalog.js';
@@ -12,6 +13,8 @@ import { loadProjectorConfig } from '../../../run/projector/index.js';
 import { loadQueryConfig } from '../../../run/query/index.js';
 import { loadRemediatorConfig } from '../../../run/remediator/index.js';
 import { loadScorerConfig } from '../../../run/scorer/index.js';
+import type { Invoke } from '../invoke.js';
+import { positiveNumber } from '../parsers.js';
 
 const HOST = '127.0.0.1';
 type Service = 'ingest' | 'decider' | 'query' | 'projector' | 'remediator' | 'scorer';
@@ -28,15 +31,37 @@ const portsOf = (): Record<Service, number> =>
   });
 const url = (service: Service, path: string) => `http://${HOST}:${portsOf()[service]}${path}`;
 
-export const DEMO_USAGE = 'usage: verity demo [--seconds N (DEMO_SECONDS, 60)] [--rate reports/s (DEMO_RATE, 150)] [--seed N (42)]';
+export interface DemoOptions {
+  seconds: number;
+  /** Reports per second. */
+  rate: number;
+  seed: number;
+}
 
-function option(args: string[], name: string, env: string | undefined, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  const raw = i >= 0 ? args[i + 1] : env;
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${raw}"\n${DEMO_USAGE}`);
-  return n;
+/** A positive number; an empty value (DEMO_SECONDS= in the environment) keeps the default. */
+const positiveOrDefault = (value: string, previous: number): number =>
+  value === '' ? previous : positiveNumber(value);
+
+const numberOption = (flags: string, description: string, env: string, fallback: number) =>
+  new Option(flags, description).env(env).default(fallback).argParser(positiveOrDefault);
+
+export function registerDemo(program: Command, invoke: Invoke): void {
+  program
+    .command('demo')
+    .summary('seeded demo traffic through the running services, a live summary, then where to look')
+    .description(
+      'seeded demo traffic through the running services (those of `verity up`) for a bounded time, ' +
+        'with a live summary (pipelines/s, lag, failures, proposals, scores), then where to look',
+    )
+    .addOption(numberOption('--seconds <n>', 'how long to send traffic', 'DEMO_SECONDS', 60))
+    .addOption(numberOption('--rate <reports/s>', 'reports per second sent to ingest', 'DEMO_RATE', 150))
+    .addOption(numberOption('--seed <n>', 'the seed of the traffic (same seed, same pipelines)', 'DEMO_SEED', 42))
+    .addHelpText(
+      'after',
+      '\nNeeds the services of `verity up` on their configured ports and the demo token (DEMO_TOKEN, or the file\n' +
+        '.data/verity/token that infra/stack/verity.sh writes; VERITY_DATA_DIR moves .data). `make demo` runs both.',
+    )
+    .action((o: DemoOptions) => invoke('demo', { seconds: o.seconds, rate: o.rate, seed: o.seed }, demoCommand));
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- /stats bodies are read field by field
@@ -72,10 +97,7 @@ async function summaryLine(elapsedS: number, pipelines: number, reports: number)
   );
 }
 
-export async function demoCommand(args: string[]): Promise<number> {
-  const seconds = option(args, 'seconds', process.env.DEMO_SECONDS, 60);
-  const rate = option(args, 'rate', process.env.DEMO_RATE, 150);
-  const seed = option(args, 'seed', process.env.DEMO_SEED, 42);
+export async function demoCommand({ seconds, rate, seed }: DemoOptions): Promise<number> {
   const token = process.env.DEMO_TOKEN ?? readFileSync(join(process.env.VERITY_DATA_DIR ?? join(REPO_ROOT, '.data'), 'verity/token'), 'utf8').trim();
   await waitReady(90_000);
   console.log(`demo: ${seconds} s of seeded traffic (seed ${seed}) at ${rate} reports/s through ${url('ingest', '')}`);

@@ -2,51 +2,68 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { experimentCommand, parseExperimentArgs } from './experiment.js';
+import { parse } from '../parse-harness.js';
 
 describe('verity experiment', () => {
   const invalid: [string[], RegExp][] = [
     [[], /--file \(a labelled dataset\) or --from \(a window of recorded failures\) is required/],
-    [['--file', 'x', '--to=2026-01-02'], /either --file or --from\/--to, not both/],
+    [['--file', 'x', '--to=2026-01-02'], /option '--to <bound>' cannot be used with option '--file/],
     [['--to', '2026-01-02'], /or --from/],
-    [['--from', 'yesterday'], /--from/],
-    [['--file', 'x', '--provider', 'gpt'], /unknown provider "gpt"/],
-    [['--file', 'x', '--vs', 'gpt'], /unknown provider "gpt"/],
-    [['--file', 'x', '--limit', '0'], /--limit must be a positive integer/],
-    [['--file'], /--file needs a value/],
-    [['--file', 'x', '--verbose'], /unknown argument --verbose/],
+    [['--from', 'yesterday'], /option '--from <bound>' argument 'yesterday' is invalid/],
+    [['--file', 'x', '--provider', 'gpt'], /argument 'gpt' is invalid\. Allowed choices are/],
+    [['--file', 'x', '--vs', 'gpt'], /option '--vs <name>' argument 'gpt' is invalid/],
+    [['--file', 'x', '--limit', '0'], /option '--limit <n>' argument '0' is invalid\. Expected a positive integer/],
+    [['--file'], /option '--file <path.jsonl\[.gz\]>' argument missing/],
+    [['--file', 'x', '--verbose'], /unknown option '--verbose'/],
   ];
   for (const [args, message] of invalid) {
-    it(`refuses ${JSON.stringify(args)}`, () => expect(parseExperimentArgs(args)).to.match(message));
+    it(`refuses ${JSON.stringify(args)} (exit 2)`, async () => {
+      const r = await parse(['experiment', ...args]);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(message).and.to.contain('Usage: verity experiment');
+      expect(r.command).to.equal(undefined);
+    });
   }
 
-  it('defaults to the heuristic against the tail baseline', () => {
-    expect(parseExperimentArgs(['--file', 'a.jsonl.gz'])).to.deep.equal({ file: 'a.jsonl.gz', window: undefined, provider: 'heuristic', vs: 'tail', limit: undefined, concurrency: undefined, json: false });
-    expect(parseExperimentArgs(['--from', '2026-11-28T00:00:00Z'])).to.deep.include({ file: undefined, window: { from: { kind: 'time', ms: Date.parse('2026-11-28T00:00:00Z'), text: '2026-11-28T00:00:00Z' }, to: { kind: 'default' } } });
-    expect(parseExperimentArgs(['--file=a', '--provider', 'tail', '--limit=5', '--json'])).to.deep.include({ provider: 'tail', vs: undefined, limit: 5, json: true });
+  it('defaults to the heuristic against the tail baseline', async () => {
+    expect((await parse(['experiment', '--file', 'a.jsonl.gz'])).opts).to.deep.equal({
+      file: 'a.jsonl.gz',
+      window: undefined,
+      provider: 'heuristic',
+      vs: 'tail',
+      limit: undefined,
+      concurrency: undefined,
+      json: false,
+    });
+    expect((await parse(['experiment', '--from', '2026-11-28T00:00:00Z'])).opts).to.deep.include({
+      file: undefined,
+      window: {
+        from: { kind: 'time', ms: Date.parse('2026-11-28T00:00:00Z'), text: '2026-11-28T00:00:00Z' },
+        to: { kind: 'default' },
+      },
+    });
+    const tail = await parse(['experiment', '--file=a', '--provider', 'tail', '--limit=5', '--json']);
+    expect(tail.opts).to.deep.include({ provider: 'tail', vs: undefined, limit: 5, json: true });
   });
 
-  it('prints the results of a file and exits 0; exits 2 on bad arguments', async () => {
+  it('prints the results of a file and exits 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'verity-experiment-cli-'));
     const printed: string[] = [];
     const log = console.log;
-    const error = console.error;
     console.log = (s: string) => printed.push(s);
-    console.error = (s: string) => printed.push(s);
     try {
       const path = join(dir, 'logs.jsonl');
-      writeFileSync(path, JSON.stringify({ repo: 'a/b', build_id: '1', log: '$ make\nsrc/a.c:1:1: error: x\nThe command "make" exited with 2.', chunk_start_line: 2, chunk_end_line: 2 }));
-      expect(await experimentCommand(['--file', path, '--json'])).to.equal(0);
+      const text = '$ make\nsrc/a.c:1:1: error: x\nThe command "make" exited with 2.';
+      const labelled = { repo: 'a/b', build_id: '1', log: text, chunk_start_line: 2, chunk_end_line: 2 };
+      writeFileSync(path, JSON.stringify(labelled));
+      expect((await parse(['experiment', '--file', path, '--json'], { run: true })).code).to.equal(0);
       const result = JSON.parse(printed.pop()!) as { providers: { provider: string; evidenceHit1: { hits: number } }[] };
       expect(result.providers.map((p) => [p.provider, p.evidenceHit1.hits])).to.deep.equal([
         ['heuristic', 1],
         ['tail', 1],
       ]);
-      expect(await experimentCommand(['--from', 'x'])).to.equal(2);
-      expect(printed.pop()).to.match(/^verity experiment: --from x: [\s\S]*usage: verity experiment \(--file/);
     } finally {
       console.log = log;
-      console.error = error;
       rmSync(dir, { recursive: true, force: true });
     }
   });

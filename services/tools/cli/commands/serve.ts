@@ -2,6 +2,8 @@
 // SIGTERM/SIGINT. Under the `verity up` supervisor (an IPC channel to the parent exists) the service
 // also tells the supervisor its port once it listens, and stops itself gracefully when that channel
 // closes: the supervisor is gone (even by SIGKILL), and no child outlives it.
+import type { Command } from 'commander';
+import type { Invoke } from '../invoke.js';
 import { onShutdown, type Stoppable } from '../../../lib/platform/lifecycle.js';
 import { createLogger } from '../../../lib/platform/log.js';
 
@@ -17,6 +19,29 @@ export const STARTERS: Record<Service, () => Promise<Stoppable & { port: number 
   remediator: async () => (await import('../../../run/remediator/index.js')).startRemediator(),
   scorer: async () => (await import('../../../run/scorer/index.js')).startScorer(),
 };
+
+/** What `verity --help` says of each service, in the order it lists them. */
+const DESCRIPTIONS: Record<Service, string> = {
+  ingest: 'run the producer API (INGEST_* variables)',
+  decider: 'run the decider, the single writer of canonical events (DECIDER_* variables)',
+  projector: 'run the projector: canonical events → Postgres read models (PROJECTOR_* variables)',
+  query: 'run the read-model API (QUERY_* variables)',
+  remediator: 'run the remediator: failures → remediation proposals (REMEDIATOR_*, OPENAI_* variables)',
+  scorer: 'run the scorer: proposals × outcomes → scores (SCORER_* variables)',
+};
+
+export function registerServices(program: Command, invoke: Invoke): void {
+  for (const service of Object.keys(DESCRIPTIONS) as Service[]) {
+    program
+      .command(service)
+      .summary(DESCRIPTIONS[service])
+      .description(
+        `${DESCRIPTIONS[service]}, in this process until SIGTERM/SIGINT. Under \`verity up\` it tells the ` +
+          'supervisor its port and stops when the supervisor is gone; a failed start exits 1',
+      )
+      .action(() => invoke(service, {}, serveCommand(service)));
+  }
+}
 
 export function serveCommand(service: Service) {
   return async (): Promise<number> => {

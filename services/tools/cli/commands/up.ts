@@ -4,27 +4,40 @@
 // crashes, one log file per service, an ops port (VERITY_SUPERVISOR_PORT, 8089) with /healthz,
 // /readyz, /metrics and /status. Each service listens on its own <SERVICE>_PORT. `--only a,b` runs a
 // subset. SIGTERM/SIGINT stops every child gracefully; a second signal hurries them. docs/operations.md.
+import { Option, type Command } from 'commander';
+import type { Invoke } from '../invoke.js';
+import { refusing } from '../parsers.js';
 import { createLogger } from '../../../lib/platform/log.js';
 import { SERVICES, type Service } from './serve.js';
 
-export const UP_USAGE = `usage: verity up [--only ${SERVICES.join(',')}]`;
-
-export function parseUpArgs(args: string[]): { services: Service[] } {
-  let services: Service[] = [...SERVICES];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--only' || a.startsWith('--only=')) {
-      const list = (a.includes('=') ? a.slice(7) : args[++i] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-      const unknown = list.filter((s) => !(SERVICES as readonly string[]).includes(s));
-      if (list.length === 0 || unknown.length > 0) throw new Error(`--only takes services among ${SERVICES.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
-      services = SERVICES.filter((s) => list.includes(s));
-    } else throw new Error(`unknown argument ${a}\n${UP_USAGE}`);
+/** `--only a,b`: the services named, in the supervisor's order. */
+export function parseOnly(value: string): Service[] {
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = list.filter((s) => !(SERVICES as readonly string[]).includes(s));
+  if (list.length === 0 || unknown.length > 0) {
+    const which = unknown.length ? `; unknown: ${unknown.join(', ')}` : '';
+    throw new Error(`Expected services among ${SERVICES.join(', ')}${which}.`);
   }
-  return { services };
+  return SERVICES.filter((s) => list.includes(s));
 }
 
-export async function upCommand(args: string[]): Promise<number> {
-  const { services } = parseUpArgs(args);
+export function registerUp(program: Command, invoke: Invoke): void {
+  program
+    .command('up')
+    .summary('every Verity service in its own process under a supervisor (restarts, logs, ops port) until SIGTERM')
+    .description(
+      'every Verity service in its own process under a supervisor until SIGTERM/SIGINT: restarts with backoff, ' +
+        'one log file per service, ops port VERITY_SUPERVISOR_PORT (8089) with /healthz, /readyz, /metrics, /status',
+    )
+    .addOption(
+      new Option('--only <services>', 'run these services only, comma-separated')
+        .argParser(refusing(parseOnly))
+        .default([...SERVICES], SERVICES.join(',')),
+    )
+    .action((o: { only: Service[] }) => invoke('up', { services: o.only }, upCommand));
+}
+
+export async function upCommand({ services }: { services: Service[] }): Promise<number> {
   // Loaded here so that a service process (serve.ts) never registers the supervisor's metrics.
   const { loadSupervisorConfig } = await import('../supervisor/config.js');
   const { Supervisor } = await import('../supervisor/supervisor.js');
