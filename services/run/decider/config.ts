@@ -1,6 +1,31 @@
-// Decider configuration (README "Decider"): environment variables with documented defaults.
-import { intFromEnv, loadConfig, type PlatformConfig } from '../../lib/platform/config/index.js';
+// Decider configuration (docs/CONFIGURATION.md, "Decider"): environment variables with documented defaults.
+import {
+  bool, instanceIdVar, int, loadConfig, type PlatformConfig, readEnv, str,
+} from '../../lib/platform/config/index.js';
 import { scopedId } from '../../lib/platform/kafka/topics.js';
+
+export const deciderConfigSpec = {
+  DECIDER_GROUP_ID: str('consumer group', {
+    default: scopedId('verity-decider'),
+    defaultText: '`verity-decider` (after `VERITY_TOPIC_PREFIX`)',
+  }),
+  VERITY_INSTANCE_ID: instanceIdVar('decider'),
+  DECIDER_CONCURRENCY: int('partitions processed at once, each its own transaction', { default: 4, min: 1, max: 64 }),
+  DECIDER_MAX_BYTES_PER_PARTITION: int('max bytes fetched per partition: bounds one transaction', { default: 1 << 20 }),
+  DECIDER_RESTORE_TIMEOUT_MS: int('longest state restore of newly assigned partitions', { default: 120_000 }),
+  DECIDER_TRANSACTIONAL: bool('`false` only for the benchmark baseline (not exactly-once)', { default: true }),
+  DECIDER_PORT: int('port of `/healthz`, `/readyz`, `/stats` and `/metrics`', { default: 8091, min: 0, max: 65535 }),
+  DECIDER_SESSION_TIMEOUT_MS: int('how long a dead instance keeps its partitions', {
+    default: 30_000,
+    min: 6_000,
+    max: 300_000,
+  }),
+  DECIDER_FINISHED_RETENTION_MS: int(
+    'a finished pipeline idle this long (24 h) is dropped from memory and tombstoned in the changelog; ' +
+      'later reports for it are rejected as `unknown_pipeline`',
+    { default: 24 * 60 * 60 * 1000, min: 0 },
+  ),
+};
 
 export interface DeciderConfig extends PlatformConfig {
   groupId: string;
@@ -20,16 +45,17 @@ export interface DeciderConfig extends PlatformConfig {
 }
 
 export function loadDeciderConfig(env: Record<string, string | undefined> = process.env): DeciderConfig {
+  const v = readEnv(deciderConfigSpec, env);
   return {
     ...loadConfig(env),
-    groupId: env.DECIDER_GROUP_ID ?? scopedId('verity-decider'),
-    instanceId: env.VERITY_INSTANCE_ID ?? `decider-${process.pid}`,
-    concurrency: intFromEnv(env, 'DECIDER_CONCURRENCY', 4, 1, 64),
-    maxBytesPerPartition: intFromEnv(env, 'DECIDER_MAX_BYTES_PER_PARTITION', 1 << 20),
-    restoreTimeoutMs: intFromEnv(env, 'DECIDER_RESTORE_TIMEOUT_MS', 120_000),
-    transactional: env.DECIDER_TRANSACTIONAL !== 'false',
-    port: intFromEnv(env, 'DECIDER_PORT', 8091, 0, 65535),
-    sessionTimeoutMs: intFromEnv(env, 'DECIDER_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
-    finishedRetentionMs: intFromEnv(env, 'DECIDER_FINISHED_RETENTION_MS', 24 * 60 * 60 * 1000, 0),
+    groupId: v.DECIDER_GROUP_ID,
+    instanceId: v.VERITY_INSTANCE_ID,
+    concurrency: v.DECIDER_CONCURRENCY,
+    maxBytesPerPartition: v.DECIDER_MAX_BYTES_PER_PARTITION,
+    restoreTimeoutMs: v.DECIDER_RESTORE_TIMEOUT_MS,
+    transactional: v.DECIDER_TRANSACTIONAL,
+    port: v.DECIDER_PORT,
+    sessionTimeoutMs: v.DECIDER_SESSION_TIMEOUT_MS,
+    finishedRetentionMs: v.DECIDER_FINISHED_RETENTION_MS,
   };
 }

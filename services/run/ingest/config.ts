@@ -1,5 +1,44 @@
-// Ingest configuration (README "Ingest API"): environment variables with documented defaults.
-import { ConfigError, intFromEnv, loadConfig, type PlatformConfig } from '../../lib/platform/config/index.js';
+// Ingest configuration (docs/CONFIGURATION.md, "Ingest"): environment variables with documented defaults.
+import {
+  instanceIdVar, int, loadConfig, onOff, type PlatformConfig, readEnv, str,
+} from '../../lib/platform/config/index.js';
+
+export const ingestConfigSpec = {
+  INGEST_PORT: int('where the API listens', { default: 8090, min: 0, max: 65535 }),
+  INGEST_HOST: str('the address the API binds', { default: '127.0.0.1' }),
+  INGEST_TOKENS: str(
+    'producer tokens: `name:token:project|project;…` (`*` = every project; tokens ≥ 16 characters)',
+    { secret: true },
+  ),
+  INGEST_TOKENS_FILE: str('JSON file `[{"name","token","projects":[…]}]`, instead of `INGEST_TOKENS`'),
+  INGEST_BODY_LIMIT_BYTES: int('largest JSON body of a single request', { default: 1 << 20 }),
+  INGEST_BULK_LIMIT_BYTES: int('largest NDJSON body of `POST /v1/reports:bulk`', { default: 16 << 20 }),
+  INGEST_BULK_MAX_LINES: int('most lines in one bulk request', { default: 10_000 }),
+  INGEST_LOG_LIMIT_BYTES: int('largest job log (after gunzip)', { default: 32 << 20 }),
+  INGEST_WAIT_MAX_MS: int('longest `?wait=`', { default: 30_000, min: 0 }),
+  INGEST_MAX_WAITERS: int('most requests waiting for a verdict at once; more get `429`', { default: 1000 }),
+  INGEST_MAX_QUEUED: int('most records queued for Kafka; past it requests get `503`', { default: 20_000 }),
+  INGEST_IDEMPOTENCY_LEASE_MS: int('how long past its `?wait` a request in flight holds its Idempotency-Key', {
+    default: 5000,
+    min: 100,
+    max: 600_000,
+  }),
+  INGEST_DIRECTORY_CACHE_SIZE: int('pipelines whose owner is kept in memory', {
+    default: 100_000,
+    min: 1,
+    max: 10_000_000,
+  }),
+  INGEST_DIRECTORY_NEGATIVE_TTL_MS: int('how long an unknown pipeline id is remembered as unknown', {
+    default: 1000,
+    min: 0,
+    max: 60_000,
+  }),
+  INGEST_DIRECTORY_FEED: onOff(
+    'follow `ci.pipeline.events.v1` into the directory (group `verity-ingest-directory`); `off`: another instance must',
+    { default: true },
+  ),
+  VERITY_INSTANCE_ID: instanceIdVar('ingest'),
+};
 
 export interface IngestConfig extends PlatformConfig {
   port: number;
@@ -32,31 +71,25 @@ export interface IngestConfig extends PlatformConfig {
   instanceId: string;
 }
 
-function onOff(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'on' || raw === 'off') return raw === 'on';
-  throw new ConfigError(`${name} must be on or off, got "${raw}"`);
-}
-
 export function loadIngestConfig(env: Record<string, string | undefined> = process.env): IngestConfig {
+  const v = readEnv(ingestConfigSpec, env);
   return {
     ...loadConfig(env),
-    port: intFromEnv(env, 'INGEST_PORT', 8090, 0, 65535),
-    host: env.INGEST_HOST ?? '127.0.0.1',
-    bodyLimitBytes: intFromEnv(env, 'INGEST_BODY_LIMIT_BYTES', 1 << 20),
-    bulkLimitBytes: intFromEnv(env, 'INGEST_BULK_LIMIT_BYTES', 16 << 20),
-    bulkMaxLines: intFromEnv(env, 'INGEST_BULK_MAX_LINES', 10_000),
-    logLimitBytes: intFromEnv(env, 'INGEST_LOG_LIMIT_BYTES', 32 << 20),
-    waitMaxMs: intFromEnv(env, 'INGEST_WAIT_MAX_MS', 30_000, 0),
-    maxWaiters: intFromEnv(env, 'INGEST_MAX_WAITERS', 1000),
-    maxQueued: intFromEnv(env, 'INGEST_MAX_QUEUED', 20_000),
-    idempotencyLeaseMs: intFromEnv(env, 'INGEST_IDEMPOTENCY_LEASE_MS', 5000, 100, 600_000),
-    directoryCacheSize: intFromEnv(env, 'INGEST_DIRECTORY_CACHE_SIZE', 100_000, 1, 10_000_000),
-    directoryNegativeTtlMs: intFromEnv(env, 'INGEST_DIRECTORY_NEGATIVE_TTL_MS', 1000, 0, 60_000),
-    directoryFeed: onOff(env, 'INGEST_DIRECTORY_FEED', true),
-    tokensSpec: env.INGEST_TOKENS,
-    tokensFile: env.INGEST_TOKENS_FILE,
-    instanceId: env.VERITY_INSTANCE_ID ?? `ingest-${process.pid}`,
+    port: v.INGEST_PORT,
+    host: v.INGEST_HOST,
+    bodyLimitBytes: v.INGEST_BODY_LIMIT_BYTES,
+    bulkLimitBytes: v.INGEST_BULK_LIMIT_BYTES,
+    bulkMaxLines: v.INGEST_BULK_MAX_LINES,
+    logLimitBytes: v.INGEST_LOG_LIMIT_BYTES,
+    waitMaxMs: v.INGEST_WAIT_MAX_MS,
+    maxWaiters: v.INGEST_MAX_WAITERS,
+    maxQueued: v.INGEST_MAX_QUEUED,
+    idempotencyLeaseMs: v.INGEST_IDEMPOTENCY_LEASE_MS,
+    directoryCacheSize: v.INGEST_DIRECTORY_CACHE_SIZE,
+    directoryNegativeTtlMs: v.INGEST_DIRECTORY_NEGATIVE_TTL_MS,
+    directoryFeed: v.INGEST_DIRECTORY_FEED,
+    tokensSpec: v.INGEST_TOKENS,
+    tokensFile: v.INGEST_TOKENS_FILE,
+    instanceId: v.VERITY_INSTANCE_ID,
   };
 }

@@ -1,8 +1,8 @@
 // Settings of the `verity up` supervisor: VERITY_SUPERVISOR_* environment variables with documented
-// defaults (docs/operations.md). Bad values fail at start-up with the variable's name.
+// defaults (docs/CONFIGURATION.md, "Supervisor"). Bad values fail at start-up with the variable's name.
 import { join } from 'node:path';
-import { ConfigError, intFromEnv } from '../../../lib/platform/config/index.js';
-import { REPO_ROOT } from '../../../lib/platform/schemas/catalog.js';
+import { ConfigError, readEnv, readVar } from '../../../lib/platform/config/index.js';
+import { supervisorConfigSpec as spec } from '../../../lib/platform/config/supervisor.js';
 import type { RestartPolicy } from './policy.js';
 
 type Env = Record<string, string | undefined>;
@@ -27,30 +27,34 @@ export interface SupervisorConfig {
 
 /** Where `verity up` keeps logs by default: $VERITY_DATA_DIR/verity/logs (.data/verity/logs). */
 export function defaultLogDir(env: Env = process.env): string {
-  return join(env.VERITY_DATA_DIR || join(REPO_ROOT, '.data'), 'verity', 'logs');
+  return join(readVar('VERITY_DATA_DIR', spec.VERITY_DATA_DIR, env), 'verity', 'logs');
 }
 
 export function loadSupervisorConfig(env: Env = process.env): SupervisorConfig {
-  const jitterPct = intFromEnv(env, 'VERITY_SUPERVISOR_BACKOFF_JITTER_PCT', 20, 0, 100);
-  const baseMs = intFromEnv(env, 'VERITY_SUPERVISOR_BACKOFF_BASE_MS', 1000, 1, 3_600_000);
-  const maxMs = intFromEnv(env, 'VERITY_SUPERVISOR_BACKOFF_MAX_MS', 30_000, 1, 3_600_000);
-  if (maxMs < baseMs) throw new ConfigError(`VERITY_SUPERVISOR_BACKOFF_MAX_MS (${maxMs}) must be at least VERITY_SUPERVISOR_BACKOFF_BASE_MS (${baseMs})`);
-  const stopTimeoutMs = intFromEnv(env, 'VERITY_SUPERVISOR_STOP_TIMEOUT_MS', 40_000, 1, 3_600_000);
+  const v = readEnv(spec, env);
+  const baseMs = v.VERITY_SUPERVISOR_BACKOFF_BASE_MS;
+  const maxMs = v.VERITY_SUPERVISOR_BACKOFF_MAX_MS;
+  if (maxMs < baseMs) {
+    throw new ConfigError(
+      `VERITY_SUPERVISOR_BACKOFF_MAX_MS (${maxMs}) must be at least VERITY_SUPERVISOR_BACKOFF_BASE_MS (${baseMs})`,
+    );
+  }
+  const stopTimeoutMs = v.VERITY_SUPERVISOR_STOP_TIMEOUT_MS;
   return {
-    port: intFromEnv(env, 'VERITY_SUPERVISOR_PORT', 8089, 0, 65535),
+    port: v.VERITY_SUPERVISOR_PORT,
     policy: {
       baseMs,
       maxMs,
-      jitter: jitterPct / 100,
-      stableMs: intFromEnv(env, 'VERITY_SUPERVISOR_STABLE_MS', 30_000, 1, 86_400_000),
-      maxFastCrashes: intFromEnv(env, 'VERITY_SUPERVISOR_MAX_CRASHES', 5, 1, 1000),
-      windowMs: intFromEnv(env, 'VERITY_SUPERVISOR_CRASH_WINDOW_MS', 120_000, 1, 86_400_000),
+      jitter: v.VERITY_SUPERVISOR_BACKOFF_JITTER_PCT / 100,
+      stableMs: v.VERITY_SUPERVISOR_STABLE_MS,
+      maxFastCrashes: v.VERITY_SUPERVISOR_MAX_CRASHES,
+      windowMs: v.VERITY_SUPERVISOR_CRASH_WINDOW_MS,
     },
-    logDir: env.VERITY_SUPERVISOR_LOG_DIR || defaultLogDir(env),
-    logMaxBytes: intFromEnv(env, 'VERITY_SUPERVISOR_LOG_MAX_BYTES', 10 * 1024 * 1024, 1024),
-    logFiles: intFromEnv(env, 'VERITY_SUPERVISOR_LOG_FILES', 3, 0, 100),
+    logDir: v.VERITY_SUPERVISOR_LOG_DIR ?? defaultLogDir(env),
+    logMaxBytes: v.VERITY_SUPERVISOR_LOG_MAX_BYTES,
+    logFiles: v.VERITY_SUPERVISOR_LOG_FILES,
     stopTimeoutMs,
-    hurryTimeoutMs: Math.min(stopTimeoutMs, intFromEnv(env, 'VERITY_SUPERVISOR_HURRY_TIMEOUT_MS', 5000, 1, 3_600_000)),
-    readyTimeoutMs: intFromEnv(env, 'VERITY_SUPERVISOR_READY_TIMEOUT_MS', 2000, 1, 60_000),
+    hurryTimeoutMs: Math.min(stopTimeoutMs, v.VERITY_SUPERVISOR_HURRY_TIMEOUT_MS),
+    readyTimeoutMs: v.VERITY_SUPERVISOR_READY_TIMEOUT_MS,
   };
 }
