@@ -3,3 +3,4 @@
 export { loadDeciderConfig } from './config.js';
 export { decideBatch } from './decide-batch.js';
 export { startDecider, type RunningDecider } from './main.js';
+export { deciderConfigSpec } from './config.js';

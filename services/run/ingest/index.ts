@@ -5,3 +5,4 @@ export { loadIngestConfig } from './config.js';
 export { type ApiCreatePipeline, type ApiJob, commandRecord, createPipelineRecord, jobReportRecord, type RecordContext } from './intake-records.js';
 export { excerptFor, type IngestDeps, validators } from './deps.js';
 export { startIngest, type RunningIngest } from './main.js';
+export { ingestConfigSpec } from './config.js';

@@ -10,3 +10,4 @@ export { rebuild } from './rebuild.js';
 export { RemediationStore } from './remediation-store.js';
 export { type ProjectionSink, ProjectionStore } from './store.js';
 export { type PartitionRange, type ProjectionWindow } from './window.js';
+export { projectorConfigSpec } from './config.js';

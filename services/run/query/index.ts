@@ -3,3 +3,4 @@
 export { loadQueryConfig } from './config.js';
 export { encodeCursor } from './cursor.js';
 export { startQuery, type RunningQuery } from './main.js';
+export { queryConfigSpec } from './config.js';

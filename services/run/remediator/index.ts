@@ -4,3 +4,4 @@ export { loadRemediatorConfig } from './config.js';
 export { ContextSource } from './context.js';
 export { createProvider } from './providers/index.js';
 export { startRemediator, type RunningRemediator } from './main.js';
+export { remediatorConfigSpec } from './config.js';

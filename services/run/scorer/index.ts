@@ -3,3 +3,4 @@
 export { loadScorerConfig } from './config.js';
 export { retryOutcome } from './outcomes.js';
 export { startScorer, type RunningScorer } from './main.js';
+export { scorerConfigSpec } from './config.js';

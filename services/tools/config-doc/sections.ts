@@ -1,0 +1,57 @@
+// The sections of docs/CONFIGURATION.md, in order: what every service reads, then each service, the
+// supervisor, the local stack and the tools. Each service's variables come from the spec its loader reads.
+import { type DocSection, platformConfigSpec } from '../../lib/platform/config/index.js';
+import { supervisorConfigSpec } from '../../lib/platform/config/supervisor.js';
+import { deciderConfigSpec } from '../../run/decider/index.js';
+import { ingestConfigSpec } from '../../run/ingest/index.js';
+import { projectorConfigSpec } from '../../run/projector/index.js';
+import { queryConfigSpec } from '../../run/query/index.js';
+import { remediatorConfigSpec } from '../../run/remediator/index.js';
+import { scorerConfigSpec } from '../../run/scorer/index.js';
+import { localStack, runtime, tools, tracing } from './read-elsewhere.js';
+
+export const SECTIONS: DocSection[] = [
+  {
+    title: 'Every service',
+    intro: 'Read by every service, and by the `verity` commands that reach Kafka, the registry or Postgres.',
+    spec: { ...platformConfigSpec, ...runtime.spec },
+  },
+  {
+    title: 'Tracing',
+    intro:
+      'Every service (`services/lib/platform/telemetry/tracing.ts` and the OpenTelemetry SDK). With no OTLP ' +
+      'endpoint, spans exist and their ids propagate, but nothing leaves the process.',
+    spec: tracing.spec,
+  },
+  { title: 'Ingest', intro: "`verity ingest`: the producers' API (`services/run/ingest`).", spec: ingestConfigSpec },
+  { title: 'Decider', intro: '`verity decider` (`services/run/decider`).', spec: deciderConfigSpec },
+  { title: 'Projector', intro: '`verity projector` (`services/run/projector`).', spec: projectorConfigSpec },
+  { title: 'Query API', intro: "`verity query`: the readers' API (`services/run/query`).", spec: queryConfigSpec },
+  {
+    title: 'Remediator',
+    intro:
+      '`verity remediator` (`services/run/remediator`); `verity experiment` uses the same `OPENAI_*` and ' +
+      'model settings.',
+    spec: remediatorConfigSpec,
+  },
+  { title: 'Scorer', intro: '`verity scorer` (`services/run/scorer`).', spec: scorerConfigSpec },
+  {
+    title: 'Supervisor',
+    intro:
+      '`verity up` (`services/tools/cli/supervisor`). Every other variable passes through to the services it ' +
+      'runs, unchanged.',
+    spec: supervisorConfigSpec,
+  },
+  {
+    title: 'Local stack',
+    intro: '`make up` and `make demo`: read by the shell scripts of `infra/stack`, not checked at start.',
+    spec: localStack.spec,
+  },
+  {
+    title: 'Tools and tests',
+    intro:
+      'The load generator (`services/tools/generator`) and the crash tests. The `DEMO_*` variables of ' +
+      '`verity demo` are in [CLI.md](CLI.md).',
+    spec: tools.spec,
+  },
+];
