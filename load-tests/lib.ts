@@ -1,9 +1,8 @@
 // What every benchmark shares: running a phase in its own process under a topic prefix (so it never
-// touches production topics), the raw kafkajs consume baseline, cleanup, and writing results.
+// touches production topics), the raw kafkajs consume baseline, cleanup; results: result-files.ts.
 import pg from 'pg';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
@@ -30,15 +29,6 @@ export function runPhase(script: string, prefixName: string, env: Record<string,
 
 export const machine = (what = 'Kafka, registry, Postgres and the benchmark'): string =>
   `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB; ${what} on the same machine`;
-
-/** Writes load-tests/results/<name>-<date>.json and .md, and prints the Markdown. */
-export function writeResults(name: string, date: string, json: Record<string, unknown>, md: string): void {
-  mkdirSync(join(REPO_ROOT, 'load-tests/results'), { recursive: true });
-  const stamp = date.slice(0, 19).replace(/:/g, '');
-  writeFileSync(join(REPO_ROOT, `load-tests/results/${name}-${stamp}.json`), JSON.stringify({ date, ...json }, null, 2) + '\n');
-  writeFileSync(join(REPO_ROOT, `load-tests/results/${name}-${stamp}.md`), md);
-  console.log(`\n${md}`);
-}
 
 /** The raw baseline: a kafkajs consumer reading `expected` records of `topic` (optionally decoding each); ms. */
 export async function rawConsume(kafka: Kafka, topic: string, expected: number, decode?: (v: Buffer | null) => Promise<unknown>): Promise<number> {

@@ -5,12 +5,17 @@
 //
 //   npx tsx load-tests/bench/ab.ts <base-commit> [--rounds 2] [--only write-side,read-side] [--profile quick]
 //
-// Writes load-tests/results/ab-<date>.{json,md}; the per-run bench-*.{json,md,svg} files are removed.
+// Writes load-tests/results/ab.{json,md} (the current A/B, overwritten by the next) and a row of
+// HISTORY.md. Each suite run writes its results into a scratch directory (BENCH_RESULTS_DIR), removed
+// afterwards, so that the A/B leaves the current results and HISTORY.md of the benchmarks alone; a base
+// commit older than BENCH_RESULTS_DIR writes into its own worktree, removed too.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
+import { machine } from '../lib.js';
+import { writeResults } from '../result-files.js';
 
 interface Measurement {
   bench: string;
@@ -29,17 +34,27 @@ const median = (xs: number[]) => {
   return s.length === 0 ? null : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-/** Runs the suite in `dir` and answers its measurements (the bench-*.json it wrote, then removed). */
+/** Runs the suite in `dir` and answers its measurements (from the bench JSON it wrote, then removed). */
 function runSuite(dir: string, only: string, profile: string, note: string): Measurement[] {
-  const results = join(dir, 'load-tests/results');
-  const before = new Set(existsSync(results) ? readdirSync(results) : []);
-  execFileSync('npx', ['tsx', 'load-tests/bench/run.ts'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, BENCH_PROFILE: profile, BENCH_ONLY: only, BENCH_NOTE: note } });
-  const fresh = readdirSync(results).filter((f) => !before.has(f));
-  const json = fresh.filter((f) => /^bench-.*\.json$/.test(f)).sort((a, b) => statSync(join(results, b)).mtimeMs - statSync(join(results, a)).mtimeMs)[0];
-  if (!json) throw new Error(`the suite in ${dir} wrote no bench-*.json`);
-  const out = (JSON.parse(readFileSync(join(results, json), 'utf8')) as { measurements: Measurement[] }).measurements;
-  for (const f of fresh) rmSync(join(results, f), { force: true });
-  return out;
+  const scratch = mkdtempSync(join(tmpdir(), 'verity-ab-results-'));
+  const own = join(dir, 'load-tests/results'); // where a suite without BENCH_RESULTS_DIR writes
+  const before = new Set(existsSync(own) ? readdirSync(own) : []);
+  try {
+    const suite = { BENCH_PROFILE: profile, BENCH_ONLY: only, BENCH_NOTE: note, BENCH_RESULTS_DIR: scratch };
+    const env = { ...process.env, ...suite };
+    execFileSync('npx', ['tsx', 'load-tests/bench/run.ts'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], env });
+    const fresh = existsSync(own) ? readdirSync(own).filter((f) => !before.has(f)).map((f) => join(own, f)) : [];
+    const written = [...readdirSync(scratch).map((f) => join(scratch, f)), ...fresh];
+    const json = written
+      .filter((f) => /\/bench(-[\dT-]+)?\.json$/.test(f))
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+    if (!json) throw new Error(`the suite in ${dir} wrote no bench JSON`);
+    const out = (JSON.parse(readFileSync(json, 'utf8')) as { measurements: Measurement[] }).measurements;
+    for (const f of fresh) rmSync(f, { force: true });
+    return out;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 function main(): void {
@@ -72,24 +87,28 @@ function main(): void {
     const unit = runs.head.flat().find((m) => key(m) === k)!.unit;
     return { measurement: k, unit, base: b, head: h, ratio: b && h !== null ? Math.round((h / b) * 100) / 100 : null, base_runs: of('base'), head_runs: of('head') };
   });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '').slice(0, 15);
-  const file = join(REPO_ROOT, 'load-tests/results', `ab-${stamp}`);
-  writeFileSync(`${file}.json`, JSON.stringify({ date: new Date().toISOString(), base, head, rounds, only, profile, load_average_end: readFileSync('/proc/loadavg', 'utf8').trim(), rows }, null, 2) + '\n');
+  const date = new Date().toISOString();
+  const loadAverageEnd = readFileSync('/proc/loadavg', 'utf8').trim();
+  const where = machine('Kafka, registry, Postgres, the services under test and the load drivers');
+  const command = `npx tsx load-tests/bench/ab.ts ${base} --rounds ${rounds} --only ${only} --profile ${profile}`;
+  const json = { machine: where, command, base, head, rounds, only, profile, load_average_end: loadAverageEnd, rows };
   const fmt = (n: number | null) => (n === null ? '—' : Math.round(n).toLocaleString('en-US'));
-  writeFileSync(
-    `${file}.md`,
-    [
-      `# A/B ${base} → ${head} (${profile} profile, ${rounds} rounds, alternating; medians)`,
-      '',
-      `\`npx tsx load-tests/bench/ab.ts ${base} --rounds ${rounds} --only ${only} --profile ${profile}\`. Same machine, same stack, one run; each round runs the base, then this checkout.`,
-      '',
-      '| measurement | unit | base | this | this ÷ base | base runs | this runs |',
-      '| --- | --- | ---: | ---: | ---: | --- | --- |',
-      ...rows.map((r) => `| ${r.measurement} | ${r.unit} | ${fmt(r.base)} | ${fmt(r.head)} | ${r.ratio ?? '—'} | ${r.base_runs.map(fmt).join(', ')} | ${r.head_runs.map(fmt).join(', ')} |`),
-      '',
-    ].join('\n'),
-  );
-  console.log(`${file}.md`);
+  const md = [
+    `# A/B ${base} → ${head} (${profile} profile, ${rounds} rounds, alternating; medians)`,
+    '',
+    `\`${command}\`. Same machine (${where}), same stack, one run; each round runs the base, then this checkout.`,
+    '',
+    '| measurement | unit | base | this | this ÷ base | base runs | this runs |',
+    '| --- | --- | ---: | ---: | ---: | --- | --- |',
+    ...rows.map((r) => {
+      const runsOf = (xs: number[]) => xs.map(fmt).join(', ');
+      const cells = [r.measurement, r.unit, fmt(r.base), fmt(r.head), r.ratio ?? '—'];
+      cells.push(runsOf(r.base_runs), runsOf(r.head_runs));
+      return `| ${cells.join(' | ')} |`;
+    }),
+    '',
+  ].join('\n');
+  writeResults('ab', date, json, md);
 }
 
 main();

@@ -1,8 +1,11 @@
 // The benchmark suite (issue 6, `make bench`): runs every benchmark of QUALITY.md in sequence, each in
 // its own child process (`npx tsx …`, environment inherited) with its baseline measured in the same
-// run, then writes load-tests/results/bench-<date>.json and .md (every measurement with its ratio, the
-// QUALITY.md targets met / not met) and two SVG charts: bench-<date>-throughput.svg (msgs/s per stage
-// against the raw Kafka ceiling) and bench-<date>-lag.svg (end-to-end lag p50/p99 at 25% and 75% load).
+// run, then writes load-tests/results/bench.json and .md (every measurement with its ratio, the
+// QUALITY.md targets met / not met) and two SVG charts: bench-throughput.svg (msgs/s per stage beside
+// its raw Kafka baseline) and bench-lag.svg (end-to-end lag p50/p99 at 25% and 75% load). Like every
+// benchmark's, these are the current result, overwritten by the next run; each run also appends a row
+// to load-tests/results/HISTORY.md (load-tests/result-files.ts). So does each benchmark it runs: a quick
+// run replaces the current full-size results of the benchmarks it runs (their HISTORY.md rows remain).
 //
 //   BENCH_PROFILE=quick npx tsx load-tests/bench/run.ts     small sizes, ~5–8 minutes on a 2-core box
 //   BENCH_PROFILE=full  npx tsx load-tests/bench/run.ts     the sizes the issues name (default; ~1 hour,
@@ -11,28 +14,32 @@
 // into the results, e.g. what else ran on the machine), BENCH_KEEP_FIXED=1 (see below). A size variable
 // already set in the environment (BENCH_PIPELINES, BENCH_EVENTS, BENCH_JOBS, …) wins over the profile's.
 //
-// Measurements come from the results file each benchmark just wrote (the newest
-// load-tests/results/<name>-<date>.json modified after the child started), else from the JSON lines it
-// printed on stdout. A benchmark that fails is recorded (exit code, last stderr lines) and the others
-// still run; the suite then exits 1. The log-excerpt benchmarks write fixed-name files
-// (log-excerpt-recall.json, log-excerpt-evidence.json) that are the repository's reference results:
-// the suite reads them and puts them back as they were (BENCH_KEEP_FIXED=1 leaves the new ones).
+// Measurements come from the results file each benchmark just wrote (load-tests/results/<name>.json,
+// modified after the child started and holding a row it printed), else from the JSON lines it printed on
+// stdout. A benchmark that fails is recorded (exit code, last stderr lines) and the others still run; the
+// suite then exits 1. The log-excerpt results (log-excerpt-recall.json, log-excerpt-evidence.json) are the
+// repository's reference results over the whole data set: the suite reads the new ones and puts the old
+// ones back (BENCH_KEEP_FIXED=1 leaves the new ones; the runs' HISTORY.md rows stay either way).
 // Not run here: load-tests/stack-footprint.sh (it stops and restarts the stack; its latest recorded
 // line is reported) and the soak (`make soak`, load-tests/bench/soak.ts; its latest result is reported).
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
-import { machine, type Row } from '../lib.js';
 import { fmt } from '../format.js';
+import { machine, type Row } from '../lib.js';
+import { codeState, resultsDir, writeResults } from '../result-files.js';
 import { div, num, type Figures, type Num } from './figures.js';
 import { lagChart, throughputChart } from './result-charts.js';
 
 type Profile = 'quick' | 'full';
 const PROFILE: Profile = (process.env.BENCH_PROFILE ?? 'full') as Profile;
 if (PROFILE !== 'quick' && PROFILE !== 'full') throw new Error(`BENCH_PROFILE must be quick or full, got ${process.env.BENCH_PROFILE}`);
-const RESULTS = join(REPO_ROOT, 'load-tests/results');
+/** Where this run writes (BENCH_RESULTS_DIR for the A/B). */
+const RESULTS = resultsDir();
+/** Where the soak and stack footprint results this run reports are. */
+const REPO_RESULTS = join(REPO_ROOT, 'load-tests/results');
 
 interface Spec {
   name: string;
@@ -40,8 +47,8 @@ interface Spec {
   what: string;
   args: Record<Profile, string[]>;
   env: Record<Profile, Record<string, string>>;
-  /** Results file: dated `<prefix>-<date>.json` (load-tests/lib.ts writeResults) or a fixed name. */
-  results: { prefix: string } | { fixed: string };
+  /** Its results (<name>.json and .md) are reference results: put back as they were after the run. */
+  reference?: true;
   timeoutMin: Record<Profile, number>;
 }
 
@@ -52,7 +59,6 @@ const SPECS: Spec[] = [
     what: 'raw kafkajs produce/consume vs ingest (bulk, single) vs the decider with and without transactions',
     args: { quick: [], full: [] },
     env: { quick: { BENCH_PIPELINES: '600' }, full: { BENCH_PIPELINES: '3000' } },
-    results: { prefix: 'write-side' },
     timeoutMin: { quick: 8, full: 30 },
   },
   {
@@ -61,7 +67,6 @@ const SPECS: Spec[] = [
     what: 'projector vs raw consume vs a naive row-per-event projector vs a set-based upsert ceiling',
     args: { quick: [], full: [] },
     env: { quick: { BENCH_PIPELINES: '1000', BENCH_NAIVE_EVENTS: '1000' }, full: { BENCH_PIPELINES: '20000', BENCH_NAIVE_EVENTS: '5000' } },
-    results: { prefix: 'read-side' },
     timeoutMin: { quick: 8, full: 40 },
   },
   {
@@ -70,7 +75,6 @@ const SPECS: Spec[] = [
     what: 'sustained rate through real ingest, decider and projector; lag p50/p99 at 25% and 75% of it',
     args: { quick: [], full: [] },
     env: { quick: { BENCH_PIPELINES: '600', BENCH_SECONDS: '10' }, full: { BENCH_PIPELINES: '2000', BENCH_SECONDS: '20' } },
-    results: { prefix: 'end-to-end' },
     timeoutMin: { quick: 8, full: 40 },
   },
   {
@@ -79,7 +83,6 @@ const SPECS: Spec[] = [
     what: '`verity rebuild` path from offset 0 vs raw consume of the same topic',
     args: { quick: [], full: [] },
     env: { quick: { BENCH_EVENTS: '50000' }, full: { BENCH_EVENTS: '1000000' } },
-    results: { prefix: 'rebuild' },
     timeoutMin: { quick: 8, full: 50 },
   },
   {
@@ -92,7 +95,6 @@ const SPECS: Spec[] = [
       quick: { BENCH_JOBS: '100000', BENCH_CONCURRENCY: '8', BENCH_DURATION_S: '3', BENCH_ROUNDS: '1', BENCH_WARMUP_S: '1', BENCH_VARIANTS: '200', BENCH_DB: 'verity_bench_suite_query' },
       full: { BENCH_JOBS: '10000000', BENCH_DB: 'verity_bench_suite_query' },
     },
-    results: { prefix: 'query' },
     timeoutMin: { quick: 10, full: 90 },
   },
   {
@@ -101,7 +103,7 @@ const SPECS: Spec[] = [
     what: 'context recall of the failure excerpt vs a plain tail on LogChunks dev',
     args: { quick: ['--budget', '16000'], full: [] },
     env: { quick: {}, full: {} },
-    results: { fixed: 'log-excerpt-recall.json' },
+    reference: true,
     timeoutMin: { quick: 5, full: 15 },
   },
   {
@@ -110,7 +112,7 @@ const SPECS: Spec[] = [
     what: 'evidence hit@k vs the last 20 lines and the top-3 raw markers on LogChunks dev',
     args: { quick: [], full: [] },
     env: { quick: {}, full: {} },
-    results: { fixed: 'log-excerpt-evidence.json' },
+    reference: true,
     timeoutMin: { quick: 5, full: 15 },
   },
 ];
@@ -137,6 +139,8 @@ interface Run {
   results: Record<string, unknown> | null;
 }
 
+/** A path as the results show it: relative to the repository when inside it. */
+const shown = (file: string): string => (file.startsWith(`${REPO_ROOT}/`) ? relative(REPO_ROOT, file) : file);
 const progress = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const la = () => Math.round(loadavg()[0]! * 100) / 100;
 let current: { pid: number } | undefined;
@@ -168,33 +172,21 @@ const includesRow = (el: unknown, row: Row): boolean =>
   typeof el === 'object' && el !== null && Object.entries(row).every(([k, v]) => JSON.stringify((el as Record<string, unknown>)[k]) === JSON.stringify(v));
 
 /**
- * The results file this child wrote: among the files of its name modified since it started, the newest
- * one holding a row it printed on stdout (someone else may run the same benchmark at the same time), else
- * the newest one.
+ * The results file this child wrote: <name>.json, if modified since it started and holding a row it
+ * printed on stdout (someone else may have run the same benchmark meanwhile); else null.
  */
-function newestResults(spec: Spec, sinceMs: number, printed: Row[]): string | null {
-  if (!existsSync(RESULTS)) return null;
-  if ('fixed' in spec.results) {
-    const f = join(RESULTS, spec.results.fixed);
-    return existsSync(f) && statSync(f).mtimeMs >= sinceMs ? f : null;
-  }
-  const re = new RegExp(`^${spec.results.prefix}-\\d{4}-\\d{2}-\\d{2}T\\d{6}\\.json$`);
-  const files = readdirSync(RESULTS)
-    .filter((f) => re.test(f))
-    .map((f) => ({ f: join(RESULTS, f), t: statSync(join(RESULTS, f)).mtimeMs }))
-    .filter((x) => x.t >= sinceMs)
-    .sort((a, b) => b.t - a.t);
+function resultsOf(spec: Spec, sinceMs: number, printed: Row[]): string | null {
+  const f = join(RESULTS, `${spec.name}.json`);
+  if (!existsSync(f) || statSync(f).mtimeMs < sinceMs) return null;
   const probe = printed.filter((r) => r.what !== 'settings').slice(0, 3);
-  const mine = files.find(({ f }) => {
-    try {
-      const json = JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown>;
-      const rows = [...((json.rows as unknown[] | undefined) ?? []), ...((json.results as unknown[] | undefined) ?? [])];
-      return probe.length > 0 && probe.some((p) => rows.some((el) => includesRow(el, p)));
-    } catch {
-      return false;
-    }
-  });
-  return mine?.f ?? files[0]?.f ?? null;
+  if (probe.length === 0) return f;
+  try {
+    const json = JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown>;
+    const rows = [...((json.rows as unknown[] | undefined) ?? []), ...((json.results as unknown[] | undefined) ?? [])];
+    return probe.some((p) => rows.some((el) => includesRow(el, p))) ? f : null;
+  } catch {
+    return null;
+  }
 }
 
 function runOne(spec: Spec): Promise<Run> {
@@ -205,8 +197,8 @@ function runOne(spec: Spec): Promise<Run> {
   if (!existsSync(join(REPO_ROOT, spec.script))) {
     return Promise.resolve({ ...base, status: 'skipped', reason: `${spec.script} does not exist in this tree`, wall_s: 0, exit_code: null, signal: null, load_avg_1m: [la(), la()], results_file: null, stdout_rows: [], stderr_tail: [], results: null });
   }
-  // Fixed-name reference files: remembered, to be put back after the suite has read the new ones.
-  const fixed = 'fixed' in spec.results ? [spec.results.fixed, spec.results.fixed.replace(/\.json$/, '.md')].map((f) => join(RESULTS, f)) : [];
+  // Reference results: remembered, to be put back after the suite has read the new ones.
+  const fixed = spec.reference ? ['json', 'md'].map((ext) => join(RESULTS, `${spec.name}.${ext}`)) : [];
   const before = new Map(fixed.filter((f) => existsSync(f)).map((f) => [f, readFileSync(f)]));
   const loadBefore = la();
   const t0 = Date.now();
@@ -214,7 +206,7 @@ function runOne(spec: Spec): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn('npx', ['tsx', spec.script, ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...sizes },
+      env: { ...process.env, ...sizes, BENCH_PROFILE: PROFILE }, // the profile each result records
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // its own process group: a timeout or Ctrl-C stops the benchmark and everything it started
     });
@@ -256,7 +248,7 @@ function runOne(spec: Spec): Promise<Run> {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       current = undefined;
-      const file = newestResults(spec, t0, rows);
+      const file = resultsOf(spec, t0, rows);
       let results: Record<string, unknown> | null = null;
       if (file) {
         try {
@@ -270,8 +262,21 @@ function runOne(spec: Spec): Promise<Run> {
       const ok = code === 0 && !timedOut && (results !== null || rows.length > 0);
       const reason = timedOut ? `timed out after ${spec.timeoutMin[PROFILE]} min` : code !== 0 ? `exit ${code ?? signal}` : ok ? undefined : 'no results file and no JSON lines';
       const wall = Math.round((Date.now() - t0) / 100) / 10;
-      progress(`${spec.name}: ${ok ? 'ok' : `FAILED (${reason})`} in ${wall} s${file ? `, ${file.slice(REPO_ROOT.length)}` : ''}`);
-      resolve({ ...base, status: ok ? 'ok' : 'failed', ...(reason ? { reason } : {}), wall_s: wall, exit_code: code, signal, load_avg_1m: [loadBefore, la()], results_file: file ? file.slice(REPO_ROOT.length).replace(/^\//, '') : null, ...(restore && file ? { results_file_restored: true } : {}), stdout_rows: rows, stderr_tail: ok ? [] : tail, results });
+      progress(`${spec.name}: ${ok ? 'ok' : `FAILED (${reason})`} in ${wall} s${file ? `, ${shown(file)}` : ''}`);
+      resolve({
+        ...base,
+        status: ok ? 'ok' : 'failed',
+        ...(reason ? { reason } : {}),
+        wall_s: wall,
+        exit_code: code,
+        signal,
+        load_avg_1m: [loadBefore, la()],
+        results_file: file ? shown(file) : null,
+        ...(restore && file ? { results_file_restored: true } : {}),
+        stdout_rows: rows,
+        stderr_tail: ok ? [] : tail,
+        results,
+      });
     });
   });
 }
@@ -405,11 +410,11 @@ interface Target {
   source: string;
 }
 
+/** The current soak result (`make soak` writes it; the suite does not run it). */
 function latestSoak(): { file: string; json: Record<string, unknown> } | null {
-  if (!existsSync(RESULTS)) return null;
-  const files = readdirSync(RESULTS).filter((f) => /^soak-.*\.json$/.test(f)).sort();
-  const last = files.at(-1);
-  return last ? { file: `load-tests/results/${last}`, json: JSON.parse(readFileSync(join(RESULTS, last), 'utf8')) as Record<string, unknown> } : null;
+  const f = join(REPO_RESULTS, 'soak.json');
+  if (!existsSync(f)) return null;
+  return { file: 'load-tests/results/soak.json', json: JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown> };
 }
 
 function targets(f: Figures, runs: Map<string, Run>): Target[] {
@@ -458,16 +463,8 @@ function targets(f: Figures, runs: Map<string, Run>): Target[] {
 
 // ---------------------------------------------------------------------------------------------------
 
-function git(args: string[]): string {
-  try {
-    return execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
 function latestFootprint(): Record<string, unknown> | null {
-  const f = join(RESULTS, 'stack-footprint.jsonl');
+  const f = join(REPO_RESULTS, 'stack-footprint.jsonl');
   if (!existsSync(f)) return null;
   const last = readFileSync(f, 'utf8').trim().split('\n').filter(Boolean).at(-1);
   return last ? (JSON.parse(last) as Record<string, unknown>) : null;
@@ -483,8 +480,8 @@ async function main(): Promise<void> {
   if (unknown.length) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${SPECS.map((s) => s.name).join(', ')}`);
   const specs = SPECS.filter((s) => (!only || only.includes(s.name)) && !skip.has(s.name));
   const started = new Date();
-  const commit = git(['rev-parse', 'HEAD']);
-  const dirty = git(['status', '--porcelain']).split('\n').filter(Boolean).length;
+  const code = codeState();
+  const [commit, dirty] = [code.commit, code.uncommitted_changes];
   const loadStart = loadavg().map((x) => Math.round(x * 100) / 100);
   progress(`profile ${PROFILE}: ${specs.map((s) => s.name).join(', ')}; commit ${commit.slice(0, 12)} (${dirty} uncommitted changes); load average ${loadStart.join(' ')}`);
 
@@ -498,16 +495,12 @@ async function main(): Promise<void> {
   const goals = targets(f, runs);
   const failed = [...runs.values()].filter((r) => r.status === 'failed');
   const date = started.toISOString();
-  const stamp = date.slice(0, 19).replace(/:/g, '');
   const where = machine('Kafka, registry, Postgres, the services under test and the load drivers');
   const note = process.env.BENCH_NOTE ?? 'The machine is shared: other sessions may run tests and builds at the same time (see the load averages); absolute numbers are context, ratios to baselines measured in the same run are the result.';
   const footprint = latestFootprint();
-  const names = { json: `bench-${stamp}.json`, md: `bench-${stamp}.md`, throughput: `bench-${stamp}-throughput.svg`, lag: `bench-${stamp}-lag.svg` };
+  const names = { throughput: 'bench-throughput.svg', lag: 'bench-lag.svg' }; // written by writeResults
   const subtitle = `${PROFILE} profile, ${date.slice(0, 16).replace('T', ' ')} UTC, commit ${commit.slice(0, 8)}; ${where.split(';')[0]}`;
 
-  mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(join(RESULTS, names.throughput), throughputChart(f, subtitle, PROFILE === 'quick'));
-  writeFileSync(join(RESULTS, names.lag), lagChart(f, subtitle));
 
   const json = {
     date,
@@ -517,7 +510,7 @@ async function main(): Promise<void> {
     machine: where,
     load_average: { start: loadStart, end: loadEnd },
     context: note,
-    git: { commit, uncommitted_changes: dirty },
+    git: code,
     ok: failed.length === 0,
     failed: failed.map((r) => r.name),
     targets: goals,
@@ -530,7 +523,6 @@ async function main(): Promise<void> {
     },
     charts: { throughput: `load-tests/results/${names.throughput}`, lag: `load-tests/results/${names.lag}` },
   };
-  writeFileSync(join(RESULTS, names.json), JSON.stringify(json, null, 2) + '\n');
 
   const md = [
     `# Benchmark suite — ${date}`,
@@ -573,12 +565,12 @@ async function main(): Promise<void> {
     `![lag against load](${names.lag})`,
     '',
   ].join('\n');
-  writeFileSync(join(RESULTS, names.md), md);
 
   for (const m of table) console.log(JSON.stringify({ what: 'measurement', ...m }));
   for (const { what: row, ...g } of goals) console.log(JSON.stringify({ what: 'target', row, ...g }));
-  console.log(`\n${md}`);
-  progress(`wrote load-tests/results/${names.json}, ${names.md}, ${names.throughput}, ${names.lag} in ${wallS} s`);
+  const charts = { throughput: throughputChart(f, subtitle, PROFILE === 'quick'), lag: lagChart(f, subtitle) };
+  writeResults('bench', date, json, md, charts);
+  progress(`wrote bench.json, .md, ${names.throughput}, ${names.lag} and a HISTORY.md row in ${shown(RESULTS)}`);
   process.exitCode = failed.length ? 1 : 0;
 }
 

@@ -1,7 +1,8 @@
 // Memory soak (QUALITY.md "memory": RSS of each service under sustained load, flat over a 10-minute
 // soak), `make soak`:
 //   npx tsx load-tests/bench/soak.ts          BENCH_SOAK_MINUTES=10 (BENCH_PROFILE=quick: 2), BENCH_SOAK_RATE=300 reports/s
-// Writes load-tests/results/soak-<date>.json and .md, and soak-<date>-rss.svg (RSS over time).
+// Writes load-tests/results/soak.json and .md, and soak-rss.svg (RSS over time): the current result,
+// overwritten by the next soak; and a row of load-tests/results/HISTORY.md.
 //
 // Isolation: every service runs under its own VERITY_TOPIC_PREFIX (topics, consumer groups,
 // transactional ids) AND against a scratch database (verity_bench_soak_<time>) on the same Postgres
@@ -24,7 +25,7 @@
 // 6. stops every child (SIGTERM, SIGKILL after 15 s), drops the prefixed topics and groups and the
 //    scratch database. Nothing is left running.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -32,6 +33,7 @@ import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { adminQuery, machine, withDatabase } from '../lib.js';
+import { resultsDir, writeResults } from '../result-files.js';
 import { traffic } from '../write-side/traffic.js';
 import { fmt } from '../format.js';
 import { rssChart } from './result-charts.js';
@@ -64,10 +66,9 @@ interface Running {
   exited: { code: number | null; signal: string | null } | null;
 }
 
-/** Services this tree has: a services/<name>/main.ts and a `verity <name>` command. */
+/** Services this tree has: a deployable services/run/<name>/ (started as `bin/verity <name>`). */
 function available(): Service[] {
-  const cli = readFileSync(join(REPO_ROOT, 'services/tools/cli/main.ts'), 'utf8');
-  return SERVICES.filter((s) => existsSync(join(REPO_ROOT, `services/${s}/main.ts`)) && new RegExp(`\\b${s}: \\{`).test(cli));
+  return SERVICES.filter((s) => existsSync(join(REPO_ROOT, `services/run/${s}/main.ts`)));
 }
 
 function start(service: Service, env: NodeJS.ProcessEnv): Promise<Running> {
@@ -364,7 +365,6 @@ async function main(): Promise<void> {
   const lags = samples.filter((s) => s.lag_p99_ms !== null);
   const applied = samples.at(-1)?.applied_events ?? null;
   const flat = services.length > 0 && services.every((s) => s.verdict === 'flat');
-  const stamp = date.slice(0, 19).replace(/:/g, '');
   const where = machine(`Kafka, registry, Postgres, ${services.map((s) => s.service).join(', ')} and the traffic driver`);
   const json = {
     date,
@@ -392,17 +392,10 @@ async function main(): Promise<void> {
     },
     series: samples,
   };
-  mkdirSync(join(REPO_ROOT, 'load-tests/results'), { recursive: true });
-  const svgName = `soak-${stamp}-rss.svg`;
-  writeFileSync(
-    join(REPO_ROOT, 'load-tests/results', svgName),
-    rssChart(
-      { services, series: samples },
-      `${MINUTES} min at ${RATE} reports/s, ${date.slice(0, 16).replace('T', ' ')} UTC; ${where.split(';')[0]}`,
-      FLAT_MIB_PER_MIN,
-      SAMPLE_MS / 1000,
-    ),
-  );
+  const svgName = 'soak-rss.svg'; // written by writeResults
+  const when = `${date.slice(0, 16).replace('T', ' ')} UTC`;
+  const subtitle = `${MINUTES} min at ${RATE} reports/s, ${when}; ${where.split(';')[0]}`;
+  const rss = rssChart({ services, series: samples }, subtitle, FLAT_MIB_PER_MIN, SAMPLE_MS / 1000);
   const lagRange = (k: 'lag_p50_ms' | 'lag_p99_ms') => (lags.length ? `${fmt(Math.min(...lags.map((s) => s[k]!)))}–${fmt(Math.max(...lags.map((s) => s[k]!)))}` : '—');
   const md = [
     `# Memory soak — ${date}`,
@@ -426,11 +419,9 @@ async function main(): Promise<void> {
     `![RSS over time](${svgName})`,
     '',
   ].join('\n');
-  writeFileSync(join(REPO_ROOT, `load-tests/results/soak-${stamp}.json`), JSON.stringify(json, null, 2) + '\n');
-  writeFileSync(join(REPO_ROOT, `load-tests/results/soak-${stamp}.md`), md);
   for (const s of services) console.log(JSON.stringify({ what: 'rss', ...s }));
-  console.log(`\n${md}`);
-  progress(`wrote load-tests/results/soak-${stamp}.json, .md and ${svgName}`);
+  writeResults('soak', date, json, md, { rss });
+  progress(`wrote soak.json, .md, ${svgName} and a HISTORY.md row in ${resultsDir()}`);
 }
 
 main().then(

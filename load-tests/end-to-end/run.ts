@@ -1,8 +1,9 @@
 // End-to-end benchmark (QUALITY.md "end-to-end lag" and "headline"): report accepted by ingest →
 // visible in the read model, with every hop real (ingest and decider as processes, the projector here).
 //   npx tsx load-tests/end-to-end/run.ts      (BENCH_PIPELINES=2000 for the maximum, BENCH_SECONDS=20 per load)
-// Writes load-tests/results/end-to-end-<date>.json and .md.
-import { machine, runPhase, writeResults } from '../lib.js';
+// Writes load-tests/results/end-to-end.json and .md (the current result) and a row of HISTORY.md.
+import { machine, runPhase } from '../lib.js';
+import { writeResults } from '../result-files.js';
 
 const rows = runPhase('end-to-end/phase.ts', 'e2e');
 const get = (what: string) => rows.find((x) => x.what === what)!;

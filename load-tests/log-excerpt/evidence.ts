@@ -13,9 +13,9 @@
 // as the signature normalises them), the share with one signature (stable); of the other pairs, the share
 // with different signatures (distinct).
 // --misses k prints the logs the evidence misses at k to stderr. Writes
-// load-tests/results/log-excerpt-evidence.{json,md}. LOGCHUNKS_PATH overrides the data set path.
+// load-tests/results/log-excerpt-evidence.{json,md} (load-tests/result-files.ts: the current result, and
+// a row of HISTORY.md). LOGCHUNKS_PATH overrides the data set path.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findMarkers, type ErrorMarker } from '../../services/lib/core/logs/markers.js';
@@ -25,6 +25,8 @@ import { extractEvidence, MAX_RANGE_LINES } from '../../services/lib/core/remedi
 import { failureSignature, normaliseLine } from '../../services/lib/core/remediation/signature.js';
 import type { EvidenceRange } from '../../services/lib/core/remediation/proposal.js';
 import { readDataset } from '../../services/tools/experiment/index.js';
+import { machine } from '../lib.js';
+import { writeResults } from '../result-files.js';
 import { clampLabel, evidenceHit } from '../../services/tools/experiment/index.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -113,12 +115,10 @@ async function main(): Promise<void> {
     '',
     'Data: LogChunks (Brandt et al., MSR 2020, doi:10.1145/3379597.3387485), CC BY 4.0.',
   ].join('\n');
-  console.log(`\n${table}`);
-
-  const outDir = resolve(repoRoot, 'load-tests/results');
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(resolve(outDir, 'log-excerpt-evidence.json'), `${JSON.stringify({ dataset: relative(repoRoot, dataPath), logs: total, results, signature }, null, 2)}\n`);
-  writeFileSync(resolve(outDir, 'log-excerpt-evidence.md'), `${table}\n`);
+  const command = ['npx tsx load-tests/log-excerpt/evidence.ts', ...process.argv.slice(2)].join(' ');
+  const dataset = relative(repoRoot, dataPath);
+  const json = { machine: machine('the benchmark'), command, dataset, logs: total, results, signature };
+  writeResults('log-excerpt-evidence', new Date().toISOString(), json, `${table}\n`);
 }
 
 await main();

@@ -14,16 +14,18 @@
 //   ceiling        logs whose labelled lines fit in B bytes at all: no excerpt of B bytes can do better
 // A label ending past the last line of its log is clamped to it.
 // Prints one JSON line per (method, budget) and a Markdown table; writes both to
-// load-tests/results/log-excerpt-recall.{json,md}. LOGCHUNKS_PATH overrides the data set path
+// load-tests/results/log-excerpt-recall.{json,md} (load-tests/result-files.ts: the current result, and a
+// row of HISTORY.md). LOGCHUNKS_PATH overrides the data set path
 // (default ../shared/data/logchunks/dev.jsonl.gz from the repository root).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LineRange } from '../../services/lib/core/logs/excerpt.js';
 import { sanitizeLog } from '../../services/lib/core/logs/sanitize.js';
 import { readDataset } from '../../services/tools/experiment/index.js';
 import { clampLabel, contextRecall, covers } from '../../services/tools/experiment/index.js';
+import { machine } from '../lib.js';
+import { writeResults } from '../result-files.js';
 
 interface Result {
   method: string;
@@ -148,14 +150,12 @@ async function main(): Promise<void> {
     '',
     'Data: LogChunks (Brandt et al., MSR 2020, doi:10.1145/3379597.3387485), CC BY 4.0.',
   ].join('\n');
-  console.log(`\n${table}`);
   for (const m of missed) console.error(m);
 
-  const outDir = resolve(repoRoot, 'load-tests/results');
-  mkdirSync(outDir, { recursive: true });
-  const json = { dataset: relative(repoRoot, dataPath), logs: total, results };
-  writeFileSync(resolve(outDir, 'log-excerpt-recall.json'), `${JSON.stringify(json, null, 2)}\n`);
-  writeFileSync(resolve(outDir, 'log-excerpt-recall.md'), `${table}\n`);
+  const command = ['npx tsx load-tests/log-excerpt/recall.ts', ...process.argv.slice(2)].join(' ');
+  const dataset = relative(repoRoot, dataPath);
+  const json = { machine: machine('the benchmark'), command, dataset, logs: total, results };
+  writeResults('log-excerpt-recall', new Date().toISOString(), json, `${table}\n`);
 }
 
 await main();

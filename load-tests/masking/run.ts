@@ -9,9 +9,11 @@
 //   the callers do, with the corpus records spread through it; synthetic lines if the data set is missing),
 //   new and previous implementation alternated in the same process, median of --runs, and their ratio;
 // - the slowest 1 MB adversarial line (repeated fragments built to make the rules backtrack), new and previous.
-// The previous implementation is services/lib/core/logs/redact.ts as of MASKING_BASELINE (a git revision;
-// default: the parent of the commit that split the masker into services/lib/core/logs/secrets/).
-// Writes load-tests/results/masking-<date>.{json,md}. LOGCHUNKS_PATH overrides the data set path.
+// The previous implementation is redact.ts (services/lib/core/logs/, services/core/logs/ before the services/lib
+// layout) as of MASKING_BASELINE (a git revision; default: the parent of the commit that split the masker
+// into logs/secrets/).
+// Writes load-tests/results/masking.{json,md} (the current result) and a row of HISTORY.md.
+// LOGCHUNKS_PATH overrides the data set path.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -23,7 +25,8 @@ import { sanitizeLog } from '../../services/lib/core/logs/sanitize.js';
 import { readDataset } from '../../services/tools/experiment/index.js';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { readLookalikes, readSecrets, scoreCorpus, type CorpusScore, type LookalikeRecord, type SecretRecord } from '../../test/fixtures/secrets/corpus.js';
-import { machine, writeResults } from '../lib.js';
+import { machine } from '../lib.js';
+import { writeResults } from '../result-files.js';
 
 type Redact = (text: string) => { text: string; count: number };
 
@@ -35,20 +38,32 @@ const MB = arg('mb', 10);
 const RUNS = arg('runs', 5);
 
 /** The previous redactSecrets, from git, or undefined when git or the revision is not there. */
-async function previous(): Promise<{ ref: string; redact: Redact } | undefined> {
+async function previous(): Promise<{ ref: string; path: string; redact: Redact } | undefined> {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
   try {
     let ref = process.env.MASKING_BASELINE;
     if (!ref) {
-      const added = git('log', '--format=%H', '--diff-filter=A', '--', 'services/lib/core/logs/secrets/mask.ts').split('\n').pop();
+      // --follow: the masker was added as services/core/logs/secrets/mask.ts, then moved under services/lib.
+      const mask = 'services/lib/core/logs/secrets/mask.ts';
+      const added = git('log', '--format=%H', '--diff-filter=A', '--follow', '--', mask).split('\n').pop();
       if (!added) return undefined;
       ref = git('rev-parse', '--short', `${added}^`);
     }
     const dir = mkdtempSync(join(tmpdir(), 'masking-baseline-'));
     const file = join(dir, 'redact.mts');
-    writeFileSync(file, git('show', `${ref}:services/lib/core/logs/redact.ts`));
+    // redact.ts where it was at that revision: before or after the services/lib layout.
+    const at = ['services/lib/core/logs/redact.ts', 'services/core/logs/redact.ts'].find((p) => {
+      try {
+        git('cat-file', '-e', `${ref}:${p}`);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (!at) throw new Error(`no redact.ts at ${ref}`);
+    writeFileSync(file, git('show', `${ref}:${at}`));
     const mod = (await import(pathToFileURL(file).href)) as { redactSecrets: Redact };
-    return { ref, redact: (t) => mod.redactSecrets(t) };
+    return { ref, path: at, redact: (t) => mod.redactSecrets(t) };
   } catch (e) {
     console.error(`no baseline: ${(e as Error).message.split('\n')[0]}`);
     return undefined;
@@ -146,10 +161,11 @@ async function main(): Promise<void> {
 
   const s = scores.new!.all;
   const p = scores.previous?.all;
+  const prev = base ? `${base.path} at ${base.ref}` : 'not available';
   const md: string[] = [
     `# Secret masking (${date.slice(0, 10)})`,
     '',
-    `${machine('the masker')}. \`npx tsx load-tests/masking/run.ts --mb ${MB} --runs ${RUNS}\`; previous implementation: ${base ? `services/lib/core/logs/redact.ts at ${base.ref}` : 'not available'}.`,
+    `${machine('the masker')}. \`npx tsx load-tests/masking/run.ts --mb ${MB} --runs ${RUNS}\`; previous: ${prev}.`,
     '',
     '| measure | new | previous |',
     '| --- | --- | --- |',

@@ -4,7 +4,7 @@
 // Env: BENCH_JOBS, BENCH_CONCURRENCY (16), BENCH_DURATION_S (20 per route and side), BENCH_ROUNDS (2), BENCH_WARMUP_S (3),
 // BENCH_VARIANTS (1000 requests per route, cycled), BENCH_DB (verity_bench_query), BENCH_KEEP_DB=1 keeps
 // the seeded database (a rerun at the same BENCH_JOBS then reuses it).
-// Writes load-tests/results/query-<date>.json and .md.
+// Writes load-tests/results/query.json and .md (the current result) and a row of HISTORY.md.
 //
 // 1. Seeds a separate database on the same Postgres server (seed.ts): migrations, read-model version
 //    created and activated as the projector does, ~BENCH_JOBS job rows loaded set-based, VACUUM ANALYZE.
@@ -34,7 +34,8 @@ import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { encodeCursor } from '../../services/run/query/index.js';
 import { loadQueryConfig } from '../../services/run/query/index.js';
 import { startQuery } from '../../services/run/query/index.js';
-import { machine, writeResults } from '../lib.js';
+import { machine } from '../lib.js';
+import { writeResults } from '../result-files.js';
 import { dropDatabase, ensureSeeded, type SeedInfo } from './seed.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000_000);

@@ -1,8 +1,9 @@
 // Read-side benchmark (issue 4, QUALITY.md): projector events/s vs raw kafkajs consume of the same
 // topic vs a naive row-per-event projector vs a set-based upsert ceiling, in one run.
 //   npx tsx load-tests/read-side/run.ts     (BENCH_PIPELINES=3000 → 51,000 events; =20000 → 340,000)
-// Writes load-tests/results/read-side-<date>.json and .md.
-import { machine, ratioTable, runPhase, writeResults, type Ratio } from '../lib.js';
+// Writes load-tests/results/read-side.json and .md (the current result) and a row of HISTORY.md.
+import { machine, ratioTable, runPhase, type Ratio } from '../lib.js';
+import { writeResults } from '../result-files.js';
 
 const rows = runPhase('read-side/phase.ts', 'read');
 const get = (what: string) => rows.find((x) => x.what === what)!.per_s as number;

@@ -1,6 +1,6 @@
 // Rebuild benchmark (QUALITY.md "rebuild": full read-model rebuild of 1M events ≥ 50% of raw consume).
 //   npx tsx load-tests/rebuild/run.ts                 (BENCH_EVENTS=1000000 by default; =50000 for a smoke run)
-// Writes load-tests/results/rebuild-<date>.json and .md.
+// Writes load-tests/results/rebuild.json and .md (the current result) and a row of HISTORY.md.
 //
 // Without arguments this script runs itself again as a phase (`--phase`) in a child process under a
 // fresh VERITY_TOPIC_PREFIX (load-tests/lib.ts runPhase), so production topics are never touched. The
@@ -35,7 +35,9 @@ import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { setupPlatform } from '../../services/lib/platform/setup.js';
 import { loadProjectorConfig } from '../../services/run/projector/index.js';
 import { rebuild } from '../../services/run/projector/index.js';
-import { adminQuery, dropPrefixed, machine, ratioTable, rawConsume, runPhase, withDatabase, writeResults, type Ratio, type Row } from '../lib.js';
+import { adminQuery, dropPrefixed, machine, ratioTable, rawConsume, runPhase, withDatabase } from '../lib.js';
+import type { Ratio, Row } from '../lib.js';
+import { writeResults } from '../result-files.js';
 import { traffic } from '../write-side/traffic.js';
 
 /** The state of the code measured: HEAD, and a digest of the projector sources (the tree may have uncommitted changes). */

@@ -1,8 +1,10 @@
 // Write-side benchmark (issue 3, QUALITY.md): raw kafkajs produce/consume on the same broker vs ingest
 // (bulk and single) vs the decider with and without transactions, all in one run, same message mix.
 //   npx tsx load-tests/write-side/run.ts          (BENCH_PIPELINES=3000 → 21,000 reports per phase)
-// Writes load-tests/results/write-side-<date>.json and .md (ratios to the baselines measured here).
-import { machine, ratioTable, runPhase, writeResults, type Ratio, type Row } from '../lib.js';
+// Writes load-tests/results/write-side.json and .md (the current result; ratios to the baselines measured
+// here) and a row of HISTORY.md.
+import { machine, ratioTable, runPhase, type Ratio, type Row } from '../lib.js';
+import { writeResults } from '../result-files.js';
 
 const phase = (name: string, env: Record<string, string>) => runPhase('write-side/phase.ts', name, env, [name]).map((r) => ({ ...r, phase: name }));
 const get = (rows: Row[], what: string) => rows.find((r) => r.what === what)!.per_s as number;

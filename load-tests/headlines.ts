@@ -1,0 +1,195 @@
+// The headline of a benchmark's result, read from the JSON it wrote: the figure(s) a reader looks for
+// first, with the sizes they were measured at, and their ratio to the baseline measured in the same run.
+// One reader per benchmark; each tolerates the older shapes of its JSON (HISTORY.md rows were made from
+// those too). Used for the rows of load-tests/results/HISTORY.md.
+import { fmt } from './format.js';
+
+export interface Headline {
+  figures: string;
+  ratio: string;
+}
+
+type Json = Record<string, unknown>;
+type Reader = (json: Json) => Headline;
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const list = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
+const x = (r: number | null, digits = 2) => (r === null ? '—' : `${r.toFixed(digits)}×`);
+const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+const div = (a: number | null, b: number | null) => (a !== null && b !== null && b !== 0 ? a / b : null);
+const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
+
+/** A row of a ratio table (load-tests/lib.ts ratioTable) whose metric starts with `prefix`. */
+const metric = (json: Json, prefix: string) => list(json.results).find((r) => String(r.metric).startsWith(prefix));
+const row = (json: Json, what: string) => list(json.rows).find((r) => r.what === what);
+
+const writeSide: Reader = (j) => {
+  const bulk = metric(j, 'ingest bulk NDJSON');
+  const eos = metric(j, 'decider EOS (reports/s)');
+  const noTxn = metric(j, 'decider EOS vs without transactions');
+  const reports = num(row(j, 'raw_produce')?.msgs);
+  const size = reports === null ? '' : ` (${fmt(reports)} reports per phase)`;
+  return {
+    figures: `ingest bulk ${fmt(num(bulk?.value))} reports/s, decider EOS ${fmt(num(eos?.value))} reports/s${size}`,
+    ratio: [
+      `ingest ${x(num(bulk?.ratio))} raw produce`,
+      `decider ${x(num(eos?.ratio))} raw consume, ${x(num(noTxn?.ratio))} no-txn decider`,
+    ].join('; '),
+  };
+};
+
+const readSide: Reader = (j) => {
+  const p = metric(j, 'projector, exactly once');
+  const events = num(row(j, 'events')?.events);
+  return {
+    figures: `projector ${fmt(num(p?.value))} events/s${events === null ? '' : ` (${fmt(events)} events)`}`,
+    ratio: [
+      `${x(num(p?.ratio))} raw consume`,
+      `${x(num(metric(j, 'projector vs set-based')?.ratio))} set-based ceiling`,
+      `${x(num(metric(j, 'projector vs naive')?.ratio), 0)} naive`,
+    ].join(', '),
+  };
+};
+
+const endToEnd: Reader = (j) => {
+  const max = row(j, 'max');
+  const lo = row(j, 'open_loop_25');
+  const hi = row(j, 'open_loop_75');
+  const events = num(max?.events_per_s);
+  const [p99lo, p99hi] = [num(lo?.lag_p99_ms), num(hi?.lag_p99_ms)];
+  return {
+    figures: [
+      `${fmt(events)} events/s (${fmt(num(max?.reports_per_s))} reports/s, max over ${fmt(num(max?.reports))} reports)`,
+      `lag p99 ${fmt(p99lo)} ms at 25%, ${fmt(p99hi)} ms at 75%`,
+    ].join('; '),
+    ratio: `${x(div(events, 5000))} the 5,000 events/s target; p99 75% ÷ 25% ${x(div(p99hi, p99lo))}`,
+  };
+};
+
+const rebuild: Reader = (j) => {
+  const r = row(j, 'rebuild');
+  const raw = num(row(j, 'raw_consume')?.per_s);
+  return {
+    figures: `rebuild ${fmt(num(r?.per_s))} events/s (${fmt(num(r?.events) ?? num(j.events_target))} events)`,
+    ratio: `${x(div(num(r?.per_s), raw))} raw consume (${fmt(raw)} events/s)`,
+  };
+};
+
+const query: Reader = (j) => {
+  const routes = list(j.results).map((r) => ({
+    name: String(r.name),
+    api: num((r.api as Json | undefined)?.p99_ms),
+    ratio: num(r.p99_ratio_api_over_sql),
+  }));
+  const worst = [...routes].sort((a, b) => (b.api ?? 0) - (a.api ?? 0))[0];
+  const ratios = routes.map((r) => r.ratio).filter((r): r is number => r !== null);
+  const jobs = num((j.seed as Json | undefined)?.jobs);
+  return {
+    figures: [
+      `worst API p99 ${fmt(worst?.api)} ms (${worst?.name ?? '—'}) over ${routes.length} routes`,
+      `${fmt(jobs)} job rows; ${fmt(num(j.seq_scans))} seq scans`,
+    ].join(', '),
+    ratio: ratios.length ? `API p99 ÷ SQL p99 ${range(ratios)} over the routes` : '—',
+  };
+};
+
+const masking: Reader = (j) => {
+  const all = ((j.scores as Json | undefined)?.new as Json | undefined)?.all as Json | undefined;
+  const s = all?.secrets as Json | undefined;
+  const l = all?.lookalikes as Json | undefined;
+  const tp = ((j.throughput as Json | undefined)?.new as Json | undefined)?.mbPerS;
+  const of = (a: unknown, b: unknown) => `${fmt(num(a))}/${fmt(num(b))}`;
+  return {
+    figures: [
+      `${of(s?.caught, s?.total)} secrets caught, ${of(l?.falsePositives, l?.total)} look-alikes changed`,
+      `${fmt(num(tp))} MB/s on ${fmt(num(j.mb))} MB`,
+    ].join(', '),
+    ratio: `throughput ${x(num(j.ratio))} the previous masker${j.baseline ? ` (${String(j.baseline)})` : ''}`,
+  };
+};
+
+const recall: Reader = (j) => {
+  const at = (method: string) =>
+    num(list(j.results).find((r) => r.method === method && r.budget === 16000)?.recall);
+  return {
+    figures: `excerpt recall ${pct(at('excerpt'))} at 16,000 B (${fmt(num(j.logs))} logs)`,
+    ratio: `${x(div(at('excerpt'), at('tail-chars')))} a plain tail (${pct(at('tail-chars'))})`,
+  };
+};
+
+const evidence: Reader = (j) => {
+  const hit3 = (method: string) => num(list(j.results).find((r) => r.method === method)?.['hit@3']);
+  const e = hit3('evidence');
+  return {
+    figures: `evidence hit@3 ${pct(e)} (${fmt(num(j.logs))} logs)`,
+    ratio: `${x(div(e, hit3('marker-top-3')))} top-3 raw markers, ${x(div(e, hit3('last-20-lines')))} last 20 lines`,
+  };
+};
+
+const soak: Reader = (j) => {
+  const services = list(j.services).map((s) => ({
+    service: String(s.service),
+    slope: num(s.slope_mib_per_min),
+    verdict: String(s.verdict),
+  }));
+  const steepest = [...services].sort((a, b) => Math.abs(b.slope ?? 0) - Math.abs(a.slope ?? 0))[0];
+  const growing = services.filter((s) => s.verdict === 'growing').map((s) => s.service);
+  const steep = steepest ? `${steepest.service} ${fmt(steepest.slope)} MiB/min` : '—';
+  const load = `${fmt(num(j.minutes))} min at ${fmt(num(j.rate_reports_per_s))} reports/s`;
+  const flat = `every slope within ±${fmt(num(j.flat_threshold_mib_per_min))} MiB/min`;
+  return {
+    figures: `${String(j.verdict ?? '—')}; steepest ${steep} (${load})`,
+    ratio: `flat: ${flat}; growing: ${growing.join(', ') || 'none'}`,
+  };
+};
+
+const suite: Reader = (j) => {
+  const targets = list(j.targets);
+  const met = targets.filter((t) => t.met === true).length;
+  const judged = targets.filter((t) => t.met !== null && t.met !== undefined).length;
+  const failed = list(j.failed as unknown).map(String);
+  const f = (j.figures ?? {}) as Record<string, Record<string, unknown>>;
+  const r = (a: unknown, b: unknown) => x(div(num(a), num(b)));
+  const events = `${fmt(num(f.e2e?.events_per_s))} events/s end to end`;
+  return {
+    figures: [`${met} of ${judged} QUALITY.md targets met`, events, ...failed.map((b) => `${b} failed`)].join('; '),
+    ratio: [
+      `÷ raw Kafka: ingest ${r(f.ws?.ingest_bulk, f.ws?.ingest_raw_produce)}`,
+      `decider ${r(f.ws?.decider_eos, f.ws?.raw_consume)}`,
+      `projector ${r(f.rs?.projector, f.rs?.raw_consume)}`,
+      `rebuild ${r(f.rb?.rebuild, f.rb?.raw_consume)}`,
+    ].join(', '),
+  };
+};
+
+/** The A/B: which measurements of this checkout fell under 0.90 of the base's. */
+const ab: Reader = (j) => {
+  const rows = list(j.rows).map((r) => ({ m: String(r.measurement).split(' | ').pop()!, ratio: num(r.ratio) }));
+  const low = rows.filter((r) => r.ratio !== null && r.ratio < 0.9);
+  const rest = rows.filter((r) => r.ratio !== null && r.ratio >= 0.9).map((r) => r.ratio!);
+  const under = low.map((r) => `${r.m} ${r.ratio!.toFixed(2)}`).join(', ') || 'none';
+  return {
+    figures: `${String(j.base)} → ${String(j.head)}, ${String(j.only)}, ${fmt(num(j.rounds))} rounds (medians)`,
+    ratio: `this ÷ base under 0.90: ${under}${rest.length ? `; the rest ${range(rest)}` : ''}`,
+  };
+};
+
+const READERS: Record<string, Reader> = {
+  'write-side': writeSide,
+  'read-side': readSide,
+  'end-to-end': endToEnd,
+  rebuild,
+  query,
+  masking,
+  'log-excerpt-recall': recall,
+  'log-excerpt-evidence': evidence,
+  soak,
+  bench: suite,
+  ab,
+};
+
+/** The headline of benchmark `name`'s result JSON; dashes where it holds no such figure. */
+export function headline(name: string, json: Json): Headline {
+  const read = READERS[name];
+  return read ? read(json) : { figures: '—', ratio: '—' };
+}
