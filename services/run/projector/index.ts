@@ -9,5 +9,5 @@ export { Projector } from './projector.js';
 export { rebuild } from './rebuild.js';
 export { RemediationStore } from './remediation-store.js';
 export { type ProjectionSink, ProjectionStore } from './store.js';
-export { type PartitionRange, type ProjectionWindow } from './window.js';
+export { type ProjectionWindow } from './window.js';
 export { projectorConfigSpec } from './config.js';

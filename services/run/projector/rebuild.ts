@@ -53,6 +53,7 @@ export async function rebuild(config: ProjectorConfig, pool: pg.Pool, log: Logge
   }
   await pool.query('UPDATE read_model_versions SET building = $2, updated_at = now() WHERE projection = $1', [PROJECTION, to]);
 
+  const started = Date.now();
   // The rebuild's writer of `to` stops at the end offsets before `to` goes live: the live projector takes
   // it over from its checkpoints, and two writers of one version never overlap (no checkpoint conflicts).
   const report = await projectWindow({
@@ -84,5 +85,5 @@ export async function rebuild(config: ProjectorConfig, pool: pg.Pool, log: Logge
     });
     dropped = true;
   }
-  return { from, to, events: report.events + report.deadLetters, ms: report.ms, dropped };
+  return { from, to, events: report.events + report.deadLetters, ms: Date.now() - started, dropped };
 }

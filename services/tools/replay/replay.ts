@@ -1,16 +1,19 @@
 // `verity replay`: a recorded window of the canonical topic (and of the remediation topic, same time
-// window) folded into an isolated sink for experiments. How it works: the window is resolved per
-// partition against the broker's offsets (window.ts, before anything is touched); the replay takes the
-// lock of its name (one replay per name at a time: a second would share the group and checkpoints);
-// it prepares the sink — schema replay_<name> created from the read-model DDL, no checkpoints or dead
-// letters under projection `replay:<name>`, consumer group `verity-replay-<name>` reset; then it runs
-// the projector's own window entry (projectWindow: the same Projector, stores and consumer runner as the
-// service and `verity rebuild`) from the window's start to its end (exclusive), and reports. It never
-// writes the production read model (the `rm` views or an rm_v<N> schema) nor any topic: poison is
-// recorded in projection_dead_letters under `replay:<name>` and skipped. A window that starts after the
-// earliest record folds with `startMidStream` (placeholder rows for pipelines begun before it). A sink
-// that already holds a replay is refused without --reset (which drops and recreates it): resuming would
-// mix two windows, and a replay is cheap to run again.
+// window) folded into an isolated sink for experiments. How replay works:
+//  1. it takes the lock of its name (tryAdvisoryLock): a second replay of that name would share the
+//     consumer group and the checkpoints;
+//  2. it refuses a sink that already holds a replay unless --reset: resuming would mix two windows, and a
+//     replay is cheap to run again;
+//  3. it resolves the window per partition against the broker's offsets (window.ts), before it touches
+//     anything: a bad window leaves an existing sink as it was;
+//  4. it makes the sink new: schema replay_<name> from the read-model DDL, no checkpoints or dead letters
+//     under projection replay:<name>, no committed offsets of group verity-replay-<name>;
+//  5. it runs the projector's fold over the window into the sink (projectWindow: the Projector, stores and
+//     consumer runner of the projector service and `verity rebuild`), each partition from the window's
+//     start to its end (exclusive) — with startMidStream when the window starts after the earliest record
+//     (placeholder rows for pipelines begun before it) — and reports.
+// It never writes the production read model (the `rm` views, an rm_v<N> schema) nor any topic: poison is
+// recorded in projection_dead_letters under replay:<name> and skipped.
 import type pg from 'pg';
 import { tryAdvisoryLock } from '../../lib/platform/db/advisory-lock.js';
 import { createKafka } from '../../lib/platform/kafka/client.js';
