@@ -13,7 +13,7 @@ import type { ProjectorConfig } from './config.js';
 import { openProjection, type ProjectionTarget } from './projection.js';
 import type { ProjectorStats } from './projector.js';
 import { startCheckpoints } from './store.js';
-import { handledIn, recordsIn, stallsOf, totals, unfinished, type Position, type ProjectionWindow } from './window.js';
+import { handledIn, recordsIn, totals, unfinished, type Position, type ProjectionWindow } from './window.js';
 
 export interface WindowRun {
   config: ProjectorConfig;
@@ -70,7 +70,7 @@ export async function projectWindow(run: WindowRun): Promise<WindowReport> {
     const open = () => lanes.flatMap((l, i) => unfinished(l.ranges, at(i)).map((r) => keyOf(l.topic, r.partition)));
     const handled = () => lanes.reduce((n, l, i) => n + handledIn(l.ranges, at(i)), 0);
     for (let left = open(); left.length > 0; left = open()) {
-      const stalled = stallsOf(projection.stalled(), left);
+      const stalled = projection.stalled();
       const into = `projecting into ${target.schema}`;
       if (stalled.length > 0) {
         throw new Error(`${into} stopped (nothing of the failing batch was applied): stalled: ${stalled.join('; ')}`);

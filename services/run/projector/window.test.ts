@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { ProjectorStats } from './projector.js';
-import { handledIn, recordsIn, stallsOf, totals, unfinished, type PartitionRange, type Position } from './window.js';
+import { handledIn, recordsIn, totals, unfinished, type PartitionRange, type Position } from './window.js';
 
 const ranges = (...rs: [number, number, number][]): PartitionRange[] =>
   rs.map(([partition, from, to]) => ({ partition, from: BigInt(from), to: BigInt(to) }));
@@ -34,17 +34,6 @@ describe('projector: a window and how far a projection got through it', () => {
   it('given a checkpoint past the end (a target that holds more), it is finished, counted to its end only', () => {
     expect(unfinished(ranges([0, 10, 20]), at({ 0: 30 }))).to.deep.equal([]);
     expect(handledIn(ranges([0, 10, 20]), at({ 0: 30 }))).to.equal(10);
-  });
-
-  it('given stalls of open and finished partitions, only those of open partitions stop the window', () => {
-    const stalled = [
-      'ci.pipeline.events.v1[1]: 40 behind, no progress for 75 s',
-      'ci.pipeline.events.v1[10]: seq gap in pipeline p: expected 3, got 5',
-      'ci.remediation.events.v1[1]: 2 behind, no progress for 61 s',
-    ];
-    expect(stallsOf(stalled, ['ci.pipeline.events.v1[10]'])).to.deep.equal([stalled[1]]);
-    expect(stallsOf(stalled, ['ci.pipeline.events.v1[1]'])).to.deep.equal([stalled[0]]);
-    expect(stallsOf(stalled, [])).to.deep.equal([]);
   });
 
   it('given the stats of both projectors, events are the decoded ones and poison is counted apart', () => {

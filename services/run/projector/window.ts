@@ -34,14 +34,6 @@ export const handledIn = (ranges: readonly PartitionRange[], at: Position): numb
 export const unfinished = (ranges: readonly PartitionRange[], at: Position): PartitionRange[] =>
   ranges.filter((r) => (at(r.partition) ?? r.from) < r.to);
 
-/**
- * The stalls (`<topic>[<partition>]: why`, as the consumer runner reports them) of the partitions in
- * `open`. A partition paused at the end of its range while records follow looks stalled to the lag
- * monitor (behind, not moving); it is not: it is done.
- */
-export const stallsOf = (stalled: readonly string[], open: readonly string[]): string[] =>
-  stalled.filter((s) => open.some((key) => s.startsWith(`${key}: `)));
-
 /** What the projectors did: events decoded and folded (applied or ignored), and poison skipped. */
 export function totals(stats: readonly ProjectorStats[]) {
   return stats.reduce(

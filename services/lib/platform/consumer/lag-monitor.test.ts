@@ -10,6 +10,7 @@ function fixture() {
   const positions = new Map<number, bigint>();
   const stored = new Map<number, bigint>();
   const stopped = new Map<string, string>();
+  const ends = new Map<number, bigint>();
   let owned: TopicPartition[] = [{ topic: 'unit.t', partition: 0 }, { topic: 'unit.t', partition: 1 }];
   let now = 1_000_000;
   const admin = { fetchTopicOffsets: async () => [...highs].map(([partition, high]) => ({ partition, high: String(high), low: '0', offset: String(high) })) } as unknown as Admin;
@@ -21,6 +22,7 @@ function fixture() {
       position: (_t, p) => positions.get(p),
       storedPositions: async (missing) => new Map(missing.flatMap((m) => (stored.has(m.partition) ? [[`${m.topic}[${m.partition}]`, stored.get(m.partition)!] as const] : []))),
       stopped: () => stopped,
+      end: (_t, p) => ends.get(p),
     },
     { intervalMs: 1000, stallMs: 60_000, log: createLogger('unit', 'silent'), now: () => now },
   );
@@ -29,7 +31,7 @@ function fixture() {
     return line === undefined ? undefined : Number(line.split(' ').at(-1));
   };
   return {
-    monitor, highs, positions, stored, stopped, metric,
+    monitor, highs, positions, stored, stopped, ends, metric,
     own: (o: TopicPartition[]) => (owned = o),
     advance: (ms: number) => (now += ms),
   };
@@ -47,6 +49,21 @@ describe('consumer: lag monitor (high watermarks, stalls, metric series)', () =>
     await f.monitor.tick();
     expect(await f.metric('verity_consumer_lag', lag0)).to.equal(10);
     expect(await f.metric('verity_consumer_lag', lag1)).to.equal(30);
+    await f.monitor.stop();
+  });
+
+  it('a bounded consumer paused at the end of its window is caught up there, not stalled by what follows', async () => {
+    const f = fixture();
+    f.ends.set(0, 60n);
+    f.positions.set(0, 60n);
+    f.positions.set(1, 20n);
+    f.ends.set(1, 40n);
+    await f.monitor.tick();
+    f.advance(120_000);
+    await f.monitor.tick();
+    expect(await f.metric('verity_consumer_lag', lag0)).to.equal(0);
+    expect(await f.metric('verity_consumer_lag', lag1)).to.equal(20);
+    expect(f.monitor.stalled()).to.deep.equal(['unit.t[1]: 20 behind, no progress for 120 s']);
     await f.monitor.stop();
   });
 

@@ -24,6 +24,8 @@ export interface LagSource {
   storedPositions(missing: TopicPartition[]): Promise<Map<string, bigint>>;
   /** Partitions the handler stopped, with why. */
   stopped(): Map<string, string>;
+  /** Where a bounded consumer (a replay or rebuild window) stops reading a partition: its lag ends there. */
+  end?(topic: string, partition: number): bigint | undefined;
 }
 
 export class LagMonitor {
@@ -73,8 +75,11 @@ export class LagMonitor {
     const seen = new Set<string>();
     for (const o of owned) {
       const key = keyOf(o.topic, o.partition);
-      const high = highs.get(key);
-      if (high === undefined) continue;
+      const watermark = highs.get(key);
+      if (watermark === undefined) continue;
+      // A partition paused at the end of its window is done, not behind, whatever was written after it.
+      const end = this.source.end?.(o.topic, o.partition);
+      const high = end !== undefined && end < watermark ? end : watermark;
       // Nothing known at all (a new group starting from the latest offset): caught up by definition.
       const position = this.source.position(o.topic, o.partition) ?? stored.get(key) ?? high;
       this.progress.set(key, { ...o, ...observe(this.progress.get(key), position, high, now) });

@@ -87,6 +87,7 @@ export class ConsumerRunner<E extends TypedEvent> {
       position: (t, p) => this.positions.get(keyOf(t, p)),
       storedPositions: (missing) => this.storedPositions(missing),
       stopped: () => this.stopped,
+      end: (t, p) => this.opts.endAt?.(t, p),
     }, { intervalMs: opts.lagIntervalMs ?? 5000, stallMs: opts.stallMs ?? 60_000, log });
   }
 
