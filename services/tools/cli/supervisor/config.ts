@@ -2,7 +2,7 @@
 // defaults (docs/CONFIGURATION.md, "Supervisor"). Bad values fail at start-up with the variable's name.
 import { join } from 'node:path';
 import { ConfigError, readEnv, readVar } from '../../../lib/platform/config/index.js';
-import { supervisorConfigSpec as spec } from '../../../lib/platform/config/supervisor.js';
+import { supervisorConfigSpec as spec } from './config-spec.js';
 import type { RestartPolicy } from './policy.js';
 
 type Env = Record<string, string | undefined>;

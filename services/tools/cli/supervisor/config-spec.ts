@@ -1,10 +1,8 @@
-// The variables of the `verity up` supervisor (services/tools/cli/supervisor/config.ts reads them). They are
-// declared here rather than beside their loader so that the docs/CONFIGURATION.md generator
-// (services/tools/config-doc) may import them: a tool may import another tool only through its index.ts,
-// and services/tools/cli has none.
+// The variables of the `verity up` supervisor, read by config.ts beside it and documented in
+// docs/CONFIGURATION.md (the generator reaches them through services/tools/cli/index.ts).
 import { join } from 'node:path';
-import { REPO_ROOT } from '../schemas/catalog.js';
-import { int, str } from './env-spec.js';
+import { REPO_ROOT } from '../../../lib/platform/schemas/catalog.js';
+import { int, str } from '../../../lib/platform/config/env-spec.js';
 
 export const supervisorConfigSpec = {
   VERITY_SUPERVISOR_PORT: int("the supervisor's ops port on 127.0.0.1 (`0`: any free port, logged)", {
