@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { leaked, readLookalikes, readSecrets, scoreCorpus } from '../../../../test/fixtures/secrets/corpus.js';
 import { redactSecrets, RULE_FAMILIES, runFamilies } from './redact.js';
 
-/** Look-alikes the masker may change (measured: 0 of 234; see load-tests/results/masking-*.md). */
+/** Look-alikes the masker may change (measured: 0 of 234; see load-tests/results/masking.md). */
 const MAX_FALSE_POSITIVES = 2;
 
 describe('secret corpus', () => {

@@ -1,8 +1,8 @@
 // `verity dlq redrive <topic>`: re-publishes the dead letters of `<topic>.dlq` to `<topic>` after a fix,
 // each once (a consumer group remembers how far it got), with the original key, value and headers,
 // minus the dlq-* headers, plus dlq-redriven-from (the DLQ offset). Not for the canonical topic: its
-// writer is the decider alone, and a projector that met a poison event stops at the gap it leaves —
-// after the fix, restarting the projector re-reads the original record from its checkpoint.
+// writer is the decider alone. The projector records a poison event in projection_dead_letters and moves
+// on, so its checkpoint is past it: after the fix, `verity rebuild` projects every event again from offset 0.
 import type { IHeaders, Kafka } from 'kafkajs';
 import { dlqOf, scopedId, TOPICS } from './topics.js';
 
@@ -13,7 +13,9 @@ export interface RedriveReport {
 
 export async function redrive(kafka: Kafka, topic: string, opts: { idleMs?: number; maxRecords?: number } = {}): Promise<RedriveReport> {
   if (topic === TOPICS.pipelineEvents) {
-    throw new Error(`${topic} is written by the decider alone; fix the consumer and restart it: it re-reads from its checkpoint`);
+    throw new Error(
+      `${topic} is written by the decider alone; after fixing the projector, run \`verity rebuild\`: it projects every event again from offset 0 (the dead letters are in projection_dead_letters)`,
+    );
   }
   const groupId = scopedId(`verity-dlq-redrive-${topic}`);
   const admin = kafka.admin();

@@ -23,7 +23,8 @@ Feeds a recorded window of ci.pipeline.events.v1 (and of ci.remediation.events.v
 into an isolated sink for experiments: schema replay_<name>, created from the read-model DDL, with
 checkpoints under projection replay:<name> and consumer group verity-replay-<name> (both scoped by
 VERITY_TOPIC_PREFIX like the topics). It never writes the production read model (the rm views, the
-rm_v<N> schemas) nor any topic: undecodable records are counted and skipped, not dead-lettered.
+rm_v<N> schemas) nor any topic: an undecodable record is skipped and recorded in projection_dead_letters
+under projection replay:<name>, never written to a dead-letter topic.
 
 <bound> is one of
   an ISO time with a zone     2026-11-28T10:00:00Z (a date alone is 00:00 UTC): per partition, the
