@@ -34,7 +34,7 @@ import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { adminQuery, machine, withDatabase } from '../lib.js';
 import { resultsDir, writeResults } from '../result-files.js';
-import { traffic } from '../write-side/traffic.js';
+import { fixedMix } from '../../services/tools/generator/index.js';
 import { fmt } from '../format.js';
 import { rssChart } from './result-charts.js';
 
@@ -288,7 +288,7 @@ async function main(): Promise<void> {
       if (wait > 0) await sleep(wait);
       if (inFlight.size >= 64) stats.skippedTicks++;
       else {
-        const { lines } = traffic(pipelinesPerTick, 1_000_000 + tick);
+        const { lines } = fixedMix(pipelinesPerTick, 1_000_000 + tick);
         const p: Promise<void> = post(lines).finally(() => inFlight.delete(p));
         inFlight.add(p);
         stats.sentReports += lines.length;

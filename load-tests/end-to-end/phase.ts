@@ -16,7 +16,7 @@ import { loadProjectorConfig } from '../../services/run/projector/index.js';
 import { runProjection } from '../../services/run/projector/index.js';
 import { createVersion, versionSchema } from '../../services/lib/readmodel/versions.js';
 import { dropPrefixed } from '../lib.js';
-import { traffic } from '../write-side/traffic.js';
+import { fixedMix } from '../../services/tools/generator/index.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const MAX_PIPELINES = Number(process.env.BENCH_PIPELINES ?? 2000);
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     };
 
     // 1. Maximum: everything as fast as bulk ingest accepts it, until the read model has it all.
-    const max = traffic(MAX_PIPELINES, 1);
+    const max = fixedMix(MAX_PIPELINES, 1);
     const t0 = performance.now();
     const chunks: string[][] = [];
     // Requests in flight together carry disjoint pipelines (7 lines each): a pipeline's reports stay in order.
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     for (const [i, load] of [0.25, 0.75].entries()) {
       const rate = maxRate * load;
       const pipelines = Math.ceil((rate * SECONDS) / 7);
-      const { lines } = traffic(pipelines, 10 + i);
+      const { lines } = fixedMix(pipelines, 10 + i);
       const eventsBefore = stats.applied;
       const perTick = 7 * Math.max(1, Math.round(rate / 20 / 7)); // ~20 requests a second, whole pipelines each
       projection.projector.lag.reset();

@@ -20,7 +20,7 @@ import { runProjection } from '../../services/run/projector/index.js';
 import { ProjectionStore } from '../../services/run/projector/index.js';
 import { createVersion, versionSchema } from '../../services/lib/readmodel/versions.js';
 import { dropPrefixed, rawConsume } from '../lib.js';
-import { traffic } from '../write-side/traffic.js';
+import { fixedMix } from '../../services/tools/generator/index.js';
 
 const PIPELINES = Number(process.env.BENCH_PIPELINES ?? 3000);
 const NAIVE_EVENTS = Number(process.env.BENCH_NAIVE_EVENTS ?? 5000);
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   };
   try {
     // Canonical events, as the decider would write them.
-    const { records } = traffic(PIPELINES);
+    const { records } = fixedMix(PIPELINES);
     const { events } = decideBatch(new Map(), records, { now: new Date().toISOString(), newEventId: uuidv7, newJobId: uuidv7 });
     const codec = await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents);
     const messages = await Promise.all(events.map((e) => codec.toMessage(e, 'bench')));

@@ -38,7 +38,7 @@ import { rebuild } from '../../services/run/projector/index.js';
 import { adminQuery, dropPrefixed, machine, ratioTable, rawConsume, runPhase, withDatabase } from '../lib.js';
 import type { Ratio, Row } from '../lib.js';
 import { writeResults } from '../result-files.js';
-import { traffic } from '../write-side/traffic.js';
+import { fixedMix } from '../../services/tools/generator/index.js';
 
 /** The state of the code measured: HEAD, and a digest of the projector sources (the tree may have uncommitted changes). */
 function codeState(): Record<string, string> {
@@ -105,7 +105,7 @@ async function phase(): Promise<void> {
     const p0 = performance.now();
     let lastReport = 0;
     for (let chunk = 0; produced < EVENTS; chunk++) {
-      const { records } = traffic(CHUNK_PIPELINES, 1000 + chunk);
+      const { records } = fixedMix(CHUNK_PIPELINES, 1000 + chunk);
       const { events } = decideBatch(new Map(), records, { now: new Date().toISOString(), newEventId: uuidv7, newJobId: uuidv7 });
       // A prefix of the decided events: every pipeline keeps a gap-free prefix of its seq.
       const take = events.slice(0, EVENTS - produced);

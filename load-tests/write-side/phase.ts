@@ -8,7 +8,7 @@ import { TOPIC_PREFIX, TOPICS } from '../../services/lib/platform/kafka/topics.j
 import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { setupPlatform } from '../../services/lib/platform/setup.js';
 import { dropPrefixed, rawConsume } from '../lib.js';
-import { traffic } from './traffic.js';
+import { fixedMix } from '../../services/tools/generator/index.js';
 
 const PIPELINES = Number(process.env.BENCH_PIPELINES ?? 3000);
 const config = loadConfig();
@@ -34,7 +34,7 @@ async function main(phase: string): Promise<void> {
   if (!TOPIC_PREFIX) throw new Error('set VERITY_TOPIC_PREFIX: a benchmark never writes production topics');
   await setupPlatform(config);
   const kafka = createKafka(config, 'verity-bench');
-  const { records, lines } = traffic(PIPELINES);
+  const { records, lines } = fixedMix(PIPELINES);
   const bytes = (ms: Message[]) => ms.reduce((n, m) => n + (m.value as Buffer).length, 0);
   try {
     if (phase === 'decider') {
