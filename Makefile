@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VERITY := bin/verity
 STACK := bash infra/stack/stack.sh
 
-.PHONY: help install up down status clean test test-unit schemas-check typecheck lint gen-types demo demo-stop bench bench-quick soak
+.PHONY: help install up down status clean test test-unit schemas-check typecheck lint format gen-types demo demo-stop bench bench-quick soak
 
 help:
 	@echo "make demo           install, start everything (stack + every Verity service), drive demo traffic, print where to look"
@@ -16,7 +16,9 @@ help:
 	@echo "make bench-quick    the same at small sizes (~7 min on 2 cores; ratios indicative only)"
 	@echo "make soak           RSS of every service under steady traffic for BENCH_SOAK_MINUTES (10)"
 	@echo "make schemas-check  every schema is BACKWARD_TRANSITIVE-compatible with its committed history"
-	@echo "make typecheck lint gen-types clean"
+	@echo "make lint           eslint, the dependency rule (.dependency-cruiser.cjs) and the formatter check"
+	@echo "make format         prettier over the whole tree"
+	@echo "make typecheck gen-types clean"
 
 # npm ci when node_modules is missing or older than the lock file.
 node_modules/.installed: package-lock.json
@@ -67,6 +69,10 @@ typecheck: install
 lint: install
 	npx eslint .
 	npm run --silent lint:deps
+	npm run --silent format:check
+
+format: install
+	npm run --silent format
 
 gen-types: install
 	npm run gen:types

@@ -109,8 +109,7 @@ const masking: Reader = (j) => {
 };
 
 const recall: Reader = (j) => {
-  const at = (method: string) =>
-    num(list(j.results).find((r) => r.method === method && r.budget === 16000)?.recall);
+  const at = (method: string) => num(list(j.results).find((r) => r.method === method && r.budget === 16000)?.recall);
   return {
     figures: `excerpt recall ${pct(at('excerpt'))} at 16,000 B (${fmt(num(j.logs))} logs)`,
     ratio: `${x(div(at('excerpt'), at('tail-chars')))} a plain tail (${pct(at('tail-chars'))})`,

@@ -12,17 +12,29 @@ import { REPO_ROOT } from '../services/lib/platform/schemas/catalog.js';
 export type Row = { what: string; [k: string]: unknown };
 
 /** Runs `load-tests/<script>` in a child process under a fresh VERITY_TOPIC_PREFIX; its JSON lines, echoed. */
-export function runPhase(script: string, prefixName: string, env: Record<string, string> = {}, args: string[] = []): Row[] {
-  const r = spawnSync(process.execPath, ['--import', join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs'), join(REPO_ROOT, 'load-tests', script), ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, VERITY_TOPIC_PREFIX: `bench-${Date.now()}-${prefixName}.`, LOG_LEVEL: 'warn', ...env },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 64 << 20,
-    timeout: 40 * 60_000,
-  });
+export function runPhase(
+  script: string,
+  prefixName: string,
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Row[] {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs'), join(REPO_ROOT, 'load-tests', script), ...args],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, VERITY_TOPIC_PREFIX: `bench-${Date.now()}-${prefixName}.`, LOG_LEVEL: 'warn', ...env },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 << 20,
+      timeout: 40 * 60_000,
+    },
+  );
   if (r.status !== 0) throw new Error(`${script} ${args.join(' ')} failed (${r.status ?? r.signal})`);
-  const rows = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Row);
+  const rows = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Row);
   for (const row of rows) console.log(JSON.stringify(row));
   return rows;
 }
@@ -31,7 +43,12 @@ export const machine = (what = 'Kafka, registry, Postgres and the benchmark'): s
   `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB; ${what} on the same machine`;
 
 /** The raw baseline: a kafkajs consumer reading `expected` records of `topic` (optionally decoding each); ms. */
-export async function rawConsume(kafka: Kafka, topic: string, expected: number, decode?: (v: Buffer | null) => Promise<unknown>): Promise<number> {
+export async function rawConsume(
+  kafka: Kafka,
+  topic: string,
+  expected: number,
+  decode?: (v: Buffer | null) => Promise<unknown>,
+): Promise<number> {
   const consumer = kafka.consumer({ groupId: scopedId(`bench-raw-${randomUUID()}`), maxBytesPerPartition: 1 << 20 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -74,7 +91,10 @@ export interface Ratio {
 export const ratioTable = (results: Ratio[]): string[] => [
   '| metric | value | baseline (same run) | ratio | target |',
   '| --- | ---: | --- | ---: | --- |',
-  ...results.map((r) => `| ${r.metric} | ${r.value} | ${r.baseline} | ${typeof r.ratio === 'number' ? r.ratio.toFixed(2) : r.ratio} | ${r.target} |`),
+  ...results.map(
+    (r) =>
+      `| ${r.metric} | ${r.value} | ${r.baseline} | ${typeof r.ratio === 'number' ? r.ratio.toFixed(2) : r.ratio} | ${r.target} |`,
+  ),
 ];
 
 /** The same Postgres URL, naming another database (benchmarks' scratch databases on the same server). */

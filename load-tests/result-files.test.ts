@@ -27,7 +27,10 @@ describe('load-tests: result files and HISTORY.md', () => {
   afterEach(() => {
     console.log = quiet;
     rmSync(dir, { recursive: true, force: true });
-    for (const [k, v] of [['BENCH_RESULTS_DIR', env.dir], ['BENCH_PROFILE', env.profile]] as const) {
+    for (const [k, v] of [
+      ['BENCH_RESULTS_DIR', env.dir],
+      ['BENCH_PROFILE', env.profile],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

@@ -43,7 +43,11 @@ function runSuite(dir: string, only: string, profile: string, note: string): Mea
     const suite = { BENCH_PROFILE: profile, BENCH_ONLY: only, BENCH_NOTE: note, BENCH_RESULTS_DIR: scratch };
     const env = { ...process.env, ...suite };
     execFileSync('npx', ['tsx', 'load-tests/bench/run.ts'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], env });
-    const fresh = existsSync(own) ? readdirSync(own).filter((f) => !before.has(f)).map((f) => join(own, f)) : [];
+    const fresh = existsSync(own)
+      ? readdirSync(own)
+          .filter((f) => !before.has(f))
+          .map((f) => join(own, f))
+      : [];
     const written = [...readdirSync(scratch).map((f) => join(scratch, f)), ...fresh];
     const json = written
       .filter((f) => /\/bench(-[\dT-]+)?\.json$/.test(f))
@@ -59,7 +63,10 @@ function runSuite(dir: string, only: string, profile: string, note: string): Mea
 
 function main(): void {
   const base = process.argv[2];
-  if (!base || base.startsWith('--')) throw new Error('usage: npx tsx load-tests/bench/ab.ts <base-commit> [--rounds 2] [--only write-side,read-side] [--profile quick]');
+  if (!base || base.startsWith('--'))
+    throw new Error(
+      'usage: npx tsx load-tests/bench/ab.ts <base-commit> [--rounds 2] [--only write-side,read-side] [--profile quick]',
+    );
   const rounds = Number(arg('rounds', '2'));
   const only = arg('only', 'write-side,read-side');
   const profile = arg('profile', 'quick');
@@ -82,10 +89,19 @@ function main(): void {
   const key = (m: Measurement) => `${m.bench} | ${m.metric}`;
   const keys = [...new Set(runs.head.flat().map(key))];
   const rows = keys.map((k) => {
-    const of = (side: 'base' | 'head') => runs[side].flatMap((ms) => ms.filter((m) => key(m) === k && m.value !== null).map((m) => m.value!));
+    const of = (side: 'base' | 'head') =>
+      runs[side].flatMap((ms) => ms.filter((m) => key(m) === k && m.value !== null).map((m) => m.value!));
     const [b, h] = [median(of('base')), median(of('head'))];
     const unit = runs.head.flat().find((m) => key(m) === k)!.unit;
-    return { measurement: k, unit, base: b, head: h, ratio: b && h !== null ? Math.round((h / b) * 100) / 100 : null, base_runs: of('base'), head_runs: of('head') };
+    return {
+      measurement: k,
+      unit,
+      base: b,
+      head: h,
+      ratio: b && h !== null ? Math.round((h / b) * 100) / 100 : null,
+      base_runs: of('base'),
+      head_runs: of('head'),
+    };
   });
   const date = new Date().toISOString();
   const loadAverageEnd = readFileSync('/proc/loadavg', 'utf8').trim();

@@ -93,9 +93,28 @@ describe('bench: ECharts SVG charts', () => {
       xAxis: { name: 'minutes' },
       yAxis: { name: 'RSS (MiB)' },
       series: [
-        { name: 'ingest "a"', points: [[0, 100], [0.5, null], [1, 120]] },
-        { name: 'decider', points: [[0, 90], [1, Number.NaN]] },
-        { name: 'projector', points: [[0, 80], [1, 85]] },
+        {
+          name: 'ingest "a"',
+          points: [
+            [0, 100],
+            [0.5, null],
+            [1, 120],
+          ],
+        },
+        {
+          name: 'decider',
+          points: [
+            [0, 90],
+            [1, Number.NaN],
+          ],
+        },
+        {
+          name: 'projector',
+          points: [
+            [0, 80],
+            [1, 85],
+          ],
+        },
       ],
     });
     wellFormed(svg);

@@ -116,7 +116,12 @@ export function barChart(o: BarOptions): string {
   const width = o.width ?? 960;
   const rows = o.horizontal ? Math.max(1, o.categories.length) * Math.max(1, o.series.length) : 0;
   const height = o.height ?? (o.horizontal ? 160 + rows * 22 + (o.footnotes?.length ?? 0) * FOOTNOTE_LINE : 420);
-  const { option, grid } = frame(o, o.series.map((s) => s.name), width, height);
+  const { option, grid } = frame(
+    o,
+    o.series.map((s) => s.name),
+    width,
+    height,
+  );
   // A log axis cannot hold 0 or negative values: those are drawn as not measured.
   const shown = (v: number | null) => (finite(v) && (!o.valueAxis.log || v > 0) ? v : null);
   const drawn = o.series.flatMap((s) => s.values.map(shown)).filter(finite);
@@ -172,7 +177,12 @@ export function barChart(o: BarOptions): string {
 export function lineChart(o: LineOptions): string {
   const width = o.width ?? 960;
   const height = o.height ?? 440 + (o.footnotes?.length ?? 0) * FOOTNOTE_LINE;
-  const { option, grid } = frame(o, o.series.map((s) => s.name), width, height);
+  const { option, grid } = frame(
+    o,
+    o.series.map((s) => s.name),
+    width,
+    height,
+  );
   const axisLabel = { formatter: (v: number) => short(v), color: MUTED, fontSize: 11 };
   const axis = (name: string, nameGap: number) => ({
     type: 'value',

@@ -10,8 +10,13 @@ const QUICK = 'Quick profile: raw consume of a few thousand records takes millis
 /** Each stage's rate and, beside it, the raw kafkajs rate its ratio is taken to (same benchmark run). */
 export function throughputChart(f: Figures, subtitle: string, quick: boolean): string {
   const { ws, rs, e2e, rb } = f;
-  const stage = (label: string, value: Num, unit: string, baseline: Num, what: string) =>
-    ({ label, value, unit, baseline, what });
+  const stage = (label: string, value: Num, unit: string, baseline: Num, what: string) => ({
+    label,
+    value,
+    unit,
+    baseline,
+    what,
+  });
   const stages = [
     stage('ingest bulk', ws.ingest_bulk, 'reports/s', ws.ingest_raw_produce, 'raw produce'),
     stage('decider EOS', ws.decider_eos, 'reports/s', ws.raw_consume, 'raw consume'),

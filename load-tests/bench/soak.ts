@@ -1,6 +1,7 @@
 // Memory soak (QUALITY.md "memory": RSS of each service under sustained load, flat over a 10-minute
 // soak), `make soak`:
-//   npx tsx load-tests/bench/soak.ts          BENCH_SOAK_MINUTES=10 (BENCH_PROFILE=quick: 2), BENCH_SOAK_RATE=300 reports/s
+//   npx tsx load-tests/bench/soak.ts          BENCH_SOAK_MINUTES=10 (BENCH_PROFILE=quick: 2), BENCH_SOAK_RATE=300
+// reports/s
 // Writes load-tests/results/soak.json and .md, and soak-rss.svg (RSS over time): the current result,
 // overwritten by the next soak; and a row of load-tests/results/HISTORY.md.
 //
@@ -73,7 +74,11 @@ function available(): Service[] {
 
 function start(service: Service, env: NodeJS.ProcessEnv): Promise<Running> {
   const port = `${service.toUpperCase()}_PORT`;
-  const child = spawn(join(REPO_ROOT, 'bin/verity'), [service], { cwd: REPO_ROOT, env: { ...env, [port]: '0' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(join(REPO_ROOT, 'bin/verity'), [service], {
+    cwd: REPO_ROOT,
+    env: { ...env, [port]: '0' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const r: Running = { service, child, pid: child.pid!, port: 0, errors: 0, lastErrors: [], tail: [], exited: null };
   let buf = '';
   // The logs are read for the whole soak (a full pipe would block the service).
@@ -84,7 +89,9 @@ function start(service: Service, env: NodeJS.ProcessEnv): Promise<Running> {
     for (const l of lines) {
       r.tail.push(l);
       if (r.tail.length > 20) r.tail.shift();
-      let o: { level?: number; msg?: string; port?: number; error?: string; err?: { message?: string }; stack?: string } | undefined;
+      let o:
+        | { level?: number; msg?: string; port?: number; error?: string; err?: { message?: string }; stack?: string }
+        | undefined;
       try {
         o = JSON.parse(l) as typeof o;
       } catch {
@@ -94,10 +101,13 @@ function start(service: Service, env: NodeJS.ProcessEnv): Promise<Running> {
         r.errors++;
         // The message and its cause (kafkajs puts it in error or stack; pino in err.message).
         const cause = o?.err?.message ?? o?.error ?? o?.stack?.split('\n    at ')[0] ?? '';
-        r.lastErrors.push(`${o?.msg ?? ''}${cause ? ` | ${cause.length > 600 ? `${cause.slice(0, 200)} … ${cause.slice(-380)}` : cause}` : ''}`);
+        r.lastErrors.push(
+          `${o?.msg ?? ''}${cause ? ` | ${cause.length > 600 ? `${cause.slice(0, 200)} … ${cause.slice(-380)}` : cause}` : ''}`,
+        );
         if (r.lastErrors.length > 5) r.lastErrors.shift();
       }
-      if (r.port === 0 && typeof o?.port === 'number' && o.port > 0 && /started|listening/.test(o.msg ?? '')) r.port = o.port;
+      if (r.port === 0 && typeof o?.port === 'number' && o.port > 0 && /started|listening/.test(o.msg ?? ''))
+        r.port = o.port;
     }
   });
   child.once('exit', (code, signal) => (r.exited = { code, signal }));
@@ -110,7 +120,11 @@ function start(service: Service, env: NodeJS.ProcessEnv): Promise<Running> {
       } else if (r.exited || Date.now() > deadline) {
         clearInterval(poll);
         if (!r.exited) child.kill('SIGKILL');
-        reject(new Error(`${service} did not start (${r.exited ? `exit ${r.exited.code ?? r.exited.signal}` : 'timeout'}): ${r.tail.slice(-5).join('\n')}`));
+        reject(
+          new Error(
+            `${service} did not start (${r.exited ? `exit ${r.exited.code ?? r.exited.signal}` : 'timeout'}): ${r.tail.slice(-5).join('\n')}`,
+          ),
+        );
       }
     }, 100);
   });
@@ -164,8 +178,10 @@ interface Sample {
 }
 
 async function main(): Promise<void> {
-  if (!Number.isFinite(MINUTES) || MINUTES <= 0) throw new Error(`BENCH_SOAK_MINUTES must be a positive number, got ${process.env.BENCH_SOAK_MINUTES}`);
-  if (!Number.isFinite(RATE) || RATE < 7) throw new Error(`BENCH_SOAK_RATE must be ≥ 7 reports/s, got ${process.env.BENCH_SOAK_RATE}`);
+  if (!Number.isFinite(MINUTES) || MINUTES <= 0)
+    throw new Error(`BENCH_SOAK_MINUTES must be a positive number, got ${process.env.BENCH_SOAK_MINUTES}`);
+  if (!Number.isFinite(RATE) || RATE < 7)
+    throw new Error(`BENCH_SOAK_RATE must be ≥ 7 reports/s, got ${process.env.BENCH_SOAK_RATE}`);
   const mainConfig = loadConfig();
   const dbUrl = withDatabase(mainConfig.databaseUrl, DB_NAME);
   const env: NodeJS.ProcessEnv = {
@@ -177,7 +193,14 @@ async function main(): Promise<void> {
     QUERY_TOKENS: `soak:${TOKEN}:*`,
     REMEDIATOR_PROVIDER: 'heuristic', // no model endpoint is called
   };
-  for (const k of ['INGEST_TOKENS_FILE', 'QUERY_TOKENS_FILE', 'PROJECTOR_VERSION', 'PROJECTOR_PROJECTION', 'VERITY_INSTANCE_ID']) delete env[k];
+  for (const k of [
+    'INGEST_TOKENS_FILE',
+    'QUERY_TOKENS_FILE',
+    'PROJECTOR_VERSION',
+    'PROJECTOR_PROJECTION',
+    'VERITY_INSTANCE_ID',
+  ])
+    delete env[k];
 
   let stopRequested = false;
   const onSignal = (sig: string) => {
@@ -191,7 +214,16 @@ async function main(): Promise<void> {
   const running: Running[] = [];
   const date = new Date().toISOString();
   const samples: Sample[] = [];
-  const stats = { sentReports: 0, sentPipelines: 0, requests: 0, failedRequests: 0, firstFailure: '' as string, skippedTicks: 0, queries: 0, failedQueries: 0 };
+  const stats = {
+    sentReports: 0,
+    sentPipelines: 0,
+    requests: 0,
+    failedRequests: 0,
+    firstFailure: '' as string,
+    skippedTicks: 0,
+    queries: 0,
+    failedQueries: 0,
+  };
   let finishedInReadModel: number | null = null;
   let drainS: number | null = null;
   let dbCreated = false;
@@ -200,8 +232,16 @@ async function main(): Promise<void> {
     await adminQuery(mainConfig.databaseUrl, `CREATE DATABASE "${DB_NAME}"`);
     dbCreated = true;
     progress(`scratch database ${DB_NAME}, topic prefix ${PREFIX}: verity setup`);
-    const setup = spawnSync(join(REPO_ROOT, 'bin/verity'), ['setup', '--timeout', '120'], { cwd: REPO_ROOT, env: { ...env, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 180_000 });
-    if (setup.status !== 0) throw new Error(`verity setup failed (${setup.status ?? setup.signal}): ${(setup.stderr || setup.stdout).slice(-2000)}`);
+    const setup = spawnSync(join(REPO_ROOT, 'bin/verity'), ['setup', '--timeout', '120'], {
+      cwd: REPO_ROOT,
+      env: { ...env, LOG_LEVEL: 'warn' },
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    if (setup.status !== 0)
+      throw new Error(
+        `verity setup failed (${setup.status ?? setup.signal}): ${(setup.stderr || setup.stdout).slice(-2000)}`,
+      );
 
     const services = available();
     const missing = SERVICES.filter((s) => !services.includes(s));
@@ -224,9 +264,14 @@ async function main(): Promise<void> {
     const post = async (lines: string[]) => {
       stats.requests++;
       try {
-        const res = await fetch(`http://127.0.0.1:${ingestPort}/v1/reports:bulk`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-ndjson' }, body: lines.join('\n') });
+        const res = await fetch(`http://127.0.0.1:${ingestPort}/v1/reports:bulk`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-ndjson' },
+          body: lines.join('\n'),
+        });
         const text = await res.text();
-        if (res.status !== 200 || text.includes('"status":4') || text.includes('"status":5')) throw new Error(`${res.status} ${text.slice(0, 200)}`);
+        if (res.status !== 200 || text.includes('"status":4') || text.includes('"status":5'))
+          throw new Error(`${res.status} ${text.slice(0, 200)}`);
       } catch (err) {
         stats.failedRequests++;
         stats.firstFailure ||= (err as Error).message;
@@ -237,7 +282,10 @@ async function main(): Promise<void> {
       if (!queryPort) return;
       stats.queries++;
       try {
-        const res = await fetch(`http://127.0.0.1:${queryPort}/v1/pipelines?project=${encodeURIComponent(`bench/project-${k % 50}`)}&limit=20`, auth);
+        const res = await fetch(
+          `http://127.0.0.1:${queryPort}/v1/pipelines?project=${encodeURIComponent(`bench/project-${k % 50}`)}&limit=20`,
+          auth,
+        );
         const body = (await res.json()) as { items?: { id?: string; pipeline_id?: string }[] };
         if (res.status !== 200) throw new Error(String(res.status));
         const first = body.items?.[0];
@@ -256,7 +304,10 @@ async function main(): Promise<void> {
       if (!projectorPort) return null;
       try {
         const res = await fetch(`http://127.0.0.1:${projectorPort}/stats`);
-        return (await res.json()) as { applied?: number; e2e_lag_ms?: { samples: number; p50: number | null; p99: number | null } };
+        return (await res.json()) as {
+          applied?: number;
+          e2e_lag_ms?: { samples: number; p50: number | null; p99: number | null };
+        };
       } catch {
         return null;
       }
@@ -274,10 +325,15 @@ async function main(): Promise<void> {
         load_1m: Math.round(loadavg()[0]! * 100) / 100,
       });
       const last = samples.at(-1)!;
-      if (samples.length % 6 === 1) progress(`t=${Math.round(last.t_s)} s sent ${stats.sentReports} reports, applied ${last.applied_events ?? '?'} events, lag p50/p99 ${last.lag_p50_ms ?? '?'}/${last.lag_p99_ms ?? '?'} ms, RSS ${running.map((r) => `${r.service} ${last.rss_mib[r.service] ?? '—'}`).join(', ')} MiB`);
+      if (samples.length % 6 === 1)
+        progress(
+          `t=${Math.round(last.t_s)} s sent ${stats.sentReports} reports, applied ${last.applied_events ?? '?'} events, lag p50/p99 ${last.lag_p50_ms ?? '?'}/${last.lag_p99_ms ?? '?'} ms, RSS ${running.map((r) => `${r.service} ${last.rss_mib[r.service] ?? '—'}`).join(', ')} MiB`,
+        );
     };
 
-    progress(`traffic: ${RATE} reports/s (${pipelinesPerTick} pipelines every ${TICK_MS} ms) for ${MINUTES} min; sampling every ${SAMPLE_MS / 1000} s`);
+    progress(
+      `traffic: ${RATE} reports/s (${pipelinesPerTick} pipelines every ${TICK_MS} ms) for ${MINUTES} min; sampling every ${SAMPLE_MS / 1000} s`,
+    );
     t0 = performance.now();
     const endAt = t0 + MINUTES * 60_000;
     await sample();
@@ -300,7 +356,10 @@ async function main(): Promise<void> {
         await sample();
       }
       const dead = running.find((r) => r.exited);
-      if (dead) throw new Error(`${dead.service} exited during the soak (${dead.exited!.code ?? dead.exited!.signal}): ${dead.tail.slice(-5).join('\n')}`);
+      if (dead)
+        throw new Error(
+          `${dead.service} exited during the soak (${dead.exited!.code ?? dead.exited!.signal}): ${dead.tail.slice(-5).join('\n')}`,
+        );
     }
     await Promise.all(inFlight);
     await sample();
@@ -310,15 +369,29 @@ async function main(): Promise<void> {
     const check = new pg.Client({ connectionString: dbUrl });
     await check.connect();
     try {
-      const finished = async () => Number((await check.query<{ n: string }>('SELECT count(*)::text AS n FROM rm.pipelines WHERE finished_at IS NOT NULL')).rows[0]!.n);
-      for (finishedInReadModel = await finished(); finishedInReadModel < stats.sentPipelines && performance.now() - drain0 < 120_000 && !stopRequested; finishedInReadModel = await finished()) await sleep(1000);
+      const finished = async () =>
+        Number(
+          (
+            await check.query<{ n: string }>(
+              'SELECT count(*)::text AS n FROM rm.pipelines WHERE finished_at IS NOT NULL',
+            )
+          ).rows[0]!.n,
+        );
+      for (
+        finishedInReadModel = await finished();
+        finishedInReadModel < stats.sentPipelines && performance.now() - drain0 < 120_000 && !stopRequested;
+        finishedInReadModel = await finished()
+      )
+        await sleep(1000);
       drainS = Math.round((performance.now() - drain0) / 100) / 10;
     } catch (err) {
       progress(`read-model check failed: ${(err as Error).message}`);
     } finally {
       await check.end();
     }
-    progress(`drained in ${drainS ?? '?'} s: ${finishedInReadModel ?? '?'} of ${stats.sentPipelines} pipelines finished in the read model`);
+    progress(
+      `drained in ${drainS ?? '?'} s: ${finishedInReadModel ?? '?'} of ${stats.sentPipelines} pipelines finished in the read model`,
+    );
   } finally {
     progress(`stopping ${running.length} service(s)`);
     await stopAll(running);
@@ -336,17 +409,26 @@ async function main(): Promise<void> {
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
-    if (dbCreated) await adminQuery(mainConfig.databaseUrl, `DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`).catch((e: Error) => progress(`dropping ${DB_NAME} failed: ${e.message}`));
+    if (dbCreated)
+      await adminQuery(mainConfig.databaseUrl, `DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`).catch((e: Error) =>
+        progress(`dropping ${DB_NAME} failed: ${e.message}`),
+      );
   }
 
   // Analysis and results.
   const totalS = samples.at(-1)?.t_s ?? 0;
   const half = totalS / 2;
   const services = running.map((r) => {
-    const series = samples.map((s) => ({ x: s.t_s / 60, y: s.rss_mib[r.service] })).filter((p): p is { x: number; y: number } => typeof p.y === 'number');
+    const series = samples
+      .map((s) => ({ x: s.t_s / 60, y: s.rss_mib[r.service] }))
+      .filter((p): p is { x: number; y: number } => typeof p.y === 'number');
     const second = series.filter((p) => p.x * 60 >= half);
     const k = slope(second);
-    const at = (t: number) => series.reduce<{ x: number; y: number } | undefined>((best, p) => (!best || Math.abs(p.x * 60 - t) < Math.abs(best.x * 60 - t) ? p : best), undefined)?.y ?? null;
+    const at = (t: number) =>
+      series.reduce<{ x: number; y: number } | undefined>(
+        (best, p) => (!best || Math.abs(p.x * 60 - t) < Math.abs(best.x * 60 - t) ? p : best),
+        undefined,
+      )?.y ?? null;
     return {
       service: r.service,
       pid: r.pid,
@@ -365,7 +447,9 @@ async function main(): Promise<void> {
   const lags = samples.filter((s) => s.lag_p99_ms !== null);
   const applied = samples.at(-1)?.applied_events ?? null;
   const flat = services.length > 0 && services.every((s) => s.verdict === 'flat');
-  const where = machine(`Kafka, registry, Postgres, ${services.map((s) => s.service).join(', ')} and the traffic driver`);
+  const where = machine(
+    `Kafka, registry, Postgres, ${services.map((s) => s.service).join(', ')} and the traffic driver`,
+  );
   const json = {
     date,
     command: `BENCH_SOAK_MINUTES=${MINUTES} BENCH_SOAK_RATE=${RATE} npx tsx load-tests/bench/soak.ts`,
@@ -396,7 +480,8 @@ async function main(): Promise<void> {
   const when = `${date.slice(0, 16).replace('T', ' ')} UTC`;
   const subtitle = `${MINUTES} min at ${RATE} reports/s, ${when}; ${where.split(';')[0]}`;
   const rss = rssChart({ services, series: samples }, subtitle, FLAT_MIB_PER_MIN, SAMPLE_MS / 1000);
-  const lagRange = (k: 'lag_p50_ms' | 'lag_p99_ms') => (lags.length ? `${fmt(Math.min(...lags.map((s) => s[k]!)))}–${fmt(Math.max(...lags.map((s) => s[k]!)))}` : '—');
+  const lagRange = (k: 'lag_p50_ms' | 'lag_p99_ms') =>
+    lags.length ? `${fmt(Math.min(...lags.map((s) => s[k]!)))}–${fmt(Math.max(...lags.map((s) => s[k]!)))}` : '—';
   const md = [
     `# Memory soak — ${date}`,
     '',
@@ -407,13 +492,26 @@ async function main(): Promise<void> {
     `Verdict: **${json.verdict}** (flat: every service's RSS slope over the second half within ±${FLAT_MIB_PER_MIN} MiB/min).`,
     '',
     ...(services.some((s) => s.service === 'decider' && s.verdict === 'growing') && RETENTION_MS > MINUTES * 60_000
-      ? [`The decider keeps every finished pipeline's state in memory for DECIDER_FINISHED_RETENTION_MS (${fmt(RETENTION_MS / 60_000)} min here, longer than the soak), so its state grows with every pipeline by design until the first ones expire; \`DECIDER_FINISHED_RETENTION_MS=60000 npx tsx load-tests/bench/soak.ts\` shows whether it levels off once they do.`, '']
+      ? [
+          `The decider keeps every finished pipeline's state in memory for DECIDER_FINISHED_RETENTION_MS (${fmt(RETENTION_MS / 60_000)} min here, longer than the soak), so its state grows with every pipeline by design until the first ones expire; \`DECIDER_FINISHED_RETENTION_MS=60000 npx tsx load-tests/bench/soak.ts\` shows whether it levels off once they do.`,
+          '',
+        ]
       : []),
     '| service | RSS start MiB | at half | end | max | slope, 2nd half (MiB/min) | verdict | errors logged |',
     '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
-    ...services.map((s) => `| ${s.service} | ${fmt(s.rss_start_mib)} | ${fmt(s.rss_half_mib)} | ${fmt(s.rss_end_mib)} | ${fmt(s.rss_max_mib)} | ${fmt(s.slope_mib_per_min)} | ${s.verdict} | ${s.errors_logged} |`),
+    ...services.map(
+      (s) =>
+        `| ${s.service} | ${fmt(s.rss_start_mib)} | ${fmt(s.rss_half_mib)} | ${fmt(s.rss_end_mib)} | ${fmt(s.rss_max_mib)} | ${fmt(s.slope_mib_per_min)} | ${s.verdict} | ${s.errors_logged} |`,
+    ),
     '',
-    ...services.filter((s) => s.last_errors.length > 0).flatMap((s) => [`Last errors logged by ${s.service}:`, '', ...s.last_errors.slice(-3).map((e) => `- \`${e.replace(/`/g, "'").slice(0, 400)}\``), '']),
+    ...services
+      .filter((s) => s.last_errors.length > 0)
+      .flatMap((s) => [
+        `Last errors logged by ${s.service}:`,
+        '',
+        ...s.last_errors.slice(-3).map((e) => `- \`${e.replace(/`/g, "'").slice(0, 400)}\``),
+        '',
+      ]),
     `Traffic: ${stats.sentReports.toLocaleString('en-US')} reports in ${stats.sentPipelines.toLocaleString('en-US')} pipelines over ${stats.requests} bulk requests (${stats.failedRequests} failed${stats.firstFailure ? `: ${stats.firstFailure.slice(0, 120)}` : ''}; ${stats.skippedTicks} ticks skipped for back-pressure); ${stats.queries} query API requests (${stats.failedQueries} failed). Projector: ${fmt(applied)} canonical events applied; lag (ingest receipt → read model, last 50,000 events) p50 ${lagRange('lag_p50_ms')} ms, p99 ${lagRange('lag_p99_ms')} ms over the samples. Read model after the traffic: ${fmt(finishedInReadModel)} of ${stats.sentPipelines.toLocaleString('en-US')} pipelines finished (drain ${fmt(drainS)} s).`,
     '',
     `![RSS over time](${svgName})`,

@@ -25,10 +25,14 @@ const INGEST_PORT = 18090;
 const emit = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 
 function child(service: string, env: Record<string, string>): Promise<ChildProcess> {
-  const c = spawn(process.execPath, ['--import', join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs'), join(REPO_ROOT, `services/${service}/main.ts`)], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const c = spawn(
+    process.execPath,
+    ['--import', join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs'), join(REPO_ROOT, `services/${service}/main.ts`)],
+    {
+      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let log = '';
   if (process.env.BENCH_DEBUG) c.stderr!.pipe(process.stderr);
   return new Promise((resolve, reject) => {
@@ -45,11 +49,15 @@ function child(service: string, env: Record<string, string>): Promise<ChildProce
 }
 
 async function post(lines: string[]): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${INGEST_PORT}/v1/reports:bulk`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-ndjson' }, body: lines.join('\n') });
+  const res = await fetch(`http://127.0.0.1:${INGEST_PORT}/v1/reports:bulk`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-ndjson' },
+    body: lines.join('\n'),
+  });
   const text = await res.text();
-  if (res.status !== 200 || text.includes('"status":4') || text.includes('"status":5')) throw new Error(`bulk: ${res.status} ${text.slice(0, 300)}`);
+  if (res.status !== 200 || text.includes('"status":4') || text.includes('"status":5'))
+    throw new Error(`bulk: ${res.status} ${text.slice(0, 300)}`);
 }
-
 
 async function main(): Promise<void> {
   if (!TOPIC_PREFIX) throw new Error('set VERITY_TOPIC_PREFIX');
@@ -61,13 +69,25 @@ async function main(): Promise<void> {
   await createVersion(c, version);
   c.release();
   const children: ChildProcess[] = [];
-  const projection = await runProjection({ ...loadProjectorConfig({ ...process.env, LOG_LEVEL: 'warn' }), projection: `e2e-${version}`, version }, pool, version, createLogger('bench'));
+  const projection = await runProjection(
+    { ...loadProjectorConfig({ ...process.env, LOG_LEVEL: 'warn' }), projection: `e2e-${version}`, version },
+    pool,
+    version,
+    createLogger('bench'),
+  );
   try {
     children.push(await child('decider', { DECIDER_PORT: '0' }));
     children.push(await child('ingest', { INGEST_PORT: String(INGEST_PORT), INGEST_TOKENS: `bench:${TOKEN}:*` }));
     const stats = projection.projector.stats;
     // Done when every pipeline sent so far is finished in the read model (what a reader would see).
-    const finished = async () => Number((await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM "${versionSchema(version)}".pipelines WHERE finished_at IS NOT NULL`)).rows[0]!.n);
+    const finished = async () =>
+      Number(
+        (
+          await pool.query<{ n: string }>(
+            `SELECT count(*)::text AS n FROM "${versionSchema(version)}".pipelines WHERE finished_at IS NOT NULL`,
+          )
+        ).rows[0]!.n,
+      );
     const waitFinished = async (target: number, timeoutMs: number) => {
       const deadline = Date.now() + timeoutMs;
       for (let n = await finished(); n < target; n = await finished()) {
@@ -83,13 +103,27 @@ async function main(): Promise<void> {
     // Requests in flight together carry disjoint pipelines (7 lines each): a pipeline's reports stay in order.
     for (let i = 0; i < max.lines.length; i += 994) chunks.push(max.lines.slice(i, i + 994));
     let next = 0;
-    await Promise.all(Array.from({ length: 4 }, async () => { while (next < chunks.length) await post(chunks[next++]!); }));
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < chunks.length) await post(chunks[next++]!);
+      }),
+    );
     const acceptedMs = performance.now() - t0;
     await waitFinished(MAX_PIPELINES, 10 * 60_000);
     const ms = performance.now() - t0;
     const maxEvents = stats.applied;
     const maxRate = (max.lines.length / ms) * 1000;
-    emit({ what: 'max', reports: max.lines.length, events: maxEvents, accepted_ms: Math.round(acceptedMs), visible_ms: Math.round(ms), reports_per_s: Math.round(maxRate), events_per_s: Math.round((maxEvents / ms) * 1000), lag_p50_ms: projection.projector.lag.percentile(50), lag_p99_ms: projection.projector.lag.percentile(99) });
+    emit({
+      what: 'max',
+      reports: max.lines.length,
+      events: maxEvents,
+      accepted_ms: Math.round(acceptedMs),
+      visible_ms: Math.round(ms),
+      reports_per_s: Math.round(maxRate),
+      events_per_s: Math.round((maxEvents / ms) * 1000),
+      lag_p50_ms: projection.projector.lag.percentile(50),
+      lag_p99_ms: projection.projector.lag.percentile(99),
+    });
 
     // 2. Open loop at 25% and 75% of the maximum.
     let sentPipelines = MAX_PIPELINES;
@@ -115,7 +149,16 @@ async function main(): Promise<void> {
       await waitFinished(sentPipelines, 10 * 60_000);
       const events = stats.applied - eventsBefore;
       const lag = projection.projector.lag;
-      emit({ what: `open_loop_${Math.round(load * 100)}`, target_reports_per_s: Math.round(rate), reports: lines.length, events, seconds: SECONDS, lag_samples: lag.n, lag_p50_ms: lag.percentile(50), lag_p99_ms: lag.percentile(99) });
+      emit({
+        what: `open_loop_${Math.round(load * 100)}`,
+        target_reports_per_s: Math.round(rate),
+        reports: lines.length,
+        events,
+        seconds: SECONDS,
+        lag_samples: lag.n,
+        lag_p50_ms: lag.percentile(50),
+        lag_p99_ms: lag.percentile(99),
+      });
     }
   } finally {
     for (const ch of children) ch.kill('SIGTERM');

@@ -43,7 +43,9 @@ function markerWindow(m: ErrorMarker, lineCount: number): EvidenceRange {
 
 const methods: Record<string, (lines: readonly string[]) => EvidenceRange[]> = {
   evidence: (lines) => extractEvidence(lines),
-  'last-20-lines': (lines) => [{ start_line: Math.max(1, lines.length - MAX_RANGE_LINES + 1), end_line: lines.length, reason: 'tail' }],
+  'last-20-lines': (lines) => [
+    { start_line: Math.max(1, lines.length - MAX_RANGE_LINES + 1), end_line: lines.length, reason: 'tail' },
+  ],
   'marker-top-3': (lines) =>
     findMarkers(lines)
       .sort((a, b) => b.score - a.score || b.line - a.line)
@@ -63,18 +65,33 @@ async function main(): Promise<void> {
     const lines = redactSecrets(sanitizeLog(s.log)).text.split('\n');
     const label = clampLabel({ start: s.chunk_start_line, end: s.chunk_end_line }, lines.length);
     repos.set(s.repo, (repos.get(s.repo) ?? 0) + 1);
-    failures.push({ failure: `${s.repo}\n${lines.slice(label.start - 1, label.end).map(normaliseLine).join('\n')}`, signature: failureSignature(lines) });
+    failures.push({
+      failure: `${s.repo}\n${lines
+        .slice(label.start - 1, label.end)
+        .map(normaliseLine)
+        .join('\n')}`,
+      signature: failureSignature(lines),
+    });
     for (const [method, evidenceOf] of Object.entries(methods)) {
       const evidence = evidenceOf(lines);
       for (const k of KS) if (evidenceHit(evidence, label, k)) count(`${method}@${k}`);
       if (evidenceHit(evidence, label, 3)) count(`${method}@3@${s.repo}`);
       if (method === 'evidence' && missesAt !== undefined && !evidenceHit(evidence, label, missesAt)) {
-        console.error(JSON.stringify({ repo: s.repo, build: s.build_id, lines: lines.length, label: [label.start, label.end], top: evidence.slice(0, 4).map((e) => `${e.start_line}-${e.end_line} ${e.reason}`) }));
+        console.error(
+          JSON.stringify({
+            repo: s.repo,
+            build: s.build_id,
+            lines: lines.length,
+            label: [label.start, label.end],
+            top: evidence.slice(0, 4).map((e) => `${e.start_line}-${e.end_line} ${e.reason}`),
+          }),
+        );
       }
     }
   }
   const total = samples.length;
-  const repoMean = (method: string) => [...repos].reduce((sum, [repo, n]) => sum + (hits.get(`${method}@3@${repo}`) ?? 0) / n, 0) / repos.size;
+  const repoMean = (method: string) =>
+    [...repos].reduce((sum, [repo, n]) => sum + (hits.get(`${method}@3@${repo}`) ?? 0) / n, 0) / repos.size;
   const rate = (method: string, k: number) => Number(((hits.get(`${method}@${k}`) ?? 0) / total).toFixed(4));
   const results = Object.keys(methods).map((method) => ({
     method,
@@ -98,7 +115,11 @@ async function main(): Promise<void> {
       }
     }
   }
-  const signature = { stable: Number((pairs.sameShared / pairs.same).toFixed(4)), distinct: Number((pairs.differentApart / pairs.different).toFixed(5)), ...pairs };
+  const signature = {
+    stable: Number((pairs.sameShared / pairs.same).toFixed(4)),
+    distinct: Number((pairs.differentApart / pairs.different).toFixed(5)),
+    ...pairs,
+  };
   console.log(JSON.stringify({ signature }));
 
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -107,7 +128,10 @@ async function main(): Promise<void> {
     '',
     '| method | hit@1 | hit@3 | hit@10 | hit@3, mean over repositories |',
     '| --- | ---: | ---: | ---: | ---: |',
-    ...results.map((r) => `| ${r.method} | ${pct(r['hit@1'])} | ${pct(r['hit@3'])} | ${pct(r['hit@10'])} | ${pct(r['hit@3 per repo'])} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.method} | ${pct(r['hit@1'])} | ${pct(r['hit@3'])} | ${pct(r['hit@10'])} | ${pct(r['hit@3 per repo'])} |`,
+    ),
     '',
     `failureSignature: ${pct(signature.stable)} of ${pairs.same} pairs of logs of one repository with the same labelled lines share a signature; ${(signature.distinct * 100).toFixed(2)}% of the other ${pairs.different} pairs have different signatures.`,
     '',

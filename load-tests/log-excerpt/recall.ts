@@ -48,7 +48,8 @@ function parseArgs(argv: string[]): { budgets: number[]; misses: number | undefi
     const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[i + 1];
     if (arg.startsWith('--budget')) {
       budgets = (value ?? '').split(',').map((s) => Number(s.trim()));
-      if (budgets.length === 0 || budgets.some((b) => !Number.isInteger(b) || b <= 0)) throw new Error(`bad --budget ${value}`);
+      if (budgets.length === 0 || budgets.some((b) => !Number.isInteger(b) || b <= 0))
+        throw new Error(`bad --budget ${value}`);
     } else if (arg.startsWith('--misses')) {
       misses = Number(value);
       if (!Number.isInteger(misses) || misses <= 0) throw new Error(`bad --misses ${value}`);
@@ -75,7 +76,8 @@ async function main(): Promise<void> {
   const { budgets, misses } = parseArgs(process.argv.slice(2));
   const samples = await readDataset(dataPath);
   const hits = new Map<string, number>();
-  const hit = (method: string, budget: number) => hits.set(`${method}@${budget}`, (hits.get(`${method}@${budget}`) ?? 0) + 1);
+  const hit = (method: string, budget: number) =>
+    hits.set(`${method}@${budget}`, (hits.get(`${method}@${budget}`) ?? 0) + 1);
   const missed: string[] = [];
   const elapsed = new Map<number, number>();
 
@@ -86,7 +88,8 @@ async function main(): Promise<void> {
     const label = clampLabel({ start: s.chunk_start_line, end: s.chunk_end_line }, rawStarts.length);
     const clean = sanitizeLog(s.log);
     const cleanStarts = lineStarts(clean);
-    if (cleanStarts.length !== rawStarts.length) throw new Error(`sanitizeLog changed the line count of ${s.repo} ${s.build_id}`);
+    if (cleanStarts.length !== rawStarts.length)
+      throw new Error(`sanitizeLog changed the line count of ${s.repo} ${s.build_id}`);
     if (rawStarts.length - label.start < 200) hit('tail-200-lines', 0);
     const cleanLines = clean.split('\n');
     const labelBytes = Buffer.byteLength(cleanLines.slice(label.start - 1, label.end).join('\n'), 'utf8');
@@ -95,7 +98,8 @@ async function main(): Promise<void> {
       const started = performance.now();
       const recall = contextRecall(cleanLines, label, budget);
       elapsed.set(budget, (elapsed.get(budget) ?? 0) + performance.now() - started);
-      if (Buffer.byteLength(recall.excerpt.text, 'utf8') > budget) throw new Error(`excerpt over budget ${budget} for ${s.repo} ${s.build_id}`);
+      if (Buffer.byteLength(recall.excerpt.text, 'utf8') > budget)
+        throw new Error(`excerpt over budget ${budget} for ${s.repo} ${s.build_id}`);
       if (recall.hit) hit('excerpt', budget);
       if (recall.strict) hit('excerpt-strict', budget);
       if (!recall.hit && budget === misses) {
@@ -105,7 +109,9 @@ async function main(): Promise<void> {
             build: s.build_id,
             lines: rawStarts.length,
             chunk: [label.start, label.end],
-            chunkBytes: Buffer.byteLength(clean.slice(cleanStarts[label.start - 1], cleanStarts[label.end] ?? clean.length)),
+            chunkBytes: Buffer.byteLength(
+              clean.slice(cleanStarts[label.start - 1], cleanStarts[label.end] ?? clean.length),
+            ),
             ranges: recall.excerpt.ranges.map((r) => `${r.start}-${r.end}`).join(','),
           }),
         );

@@ -24,7 +24,14 @@ import { redactSecrets } from '../../services/lib/core/logs/redact.js';
 import { sanitizeLog } from '../../services/lib/core/logs/sanitize.js';
 import { readDataset } from '../../services/tools/experiment/index.js';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
-import { readLookalikes, readSecrets, scoreCorpus, type CorpusScore, type LookalikeRecord, type SecretRecord } from '../../test/fixtures/secrets/corpus.js';
+import {
+  readLookalikes,
+  readSecrets,
+  scoreCorpus,
+  type CorpusScore,
+  type LookalikeRecord,
+  type SecretRecord,
+} from '../../test/fixtures/secrets/corpus.js';
 import { machine } from '../lib.js';
 import { writeResults } from '../result-files.js';
 
@@ -89,7 +96,12 @@ async function realisticLog(mb: number, records: string[]): Promise<{ text: stri
   } else {
     source = 'synthetic build log (LogChunks not found)';
     for (let i = 0; size < target; i++) {
-      const l = [`Step ${i % 40}/40 : RUN npm ci`, `[INFO] Compiling ${i} source files to /build/classes`, `npm warn deprecated pkg@1.0.${i % 9}`, `  ✓ test ${i} (${i % 90}ms)`][i % 4]!;
+      const l = [
+        `Step ${i % 40}/40 : RUN npm ci`,
+        `[INFO] Compiling ${i} source files to /build/classes`,
+        `npm warn deprecated pkg@1.0.${i % 9}`,
+        `  ✓ test ${i} (${i % 90}ms)`,
+      ][i % 4]!;
       lines.push(l);
       size += l.length + 1;
     }
@@ -101,7 +113,10 @@ async function realisticLog(mb: number, records: string[]): Promise<{ text: stri
     out.push(lines[i]!);
     if (i % every === every - 1 && r < records.length) out.push(records[r++]!);
   }
-  return { text: out.join('\n').slice(0, target), source: `${source}, ${records.length} corpus records spread through it` };
+  return {
+    text: out.join('\n').slice(0, target),
+    source: `${source}, ${records.length} corpus records spread through it`,
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -116,13 +131,44 @@ function throughput(text: string, impls: Record<string, Redact>): Record<string,
       f(text);
       (times[name] ??= []).push(performance.now() - t);
     }
-  return Object.fromEntries(Object.entries(times).map(([name, ts]) => [name, { mbPerS: text.length / 1e6 / (median(ts) / 1000), masks: masks[name]! }]));
+  return Object.fromEntries(
+    Object.entries(times).map(([name, ts]) => [
+      name,
+      { mbPerS: text.length / 1e6 / (median(ts) / 1000), masks: masks[name]! },
+    ]),
+  );
 }
 
 const ADVERSARIAL = [
-  'a', '=', 'a:', ' ', '|', 'password=', 'token="', 'token: ', 'a_token ', 'eyJa.', 'glpat-', 'AKIAAAAAAAAAAAAAAAAA ', 'xoxb-', 'http://', 'a:b@',
-  'https://u:', 'Authorization: Bearer ', '-----BEGIN PRIVATE KEY-----', '<password>a', 'key="a_token" value="', 'machine h login u password ',
-  '|| SecretAccessKey | ', '--password ', 'login -p ', 'mysql -p', 'curl -u ', 'echo x | ', '--password-stdin ', 'Ab1+',
+  'a',
+  '=',
+  'a:',
+  ' ',
+  '|',
+  'password=',
+  'token="',
+  'token: ',
+  'a_token ',
+  'eyJa.',
+  'glpat-',
+  'AKIAAAAAAAAAAAAAAAAA ',
+  'xoxb-',
+  'http://',
+  'a:b@',
+  'https://u:',
+  'Authorization: Bearer ',
+  '-----BEGIN PRIVATE KEY-----',
+  '<password>a',
+  'key="a_token" value="',
+  'machine h login u password ',
+  '|| SecretAccessKey | ',
+  '--password ',
+  'login -p ',
+  'mysql -p',
+  'curl -u ',
+  'echo x | ',
+  '--password-stdin ',
+  'Ab1+',
 ];
 
 function adversarial(impls: Record<string, Redact>): Record<string, { worstMbPerS: number; unit: string }> {
@@ -138,8 +184,16 @@ function adversarial(impls: Record<string, Redact>): Record<string, { worstMbPer
   return out;
 }
 
-function splitScore(score: (s: readonly SecretRecord[], l: readonly LookalikeRecord[]) => CorpusScore, secrets: SecretRecord[], lookalikes: LookalikeRecord[]) {
-  const by = (split: string) => score(secrets.filter((r) => r.split === split), lookalikes.filter((r) => r.split === split));
+function splitScore(
+  score: (s: readonly SecretRecord[], l: readonly LookalikeRecord[]) => CorpusScore,
+  secrets: SecretRecord[],
+  lookalikes: LookalikeRecord[],
+) {
+  const by = (split: string) =>
+    score(
+      secrets.filter((r) => r.split === split),
+      lookalikes.filter((r) => r.split === split),
+    );
   return { all: score(secrets, lookalikes), dev: by('dev'), holdout: by('holdout') };
 }
 
@@ -153,8 +207,16 @@ async function main(): Promise<void> {
   const impls: Record<string, Redact> = { new: (t) => redactSecrets(t) };
   if (base) impls.previous = base.redact;
 
-  const scores = Object.fromEntries(Object.entries(impls).map(([name, f]) => [name, splitScore((s, l) => scoreCorpus((t) => f(t).text, s, l), secrets, lookalikes)]));
-  const log = await realisticLog(MB, [...secrets, ...lookalikes].map((r) => r.text));
+  const scores = Object.fromEntries(
+    Object.entries(impls).map(([name, f]) => [
+      name,
+      splitScore((s, l) => scoreCorpus((t) => f(t).text, s, l), secrets, lookalikes),
+    ]),
+  );
+  const log = await realisticLog(
+    MB,
+    [...secrets, ...lookalikes].map((r) => r.text),
+  );
   const tp = throughput(log.text, impls);
   const adv = adversarial(impls);
   const ratio = base ? tp.new!.mbPerS / tp.previous!.mbPerS : undefined;
@@ -174,7 +236,9 @@ async function main(): Promise<void> {
   for (const split of ['dev', 'holdout'] as const) {
     const n = scores.new![split];
     const o = scores.previous?.[split];
-    md.push(`| caught, ${split} split | ${n.secrets.caught}/${n.secrets.total} | ${o ? `${o.secrets.caught}/${o.secrets.total}` : '—'} |`);
+    md.push(
+      `| caught, ${split} split | ${n.secrets.caught}/${n.secrets.total} | ${o ? `${o.secrets.caught}/${o.secrets.total}` : '—'} |`,
+    );
   }
   md.push(
     `| look-alikes changed (false positives) | ${s.lookalikes.falsePositives}/${s.lookalikes.total} (${pct(s.lookalikes.falsePositives, s.lookalikes.total)}) | ${p ? `${p.lookalikes.falsePositives}/${p.lookalikes.total} (${pct(p.lookalikes.falsePositives, p.lookalikes.total)})` : '—'} |`,
@@ -192,15 +256,40 @@ async function main(): Promise<void> {
   );
   for (const f of s.secrets.byFormat) {
     const o = p?.secrets.byFormat.find((x) => x.format === f.format);
-    md.push(`| ${f.format} | ${f.hits}/${f.total}${f.misses.length ? ` (missed: ${f.misses.join(', ')})` : ''} | ${o ? `${o.hits}/${o.total}` : '—'} |`);
+    md.push(
+      `| ${f.format} | ${f.hits}/${f.total}${f.misses.length ? ` (missed: ${f.misses.join(', ')})` : ''} | ${o ? `${o.hits}/${o.total}` : '—'} |`,
+    );
   }
-  md.push('', '## Look-alikes changed (false positives), by format', '', '| format | new | previous |', '| --- | --- | --- |');
+  md.push(
+    '',
+    '## Look-alikes changed (false positives), by format',
+    '',
+    '| format | new | previous |',
+    '| --- | --- | --- |',
+  );
   for (const f of s.lookalikes.byFormat) {
     const o = p?.lookalikes.byFormat.find((x) => x.format === f.format);
-    md.push(`| ${f.format} | ${f.hits}/${f.total}${f.misses.length ? ` (${f.misses.join(', ')})` : ''} | ${o ? `${o.hits}/${o.total}` : '—'} |`);
+    md.push(
+      `| ${f.format} | ${f.hits}/${f.total}${f.misses.length ? ` (${f.misses.join(', ')})` : ''} | ${o ? `${o.hits}/${o.total}` : '—'} |`,
+    );
   }
   md.push('');
-  writeResults('masking', date, { machine: machine('the masker'), baseline: base?.ref ?? null, mb: MB, runs: RUNS, log: log.source, scores, throughput: tp, ratio: ratio ?? null, adversarial: adv }, md.join('\n'));
+  writeResults(
+    'masking',
+    date,
+    {
+      machine: machine('the masker'),
+      baseline: base?.ref ?? null,
+      mb: MB,
+      runs: RUNS,
+      log: log.source,
+      scores,
+      throughput: tp,
+      ratio: ratio ?? null,
+      adversarial: adv,
+    },
+    md.join('\n'),
+  );
 }
 
 await main();

@@ -1,7 +1,8 @@
 // Query API benchmark (QUALITY.md "query API": p99 latency of list/detail under concurrent load with 10M
 // job rows; indexes used, no seq scans on hot paths).
 //   npx tsx load-tests/query/run.ts            (BENCH_JOBS=10000000 by default; =300000 for a smoke run)
-// Env: BENCH_JOBS, BENCH_CONCURRENCY (16), BENCH_DURATION_S (20 per route and side), BENCH_ROUNDS (2), BENCH_WARMUP_S (3),
+// Env: BENCH_JOBS, BENCH_CONCURRENCY (16), BENCH_DURATION_S (20 per route and side), BENCH_ROUNDS (2), BENCH_WARMUP_S
+// (3),
 // BENCH_VARIANTS (1000 requests per route, cycled), BENCH_DB (verity_bench_query), BENCH_KEEP_DB=1 keeps
 // the seeded database (a rerun at the same BENCH_JOBS then reuses it).
 // Writes load-tests/results/query.json and .md (the current result) and a row of HISTORY.md.
@@ -51,7 +52,8 @@ const KEEP_DB = process.env.BENCH_KEEP_DB === '1';
 const POOL = 10;
 const TOKEN = 'bench-read-token-0123456789abcdef';
 
-const progress = (msg: string) => process.stderr.write(`[query-bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+const progress = (msg: string) =>
+  process.stderr.write(`[query-bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 // ---------------------------------------------------------------------------------------------------
 // Load driver (worker thread): closed-loop clients for a fixed duration; latencies in ms.
@@ -109,7 +111,9 @@ async function drive(input: DriverInput): Promise<DriverOutput> {
     await Promise.all(Array.from({ length: POOL }, () => pool!.query('SELECT 1')));
     one = async () => {
       for (const group of steps[next++ % steps.length]!) {
-        await Promise.all(group.map((s) => pool!.query({ text: s.text, values: s.values, rowMode: 'array', types: raw })));
+        await Promise.all(
+          group.map((s) => pool!.query({ text: s.text, values: s.values, rowMode: 'array', types: raw })),
+        );
       }
     };
   }
@@ -163,7 +167,13 @@ function installRecorder(): () => void {
     if (recording) {
       const [a0, a1] = args;
       const text = typeof a0 === 'string' ? a0 : (a0 as { text: string }).text;
-      const values = (Array.isArray(a1) ? a1 : typeof a0 === 'object' && a0 !== null ? ((a0 as { values?: unknown[] }).values ?? []) : []) as unknown[];
+      const values = (
+        Array.isArray(a1)
+          ? a1
+          : typeof a0 === 'object' && a0 !== null
+            ? ((a0 as { values?: unknown[] }).values ?? [])
+            : []
+      ) as unknown[];
       const rec: Recorded = { text, values, start: performance.now(), end: Infinity };
       recording.push(rec);
       if (result && typeof (result as Promise<unknown>).then === 'function') {
@@ -225,33 +235,67 @@ function routes(s: Sample, n: number): Route[] {
   const project = (i: number) => (i === 0 ? s.biggest : i === 1 ? s.median : pick(s.pipelines, i).project);
   const inProject = (project: string) => s.pipelines.filter((p) => p.project === project);
   const cursorIn = (i: number, scoped: boolean) => {
-    // A cursor at a random depth: the position of a sampled pipeline (of the biggest project for variant 0, the median one for 1).
+    // A cursor at a random depth: the position of a sampled pipeline (of the biggest project for variant 0, the median
+    // one for 1).
     const p = scoped && i < 2 ? pick(inProject(i === 0 ? s.biggest : s.median), 1) : pick(s.pipelines, i);
     return { project: p.project, cursor: encodeCursor({ createdAt: p.createdAt, pipelineId: p.id }) };
   };
-  const make = (name: string, route: string, f: (i: number) => string): Route => ({ name, route, paths: Array.from({ length: n }, (_, i) => f(i)) });
+  const make = (name: string, route: string, f: (i: number) => string): Route => ({
+    name,
+    route,
+    paths: Array.from({ length: n }, (_, i) => f(i)),
+  });
   return [
     make('list, every project, first page', 'GET /v1/pipelines', () => '/v1/pipelines'),
-    make('list, every project, cursor page', 'GET /v1/pipelines?cursor=', (i) => `/v1/pipelines?cursor=${cursorIn(i, false).cursor}`),
-    make('list by project, first page', 'GET /v1/pipelines?project=', (i) => `/v1/pipelines?project=${enc(project(i))}`),
+    make(
+      'list, every project, cursor page',
+      'GET /v1/pipelines?cursor=',
+      (i) => `/v1/pipelines?cursor=${cursorIn(i, false).cursor}`,
+    ),
+    make(
+      'list by project, first page',
+      'GET /v1/pipelines?project=',
+      (i) => `/v1/pipelines?project=${enc(project(i))}`,
+    ),
     make('list by project, cursor page', 'GET /v1/pipelines?project=&cursor=', (i) => {
       const c = cursorIn(i, true);
       return `/v1/pipelines?project=${enc(c.project)}&cursor=${c.cursor}`;
     }),
-    make('list by project + status', 'GET /v1/pipelines?project=&status=', (i) => `/v1/pipelines?project=${enc(project(i))}&status=${STATUSES[i % STATUSES.length]}`),
-    make('list by status, every project', 'GET /v1/pipelines?status=', (i) => `/v1/pipelines?status=${STATUSES[i % STATUSES.length]}`),
+    make(
+      'list by project + status',
+      'GET /v1/pipelines?project=&status=',
+      (i) => `/v1/pipelines?project=${enc(project(i))}&status=${STATUSES[i % STATUSES.length]}`,
+    ),
+    make(
+      'list by status, every project',
+      'GET /v1/pipelines?status=',
+      (i) => `/v1/pipelines?status=${STATUSES[i % STATUSES.length]}`,
+    ),
     make('pipeline detail', 'GET /v1/pipelines/{id}', (i) => `/v1/pipelines/${pick(s.pipelines, i).id}`),
     make('job detail', 'GET /v1/jobs/{id}', (i) => `/v1/jobs/${pick(s.jobs, i)}`),
     make('project stats (7d)', 'GET /v1/projects/{id}/stats', (i) => `/v1/projects/${enc(project(i))}/stats`),
-    { ...make('remediation proposals by project (context)', 'GET /v1/remediations?project=', (i) => `/v1/remediations?project=${enc(project(i))}`), optional: true },
+    {
+      ...make(
+        'remediation proposals by project (context)',
+        'GET /v1/remediations?project=',
+        (i) => `/v1/remediations?project=${enc(project(i))}`,
+      ),
+      optional: true,
+    },
   ];
 }
 
 async function sample(pool: pg.Pool, seed: SeedInfo): Promise<Sample> {
   const pct = (want: number, of: number) => Math.min(100, Math.max(0.0001, (want / Math.max(1, of)) * 100)).toFixed(4);
-  const p = await pool.query<{ id: string; project: string; created_at: string }>(`SELECT pipeline_id AS id, project_id AS project, created_at::text FROM "${seed.schema}".pipelines TABLESAMPLE BERNOULLI (${pct(6000, seed.pipelines)})`);
-  const j = await pool.query<{ id: string }>(`SELECT job_id AS id FROM "${seed.schema}".jobs TABLESAMPLE BERNOULLI (${pct(6000, seed.jobs)})`);
-  const projects = await pool.query<{ project: string; pipelines: number }>('SELECT project_id AS project, count(*)::int AS pipelines FROM rm.pipelines GROUP BY 1 ORDER BY 2 DESC');
+  const p = await pool.query<{ id: string; project: string; created_at: string }>(
+    `SELECT pipeline_id AS id, project_id AS project, created_at::text FROM "${seed.schema}".pipelines TABLESAMPLE BERNOULLI (${pct(6000, seed.pipelines)})`,
+  );
+  const j = await pool.query<{ id: string }>(
+    `SELECT job_id AS id FROM "${seed.schema}".jobs TABLESAMPLE BERNOULLI (${pct(6000, seed.jobs)})`,
+  );
+  const projects = await pool.query<{ project: string; pipelines: number }>(
+    'SELECT project_id AS project, count(*)::int AS pipelines FROM rm.pipelines GROUP BY 1 ORDER BY 2 DESC',
+  );
   return {
     pipelines: p.rows.map((r) => ({ id: r.id, project: r.project, createdAt: r.created_at })),
     jobs: j.rows.map((r) => r.id),
@@ -287,7 +331,8 @@ function merge(outs: DriverOutput[]): DriverOutput {
 
 function summarize(o: DriverOutput): Latency {
   const a = Float64Array.from(o.latencies).sort();
-  const q = (p: number) => (a.length === 0 ? NaN : a[Math.min(a.length - 1, Math.max(0, Math.ceil((p / 100) * a.length) - 1))]!);
+  const q = (p: number) =>
+    a.length === 0 ? NaN : a[Math.min(a.length - 1, Math.max(0, Math.ceil((p / 100) * a.length) - 1))]!;
   const r2 = (x: number) => Math.round(x * 100) / 100;
   return {
     requests: a.length,
@@ -334,7 +379,10 @@ interface Explained {
 const flatten = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(flatten)];
 
 async function explain(pool: pg.Pool, route: string, variant: number, path: string, s: Stmt): Promise<Explained> {
-  const r = await pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${s.text}`, s.values);
+  const r = await pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }>(
+    `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${s.text}`,
+    s.values,
+  );
   const top = r.rows[0]!['QUERY PLAN'][0];
   const nodes = flatten(top.Plan);
   const describe = (n: PlanNode) =>
@@ -356,7 +404,10 @@ async function explain(pool: pg.Pool, route: string, variant: number, path: stri
   };
 }
 
-/** The state of the code measured: HEAD, and a digest of the query, projector and read-model sources (the tree may have uncommitted changes). */
+/**
+ * The state of the code measured: HEAD, and a digest of the query, projector and read-model sources (the tree may have
+ * uncommitted changes).
+ */
 function codeState(): Record<string, string> {
   const head = (() => {
     try {
@@ -365,7 +416,15 @@ function codeState(): Record<string, string> {
       return 'unknown';
     }
   })();
-  const files = ['services/run/query/routes.ts', 'services/run/query/pipelines.ts', 'services/run/query/jobs.ts', 'services/run/query/stats.ts', 'services/run/query/main.ts', 'services/lib/readmodel/tables.ts', 'services/lib/readmodel/versions.ts'];
+  const files = [
+    'services/run/query/routes.ts',
+    'services/run/query/pipelines.ts',
+    'services/run/query/jobs.ts',
+    'services/run/query/stats.ts',
+    'services/run/query/main.ts',
+    'services/lib/readmodel/tables.ts',
+    'services/lib/readmodel/versions.ts',
+  ];
   const h = createHash('sha256');
   for (const f of files) h.update(readFileSync(join(REPO_ROOT, f)));
   return { head, sources_sha256: h.digest('hex').slice(0, 16), sources: files.join(' ') };
@@ -374,13 +433,28 @@ function codeState(): Record<string, string> {
 // ---------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  for (const [k, v] of Object.entries({ BENCH_JOBS: JOBS, BENCH_CONCURRENCY: CONCURRENCY, BENCH_DURATION_S: DURATION_S, BENCH_VARIANTS: VARIANTS })) {
+  for (const [k, v] of Object.entries({
+    BENCH_JOBS: JOBS,
+    BENCH_CONCURRENCY: CONCURRENCY,
+    BENCH_DURATION_S: DURATION_S,
+    BENCH_VARIANTS: VARIANTS,
+  })) {
     if (!Number.isFinite(v) || v < 1) throw new Error(`${k} must be a positive number`);
   }
   const started = Date.now();
   const mainUrl = loadConfig().databaseUrl;
   const seed = await ensureSeeded(mainUrl, DATABASE, JOBS, progress);
-  const service = await startQuery(loadQueryConfig({ ...process.env, DATABASE_URL: seed.url, QUERY_PORT: '0', QUERY_TOKENS: `bench:${TOKEN}:*`, QUERY_STREAM: 'off', QUERY_FEEDBACK: 'off', LOG_LEVEL: 'warn' }));
+  const service = await startQuery(
+    loadQueryConfig({
+      ...process.env,
+      DATABASE_URL: seed.url,
+      QUERY_PORT: '0',
+      QUERY_TOKENS: `bench:${TOKEN}:*`,
+      QUERY_STREAM: 'off',
+      QUERY_FEEDBACK: 'off',
+      LOG_LEVEL: 'warn',
+    }),
+  );
   const baseUrl = `http://127.0.0.1:${service.port}`;
   const pool = createPool(seed.url, 2);
   const restore = installRecorder();
@@ -388,7 +462,9 @@ async function main(): Promise<void> {
   try {
     progress(`query service on ${baseUrl} over ${seed.database}; sampling rows`);
     const s = await sample(pool, seed);
-    progress(`sampled ${s.pipelines.length} pipelines, ${s.jobs.length} jobs; biggest project ${s.biggest} (${s.projects[0]!.pipelines} pipelines), smallest ${s.projects.at(-1)!.project} (${s.projects.at(-1)!.pipelines})`);
+    progress(
+      `sampled ${s.pipelines.length} pipelines, ${s.jobs.length} jobs; biggest project ${s.biggest} (${s.projects[0]!.pipelines} pipelines), smallest ${s.projects.at(-1)!.project} (${s.projects.at(-1)!.pipelines})`,
+    );
 
     // Record the SQL of every variant (one request at a time, so every statement belongs to it).
     const list = routes(s, VARIANTS);
@@ -407,14 +483,17 @@ async function main(): Promise<void> {
           progress(`skipped ${r.name}: ${r.route} answers 404 in this release`);
           continue routes;
         }
-        if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${Buffer.from(body).toString('utf8').slice(0, 300)}`);
+        if (res.status !== 200)
+          throw new Error(`${path} answered ${res.status}: ${Buffer.from(body).toString('utf8').slice(0, 300)}`);
         if (recs.some((x) => x.end === Infinity)) await new Promise((resolve) => setTimeout(resolve, 5));
         steps.push(toSteps(recs));
         statements.push(recs.length);
         bytes.push(body.byteLength);
       }
       recorded.push({ route: r, steps, statements, bytes });
-      progress(`recorded ${r.name}: ${statements[0]} statement(s) per request (${steps[0]!.map((g) => g.length).join(' then ')}), ~${Math.round(bytes.reduce((a, b) => a + b, 0) / bytes.length)} B per answer`);
+      progress(
+        `recorded ${r.name}: ${statements[0]} statement(s) per request (${steps[0]!.map((g) => g.length).join(' then ')}), ~${Math.round(bytes.reduce((a, b) => a + b, 0) / bytes.length)} B per answer`,
+      );
     }
     restore();
     restored = true;
@@ -423,14 +502,34 @@ async function main(): Promise<void> {
     const results: Record<string, unknown>[] = [];
     const loads: number[] = [loadavg()[0]!];
     for (const { route, steps, statements, bytes } of recorded) {
-      progress(`${route.name}: warm-up ${WARMUP_S} s, API ${DURATION_S} s, SQL ${DURATION_S} s at concurrency ${CONCURRENCY}`);
-      await runDriver({ mode: 'http', durationMs: WARMUP_S * 1000, concurrency: CONCURRENCY, baseUrl, token: TOKEN, paths: route.paths });
+      progress(
+        `${route.name}: warm-up ${WARMUP_S} s, API ${DURATION_S} s, SQL ${DURATION_S} s at concurrency ${CONCURRENCY}`,
+      );
+      await runDriver({
+        mode: 'http',
+        durationMs: WARMUP_S * 1000,
+        concurrency: CONCURRENCY,
+        baseUrl,
+        token: TOKEN,
+        paths: route.paths,
+      });
       const apiOut: DriverOutput[] = [];
       const sqlOut: DriverOutput[] = [];
       const slice = (DURATION_S * 1000) / ROUNDS;
       for (let round = 0; round < ROUNDS; round++) {
-        apiOut.push(await runDriver({ mode: 'http', durationMs: slice, concurrency: CONCURRENCY, baseUrl, token: TOKEN, paths: route.paths }));
-        sqlOut.push(await runDriver({ mode: 'sql', durationMs: slice, concurrency: CONCURRENCY, dbUrl: seed.url, steps }));
+        apiOut.push(
+          await runDriver({
+            mode: 'http',
+            durationMs: slice,
+            concurrency: CONCURRENCY,
+            baseUrl,
+            token: TOKEN,
+            paths: route.paths,
+          }),
+        );
+        sqlOut.push(
+          await runDriver({ mode: 'sql', durationMs: slice, concurrency: CONCURRENCY, dbUrl: seed.url, steps }),
+        );
       }
       const api = summarize(merge(apiOut));
       const sql = summarize(merge(sqlOut));
@@ -447,7 +546,9 @@ async function main(): Promise<void> {
         throughput_ratio_api_over_sql: Math.round((api.req_per_s / sql.req_per_s) * 100) / 100,
       };
       console.log(JSON.stringify(row));
-      progress(`  API p50 ${api.p50_ms} p99 ${api.p99_ms} ms ${api.req_per_s}/s (errors ${api.errors}) · SQL p50 ${sql.p50_ms} p99 ${sql.p99_ms} ms ${sql.req_per_s}/s (errors ${sql.errors})`);
+      progress(
+        `  API p50 ${api.p50_ms} p99 ${api.p99_ms} ms ${api.req_per_s}/s (errors ${api.errors}) · SQL p50 ${sql.p50_ms} p99 ${sql.p99_ms} ms ${sql.req_per_s}/s (errors ${sql.errors})`,
+      );
       results.push(row);
     }
 
@@ -459,13 +560,33 @@ async function main(): Promise<void> {
         for (const stmt of steps[v]!.flat()) explains.push(await explain(pool, route.name, v, route.paths[v]!, stmt));
       }
     }
-    for (const e of explains) console.log(JSON.stringify({ what: 'explain', route: e.route, variant: e.variant, seq_scan: e.seq_scan, execution_ms: e.execution_ms, plan: e.plan }));
+    for (const e of explains)
+      console.log(
+        JSON.stringify({
+          what: 'explain',
+          route: e.route,
+          variant: e.variant,
+          seq_scan: e.seq_scan,
+          execution_ms: e.execution_ms,
+          plan: e.plan,
+        }),
+      );
     const seqScans = explains.filter((e) => e.seq_scan);
 
     const date = new Date().toISOString();
     const wallS = Math.round((Date.now() - started) / 1000);
     const code = codeState();
-    const settings = { concurrency: CONCURRENCY, duration_s: DURATION_S, rounds: ROUNDS, warmup_s: WARMUP_S, variants_per_route: VARIANTS, load_average_1m: loads, service_pool: POOL, sql_pool: POOL, page_size_default: loadQueryConfig({}).pageSizeDefault };
+    const settings = {
+      concurrency: CONCURRENCY,
+      duration_s: DURATION_S,
+      rounds: ROUNDS,
+      warmup_s: WARMUP_S,
+      variants_per_route: VARIANTS,
+      load_average_1m: loads,
+      service_pool: POOL,
+      sql_pool: POOL,
+      page_size_default: loadQueryConfig({}).pageSizeDefault,
+    };
     const sz = seed.size;
     const fmt = (l: Latency) => `${l.p50_ms} / ${l.p95_ms} / ${l.p99_ms}`;
     const md = [
@@ -473,13 +594,17 @@ async function main(): Promise<void> {
       '',
       `Machine: ${machine('Kafka, registry, Postgres, the query service and the load clients')}. Command: \`${process.env.BENCH_JOBS ? `BENCH_JOBS=${process.env.BENCH_JOBS} ` : ''}npx tsx load-tests/query/run.ts\` (whole run ${wallS} s). Code: HEAD ${code.head}, sources digest ${code.sources_sha256} (uncommitted changes included).`,
       '',
-      `Data: database \`${seed.database}\` (separate from \`verity\`, same server; ${KEEP_DB ? 'kept' : 'dropped afterwards'}), read-model version ${seed.version} (\`${seed.schema}\`, active, served through the \`rm\` views): **${seed.jobs.toLocaleString('en-US')} job rows**, ${seed.pipelines.toLocaleString('en-US')} pipelines, ${seed.flaky_jobs.toLocaleString('en-US')} flaky jobs over 90 days, 200 projects (biggest \`${s.biggest}\` ${s.projects[0]!.pipelines.toLocaleString('en-US')} pipelines, smallest ${s.projects.at(-1)!.pipelines.toLocaleString('en-US')}). ${seed.reused ? `Reused from an earlier run (loaded in ${Math.round(seed.load_ms / 1000)} s then)` : `Loaded in ${Math.round(seed.load_ms / 1000)} s`} (${Object.entries(seed.phases_ms)
+      `Data: database \`${seed.database}\` (separate from \`verity\`, same server; ${KEEP_DB ? 'kept' : 'dropped afterwards'}), read-model version ${seed.version} (\`${seed.schema}\`, active, served through the \`rm\` views): **${seed.jobs.toLocaleString('en-US')} job rows**, ${seed.pipelines.toLocaleString('en-US')} pipelines, ${seed.flaky_jobs.toLocaleString('en-US')} flaky jobs over 90 days, 200 projects (biggest \`${s.biggest}\` ${s.projects[0]!.pipelines.toLocaleString('en-US')} pipelines, smallest ${s.projects.at(-1)!.pipelines.toLocaleString('en-US')}). ${seed.reused ? `Reused from an earlier run (loaded in ${Math.round(seed.load_ms / 1000)} s then)` : `Loaded in ${Math.round(seed.load_ms / 1000)} s`} (${Object.entries(
+        seed.phases_ms,
+      )
         .filter(([k]) => k.endsWith('_ms'))
         .map(([k, v]) => `${k.replace(/_ms$/, '')} ${Math.round(v / 1000)} s`)
-        .join(', ')}). Derived rows: ${Object.entries(seed.phases_ms)
-        .filter(([k]) => k.startsWith('rows_'))
-        .map(([k, v]) => `${k.slice(5)} ${v.toLocaleString('en-US')}`)
-        .join(', ') || 'none'}. Sizes: database ${sz.database}, jobs ${sz.jobs}, pipelines ${sz.pipelines}.`,
+        .join(', ')}). Derived rows: ${
+        Object.entries(seed.phases_ms)
+          .filter(([k]) => k.startsWith('rows_'))
+          .map(([k, v]) => `${k.slice(5)} ${v.toLocaleString('en-US')}`)
+          .join(', ') || 'none'
+      }. Sizes: database ${sz.database}, jobs ${sz.jobs}, pipelines ${sz.pipelines}.`,
       '',
       `Load: ${CONCURRENCY} concurrent closed-loop clients per route for ${DURATION_S} s (after ${WARMUP_S} s of warm-up), ${VARIANTS} request variants per route cycled (project filters weighted by project size; variant 0 is the biggest project, variant 1 the median one), in a worker thread; API and SQL alternate in ${ROUNDS} rounds of ${DURATION_S / ROUNDS} s each. Load average (1 min) of the machine over the run ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} on 2 cores (other work on the machine included). API: the real query service (startQuery, pool of ${POOL}) over HTTP keep-alive with a \`*\` read token. SQL baseline: the very statements the service issued for the same variants (recorded from pg), replayed straight through pg (pool of ${POOL}, rows as text), with the same sequencing: the database ceiling.`,
       '',
@@ -497,10 +622,29 @@ async function main(): Promise<void> {
       '',
       '| route | variant | plan | Seq Scan | Sort | exec ms | rows removed by filter | buffers hit / read |',
       '| --- | ---: | --- | :---: | :---: | ---: | ---: | ---: |',
-      ...explains.map((e) => `| ${e.route} | ${e.variant} \`${e.path.length > 60 ? `${e.path.slice(0, 57)}…` : e.path}\` | ${e.plan} | ${e.seq_scan ? '**yes**' : 'no'} | ${e.sort ? 'yes' : 'no'} | ${e.execution_ms} | ${e.rows_removed_by_filter} | ${e.shared_hit} / ${e.shared_read} |`),
+      ...explains.map(
+        (e) =>
+          `| ${e.route} | ${e.variant} \`${e.path.length > 60 ? `${e.path.slice(0, 57)}…` : e.path}\` | ${e.plan} | ${e.seq_scan ? '**yes**' : 'no'} | ${e.sort ? 'yes' : 'no'} | ${e.execution_ms} | ${e.rows_removed_by_filter} | ${e.shared_hit} / ${e.shared_read} |`,
+      ),
       '',
     ].join('\n');
-    writeResults('query', date, { machine: machine(), command: 'npx tsx load-tests/query/run.ts', wall_s: wallS, code, settings, seed, sample: { biggest: s.biggest, projects: s.projects }, results, seq_scans: seqScans.length, explains }, md);
+    writeResults(
+      'query',
+      date,
+      {
+        machine: machine(),
+        command: 'npx tsx load-tests/query/run.ts',
+        wall_s: wallS,
+        code,
+        settings,
+        seed,
+        sample: { biggest: s.biggest, projects: s.projects },
+        results,
+        seq_scans: seqScans.length,
+        explains,
+      },
+      md,
+    );
   } finally {
     if (!restored) restore();
     await service.stop().catch(() => undefined);

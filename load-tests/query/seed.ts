@@ -42,7 +42,9 @@ export interface SeedInfo {
   /** When the data was generated: pipelines are created over the 90 days before it. */
   anchor: string;
   load_ms: number;
-  /** Of load_ms: inserts, derived tables, index builds, VACUUM ANALYZE (and rows_<table> counts of the derived tables). */
+  /**
+   * Of load_ms: inserts, derived tables, index builds, VACUUM ANALYZE (and rows_<table> counts of the derived tables).
+   */
   phases_ms: Record<string, number>;
   size: Record<string, string>;
 }
@@ -74,7 +76,17 @@ function definitions(): { n: number; stages: string[]; definition: unknown }[] {
   return CATALOG.map((_, i) => {
     const jobs = CATALOG.slice(0, i + 1);
     const stages = [...new Set(jobs.map((j) => j.stage))];
-    return { n: i + 1, stages, definition: { stages, jobs: jobs.map((j) => ({ ...j, retry: { max: 1, when: ['runner_system_failure', 'stuck_or_timeout_failure'] } })) } };
+    return {
+      n: i + 1,
+      stages,
+      definition: {
+        stages,
+        jobs: jobs.map((j) => ({
+          ...j,
+          retry: { max: 1, when: ['runner_system_failure', 'stuck_or_timeout_failure'] },
+        })),
+      },
+    };
   });
 }
 
@@ -237,27 +249,44 @@ WHERE j.r4 < 0.6`;
 }
 
 async function tablesOf(c: pg.Client, schema: string): Promise<Set<string>> {
-  const r = await c.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema]);
+  const r = await c.query<{ table_name: string }>(
+    'SELECT table_name FROM information_schema.tables WHERE table_schema = $1',
+    [schema],
+  );
   return new Set(r.rows.map((x) => x.table_name));
 }
 
 /** Helper tables and function of the generator (in schema public of the bench database only). */
 async function createHelpers(c: pg.Client): Promise<void> {
   await c.query(`CREATE TABLE bench_projects (idx int PRIMARY KEY, project_id text NOT NULL)`);
-  await c.query(`INSERT INTO bench_projects SELECT k, 'group-' || (k % 25) || '/service-' || k FROM generate_series(0, ${PROJECTS - 1}) AS k`);
-  await c.query(`CREATE TABLE bench_catalog (k int PRIMARY KEY, name text NOT NULL, stage text NOT NULL, needs text[], "when" text NOT NULL, allow_failure boolean NOT NULL)`);
+  await c.query(
+    `INSERT INTO bench_projects SELECT k, 'group-' || (k % 25) || '/service-' || k FROM generate_series(0, ${PROJECTS - 1}) AS k`,
+  );
+  await c.query(
+    `CREATE TABLE bench_catalog (k int PRIMARY KEY, name text NOT NULL, stage text NOT NULL, needs text[], "when" text NOT NULL, allow_failure boolean NOT NULL)`,
+  );
   for (const [i, j] of CATALOG.entries()) {
-    await c.query('INSERT INTO bench_catalog VALUES ($1, $2, $3, $4, $5, $6)', [i + 1, j.name, j.stage, j.needs, j.when, j.allow_failure]);
+    await c.query('INSERT INTO bench_catalog VALUES ($1, $2, $3, $4, $5, $6)', [
+      i + 1,
+      j.name,
+      j.stage,
+      j.needs,
+      j.when,
+      j.allow_failure,
+    ]);
   }
   await c.query(`CREATE TABLE bench_defs (n int PRIMARY KEY, stages text[] NOT NULL, definition jsonb NOT NULL)`);
-  for (const d of definitions()) await c.query('INSERT INTO bench_defs VALUES ($1, $2, $3)', [d.n, d.stages, JSON.stringify(d.definition)]);
+  for (const d of definitions())
+    await c.query('INSERT INTO bench_defs VALUES ($1, $2, $3)', [d.n, d.stages, JSON.stringify(d.definition)]);
   // A time-ordered id like the uuidv7 job ids the decider mints: 48-bit ms timestamp, version 7, variant 8.
   await c.query(`CREATE FUNCTION bench_uuid7(ts timestamptz, seed text) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
     SELECT (lpad(to_hex(floor(extract(epoch FROM ts) * 1000)::bigint), 12, '0') || '7' || substr(md5(seed), 1, 3) || '8' || substr(md5(seed), 4, 15))::uuid $$`);
   // services/lib/core/stats/histogram.ts bucketOf: bucket 0 below 1 ms, then 1 + floor(log_1.1(ms)), capped.
   await c.query(`CREATE FUNCTION bench_bucket(ms bigint) RETURNS int LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE WHEN ms IS NULL OR ms < 1 THEN 0 ELSE least(${BUCKETS - 1}, 1 + floor(ln(ms::float8) / ln(1.1))::int) END $$`);
-  await c.query(`CREATE TABLE bench_seed (target_jobs bigint PRIMARY KEY, version int NOT NULL, pipelines bigint, jobs bigint, flaky_jobs bigint, anchor timestamptz NOT NULL, load_ms bigint, phases jsonb, complete boolean NOT NULL DEFAULT false)`);
+  await c.query(
+    `CREATE TABLE bench_seed (target_jobs bigint PRIMARY KEY, version int NOT NULL, pipelines bigint, jobs bigint, flaky_jobs bigint, anchor timestamptz NOT NULL, load_ms bigint, phases jsonb, complete boolean NOT NULL DEFAULT false)`,
+  );
 }
 
 async function sizes(c: pg.Client, schema: string): Promise<Record<string, string>> {
@@ -274,15 +303,33 @@ async function sizes(c: pg.Client, schema: string): Promise<Record<string, strin
  * The bench database seeded with ~targetJobs job rows: reused when a complete seed of the same size is
  * there, else (re)created and loaded. `log` gets progress lines.
  */
-export async function ensureSeeded(mainUrl: string, database: string, targetJobs: number, log: (msg: string) => void): Promise<SeedInfo> {
+export async function ensureSeeded(
+  mainUrl: string,
+  database: string,
+  targetJobs: number,
+  log: (msg: string) => void,
+): Promise<SeedInfo> {
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`bad bench database name ${database}`);
   const url = withDatabase(mainUrl, database);
-  const exists = await withClient(mainUrl, async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount === 1);
+  const exists = await withClient(
+    mainUrl,
+    async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount === 1,
+  );
   if (exists) {
     const seeded = await withClient(url, async (c) => {
-      const t = await c.query("SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'bench_seed'");
+      const t = await c.query(
+        "SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'bench_seed'",
+      );
       if (t.rowCount === 0) return undefined;
-      const r = await c.query<{ version: number; pipelines: string; jobs: string; flaky_jobs: string; anchor: Date; load_ms: string; phases: Record<string, number> }>(
+      const r = await c.query<{
+        version: number;
+        pipelines: string;
+        jobs: string;
+        flaky_jobs: string;
+        anchor: Date;
+        load_ms: string;
+        phases: Record<string, number>;
+      }>(
         'SELECT version, pipelines::text, jobs::text, flaky_jobs::text, anchor, load_ms::text, phases FROM bench_seed WHERE target_jobs = $1 AND complete',
         [targetJobs],
       );
@@ -333,14 +380,20 @@ export async function ensureSeeded(mainUrl: string, database: string, targetJobs
   const schema = versionSchema(version);
   const pipelines = Math.max(1, Math.round(targetJobs / JOBS_PER_PIPELINE));
   const anchor = new Date().toISOString();
-  log(`created ${database} (migrated, read-model version ${version} active); loading ~${pipelines} pipelines / ~${targetJobs} jobs into ${schema}`);
+  log(
+    `created ${database} (migrated, read-model version ${version} active); loading ~${pipelines} pipelines / ~${targetJobs} jobs into ${schema}`,
+  );
 
   return withClient(url, async (c) => {
     await c.query('SET synchronous_commit = off');
     await c.query("SET maintenance_work_mem = '1GB'");
     await c.query("SET work_mem = '256MB'");
     await createHelpers(c);
-    await c.query('INSERT INTO bench_seed (target_jobs, version, anchor) VALUES ($1, $2, $3)', [targetJobs, version, anchor]);
+    await c.query('INSERT INTO bench_seed (target_jobs, version, anchor) VALUES ($1, $2, $3)', [
+      targetJobs,
+      version,
+      anchor,
+    ]);
     const indexes = (
       await c.query<{ name: string; def: string }>(
         `SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
@@ -357,7 +410,9 @@ export async function ensureSeeded(mainUrl: string, database: string, targetJobs
       await c.query(sql, [from, to, anchor, pipelines]);
       const done = to / pipelines;
       const elapsed = performance.now() - t;
-      log(`  pipelines ${to}/${pipelines} (${(done * 100).toFixed(0)}%), ${(elapsed / 1000).toFixed(0)} s, ETA ${((elapsed / done - elapsed) / 1000).toFixed(0)} s`);
+      log(
+        `  pipelines ${to}/${pipelines} (${(done * 100).toFixed(0)}%), ${(elapsed / 1000).toFixed(0)} s, ETA ${((elapsed / done - elapsed) / 1000).toFixed(0)} s`,
+      );
     }
     phases.insert_ms = Math.round(performance.now() - t);
 
@@ -368,7 +423,9 @@ export async function ensureSeeded(mainUrl: string, database: string, targetJobs
         phases.remediations_ms = Math.round(performance.now() - t);
         log(`  remediation_proposals loaded in ${(phases.remediations_ms / 1000).toFixed(0)} s`);
       } catch (err) {
-        log(`  remediation_proposals NOT loaded (the table differs from what this seed knows): ${(err as Error).message}`);
+        log(
+          `  remediation_proposals NOT loaded (the table differs from what this seed knows): ${(err as Error).message}`,
+        );
       }
     }
 
@@ -393,13 +450,21 @@ export async function ensureSeeded(mainUrl: string, database: string, targetJobs
     log(`  VACUUM (ANALYZE) in ${(phases.vacuum_analyze_ms / 1000).toFixed(0)} s`);
 
     const n = (
-      await c.query<{ p: string; j: string; f: string }>(`SELECT (SELECT count(*) FROM "${schema}".pipelines)::text AS p, (SELECT count(*) FROM "${schema}".jobs)::text AS j, (SELECT count(*) FROM "${schema}".flaky_jobs)::text AS f`)
+      await c.query<{ p: string; j: string; f: string }>(
+        `SELECT (SELECT count(*) FROM "${schema}".pipelines)::text AS p, (SELECT count(*) FROM "${schema}".jobs)::text AS j, (SELECT count(*) FROM "${schema}".flaky_jobs)::text AS f`,
+      )
     ).rows[0]!;
     for (const table of ['project_daily_stats', 'remediation_proposals']) {
-      if ((await tablesOf(c, schema)).has(table)) phases[`rows_${table}`] = Number((await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM "${schema}"."${table}"`)).rows[0]!.n);
+      if ((await tablesOf(c, schema)).has(table))
+        phases[`rows_${table}`] = Number(
+          (await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM "${schema}"."${table}"`)).rows[0]!.n,
+        );
     }
     const loadMs = Math.round(performance.now() - t0);
-    await c.query('UPDATE bench_seed SET pipelines = $2, jobs = $3, flaky_jobs = $4, load_ms = $5, phases = $6, complete = true WHERE target_jobs = $1', [targetJobs, n.p, n.j, n.f, loadMs, JSON.stringify(phases)]);
+    await c.query(
+      'UPDATE bench_seed SET pipelines = $2, jobs = $3, flaky_jobs = $4, load_ms = $5, phases = $6, complete = true WHERE target_jobs = $1',
+      [targetJobs, n.p, n.j, n.f, loadMs, JSON.stringify(phases)],
+    );
     log(`seeded ${n.j} jobs, ${n.p} pipelines, ${n.f} flaky jobs in ${(loadMs / 1000).toFixed(0)} s`);
     return {
       database,

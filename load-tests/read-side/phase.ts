@@ -47,12 +47,17 @@ async function main(): Promise<void> {
   try {
     // Canonical events, as the decider would write them.
     const { records } = fixedMix(PIPELINES);
-    const { events } = decideBatch(new Map(), records, { now: new Date().toISOString(), newEventId: uuidv7, newJobId: uuidv7 });
+    const { events } = decideBatch(new Map(), records, {
+      now: new Date().toISOString(),
+      newEventId: uuidv7,
+      newJobId: uuidv7,
+    });
     const codec = await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents);
     const messages = await Promise.all(events.map((e) => codec.toMessage(e, 'bench')));
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    for (let i = 0; i < messages.length; i += 2000) await producer.send({ topic: TOPICS.pipelineEvents, acks: -1, messages: messages.slice(i, i + 2000) });
+    for (let i = 0; i < messages.length; i += 2000)
+      await producer.send({ topic: TOPICS.pipelineEvents, acks: -1, messages: messages.slice(i, i + 2000) });
     await producer.disconnect();
     const offsets = await admin.fetchTopicOffsets(TOPICS.pipelineEvents);
     const targets = new Map(offsets.map((o) => [o.partition, { low: BigInt(o.low), high: BigInt(o.high) }]));
@@ -65,7 +70,11 @@ async function main(): Promise<void> {
     // The projector, from offset 0 (this is also what a rebuild does).
     {
       const version = await newVersion();
-      const pc = { ...loadProjectorConfig({ ...process.env, LOG_LEVEL: 'warn' }), projection: `bench-${version}`, version };
+      const pc = {
+        ...loadProjectorConfig({ ...process.env, LOG_LEVEL: 'warn' }),
+        projection: `bench-${version}`,
+        version,
+      };
       const t0 = performance.now();
       const run = await runProjection(pc, pool, version, createLogger('bench'));
       let first = 0;
@@ -75,7 +84,14 @@ async function main(): Promise<void> {
       }
       const end = performance.now();
       await run.stop();
-      emit({ what: 'projector', events: run.projector.stats.events, batches: run.projector.stats.batches, ms: Math.round(end - (first || t0)), per_s: rate(run.projector.stats.events, end - (first || t0)), ms_including_start: Math.round(end - t0) });
+      emit({
+        what: 'projector',
+        events: run.projector.stats.events,
+        batches: run.projector.stats.batches,
+        ms: Math.round(end - (first || t0)),
+        per_s: rate(run.projector.stats.events, end - (first || t0)),
+        ms_including_start: Math.round(end - t0),
+      });
     }
 
     // Naive: one transaction and one statement per row change, per event (what a team writes first).
@@ -90,9 +106,14 @@ async function main(): Promise<void> {
           const { eq } = await import('drizzle-orm');
           const p = (await tx.select().from(t.pipelines).where(eq(t.pipelines.pipelineId, e.pipeline_id)))[0];
           const jobs = p ? await tx.select().from(t.jobs).where(eq(t.jobs.pipelineId, e.pipeline_id)) : [];
-          const r = foldEvents({ pipelines: new Map(p ? [[p.pipelineId, p]] : []), jobs: new Map(jobs.map((j) => [j.jobId, j])) }, [e]);
-          for (const row of r.pipelines.values()) await tx.insert(t.pipelines).values(row).onConflictDoUpdate({ target: t.pipelines.pipelineId, set: row });
-          for (const row of r.jobs.values()) await tx.insert(t.jobs).values(row).onConflictDoUpdate({ target: t.jobs.jobId, set: row });
+          const r = foldEvents(
+            { pipelines: new Map(p ? [[p.pipelineId, p]] : []), jobs: new Map(jobs.map((j) => [j.jobId, j])) },
+            [e],
+          );
+          for (const row of r.pipelines.values())
+            await tx.insert(t.pipelines).values(row).onConflictDoUpdate({ target: t.pipelines.pipelineId, set: row });
+          for (const row of r.jobs.values())
+            await tx.insert(t.jobs).values(row).onConflictDoUpdate({ target: t.jobs.jobId, set: row });
         });
       }
       const ms = performance.now() - t0;

@@ -40,7 +40,9 @@ import type { Ratio, Row } from '../lib.js';
 import { writeResults } from '../result-files.js';
 import { fixedMix } from '../../services/tools/generator/index.js';
 
-/** The state of the code measured: HEAD, and a digest of the projector sources (the tree may have uncommitted changes). */
+/**
+ * The state of the code measured: HEAD, and a digest of the projector sources (the tree may have uncommitted changes).
+ */
 function codeState(): Record<string, string> {
   let head = 'unknown';
   try {
@@ -49,7 +51,9 @@ function codeState(): Record<string, string> {
     // not a git checkout
   }
   const dir = join(REPO_ROOT, 'services/run/projector');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .sort();
   const h = createHash('sha256');
   for (const f of files) h.update(readFileSync(join(dir, f)));
   h.update(readFileSync(join(REPO_ROOT, 'services/lib/readmodel/tables.ts')));
@@ -61,12 +65,14 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const CHUNK_PIPELINES = 2000;
 const emit = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
-const progress = (msg: string) => process.stderr.write(`[rebuild-bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+const progress = (msg: string) =>
+  process.stderr.write(`[rebuild-bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 /** The database URL with another database name. */
 async function phase(): Promise<void> {
   if (!TOPIC_PREFIX) throw new Error('set VERITY_TOPIC_PREFIX: a benchmark never writes production topics');
-  if (!Number.isInteger(EVENTS) || EVENTS < 1000) throw new Error(`BENCH_EVENTS must be an integer ≥ 1000, got ${process.env.BENCH_EVENTS}`);
+  if (!Number.isInteger(EVENTS) || EVENTS < 1000)
+    throw new Error(`BENCH_EVENTS must be an integer ≥ 1000, got ${process.env.BENCH_EVENTS}`);
   const mainUrl = loadConfig().databaseUrl;
   const dbName = `verity_bench_rebuild_${Date.now()}`;
   if (!/^[a-z0-9_]+$/.test(dbName)) throw new Error(`bad scratch database name ${dbName}`);
@@ -106,11 +112,16 @@ async function phase(): Promise<void> {
     let lastReport = 0;
     for (let chunk = 0; produced < EVENTS; chunk++) {
       const { records } = fixedMix(CHUNK_PIPELINES, 1000 + chunk);
-      const { events } = decideBatch(new Map(), records, { now: new Date().toISOString(), newEventId: uuidv7, newJobId: uuidv7 });
+      const { events } = decideBatch(new Map(), records, {
+        now: new Date().toISOString(),
+        newEventId: uuidv7,
+        newJobId: uuidv7,
+      });
       // A prefix of the decided events: every pipeline keeps a gap-free prefix of its seq.
       const take = events.slice(0, EVENTS - produced);
       const messages = await Promise.all(take.map((e) => codec.toMessage(e, 'bench')));
-      for (let i = 0; i < messages.length; i += 2000) await producer.send({ topic: TOPICS.pipelineEvents, acks: -1, messages: messages.slice(i, i + 2000) });
+      for (let i = 0; i < messages.length; i += 2000)
+        await producer.send({ topic: TOPICS.pipelineEvents, acks: -1, messages: messages.slice(i, i + 2000) });
       for (const e of take) counts[e.type] = (counts[e.type] ?? 0) + 1;
       for (const m of messages) bytes += (m.value as Buffer).length;
       produced += take.length;
@@ -125,7 +136,17 @@ async function phase(): Promise<void> {
     const offsets = await admin.fetchTopicOffsets(TOPICS.pipelineEvents);
     const onTopic = offsets.reduce((n, o) => n + Number(BigInt(o.high) - BigInt(o.low)), 0);
     const loadBefore = loadavg()[0]!;
-    emit({ what: 'events', events: produced, on_topic: onTopic, pipelines_generated: pipelines, avg_bytes: Math.round(bytes / produced), total_mib: Math.round(bytes / 2 ** 20), by_type: counts, generate_and_produce_ms: Math.round(produceMs), per_s: rate(produced, produceMs) });
+    emit({
+      what: 'events',
+      events: produced,
+      on_topic: onTopic,
+      pipelines_generated: pipelines,
+      avg_bytes: Math.round(bytes / produced),
+      total_mib: Math.round(bytes / 2 ** 20),
+      by_type: counts,
+      generate_and_produce_ms: Math.round(produceMs),
+      per_s: rate(produced, produceMs),
+    });
     progress(`produced ${produced} events (${Math.round(bytes / 2 ** 20)} MiB) in ${(produceMs / 1000).toFixed(1)} s`);
 
     // 2. Baseline: raw kafkajs consume of the same topic (timed from the first batch).
@@ -149,7 +170,12 @@ async function phase(): Promise<void> {
         'SELECT xact_commit::text AS commits, xact_rollback::text AS rollbacks, deadlocks::text AS deadlocks, active_time AS active_ms FROM pg_stat_database WHERE datname = current_database()',
       );
       const row = r.rows[0]!;
-      return { commits: Number(row.commits), rollbacks: Number(row.rollbacks), deadlocks: Number(row.deadlocks), activeMs: Number(row.active_ms) };
+      return {
+        commits: Number(row.commits),
+        rollbacks: Number(row.rollbacks),
+        deadlocks: Number(row.deadlocks),
+        activeMs: Number(row.active_ms),
+      };
     };
     const db0 = await dbStats();
     const cpu0 = process.cpuUsage();
@@ -189,7 +215,10 @@ async function phase(): Promise<void> {
       from_first_event_ms: Math.round(steadyMs),
       from_first_event_per_s: rate(report.events, steadyMs),
       old_version_dropped: report.dropped,
-      load_average_1m: { before_baselines: Math.round(loadBefore * 10) / 10, after_rebuild: Math.round(loadavg()[0]! * 10) / 10 },
+      load_average_1m: {
+        before_baselines: Math.round(loadBefore * 10) / 10,
+        after_rebuild: Math.round(loadavg()[0]! * 10) / 10,
+      },
       db_transactions: transactions,
       avg_events_per_transaction: transactions > 0 ? Math.round(report.events / transactions) : null,
       db_rollbacks: db1.rollbacks - db0.rollbacks,
@@ -197,21 +226,38 @@ async function phase(): Promise<void> {
       db_backends_active_s: Math.round((db1.activeMs - db0.activeMs) / 100) / 10,
       node_cpu_s: Math.round((cpu.user + cpu.system) / 100_000) / 10,
     });
-    progress(`rebuild: ${report.events} events in ${(report.ms / 1000).toFixed(1)} s (${rate(report.events, report.ms)}/s)`);
+    progress(
+      `rebuild: ${report.events} events in ${(report.ms / 1000).toFixed(1)} s (${rate(report.events, report.ms)}/s)`,
+    );
 
     // 5. The rebuilt read model, through the swapped `rm` views.
     const r = await pool.query<{ pipelines: string; jobs: string; active: number }>(
       "SELECT (SELECT count(*) FROM rm.pipelines)::text AS pipelines, (SELECT count(*) FROM rm.jobs)::text AS jobs, (SELECT active FROM read_model_versions WHERE projection = 'pipelines') AS active",
     );
     const row = r.rows[0]!;
-    const check = { what: 'read_model', active_version: row.active, pipelines: Number(row.pipelines), expected_pipelines: counts.PipelineCreated ?? 0, jobs: Number(row.jobs), expected_jobs: counts.JobCreated ?? 0 };
-    emit({ ...check, ok: check.pipelines === check.expected_pipelines && check.jobs === check.expected_jobs && check.active_version === report.to });
+    const check = {
+      what: 'read_model',
+      active_version: row.active,
+      pipelines: Number(row.pipelines),
+      expected_pipelines: counts.PipelineCreated ?? 0,
+      jobs: Number(row.jobs),
+      expected_jobs: counts.JobCreated ?? 0,
+    };
+    emit({
+      ...check,
+      ok:
+        check.pipelines === check.expected_pipelines &&
+        check.jobs === check.expected_jobs &&
+        check.active_version === report.to,
+    });
   } finally {
     progress('cleaning up: prefixed topics, consumer groups, scratch database');
     await pool?.end().catch(() => undefined);
     await dropPrefixed(admin).catch((e: Error) => progress(`dropping prefixed topics failed: ${e.message}`));
     await admin.disconnect().catch(() => undefined);
-    await adminQuery(mainUrl, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch((e: Error) => progress(`dropping ${dbName} failed: ${e.message}`));
+    await adminQuery(mainUrl, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch((e: Error) =>
+      progress(`dropping ${dbName} failed: ${e.message}`),
+    );
   }
 }
 
@@ -232,11 +278,31 @@ function orchestrate(): void {
   const check = get('read_model');
   const results: Ratio[] = [
     { metric: 'raw kafkajs consume (events/s)', value: raw, baseline: '—', ratio: '—', target: 'baseline' },
-    { metric: 'raw consume + registry decode/validate (events/s)', value: decode, baseline: `raw consume ${raw}`, ratio: decode / raw, target: 'context: the decode ceiling' },
-    { metric: '`verity rebuild` path: rebuild() wall time, join + build + swap + drop (events/s)', value: rb.per_s as number, baseline: `raw consume ${raw}`, ratio: (rb.per_s as number) / raw, target: '≥ 0.50' },
-    { metric: 'rebuild from its first applied batch (events/s)', value: rb.from_first_event_per_s as number, baseline: `raw consume ${raw}`, ratio: (rb.from_first_event_per_s as number) / raw, target: 'context (same clock start as raw)' },
+    {
+      metric: 'raw consume + registry decode/validate (events/s)',
+      value: decode,
+      baseline: `raw consume ${raw}`,
+      ratio: decode / raw,
+      target: 'context: the decode ceiling',
+    },
+    {
+      metric: '`verity rebuild` path: rebuild() wall time, join + build + swap + drop (events/s)',
+      value: rb.per_s as number,
+      baseline: `raw consume ${raw}`,
+      ratio: (rb.per_s as number) / raw,
+      target: '≥ 0.50',
+    },
+    {
+      metric: 'rebuild from its first applied batch (events/s)',
+      value: rb.from_first_event_per_s as number,
+      baseline: `raw consume ${raw}`,
+      ratio: (rb.from_first_event_per_s as number) / raw,
+      target: 'context (same clock start as raw)',
+    },
   ];
-  const byType = Object.entries(events.by_type as Record<string, number>).map(([t, n]) => `${t} ${n}`).join(', ');
+  const byType = Object.entries(events.by_type as Record<string, number>)
+    .map(([t, n]) => `${t} ${n}`)
+    .join(', ');
   const date = new Date().toISOString();
   const code = codeState();
   const md = [
@@ -255,7 +321,20 @@ function orchestrate(): void {
     `Read model after the swap: ${check.pipelines} pipelines (expected ${check.expected_pipelines}), ${check.jobs} jobs (expected ${check.expected_jobs}), active version ${check.active_version}: ${check.ok ? 'OK' : 'MISMATCH'}.`,
     '',
   ].join('\n');
-  writeResults('rebuild', date, { machine: machine(), command: 'npx tsx load-tests/rebuild/run.ts', code, events_target: EVENTS, wall_s: wallS, rows, results }, md);
+  writeResults(
+    'rebuild',
+    date,
+    {
+      machine: machine(),
+      command: 'npx tsx load-tests/rebuild/run.ts',
+      code,
+      events_target: EVENTS,
+      wall_s: wallS,
+      rows,
+      results,
+    },
+    md,
+  );
   if (check.ok !== true) process.exitCode = 1;
 }
 

@@ -19,7 +19,8 @@ async function rawProduce(kafka: Kafka, topic: string, messages: Message[]): Pro
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const t0 = performance.now();
-  for (let i = 0; i < messages.length; i += 2000) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 2000) });
+  for (let i = 0; i < messages.length; i += 2000)
+    await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 2000) });
   const ms = performance.now() - t0;
   await producer.disconnect();
   return ms;
@@ -40,12 +41,28 @@ async function main(phase: string): Promise<void> {
     if (phase === 'decider') {
       const messages = await encoded(records);
       const produceMs = await rawProduce(kafka, TOPICS.intake, messages);
-      emit({ what: 'raw_produce', msgs: messages.length, avg_bytes: Math.round(bytes(messages) / messages.length), ms: Math.round(produceMs), per_s: rate(messages.length, produceMs) });
+      emit({
+        what: 'raw_produce',
+        msgs: messages.length,
+        avg_bytes: Math.round(bytes(messages) / messages.length),
+        ms: Math.round(produceMs),
+        per_s: rate(messages.length, produceMs),
+      });
       const consumeMs = await rawConsume(kafka, TOPICS.intake, messages.length);
-      emit({ what: 'raw_consume', msgs: messages.length, ms: Math.round(consumeMs), per_s: rate(messages.length, consumeMs) });
+      emit({
+        what: 'raw_consume',
+        msgs: messages.length,
+        ms: Math.round(consumeMs),
+        per_s: rate(messages.length, consumeMs),
+      });
       const codec = await EventCodec.forTopic<IntakeEvent>(config.schemaRegistryUrl, TOPICS.intake);
       const decodeMs = await rawConsume(kafka, TOPICS.intake, messages.length, (v) => codec.decode(v));
-      emit({ what: 'consume_decode', msgs: messages.length, ms: Math.round(decodeMs), per_s: rate(messages.length, decodeMs) });
+      emit({
+        what: 'consume_decode',
+        msgs: messages.length,
+        ms: Math.round(decodeMs),
+        per_s: rate(messages.length, decodeMs),
+      });
       const { loadDeciderConfig } = await import('../../services/run/decider/index.js');
       const { startDecider } = await import('../../services/run/decider/index.js');
       const transactional = process.env.DECIDER_TRANSACTIONAL !== 'false';
@@ -59,38 +76,80 @@ async function main(phase: string): Promise<void> {
         await new Promise((r) => setTimeout(r, 5));
       }
       const ms = performance.now() - t0;
-      emit({ what: transactional ? 'decider_eos' : 'decider_no_txn', reports: stats.reports, events: stats.events, rejections: stats.rejections, batches: stats.batches, ms: Math.round(ms), per_s: rate(stats.reports, ms), events_per_s: rate(stats.events, ms) });
+      emit({
+        what: transactional ? 'decider_eos' : 'decider_no_txn',
+        reports: stats.reports,
+        events: stats.events,
+        rejections: stats.rejections,
+        batches: stats.batches,
+        ms: Math.round(ms),
+        per_s: rate(stats.reports, ms),
+        events_per_s: rate(stats.events, ms),
+      });
       await running.stop();
     } else if (phase === 'ingest') {
       const messages = await encoded(records);
       const produceMs = await rawProduce(kafka, `${TOPICS.intake}`, messages);
-      emit({ what: 'raw_produce', msgs: messages.length, ms: Math.round(produceMs), per_s: rate(messages.length, produceMs) });
+      emit({
+        what: 'raw_produce',
+        msgs: messages.length,
+        ms: Math.round(produceMs),
+        per_s: rate(messages.length, produceMs),
+      });
       const { loadIngestConfig } = await import('../../services/run/ingest/index.js');
       const { startIngest } = await import('../../services/run/ingest/index.js');
       const token = 'bench-token-0123456789abcdef';
-      const ingest = await startIngest(loadIngestConfig({ ...process.env, INGEST_PORT: '0', INGEST_TOKENS: `bench:${token}:*`, LOG_LEVEL: 'warn' }));
+      const ingest = await startIngest(
+        loadIngestConfig({ ...process.env, INGEST_PORT: '0', INGEST_TOKENS: `bench:${token}:*`, LOG_LEVEL: 'warn' }),
+      );
       const url = `http://127.0.0.1:${ingest.port}`;
       const post = async (path: string, body: string, type = 'application/json') => {
-        const res = await fetch(url + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
+        const res = await fetch(url + path, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': type },
+          body,
+        });
         const text = await res.text();
         if (res.status >= 300) throw new Error(`${path}: ${res.status} ${text.slice(0, 300)}`);
         return text;
       };
       const pool = async <T>(items: T[], concurrency: number, fn: (item: T) => Promise<unknown>) => {
         let next = 0;
-        await Promise.all(Array.from({ length: concurrency }, async () => { while (next < items.length) await fn(items[next++]!); }));
+        await Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (next < items.length) await fn(items[next++]!);
+          }),
+        );
       };
       const chunks: string[] = [];
       for (let i = 0; i < lines.length; i += 1000) chunks.push(lines.slice(i, i + 1000).join('\n'));
       let t0 = performance.now();
       await pool(chunks, 4, (c) => post('/v1/reports:bulk', c, 'application/x-ndjson'));
       let ms = performance.now() - t0;
-      emit({ what: 'ingest_bulk', reports: lines.length, lines_per_request: 1000, concurrency: 4, ms: Math.round(ms), per_s: rate(lines.length, ms) });
-      const singles = lines.slice(0, Math.min(lines.length, 6000)).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.op === 'report');
+      emit({
+        what: 'ingest_bulk',
+        reports: lines.length,
+        lines_per_request: 1000,
+        concurrency: 4,
+        ms: Math.round(ms),
+        per_s: rate(lines.length, ms),
+      });
+      const singles = lines
+        .slice(0, Math.min(lines.length, 6000))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l.op === 'report');
       t0 = performance.now();
-      await pool(singles, 32, ({ op: _op, pipeline_id, job, ...body }) => post(`/v1/pipelines/${pipeline_id}/jobs/${job}/reports`, JSON.stringify(body)));
+      await pool(singles, 32, ({ op: _op, pipeline_id, job, ...body }) =>
+        post(`/v1/pipelines/${pipeline_id}/jobs/${job}/reports`, JSON.stringify(body)),
+      );
       ms = performance.now() - t0;
-      emit({ what: 'ingest_single', reports: singles.length, concurrency: 32, ms: Math.round(ms), per_s: rate(singles.length, ms) });
+      emit({
+        what: 'ingest_single',
+        reports: singles.length,
+        concurrency: 32,
+        ms: Math.round(ms),
+        per_s: rate(singles.length, ms),
+      });
       await ingest.stop();
     } else throw new Error(`unknown phase ${phase}`);
   } finally {

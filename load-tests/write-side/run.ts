@@ -6,7 +6,8 @@
 import { machine, ratioTable, runPhase, type Ratio, type Row } from '../lib.js';
 import { writeResults } from '../result-files.js';
 
-const phase = (name: string, env: Record<string, string>) => runPhase('write-side/phase.ts', name, env, [name]).map((r) => ({ ...r, phase: name }));
+const phase = (name: string, env: Record<string, string>) =>
+  runPhase('write-side/phase.ts', name, env, [name]).map((r) => ({ ...r, phase: name }));
 const get = (rows: Row[], what: string) => rows.find((r) => r.what === what)!.per_s as number;
 
 const eos = phase('decider', { DECIDER_TRANSACTIONAL: 'true' });
@@ -18,12 +19,48 @@ const rawConsume = get(eos, 'raw_consume');
 const results: Ratio[] = [
   { metric: 'raw kafkajs produce (msgs/s)', value: rawProduce, baseline: '—', ratio: '—', target: 'baseline' },
   { metric: 'raw kafkajs consume (msgs/s)', value: rawConsume, baseline: '—', ratio: '—', target: 'baseline' },
-  { metric: 'consume + registry decode + Ajv (msgs/s)', value: get(eos, 'consume_decode'), baseline: `raw consume ${rawConsume}`, ratio: get(eos, 'consume_decode') / rawConsume, target: 'context: the floor of any consumer of ours' },
-  { metric: 'ingest bulk NDJSON (reports/s)', value: get(ingest, 'ingest_bulk'), baseline: `raw produce ${get(ingest, 'raw_produce')}`, ratio: get(ingest, 'ingest_bulk') / get(ingest, 'raw_produce'), target: '≥ 0.50' },
-  { metric: 'ingest single POST, 32 concurrent (reports/s)', value: get(ingest, 'ingest_single'), baseline: `raw produce ${get(ingest, 'raw_produce')}`, ratio: get(ingest, 'ingest_single') / get(ingest, 'raw_produce'), target: 'context' },
-  { metric: 'decider EOS (reports/s)', value: get(eos, 'decider_eos'), baseline: `raw consume ${rawConsume}`, ratio: get(eos, 'decider_eos') / rawConsume, target: '≥ 0.40' },
-  { metric: 'decider EOS vs consume + decode', value: get(eos, 'decider_eos'), baseline: `consume+decode ${get(eos, 'consume_decode')}`, ratio: get(eos, 'decider_eos') / get(eos, 'consume_decode'), target: 'context' },
-  { metric: 'decider EOS vs without transactions', value: get(eos, 'decider_eos'), baseline: `no-txn ${get(plain, 'decider_no_txn')}`, ratio: get(eos, 'decider_eos') / get(plain, 'decider_no_txn'), target: '≥ 0.80' },
+  {
+    metric: 'consume + registry decode + Ajv (msgs/s)',
+    value: get(eos, 'consume_decode'),
+    baseline: `raw consume ${rawConsume}`,
+    ratio: get(eos, 'consume_decode') / rawConsume,
+    target: 'context: the floor of any consumer of ours',
+  },
+  {
+    metric: 'ingest bulk NDJSON (reports/s)',
+    value: get(ingest, 'ingest_bulk'),
+    baseline: `raw produce ${get(ingest, 'raw_produce')}`,
+    ratio: get(ingest, 'ingest_bulk') / get(ingest, 'raw_produce'),
+    target: '≥ 0.50',
+  },
+  {
+    metric: 'ingest single POST, 32 concurrent (reports/s)',
+    value: get(ingest, 'ingest_single'),
+    baseline: `raw produce ${get(ingest, 'raw_produce')}`,
+    ratio: get(ingest, 'ingest_single') / get(ingest, 'raw_produce'),
+    target: 'context',
+  },
+  {
+    metric: 'decider EOS (reports/s)',
+    value: get(eos, 'decider_eos'),
+    baseline: `raw consume ${rawConsume}`,
+    ratio: get(eos, 'decider_eos') / rawConsume,
+    target: '≥ 0.40',
+  },
+  {
+    metric: 'decider EOS vs consume + decode',
+    value: get(eos, 'decider_eos'),
+    baseline: `consume+decode ${get(eos, 'consume_decode')}`,
+    ratio: get(eos, 'decider_eos') / get(eos, 'consume_decode'),
+    target: 'context',
+  },
+  {
+    metric: 'decider EOS vs without transactions',
+    value: get(eos, 'decider_eos'),
+    baseline: `no-txn ${get(plain, 'decider_no_txn')}`,
+    ratio: get(eos, 'decider_eos') / get(plain, 'decider_no_txn'),
+    target: '≥ 0.80',
+  },
 ];
 const date = new Date().toISOString();
 const md = [

@@ -99,7 +99,10 @@ describe('verity topics tail (real Kafka and registry)', function () {
       }, 60_000);
       child.once('exit', (code) => {
         clearTimeout(timer);
-        const lines = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+        const lines = stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Line);
         resolve({ code, lines, stderr });
       });
     });

@@ -15,10 +15,26 @@ const JOBS = ['a', 'b', 'c'];
 
 /** NDJSON lines: create each pipeline, then run and pass each of its jobs (7 reports per pipeline). */
 function traffic(ids: string[]): { creates: string; reports: string } {
-  const creates = ids.map((id) => JSON.stringify({ op: 'create_pipeline', pipeline_id: id, project_id: 'test/eos', ref: 'main', sha: SHA, definition: { stages: ['test'], jobs: JOBS.map((name) => ({ name, stage: 'test' })) } }));
+  const creates = ids.map((id) =>
+    JSON.stringify({
+      op: 'create_pipeline',
+      pipeline_id: id,
+      project_id: 'test/eos',
+      ref: 'main',
+      sha: SHA,
+      definition: { stages: ['test'], jobs: JOBS.map((name) => ({ name, stage: 'test' })) },
+    }),
+  );
   const reports = ids.flatMap((id) =>
     JOBS.flatMap((job) => [
-      JSON.stringify({ op: 'report', pipeline_id: id, job, project_id: 'test/eos', status: 'running', runner_id: `runner-${job}` }),
+      JSON.stringify({
+        op: 'report',
+        pipeline_id: id,
+        job,
+        project_id: 'test/eos',
+        status: 'running',
+        runner_id: `runner-${job}`,
+      }),
       JSON.stringify({ op: 'report', pipeline_id: id, job, project_id: 'test/eos', status: 'success' }),
     ]),
   );
@@ -46,7 +62,10 @@ async function eventsOf(kafka: Kafka, ids: string[]): Promise<Map<string, Pipeli
 
 function expectExactlyOnce(byPipeline: Map<string, PipelineEvent[]>): void {
   for (const [id, events] of byPipeline) {
-    expect(events.map((e) => e.seq), `seq of ${id}`).to.deep.equal(events.map((_, i) => i + 1));
+    expect(
+      events.map((e) => e.seq),
+      `seq of ${id}`,
+    ).to.deep.equal(events.map((_, i) => i + 1));
     expect(new Set(events.map((e) => e.event_id)).size, `duplicate event ids in ${id}`).to.equal(events.length);
     expect(events.filter((e) => e.type === 'JobSucceeded')).to.have.length(JOBS.length);
     expect(events.at(-1)).to.include({ type: 'PipelineFinished', status: 'success' });
@@ -60,9 +79,18 @@ describe('decider exactly-once (real Kafka)', function () {
   let admin: Admin;
   let ingest: Awaited<ReturnType<typeof startIngestForTest>>;
   const send = async (ndjson: string) => {
-    const r = await api(ingest.url, 'POST', '/v1/reports:bulk', undefined, { raw: ndjson, token: TOKENS.all, headers: { 'content-type': 'application/x-ndjson' } });
+    const r = await api(ingest.url, 'POST', '/v1/reports:bulk', undefined, {
+      raw: ndjson,
+      token: TOKENS.all,
+      headers: { 'content-type': 'application/x-ndjson' },
+    });
     expect(r.status).to.equal(200);
-    expect(String(r.body).trim().split('\n').every((l) => JSON.parse(l).status === 202)).to.equal(true);
+    expect(
+      String(r.body)
+        .trim()
+        .split('\n')
+        .every((l) => JSON.parse(l).status === 202),
+    ).to.equal(true);
   };
 
   before(async () => {
@@ -81,7 +109,11 @@ describe('decider exactly-once (real Kafka)', function () {
     const { creates, reports } = traffic(ids);
     await send(creates);
     await send(reports);
-    const doomed = await spawnDecider({ VERITY_FAULT: 'decider.kill-before-commit:2', DECIDER_CONCURRENCY: '1', DECIDER_SESSION_TIMEOUT_MS: '6000' });
+    const doomed = await spawnDecider({
+      VERITY_FAULT: 'decider.kill-before-commit:2',
+      DECIDER_CONCURRENCY: '1',
+      DECIDER_SESSION_TIMEOUT_MS: '6000',
+    });
     expect((await exited(doomed)).signal).to.equal('SIGKILL');
 
     const survivor = await spawnDecider({ DECIDER_SESSION_TIMEOUT_MS: '6000' });
@@ -92,7 +124,9 @@ describe('decider exactly-once (real Kafka)', function () {
       // these pipelines to the end of the topic (not only until each has finished — an aborted copy of a
       // pipeline's events holds its PipelineFinished too).
       const wanted = new Set<string>(ids);
-      const all = (await readToEnd(kafka, admin, TOPICS.pipelineEvents, 120_000, { readUncommitted: true })).filter((m) => wanted.has(m.key?.toString() ?? ''));
+      const all = (await readToEnd(kafka, admin, TOPICS.pipelineEvents, 120_000, { readUncommitted: true })).filter(
+        (m) => wanted.has(m.key?.toString() ?? ''),
+      );
       const total = [...committed.values()].reduce((n, es) => n + es.length, 0);
       expect(all.length).to.be.greaterThan(total);
     } finally {

@@ -27,8 +27,31 @@ describe('decider dead letters and redrive (real Kafka)', function () {
     const id = randomUUID();
     const now = new Date().toISOString();
     return {
-      type: 'CreatePipeline', report_id: id, pipeline_id: pipelineId, project_id: 'test/dlq', occurred_at: now, received_at: now, idempotency_key: null, producer: 'test', correlation_id: id,
-      ref: 'main', sha: 'e1b2c3d4e5f6', source: 'api', definition: { stages: ['s'], jobs: [{ name: 'j', stage: 's', needs: null, when: 'on_success', allow_failure: false, retry: { max: 0, when: ['always'] } }] },
+      type: 'CreatePipeline',
+      report_id: id,
+      pipeline_id: pipelineId,
+      project_id: 'test/dlq',
+      occurred_at: now,
+      received_at: now,
+      idempotency_key: null,
+      producer: 'test',
+      correlation_id: id,
+      ref: 'main',
+      sha: 'e1b2c3d4e5f6',
+      source: 'api',
+      definition: {
+        stages: ['s'],
+        jobs: [
+          {
+            name: 'j',
+            stage: 's',
+            needs: null,
+            when: 'on_success',
+            allow_failure: false,
+            retry: { max: 0, when: ['always'] },
+          },
+        ],
+      },
     };
   };
   const canonical = async (pipelineId: string) => {
@@ -50,10 +73,15 @@ describe('decider dead letters and redrive (real Kafka)', function () {
     await producer.connect();
     const unknownSchemaId = Buffer.concat([Buffer.from([0, 0x7f, 0xff, 0xff, 0x01]), Buffer.from('{}')]);
     await producer.send({ topic: TOPICS.intake, messages: [{ key: poisonKey, value: unknownSchemaId }] });
-    await producer.send({ topic: TOPICS.intake, messages: [{ key: good, value: await codec.encode(createRecord(good)) }] });
+    await producer.send({
+      topic: TOPICS.intake,
+      messages: [{ key: good, value: await codec.encode(createRecord(good)) }],
+    });
     await producer.disconnect();
     expect((await canonical(good)).map((e) => e.type)).to.include('PipelineCreated');
-    const dead = await consumeUntil(kafka, dlqOf(TOPICS.intake), (ms) => ms.some((m) => m.key?.toString() === poisonKey));
+    const dead = await consumeUntil(kafka, dlqOf(TOPICS.intake), (ms) =>
+      ms.some((m) => m.key?.toString() === poisonKey),
+    );
     const letter = dead.find((m) => m.key?.toString() === poisonKey)!;
     expect(letter.headers?.['dlq-source-topic']?.toString()).to.equal(TOPICS.intake);
     expect(letter.headers?.['dlq-error-class']?.toString()).to.equal('EventDecodeError');
@@ -66,7 +94,16 @@ describe('decider dead letters and redrive (real Kafka)', function () {
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
     // A record that was dead-lettered before a fix (e.g. a registry outage classified as poison).
-    await producer.send({ topic: dlqOf(TOPICS.intake), messages: [{ key: pipelineId, value: await codec.encode(createRecord(pipelineId)), headers: { 'event-type': 'CreatePipeline', 'dlq-error': 'registry unreachable' } }] });
+    await producer.send({
+      topic: dlqOf(TOPICS.intake),
+      messages: [
+        {
+          key: pipelineId,
+          value: await codec.encode(createRecord(pipelineId)),
+          headers: { 'event-type': 'CreatePipeline', 'dlq-error': 'registry unreachable' },
+        },
+      ],
+    });
     await producer.disconnect();
     const first = await redrive(kafka, TOPICS.intake, { idleMs: 2000 });
     expect(first.redriven).to.be.greaterThan(0);
@@ -74,17 +111,25 @@ describe('decider dead letters and redrive (real Kafka)', function () {
     expect(events.filter((e) => e.type === 'PipelineCreated')).to.have.length(1);
     // One pass over the topic (it may be long on a machine that ran the demo): the match is kept as it arrives.
     let back: Awaited<ReturnType<typeof consumeUntil>>[number] | undefined;
-    await consumeUntil(kafka, TOPICS.intake, () => back !== undefined, { onMessage: (m) => void (m.key?.toString() === pipelineId && (back = m)), timeoutMs: 60_000 });
+    await consumeUntil(kafka, TOPICS.intake, () => back !== undefined, {
+      onMessage: (m) => void (m.key?.toString() === pipelineId && (back = m)),
+      timeoutMs: 60_000,
+    });
     if (!back) throw new Error('the redriven record never reached the intake topic');
     expect(back.headers?.['dlq-error']).to.equal(undefined);
-    expect(back.headers?.['dlq-redriven-from']?.toString()).to.match(new RegExp(`^${dlqOf(TOPICS.intake).replace(/\./g, '\\.')}/\\d+/\\d+$`));
+    expect(back.headers?.['dlq-redriven-from']?.toString()).to.match(
+      new RegExp(`^${dlqOf(TOPICS.intake).replace(/\./g, '\\.')}/\\d+/\\d+$`),
+    );
     // Redriven poison (the record of the first test) comes back to the DLQ once, not in a loop.
     await new Promise((r) => setTimeout(r, 2000));
     expect((await redrive(kafka, TOPICS.intake, { idleMs: 1500 })).redriven).to.be.at.most(first.redriven);
   });
 
   it('refuses to redrive into the canonical topic', async () => {
-    const err = await redrive(kafka, TOPICS.pipelineEvents).then(() => undefined, (e: Error) => e);
+    const err = await redrive(kafka, TOPICS.pipelineEvents).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.message).to.match(/written by the decider alone/);
   });
 });

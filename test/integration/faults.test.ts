@@ -70,7 +70,9 @@ describe('faults under load: 0 lost, 0 duplicated, time to recover (real stack, 
     await admin?.disconnect().catch(() => undefined);
     await system?.stop();
     if (table.length > 0) {
-      console.log('\n  fault table (lost / duplicated against the generator ledger; recovery = fault → a new pipeline decided and projected)');
+      console.log(
+        '\n  fault table (lost / duplicated against the generator ledger; recovery = fault → a new pipeline decided and projected)',
+      );
       console.table(table);
     }
   });
@@ -79,17 +81,42 @@ describe('faults under load: 0 lost, 0 duplicated, time to recover (real stack, 
   async function probe(): Promise<void> {
     const url = `http://127.0.0.1:${await system.port('ingest')}`;
     const id = randomUUID();
-    const r = await api(url, 'POST', '/v1/pipelines?wait=5000', { pipeline_id: id, project_id: 'test/faults-probe', ref: 'main', sha: 'abcdef1', definition: { stages: ['s'], jobs: [{ name: 'j', stage: 's' }] } }, { token: TOKENS.all, headers: { 'idempotency-key': `probe-${id}` } });
+    const r = await api(
+      url,
+      'POST',
+      '/v1/pipelines?wait=5000',
+      {
+        pipeline_id: id,
+        project_id: 'test/faults-probe',
+        ref: 'main',
+        sha: 'abcdef1',
+        definition: { stages: ['s'], jobs: [{ name: 'j', stage: 's' }] },
+      },
+      { token: TOKENS.all, headers: { 'idempotency-key': `probe-${id}` } },
+    );
     if (r.status !== 200) throw new Error(`probe: ${r.status}`);
-    await until('the probe in the read model', async () => ((await system.pool.query('SELECT 1 FROM rm.pipelines WHERE pipeline_id = $1', [id])).rowCount ? true : undefined), 10_000, 200);
+    await until(
+      'the probe in the read model',
+      async () =>
+        (await system.pool.query('SELECT 1 FROM rm.pipelines WHERE pipeline_id = $1', [id])).rowCount
+          ? true
+          : undefined,
+      10_000,
+      200,
+    );
   }
 
   /** Seconds from `since` until the probe passes. */
   async function recovered(since: number): Promise<number> {
-    await until('Verity to work again', async () => {
-      await probe();
-      return true;
-    }, 180_000, 500).catch((err: Error) => {
+    await until(
+      'Verity to work again',
+      async () => {
+        await probe();
+        return true;
+      },
+      180_000,
+      500,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n${system.logs()}`);
     });
     return Math.round((Date.now() - since) / 100) / 10;
@@ -99,18 +126,51 @@ describe('faults under load: 0 lost, 0 duplicated, time to recover (real stack, 
    * Seeded load for `seconds`; `fault` runs after `after` ms and returns the time it broke things; then the
    * generator finishes, and its ledger is checked.
    */
-  async function underLoad(name: string, seconds: number, after: number, fault: () => Promise<number>): Promise<{ check: LedgerCheck; recovery: number; summary: Summary }> {
+  async function underLoad(
+    name: string,
+    seconds: number,
+    after: number,
+    fault: () => Promise<number>,
+  ): Promise<{ check: LedgerCheck; recovery: number; summary: Summary }> {
     const ledger: Ledger = new Map();
     const url = `http://127.0.0.1:${await system.port('ingest')}`;
     // The generator rides out the fault: it retries a line until it is answered (ingest's port may change
     // when ingest itself restarts, hence the port lookup inside the fetch wrapper below).
-    const generator = runGenerator({ seed: 11, rate: RATE, durationS: seconds, url, token: TOKENS.all, idempotent: true, ledger, logs: null, clock: 'wall', projects: 4, projectPrefix: `faults-${name}`, cancelRate: 0.02 });
+    const generator = runGenerator({
+      seed: 11,
+      rate: RATE,
+      durationS: seconds,
+      url,
+      token: TOKENS.all,
+      idempotent: true,
+      ledger,
+      logs: null,
+      clock: 'wall',
+      projects: 4,
+      projectPrefix: `faults-${name}`,
+      cancelRate: 0.02,
+    });
     await sleep(after);
     const since = await fault();
     const recovery = await recovered(since);
     const summary = await generator;
-    const check = await checkLedger(kafka, admin, config.schemaRegistryUrl, `${system.prefix}ci.pipeline.events.v1`, system.pool, ledger);
-    table.push({ fault: name, reports: summary.reports, lost: check.lost, duplicated: check.duplicated, recovery_s: recovery, retried_requests: summary.retried_requests, pipelines: `${check.complete}/${check.pipelines} complete` });
+    const check = await checkLedger(
+      kafka,
+      admin,
+      config.schemaRegistryUrl,
+      `${system.prefix}ci.pipeline.events.v1`,
+      system.pool,
+      ledger,
+    );
+    table.push({
+      fault: name,
+      reports: summary.reports,
+      lost: check.lost,
+      duplicated: check.duplicated,
+      recovery_s: recovery,
+      retried_requests: summary.retried_requests,
+      pipelines: `${check.complete}/${check.pipelines} complete`,
+    });
     return { check, recovery, summary };
   }
 
@@ -119,7 +179,9 @@ describe('faults under load: 0 lost, 0 duplicated, time to recover (real stack, 
     expect([check.lost, check.duplicated]).to.deep.equal([0, 0]);
     // The generator rode out the fault: nothing refused, every pipeline complete.
     expect(summary.rejected_4xx, summary.errors_sample.join('\n')).to.equal(0);
-    expect(check.complete, `${summary.errors_5xx} lines failed: ${summary.errors_sample.join('\n')}`).to.equal(check.pipelines);
+    expect(check.complete, `${summary.errors_5xx} lines failed: ${summary.errors_sample.join('\n')}`).to.equal(
+      check.pipelines,
+    );
   }
 
   it('kill -9 Kafka under load, then restart it', async () => {
@@ -162,10 +224,15 @@ describe('faults under load: 0 lost, 0 duplicated, time to recover (real stack, 
         const before = (await system.status()).services.find((s) => s.service === service)!;
         process.kill(before.pid!, 'SIGKILL');
         const started = Date.now();
-        await until(`${service} restarted and ready`, async () => {
-          const now = (await system.status()).services.find((s) => s.service === service)!;
-          return now.pid !== before.pid && now.ready ? now : undefined;
-        }, 90_000, 250);
+        await until(
+          `${service} restarted and ready`,
+          async () => {
+            const now = (await system.status()).services.find((s) => s.service === service)!;
+            return now.pid !== before.pid && now.ready ? now : undefined;
+          },
+          90_000,
+          250,
+        );
         restarts[service] = Math.round((Date.now() - started) / 100) / 10;
       }
       return at;
@@ -190,7 +257,27 @@ describe('faults under load: 0 lost, 0 duplicated, time to recover (real stack, 
         messages: [
           { key: keys[0]!, value: Buffer.from('not a record') },
           { key: keys[1]!, value: wire({ type: 'ReportJob' }) },
-          { key: keys[2]!, value: wire({ type: 'ReportJob', report_id: randomUUID(), pipeline_id: keys[2], project_id: 'p', occurred_at: new Date().toISOString(), received_at: new Date().toISOString(), idempotency_key: null, producer: 't', correlation_id: randomUUID(), job: 'j', status: 'failed', runner_id: null, failure_reason: 'x', exit_code: 2 ** 31, log: null, log_excerpt: null }) },
+          {
+            key: keys[2]!,
+            value: wire({
+              type: 'ReportJob',
+              report_id: randomUUID(),
+              pipeline_id: keys[2],
+              project_id: 'p',
+              occurred_at: new Date().toISOString(),
+              received_at: new Date().toISOString(),
+              idempotency_key: null,
+              producer: 't',
+              correlation_id: randomUUID(),
+              job: 'j',
+              status: 'failed',
+              runner_id: null,
+              failure_reason: 'x',
+              exit_code: 2 ** 31,
+              log: null,
+              log_excerpt: null,
+            }),
+          },
         ],
       });
       return at;

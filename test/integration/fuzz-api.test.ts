@@ -43,7 +43,8 @@ interface Outcome {
 
 const contentType = (r: RawResponse) => (r.headers['content-type'] ?? '').split(';')[0]!.trim();
 const bodyText = (r: RawResponse) => r.body.toString('utf8');
-const describeReq = (req: FuzzRequest) => `${req.method} ${req.target.length > 140 ? `${req.target.slice(0, 140)}…(${req.target.length} chars)` : req.target} [${req.defect}]`;
+const describeReq = (req: FuzzRequest) =>
+  `${req.method} ${req.target.length > 140 ? `${req.target.slice(0, 140)}…(${req.target.length} chars)` : req.target} [${req.defect}]`;
 
 /** Why an answer is wrong for its request; null when it is right. */
 function verdict(o: Outcome): string | null {
@@ -54,16 +55,27 @@ function verdict(o: Outcome): string | null {
     return ok.includes(r.status) ? null : `a valid request answered ${r.status}: ${bodyText(r).slice(0, 300)}`;
   }
   if (r.status >= 500) return `${r.status}: ${bodyText(r).slice(0, 300)}`;
-  if (o.req.route === 'POST /v1/reports:bulk' && !o.req.whole && r.status === 200 && contentType(r) === 'application/x-ndjson') {
-    const lines = bodyText(r).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { line: number; status: number });
+  if (
+    o.req.route === 'POST /v1/reports:bulk' &&
+    !o.req.whole &&
+    r.status === 200 &&
+    contentType(r) === 'application/x-ndjson'
+  ) {
+    const lines = bodyText(r)
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { line: number; status: number });
     const bad = lines.filter((l) => !(l.status >= 400 && l.status < 500));
     return bad.length === 0 ? null : `bulk lines accepted: ${JSON.stringify(bad).slice(0, 300)}`;
   }
-  if (r.status < 400 || r.status >= 500) return `answered ${r.status} (${contentType(r)}): ${bodyText(r).slice(0, 300)}`;
-  if (contentType(r) !== 'application/problem+json') return `${r.status} as ${contentType(r) || 'no content type'}, not application/problem+json: ${bodyText(r).slice(0, 200)}`;
+  if (r.status < 400 || r.status >= 500)
+    return `answered ${r.status} (${contentType(r)}): ${bodyText(r).slice(0, 300)}`;
+  if (contentType(r) !== 'application/problem+json')
+    return `${r.status} as ${contentType(r) || 'no content type'}, not application/problem+json: ${bodyText(r).slice(0, 200)}`;
   try {
     const p = JSON.parse(bodyText(r)) as { status?: number; title?: string };
-    if (p.status !== r.status || typeof p.title !== 'string') return `problem body does not match the status ${r.status}: ${bodyText(r).slice(0, 200)}`;
+    if (p.status !== r.status || typeof p.title !== 'string')
+      return `problem body does not match the status ${r.status}: ${bodyText(r).slice(0, 200)}`;
   } catch {
     return `problem+json body is not JSON: ${bodyText(r).slice(0, 200)}`;
   }
@@ -107,7 +119,11 @@ describe(`fuzz: bad requests to every ingest and query route (seed ${SEED}; repl
   const table = new Map<string, Map<string, number>>();
   const count = (o: Outcome) => {
     const byStatus = table.get(o.req.route) ?? new Map<string, number>();
-    const key = o.error ? 'no answer' : o.req.route === 'POST /v1/reports:bulk' && o.res!.status === 200 && !o.valid ? '200 ndjson' : String(o.res!.status);
+    const key = o.error
+      ? 'no answer'
+      : o.req.route === 'POST /v1/reports:bulk' && o.res!.status === 200 && !o.valid
+        ? '200 ndjson'
+        : String(o.res!.status);
     byStatus.set(key, (byStatus.get(key) ?? 0) + 1);
     table.set(o.req.route, byStatus);
   };
@@ -116,14 +132,28 @@ describe(`fuzz: bad requests to every ingest and query route (seed ${SEED}; repl
   before(async () => {
     decider = await startDeciderForTest();
     ingest = await startIngestForTest({ INGEST_LOG_LIMIT_BYTES: '65536', INGEST_BULK_MAX_LINES: '50' });
-    query = await startQuery(loadQueryConfig({ ...process.env, QUERY_PORT: '0', QUERY_TOKENS: TOKEN_SPEC, LOG_LEVEL: 'fatal' }));
+    query = await startQuery(
+      loadQueryConfig({ ...process.env, QUERY_PORT: '0', QUERY_TOKENS: TOKEN_SPEC, LOG_LEVEL: 'fatal' }),
+    );
     // A pipeline of alpha that ingest and the decider know (the routes' paths name it and its job).
     const alphaPipeline = randomUUID();
     const created = await api(
       ingest.url,
       'POST',
       '/v1/pipelines?wait=20000',
-      { pipeline_id: alphaPipeline, project_id: ALPHA, ref: 'main', sha: 'a1b2c3d4e5f6', definition: { stages: ['build', 'test'], jobs: [{ name: 'compile', stage: 'build' }, { name: 'unit', stage: 'test' }] } },
+      {
+        pipeline_id: alphaPipeline,
+        project_id: ALPHA,
+        ref: 'main',
+        sha: 'a1b2c3d4e5f6',
+        definition: {
+          stages: ['build', 'test'],
+          jobs: [
+            { name: 'compile', stage: 'build' },
+            { name: 'unit', stage: 'test' },
+          ],
+        },
+      },
       { token: TOKENS.alpha },
     );
     expect(created.status, JSON.stringify(created.body)).to.equal(200);
@@ -136,12 +166,60 @@ describe(`fuzz: bad requests to every ingest and query route (seed ${SEED}; repl
       const jobId = randomUUID();
       const now = new Date().toISOString();
       return {
-        pipeline: { pipelineId, projectId, ref: 'main', sha: 'a1b2c3d4e5f6', source: 'push', status: 'failed', warnings: false, stages: ['test'], definition: { stages: ['test'], jobs: [] }, createdAt: now, lastSeq: 3, updatedAt: now },
-        job: { jobId, pipelineId, projectId, name: 'unit', stage: 'test', attempt: 1, status: 'failed', retried: false, allowFailure: false, when: 'on_success', lastSeq: 3 },
+        pipeline: {
+          pipelineId,
+          projectId,
+          ref: 'main',
+          sha: 'a1b2c3d4e5f6',
+          source: 'push',
+          status: 'failed',
+          warnings: false,
+          stages: ['test'],
+          definition: { stages: ['test'], jobs: [] },
+          createdAt: now,
+          lastSeq: 3,
+          updatedAt: now,
+        },
+        job: {
+          jobId,
+          pipelineId,
+          projectId,
+          name: 'unit',
+          stage: 'test',
+          attempt: 1,
+          status: 'failed',
+          retried: false,
+          allowFailure: false,
+          when: 'on_success',
+          lastSeq: 3,
+        },
         proposal: {
-          proposalId: randomUUID(), pipelineId, projectId, jobId, jobName: 'unit', attempt: 1, ref: 'main', sha: 'a1b2c3d4e5f6', failureReason: 'script_failure', signature: '00112233445566778899aabbccddeeff',
-          provider: 'heuristic', model: null, promptVersion: 'heuristic-1', category: 'test_failure', rootCause: 'a test fails', evidence: [], suggestedAction: { kind: 'fix_test', summary: 'fix: a test' },
-          actionKind: 'fix_test', confidence: 0.5, shadow: false, tokensPrompt: 0, tokensCompletion: 0, latencyMs: 1, costUsd: 0, failedAt: now, proposedAt: now,
+          proposalId: randomUUID(),
+          pipelineId,
+          projectId,
+          jobId,
+          jobName: 'unit',
+          attempt: 1,
+          ref: 'main',
+          sha: 'a1b2c3d4e5f6',
+          failureReason: 'script_failure',
+          signature: '00112233445566778899aabbccddeeff',
+          provider: 'heuristic',
+          model: null,
+          promptVersion: 'heuristic-1',
+          category: 'test_failure',
+          rootCause: 'a test fails',
+          evidence: [],
+          suggestedAction: { kind: 'fix_test', summary: 'fix: a test' },
+          actionKind: 'fix_test',
+          confidence: 0.5,
+          shadow: false,
+          tokensPrompt: 0,
+          tokensCompletion: 0,
+          latencyMs: 1,
+          costUsd: 0,
+          failedAt: now,
+          proposedAt: now,
         },
       };
     };
@@ -155,11 +233,21 @@ describe(`fuzz: bad requests to every ingest and query route (seed ${SEED}; repl
       betaProject: BETA,
       alphaPipeline,
       job: 'compile',
-      read: { alphaPipeline: a.pipeline.pipelineId, alphaJob: a.job.jobId, alphaProposal: a.proposal.proposalId, betaPipeline: b.pipeline.pipelineId, betaJob: b.job.jobId, betaProposal: b.proposal.proposalId },
+      read: {
+        alphaPipeline: a.pipeline.pipelineId,
+        alphaJob: a.job.jobId,
+        alphaProposal: a.proposal.proposalId,
+        betaPipeline: b.pipeline.pipelineId,
+        betaJob: b.job.jobId,
+        betaProposal: b.proposal.proposalId,
+      },
     };
     probe = await WriteProbe.open(config);
-    for (let i = 0; i < 100 && (await fetch(`http://127.0.0.1:${query.port}/readyz`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 200));
-    console.log(`    [fuzz] seed ${SEED} (replay: FUZZ_SEED=${SEED}); watching ${probe.watched.topics.length} topics and ${probe.watched.tables.length} tables`);
+    for (let i = 0; i < 100 && (await fetch(`http://127.0.0.1:${query.port}/readyz`)).status !== 200; i++)
+      await new Promise((r) => setTimeout(r, 200));
+    console.log(
+      `    [fuzz] seed ${SEED} (replay: FUZZ_SEED=${SEED}); watching ${probe.watched.topics.length} topics and ${probe.watched.tables.length} tables`,
+    );
   });
 
   after(async () => {
@@ -196,17 +284,30 @@ describe(`fuzz: bad requests to every ingest and query route (seed ${SEED}; repl
     let sent = 0;
     const replayDeadline = Date.now() + 60_000;
     for (let i = 0; i < bad.length; i += BATCH) {
-      const batch = [...bad.slice(i, i + BATCH).map((req) => ({ req, valid: false })), ...controls.splice(0, 2).map((req) => ({ req, valid: true }))];
+      const batch = [
+        ...bad.slice(i, i + BATCH).map((req) => ({ req, valid: false })),
+        ...controls.splice(0, 2).map((req) => ({ req, valid: true })),
+      ];
       const outcomes = await pool(batch, CONCURRENCY, ({ req, valid }) => send(req, valid));
       sent += outcomes.length;
       for (const o of outcomes) {
         count(o);
         const why = verdict(o);
         if (why) failures.push(`${o.req.route} ${why}\n        request: ${describeReq(o.req)}`);
-        if (!o.valid && o.res?.status === 400 && contentType(o.res) === 'application/problem+json' && !/"pointer"/.test(bodyText(o.res))) {
-          withoutPointer.set(`${o.req.route} [${o.req.defect}]`, (withoutPointer.get(`${o.req.route} [${o.req.defect}]`) ?? 0) + 1);
+        if (
+          !o.valid &&
+          o.res?.status === 400 &&
+          contentType(o.res) === 'application/problem+json' &&
+          !/"pointer"/.test(bodyText(o.res))
+        ) {
+          withoutPointer.set(
+            `${o.req.route} [${o.req.defect}]`,
+            (withoutPointer.get(`${o.req.route} [${o.req.defect}]`) ?? 0) + 1,
+          );
           // Every 400 names what was wrong by JSON pointer ('' for the request as a whole).
-          failures.push(`${o.req.route} answered 400 without a JSON pointer: ${bodyText(o.res).slice(0, 300)}\n        request: ${describeReq(o.req)}`);
+          failures.push(
+            `${o.req.route} answered 400 without a JSON pointer: ${bodyText(o.res).slice(0, 300)}\n        request: ${describeReq(o.req)}`,
+          );
         }
       }
       const now = await probe.snapshot();
@@ -226,13 +327,18 @@ describe(`fuzz: bad requests to every ingest and query route (seed ${SEED}; repl
             last = after;
           }
         }
-        failures.push(`WROTE in batch ${i / BATCH} (${wrote.slice(0, 6).join('; ')}${wrote.length > 6 ? '; …' : ''}) — ${writers.length ? `by\n          ${writers.join('\n          ')}` : 'not reproduced one by one'}`);
+        failures.push(
+          `WROTE in batch ${i / BATCH} (${wrote.slice(0, 6).join('; ')}${wrote.length > 6 ? '; …' : ''}) — ${writers.length ? `by\n          ${writers.join('\n          ')}` : 'not reproduced one by one'}`,
+        );
         baseline = await probe.settled(300, 10_000);
       }
     }
     console.log(`    [fuzz] ${sent} requests (${bad.length} bad, ${sent - bad.length} valid reads); seed ${SEED}`);
     const distinct = [...new Set(failures)];
-    expect(distinct.length, `seed ${SEED} (replay: FUZZ_SEED=${SEED}): ${distinct.length} failures\n      ${distinct.slice(0, 80).join('\n      ')}`).to.equal(0);
+    expect(
+      distinct.length,
+      `seed ${SEED} (replay: FUZZ_SEED=${SEED}): ${distinct.length} failures\n      ${distinct.slice(0, 80).join('\n      ')}`,
+    ).to.equal(0);
   });
 
   it('after the run every route still answers a valid request', async () => {
@@ -266,9 +372,15 @@ function printTable(table: Map<string, Map<string, number>>, withoutPointer: Map
     lines.push(`${r.padEnd(width)} ${cells.join(' ')} ${cell(String(sum))}`);
   }
   const all = [...totals.values()].reduce((a, b) => a + b, 0);
-  lines.push(`${'total'.padEnd(width)} ${statuses.map((s) => cell(String(totals.get(s) ?? 0)).padStart(Math.max(5, s.length))).join(' ')} ${cell(String(all))}`);
-  console.log(`\n    [fuzz] requests by route and status (seed ${SEED}; "200 ndjson": bulk bodies of bad lines, every line a 4xx verdict)\n    ${lines.join('\n    ')}`);
+  lines.push(
+    `${'total'.padEnd(width)} ${statuses.map((s) => cell(String(totals.get(s) ?? 0)).padStart(Math.max(5, s.length))).join(' ')} ${cell(String(all))}`,
+  );
+  console.log(
+    `\n    [fuzz] requests by route and status (seed ${SEED}; "200 ndjson": bulk bodies of bad lines, every line a 4xx verdict)\n    ${lines.join('\n    ')}`,
+  );
   if (withoutPointer.size > 0) {
-    console.log(`    [fuzz] 400s without a JSON pointer: ${[...withoutPointer].map(([k, n]) => `${k} ×${n}`).join('; ')}`);
+    console.log(
+      `    [fuzz] 400s without a JSON pointer: ${[...withoutPointer].map(([k, n]) => `${k} ×${n}`).join('; ')}`,
+    );
   }
 }

@@ -22,7 +22,14 @@ async function endOffsets(admin: Admin, topic: string): Promise<Offsets> {
  * Reads the topics of `from` from the given offsets (read_committed) with a throwaway group, handing each record to
  * `onMessage`, until `done()` (polled) or the deadline.
  */
-async function readFrom(kafka: Kafka, admin: Admin, from: Map<string, Offsets>, onMessage: (topic: string, key: string, value: Buffer | null) => Promise<void>, done: () => boolean, timeoutMs: number): Promise<void> {
+async function readFrom(
+  kafka: Kafka,
+  admin: Admin,
+  from: Map<string, Offsets>,
+  onMessage: (topic: string, key: string, value: Buffer | null) => Promise<void>,
+  done: () => boolean,
+  timeoutMs: number,
+): Promise<void> {
   const groupId = `test-generator-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
   await consumer.connect();
@@ -30,8 +37,11 @@ async function readFrom(kafka: Kafka, admin: Admin, from: Map<string, Offsets>, 
   let timer: NodeJS.Timeout | undefined;
   try {
     await consumer.subscribe({ topics: [...from.keys()], fromBeginning: false });
-    await consumer.run({ eachMessage: async ({ topic, message }) => onMessage(topic, message.key?.toString() ?? '', message.value) });
-    for (const [topic, offsets] of from) for (const [partition, offset] of offsets) consumer.seek({ topic, partition, offset });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => onMessage(topic, message.key?.toString() ?? '', message.value),
+    });
+    for (const [topic, offsets] of from)
+      for (const [partition, offset] of offsets) consumer.seek({ topic, partition, offset });
     await new Promise<void>((resolve, reject) => {
       poll = setInterval(() => done() && resolve(), 100);
       timer = setTimeout(() => reject(new Error(`not every report was decided in ${timeoutMs} ms`)), timeoutMs);
@@ -90,7 +100,9 @@ describe('load generator over HTTP (real ingest, decider, Kafka, registry, Postg
     expect(summary.reports).to.be.greaterThan(400);
     expect(summary.accepted).to.equal(summary.reports);
     expect(summary.dropped + summary.unsent).to.equal(0);
-    expect(summary.pipelines_completed, 'the drain sends every started pipeline to its end').to.equal(summary.pipelines);
+    expect(summary.pipelines_completed, 'the drain sends every started pipeline to its end').to.equal(
+      summary.pipelines,
+    );
     // Open loop: measured, not asserted tightly (this machine is shared); the rate is bounded by the schedule.
     expect(summary.achieved_reports_per_s).to.be.within(10, 130);
     expect(summary.behind_schedule_ms!.p99).to.be.a('number');
@@ -99,7 +111,10 @@ describe('load generator over HTTP (real ingest, decider, Kafka, registry, Postg
     // Every accepted report is decided: by its events (each accepted report causes at least one) or a rejection.
     const ids = new Set(summary.pipeline_ids);
     const events = await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents);
-    const rejectedCodec = await EventCodec.forTopic<IntakeRejectedEvent>(config.schemaRegistryUrl, TOPICS.intakeRejected);
+    const rejectedCodec = await EventCodec.forTopic<IntakeRejectedEvent>(
+      config.schemaRegistryUrl,
+      TOPICS.intakeRejected,
+    );
     const byPipeline = new Map<string, PipelineEvent[]>();
     const causes = new Set<string>();
     const rejections: IntakeRejectedEvent[] = [];
@@ -121,7 +136,8 @@ describe('load generator over HTTP (real ingest, decider, Kafka, registry, Postg
         byPipeline.set(key, [...mine, event]);
         causes.add(event.causation_id);
       },
-      // Every report decided, then quiet for 2 s: the last decision's events (one transaction) all arrived, and any surplus would have.
+      // Every report decided, then quiet for 2 s: the last decision's events (one transaction) all arrived, and any
+      // surplus would have.
       () => causes.size + rejections.length >= summary.accepted && Date.now() - lastRecord > 2000,
       120_000,
     );
@@ -129,10 +145,16 @@ describe('load generator over HTTP (real ingest, decider, Kafka, registry, Postg
     expect(causes.size).to.equal(summary.accepted);
     expect(byPipeline.size).to.equal(ids.size);
     const all = [...byPipeline.values()];
-    expect(all.reduce((n, es) => n + es.length, 0), 'canonical events, as the model predicted').to.equal(summary.events_expected);
+    expect(
+      all.reduce((n, es) => n + es.length, 0),
+      'canonical events, as the model predicted',
+    ).to.equal(summary.events_expected);
     const finals: Record<string, number> = {};
     for (const [id, es] of byPipeline) {
-      expect(es.map((e) => e.seq), `seq of ${id}`).to.deep.equal(es.map((_, i) => i + 1));
+      expect(
+        es.map((e) => e.seq),
+        `seq of ${id}`,
+      ).to.deep.equal(es.map((_, i) => i + 1));
       const last = es.filter((e) => e.type === 'PipelineFinished').at(-1);
       expect(last, `${id} finished`).to.not.equal(undefined);
       if (last?.type === 'PipelineFinished') finals[last.status] = (finals[last.status] ?? 0) + 1;

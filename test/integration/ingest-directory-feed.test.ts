@@ -29,10 +29,36 @@ describe('ingest: the directory feed follows the canonical topic (real Kafka, Po
       const project = 'test/alpha';
       const now = new Date().toISOString();
       const create = {
-        type: 'CreatePipeline', report_id: randomUUID(), pipeline_id: pipelineId, project_id: project, occurred_at: now, received_at: now, idempotency_key: null, producer: 'migration', correlation_id: randomUUID(),
-        ref: 'main', sha: 'abcdef1', source: 'api', definition: { stages: ['s'], jobs: [{ name: 'unit', stage: 's', needs: null, when: 'on_success', allow_failure: false, retry: { max: 0, when: ['always'] } }] },
+        type: 'CreatePipeline',
+        report_id: randomUUID(),
+        pipeline_id: pipelineId,
+        project_id: project,
+        occurred_at: now,
+        received_at: now,
+        idempotency_key: null,
+        producer: 'migration',
+        correlation_id: randomUUID(),
+        ref: 'main',
+        sha: 'abcdef1',
+        source: 'api',
+        definition: {
+          stages: ['s'],
+          jobs: [
+            {
+              name: 'unit',
+              stage: 's',
+              needs: null,
+              when: 'on_success',
+              allow_failure: false,
+              retry: { max: 0, when: ['always'] },
+            },
+          ],
+        },
       } as IntakeEvent;
-      await producer.send({ topic: TOPICS.intake, messages: [{ key: pipelineId, value: await intake.encode(create) }] });
+      await producer.send({
+        topic: TOPICS.intake,
+        messages: [{ key: pipelineId, value: await intake.encode(create) }],
+      });
       const events = await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents);
       let attempt: string | undefined;
       await consumeUntil(kafka, TOPICS.pipelineEvents, () => attempt !== undefined, {
@@ -42,13 +68,29 @@ describe('ingest: the directory feed follows the canonical topic (real Kafka, Po
           if (event.type === 'JobCreated') attempt = event.job_id;
         },
       });
-      const upload = (url: string) => fetch(`${url}/v1/pipelines/${pipelineId}/jobs/${attempt}/log?project_id=${encodeURIComponent(project)}`, { method: 'PUT', headers: { authorization: `Bearer ${TOKENS.alpha}`, 'content-type': 'text/plain' }, body: 'make: *** [all] Error 2\n' });
-      const stored = await until('the feed to learn the pipeline and its attempt', async () => {
-        const r = await upload(withFeed.url);
-        return r.status === 201 || r.status === 200 ? r.status : undefined;
-      }, 60_000, 300);
+      const upload = (url: string) =>
+        fetch(`${url}/v1/pipelines/${pipelineId}/jobs/${attempt}/log?project_id=${encodeURIComponent(project)}`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${TOKENS.alpha}`, 'content-type': 'text/plain' },
+          body: 'make: *** [all] Error 2\n',
+        });
+      const stored = await until(
+        'the feed to learn the pipeline and its attempt',
+        async () => {
+          const r = await upload(withFeed.url);
+          return r.status === 201 || r.status === 200 ? r.status : undefined;
+        },
+        60_000,
+        300,
+      );
       expect(stored).to.equal(201);
-      const report = await api(withFeed.url, 'POST', `/v1/pipelines/${pipelineId}/jobs/unit/reports`, { project_id: project, status: 'running', runner_id: 'r1' }, { token: TOKENS.alpha });
+      const report = await api(
+        withFeed.url,
+        'POST',
+        `/v1/pipelines/${pipelineId}/jobs/unit/reports`,
+        { project_id: project, status: 'running', runner_id: 'r1' },
+        { token: TOKENS.alpha },
+      );
       expect(report.status, JSON.stringify(report.body)).to.equal(202);
 
       // Control: another pipeline written the same way, while no ingest runs the feed: unknown to ingest.
@@ -56,9 +98,20 @@ describe('ingest: the directory feed follows the canonical topic (real Kafka, Po
       const blind = await startIngestForTest();
       try {
         const other = randomUUID();
-        await producer.send({ topic: TOPICS.intake, messages: [{ key: other, value: await intake.encode({ ...create, report_id: randomUUID(), pipeline_id: other }) }] });
+        await producer.send({
+          topic: TOPICS.intake,
+          messages: [
+            { key: other, value: await intake.encode({ ...create, report_id: randomUUID(), pipeline_id: other }) },
+          ],
+        });
         await new Promise((r) => setTimeout(r, 3000));
-        const r = await api(blind.url, 'POST', `/v1/pipelines/${other}/jobs/unit/reports`, { project_id: project, status: 'running', runner_id: 'r1' }, { token: TOKENS.alpha });
+        const r = await api(
+          blind.url,
+          'POST',
+          `/v1/pipelines/${other}/jobs/unit/reports`,
+          { project_id: project, status: 'running', runner_id: 'r1' },
+          { token: TOKENS.alpha },
+        );
         expect(r.status).to.equal(404);
       } finally {
         await blind.stop();

@@ -27,13 +27,15 @@ function history(project: string): { pipelineId: string; events: PipelineEvent[]
   }
   return { pipelineId, events };
 }
-const attemptsOf = (events: PipelineEvent[]) => events.filter((e) => e.type === 'JobCreated').map((e) => (e as { job_id: string }).job_id);
+const attemptsOf = (events: PipelineEvent[]) =>
+  events.filter((e) => e.type === 'JobCreated').map((e) => (e as { job_id: string }).job_id);
 
 describe('ingest: pipeline directory (real Postgres)', function () {
   this.timeout(60_000);
   let pool: pg.Pool;
   let db: Db;
-  const rows = async (table: 'ingest_pipelines' | 'ingest_job_attempts') => Number((await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`)).rows[0]!.n);
+  const rows = async (table: 'ingest_pipelines' | 'ingest_job_attempts') =>
+    Number((await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`)).rows[0]!.n);
 
   before(() => {
     pool = createPool(loadConfig().databaseUrl, 4);
@@ -49,8 +51,10 @@ describe('ingest: pipeline directory (real Postgres)', function () {
     expect(await directory.owner(pipelineId)).to.equal('test/alpha');
     const attempts = attemptsOf(events);
     expect(attempts).to.have.length(3); // unit, lint, unit's retry
-    for (const j of ['unit', 'lint', ...attempts, attempts[0]!.toUpperCase()]) expect(await directory.hasJob(pipelineId, j), j).to.equal(true);
-    for (const j of ['Unit', 'deploy', randomUUID(), '../unit']) expect(await directory.hasJob(pipelineId, j), j).to.equal(false);
+    for (const j of ['unit', 'lint', ...attempts, attempts[0]!.toUpperCase()])
+      expect(await directory.hasJob(pipelineId, j), j).to.equal(true);
+    for (const j of ['Unit', 'deploy', randomUUID(), '../unit'])
+      expect(await directory.hasJob(pipelineId, j), j).to.equal(false);
     // Another instance (cold cache) reads the same from Postgres.
     const other = new PipelineDirectory(db);
     expect(await other.owner(pipelineId)).to.equal('test/alpha');
@@ -101,10 +105,12 @@ describe('ingest: pipeline directory (real Postgres)', function () {
     await directory.apply(directoryRows(later.events));
     expect(await directory.claim(later.pipelineId, 'test/alpha', ['x'])).to.equal('exists');
     const created = later.events.find((e) => e.type === 'PipelineCreated')!;
-    expect(await directory.claim(later.pipelineId, 'test/beta', ['unit', 'lint'], created.causation_id)).to.equal('retry');
+    expect(await directory.claim(later.pipelineId, 'test/beta', ['unit', 'lint'], created.causation_id)).to.equal(
+      'retry',
+    );
   });
 
-  it('release frees a claim whose record was never written (only the claiming report\'s)', async () => {
+  it("release frees a claim whose record was never written (only the claiming report's)", async () => {
     const id = randomUUID();
     const report = randomUUID();
     const directory = new PipelineDirectory(db);
@@ -129,17 +135,30 @@ describe('ingest: pipeline directory (real Postgres)', function () {
     const ids = [randomUUID(), randomUUID(), randomUUID()];
     for (const id of ids) await directory.claim(id, 'test/alpha', ['a']);
     await pool.query('DELETE FROM ingest_pipelines WHERE pipeline_id = ANY($1::uuid[])', [ids]);
-    // The two most recent are still cached (immutable owners need no re-read); the first was evicted and is read again (gone now).
-    expect([await directory.owner(ids[2]!), await directory.owner(ids[1]!), await directory.owner(ids[0]!)]).to.deep.equal(['test/alpha', 'test/alpha', null]);
+    // The two most recent are still cached (immutable owners need no re-read); the first was evicted and is read again
+    // (gone now).
+    expect([
+      await directory.owner(ids[2]!),
+      await directory.owner(ids[1]!),
+      await directory.owner(ids[0]!),
+    ]).to.deep.equal(['test/alpha', 'test/alpha', null]);
   });
 
-  it('applies thousands of rows at once (more than one statement\'s chunk), duplicates included', async () => {
-    const owners = Array.from({ length: 2500 }, (_, i) => ({ pipelineId: randomUUID(), projectId: `test/bulk-${i % 7}`, jobNames: ['a', 'b'], reportId: randomUUID() }));
+  it("applies thousands of rows at once (more than one statement's chunk), duplicates included", async () => {
+    const owners = Array.from({ length: 2500 }, (_, i) => ({
+      pipelineId: randomUUID(),
+      projectId: `test/bulk-${i % 7}`,
+      jobNames: ['a', 'b'],
+      reportId: randomUUID(),
+    }));
     const attempts = owners.flatMap((o) => [{ jobId: randomUUID(), pipelineId: o.pipelineId }]);
     const before = [await rows('ingest_pipelines'), await rows('ingest_job_attempts')];
     const directory = new PipelineDirectory(db);
     await directory.apply({ owners: [...owners, owners[0]!], attempts: [...attempts, attempts[0]!] });
-    expect([await rows('ingest_pipelines'), await rows('ingest_job_attempts')]).to.deep.equal([before[0]! + 2500, before[1]! + 2500]);
+    expect([await rows('ingest_pipelines'), await rows('ingest_job_attempts')]).to.deep.equal([
+      before[0]! + 2500,
+      before[1]! + 2500,
+    ]);
     expect(await directory.owner(owners[2499]!.pipelineId)).to.equal(`test/bulk-${2499 % 7}`);
     expect(await directory.hasJob(owners[1234]!.pipelineId, attempts[1234]!.jobId)).to.equal(true);
   });

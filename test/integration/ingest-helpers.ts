@@ -12,7 +12,13 @@ import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { consumeUntil } from '../support/kafka.js';
 
 /** Every table ingest writes. */
-export const INGEST_TABLES = ['ingest_idempotency', 'job_logs', 'job_log_chunks', 'ingest_pipelines', 'ingest_job_attempts'] as const;
+export const INGEST_TABLES = [
+  'ingest_idempotency',
+  'job_logs',
+  'job_log_chunks',
+  'ingest_pipelines',
+  'ingest_job_attempts',
+] as const;
 
 export interface Written {
   intake: string;
@@ -22,7 +28,8 @@ export interface Written {
 export async function written(admin: Admin, pool: pg.Pool): Promise<Written> {
   const offsets = await admin.fetchTopicOffsets(TOPICS.intake);
   const rows: Record<string, number> = {};
-  for (const t of INGEST_TABLES) rows[t] = Number((await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${t}`)).rows[0]!.n); // t: a constant above
+  for (const t of INGEST_TABLES)
+    rows[t] = Number((await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${t}`)).rows[0]!.n); // t: a constant above
   return { intake: offsets.map((o) => `${o.partition}:${o.high}`).join(','), rows };
 }
 
@@ -44,7 +51,12 @@ export interface RawAnswer {
 }
 
 /** One HTTP request through node:http: the path and headers reach the server as written. */
-export function raw(base: string, method: string, path: string, opts: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<RawAnswer> {
+export function raw(
+  base: string,
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<RawAnswer> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, method, path, headers: opts.headers ?? {} }, (res) => {
@@ -58,7 +70,13 @@ export function raw(base: string, method: string, path: string, opts: { headers?
         } catch {
           /* NDJSON or text */
         }
-        resolve({ status: res.statusCode!, type: String(res.headers['content-type'] ?? ''), headers: res.headers, text, body });
+        resolve({
+          status: res.statusCode!,
+          type: String(res.headers['content-type'] ?? ''),
+          headers: res.headers,
+          text,
+          body,
+        });
       });
     });
     req.on('error', reject);
@@ -68,12 +86,17 @@ export function raw(base: string, method: string, path: string, opts: { headers?
 }
 
 /** The pointers of a problem's errors. */
-export const pointers = (body: { errors?: { pointer: string }[] }): string[] => (body.errors ?? []).map((e) => e.pointer);
+export const pointers = (body: { errors?: { pointer: string }[] }): string[] =>
+  (body.errors ?? []).map((e) => e.pointer);
 
 export const PROBLEM = /^application\/problem\+json/;
 
 /** The canonical events of one pipeline, read from the beginning of ci.pipeline.events.v1 until `done`. */
-export async function pipelineEventsOf(kafka: Kafka, pipelineId: string, done: (events: PipelineEvent[]) => boolean): Promise<PipelineEvent[]> {
+export async function pipelineEventsOf(
+  kafka: Kafka,
+  pipelineId: string,
+  done: (events: PipelineEvent[]) => boolean,
+): Promise<PipelineEvent[]> {
   const codec = await EventCodec.forTopic<PipelineEvent>(loadConfig().schemaRegistryUrl, TOPICS.pipelineEvents);
   const mine: PipelineEvent[] = [];
   await consumeUntil(kafka, TOPICS.pipelineEvents, () => done(mine), {

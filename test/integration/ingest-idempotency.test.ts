@@ -45,21 +45,32 @@ describe('ingest: idempotency leases and what a 422 wrote (finding 10)', functio
     await pool?.end();
   });
 
-  const body = () => ({ project_id: PROJECT, ref: 'main', sha: SHA, definition: { stages: ['s'], jobs: [{ name: 'j', stage: 's' }] } });
+  const body = () => ({
+    project_id: PROJECT,
+    ref: 'main',
+    sha: SHA,
+    definition: { stages: ['s'], jobs: [{ name: 'j', stage: 's' }] },
+  });
 
   it('a claim whose request crashed (never completed) is taken over once its lease has passed: 409 meanwhile, then the request goes through', async () => {
     const key = `crashed-${randomUUID()}`;
     const b = body();
     // What a request that claimed the key and then died leaves behind (the same route and body).
     expect((await store.claim(PROJECT, key, requestHash('POST /v1/pipelines', b), LEASE_MS)).state).to.equal('new');
-    const first = await api(ingest.url, 'POST', '/v1/pipelines', b, { token: TOKENS.alpha, headers: { 'idempotency-key': key } });
+    const first = await api(ingest.url, 'POST', '/v1/pipelines', b, {
+      token: TOKENS.alpha,
+      headers: { 'idempotency-key': key },
+    });
     expect(first.status).to.equal(409);
     expect(first.headers.get('retry-after')).to.equal('1');
     const started = Date.now();
     let r = first;
     while (r.status === 409 && Date.now() - started < 10_000) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      r = await api(ingest.url, 'POST', '/v1/pipelines', b, { token: TOKENS.alpha, headers: { 'idempotency-key': key } });
+      r = await api(ingest.url, 'POST', '/v1/pipelines', b, {
+        token: TOKENS.alpha,
+        headers: { 'idempotency-key': key },
+      });
     }
     expect(r.status, `still ${r.status} after ${Date.now() - started} ms`).to.equal(202);
     expect(r.body.report_id).to.equal(reportIdFor(PROJECT, key));
@@ -68,22 +79,42 @@ describe('ingest: idempotency leases and what a 422 wrote (finding 10)', functio
   it('a claim in flight holds its key for its ?wait plus the lease, so a live waiting request is not taken over', async () => {
     const key = `waiting-${randomUUID()}`;
     const b = body();
-    expect((await store.claim(PROJECT, key, requestHash('POST /v1/pipelines', b), 5000 + LEASE_MS)).state).to.equal('new');
+    expect((await store.claim(PROJECT, key, requestHash('POST /v1/pipelines', b), 5000 + LEASE_MS)).state).to.equal(
+      'new',
+    );
     await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 500));
-    expect((await api(ingest.url, 'POST', '/v1/pipelines', b, { token: TOKENS.alpha, headers: { 'idempotency-key': key } })).status).to.equal(409);
+    expect(
+      (await api(ingest.url, 'POST', '/v1/pipelines', b, { token: TOKENS.alpha, headers: { 'idempotency-key': key } }))
+        .status,
+    ).to.equal(409);
   });
 
   it('a takeover after the first request did write (it crashed before recording its answer) is harmless: one PipelineCreated, the retry told duplicate_report', async () => {
     const key = `wrote-then-crashed-${randomUUID()}`;
     const b = body();
-    const first = await api(ingest.url, 'POST', '/v1/pipelines?wait=20000', b, { token: TOKENS.alpha, headers: { 'idempotency-key': key } });
+    const first = await api(ingest.url, 'POST', '/v1/pipelines?wait=20000', b, {
+      token: TOKENS.alpha,
+      headers: { 'idempotency-key': key },
+    });
     expect(first.status).to.equal(200);
     // The crash: the record is in Kafka and decided, but the answer was never recorded and the lease ran out.
-    await pool.query("UPDATE ingest_idempotency SET response_status = NULL, response_body = NULL, lease_until = now() - interval '1 second' WHERE project_id = $1 AND idem_key = $2", [PROJECT, key]);
-    const retry = await api(ingest.url, 'POST', '/v1/pipelines?wait=20000', b, { token: TOKENS.alpha, headers: { 'idempotency-key': key } });
+    await pool.query(
+      "UPDATE ingest_idempotency SET response_status = NULL, response_body = NULL, lease_until = now() - interval '1 second' WHERE project_id = $1 AND idem_key = $2",
+      [PROJECT, key],
+    );
+    const retry = await api(ingest.url, 'POST', '/v1/pipelines?wait=20000', b, {
+      token: TOKENS.alpha,
+      headers: { 'idempotency-key': key },
+    });
     expect(retry.status, JSON.stringify(retry.body)).to.equal(422);
-    expect(retry.body).to.include({ code: 'duplicate_report', report_id: first.body.report_id, pipeline_id: first.body.pipeline_id });
-    const events = await pipelineEventsOf(kafka, first.body.pipeline_id, (es) => es.some((e) => e.type === 'JobCreated'));
+    expect(retry.body).to.include({
+      code: 'duplicate_report',
+      report_id: first.body.report_id,
+      pipeline_id: first.body.pipeline_id,
+    });
+    const events = await pipelineEventsOf(kafka, first.body.pipeline_id, (es) =>
+      es.some((e) => e.type === 'JobCreated'),
+    );
     expect(events.filter((e) => e.type === 'PipelineCreated')).to.have.length(1);
   });
 
@@ -93,12 +124,19 @@ describe('ingest: idempotency leases and what a 422 wrote (finding 10)', functio
     const id = created.body.pipeline_id;
     const key = `rejected-${randomUUID()}`;
     const report = { project_id: PROJECT, status: 'running', runner_id: 'r' };
-    expect((await api(ingest.url, 'POST', `/v1/pipelines/${id}/jobs/j/reports?wait=20000`, report, { token: TOKENS.alpha })).status).to.equal(200);
+    expect(
+      (await api(ingest.url, 'POST', `/v1/pipelines/${id}/jobs/j/reports?wait=20000`, report, { token: TOKENS.alpha }))
+        .status,
+    ).to.equal(200);
     // running → running is illegal: the decider's 422.
-    const ends = async (topic: string) => (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high), 0);
+    const ends = async (topic: string) =>
+      (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high), 0);
     const before = await written(admin, pool);
     const [rejectedBefore, eventsBefore] = [await ends(TOPICS.intakeRejected), await ends(TOPICS.pipelineEvents)];
-    const r = await api(ingest.url, 'POST', `/v1/pipelines/${id}/jobs/j/reports?wait=20000`, report, { token: TOKENS.alpha, headers: { 'idempotency-key': key } });
+    const r = await api(ingest.url, 'POST', `/v1/pipelines/${id}/jobs/j/reports?wait=20000`, report, {
+      token: TOKENS.alpha,
+      headers: { 'idempotency-key': key },
+    });
     expect(r.status).to.equal(422);
     expect(r.body.code).to.equal('illegal_transition');
     const after = await written(admin, pool);
@@ -108,23 +146,44 @@ describe('ingest: idempotency leases and what a 422 wrote (finding 10)', functio
     const intake = (w: typeof before) => w.intake.split(',').reduce((n, p) => n + Number(p.split(':')[1]), 0);
     expect(intake(after) - intake(before), 'one intake record').to.equal(1);
     expect(after.rows).to.deep.equal({ ...before.rows, ingest_idempotency: before.rows.ingest_idempotency! + 1 });
-    const [row] = (await pool.query('SELECT response_status FROM ingest_idempotency WHERE project_id = $1 AND idem_key = $2', [PROJECT, key])).rows as { response_status: number }[];
+    const [row] = (
+      await pool.query('SELECT response_status FROM ingest_idempotency WHERE project_id = $1 AND idem_key = $2', [
+        PROJECT,
+        key,
+      ])
+    ).rows as { response_status: number }[];
     expect(row!.response_status).to.equal(422);
-    const replay = await api(ingest.url, 'POST', `/v1/pipelines/${id}/jobs/j/reports?wait=20000`, report, { token: TOKENS.alpha, headers: { 'idempotency-key': key } });
+    const replay = await api(ingest.url, 'POST', `/v1/pipelines/${id}/jobs/j/reports?wait=20000`, report, {
+      token: TOKENS.alpha,
+      headers: { 'idempotency-key': key },
+    });
     expect(replay.status).to.equal(422);
     expect(replay.body).to.deep.equal(r.body);
     expect(await written(admin, pool)).to.deep.equal(after);
   });
 
-  it('an invalid definition is a 400 at ingest (the decider\'s own rules), not a written record the decider rejects', async () => {
+  it("an invalid definition is a 400 at ingest (the decider's own rules), not a written record the decider rejects", async () => {
     const before = await written(admin, pool);
-    const bad = { ...body(), definition: { stages: ['s'], jobs: [{ name: 'a', stage: 's', needs: ['b'] }, { name: 'b', stage: 's', needs: ['a'] }] } };
+    const bad = {
+      ...body(),
+      definition: {
+        stages: ['s'],
+        jobs: [
+          { name: 'a', stage: 's', needs: ['b'] },
+          { name: 'b', stage: 's', needs: ['a'] },
+        ],
+      },
+    };
     const r = await api(ingest.url, 'POST', '/v1/pipelines?wait=20000', bad, { token: TOKENS.alpha });
     expect(r.status).to.equal(400);
     expect(r.body.errors.map((e: { message: string }) => e.message).join(' ')).to.contain('cyclic_needs');
     const unknownStage = await api(ingest.url, 'POST', '/v1/reports:bulk', undefined, {
       token: TOKENS.alpha,
-      raw: JSON.stringify({ op: 'create_pipeline', ...body(), definition: { stages: ['s'], jobs: [{ name: 'a', stage: 'nope' }] } }),
+      raw: JSON.stringify({
+        op: 'create_pipeline',
+        ...body(),
+        definition: { stages: ['s'], jobs: [{ name: 'a', stage: 'nope' }] },
+      }),
       headers: { 'content-type': 'application/x-ndjson' },
     });
     const verdict = typeof unknownStage.body === 'string' ? JSON.parse(unknownStage.body.trim()) : unknownStage.body; // one NDJSON line parses as JSON
@@ -136,14 +195,37 @@ describe('ingest: idempotency leases and what a 422 wrote (finding 10)', functio
     const small = await startIngestForTest({ INGEST_MAX_QUEUED: '1' });
     try {
       const ids = [randomUUID(), randomUUID()];
-      const lines = ids.map((id, i) => JSON.stringify({ op: 'create_pipeline', pipeline_id: id, idempotency_key: `full-${id}`, ...body(), ref: `r${i}` })).join('\n');
+      const lines = ids
+        .map((id, i) =>
+          JSON.stringify({
+            op: 'create_pipeline',
+            pipeline_id: id,
+            idempotency_key: `full-${id}`,
+            ...body(),
+            ref: `r${i}`,
+          }),
+        )
+        .join('\n');
       const before = await written(admin, pool);
-      const refused = await api(small.url, 'POST', '/v1/reports:bulk', undefined, { token: TOKENS.alpha, raw: lines, headers: { 'content-type': 'application/x-ndjson' } });
+      const refused = await api(small.url, 'POST', '/v1/reports:bulk', undefined, {
+        token: TOKENS.alpha,
+        raw: lines,
+        headers: { 'content-type': 'application/x-ndjson' },
+      });
       expect(refused.status).to.equal(503);
       expect(refused.headers.get('retry-after')).to.equal('1');
       expect(await written(admin, pool)).to.deep.equal(before);
-      const retried = await api(ingest.url, 'POST', '/v1/reports:bulk', undefined, { token: TOKENS.alpha, raw: lines, headers: { 'content-type': 'application/x-ndjson' } });
-      expect(String(retried.body).trim().split('\n').map((l) => (JSON.parse(l) as { status: number }).status)).to.deep.equal([202, 202]);
+      const retried = await api(ingest.url, 'POST', '/v1/reports:bulk', undefined, {
+        token: TOKENS.alpha,
+        raw: lines,
+        headers: { 'content-type': 'application/x-ndjson' },
+      });
+      expect(
+        String(retried.body)
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { status: number }).status),
+      ).to.deep.equal([202, 202]);
     } finally {
       await small.stop();
     }

@@ -34,7 +34,9 @@ describe('Kafka transactions with registry-encoded events (real broker and regis
     const producer = kafka.producer({ transactionalId: `test-txn-${topic}`, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     const tagged = async (tag: string) =>
-      Promise.all(exampleEvents.slice(0, 4).map(async (e) => ({ ...(await codec.toMessage(e, 'test')), headers: { tag } })));
+      Promise.all(
+        exampleEvents.slice(0, 4).map(async (e) => ({ ...(await codec.toMessage(e, 'test')), headers: { tag } })),
+      );
     try {
       const committed = await producer.transaction();
       await committed.send({ topic, messages: await tagged('committed') });
@@ -60,7 +62,9 @@ describe('Kafka transactions with registry-encoded events (real broker and regis
     expect(decoded.map((d) => d.event).sort((a, b) => a.seq - b.seq)).to.deep.equal(exampleEvents.slice(0, 4));
     for (const m of read) expect(m.value!.readUInt8(0), 'magic byte').to.equal(0);
 
-    const all = await consumeUntil(kafka, topic, (ms) => ms.filter((m) => tag(m) === 'sentinel').length === 4, { readUncommitted: true });
+    const all = await consumeUntil(kafka, topic, (ms) => ms.filter((m) => tag(m) === 'sentinel').length === 4, {
+      readUncommitted: true,
+    });
     expect(all.filter((m) => tag(m) === 'aborted')).to.have.length(4);
   });
 
@@ -68,7 +72,11 @@ describe('Kafka transactions with registry-encoded events (real broker and regis
     const event = exampleEvents[0]!;
     const message = await codec.toMessage(event, 'verity-test');
     expect(message.key).to.equal(event.pipeline_id);
-    expect(message.headers).to.include({ 'event-type': 'PipelineCreated', 'event-id': event.event_id, producer: 'verity-test' });
+    expect(message.headers).to.include({
+      'event-type': 'PipelineCreated',
+      'event-id': event.event_id,
+      producer: 'verity-test',
+    });
     expect((message.value as Buffer).readInt32BE(1)).to.equal(codec.schemaIdOf('PipelineCreated'));
   });
 });

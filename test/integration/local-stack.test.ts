@@ -16,7 +16,8 @@ import { stackSource } from '../support/stack.js';
 import { alive } from '../support/wait.js';
 
 const DATA = process.env.VERITY_DATA_DIR ?? join(REPO_ROOT, '.data');
-const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+const run = (cmd: string, args: string[]) =>
+  execFileSync(cmd, args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
 const pidOf = (component: 'kafka' | 'registry') => Number(readFileSync(join(DATA, component, 'pid'), 'utf8'));
 const postmasterPid = () => Number(readFileSync(join(DATA, 'pg/data/postmaster.pid'), 'utf8').split('\n')[0]);
 const killHard = async (pid: number) => {
@@ -38,7 +39,10 @@ describe('local stack: make up is idempotent and recovers after kill -9', functi
     const before = { kafka: pidOf('kafka'), registry: pidOf('registry'), pg: postmasterPid() };
     const out = run('make', ['up']);
     expect({ kafka: pidOf('kafka'), registry: pidOf('registry'), pg: postmasterPid() }).to.deep.equal(before);
-    expect(out).to.match(/kafka\s+running/).and.to.match(/registry\s+running/).and.to.match(/postgres\s+running/);
+    expect(out)
+      .to.match(/kafka\s+running/)
+      .and.to.match(/registry\s+running/)
+      .and.to.match(/postgres\s+running/);
   });
 
   it('after kill -9 of the broker, make up restarts it and committed records are still there', async () => {
@@ -54,7 +58,10 @@ describe('local stack: make up is idempotent and recovers after kill -9', functi
 
     const old = pidOf('kafka');
     await killHard(old);
-    const down = await checkKafka(config).then(() => 'up', () => 'down');
+    const down = await checkKafka(config).then(
+      () => 'up',
+      () => 'down',
+    );
     expect(down).to.equal('down');
 
     run('make', ['up']);
@@ -70,7 +77,11 @@ describe('local stack: make up is idempotent and recovers after kill -9', functi
 
   it('after kill -9 of the registry, make up restarts it with the same schema ids (durable kafkasql storage)', async () => {
     const entry = loadCatalog().find((e) => e.type === 'JobFailed')!;
-    const idOf = () => createRegistry(config.schemaRegistryUrl).getRegistryIdBySchema(entry.subject, { type: SchemaType.JSON, schema: JSON.stringify(entry.schema) });
+    const idOf = () =>
+      createRegistry(config.schemaRegistryUrl).getRegistryIdBySchema(entry.subject, {
+        type: SchemaType.JSON,
+        schema: JSON.stringify(entry.schema),
+      });
     const before = await idOf();
     const old = pidOf('registry');
     await killHard(old);
@@ -92,7 +103,9 @@ describe('local stack: make up is idempotent and recovers after kill -9', functi
       }
     };
     const marker = `crash-${Date.now()}`;
-    await q("INSERT INTO projection_checkpoints (projection, topic, partition, next_offset) VALUES ($1, 't', 0, 42)", [marker]);
+    await q("INSERT INTO projection_checkpoints (projection, topic, partition, next_offset) VALUES ($1, 't', 0, 42)", [
+      marker,
+    ]);
     const old = postmasterPid();
     await killHard(old);
     run('make', ['up']);

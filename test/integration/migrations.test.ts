@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MIGRATIONS_DIR, runMigrations } from '../../services/lib/platform/db/migrate.js';
 
-const committed = (JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
+const committed = (
+  JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }
+).entries.length;
 
 describe('Postgres migrations (real server)', function () {
   this.timeout(60_000);
@@ -38,9 +40,21 @@ describe('Postgres migrations (real server)', function () {
       const cols = await db.query<{ column_name: string }>(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'projection_checkpoints' ORDER BY ordinal_position",
       );
-      expect(cols.rows.map((r) => r.column_name)).to.deep.equal(['projection', 'topic', 'partition', 'next_offset', 'updated_at']);
-      await db.query("INSERT INTO projection_checkpoints (projection, topic, partition, next_offset) VALUES ('p', 't', 0, 10)");
-      const dup = await db.query("INSERT INTO projection_checkpoints (projection, topic, partition, next_offset) VALUES ('p', 't', 0, 11)").catch((e: Error) => e);
+      expect(cols.rows.map((r) => r.column_name)).to.deep.equal([
+        'projection',
+        'topic',
+        'partition',
+        'next_offset',
+        'updated_at',
+      ]);
+      await db.query(
+        "INSERT INTO projection_checkpoints (projection, topic, partition, next_offset) VALUES ('p', 't', 0, 10)",
+      );
+      const dup = await db
+        .query(
+          "INSERT INTO projection_checkpoints (projection, topic, partition, next_offset) VALUES ('p', 't', 0, 11)",
+        )
+        .catch((e: Error) => e);
       expect(dup).to.be.instanceOf(Error);
     } finally {
       await db.end();

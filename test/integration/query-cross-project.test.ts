@@ -19,7 +19,11 @@ import { api, startDeciderForTest, startIngestForTest, TOKENS as INGEST_TOKENS }
 const run = randomUUID().slice(0, 8);
 const A = `xp/${run}-a`;
 const B = `xp/${run}-b`;
-const READ = { a: `xp-a-${run}-0123456789abcdef`, b: `xp-b-${run}-0123456789abcdef`, all: `xp-all-${run}-0123456789abcdef` };
+const READ = {
+  a: `xp-a-${run}-0123456789abcdef`,
+  b: `xp-b-${run}-0123456789abcdef`,
+  all: `xp-all-${run}-0123456789abcdef`,
+};
 const READ_SPEC = `a:${READ.a}:${A};b:${READ.b}:${B};all:${READ.all}:*`;
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 
@@ -30,9 +34,18 @@ interface SseEvent {
 }
 
 /** Reads an SSE answer for `ms` (or until `enough` holds), then hangs up: the status and every event received. */
-async function listen(url: string, token: string, ms: number, lastEventId?: string, enough: (events: SseEvent[]) => boolean = () => false): Promise<{ status: number; events: SseEvent[] }> {
+async function listen(
+  url: string,
+  token: string,
+  ms: number,
+  lastEventId?: string,
+  enough: (events: SseEvent[]) => boolean = () => false,
+): Promise<{ status: number; events: SseEvent[] }> {
   const controller = new AbortController();
-  const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: controller.signal });
+  const res = await fetch(url, {
+    headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+    signal: controller.signal,
+  });
   const events: SseEvent[] = [];
   if (res.status !== 200) {
     await res.text();
@@ -84,9 +97,23 @@ describe('query API: a token of project A never reads nor learns of project B (r
   let remediator: RunningRemediator;
   let query: RunningQuery;
   let url: string;
-  /** Per project: its pipeline, the failed first attempt of `unit`, the passing retry, its proposal, its events' stream ids. */
-  const made: Record<'a' | 'b', { project: string; pipelineId: string; failedJobId: string; passedJobId: string; proposalId: string; eventIds: string[] }> = {} as never;
-  const get = (path: string, token: string, headers: Record<string, string> = {}) => api(url, 'GET', path, undefined, { token, headers });
+  /**
+   * Per project: its pipeline, the failed first attempt of `unit`, the passing retry, its proposal, its events' stream
+   * ids.
+   */
+  const made: Record<
+    'a' | 'b',
+    {
+      project: string;
+      pipelineId: string;
+      failedJobId: string;
+      passedJobId: string;
+      proposalId: string;
+      eventIds: string[];
+    }
+  > = {} as never;
+  const get = (path: string, token: string, headers: Record<string, string> = {}) =>
+    api(url, 'GET', path, undefined, { token, headers });
 
   before(async () => {
     decider = await startDeciderForTest();
@@ -95,30 +122,76 @@ describe('query API: a token of project A never reads nor learns of project B (r
     remediator = await startRemediator(loadRemediatorConfig({ ...env, REMEDIATOR_PORT: '0' }), { http: false });
     query = await startQuery(loadQueryConfig({ ...env, QUERY_PORT: '0', QUERY_TOKENS: READ_SPEC }));
     url = `http://127.0.0.1:${query.port}`;
-    await until('the query stream and the remediator to join', async () => ((await fetch(`${url}/readyz`)).status === 200 && remediator.remediator.ready ? true : undefined), 60_000);
+    await until(
+      'the query stream and the remediator to join',
+      async () => ((await fetch(`${url}/readyz`)).status === 200 && remediator.remediator.ready ? true : undefined),
+      60_000,
+    );
 
     // Watch everything with the all-projects token while both projects' pipelines run: their stream ids.
     const ids = { a: randomUUID(), b: randomUUID() };
-    const finished = (events: SseEvent[]) => Object.values(ids).every((id) => events.some((e) => e.event === 'PipelineFinished' && e.data?.includes(id)));
+    const finished = (events: SseEvent[]) =>
+      Object.values(ids).every((id) => events.some((e) => e.event === 'PipelineFinished' && e.data?.includes(id)));
     const watching = listen(`${url}/v1/stream`, READ.all, 60_000, undefined, finished);
     await new Promise((r) => setTimeout(r, 500));
-    for (const [key, project] of [['a', A], ['b', B]] as const) {
+    for (const [key, project] of [
+      ['a', A],
+      ['b', B],
+    ] as const) {
       const pipelineId = ids[key];
-      const definition = { stages: ['test'], jobs: [{ name: 'unit', stage: 'test', retry: { max: 1, when: ['runner_system_failure'] } }] };
+      const definition = {
+        stages: ['test'],
+        jobs: [{ name: 'unit', stage: 'test', retry: { max: 1, when: ['runner_system_failure'] } }],
+      };
       const report = (body: Record<string, unknown>) =>
-        api(ingest.url, 'POST', `/v1/pipelines/${pipelineId}/jobs/unit/reports?wait=20000`, { project_id: project, ...body }, { token: INGEST_TOKENS.all });
-      expect((await api(ingest.url, 'POST', '/v1/pipelines?wait=20000', { pipeline_id: pipelineId, project_id: project, ref: 'main', sha: SHA, definition }, { token: INGEST_TOKENS.all })).status).to.equal(200);
+        api(
+          ingest.url,
+          'POST',
+          `/v1/pipelines/${pipelineId}/jobs/unit/reports?wait=20000`,
+          { project_id: project, ...body },
+          { token: INGEST_TOKENS.all },
+        );
+      expect(
+        (
+          await api(
+            ingest.url,
+            'POST',
+            '/v1/pipelines?wait=20000',
+            { pipeline_id: pipelineId, project_id: project, ref: 'main', sha: SHA, definition },
+            { token: INGEST_TOKENS.all },
+          )
+        ).status,
+      ).to.equal(200);
       expect((await report({ status: 'running', runner_id: 'r1' })).status).to.equal(200);
-      const failed = await report({ status: 'failed', failure_reason: 'runner_system_failure', exit_code: 1, log_tail: 'ERROR: Job failed (system failure): runner lost connection' });
+      const failed = await report({
+        status: 'failed',
+        failure_reason: 'runner_system_failure',
+        exit_code: 1,
+        log_tail: 'ERROR: Job failed (system failure): runner lost connection',
+      });
       expect(failed.status, JSON.stringify(failed.body)).to.equal(200);
       expect((await report({ status: 'running', runner_id: 'r2' })).status).to.equal(200);
       expect((await report({ status: 'success' })).status).to.equal(200);
-      const proposal = await until(`${project}'s proposal`, async () => (await get(`/v1/remediations?project=${encodeURIComponent(project)}`, READ.all)).body.items?.[0]);
-      const flaky = await until(`${project}'s flaky job`, async () => (await get(`/v1/projects/${encodeURIComponent(project)}/flaky-jobs`, READ.all)).body.items?.[0]);
-      made[key] = { project, pipelineId, failedJobId: proposal.job_id, passedJobId: flaky.passed_job_id, proposalId: proposal.proposal_id, eventIds: [] };
+      const proposal = await until(
+        `${project}'s proposal`,
+        async () => (await get(`/v1/remediations?project=${encodeURIComponent(project)}`, READ.all)).body.items?.[0],
+      );
+      const flaky = await until(
+        `${project}'s flaky job`,
+        async () => (await get(`/v1/projects/${encodeURIComponent(project)}/flaky-jobs`, READ.all)).body.items?.[0],
+      );
+      made[key] = {
+        project,
+        pipelineId,
+        failedJobId: proposal.job_id,
+        passedJobId: flaky.passed_job_id,
+        proposalId: proposal.proposal_id,
+        eventIds: [],
+      };
     }
     const seen = (await watching).events;
-    for (const key of ['a', 'b'] as const) made[key].eventIds = seen.filter((e) => e.data?.includes(made[key].pipelineId)).map((e) => e.id!);
+    for (const key of ['a', 'b'] as const)
+      made[key].eventIds = seen.filter((e) => e.data?.includes(made[key].pipelineId)).map((e) => e.id!);
     expect(made.b.eventIds.length, 'the stream saw B’s events').to.be.greaterThan(3);
   });
 
@@ -133,7 +206,9 @@ describe('query API: a token of project A never reads nor learns of project B (r
     const missing = await get(path(unknown), READ.a, headers);
     expect(foreign.status, path(foreignId)).to.equal(404);
     expect(foreign.headers.get('content-type')).to.match(/^application\/problem\+json/);
-    expect(JSON.stringify(foreign.body).replaceAll(foreignId, '<id>'), path(foreignId)).to.equal(JSON.stringify(missing.body).replaceAll(unknown, '<id>'));
+    expect(JSON.stringify(foreign.body).replaceAll(foreignId, '<id>'), path(foreignId)).to.equal(
+      JSON.stringify(missing.body).replaceAll(unknown, '<id>'),
+    );
   }
 
   it('A reads its own pipeline, jobs, proposal, stats and flaky jobs (the control)', async () => {
@@ -161,13 +236,17 @@ describe('query API: a token of project A never reads nor learns of project B (r
       const nobody = `xp/${run}-nobody`;
       const missing = await get(`/v1/projects/${encodeURIComponent(nobody)}/${route}`, READ.a);
       expect(foreign.status, route).to.equal(404);
-      expect(JSON.stringify(foreign.body).replaceAll(B, '<p>'), route).to.equal(JSON.stringify(missing.body).replaceAll(nobody, '<p>'));
+      expect(JSON.stringify(foreign.body).replaceAll(B, '<p>'), route).to.equal(
+        JSON.stringify(missing.body).replaceAll(nobody, '<p>'),
+      );
     }
   });
 
   it('lists never show B’s rows to A, and filtering on B is an empty list (as for a project without data)', async () => {
     const pipelines = await get('/v1/pipelines?limit=200', READ.a);
-    expect(pipelines.body.items.map((p: { project_id: string }) => p.project_id)).to.include(A).and.not.include(B);
+    expect(pipelines.body.items.map((p: { project_id: string }) => p.project_id))
+      .to.include(A)
+      .and.not.include(B);
     for (const path of [
       `/v1/pipelines?project=${encodeURIComponent(B)}`,
       `/v1/pipelines?project=${encodeURIComponent(B)}&ref=main&status=success`,
@@ -178,7 +257,9 @@ describe('query API: a token of project A never reads nor learns of project B (r
       expect([a.status, a.body], path).to.deep.equal([200, { items: [], next_cursor: null }]);
     }
     const remediations = await get('/v1/remediations?include_shadow=true&limit=200', READ.a);
-    expect(remediations.body.items.map((r: { project_id: string }) => r.project_id)).to.include(A).and.not.include(B);
+    expect(remediations.body.items.map((r: { project_id: string }) => r.project_id))
+      .to.include(A)
+      .and.not.include(B);
   });
 
   it('the remediation summary counts only A’s proposals; filtered on B it is empty', async () => {
@@ -192,18 +273,38 @@ describe('query API: a token of project A never reads nor learns of project B (r
   it('feedback on B’s proposal answers A as on a missing one, and publishes nothing', async () => {
     const admin = createKafka(loadConfig(), `xp-${run}`).admin();
     await admin.connect();
-    const end = async () => (await admin.fetchTopicOffsets(TOPICS.remediationEvents)).map((p) => `${p.partition}:${p.high}`).join(',');
+    const end = async () =>
+      (await admin.fetchTopicOffsets(TOPICS.remediationEvents)).map((p) => `${p.partition}:${p.high}`).join(',');
     try {
       const before = await end();
       const unknown = randomUUID();
-      const post = (id: string) => api(url, 'POST', `/v1/remediations/${id}/feedback`, { verdict: 'rejected', reason: 'not mine' }, { token: READ.a });
+      const post = (id: string) =>
+        api(
+          url,
+          'POST',
+          `/v1/remediations/${id}/feedback`,
+          { verdict: 'rejected', reason: 'not mine' },
+          { token: READ.a },
+        );
       const foreign = await post(made.b.proposalId);
       const missing = await post(unknown);
       expect(foreign.status).to.equal(404);
-      expect(JSON.stringify(foreign.body).replaceAll(made.b.proposalId, '<id>')).to.equal(JSON.stringify(missing.body).replaceAll(unknown, '<id>'));
+      expect(JSON.stringify(foreign.body).replaceAll(made.b.proposalId, '<id>')).to.equal(
+        JSON.stringify(missing.body).replaceAll(unknown, '<id>'),
+      );
       expect(await end(), 'nothing published to the remediation topic').to.equal(before);
       // The control: B's own token may give feedback on it (and that is published).
-      expect((await api(url, 'POST', `/v1/remediations/${made.b.proposalId}/feedback`, { verdict: 'accepted' }, { token: READ.b })).status).to.equal(202);
+      expect(
+        (
+          await api(
+            url,
+            'POST',
+            `/v1/remediations/${made.b.proposalId}/feedback`,
+            { verdict: 'accepted' },
+            { token: READ.b },
+          )
+        ).status,
+      ).to.equal(202);
       expect(await end()).not.to.equal(before);
     } finally {
       await admin.disconnect();
@@ -217,15 +318,31 @@ describe('query API: a token of project A never reads nor learns of project B (r
     const bWatching = listen(`${url}/v1/stream?pipeline=${made.b.pipelineId}`, READ.b, 4000);
     await new Promise((r) => setTimeout(r, 500));
     // B's pipeline moves on: a job retried by hand.
-    const retried = await api(ingest.url, 'POST', `/v1/pipelines/${made.b.pipelineId}/jobs/unit/retry?wait=20000`, { project_id: B }, { token: INGEST_TOKENS.all });
+    const retried = await api(
+      ingest.url,
+      'POST',
+      `/v1/pipelines/${made.b.pipelineId}/jobs/unit/retry?wait=20000`,
+      { project_id: B },
+      { token: INGEST_TOKENS.all },
+    );
     expect(retried.status, JSON.stringify(retried.body)).to.equal(200);
     const [all, filtered, pipeline, control] = await Promise.all([a, onB, onPipeline, bWatching]);
-    for (const [name, r] of [['unfiltered', all], [`?project=${B}`, filtered], ['?pipeline=<B’s>', pipeline]] as const) {
+    for (const [name, r] of [
+      ['unfiltered', all],
+      [`?project=${B}`, filtered],
+      ['?pipeline=<B’s>', pipeline],
+    ] as const) {
       expect(r.status, name).to.equal(200);
-      expect(r.events.filter((e) => e.data?.includes(B) || e.data?.includes(made.b.pipelineId)), name).to.deep.equal([]);
+      expect(
+        r.events.filter((e) => e.data?.includes(B) || e.data?.includes(made.b.pipelineId)),
+        name,
+      ).to.deep.equal([]);
     }
     expect(filtered.events).to.deep.equal([]);
-    expect(control.events.some((e) => e.data?.includes(made.b.pipelineId)), 'B’s own token saw the retry').to.equal(true);
+    expect(
+      control.events.some((e) => e.data?.includes(made.b.pipelineId)),
+      'B’s own token saw the retry',
+    ).to.equal(true);
 
     // Resuming after one of B's events: the same `reset` as after an id nobody has, and none of B's events.
     const resumeFromB = await listen(`${url}/v1/stream`, READ.a, 1500, made.b.eventIds[0]);
@@ -233,7 +350,12 @@ describe('query API: a token of project A never reads nor learns of project B (r
     expect(resumeFromB.events.map((e) => e.event)).to.deep.equal(resumeFromNothing.events.map((e) => e.event));
     expect(resumeFromB.events.map((e) => e.event)).to.deep.equal(['reset']);
     // The control: A resuming after its own event gets what followed, no reset.
-    const resumeFromA = await listen(`${url}/v1/stream?pipeline=${made.a.pipelineId}`, READ.a, 1500, made.a.eventIds[0]);
+    const resumeFromA = await listen(
+      `${url}/v1/stream?pipeline=${made.a.pipelineId}`,
+      READ.a,
+      1500,
+      made.a.eventIds[0],
+    );
     expect(resumeFromA.events.map((e) => e.event)).not.to.include('reset');
     expect(resumeFromA.events.length).to.equal(made.a.eventIds.length - 1);
   });

@@ -25,7 +25,8 @@ async function sumOf(metric: string, group: string): Promise<number> {
     .filter((l) => l.startsWith(`${metric}{`) && l.includes(`group="${group}"`))
     .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
 }
-const seriesOf = async (metric: string, group: string) => (await registry.metrics()).split('\n').filter((l) => l.startsWith(`${metric}{`) && l.includes(`group="${group}"`));
+const seriesOf = async (metric: string, group: string) =>
+  (await registry.metrics()).split('\n').filter((l) => l.startsWith(`${metric}{`) && l.includes(`group="${group}"`));
 
 describe('zero-downtime rebuild (real Kafka and Postgres)', function () {
   this.timeout(300_000);
@@ -35,22 +36,49 @@ describe('zero-downtime rebuild (real Kafka and Postgres)', function () {
   it('the query API never fails or answers an empty result during the swap; the live projector follows the new version', async () => {
     const decider = await startDeciderForTest();
     const ingest = await startIngestForTest();
-    const live = await startProjector(loadProjectorConfig({ ...process.env, LOG_LEVEL: 'warn' }), { http: false, followMs: 300 });
-    const query = await startQuery(loadQueryConfig({ ...process.env, QUERY_PORT: '0', QUERY_TOKENS: TOKEN_SPEC, QUERY_STREAM: 'off', LOG_LEVEL: 'warn' }));
+    const live = await startProjector(loadProjectorConfig({ ...process.env, LOG_LEVEL: 'warn' }), {
+      http: false,
+      followMs: 300,
+    });
+    const query = await startQuery(
+      loadQueryConfig({
+        ...process.env,
+        QUERY_PORT: '0',
+        QUERY_TOKENS: TOKEN_SPEC,
+        QUERY_STREAM: 'off',
+        LOG_LEVEL: 'warn',
+      }),
+    );
     const queryUrl = `http://127.0.0.1:${query.port}`;
     const drive = async (n: number) => {
       const ids = Array.from({ length: n }, () => randomUUID());
       const lines = ids.flatMap((id) => [
-        { op: 'create_pipeline', pipeline_id: id, project_id: 'test/rebuild', ref: 'main', sha: SHA, definition: { stages: ['s'], jobs: [{ name: 'j', stage: 's' }] } },
+        {
+          op: 'create_pipeline',
+          pipeline_id: id,
+          project_id: 'test/rebuild',
+          ref: 'main',
+          sha: SHA,
+          definition: { stages: ['s'], jobs: [{ name: 'j', stage: 's' }] },
+        },
         { op: 'report', pipeline_id: id, job: 'j', project_id: 'test/rebuild', status: 'running', runner_id: 'r' },
         { op: 'report', pipeline_id: id, job: 'j', project_id: 'test/rebuild', status: 'success' },
       ]);
-      expect((await api(ingest.url, 'POST', '/v1/reports:bulk', undefined, { raw: lines.map((l) => JSON.stringify(l)).join('\n'), token: TOKENS.all })).status).to.equal(200);
+      expect(
+        (
+          await api(ingest.url, 'POST', '/v1/reports:bulk', undefined, {
+            raw: lines.map((l) => JSON.stringify(l)).join('\n'),
+            token: TOKENS.all,
+          })
+        ).status,
+      ).to.equal(200);
       return ids;
     };
     // What a UI sees: the query API's list (it reads the rm views that the rebuild swaps).
     const visible = async (ids: string[]) => {
-      const r = await api(queryUrl, 'GET', '/v1/pipelines?project=test/rebuild&status=success&limit=200', undefined, { token: TOKENS.all });
+      const r = await api(queryUrl, 'GET', '/v1/pipelines?project=test/rebuild&status=success&limit=200', undefined, {
+        token: TOKENS.all,
+      });
       if (r.status !== 200) throw new Error(`query API answered ${r.status}: ${JSON.stringify(r.body)}`);
       const seen = new Set((r.body.items as { pipeline_id: string }[]).map((p) => p.pipeline_id));
       return ids.filter((id) => seen.has(id)).length;
@@ -68,9 +96,17 @@ describe('zero-downtime rebuild (real Kafka and Postgres)', function () {
       await waitVisible(first);
 
       // The live projector's consumers of the old version report their lag; none of its groups has failed.
-      const groupsOf = (v: number) => [`verity-projector-pipelines@v${v}`, `verity-projector-pipelines@v${v}-remediations`].map((g) => `${process.env.VERITY_TOPIC_PREFIX ?? ''}${g}`);
-      for (const g of groupsOf(before)) await until(`lag series of ${g}`, async () => ((await seriesOf('verity_consumer_lag', g)).length > 0 ? true : undefined));
-      const failuresBefore = await Promise.all([...groupsOf(before), ...groupsOf(before + 1)].map((g) => sumOf('verity_consumer_failures_total', g)));
+      const groupsOf = (v: number) =>
+        [`verity-projector-pipelines@v${v}`, `verity-projector-pipelines@v${v}-remediations`].map(
+          (g) => `${process.env.VERITY_TOPIC_PREFIX ?? ''}${g}`,
+        );
+      for (const g of groupsOf(before))
+        await until(`lag series of ${g}`, async () =>
+          (await seriesOf('verity_consumer_lag', g)).length > 0 ? true : undefined,
+        );
+      const failuresBefore = await Promise.all(
+        [...groupsOf(before), ...groupsOf(before + 1)].map((g) => sumOf('verity_consumer_failures_total', g)),
+      );
 
       // Readers hammer the views during the whole rebuild.
       let reading = true;
@@ -86,7 +122,11 @@ describe('zero-downtime rebuild (real Kafka and Postgres)', function () {
         }
       })();
       const during = drive(20); // live traffic while rebuilding
-      const report = await rebuild(loadProjectorConfig({ ...process.env, LOG_LEVEL: 'warn' }), pool, createLogger('rebuild-test'));
+      const report = await rebuild(
+        loadProjectorConfig({ ...process.env, LOG_LEVEL: 'warn' }),
+        pool,
+        createLogger('rebuild-test'),
+      );
       await during;
       reading = false;
       await reader;
@@ -96,7 +136,9 @@ describe('zero-downtime rebuild (real Kafka and Postgres)', function () {
       expect(Math.min(...seen), 'a reader saw a partial or empty read model').to.equal(first.length);
       expect(report).to.include({ from: before, to: before + 1, dropped: true });
       expect(await activeVersion(pool)).to.equal(before + 1);
-      const old = await pool.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [versionSchema(before)]);
+      const old = await pool.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [
+        versionSchema(before),
+      ]);
       expect(old.rowCount).to.equal(0);
 
       // The live projector moved to the new version: traffic after the swap shows up.
@@ -106,10 +148,15 @@ describe('zero-downtime rebuild (real Kafka and Postgres)', function () {
       // A clean handover: the old writer stopped before its tables were dropped (no 'relation does not exist'
       // retries), the rebuild's writer of the new version stopped before the live one took it over (no
       // checkpoint conflicts): no consumer of either version failed once. The old version's series are gone.
-      const failuresAfter = await Promise.all([...groupsOf(before), ...groupsOf(before + 1)].map((g) => sumOf('verity_consumer_failures_total', g)));
+      const failuresAfter = await Promise.all(
+        [...groupsOf(before), ...groupsOf(before + 1)].map((g) => sumOf('verity_consumer_failures_total', g)),
+      );
       expect(failuresAfter, 'failed attempts of the consumers of both versions').to.deep.equal(failuresBefore);
       for (const g of groupsOf(before)) expect(await seriesOf('verity_consumer_lag', g), g).to.deep.equal([]);
-      for (const g of groupsOf(before + 1)) await until(`lag series of ${g}`, async () => ((await seriesOf('verity_consumer_lag', g)).length > 0 ? true : undefined));
+      for (const g of groupsOf(before + 1))
+        await until(`lag series of ${g}`, async () =>
+          (await seriesOf('verity_consumer_lag', g)).length > 0 ? true : undefined,
+        );
     } finally {
       await query.stop();
       await live.stop();

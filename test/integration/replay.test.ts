@@ -18,7 +18,12 @@ import { scopedId, TOPICS } from '../../services/lib/platform/kafka/topics.js';
 import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { createSchemaFromDdl, ensureActiveVersion, versionSchema } from '../../services/lib/readmodel/versions.js';
-import { loadProjectorConfig, projectWindow, type ProjectionTarget, type ProjectionWindow } from '../../services/run/projector/index.js';
+import {
+  loadProjectorConfig,
+  projectWindow,
+  type ProjectionTarget,
+  type ProjectionWindow,
+} from '../../services/run/projector/index.js';
 import { dropReplaySink } from '../../services/tools/replay/replay.js';
 import { replayGroup, replaySchema } from '../../services/tools/replay/window.js';
 
@@ -30,7 +35,15 @@ function pipelineEvents(pipelineId: string, common: Record<string, unknown> = {}
   const of = (type: PipelineEvent['type'], seq: number, patch: Record<string, unknown> = {}): PipelineEvent => {
     const example = exampleEvents.find((e) => e.type === type)!;
     const job = 'job_id' in example ? { job_id: jobId } : {};
-    return { ...example, pipeline_id: pipelineId, event_id: randomUUID(), seq, ...job, ...common, ...patch } as PipelineEvent;
+    return {
+      ...example,
+      pipeline_id: pipelineId,
+      event_id: randomUUID(),
+      seq,
+      ...job,
+      ...common,
+      ...patch,
+    } as PipelineEvent;
   };
   return [
     of('PipelineCreated', 1, { sha: SHA }),
@@ -67,30 +80,72 @@ describe('verity replay (real Kafka and Postgres)', function () {
     admin = kafka.admin();
     await admin.connect();
     active = await ensureActiveVersion(pool);
-    await admin.createTopics({ waitForLeaders: true, topics: [topic, remediationTopic].map((t) => ({ topic: t, numPartitions: 1, replicationFactor: 1 })) });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [topic, remediationTopic].map((t) => ({ topic: t, numPartitions: 1, replicationFactor: 1 })),
+    });
     // Encoded with the logical topics' schemas (subjects keep the logical names), sent to the prefixed topics.
     const codec = await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents);
     const rcodec = await EventCodec.forTopic<RemediationEvent>(config.schemaRegistryUrl, TOPICS.remediationEvents);
     const at = (i: number) => ({ timestamp: String(base + i * 1000) });
     const events = [...pipelineEvents(ids.a), ...pipelineEvents(ids.b), ...pipelineEvents(ids.c)];
-    const messages: Message[] = await Promise.all(events.map(async (e, i) => ({ ...(await codec.toMessage(e, 'test')), ...at(i) })));
+    const messages: Message[] = await Promise.all(
+      events.map(async (e, i) => ({ ...(await codec.toMessage(e, 'test')), ...at(i) })),
+    );
     const common = { pipeline_id: ids.a, project_id: 'gitlab-org/gitlab', correlation_id: randomUUID() };
     const iso = (i: number) => new Date(base + i * 1000).toISOString();
     const proposed: RemediationEvent = {
-      ...common, type: 'RemediationProposed', event_id: randomUUID(), occurred_at: iso(2), recorded_at: iso(2), proposal_id: proposalId, causation_id: randomUUID(),
-      job_id: randomUUID(), job_name: 'rspec 1/4', attempt: 1, ref: 'main', sha: SHA, failure_reason: 'script_failure', signature: '0123456789abcdef',
-      provider: 'heuristic', model: null, prompt_version: 'heuristic-1', category: 'test_failure', root_cause: 'test X fails',
-      evidence: [{ start_line: 3, end_line: 5, reason: 'failing test' }], suggested_action: { kind: 'fix_test', summary: 'fix: failing test X' },
-      confidence: 0.7, shadow: false, tokens: { prompt: 0, completion: 0 }, latency_ms: 3, cost_usd: 0,
+      ...common,
+      type: 'RemediationProposed',
+      event_id: randomUUID(),
+      occurred_at: iso(2),
+      recorded_at: iso(2),
+      proposal_id: proposalId,
+      causation_id: randomUUID(),
+      job_id: randomUUID(),
+      job_name: 'rspec 1/4',
+      attempt: 1,
+      ref: 'main',
+      sha: SHA,
+      failure_reason: 'script_failure',
+      signature: '0123456789abcdef',
+      provider: 'heuristic',
+      model: null,
+      prompt_version: 'heuristic-1',
+      category: 'test_failure',
+      root_cause: 'test X fails',
+      evidence: [{ start_line: 3, end_line: 5, reason: 'failing test' }],
+      suggested_action: { kind: 'fix_test', summary: 'fix: failing test X' },
+      confidence: 0.7,
+      shadow: false,
+      tokens: { prompt: 0, completion: 0 },
+      latency_ms: 3,
+      cost_usd: 0,
     };
     const feedback: RemediationEvent = {
-      ...common, type: 'RemediationFeedbackGiven', event_id: randomUUID(), occurred_at: iso(8), recorded_at: iso(8), feedback_id: randomUUID(), proposal_id: proposalId, verdict: 'accepted', reason: null, actor: 'alice',
+      ...common,
+      type: 'RemediationFeedbackGiven',
+      event_id: randomUUID(),
+      occurred_at: iso(8),
+      recorded_at: iso(8),
+      feedback_id: randomUUID(),
+      proposal_id: proposalId,
+      verdict: 'accepted',
+      reason: null,
+      actor: 'alice',
     };
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     try {
       await producer.send({ topic, acks: -1, messages });
-      await producer.send({ topic: remediationTopic, acks: -1, messages: [{ ...(await rcodec.toMessage(proposed, 'test')), ...at(2.5) }, { ...(await rcodec.toMessage(feedback, 'test')), ...at(8.5) }] });
+      await producer.send({
+        topic: remediationTopic,
+        acks: -1,
+        messages: [
+          { ...(await rcodec.toMessage(proposed, 'test')), ...at(2.5) },
+          { ...(await rcodec.toMessage(feedback, 'test')), ...at(8.5) },
+        ],
+      });
     } finally {
       await producer.disconnect();
     }
@@ -130,10 +185,20 @@ describe('verity replay (real Kafka and Postgres)', function () {
   async function sinkRows(name: string) {
     const t = readModelTables(replaySchema(name));
     const all = Object.values(ids);
-    const pipelines = new Map((await db.select().from(t.pipelines).where(inArray(t.pipelines.pipelineId, all))).map((p) => [p.pipelineId, p]));
+    const pipelines = new Map(
+      (await db.select().from(t.pipelines).where(inArray(t.pipelines.pipelineId, all))).map((p) => [p.pipelineId, p]),
+    );
     const jobs = await db.select().from(t.jobs).where(inArray(t.jobs.pipelineId, all));
-    const proposals = await db.select().from(t.remediationProposals).where(inArray(t.remediationProposals.proposalId, [proposalId]));
-    const checkpoints = (await pool.query<{ topic: string; next_offset: string }>('SELECT topic, next_offset FROM projection_checkpoints WHERE projection = $1 ORDER BY topic', [`replay:${name}`])).rows;
+    const proposals = await db
+      .select()
+      .from(t.remediationProposals)
+      .where(inArray(t.remediationProposals.proposalId, [proposalId]));
+    const checkpoints = (
+      await pool.query<{ topic: string; next_offset: string }>(
+        'SELECT topic, next_offset FROM projection_checkpoints WHERE projection = $1 ORDER BY topic',
+        [`replay:${name}`],
+      )
+    ).rows;
     return { pipelines, jobs, proposals, checkpoints };
   }
 
@@ -141,8 +206,17 @@ describe('verity replay (real Kafka and Postgres)', function () {
   async function expectProductionUntouched(): Promise<void> {
     const all = Object.values(ids);
     for (const schema of ['rm', versionSchema(active)]) {
-      for (const [table, column] of [['pipelines', 'pipeline_id'], ['jobs', 'pipeline_id'], ['remediation_proposals', 'pipeline_id']]) {
-        const n = (await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}"."${table}" WHERE ${column} = ANY($1::uuid[])`, [all])).rows[0]!.n;
+      for (const [table, column] of [
+        ['pipelines', 'pipeline_id'],
+        ['jobs', 'pipeline_id'],
+        ['remediation_proposals', 'pipeline_id'],
+      ]) {
+        const n = (
+          await pool.query<{ n: string }>(
+            `SELECT count(*) AS n FROM "${schema}"."${table}" WHERE ${column} = ANY($1::uuid[])`,
+            [all],
+          )
+        ).rows[0]!.n;
         expect(Number(n), `${schema}.${table}`).to.equal(0);
       }
     }
@@ -152,9 +226,16 @@ describe('verity replay (real Kafka and Postgres)', function () {
     const r = await verityReplay(['--into', names.whole]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.contain(`replayed into schema replay_${names.whole}: 23 events (23 applied, 0 ignored)`);
-    expect(r.stdout).to.contain(`${topic}: [0] 0..21`).and.to.contain(`${remediationTopic}: [0] 0..2`).and.not.to.contain('mid-stream');
+    expect(r.stdout)
+      .to.contain(`${topic}: [0] 0..21`)
+      .and.to.contain(`${remediationTopic}: [0] 0..2`)
+      .and.not.to.contain('mid-stream');
     const rows = await sinkRows(names.whole);
-    expect([...rows.pipelines.values()].map((p) => [p.status, p.ref, p.lastSeq])).to.deep.equal([['success', 'main', 7], ['success', 'main', 7], ['success', 'main', 7]]);
+    expect([...rows.pipelines.values()].map((p) => [p.status, p.ref, p.lastSeq])).to.deep.equal([
+      ['success', 'main', 7],
+      ['success', 'main', 7],
+      ['success', 'main', 7],
+    ]);
     expect(rows.jobs).to.have.length(3);
     expect(rows.jobs.every((j) => j.status === 'success' && j.stage === 'test')).to.equal(true);
     expect(rows.proposals).to.have.length(1);
@@ -167,7 +248,9 @@ describe('verity replay (real Kafka and Postgres)', function () {
 
     const again = await verityReplay(['--into', names.whole]);
     expect(again.code).to.equal(1);
-    expect(again.stderr).to.contain(`the replay sink replay_${names.whole} already holds a replay`).and.to.contain('--reset');
+    expect(again.stderr)
+      .to.contain(`the replay sink replay_${names.whole} already holds a replay`)
+      .and.to.contain('--reset');
     expect((await sinkRows(names.whole)).pipelines.size, 'a refused replay leaves the sink as it was').to.equal(3);
 
     const reset = await verityReplay(['--into', names.whole, '--reset', '--to', '7']);
@@ -180,11 +263,24 @@ describe('verity replay (real Kafka and Postgres)', function () {
   it('replays an offset window that starts mid-pipeline: placeholder rows, the rest as usual', async () => {
     const r = await verityReplay(['--into', names.mid, '--from', '0:3', '--to', '17']);
     expect(r.code, r.stderr).to.equal(0);
-    expect(r.stdout).to.contain(`${topic}: [0] 3..17`).and.to.contain(`${remediationTopic}: [0] 0..2`).and.to.contain('started mid-stream');
+    expect(r.stdout)
+      .to.contain(`${topic}: [0] 3..17`)
+      .and.to.contain(`${remediationTopic}: [0] 0..2`)
+      .and.to.contain('started mid-stream');
     const rows = await sinkRows(names.mid);
     // A: from its 4th event (JobStarted) on — a placeholder pipeline and job, finished by what followed.
-    expect(rows.pipelines.get(ids.a)).to.deep.include({ ref: 'unknown', sha: 'unknown', source: 'unknown', status: 'success', lastSeq: 7 });
-    expect(rows.jobs.find((j) => j.pipelineId === ids.a)).to.deep.include({ stage: 'unknown', status: 'success', runnerId: 'runner-42' });
+    expect(rows.pipelines.get(ids.a)).to.deep.include({
+      ref: 'unknown',
+      sha: 'unknown',
+      source: 'unknown',
+      status: 'success',
+      lastSeq: 7,
+    });
+    expect(rows.jobs.find((j) => j.pipelineId === ids.a)).to.deep.include({
+      stage: 'unknown',
+      status: 'success',
+      runnerId: 'runner-42',
+    });
     // B: whole. C: its first 3 events (offsets 14-16).
     expect(rows.pipelines.get(ids.b)).to.deep.include({ ref: 'main', sha: SHA, status: 'success', lastSeq: 7 });
     expect(rows.pipelines.get(ids.c)).to.deep.include({ ref: 'main', status: 'created', lastSeq: 3 });
@@ -213,7 +309,10 @@ describe('verity replay (real Kafka and Postgres)', function () {
     const partition = await verityReplay(['--into', `t${tag}_nope`, '--from', '3:0']);
     expect(partition.code).to.equal(1);
     expect(partition.stderr).to.contain(`--from: ${topic} has no partition 3`);
-    expect((await pool.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [`replay_t${tag}_nope`])).rowCount).to.equal(0);
+    expect(
+      (await pool.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [`replay_t${tag}_nope`]))
+        .rowCount,
+    ).to.equal(0);
   });
 });
 
@@ -280,7 +379,10 @@ describe("projectWindow: the projector's fold over a window into a target (real 
     return {
       pipelines: by(pipelines, (r) => r.pipelineId),
       jobs: by(jobs, (r) => r.jobId),
-      daily: by(daily.map(({ updatedAt: _, ...r }) => r), (r) => r.day),
+      daily: by(
+        daily.map(({ updatedAt: _, ...r }) => r),
+        (r) => r.day,
+      ),
       checkpoint: BigInt(checkpoint.rows[0]!.next_offset) - base,
     };
   }
@@ -341,7 +443,9 @@ describe("projectWindow: the projector's fold over a window into a target (real 
     const first = await run(split, await windowOf(0, 10)); // B is cut after its JobEnqueued
     const second = await run(split, await windowOf(10, 21));
     const one = await run(whole, await windowOf(0, 21));
-    expect(first.events + second.events).to.equal(one.events).and.to.equal(21);
+    expect(first.events + second.events)
+      .to.equal(one.events)
+      .and.to.equal(21);
     const rows = await rowsOf(whole);
     expect(rows.pipelines.map((p) => p.status)).to.deep.equal(['success', 'success', 'success']);
     expect(rows.daily.reduce((n, d) => n + d.pipelines, 0)).to.equal(3);

@@ -18,10 +18,27 @@ const schema = (properties: Record<string, unknown>, required: string[]) => ({
   properties,
   required,
 });
-const v1 = schema({ id: { type: 'string' }, status: { type: 'string', enum: ['success', 'failed'] } }, ['id', 'status']);
-const v2 = schema({ id: { type: 'string' }, status: { type: 'string', enum: ['success', 'failed'] }, runner: { type: 'string' } }, ['id', 'status']);
-const v3TypeChanged = schema({ id: { type: 'integer' }, status: { type: 'string', enum: ['success', 'failed'] } }, ['id', 'status']);
-const v3NewRequired = schema({ id: { type: 'string' }, status: { type: 'string', enum: ['success', 'failed'] }, runner: { type: 'string' }, exit: { type: 'integer' } }, ['id', 'status', 'exit']);
+const v1 = schema({ id: { type: 'string' }, status: { type: 'string', enum: ['success', 'failed'] } }, [
+  'id',
+  'status',
+]);
+const v2 = schema(
+  { id: { type: 'string' }, status: { type: 'string', enum: ['success', 'failed'] }, runner: { type: 'string' } },
+  ['id', 'status'],
+);
+const v3TypeChanged = schema({ id: { type: 'integer' }, status: { type: 'string', enum: ['success', 'failed'] } }, [
+  'id',
+  'status',
+]);
+const v3NewRequired = schema(
+  {
+    id: { type: 'string' },
+    status: { type: 'string', enum: ['success', 'failed'] },
+    runner: { type: 'string' },
+    exit: { type: 'integer' },
+  },
+  ['id', 'status', 'exit'],
+);
 
 describe('schema evolution (real registry)', function () {
   this.timeout(60_000);
@@ -30,7 +47,10 @@ describe('schema evolution (real registry)', function () {
   const registry = createRegistry(url);
   const subject = `test.evolution-${randomUUID()}`;
   const register = (s: object) =>
-    registry.register({ type: SchemaType.JSON, schema: JSON.stringify(s) }, { subject, compatibility: COMPATIBILITY.BACKWARD_TRANSITIVE });
+    registry.register(
+      { type: SchemaType.JSON, schema: JSON.stringify(s) },
+      { subject, compatibility: COMPATIBILITY.BACKWARD_TRANSITIVE },
+    );
 
   before(() => rest.setCompatibility(subject));
   after(() => rest.deleteSubject(subject));
@@ -45,13 +65,18 @@ describe('schema evolution (real registry)', function () {
     expect(id2).to.not.equal(id1);
 
     for (const bad of [v3TypeChanged, v3NewRequired]) {
-      const err = await register(bad).then(() => undefined, (e: Error & { status?: number }) => e);
+      const err = await register(bad).then(
+        () => undefined,
+        (e: Error & { status?: number }) => e,
+      );
       expect(err, 'incompatible schema must be refused').to.be.instanceOf(Error);
       expect(err!.status).to.equal(409);
     }
 
     expect(await registry.decode(oldRecord)).to.deep.equal({ id: 'a', status: 'failed' });
-    expect(await registry.decode(await registry.encode(id2, { id: 'b', status: 'success', runner: 'r1' }))).to.deep.equal({ id: 'b', status: 'success', runner: 'r1' });
+    expect(
+      await registry.decode(await registry.encode(id2, { id: 'b', status: 'success', runner: 'r1' })),
+    ).to.deep.equal({ id: 'b', status: 'success', runner: 'r1' });
   });
 
   it('schemas check passes on the committed catalog and fails a history with a breaking change', async () => {
@@ -82,7 +107,10 @@ describe('event codec errors (real registry)', () => {
 
   it('refuses to encode an invalid event, naming each bad field by JSON pointer', async () => {
     const bad = { ...exampleEvents[3]!, seq: 0, queued_ms: 'soon' } as unknown as PipelineEvent;
-    const err = await codec.encode(bad).then(() => undefined, (e: unknown) => e);
+    const err = await codec.encode(bad).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).to.be.instanceOf(EventValidationError);
     expect((err as EventValidationError).errors.map((e) => e.pointer)).to.include.members(['/seq', '/queued_ms']);
   });
@@ -90,7 +118,10 @@ describe('event codec errors (real registry)', () => {
   it('treats bytes that are not wire format, or name an unknown schema id, as undecodable (poison)', async () => {
     const unknownId = Buffer.concat([Buffer.from([0]), Buffer.from([0x7f, 0xff, 0xff, 0x00]), Buffer.from('{}')]);
     for (const value of [Buffer.from('{"type":"JobStarted"}'), Buffer.alloc(2), unknownId]) {
-      const err = await codec.decode(value).then(() => undefined, (e: unknown) => e);
+      const err = await codec.decode(value).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err, value.toString('hex')).to.be.instanceOf(EventDecodeError);
     }
   });
@@ -100,7 +131,10 @@ describe('event codec errors (real registry)', () => {
     const header = Buffer.alloc(5);
     header.writeInt32BE(id, 1);
     const value = Buffer.concat([header, Buffer.from(JSON.stringify({ ...exampleEvents[2], attempt: 'first' }))]);
-    const err = await codec.decode(value).then(() => undefined, (e: unknown) => e);
+    const err = await codec.decode(value).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).to.be.instanceOf(EventValidationError);
     expect((err as EventValidationError).errors.map((e) => e.pointer)).to.include('/attempt');
   });

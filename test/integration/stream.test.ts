@@ -13,9 +13,16 @@ interface SseEvent {
 }
 
 /** A minimal SSE client over fetch: collects events until `until` holds or the timeout passes. */
-async function sse(url: string, token: string, opts: { lastEventId?: string; until: (events: SseEvent[]) => boolean; timeoutMs?: number }): Promise<{ status: number; events: SseEvent[] }> {
+async function sse(
+  url: string,
+  token: string,
+  opts: { lastEventId?: string; until: (events: SseEvent[]) => boolean; timeoutMs?: number },
+): Promise<{ status: number; events: SseEvent[] }> {
   const controller = new AbortController();
-  const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, ...(opts.lastEventId ? { 'last-event-id': opts.lastEventId } : {}) }, signal: controller.signal });
+  const res = await fetch(url, {
+    headers: { authorization: `Bearer ${token}`, ...(opts.lastEventId ? { 'last-event-id': opts.lastEventId } : {}) },
+    signal: controller.signal,
+  });
   const events: SseEvent[] = [];
   if (res.status !== 200) return { status: res.status, events };
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs ?? 30_000);
@@ -55,10 +62,13 @@ describe('live updates over SSE (real Kafka)', function () {
   before(async () => {
     decider = await startDeciderForTest();
     ingest = await startIngestForTest();
-    query = await startQuery(loadQueryConfig({ ...process.env, QUERY_PORT: '0', QUERY_TOKENS: TOKEN_SPEC, LOG_LEVEL: 'warn' }));
+    query = await startQuery(
+      loadQueryConfig({ ...process.env, QUERY_PORT: '0', QUERY_TOKENS: TOKEN_SPEC, LOG_LEVEL: 'warn' }),
+    );
     url = `http://127.0.0.1:${query.port}`;
     // The stream's consumer starts at the end of the topic: wait until it has joined.
-    for (let i = 0; i < 100 && (await fetch(`${url}/readyz`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 100 && (await fetch(`${url}/readyz`)).status !== 200; i++)
+      await new Promise((r) => setTimeout(r, 200));
   });
   after(async () => {
     await query?.stop();
@@ -69,9 +79,23 @@ describe('live updates over SSE (real Kafka)', function () {
   it('streams a job change within the test, and resumes after a reconnect without loss', async () => {
     const id = randomUUID();
     const forMe = (e: SseEvent) => e.data?.includes(id) ?? false;
-    const first = sse(`${url}/v1/stream?project=test/alpha`, TOKENS.alpha, { until: (es) => es.some((e) => forMe(e) && e.event === 'JobEnqueued') });
+    const first = sse(`${url}/v1/stream?project=test/alpha`, TOKENS.alpha, {
+      until: (es) => es.some((e) => forMe(e) && e.event === 'JobEnqueued'),
+    });
     await new Promise((r) => setTimeout(r, 500)); // the client is attached
-    const created = await api(ingest.url, 'POST', '/v1/pipelines?wait=20000', { pipeline_id: id, project_id: 'test/alpha', ref: 'main', sha: 'f1b2c3d4e5f6', definition: { stages: ['s'], jobs: [{ name: 'j', stage: 's' }] } }, { token: TOKENS.alpha });
+    const created = await api(
+      ingest.url,
+      'POST',
+      '/v1/pipelines?wait=20000',
+      {
+        pipeline_id: id,
+        project_id: 'test/alpha',
+        ref: 'main',
+        sha: 'f1b2c3d4e5f6',
+        definition: { stages: ['s'], jobs: [{ name: 'j', stage: 's' }] },
+      },
+      { token: TOKENS.alpha },
+    );
     expect(created.status).to.equal(200);
     const got = (await first).events.filter(forMe);
     expect(got.map((e) => e.event)).to.include.members(['PipelineCreated', 'JobCreated', 'JobEnqueued']);
@@ -80,9 +104,24 @@ describe('live updates over SSE (real Kafka)', function () {
     expect(JSON.parse(last.data!)).to.include({ pipeline_id: id, project_id: 'test/alpha' });
 
     // Disconnected: the job starts and succeeds meanwhile.
-    await api(ingest.url, 'POST', `/v1/pipelines/${id}/jobs/j/reports?wait=20000`, { project_id: 'test/alpha', status: 'running', runner_id: 'r' }, { token: TOKENS.alpha });
-    await api(ingest.url, 'POST', `/v1/pipelines/${id}/jobs/j/reports?wait=20000`, { project_id: 'test/alpha', status: 'success' }, { token: TOKENS.alpha });
-    const resumed = await sse(`${url}/v1/stream?pipeline=${id}`, TOKENS.alpha, { lastEventId: last.id, until: (es) => es.some((e) => e.event === 'PipelineFinished') });
+    await api(
+      ingest.url,
+      'POST',
+      `/v1/pipelines/${id}/jobs/j/reports?wait=20000`,
+      { project_id: 'test/alpha', status: 'running', runner_id: 'r' },
+      { token: TOKENS.alpha },
+    );
+    await api(
+      ingest.url,
+      'POST',
+      `/v1/pipelines/${id}/jobs/j/reports?wait=20000`,
+      { project_id: 'test/alpha', status: 'success' },
+      { token: TOKENS.alpha },
+    );
+    const resumed = await sse(`${url}/v1/stream?pipeline=${id}`, TOKENS.alpha, {
+      lastEventId: last.id,
+      until: (es) => es.some((e) => e.event === 'PipelineFinished'),
+    });
     const types = resumed.events.filter(forMe).map((e) => e.event);
     expect(types).to.include.members(['JobStarted', 'JobSucceeded', 'PipelineFinished']);
     expect(types).to.not.include('PipelineCreated'); // nothing from before the resume point
@@ -99,7 +138,19 @@ describe('live updates over SSE (real Kafka)', function () {
     const other = randomUUID();
     const watching = sse(`${url}/v1/stream`, TOKENS.alpha, { until: () => false, timeoutMs: 4000 });
     await new Promise((r2) => setTimeout(r2, 500));
-    await api(ingest.url, 'POST', '/v1/pipelines?wait=20000', { pipeline_id: other, project_id: 'test/beta', ref: 'main', sha: 'f1b2c3d4e5f6', definition: { stages: ['s'], jobs: [{ name: 'j', stage: 's' }] } }, { token: TOKENS.beta });
+    await api(
+      ingest.url,
+      'POST',
+      '/v1/pipelines?wait=20000',
+      {
+        pipeline_id: other,
+        project_id: 'test/beta',
+        ref: 'main',
+        sha: 'f1b2c3d4e5f6',
+        definition: { stages: ['s'], jobs: [{ name: 'j', stage: 's' }] },
+      },
+      { token: TOKENS.beta },
+    );
     expect((await watching).events.filter((e) => e.data?.includes(other))).to.have.length(0);
     const namedAnswer = await named;
     expect(namedAnswer.status).to.equal(200);
@@ -107,7 +158,10 @@ describe('live updates over SSE (real Kafka)', function () {
   });
 
   it('an unknown Last-Event-ID gets a reset event', async () => {
-    const r = await sse(`${url}/v1/stream`, TOKENS.all, { lastEventId: '99:123456789', until: (es) => es.some((e) => e.event === 'reset') });
+    const r = await sse(`${url}/v1/stream`, TOKENS.all, {
+      lastEventId: '99:123456789',
+      until: (es) => es.some((e) => e.event === 'reset'),
+    });
     expect(r.events.map((e) => e.event)).to.include('reset');
   });
 });

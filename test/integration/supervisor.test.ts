@@ -43,9 +43,6 @@ interface RunningSupervisor {
   stderr: () => string;
 }
 
-
-
-
 describe('verity up: one supervised process per service (real processes, real stack)', function () {
   this.timeout(90_000);
   const run = randomUUID().slice(0, 8);
@@ -77,8 +74,13 @@ describe('verity up: one supervised process per service (real processes, real st
     let text = '';
     child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`supervisor ${name} did not listen in 30 s:\n${text.slice(-2000)}`)), 30_000);
-      child.once('exit', (code, signal) => reject(new Error(`supervisor ${name} exited at start (${code ?? signal}):\n${text.slice(-2000)}`)));
+      const timer = setTimeout(
+        () => reject(new Error(`supervisor ${name} did not listen in 30 s:\n${text.slice(-2000)}`)),
+        30_000,
+      );
+      child.once('exit', (code, signal) =>
+        reject(new Error(`supervisor ${name} exited at start (${code ?? signal}):\n${text.slice(-2000)}`)),
+      );
       const onData = () => {
         const line = text.split('\n').find((l) => l.includes('"supervisor listening"'));
         if (!line) return;
@@ -90,9 +92,11 @@ describe('verity up: one supervised process per service (real processes, real st
     });
   }
 
-  const ops = (s: RunningSupervisor, path: string) => fetch(`http://127.0.0.1:${s.port}${path}`, { signal: AbortSignal.timeout(10_000) });
+  const ops = (s: RunningSupervisor, path: string) =>
+    fetch(`http://127.0.0.1:${s.port}${path}`, { signal: AbortSignal.timeout(10_000) });
   const status = async (s: RunningSupervisor) => (await (await ops(s, '/status')).json()) as SupervisorStatus;
-  const serviceOf = async (s: RunningSupervisor, service: string) => (await status(s)).services.find((x) => x.service === service)!;
+  const serviceOf = async (s: RunningSupervisor, service: string) =>
+    (await status(s)).services.find((x) => x.service === service)!;
 
   before(async function () {
     this.timeout(90_000);
@@ -104,13 +108,25 @@ describe('verity up: one supervised process per service (real processes, real st
         if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
         try {
           const payload = JSON.parse(body.toString('utf8')) as {
-            resourceSpans?: { resource?: { attributes?: { key: string; value: { stringValue?: string } }[] }; scopeSpans?: { spans?: { name: string; kind: number; attributes?: { key: string; value: Record<string, unknown> }[] }[] }[] }[];
+            resourceSpans?: {
+              resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
+              scopeSpans?: {
+                spans?: {
+                  name: string;
+                  kind: number;
+                  attributes?: { key: string; value: Record<string, unknown> }[];
+                }[];
+              }[];
+            }[];
           };
           for (const rs of payload.resourceSpans ?? []) {
-            const serviceName = rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
+            const serviceName =
+              rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
             for (const ss of rs.scopeSpans ?? []) {
               for (const s of ss.spans ?? []) {
-                const attributes = Object.fromEntries((s.attributes ?? []).map((a) => [a.key, Object.values(a.value)[0]]));
+                const attributes = Object.fromEntries(
+                  (s.attributes ?? []).map((a) => [a.key, Object.values(a.value)[0]]),
+                );
                 spans.push({ serviceName, name: s.name, kind: s.kind, attributes });
               }
             }
@@ -125,20 +141,37 @@ describe('verity up: one supervised process per service (real processes, real st
     await new Promise((r) => receiver!.once('listening', r));
     const otlp = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
     [main, broken] = await Promise.all([
-      startSupervisor('main', [], { OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_BSP_SCHEDULE_DELAY: '200', VERITY_TRACING: 'on', OTEL_SDK_DISABLED: 'false' }),
+      startSupervisor('main', [], {
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+        VERITY_TRACING: 'on',
+        OTEL_SDK_DISABLED: 'false',
+      }),
       // ingest fails at once every time (a bad setting); the scorer is fine.
-      startSupervisor('broken', ['--only', 'ingest,scorer'], { INGEST_PORT: '70000', VERITY_SUPERVISOR_MAX_CRASHES: '3', VERITY_SUPERVISOR_BACKOFF_BASE_MS: '100', VERITY_TRACING: 'off' }),
+      startSupervisor('broken', ['--only', 'ingest,scorer'], {
+        INGEST_PORT: '70000',
+        VERITY_SUPERVISOR_MAX_CRASHES: '3',
+        VERITY_SUPERVISOR_BACKOFF_BASE_MS: '100',
+        VERITY_TRACING: 'off',
+      }),
     ]);
-    await until('every service of the main supervisor ready', async () => ((await ops(main!, '/readyz').catch(() => undefined))?.ok ? true : undefined), 75_000);
+    await until(
+      'every service of the main supervisor ready',
+      async () => ((await ops(main!, '/readyz').catch(() => undefined))?.ok ? true : undefined),
+      75_000,
+    );
   });
 
   after(async function () {
     this.timeout(60_000);
-    for (const s of [main, broken]) if (s && s.process.exitCode === null && s.process.signalCode === null) s.process.kill('SIGKILL');
+    for (const s of [main, broken])
+      if (s && s.process.exitCode === null && s.process.signalCode === null) s.process.kill('SIGKILL');
     // Whatever is left (a failed test): the children notice their supervisor is gone; then force.
-    await until('no process of this test left', () => (marked(mark).length === 0 ? true : undefined), 40_000).catch(() => {
-      for (const pid of marked(mark)) process.kill(pid, 'SIGKILL');
-    });
+    await until('no process of this test left', () => (marked(mark).length === 0 ? true : undefined), 40_000).catch(
+      () => {
+        for (const pid of marked(mark)) process.kill(pid, 'SIGKILL');
+      },
+    );
     await new Promise((r) => (receiver ? receiver.close(r) : r(undefined)));
     for (const s of [main, broken]) if (s) rmSync(s.logDir, { recursive: true, force: true });
   });
@@ -156,39 +189,82 @@ describe('verity up: one supervised process per service (real processes, real st
     const ingestUrl = `http://127.0.0.1:${port('ingest')}`;
     const project = `test/supervisor-${run}`;
     const pipelineId = randomUUID();
-    const create = await api(ingestUrl, 'POST', '/v1/pipelines?wait=20000', { pipeline_id: pipelineId, project_id: project, ref: 'main', sha: SHA, definition: { stages: ['test'], jobs: [{ name: 'unit', stage: 'test' }] } }, { token: TOKENS.all });
+    const create = await api(
+      ingestUrl,
+      'POST',
+      '/v1/pipelines?wait=20000',
+      {
+        pipeline_id: pipelineId,
+        project_id: project,
+        ref: 'main',
+        sha: SHA,
+        definition: { stages: ['test'], jobs: [{ name: 'unit', stage: 'test' }] },
+      },
+      { token: TOKENS.all },
+    );
     expect(create.status, JSON.stringify(create.body)).to.equal(200);
-    const failed = await api(ingestUrl, 'POST', `/v1/pipelines/${pipelineId}/jobs/unit/reports?wait=20000`, { project_id: project, status: 'failed', failure_reason: 'script_failure', exit_code: 1, log_tail: 'FAIL src/app.test.ts\nERROR: Job failed: exit code 1' }, { token: TOKENS.all });
+    const failed = await api(
+      ingestUrl,
+      'POST',
+      `/v1/pipelines/${pipelineId}/jobs/unit/reports?wait=20000`,
+      {
+        project_id: project,
+        status: 'failed',
+        failure_reason: 'script_failure',
+        exit_code: 1,
+        log_tail: 'FAIL src/app.test.ts\nERROR: Job failed: exit code 1',
+      },
+      { token: TOKENS.all },
+    );
     expect(failed.status, JSON.stringify(failed.body)).to.equal(200);
 
     // Spans: every service exports its own resource. A consumer span belongs to the service whose group it names;
-    // a SERVER span of a POST /v1/pipelines route to ingest. One process for all (the bug) named them all after one service.
+    // a SERVER span of a POST /v1/pipelines route to ingest. One process for all (the bug) named them all after one
+    // service.
     const group = (s: ReceivedSpan) => String(s.attributes[MESSAGING.group] ?? '');
     const byGroup = (svc: string) => (s: ReceivedSpan) => new RegExp(`verity-${svc}($|-)`).test(group(s));
     const ingestRequest = (s: ReceivedSpan) => s.kind === SPAN_KIND_SERVER && s.name.startsWith('POST /v1/pipelines');
-    await until('spans of ingest, decider, projector and remediator', () => {
-      const ok = spans.some(ingestRequest) && ['decider', 'projector', 'remediator'].every((svc) => spans.some(byGroup(svc)));
-      return ok ? true : undefined;
-    }, 30_000);
+    await until(
+      'spans of ingest, decider, projector and remediator',
+      () => {
+        const ok =
+          spans.some(ingestRequest) && ['decider', 'projector', 'remediator'].every((svc) => spans.some(byGroup(svc)));
+        return ok ? true : undefined;
+      },
+      30_000,
+    );
     const names = new Set(spans.map((s) => s.serviceName));
-    for (const svc of ['ingest', 'decider', 'projector', 'remediator']) expect([...names], 'service.name of the received resources').to.include(`verity-${svc}`);
-    for (const s of spans.filter(ingestRequest)) expect(s.serviceName, `SERVER span ${s.name}`).to.equal('verity-ingest');
+    for (const svc of ['ingest', 'decider', 'projector', 'remediator'])
+      expect([...names], 'service.name of the received resources').to.include(`verity-${svc}`);
+    for (const s of spans.filter(ingestRequest))
+      expect(s.serviceName, `SERVER span ${s.name}`).to.equal('verity-ingest');
     for (const svc of ['decider', 'projector', 'remediator', 'scorer']) {
-      for (const s of spans.filter(byGroup(svc))) expect(s.serviceName, `span ${s.name} of group ${group(s)}`).to.equal(`verity-${svc}`);
+      for (const s of spans.filter(byGroup(svc)))
+        expect(s.serviceName, `span ${s.name} of group ${group(s)}`).to.equal(`verity-${svc}`);
     }
 
     // Metrics: on each service's port, the HTTP and event series are that service's only.
     const serviceLabels = (text: string) =>
-      new Set([...text.matchAll(/^(?:verity_http_request_duration_seconds(?:_bucket|_count|_sum)|verity_events_total)\{[^}]*\bservice="([^"]+)"/gm)].map((m) => m[1]));
+      new Set(
+        [
+          ...text.matchAll(
+            /^(?:verity_http_request_duration_seconds(?:_bucket|_count|_sum)|verity_events_total)\{[^}]*\bservice="([^"]+)"/gm,
+          ),
+        ].map((m) => m[1]),
+      );
     for (const svc of SERVICES) {
       const text = await (await fetch(`http://127.0.0.1:${port(svc)}/metrics`)).text();
       expect([...serviceLabels(text)], `service labels on ${svc}'s /metrics`).to.deep.equal([svc]);
       expect(text, `${svc}'s /metrics`).to.not.contain('verity_supervisor_');
     }
     const ingestMetrics = await (await fetch(`${ingestUrl}/metrics`)).text();
-    expect(ingestMetrics).to.match(/^verity_http_request_duration_seconds_count\{service="ingest",method="POST",route="\/v1\/pipelines",status="200"\} [1-9]/m);
+    expect(ingestMetrics).to.match(
+      /^verity_http_request_duration_seconds_count\{service="ingest",method="POST",route="\/v1\/pipelines",status="200"\} [1-9]/m,
+    );
     expect(ingestMetrics).to.match(/^verity_events_total\{service="ingest",/m);
-    expect(await (await fetch(`http://127.0.0.1:${port('decider')}/metrics`)).text()).to.match(/^verity_events_total\{service="decider",topic="[^"]*ci\.pipeline\.events\.v1",type="JobFailed"\} [1-9]/m);
+    expect(await (await fetch(`http://127.0.0.1:${port('decider')}/metrics`)).text()).to.match(
+      /^verity_events_total\{service="decider",topic="[^"]*ci\.pipeline\.events\.v1",type="JobFailed"\} [1-9]/m,
+    );
     // The supervisor's own port: its metrics and process metrics, no service's events.
     const own = await (await ops(main!, '/metrics')).text();
     expect(own).to.match(/^verity_supervisor_up\{service="ingest"\} 1$/m);
@@ -199,10 +275,14 @@ describe('verity up: one supervised process per service (real processes, real st
   it('kill -9 of a child: the supervisor restarts it, it is ready again, /metrics and /status count it', async () => {
     const before = await serviceOf(main!, 'ingest');
     process.kill(before.pid!, 'SIGKILL');
-    const after = await until('ingest restarted and ready', async () => {
-      const s = await serviceOf(main!, 'ingest');
-      return s.restarts === 1 && s.state === 'running' && s.ready ? s : undefined;
-    }, 40_000);
+    const after = await until(
+      'ingest restarted and ready',
+      async () => {
+        const s = await serviceOf(main!, 'ingest');
+        return s.restarts === 1 && s.state === 'running' && s.ready ? s : undefined;
+      },
+      40_000,
+    );
     expect(after.pid).to.not.equal(before.pid);
     expect(after.last_exit).to.include({ signal: 'SIGKILL', code: null });
     const own = await (await ops(main!, '/metrics')).text();
@@ -210,21 +290,39 @@ describe('verity up: one supervised process per service (real processes, real st
     expect(own).to.match(/^verity_supervisor_restarts_total\{service="decider"\} 0$/m);
     expect(own).to.match(/^verity_supervisor_up\{service="ingest"\} 1$/m);
     // The new process serves: a pipeline through its (new) port.
-    const created = await api(`http://127.0.0.1:${after.port}`, 'POST', '/v1/pipelines?wait=20000', { pipeline_id: randomUUID(), project_id: `test/supervisor-${run}`, ref: 'main', sha: SHA, definition: { stages: ['test'], jobs: [{ name: 'unit', stage: 'test' }] } }, { token: TOKENS.all });
+    const created = await api(
+      `http://127.0.0.1:${after.port}`,
+      'POST',
+      '/v1/pipelines?wait=20000',
+      {
+        pipeline_id: randomUUID(),
+        project_id: `test/supervisor-${run}`,
+        ref: 'main',
+        sha: SHA,
+        definition: { stages: ['test'], jobs: [{ name: 'unit', stage: 'test' }] },
+      },
+      { token: TOKENS.all },
+    );
     expect(created.status, JSON.stringify(created.body)).to.equal(200);
     expect(readFileSync(after.log, 'utf8')).to.contain('exited (signal SIGKILL)');
     expect((await ops(main!, '/readyz')).status).to.equal(200);
   });
 
   it('a child that crashes at once every time is given up on after N crashes with a clear message; the others go on', async () => {
-    const ingest = await until('ingest given up', async () => {
-      const s = await serviceOf(broken!, 'ingest');
-      return s.state === 'failed' ? s : undefined;
-    }, 45_000);
+    const ingest = await until(
+      'ingest given up',
+      async () => {
+        const s = await serviceOf(broken!, 'ingest');
+        return s.state === 'failed' ? s : undefined;
+      },
+      45_000,
+    );
     const log = join(broken!.logDir, 'ingest.log');
     expect(ingest).to.include({ restarts: 2, pid: null, ready: false, log });
     expect(ingest.last_exit).to.include({ code: 1, signal: null });
-    expect(ingest.message).to.match(/^giving up on ingest: it crashed 3 times within 120 s .*the last time with exit code 1 .*its log: /);
+    expect(ingest.message).to.match(
+      /^giving up on ingest: it crashed 3 times within 120 s .*the last time with exit code 1 .*its log: /,
+    );
     expect(ingest.message).to.contain(log).and.to.contain('INGEST_PORT must be an integer');
     expect(broken!.stderr()).to.contain('giving up on ingest: it crashed 3 times');
     expect(readFileSync(log, 'utf8')).to.contain('giving up on ingest');
@@ -258,7 +356,10 @@ describe('verity up: one supervised process per service (real processes, real st
     const lines = readFileSync(scorer.log, 'utf8').trim().split('\n').map(json);
     const gone = lines.findIndex((l) => l.msg === 'the supervisor is gone: stopping');
     expect(gone, 'the scorer noticed').to.be.greaterThan(-1);
-    expect(lines.slice(gone).some((l) => l.msg === 'stopped' && l.part === 'scorer'), 'the scorer stopped gracefully').to.equal(true);
+    expect(
+      lines.slice(gone).some((l) => l.msg === 'stopped' && l.part === 'scorer'),
+      'the scorer stopped gracefully',
+    ).to.equal(true);
   });
 
   it('SIGTERM to the supervisor stops every child gracefully and leaves no process', async () => {
@@ -268,8 +369,10 @@ describe('verity up: one supervised process per service (real processes, real st
     const { code } = await exited(main!.process, 45_000);
     expect(code, main!.stderr().slice(-2000)).to.equal(0);
     for (const pid of pids) expect(alive(pid), `pid ${pid}`).to.equal(false);
-    for (const svc of SERVICES) expect(readFileSync(join(main!.logDir, `${svc}.log`), 'utf8')).to.contain(`${svc} stopped (exit code 0)`);
+    for (const svc of SERVICES)
+      expect(readFileSync(join(main!.logDir, `${svc}.log`), 'utf8')).to.contain(`${svc} stopped (exit code 0)`);
     // Their helpers (tsx's esbuild) end when their parent's pipe closes: a moment later at most.
-    if (existsSync('/proc/self/environ')) await until('no process of this test left', () => (marked(mark).length === 0 ? true : undefined), 5000);
+    if (existsSync('/proc/self/environ'))
+      await until('no process of this test left', () => (marked(mark).length === 0 ? true : undefined), 5000);
   });
 });

@@ -10,12 +10,20 @@ export interface StartedStack {
   stop(): Promise<void>;
 }
 
-const IMAGES = { kafka: 'apache/kafka:4.1.0', registry: 'apicurio/apicurio-registry:3.0.9', postgres: 'postgres:15-alpine' };
+const IMAGES = {
+  kafka: 'apache/kafka:4.1.0',
+  registry: 'apicurio/apicurio-registry:3.0.9',
+  postgres: 'postgres:15-alpine',
+};
 
 /** True when a Docker engine answers /_ping on DOCKER_HOST (unix socket) or /var/run/docker.sock. */
 export async function dockerAvailable(): Promise<boolean> {
   const host = process.env.DOCKER_HOST;
-  const socketPath = host?.startsWith('unix://') ? host.slice('unix://'.length) : host ? undefined : '/var/run/docker.sock';
+  const socketPath = host?.startsWith('unix://')
+    ? host.slice('unix://'.length)
+    : host
+      ? undefined
+      : '/var/run/docker.sock';
   if (host && !socketPath) return true; // tcp:// engines: let testcontainers try
   if (!socketPath || !existsSync(socketPath)) return false;
   return new Promise((resolve) => {

@@ -65,9 +65,11 @@ export function sendRaw(port: number, req: RawRequest, timeoutMs = 10_000): Prom
         headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
       }
       const rest = data.subarray(end + 4);
-      if ((headers['content-type'] ?? '').startsWith('text/event-stream')) return { status, headers, body: Buffer.alloc(0) };
+      if ((headers['content-type'] ?? '').startsWith('text/event-stream'))
+        return { status, headers, body: Buffer.alloc(0) };
       const length = headers['content-length'];
-      if (length !== undefined && rest.length >= Number(length)) return { status, headers, body: rest.subarray(0, Number(length)) };
+      if (length !== undefined && rest.length >= Number(length))
+        return { status, headers, body: rest.subarray(0, Number(length)) };
       if (!complete) return undefined;
       return { status, headers, body: (headers['transfer-encoding'] ?? '').includes('chunked') ? dechunk(rest) : rest };
     };
@@ -89,8 +91,16 @@ export function sendRaw(port: number, req: RawRequest, timeoutMs = 10_000): Prom
     });
     const headers = [...req.headers];
     const names = new Set(headers.map(([n]) => n.toLowerCase()));
-    if (req.body !== undefined && !names.has('content-length') && !names.has('transfer-encoding')) headers.push(['Content-Length', String(req.body.length)]);
-    const head = [`${req.method} ${req.target} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', ...headers.map(([n, v]) => `${n}: ${v}`), '', ''].join('\r\n');
+    if (req.body !== undefined && !names.has('content-length') && !names.has('transfer-encoding'))
+      headers.push(['Content-Length', String(req.body.length)]);
+    const head = [
+      `${req.method} ${req.target} HTTP/1.1`,
+      'Host: 127.0.0.1',
+      'Connection: close',
+      ...headers.map(([n, v]) => `${n}: ${v}`),
+      '',
+      '',
+    ].join('\r\n');
     socket.write(Buffer.from(head, 'utf8'));
     if (req.body !== undefined) socket.write(req.body);
   });

@@ -31,7 +31,12 @@ export class WriteProbe {
       [schemas],
     );
     const topics = topicSpecs(1).map((t) => t.name);
-    return new WriteProbe(admin, pool, topics, r.rows.map((row) => ({ schema: row.table_schema, table: row.table_name })));
+    return new WriteProbe(
+      admin,
+      pool,
+      topics,
+      r.rows.map((row) => ({ schema: row.table_schema, table: row.table_name })),
+    );
   }
 
   /** What is watched, for the suite's summary. */
@@ -43,11 +48,16 @@ export class WriteProbe {
     const state: WriteState = new Map();
     const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
     const counts = this.pool.query<{ t: string; n: string }>(
-      this.tables.map((t, i) => `SELECT $${i + 1}::text AS t, count(*)::text AS n FROM ${quote(t.schema)}.${quote(t.table)}`).join(' UNION ALL '),
+      this.tables
+        .map((t, i) => `SELECT $${i + 1}::text AS t, count(*)::text AS n FROM ${quote(t.schema)}.${quote(t.table)}`)
+        .join(' UNION ALL '),
       this.tables.map((t) => `${t.schema}.${t.table}`),
     );
-    const offsets = Promise.all(this.topics.map(async (topic) => ({ topic, partitions: await this.admin.fetchTopicOffsets(topic) })));
-    for (const { topic, partitions } of await offsets) for (const p of partitions) state.set(`topic ${topic} ${p.partition}`, p.high);
+    const offsets = Promise.all(
+      this.topics.map(async (topic) => ({ topic, partitions: await this.admin.fetchTopicOffsets(topic) })),
+    );
+    for (const { topic, partitions } of await offsets)
+      for (const p of partitions) state.set(`topic ${topic} ${p.partition}`, p.high);
     for (const row of (await counts).rows) state.set(`table ${row.t}`, row.n);
     return state;
   }

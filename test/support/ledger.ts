@@ -13,7 +13,9 @@ import { until } from './wait.js';
 export interface LedgerCheck {
   pipelines: number;
   complete: number;
-  /** Accepted ops whose canonical events are missing (in the topic or the read model), or a final status that differs. */
+  /**
+   * Accepted ops whose canonical events are missing (in the topic or the read model), or a final status that differs.
+   */
   lost: number;
   /** Events seen twice (same event id, or a seq repeated) or past what the accepted ops lead to. */
   duplicated: number;
@@ -24,11 +26,27 @@ export interface LedgerCheck {
  * Waits (up to `timeoutMs`) for the read model to show every complete pipeline of the ledger finished,
  * then compares the canonical topic and the read model with it.
  */
-export async function checkLedger(kafka: Kafka, admin: Admin, registryUrl: string, topic: string, pool: pg.Pool, ledger: Ledger, timeoutMs = 120_000): Promise<LedgerCheck> {
+export async function checkLedger(
+  kafka: Kafka,
+  admin: Admin,
+  registryUrl: string,
+  topic: string,
+  pool: pg.Pool,
+  ledger: Ledger,
+  timeoutMs = 120_000,
+): Promise<LedgerCheck> {
   const ids = [...ledger.keys()];
   const complete = [...ledger].filter(([, e]) => e.complete);
   type Row = { pipeline_id: string; last_seq: number; status: string };
-  const rows = async () => new Map((await pool.query<Row>('SELECT pipeline_id, last_seq, status FROM rm.pipelines WHERE pipeline_id = ANY($1::uuid[])', [ids])).rows.map((r) => [r.pipeline_id, r]));
+  const rows = async () =>
+    new Map(
+      (
+        await pool.query<Row>(
+          'SELECT pipeline_id, last_seq, status FROM rm.pipelines WHERE pipeline_id = ANY($1::uuid[])',
+          [ids],
+        )
+      ).rows.map((r) => [r.pipeline_id, r]),
+    );
   let seen = new Map<string, Row>();
   await until(
     'the read model to hold every accepted report',

@@ -18,7 +18,16 @@ export const TOKEN_SPEC = `alpha:${TOKENS.alpha}:test/alpha;beta:${TOKENS.beta}:
  * topic) is off unless asked for: the suites that check that a request wrote nothing count those tables.
  */
 export async function startIngestForTest(env: Record<string, string> = {}): Promise<RunningIngest & { url: string }> {
-  const ingest = await startIngest(loadIngestConfig({ ...process.env, INGEST_PORT: '0', INGEST_TOKENS: TOKEN_SPEC, LOG_LEVEL: 'warn', INGEST_DIRECTORY_FEED: 'off', ...env }));
+  const ingest = await startIngest(
+    loadIngestConfig({
+      ...process.env,
+      INGEST_PORT: '0',
+      INGEST_TOKENS: TOKEN_SPEC,
+      LOG_LEVEL: 'warn',
+      INGEST_DIRECTORY_FEED: 'off',
+      ...env,
+    }),
+  );
   return Object.assign(ingest, { url: `http://127.0.0.1:${ingest.port}` });
 }
 
@@ -57,10 +66,17 @@ export async function api(
 /** The decider as a child process (so a test can kill -9 it). */
 export const spawnDecider = (env: Record<string, string> = {}) => spawnService('decider', env);
 
-export function exited(child: ChildProcess, timeoutMs = 60_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+export function exited(
+  child: ChildProcess,
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`process ${child.pid} did not exit in ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`process ${child.pid} did not exit in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal });
@@ -73,12 +89,19 @@ export function exited(child: ChildProcess, timeoutMs = 60_000): Promise<{ code:
  * with `port`, where its ops server (/readyz, /metrics, /stats) is. It has an IPC channel to this process,
  * so it stops by itself if the test process dies before stopping it.
  */
-export async function spawnService(name: 'decider' | 'projector' | 'remediator', env: Record<string, string> = {}): Promise<ChildProcess & { port: number; logTail(): string }> {
-  const child = spawn(process.execPath, ['--import', `${REPO_ROOT}node_modules/tsx/dist/loader.mjs`, `${REPO_ROOT}services/tools/cli/main.ts`, name], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, DECIDER_PORT: '0', PROJECTOR_PORT: '0', REMEDIATOR_PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
+export async function spawnService(
+  name: 'decider' | 'projector' | 'remediator',
+  env: Record<string, string> = {},
+): Promise<ChildProcess & { port: number; logTail(): string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', `${REPO_ROOT}node_modules/tsx/dist/loader.mjs`, `${REPO_ROOT}services/tools/cli/main.ts`, name],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, DECIDER_PORT: '0', PROJECTOR_PORT: '0', REMEDIATOR_PORT: '0', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    },
+  );
   // The last 64 kB of its log, for a failing test's message.
   let log = '';
   child.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-65_536)));

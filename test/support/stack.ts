@@ -9,12 +9,21 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../services/lib/platform/config/index.js';
-import { checkKafka, checkPostgres, checkRegistry, type Dependency } from '../../services/lib/platform/health/wait-ready.js';
+import {
+  checkKafka,
+  checkPostgres,
+  checkRegistry,
+  type Dependency,
+} from '../../services/lib/platform/health/wait-ready.js';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { setupPlatform } from '../../services/lib/platform/setup.js';
 import { dockerAvailable, startContainers, type StartedStack } from './containers.js';
 
-const ENV: Record<Dependency, string> = { kafka: 'KAFKA_BROKERS', registry: 'SCHEMA_REGISTRY_URL', postgres: 'DATABASE_URL' };
+const ENV: Record<Dependency, string> = {
+  kafka: 'KAFKA_BROKERS',
+  registry: 'SCHEMA_REGISTRY_URL',
+  postgres: 'DATABASE_URL',
+};
 const ORDER: Dependency[] = ['postgres', 'kafka', 'registry'];
 let startedLocally: Dependency[] = [];
 let containers: StartedStack | undefined;
@@ -30,7 +39,10 @@ const answers = async (dep: Dependency): Promise<boolean> => {
 };
 
 const stack = (cmd: 'up' | 'down', deps: Dependency[]) =>
-  execFileSync('bash', ['infra/stack/stack.sh', cmd, ...deps], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync('bash', ['infra/stack/stack.sh', cmd, ...deps], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
 
 /** Where the suite's services came from: 'env', 'containers' or 'local'. */
 export function stackSource(): string {
@@ -48,7 +60,9 @@ function refuseWhileDemoRuns(): void {
   } catch {
     return;
   }
-  throw new Error(`the demo's Verity services run (pid ${pid}): they would consume the tests' events. Stop them first: make demo-stop`);
+  throw new Error(
+    `the demo's Verity services run (pid ${pid}): they would consume the tests' events. Stop them first: make demo-stop`,
+  );
 }
 
 export async function mochaGlobalSetup(): Promise<void> {

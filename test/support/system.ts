@@ -18,9 +18,13 @@ import { alive, marked, until } from './wait.js';
 
 export const SERVICES = ['decider', 'ingest', 'projector', 'query', 'remediator', 'scorer'] as const;
 
-
 const DATA = process.env.VERITY_DATA_DIR ?? join(REPO_ROOT, '.data');
-const stack = (...args: string[]) => execFileSync('bash', [join(REPO_ROOT, 'infra/stack', args[0]!), ...args.slice(1)], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], timeout: 180_000 });
+const stack = (...args: string[]) =>
+  execFileSync('bash', [join(REPO_ROOT, 'infra/stack', args[0]!), ...args.slice(1)], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 180_000,
+  });
 const pidIn = (file: string) => (existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]!.trim()) : NaN);
 
 /** The local stack's dependencies, killed and started the way an operator (or a crash) would. */
@@ -36,7 +40,12 @@ export const localStack = {
   async startKafka() {
     stack('stack.sh', 'up', 'kafka', 'registry');
     const config = loadConfig();
-    await until('Kafka and the registry to answer', async () => ((await checkKafka(config)) && (await checkRegistry(config)) ? true : undefined), 120_000, 500);
+    await until(
+      'Kafka and the registry to answer',
+      async () => ((await checkKafka(config)) && (await checkRegistry(config)) ? true : undefined),
+      120_000,
+      500,
+    );
   },
   stopPostgres() {
     stack('postgres.sh', 'stop'); // pg_ctl stop -m fast: sessions are terminated (57P01)
@@ -45,20 +54,41 @@ export const localStack = {
     const pid = this.postgresPid();
     process.kill(pid, 'SIGKILL');
     // The backends notice their postmaster is gone and exit; a new one cannot start while they hold its memory.
-    await until('the killed postmaster and its backends to be gone', () => (alive(pid) || hasBackends() ? undefined : true), 60_000, 200);
+    await until(
+      'the killed postmaster and its backends to be gone',
+      () => (alive(pid) || hasBackends() ? undefined : true),
+      60_000,
+      200,
+    );
   },
   async startPostgres() {
-    await until('Postgres to start', () => {
-      stack('postgres.sh', 'start');
-      return true;
-    }, 60_000, 1000);
-    await until('Postgres to answer', async () => ((await checkPostgres(loadConfig())) ? true : undefined), 60_000, 250);
+    await until(
+      'Postgres to start',
+      () => {
+        stack('postgres.sh', 'start');
+        return true;
+      },
+      60_000,
+      1000,
+    );
+    await until(
+      'Postgres to answer',
+      async () => ((await checkPostgres(loadConfig())) ? true : undefined),
+      60_000,
+      250,
+    );
   },
 };
 
 function hasBackends(): boolean {
   try {
-    return execFileSync('pgrep', ['-f', `postgres: .*${join(DATA, 'pg')}|postgres -D ${join(DATA, 'pg/data')}`], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() !== '';
+    return (
+      execFileSync('pgrep', ['-f', `postgres: .*${join(DATA, 'pg')}|postgres -D ${join(DATA, 'pg/data')}`], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+        .toString()
+        .trim() !== ''
+    );
   } catch {
     return false; // pgrep: nothing found
   }
@@ -113,15 +143,28 @@ export async function startSystem(name: string, env: Record<string, string> = {}
     VERITY_TRACING: 'off',
     ...env,
   };
-  execFileSync(join(REPO_ROOT, 'bin/verity'), ['setup', '--timeout', '120'], { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] });
-  const child: ChildProcess = spawn(join(REPO_ROOT, 'bin/verity'), ['up'], { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(join(REPO_ROOT, 'bin/verity'), ['setup', '--timeout', '120'], {
+    cwd: REPO_ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const child: ChildProcess = spawn(join(REPO_ROOT, 'bin/verity'), ['up'], {
+    cwd: REPO_ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let text = '';
   child.stderr!.on('data', (d: Buffer) => (text = (text + d.toString()).slice(-200_000)));
-  const port = await until('the supervisor to listen', () => {
-    if (child.exitCode !== null) throw new Error(`supervisor exited: ${text.slice(-2000)}`);
-    const line = text.split('\n').find((l) => l.includes('"supervisor listening"'));
-    return line ? (JSON.parse(line) as { port: number }).port : undefined;
-  }, 30_000, 100);
+  const port = await until(
+    'the supervisor to listen',
+    () => {
+      if (child.exitCode !== null) throw new Error(`supervisor exited: ${text.slice(-2000)}`);
+      const line = text.split('\n').find((l) => l.includes('"supervisor listening"'));
+      return line ? (JSON.parse(line) as { port: number }).port : undefined;
+    },
+    30_000,
+    100,
+  );
   const ops = (path: string) => fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(10_000) });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 3 });
   pool.on('error', () => undefined); // the tests restart Postgres under it
@@ -132,26 +175,47 @@ export async function startSystem(name: string, env: Record<string, string> = {}
     pool,
     status: async () => (await (await ops('/status')).json()) as SupervisorStatus,
     async port(service) {
-      return until(`${service}'s port`, async () => (await system.status()).services.find((s) => s.service === service)?.port ?? undefined, 60_000);
+      return until(
+        `${service}'s port`,
+        async () => (await system.status()).services.find((s) => s.service === service)?.port ?? undefined,
+        60_000,
+      );
     },
     async ready(timeoutMs = 90_000) {
       await until('every service ready', async () => ((await ops('/readyz')).ok ? true : undefined), timeoutMs, 250);
     },
     logs() {
-      const tail = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-40).join('\n') : '');
-      return [text.split('\n').slice(-40).join('\n'), ...SERVICES.map((s) => `--- ${s}\n${tail(join(logDir, `${s}.log`))}`)].join('\n');
+      const tail = (file: string) =>
+        existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-40).join('\n') : '';
+      return [
+        text.split('\n').slice(-40).join('\n'),
+        ...SERVICES.map((s) => `--- ${s}\n${tail(join(logDir, `${s}.log`))}`),
+      ].join('\n');
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
-        await until('the supervisor to stop', () => (child.exitCode !== null || child.signalCode !== null ? true : undefined), 60_000, 200).catch(() => child.kill('SIGKILL'));
+        await until(
+          'the supervisor to stop',
+          () => (child.exitCode !== null || child.signalCode !== null ? true : undefined),
+          60_000,
+          200,
+        ).catch(() => child.kill('SIGKILL'));
       }
       // Whatever is left of this system (a failed test): its children stop when the supervisor is gone.
-      await until('no process of this system left', () => (marked(mark).length === 0 ? true : undefined), 30_000, 250).catch(() => {
+      await until(
+        'no process of this system left',
+        () => (marked(mark).length === 0 ? true : undefined),
+        30_000,
+        250,
+      ).catch(() => {
         for (const pid of marked(mark)) process.kill(pid, 'SIGKILL');
       });
       await pool.end().catch(() => undefined);
-      const kafka = (await import('../../services/lib/platform/kafka/client.js')).createKafka(config, 'test-system-cleanup');
+      const kafka = (await import('../../services/lib/platform/kafka/client.js')).createKafka(
+        config,
+        'test-system-cleanup',
+      );
       const a = kafka.admin();
       await a.connect();
       const topics = (await a.listTopics()).filter((t) => t.startsWith(prefix));

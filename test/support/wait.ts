@@ -5,7 +5,12 @@ import { readdirSync, readFileSync } from 'node:fs';
  * Polls `probe` until it answers something other than undefined (a probe that throws has not answered
  * yet), or throws after `timeoutMs` naming `what`.
  */
-export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 90_000, everyMs = 200): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 90_000,
+  everyMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let v: T | undefined;

@@ -6,7 +6,9 @@ const headers = (h: Record<string, string>) => new Headers(h);
 
 describe('backoff', () => {
   it('doubles the jitter ceiling per retry up to maxMs (full jitter)', () => {
-    expect([0, 1, 2, 3, 4, 5, 6].map((r) => retryDelayMs(r, policy, null, () => 0.999999))).to.deep.equal([499, 999, 1999, 3999, 7999, 9999, 9999]);
+    expect([0, 1, 2, 3, 4, 5, 6].map((r) => retryDelayMs(r, policy, null, () => 0.999999))).to.deep.equal([
+      499, 999, 1999, 3999, 7999, 9999, 9999,
+    ]);
     expect(retryDelayMs(3, policy, null, () => 0)).to.equal(0);
     expect(retryDelayMs(3, policy, null, () => 0.5)).to.equal(2000);
   });

@@ -13,7 +13,12 @@ export interface BackoffPolicy {
  * that long, never shortened), else a uniformly random delay in [0, min(maxMs, baseMs · 2^retry)) ("full
  * jitter"). Null when the server asks for longer than `maxMs`: retrying sooner would be refused again.
  */
-export function retryDelayMs(retry: number, policy: BackoffPolicy, retryAfterMs: number | null, random: () => number = Math.random): number | null {
+export function retryDelayMs(
+  retry: number,
+  policy: BackoffPolicy,
+  retryAfterMs: number | null,
+  random: () => number = Math.random,
+): number | null {
   if (retryAfterMs !== null) return retryAfterMs <= policy.maxMs ? retryAfterMs : null;
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** retry);
   return Math.floor(random() * ceiling);

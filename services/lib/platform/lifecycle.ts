@@ -8,7 +8,11 @@ export interface Stoppable {
   stop(): Promise<void>;
 }
 
-export function onShutdown(log: Logger, parts: Stoppable[], deadlineMs = Number(process.env.VERITY_SHUTDOWN_TIMEOUT_MS ?? 30_000)): void {
+export function onShutdown(
+  log: Logger,
+  parts: Stoppable[],
+  deadlineMs = Number(process.env.VERITY_SHUTDOWN_TIMEOUT_MS ?? 30_000),
+): void {
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {

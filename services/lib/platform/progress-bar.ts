@@ -8,7 +8,12 @@ export type Progress = (done: number, total: number, elapsedMs: number) => void;
 export function terminalProgress(label: string): Progress {
   if (!process.stderr.isTTY) return () => undefined;
   const bar = new SingleBar(
-    { format: `${label} [{bar}] {percentage}% {value}/{total} {rate}/s ETA {eta}s`, stream: process.stderr, hideCursor: false, stopOnComplete: true },
+    {
+      format: `${label} [{bar}] {percentage}% {value}/{total} {rate}/s ETA {eta}s`,
+      stream: process.stderr,
+      hideCursor: false,
+      stopOnComplete: true,
+    },
     Presets.legacy,
   );
   let started = false;

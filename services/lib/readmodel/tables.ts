@@ -2,7 +2,21 @@
 // so a rebuild fills the next version while the current one serves. Readers use the views of schema
 // `rm`, which point at the active version and are swapped in one transaction (services/lib/readmodel/versions.ts).
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, date, doublePrecision, index, integer, jsonb, pgSchema, primaryKey, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 export function readModelTables(schemaName: string) {
   const s = pgSchema(schemaName);
@@ -62,7 +76,10 @@ export function readModelTables(schemaName: string) {
       logExcerpt: text('log_excerpt'),
       lastSeq: integer('last_seq').notNull(),
     },
-    (t) => [index('jobs_by_pipeline').on(t.pipelineId, t.stage, t.name, t.attempt), index('jobs_by_project_name').on(t.projectId, t.name, t.finishedAt)],
+    (t) => [
+      index('jobs_by_pipeline').on(t.pipelineId, t.stage, t.name, t.attempt),
+      index('jobs_by_project_name').on(t.projectId, t.name, t.finishedAt),
+    ],
   );
   const flakyJobs = s.table(
     'flaky_jobs',
@@ -146,7 +163,9 @@ export function readModelTables(schemaName: string) {
       index('remediations_by_job').on(t.jobId),
       index('remediations_by_provider').on(t.provider, t.promptVersion, t.proposedAt),
       index('remediations_by_signature').on(t.projectId, t.signature, t.proposedAt.desc()),
-      index('remediations_unscored').on(t.proposedAt).where(sql`${t.label} IS NULL`),
+      index('remediations_unscored')
+        .on(t.proposedAt)
+        .where(sql`${t.label} IS NULL`),
     ],
   );
   /** Failures that got no proposal, and why (budget, circuit breaker, kill switch, provider error). */

@@ -9,16 +9,26 @@ import { withAdvisoryLock } from '../platform/db/advisory-lock.js';
 import { REPO_ROOT } from '../platform/schemas/catalog.js';
 
 export const PROJECTION = 'pipelines';
-export const READ_MODEL_TABLES = ['pipelines', 'jobs', 'flaky_jobs', 'project_daily_stats', 'remediation_proposals', 'remediation_skips'] as const;
+export const READ_MODEL_TABLES = [
+  'pipelines',
+  'jobs',
+  'flaky_jobs',
+  'project_daily_stats',
+  'remediation_proposals',
+  'remediation_skips',
+] as const;
 const DDL_DIR = join(REPO_ROOT, 'services/lib/readmodel/ddl');
 
 export function versionSchema(version: number): string {
-  if (!Number.isInteger(version) || version < 1 || version > 999_999) throw new Error(`invalid read-model version ${version}`);
+  if (!Number.isInteger(version) || version < 1 || version > 999_999)
+    throw new Error(`invalid read-model version ${version}`);
   return `rm_v${version}`;
 }
 
 function ddlFor(schema: string): string[] {
-  const files = readdirSync(DDL_DIR).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(DDL_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   return files.flatMap((f) =>
     readFileSync(join(DDL_DIR, f), 'utf8')
       .split('--> statement-breakpoint')
@@ -39,7 +49,8 @@ export async function createVersion(db: Queryable, version: number): Promise<voi
  * that name first: what a version (rm_v<N>) and a `verity replay` sink (replay_<name>) are made of.
  */
 export async function createSchemaFromDdl(db: Queryable, schema: string): Promise<void> {
-  if (!/^[a-z][a-z0-9_]{0,62}$/.test(schema) || schema === 'rm' || schema === 'public') throw new Error(`invalid read-model schema name "${schema}"`);
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(schema) || schema === 'rm' || schema === 'public')
+    throw new Error(`invalid read-model schema name "${schema}"`);
   await db.query('BEGIN');
   try {
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -58,7 +69,8 @@ export async function activateVersion(db: Queryable, version: number): Promise<v
   await db.query('BEGIN');
   try {
     await db.query('CREATE SCHEMA IF NOT EXISTS rm');
-    for (const t of READ_MODEL_TABLES) await db.query(`CREATE OR REPLACE VIEW rm."${t}" AS SELECT * FROM "${schema}"."${t}"`);
+    for (const t of READ_MODEL_TABLES)
+      await db.query(`CREATE OR REPLACE VIEW rm."${t}" AS SELECT * FROM "${schema}"."${t}"`);
     await db.query(
       `INSERT INTO read_model_versions (projection, active, building, updated_at) VALUES ($1, $2, NULL, now())
        ON CONFLICT (projection) DO UPDATE SET active = EXCLUDED.active, building = NULL, updated_at = now()`,
@@ -73,13 +85,18 @@ export async function activateVersion(db: Queryable, version: number): Promise<v
 
 /** Tables of READ_MODEL_TABLES that a version's schema lacks (a version built by an older release). */
 export async function missingTables(db: Queryable, version: number): Promise<string[]> {
-  const r = await db.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [versionSchema(version)]);
+  const r = await db.query<{ table_name: string }>(
+    'SELECT table_name FROM information_schema.tables WHERE table_schema = $1',
+    [versionSchema(version)],
+  );
   const present = new Set(r.rows.map((row) => row.table_name));
   return READ_MODEL_TABLES.filter((t) => !present.has(t));
 }
 
 export async function activeVersion(db: Queryable): Promise<number | null> {
-  const r = await db.query<{ active: number | null }>('SELECT active FROM read_model_versions WHERE projection = $1', [PROJECTION]);
+  const r = await db.query<{ active: number | null }>('SELECT active FROM read_model_versions WHERE projection = $1', [
+    PROJECTION,
+  ]);
   return r.rows[0]?.active ?? null;
 }
 
@@ -118,7 +135,11 @@ export class VersionLease {
     private readonly onError: (err: Error) => void,
   ) {}
 
-  static async acquire(databaseUrl: string, version: number, onError: (err: Error) => void = () => undefined): Promise<VersionLease> {
+  static async acquire(
+    databaseUrl: string,
+    version: number,
+    onError: (err: Error) => void = () => undefined,
+  ): Promise<VersionLease> {
     const lease = new VersionLease(version, databaseUrl, onError);
     await lease.take();
     return lease;
@@ -145,13 +166,16 @@ export class VersionLease {
 
   private renew(attempt: number): void {
     if (this.released || this.retry) return;
-    this.retry = setTimeout(() => {
-      this.retry = undefined;
-      this.take().catch((err: Error) => {
-        this.onError(err);
-        this.renew(attempt + 1);
-      });
-    }, Math.min(30_000, 250 * 2 ** attempt)).unref();
+    this.retry = setTimeout(
+      () => {
+        this.retry = undefined;
+        this.take().catch((err: Error) => {
+          this.onError(err);
+          this.renew(attempt + 1);
+        });
+      },
+      Math.min(30_000, 250 * 2 ** attempt),
+    ).unref();
   }
 
   async release(): Promise<void> {
@@ -168,7 +192,12 @@ export class VersionLease {
  * Waits (at most `timeoutMs`) until no process writes `version`, then runs `fn` holding its writer lock
  * exclusively (new writers wait meanwhile). Throws if writers are still there at the deadline.
  */
-export async function withoutWriters<T>(pool: pg.Pool, version: number, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+export async function withoutWriters<T>(
+  pool: pg.Pool,
+  version: number,
+  timeoutMs: number,
+  fn: () => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -176,7 +205,10 @@ export async function withoutWriters<T>(pool: pg.Pool, version: number, timeoutM
     try {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [versionLockKey(version)]);
     } catch (err) {
-      if ((err as { code?: string }).code === '55P03') throw new Error(`read-model version ${version} still has a writer after ${Math.round(timeoutMs / 1000)} s (a projector that did not follow the swap)`);
+      if ((err as { code?: string }).code === '55P03')
+        throw new Error(
+          `read-model version ${version} still has a writer after ${Math.round(timeoutMs / 1000)} s (a projector that did not follow the swap)`,
+        );
       throw err;
     }
     const out = await fn();

@@ -1,6 +1,12 @@
 // Decider configuration (docs/CONFIGURATION.md, "Decider"): environment variables with documented defaults.
 import {
-  bool, instanceIdVar, int, loadConfig, type PlatformConfig, readEnv, str,
+  bool,
+  instanceIdVar,
+  int,
+  loadConfig,
+  type PlatformConfig,
+  readEnv,
+  str,
 } from '../../lib/platform/config/index.js';
 import { scopedId } from '../../lib/platform/kafka/topics.js';
 

@@ -11,7 +11,11 @@ export interface BatchResult {
   touched: Map<string, PipelineState>;
 }
 
-export function decideBatch(states: ReadonlyMap<string, PipelineState>, reports: IntakeEvent[], ctx: DecideContext): BatchResult {
+export function decideBatch(
+  states: ReadonlyMap<string, PipelineState>,
+  reports: IntakeEvent[],
+  ctx: DecideContext,
+): BatchResult {
   const touched = new Map<string, PipelineState>();
   const events: PipelineEvent[] = [];
   const rejections: ReportRejected[] = [];

@@ -9,7 +9,12 @@
 import { ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
 import type { Admin, Kafka } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
-import type { IntakeEvent, IntakeRejectedEvent, PipelineEvent, PipelineSnapshot } from '../../lib/core/events/generated.js';
+import type {
+  IntakeEvent,
+  IntakeRejectedEvent,
+  PipelineEvent,
+  PipelineSnapshot,
+} from '../../lib/core/events/generated.js';
 import { STATE_VERSION } from '../../lib/core/pipeline/index.js';
 import { ConsumerRunner, type ConsumerHandler, type Output, type Slice } from '../../lib/platform/consumer/runner.js';
 import type { Logger } from '../../lib/platform/log.js';
@@ -45,7 +50,15 @@ export class Decider {
   private readonly runner: ConsumerRunner<IntakeEvent>;
   private readonly states = new PartitionStates();
   private readonly retention: FinishedRetention;
-  readonly stats: DeciderStats = { batches: 0, reports: 0, events: 0, rejections: 0, archived: 0, restores: 0, skippedSnapshots: 0 };
+  readonly stats: DeciderStats = {
+    batches: 0,
+    reports: 0,
+    events: 0,
+    rejections: 0,
+    archived: 0,
+    restores: 0,
+    skippedSnapshots: 0,
+  };
 
   constructor(
     private readonly kafka: Kafka,
@@ -108,13 +121,25 @@ export class Decider {
 
   private async checkPartitionCounts(): Promise<void> {
     const meta = await this.admin.fetchTopicMetadata({ topics: [TOPICS.intake, TOPICS.pipelineState] });
-    const [intake, state] = [TOPICS.intake, TOPICS.pipelineState].map((t) => meta.topics.find((x) => x.name === t)?.partitions.length ?? 0);
-    if (intake !== state) throw new Error(`${TOPICS.intake} has ${intake} partitions but ${TOPICS.pipelineState} has ${state}: they must match (run verity topics apply)`);
+    const [intake, state] = [TOPICS.intake, TOPICS.pipelineState].map(
+      (t) => meta.topics.find((x) => x.name === t)?.partitions.length ?? 0,
+    );
+    if (intake !== state)
+      throw new Error(
+        `${TOPICS.intake} has ${intake} partitions but ${TOPICS.pipelineState} has ${state}: they must match (run verity topics apply)`,
+      );
   }
 
   /** The partitions' state from the committed changelog (after their producers fenced any previous owner). */
   private async restore(partitions: number[]): Promise<void> {
-    const restored = await restorePartitions(this.kafka, this.admin, this.codecs.state, partitions, this.config.restoreTimeoutMs, this.log);
+    const restored = await restorePartitions(
+      this.kafka,
+      this.admin,
+      this.codecs.state,
+      partitions,
+      this.config.restoreTimeoutMs,
+      this.log,
+    );
     for (const [p, m] of restored.states) {
       this.states.replace(p, m);
       for (const id of m.keys()) this.retention.touch(id);
@@ -150,12 +175,37 @@ export class Decider {
     // Finished pipelines idle past the retention leave memory and the changelog (tombstones).
     const archived = this.retention.expired(states).filter((id) => !result.touched.has(id));
     const messages = [
-      { topic: TOPICS.pipelineEvents, messages: await Promise.all(result.events.map((e) => this.codecs.events.toMessage(e, 'decider', { 'causation-id': cause(e), ...traceOf(cause(e)) }))) },
-      { topic: TOPICS.intakeRejected, messages: await Promise.all(result.rejections.map((r) => this.codecs.rejected.toMessage(r, 'decider', { 'causation-id': r.report_id, ...traceOf(r.report_id) }))) },
-      { topic: TOPICS.pipelineState, messages: [...(await Promise.all(snapshots.map((s) => this.codecs.state.toMessage(s, 'decider')))), ...archived.map((id) => ({ key: id, value: null }))] },
+      {
+        topic: TOPICS.pipelineEvents,
+        messages: await Promise.all(
+          result.events.map((e) =>
+            this.codecs.events.toMessage(e, 'decider', { 'causation-id': cause(e), ...traceOf(cause(e)) }),
+          ),
+        ),
+      },
+      {
+        topic: TOPICS.intakeRejected,
+        messages: await Promise.all(
+          result.rejections.map((r) =>
+            this.codecs.rejected.toMessage(r, 'decider', { 'causation-id': r.report_id, ...traceOf(r.report_id) }),
+          ),
+        ),
+      },
+      {
+        topic: TOPICS.pipelineState,
+        messages: [
+          ...(await Promise.all(snapshots.map((s) => this.codecs.state.toMessage(s, 'decider')))),
+          ...archived.map((id) => ({ key: id, value: null })),
+        ],
+      },
     ];
     // The PRODUCER span of the slice's writes (one transaction across topics), linked to each report's span.
-    slice.spans.add(startSendSpan({ count: messages.reduce((n, t) => n + t.messages.length, 0), links: [...spanOf.values()].map((s) => ({ context: s.spanContext() })) }));
+    slice.spans.add(
+      startSendSpan({
+        count: messages.reduce((n, t) => n + t.messages.length, 0),
+        links: [...spanOf.values()].map((s) => ({ context: s.spanContext() })),
+      }),
+    );
     return {
       messages,
       beforeCommit: () => this.faults.beforeCommit(this.stats.batches + 1),
@@ -173,8 +223,16 @@ export class Decider {
         this.stats.reports += reports.length;
         this.stats.events += result.events.length;
         this.stats.rejections += result.rejections.length;
-        countEvents('decider', TOPICS.pipelineEvents, result.events.map((e) => e.type));
-        countEvents('decider', TOPICS.intakeRejected, result.rejections.map((r) => r.type));
+        countEvents(
+          'decider',
+          TOPICS.pipelineEvents,
+          result.events.map((e) => e.type),
+        );
+        countEvents(
+          'decider',
+          TOPICS.intakeRejected,
+          result.rejections.map((r) => r.type),
+        );
         for (const r of result.rejections) {
           metrics.rejections.inc({ code: r.code });
           spanOf.get(r.report_id)?.setAttributes({ 'verity.decision': 'rejected', 'verity.rejection.code': r.code });

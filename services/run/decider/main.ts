@@ -1,5 +1,10 @@
 // The decider service: the single writer of ci.pipeline.events.v1. `tsx services/run/decider/main.ts`.
-import type { IntakeEvent, IntakeRejectedEvent, PipelineEvent, PipelineSnapshot } from '../../lib/core/events/generated.js';
+import type {
+  IntakeEvent,
+  IntakeRejectedEvent,
+  PipelineEvent,
+  PipelineSnapshot,
+} from '../../lib/core/events/generated.js';
 import { startOpsServer } from '../../lib/platform/http/app.js';
 import { createKafka } from '../../lib/platform/kafka/client.js';
 import { TOPICS } from '../../lib/platform/kafka/topics.js';
@@ -15,7 +20,10 @@ export interface RunningDecider extends Stoppable {
   port: number;
 }
 
-export async function startDecider(config: DeciderConfig = loadDeciderConfig(), opts: { http?: boolean } = {}): Promise<RunningDecider> {
+export async function startDecider(
+  config: DeciderConfig = loadDeciderConfig(),
+  opts: { http?: boolean } = {},
+): Promise<RunningDecider> {
   initTracing('decider');
   const log = createLogger('decider');
   const kafka = createKafka(config, `verity-${config.instanceId}`);
@@ -35,7 +43,20 @@ export async function startDecider(config: DeciderConfig = loadDeciderConfig(), 
     log,
   );
   await decider.start();
-  const http = opts.http === false ? undefined : await startOpsServer({ service: 'decider', log, readiness: async () => decider.readiness(), port: config.port, stats: () => ({ ...decider.stats, pipelines_in_memory: decider.pipelinesInMemory, consumer: decider.consumerStatus() }) });
+  const http =
+    opts.http === false
+      ? undefined
+      : await startOpsServer({
+          service: 'decider',
+          log,
+          readiness: async () => decider.readiness(),
+          port: config.port,
+          stats: () => ({
+            ...decider.stats,
+            pipelines_in_memory: decider.pipelinesInMemory,
+            consumer: decider.consumerStatus(),
+          }),
+        });
   const port = http?.port ?? 0;
   log.info({ port, transactional: config.transactional }, 'decider started');
   return {

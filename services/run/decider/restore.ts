@@ -26,7 +26,10 @@ export async function restorePartitions(
   const target = new Map<number, bigint>();
   for (const p of partitions) {
     const o = offsets.find((x) => x.partition === p);
-    if (!o) throw new Error(`${TOPICS.pipelineState} has no partition ${p}: it must have as many partitions as ${TOPICS.intake}`);
+    if (!o)
+      throw new Error(
+        `${TOPICS.pipelineState} has no partition ${p}: it must have as many partitions as ${TOPICS.intake}`,
+      );
     if (BigInt(o.high) > BigInt(o.low)) target.set(p, BigInt(o.high) - 1n);
   }
   if (target.size === 0) return { states: out, skipped };
@@ -44,7 +47,13 @@ export async function restorePartitions(
       if (target.size === 0) done();
     }
   });
-  const timer = setTimeout(() => failed(new Error(`state restore of partitions ${[...target.keys()].join(',')} did not finish in ${timeoutMs} ms`)), timeoutMs);
+  const timer = setTimeout(
+    () =>
+      failed(
+        new Error(`state restore of partitions ${[...target.keys()].join(',')} did not finish in ${timeoutMs} ms`),
+      ),
+    timeoutMs,
+  );
   let records = 0;
   try {
     await consumer.connect();
@@ -69,10 +78,16 @@ export async function restorePartitions(
             if (classifyError(err).class !== 'poison') throw err;
             skipped++;
             states.delete(key);
-            log.error({ partition: batch.partition, offset: m.offset, pipeline: key, err: (err as Error).message }, 'undecodable state snapshot skipped: this pipeline is forgotten');
+            log.error(
+              { partition: batch.partition, offset: m.offset, pipeline: key, err: (err as Error).message },
+              'undecodable state snapshot skipped: this pipeline is forgotten',
+            );
             continue;
           }
-          if (event.state_version !== STATE_VERSION) throw new Error(`snapshot of ${key} has state_version ${event.state_version}; this decider knows ${STATE_VERSION}`);
+          if (event.state_version !== STATE_VERSION)
+            throw new Error(
+              `snapshot of ${key} has state_version ${event.state_version}; this decider knows ${STATE_VERSION}`,
+            );
           states.set(key, event.state as unknown as PipelineState);
           records++;
         }
@@ -84,6 +99,15 @@ export async function restorePartitions(
     await consumer.disconnect().catch(() => undefined);
     await admin.deleteGroups([groupId]).catch(() => undefined);
   }
-  log.info({ partitions, records, skipped, pipelines: [...out.values()].reduce((n, m) => n + m.size, 0), ms: Date.now() - started }, 'state restored');
+  log.info(
+    {
+      partitions,
+      records,
+      skipped,
+      pipelines: [...out.values()].reduce((n, m) => n + m.size, 0),
+      ms: Date.now() - started,
+    },
+    'state restored',
+  );
   return { states: out, skipped };
 }

@@ -10,7 +10,11 @@ describe('decider: retention of finished pipelines', () => {
     r.touch('b', 100);
     r.touch('c', 200);
     r.touch('a', 300); // touched again: now the newest
-    const states = new Map([['a', state(true)], ['b', state(true)], ['c', state(false)]]);
+    const states = new Map([
+      ['a', state(true)],
+      ['b', state(true)],
+      ['c', state(false)],
+    ]);
     expect(r.expired(states, 1150)).to.deep.equal(['b']);
     expect(r.expired(states, 1350)).to.deep.equal(['b', 'a']);
     expect(r.expired(states, 1350, 1)).to.deep.equal(['b']);

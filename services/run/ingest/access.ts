@@ -5,13 +5,23 @@
 import { HttpProblem } from '../../lib/platform/http/problem.js';
 import type { PipelineDirectory } from './directory.js';
 
-const pipelineNotFound = (pipelineId: string) => new HttpProblem({ title: 'Not Found', status: 404, detail: `pipeline ${pipelineId} not found` });
+const pipelineNotFound = (pipelineId: string) =>
+  new HttpProblem({ title: 'Not Found', status: 404, detail: `pipeline ${pipelineId} not found` });
 
 const jobNotFound = (pipelineId: string, job: string) =>
-  new HttpProblem({ title: 'Not Found', status: 404, detail: `pipeline ${pipelineId} has no job ${JSON.stringify(job)}` });
+  new HttpProblem({
+    title: 'Not Found',
+    status: 404,
+    detail: `pipeline ${pipelineId} has no job ${JSON.stringify(job)}`,
+  });
 
 export const pipelineExists = (pipelineId: string) =>
-  new HttpProblem({ title: 'Conflict', status: 409, detail: `pipeline ${pipelineId} already exists; choose another pipeline_id`, code: 'pipeline_exists' });
+  new HttpProblem({
+    title: 'Conflict',
+    status: 409,
+    detail: `pipeline ${pipelineId} already exists; choose another pipeline_id`,
+    code: 'pipeline_exists',
+  });
 
 /** 404 unless `projectId` owns the pipeline. */
 export async function requireOwner(directory: PipelineDirectory, pipelineId: string, projectId: string): Promise<void> {
@@ -27,7 +37,12 @@ export async function requireJob(directory: PipelineDirectory, pipelineId: strin
  * Before anything is written for a create with a producer-chosen id: 409 when the id is taken, unless
  * by this very create (same project, same report id: a retry with the same Idempotency-Key).
  */
-export async function refuseTaken(directory: PipelineDirectory, pipelineId: string, projectId: string, reportId: string): Promise<void> {
+export async function refuseTaken(
+  directory: PipelineDirectory,
+  pipelineId: string,
+  projectId: string,
+  reportId: string,
+): Promise<void> {
   const entry = await directory.entry(pipelineId);
   if (entry && !(entry.projectId === projectId && entry.reportId === reportId)) throw pipelineExists(pipelineId);
 }

@@ -13,7 +13,9 @@ const intake = (type: string) => {
 };
 const create = intake('CreatePipeline');
 const report = intake('ReportJob');
-const definition = create.definition as { properties: { stages: object; jobs: { items: { properties: Record<string, object> } } } };
+const definition = create.definition as {
+  properties: { stages: object; jobs: { items: { properties: Record<string, object> } } };
+};
 const jobProps = definition.properties.jobs.items.properties;
 
 /**
@@ -21,7 +23,11 @@ const jobProps = definition.properties.jobs.items.properties;
  * 1..255 characters), without control characters (none can be in a job name ingest accepts).
  */
 const NO_CONTROL_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
-export const jobRef = tightenSchema({ ...jobProps.name!, pattern: NO_CONTROL_PATTERN, description: 'A job attempt id (UUID) or a job name (its latest attempt).' });
+export const jobRef = tightenSchema({
+  ...jobProps.name!,
+  pattern: NO_CONTROL_PATTERN,
+  description: 'A job attempt id (UUID) or a job name (its latest attempt).',
+});
 
 const common = {
   project_id: create.project_id!,
@@ -30,7 +36,8 @@ const common = {
     type: 'string',
     format: 'date-time',
     // What Postgres' timestamptz and Date.parse both take: years 1000–9999, no leap second, an offset within ±14:59.
-    pattern: '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-4]):[0-5][0-9])$',
+    pattern:
+      '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-4]):[0-5][0-9])$',
   },
 };
 
@@ -64,7 +71,12 @@ export const createPipelineBody = tightenSchema({
               needs: jobProps.needs!,
               when: jobProps.when!,
               allow_failure: jobProps.allow_failure!,
-              retry: { oneOf: [{ type: 'integer', minimum: 0, maximum: 2 }, { ...jobProps.retry!, required: ['max'] }] },
+              retry: {
+                oneOf: [
+                  { type: 'integer', minimum: 0, maximum: 2 },
+                  { ...jobProps.retry!, required: ['max'] },
+                ],
+              },
             },
           },
         },
@@ -83,7 +95,11 @@ export const jobReportBody = tightenSchema({
     runner_id: { type: 'string', minLength: 1, maxLength: 255 },
     failure_reason: { type: 'string', minLength: 1, maxLength: 255 },
     exit_code: { type: 'integer' },
-    log_tail: { type: 'string', maxLength: 1 << 20, description: 'Used for the excerpt when no log was uploaded with PUT .../log.' },
+    log_tail: {
+      type: 'string',
+      maxLength: 1 << 20,
+      description: 'Used for the excerpt when no log was uploaded with PUT .../log.',
+    },
     masked_values: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 4096 } },
   },
   allOf: [
@@ -111,7 +127,10 @@ export const bulkLineHead = tightenSchema({
     job: jobRef,
   },
   allOf: [
-    { if: { properties: { op: { enum: ['report', 'cancel', 'retry', 'play'] } } }, then: { required: ['pipeline_id'] } },
+    {
+      if: { properties: { op: { enum: ['report', 'cancel', 'retry', 'play'] } } },
+      then: { required: ['pipeline_id'] },
+    },
     { if: { properties: { op: { enum: ['report', 'retry', 'play'] } } }, then: { required: ['job'] } },
   ],
 } as const);

@@ -16,7 +16,13 @@ import { countEvents } from '../../lib/platform/telemetry/metrics.js';
 import { bulkLineHead, type BulkOp } from './api-schemas.js';
 import { checkDefinition } from './definition-check.js';
 import { requestHash } from './idempotency.js';
-import { commandRecord, createPipelineRecord, jobReportRecord, pipelineIdFor, type ApiCreatePipeline } from './intake-records.js';
+import {
+  commandRecord,
+  createPipelineRecord,
+  jobReportRecord,
+  pipelineIdFor,
+  type ApiCreatePipeline,
+} from './intake-records.js';
 import { parseJobRef } from './params.js';
 import { excerptFor, validators, type IngestDeps } from './deps.js';
 import { prepare, reportIdOf, writeRecords, type Prepared, type SubmitRequest } from './submit.js';
@@ -26,7 +32,16 @@ export const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'appl
 
 const head = createAjv().compile(bulkLineHead);
 
-type LineVerdict = { line: number; status: number; report_id?: string; pipeline_id?: string; title?: string; detail?: string; errors?: FieldError[]; [extra: string]: unknown };
+type LineVerdict = {
+  line: number;
+  status: number;
+  report_id?: string;
+  pipeline_id?: string;
+  title?: string;
+  detail?: string;
+  errors?: FieldError[];
+  [extra: string]: unknown;
+};
 
 /** The non-blank lines of an NDJSON body with their 1-based line numbers. */
 export function ndjsonLines(text: string): { n: number; text: string }[] {
@@ -46,9 +61,16 @@ export function bulkHandler(deps: IngestDeps): RequestHandler {
   return async (req: Request, res: Response) => {
     const token = res.locals.token as ProducerToken;
     const lines = ndjsonLines(typeof req.body === 'string' ? req.body : '');
-    if (lines.length === 0) throw badRequest('the body must hold at least one NDJSON line', [{ pointer: '', message: 'holds no NDJSON line' }]);
+    if (lines.length === 0)
+      throw badRequest('the body must hold at least one NDJSON line', [
+        { pointer: '', message: 'holds no NDJSON line' },
+      ]);
     if (lines.length > deps.config.bulkMaxLines) {
-      throw new HttpProblem({ title: 'Content Too Large', status: 413, detail: `at most ${deps.config.bulkMaxLines} lines per request, got ${lines.length}` });
+      throw new HttpProblem({
+        title: 'Content Too Large',
+        status: 413,
+        detail: `at most ${deps.config.bulkMaxLines} lines per request, got ${lines.length}`,
+      });
     }
     const verdicts = new Map<number, LineVerdict>();
     // (1) In memory.
@@ -60,22 +82,42 @@ export function bulkHandler(deps: IngestDeps): RequestHandler {
         verdicts.set(n, problemVerdict(n, err));
       }
     }
-    // (2) and (3): one claim of every create's id (those taken are told apart line by line), one read of every other owner.
+    // (2) and (3): one claim of every create's id (those taken are told apart line by line), one read of every other
+    // owner.
     const creates = candidates.filter((c) => c.request.creates !== undefined);
-    const claimed = await deps.directory.claimMany(creates.map((c) => ({ pipelineId: c.request.pipelineId, projectId: c.request.projectId, jobNames: c.request.creates!.jobNames, reportId: c.request.reportId! })));
-    await deps.directory.preload(candidates.filter((c) => !claimed.has(c.request.pipelineId)).map((c) => c.request.pipelineId));
+    const claimed = await deps.directory.claimMany(
+      creates.map((c) => ({
+        pipelineId: c.request.pipelineId,
+        projectId: c.request.projectId,
+        jobNames: c.request.creates!.jobNames,
+        reportId: c.request.reportId!,
+      })),
+    );
+    await deps.directory.preload(
+      candidates.filter((c) => !claimed.has(c.request.pipelineId)).map((c) => c.request.pipelineId),
+    );
     const preclaimedBy = new Map<string, number>();
-    for (const c of creates) if (claimed.has(c.request.pipelineId) && !preclaimedBy.has(c.request.pipelineId)) preclaimedBy.set(c.request.pipelineId, c.n);
+    for (const c of creates)
+      if (claimed.has(c.request.pipelineId) && !preclaimedBy.has(c.request.pipelineId))
+        preclaimedBy.set(c.request.pipelineId, c.n);
     // (4) In order.
     const ready: (Prepared & { line: number })[] = [];
     for (const { n, request } of candidates) {
       const preclaimed = preclaimedBy.get(request.pipelineId) === n;
       try {
-        const p = await prepare(deps, preclaimed ? { ...request, creates: { ...request.creates!, preclaimed } } : request);
+        const p = await prepare(
+          deps,
+          preclaimed ? { ...request, creates: { ...request.creates!, preclaimed } } : request,
+        );
         if ('replay' in p) verdicts.set(n, { line: n, ...p.replay.body, status: p.replay.status });
         else {
           ready.push({ ...p.ready, line: n });
-          verdicts.set(n, { line: n, status: 202, report_id: p.ready.reportId, pipeline_id: p.ready.record.pipeline_id });
+          verdicts.set(n, {
+            line: n,
+            status: 202,
+            report_id: p.ready.reportId,
+            pipeline_id: p.ready.record.pipeline_id,
+          });
         }
       } catch (err) {
         verdicts.set(n, problemVerdict(n, err));
@@ -84,8 +126,21 @@ export function bulkHandler(deps: IngestDeps): RequestHandler {
     // (5) One write.
     if (ready.length > 0) {
       await withSendSpan({ topic: deps.codec.topic, count: ready.length }, () => writeRecords(deps, token.name, ready));
-      countEvents('ingest', deps.codec.topic, ready.map((p) => p.record.type));
-      await Promise.all(ready.filter((p) => p.key).map((p) => deps.idempotency.complete(p.projectId, p.key!, 202, { report_id: p.reportId, pipeline_id: p.record.pipeline_id })));
+      countEvents(
+        'ingest',
+        deps.codec.topic,
+        ready.map((p) => p.record.type),
+      );
+      await Promise.all(
+        ready
+          .filter((p) => p.key)
+          .map((p) =>
+            deps.idempotency.complete(p.projectId, p.key!, 202, {
+              report_id: p.reportId,
+              pipeline_id: p.record.pipeline_id,
+            }),
+          ),
+      );
     }
     res
       .status(200)
@@ -100,15 +155,26 @@ function parseLine(deps: IngestDeps, token: ProducerToken, n: number, text: stri
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw badRequest(`line ${n} is not valid JSON: ${(err as Error).message}`, [{ pointer: '', message: 'is not valid JSON' }]);
+    throw badRequest(`line ${n} is not valid JSON: ${(err as Error).message}`, [
+      { pointer: '', message: 'is not valid JSON' },
+    ]);
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || !head(parsed)) {
-    throw badRequest(`line ${n} is not a bulk operation`, toFieldErrors(head.errors).length ? toFieldErrors(head.errors) : [{ pointer: '', message: 'must be an object' }]);
+    throw badRequest(
+      `line ${n} is not a bulk operation`,
+      toFieldErrors(head.errors).length ? toFieldErrors(head.errors) : [{ pointer: '', message: 'must be an object' }],
+    );
   }
-  const { op, pipeline_id, job: rawJob, ...rest } = parsed as { op: BulkOp; pipeline_id?: string; job?: string } & Record<string, unknown>;
+  const {
+    op,
+    pipeline_id,
+    job: rawJob,
+    ...rest
+  } = parsed as { op: BulkOp; pipeline_id?: string; job?: string } & Record<string, unknown>;
   const job = rawJob === undefined ? undefined : parseJobRef(rawJob, '/job');
   const body = op === 'create_pipeline' && pipeline_id ? { ...rest, pipeline_id } : rest;
-  const validate = op === 'create_pipeline' ? validators.create : op === 'report' ? validators.report : validators.command;
+  const validate =
+    op === 'create_pipeline' ? validators.create : op === 'report' ? validators.report : validators.command;
   if (!validate(body)) throw badRequest(`line ${n} has invalid fields`, toFieldErrors(validate.errors));
   if (op === 'create_pipeline') checkDefinition((body as unknown as ApiCreatePipeline).definition);
   const b = body as { project_id: string; idempotency_key?: string; occurred_at?: string };
@@ -120,7 +186,10 @@ function parseLine(deps: IngestDeps, token: ProducerToken, n: number, text: stri
     projectId: b.project_id,
     pipelineId,
     job: op === 'create_pipeline' || op === 'cancel' ? undefined : job,
-    creates: op === 'create_pipeline' ? { jobNames: (body as unknown as ApiCreatePipeline).definition.jobs.map((j) => j.name) } : undefined,
+    creates:
+      op === 'create_pipeline'
+        ? { jobNames: (body as unknown as ApiCreatePipeline).definition.jobs.map((j) => j.name) }
+        : undefined,
     requestHash: key ? requestHash(`bulk ${op} ${pipeline_id ?? ''} ${job ?? ''}`, body) : '', // compared only for a key
     idempotencyKey: key,
     correlationId: null,
@@ -130,7 +199,10 @@ function parseLine(deps: IngestDeps, token: ProducerToken, n: number, text: stri
       if (op === 'create_pipeline') return createPipelineRecord(body as unknown as ApiCreatePipeline, c);
       if (op === 'report') {
         const r = body as unknown as { status: string; log_tail?: string; masked_values?: string[] };
-        const { log, excerpt } = r.status === 'failed' ? await excerptFor(deps, b.project_id, pipelineId, job!, r.log_tail, r.masked_values) : { log: null, excerpt: null };
+        const { log, excerpt } =
+          r.status === 'failed'
+            ? await excerptFor(deps, b.project_id, pipelineId, job!, r.log_tail, r.masked_values)
+            : { log: null, excerpt: null };
         return jobReportRecord(body as never, job!, log, excerpt, c);
       }
       if (op === 'cancel') return commandRecord('CancelPipeline', c);

@@ -1,15 +1,20 @@
 // Ingest configuration (docs/CONFIGURATION.md, "Ingest"): environment variables with documented defaults.
 import {
-  instanceIdVar, int, loadConfig, onOff, type PlatformConfig, readEnv, str,
+  instanceIdVar,
+  int,
+  loadConfig,
+  onOff,
+  type PlatformConfig,
+  readEnv,
+  str,
 } from '../../lib/platform/config/index.js';
 
 export const ingestConfigSpec = {
   INGEST_PORT: int('where the API listens', { default: 8090, min: 0, max: 65535 }),
   INGEST_HOST: str('the address the API binds', { default: '127.0.0.1' }),
-  INGEST_TOKENS: str(
-    'producer tokens: `name:token:project|project;…` (`*` = every project; tokens ≥ 16 characters)',
-    { secret: true },
-  ),
+  INGEST_TOKENS: str('producer tokens: `name:token:project|project;…` (`*` = every project; tokens ≥ 16 characters)', {
+    secret: true,
+  }),
   INGEST_TOKENS_FILE: str('JSON file `[{"name","token","projects":[…]}]`, instead of `INGEST_TOKENS`'),
   INGEST_BODY_LIMIT_BYTES: int('largest JSON body of a single request', { default: 1 << 20 }),
   INGEST_BULK_LIMIT_BYTES: int('largest NDJSON body of `POST /v1/reports:bulk`', { default: 16 << 20 }),

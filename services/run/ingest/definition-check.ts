@@ -8,6 +8,9 @@ import { normaliseDefinition, type ApiCreatePipeline } from './intake-records.js
 export function checkDefinition(def: ApiCreatePipeline['definition']): void {
   const errors = validateDefinition(normaliseDefinition(def));
   if (errors.length > 0) {
-    throw badRequest(`the pipeline definition has ${errors.length} error${errors.length === 1 ? '' : 's'}`, errors.map((e) => ({ pointer: e.pointer, message: `${e.code}: ${e.message}` })));
+    throw badRequest(
+      `the pipeline definition has ${errors.length} error${errors.length === 1 ? '' : 's'}`,
+      errors.map((e) => ({ pointer: e.pointer, message: `${e.code}: ${e.message}` })),
+    );
   }
 }

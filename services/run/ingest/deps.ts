@@ -23,14 +23,25 @@ export const validators = {
   command: ajv.compile(commandBody),
 };
 
-/** The excerpt a failed job's event carries: from the newest log of the job stored for this project, else the tail sent. */
-export async function excerptFor(deps: IngestDeps, projectId: string, pipelineId: string, job: string, tail: string | undefined, masked: string[] = []) {
+/**
+ * The excerpt a failed job's event carries: from the newest log of the job stored for this project, else the tail sent.
+ */
+export async function excerptFor(
+  deps: IngestDeps,
+  projectId: string,
+  pipelineId: string,
+  job: string,
+  tail: string | undefined,
+  masked: string[] = [],
+) {
   const stored = await deps.logStore.latest({ projectId, pipelineId, job });
   let text: string | undefined;
   if (stored) text = (await deps.logStore.get(stored.ref))?.toString('utf8');
   else text = tail;
   if (text === undefined) return { log: null, excerpt: null };
   const excerpt = buildExcerpt(sanitizeLog(text)).text;
-  return { log: stored ? { ref: stored.ref, bytes: stored.bytes, sha256: stored.sha256 } : null, excerpt: redactSecrets(excerpt, { maskedValues: masked }).text };
+  return {
+    log: stored ? { ref: stored.ref, bytes: stored.bytes, sha256: stored.sha256 } : null,
+    excerpt: redactSecrets(excerpt, { maskedValues: masked }).text,
+  };
 }
-

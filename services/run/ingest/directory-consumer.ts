@@ -15,7 +15,13 @@ import { directoryRows, type PipelineDirectory } from './directory.js';
 /** The canonical events that add to the directory. */
 const READ = new Set(['PipelineCreated', 'JobCreated', 'JobRetried']);
 
-export function directoryConsumer(kafka: Kafka, codec: EventCodec<PipelineEvent>, directory: PipelineDirectory, log: Logger, stallMs: number): ConsumerRunner<PipelineEvent> {
+export function directoryConsumer(
+  kafka: Kafka,
+  codec: EventCodec<PipelineEvent>,
+  directory: PipelineDirectory,
+  log: Logger,
+  stallMs: number,
+): ConsumerRunner<PipelineEvent> {
   return new ConsumerRunner<PipelineEvent>(
     kafka,
     {

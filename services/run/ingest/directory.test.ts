@@ -1,20 +1,36 @@
 import { expect } from 'chai';
 import type { PipelineEvent } from '../../lib/core/events/generated.js';
-import { definition, job, PIPELINE_ID, PROJECT_ID, Reports, testContext, testId } from '../../lib/core/pipeline/fixtures.js';
+import {
+  definition,
+  job,
+  PIPELINE_ID,
+  PROJECT_ID,
+  Reports,
+  testContext,
+  testId,
+} from '../../lib/core/pipeline/fixtures.js';
 import { run } from '../../lib/core/pipeline/spec.js';
 import { directoryRows } from './directory.js';
 
 describe('ingest: pipeline directory rows from canonical events', () => {
   // A pipeline whose job fails, is auto-retried (JobRetried + JobCreated of attempt 2), and a manual job.
   const r = new Reports();
-  const def = definition(['test', 'ship'], [job('unit', 'test', { retry: { max: 1, when: ['always'] } }), job('deploy', 'ship', { when: 'manual', allow_failure: true })]);
+  const def = definition(
+    ['test', 'ship'],
+    [
+      job('unit', 'test', { retry: { max: 1, when: ['always'] } }),
+      job('deploy', 'ship', { when: 'manual', allow_failure: true }),
+    ],
+  );
   const { events } = run([r.create(def), ...r.runs('unit', 'failed'), ...r.runs('unit')]);
 
-  it('PipelineCreated → the owner, the job names of the definition and the create\'s report id', () => {
-    expect(directoryRows(events).owners).to.deep.equal([{ pipelineId: PIPELINE_ID, projectId: PROJECT_ID, jobNames: ['unit', 'deploy'], reportId: testId('0b', 1) }]);
+  it("PipelineCreated → the owner, the job names of the definition and the create's report id", () => {
+    expect(directoryRows(events).owners).to.deep.equal([
+      { pipelineId: PIPELINE_ID, projectId: PROJECT_ID, jobNames: ['unit', 'deploy'], reportId: testId('0b', 1) },
+    ]);
   });
 
-  it('every attempt id: JobCreated\'s job_id (attempt 1 of each job, and the retry\'s attempt 2) once each', () => {
+  it("every attempt id: JobCreated's job_id (attempt 1 of each job, and the retry's attempt 2) once each", () => {
     const created = events.filter((e) => e.type === 'JobCreated').map((e) => (e as { job_id: string }).job_id);
     const retried = events.find((e) => e.type === 'JobRetried') as { new_job_id: string } | undefined;
     expect(created).to.have.length(3);
@@ -50,7 +66,10 @@ describe('ingest: pipeline directory rows from canonical events', () => {
     const badProject = { ...created, project_id: 'p\u0000' };
     expect(directoryRows([badProject]).owners).to.deep.equal([]);
     const def = (created as Extract<PipelineEvent, { type: 'PipelineCreated' }>).definition;
-    const badName = { ...created, definition: { ...def, jobs: [...def.jobs, { ...def.jobs[0]!, name: 'x\u0000' }] } } as PipelineEvent;
+    const badName = {
+      ...created,
+      definition: { ...def, jobs: [...def.jobs, { ...def.jobs[0]!, name: 'x\u0000' }] },
+    } as PipelineEvent;
     expect(directoryRows([badName]).owners[0]!.jobNames).to.deep.equal(['unit', 'deploy']);
   });
 });

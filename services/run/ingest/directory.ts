@@ -67,7 +67,12 @@ export function directoryRows(events: readonly PipelineEvent[]): DirectoryRows {
     // be written to through ingest anyway: such an owner or name is left out rather than failing the batch.
     if (e.type === 'PipelineCreated' && !owners.has(e.pipeline_id) && isSafeText(e.project_id)) {
       const jobNames = [...new Set(e.definition.jobs.map((j) => j.name).filter(isSafeText))];
-      owners.set(e.pipeline_id, { pipelineId: e.pipeline_id.toLowerCase(), projectId: e.project_id, jobNames, reportId: e.causation_id.toLowerCase() });
+      owners.set(e.pipeline_id, {
+        pipelineId: e.pipeline_id.toLowerCase(),
+        projectId: e.project_id,
+        jobNames,
+        reportId: e.causation_id.toLowerCase(),
+      });
     }
     if ('job_id' in e && typeof e.job_id === 'string') attempt(e.job_id, e.pipeline_id);
     if (e.type === 'JobRetried') attempt(e.new_job_id, e.pipeline_id);
@@ -102,7 +107,11 @@ export class PipelineDirectory {
     const cached = this.pipelines.get(id);
     if (cached !== undefined) return cached;
     const [row] = await this.db
-      .select({ projectId: ingestPipelines.projectId, reportId: ingestPipelines.reportId, jobNames: ingestPipelines.jobNames })
+      .select({
+        projectId: ingestPipelines.projectId,
+        reportId: ingestPipelines.reportId,
+        jobNames: ingestPipelines.jobNames,
+      })
       .from(ingestPipelines)
       .where(eq(ingestPipelines.pipelineId, id));
     const entry = row ? { projectId: row.projectId, reportId: row.reportId, jobNames: new Set(row.jobNames) } : null;
@@ -125,7 +134,12 @@ export class PipelineDirectory {
     for (let i = 0; i < missing.length; i += BATCH) {
       const chunk = missing.slice(i, i + BATCH);
       // One array parameter: drizzle's builder spends more time on thousands of placeholders than Postgres does.
-      const { rows } = await this.db.execute<{ pipelineId: string; projectId: string; reportId: string; jobNames: string[] }>(
+      const { rows } = await this.db.execute<{
+        pipelineId: string;
+        projectId: string;
+        reportId: string;
+        jobNames: string[];
+      }>(
         sql`SELECT pipeline_id AS "pipelineId", project_id AS "projectId", report_id AS "reportId", job_names AS "jobNames" FROM ingest_pipelines WHERE pipeline_id = ANY(${sql.param(chunk)}::uuid[])`,
       );
       const found = new Map(rows.map((r) => [r.pipelineId, r]));
@@ -165,9 +179,23 @@ export class PipelineDirectory {
    * Claims `pipelineId` for a create ingest accepts (before its Kafka write). The first writer wins;
    * a second claim by the same report (a retried request with the same Idempotency-Key) is 'retry'.
    */
-  async claim(pipelineId: string, projectId: string, jobNames: string[], reportId: string = randomUUID()): Promise<ClaimResult> {
-    const row = { pipelineId: pipelineId.toLowerCase(), projectId, jobNames: [...new Set(jobNames)], reportId: reportId.toLowerCase() };
-    const inserted = await this.db.insert(ingestPipelines).values(row).onConflictDoNothing().returning({ id: ingestPipelines.pipelineId });
+  async claim(
+    pipelineId: string,
+    projectId: string,
+    jobNames: string[],
+    reportId: string = randomUUID(),
+  ): Promise<ClaimResult> {
+    const row = {
+      pipelineId: pipelineId.toLowerCase(),
+      projectId,
+      jobNames: [...new Set(jobNames)],
+      reportId: reportId.toLowerCase(),
+    };
+    const inserted = await this.db
+      .insert(ingestPipelines)
+      .values(row)
+      .onConflictDoNothing()
+      .returning({ id: ingestPipelines.pipelineId });
     if (inserted.length > 0) {
       this.pipelines.set(row.pipelineId, { projectId, reportId: row.reportId, jobNames: new Set(row.jobNames) });
       return 'claimed';
@@ -186,7 +214,8 @@ export class PipelineDirectory {
     const first = new Map<string, OwnerRow>();
     for (const r of rows) {
       const id = r.pipelineId.toLowerCase();
-      if (!first.has(id)) first.set(id, { ...r, pipelineId: id, reportId: r.reportId.toLowerCase(), jobNames: [...new Set(r.jobNames)] });
+      if (!first.has(id))
+        first.set(id, { ...r, pipelineId: id, reportId: r.reportId.toLowerCase(), jobNames: [...new Set(r.jobNames)] });
     }
     const unique = [...first.values()];
     for (let i = 0; i < unique.length; i += BATCH) {
@@ -195,7 +224,11 @@ export class PipelineDirectory {
       for (const r of chunk) {
         if (ids.has(r.pipelineId)) {
           claimed.add(r.pipelineId);
-          this.pipelines.set(r.pipelineId, { projectId: r.projectId, reportId: r.reportId, jobNames: new Set(r.jobNames) });
+          this.pipelines.set(r.pipelineId, {
+            projectId: r.projectId,
+            reportId: r.reportId,
+            jobNames: new Set(r.jobNames),
+          });
         } else this.pipelines.delete(r.pipelineId);
       }
     }
@@ -205,7 +238,9 @@ export class PipelineDirectory {
   /** Undoes this request's claim when its record certainly was not written (so the id is free again). */
   async release(pipelineId: string, reportId: string): Promise<void> {
     const id = pipelineId.toLowerCase();
-    await this.db.delete(ingestPipelines).where(and(eq(ingestPipelines.pipelineId, id), eq(ingestPipelines.reportId, reportId.toLowerCase())));
+    await this.db
+      .delete(ingestPipelines)
+      .where(and(eq(ingestPipelines.pipelineId, id), eq(ingestPipelines.reportId, reportId.toLowerCase())));
     this.pipelines.delete(id);
   }
 

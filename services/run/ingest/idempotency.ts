@@ -18,7 +18,8 @@ export type Claim =
   | { state: 'conflict' }
   | { state: 'in_flight' };
 
-export const requestHash = (route: string, body: unknown): string => createHash('sha256').update(route).update('\0').update(JSON.stringify(body)).digest('hex');
+export const requestHash = (route: string, body: unknown): string =>
+  createHash('sha256').update(route).update('\0').update(JSON.stringify(body)).digest('hex');
 
 export class IdempotencyStore {
   constructor(private readonly db: Db) {}
@@ -32,7 +33,10 @@ export class IdempotencyStore {
       .onConflictDoNothing()
       .returning({ key: ingestIdempotency.key });
     if (inserted.length > 0) return { state: 'new' };
-    const [row] = await this.db.select().from(ingestIdempotency).where(and(eq(ingestIdempotency.projectId, projectId), eq(ingestIdempotency.key, key)));
+    const [row] = await this.db
+      .select()
+      .from(ingestIdempotency)
+      .where(and(eq(ingestIdempotency.projectId, projectId), eq(ingestIdempotency.key, key)));
     if (!row) return this.claim(projectId, key, hash, leaseMs); // released meanwhile
     if (row.requestHash !== hash) return { state: 'conflict' };
     if (row.responseStatus !== null) return { state: 'replay', status: row.responseStatus, body: row.responseBody };
@@ -60,6 +64,14 @@ export class IdempotencyStore {
 
   /** Forget a claim whose request failed before anything was written, so a retry can proceed. */
   async release(projectId: string, key: string): Promise<void> {
-    await this.db.delete(ingestIdempotency).where(and(eq(ingestIdempotency.projectId, projectId), eq(ingestIdempotency.key, key), isNull(ingestIdempotency.responseStatus)));
+    await this.db
+      .delete(ingestIdempotency)
+      .where(
+        and(
+          eq(ingestIdempotency.projectId, projectId),
+          eq(ingestIdempotency.key, key),
+          isNull(ingestIdempotency.responseStatus),
+        ),
+      );
   }
 }

@@ -61,10 +61,16 @@ const envelope = (c: RecordContext) => ({
   correlation_id: c.correlationId,
 });
 
-function normaliseRetry(retry: ApiRetry): { max: number; when: CreatePipeline['definition']['jobs'][number]['retry']['when'] } {
+function normaliseRetry(retry: ApiRetry): {
+  max: number;
+  when: CreatePipeline['definition']['jobs'][number]['retry']['when'];
+} {
   if (retry === undefined) return { max: 0, when: ['always'] };
   if (typeof retry === 'number') return { max: retry, when: ['always'] };
-  return { max: retry.max, when: (retry.when ?? ['always']) as CreatePipeline['definition']['jobs'][number]['retry']['when'] };
+  return {
+    max: retry.max,
+    when: (retry.when ?? ['always']) as CreatePipeline['definition']['jobs'][number]['retry']['when'],
+  };
 }
 
 /** The definition with GitLab's defaults filled in, as the intake record carries it. */
@@ -74,7 +80,14 @@ export function normaliseDefinition(def: ApiCreatePipeline['definition']): Creat
     jobs: def.jobs.map((j) => {
       const when = j.when ?? 'on_success';
       // GitLab: manual jobs may fail (allow_failure) unless told otherwise; every other job may not.
-      return { name: j.name, stage: j.stage, needs: j.needs ?? null, when, allow_failure: j.allow_failure ?? when === 'manual', retry: normaliseRetry(j.retry) };
+      return {
+        name: j.name,
+        stage: j.stage,
+        needs: j.needs ?? null,
+        when,
+        allow_failure: j.allow_failure ?? when === 'manual',
+        retry: normaliseRetry(j.retry),
+      };
     }),
   };
 }
@@ -97,7 +110,13 @@ export interface ApiJobReport {
   exit_code?: number;
 }
 
-export function jobReportRecord(body: ApiJobReport, job: string, log: ReportJob['log'], excerpt: string | null, c: RecordContext): ReportJob {
+export function jobReportRecord(
+  body: ApiJobReport,
+  job: string,
+  log: ReportJob['log'],
+  excerpt: string | null,
+  c: RecordContext,
+): ReportJob {
   return {
     type: 'ReportJob',
     ...envelope(c),
@@ -113,7 +132,11 @@ export function jobReportRecord(body: ApiJobReport, job: string, log: ReportJob[
 
 export function commandRecord(type: 'CancelPipeline', c: RecordContext): CancelPipeline;
 export function commandRecord(type: 'RetryJob' | 'PlayJob', c: RecordContext, job: string): RetryJob | PlayJob;
-export function commandRecord(type: 'CancelPipeline' | 'RetryJob' | 'PlayJob', c: RecordContext, job?: string): CancelPipeline | RetryJob | PlayJob {
+export function commandRecord(
+  type: 'CancelPipeline' | 'RetryJob' | 'PlayJob',
+  c: RecordContext,
+  job?: string,
+): CancelPipeline | RetryJob | PlayJob {
   if (type === 'CancelPipeline') return { type, ...envelope(c) };
   return { type, ...envelope(c), job: job! };
 }

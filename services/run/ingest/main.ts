@@ -26,18 +26,25 @@ export async function startIngest(config: IngestConfig = loadIngestConfig()): Pr
   initTracing('ingest');
   const log = createLogger('ingest');
   const tokens = TokenRegistry.fromConfig(config.tokensSpec, config.tokensFile);
-  if (tokens.size === 0) log.warn('no producer tokens configured (INGEST_TOKENS / INGEST_TOKENS_FILE): every request will get 401');
+  if (tokens.size === 0)
+    log.warn('no producer tokens configured (INGEST_TOKENS / INGEST_TOKENS_FILE): every request will get 401');
   const pool = createPool(config.databaseUrl, 10, log);
   const db = createDb(pool);
   const kafka = createKafka(config, `verity-${config.instanceId}`);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
   const codec = await EventCodec.forTopic<IntakeEvent>(config.schemaRegistryUrl, TOPICS.intake);
-  const directory = new PipelineDirectory(db, { maxCached: config.directoryCacheSize, negativeTtlMs: config.directoryNegativeTtlMs });
+  const directory = new PipelineDirectory(db, {
+    maxCached: config.directoryCacheSize,
+    negativeTtlMs: config.directoryNegativeTtlMs,
+  });
   const events = await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents);
   const waiters = new VerdictWaiters(
     kafka,
-    { events, rejected: await EventCodec.forTopic<IntakeRejectedEvent>(config.schemaRegistryUrl, TOPICS.intakeRejected) },
+    {
+      events,
+      rejected: await EventCodec.forTopic<IntakeRejectedEvent>(config.schemaRegistryUrl, TOPICS.intakeRejected),
+    },
     config.maxWaiters,
     log,
     // A producer may name a job attempt it learnt from a verdict at once: the directory knows it first.
@@ -45,7 +52,9 @@ export async function startIngest(config: IngestConfig = loadIngestConfig()): Pr
     config.stallMs,
   );
   await waiters.start(config.instanceId);
-  const directoryFeed = config.directoryFeed ? directoryConsumer(kafka, events, directory, log, config.stallMs) : undefined;
+  const directoryFeed = config.directoryFeed
+    ? directoryConsumer(kafka, events, directory, log, config.stallMs)
+    : undefined;
   await directoryFeed?.start();
   const writer = new BatchingWriter(producer, TOPICS.intake, { maxQueued: config.maxQueued, maxBatch: 2000 });
 
@@ -64,7 +73,18 @@ export async function startIngest(config: IngestConfig = loadIngestConfig()): Pr
     },
   });
   app.use(
-    ingestRouter({ config, tokens, codec, writer, idempotency: new IdempotencyStore(db), waiters, directory, leaseMs: config.idempotencyLeaseMs, logStore: new PgLogStore(db), log }),
+    ingestRouter({
+      config,
+      tokens,
+      codec,
+      writer,
+      idempotency: new IdempotencyStore(db),
+      waiters,
+      directory,
+      leaseMs: config.idempotencyLeaseMs,
+      logStore: new PgLogStore(db),
+      log,
+    }),
   );
   finishHttpApp(app, log);
 

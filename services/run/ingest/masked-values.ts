@@ -15,7 +15,14 @@ export function maskedValuesHeader(h: string | undefined): string[] {
   } catch {
     v = undefined;
   }
-  if (!Array.isArray(v)) throw badRequest('X-Masked-Values must be base64 of a JSON array of strings', [{ pointer: POINTER, message: 'must be base64 JSON array of strings' }]);
-  if (!validate(v)) throw badRequest('X-Masked-Values holds an invalid value', toFieldErrors(validate.errors).map((e) => ({ ...e, pointer: POINTER + e.pointer })));
+  if (!Array.isArray(v))
+    throw badRequest('X-Masked-Values must be base64 of a JSON array of strings', [
+      { pointer: POINTER, message: 'must be base64 JSON array of strings' },
+    ]);
+  if (!validate(v))
+    throw badRequest(
+      'X-Masked-Values holds an invalid value',
+      toFieldErrors(validate.errors).map((e) => ({ ...e, pointer: POINTER + e.pointer })),
+    );
   return v as string[];
 }

@@ -5,7 +5,8 @@ import { ndjsonLines } from './bulk.js';
 import { maskedValuesHeader } from './masked-values.js';
 import { jobParam, logProjectParam, noQuery, pipelineIdParam, waitParam } from './params.js';
 
-const req = (params: Record<string, string>, query: Record<string, unknown> = {}) => ({ params, query }) as unknown as Request;
+const req = (params: Record<string, string>, query: Record<string, unknown> = {}) =>
+  ({ params, query }) as unknown as Request;
 /** The pointers of the 400 `fn` throws, or 'ok' with its value. */
 const outcome = (fn: () => unknown): unknown => {
   try {
@@ -22,11 +23,18 @@ describe('ingest: path, query and header parameters', () => {
     [{ wait: '0' }, { ok: 0 }],
     [{ wait: '30000' }, { ok: 30000 }],
     [{ wait: '005' }, { ok: 5 }],
-    ...['', '1e3', '0x10', ' 5', '5 ', '5.0', '+5', '-1', 'Infinity', 'NaN', '12345678901'].map((w): [Record<string, unknown>, unknown] => [{ wait: w }, { status: 400, pointers: ['/query/wait'] }]),
+    ...['', '1e3', '0x10', ' 5', '5 ', '5.0', '+5', '-1', 'Infinity', 'NaN', '12345678901'].map(
+      (w): [Record<string, unknown>, unknown] => [{ wait: w }, { status: 400, pointers: ['/query/wait'] }],
+    ),
     [{ wait: '30001' }, { status: 400, pointers: ['/query/wait'] }],
-    [{ wait: '1', extra: 'x' }, { status: 400, pointers: ['/query/extra'] }],
+    [
+      { wait: '1', extra: 'x' },
+      { status: 400, pointers: ['/query/extra'] },
+    ],
   ];
-  for (const [query, expected] of waits) it(`?${new URLSearchParams(query as Record<string, string>).toString() || '(none)'} → ${JSON.stringify(expected)}`, () => expect(outcome(() => waitParam(req({}, query), 30000))).to.deep.equal(expected));
+  for (const [query, expected] of waits)
+    it(`?${new URLSearchParams(query as Record<string, string>).toString() || '(none)'} → ${JSON.stringify(expected)}`, () =>
+      expect(outcome(() => waitParam(req({}, query), 30000))).to.deep.equal(expected));
 
   const jobs: [string, unknown][] = [
     ['build', { ok: 'build' }],
@@ -40,19 +48,32 @@ describe('ingest: path, query and header parameters', () => {
     ['x\uD800', { status: 400, pointers: ['/path/jobId'] }],
     ['build 😀', { ok: 'build 😀' }],
   ];
-  for (const [job, expected] of jobs) it(`job ${JSON.stringify(job.length > 20 ? `${job.slice(0, 5)}…(${job.length})` : job)} → ${JSON.stringify(expected).slice(0, 60)}`, () => expect(outcome(() => jobParam(req({ jobId: job })))).to.deep.equal(expected));
+  for (const [job, expected] of jobs)
+    it(`job ${JSON.stringify(job.length > 20 ? `${job.slice(0, 5)}…(${job.length})` : job)} → ${JSON.stringify(expected).slice(0, 60)}`, () =>
+      expect(outcome(() => jobParam(req({ jobId: job })))).to.deep.equal(expected));
 
   it('the pipeline id is a UUID, lower-cased', () => {
-    expect(outcome(() => pipelineIdParam(req({ id: '0193A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B' })))).to.deep.equal({ ok: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b' });
+    expect(outcome(() => pipelineIdParam(req({ id: '0193A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B' })))).to.deep.equal({
+      ok: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
+    });
     expect(outcome(() => pipelineIdParam(req({ id: 'nope' })))).to.deep.equal({ status: 400, pointers: ['/path/id'] });
   });
 
   it('?project_id of a log upload: required, 1..255 characters, safe text, the only parameter', () => {
     expect(outcome(() => logProjectParam(req({}, { project_id: 'group/app' })))).to.deep.equal({ ok: 'group/app' });
     expect(outcome(() => logProjectParam(req({}, {})))).to.deep.equal({ status: 400, pointers: ['/query/project_id'] });
-    expect(outcome(() => logProjectParam(req({}, { project_id: 'p'.repeat(256) })))).to.deep.equal({ status: 400, pointers: ['/query/project_id'] });
-    expect(outcome(() => logProjectParam(req({}, { project_id: 'p\uD800' })))).to.deep.equal({ status: 400, pointers: ['/query/project_id'] });
-    expect(outcome(() => logProjectParam(req({}, { project_id: 'p', wait: '1' })))).to.deep.equal({ status: 400, pointers: ['/query/wait'] });
+    expect(outcome(() => logProjectParam(req({}, { project_id: 'p'.repeat(256) })))).to.deep.equal({
+      status: 400,
+      pointers: ['/query/project_id'],
+    });
+    expect(outcome(() => logProjectParam(req({}, { project_id: 'p\uD800' })))).to.deep.equal({
+      status: 400,
+      pointers: ['/query/project_id'],
+    });
+    expect(outcome(() => logProjectParam(req({}, { project_id: 'p', wait: '1' })))).to.deep.equal({
+      status: 400,
+      pointers: ['/query/wait'],
+    });
   });
 
   it('a route without query parameters refuses any', () => {
@@ -64,10 +85,22 @@ describe('ingest: path, query and header parameters', () => {
     const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
     expect(outcome(() => maskedValuesHeader(undefined))).to.deep.equal({ ok: [] });
     expect(outcome(() => maskedValuesHeader(b64(['s3cr3t', '😀'])))).to.deep.equal({ ok: ['s3cr3t', '😀'] });
-    expect(outcome(() => maskedValuesHeader('!!'))).to.deep.equal({ status: 400, pointers: ['/headers/x-masked-values'] });
-    expect(outcome(() => maskedValuesHeader(b64({ a: 1 })))).to.deep.equal({ status: 400, pointers: ['/headers/x-masked-values'] });
-    expect(outcome(() => maskedValuesHeader(b64(['ok', 'x\u0000'])))).to.deep.equal({ status: 400, pointers: ['/headers/x-masked-values/1'] });
-    expect(outcome(() => maskedValuesHeader(b64(Array.from({ length: 101 }, () => 'v'))))).to.deep.equal({ status: 400, pointers: ['/headers/x-masked-values'] });
+    expect(outcome(() => maskedValuesHeader('!!'))).to.deep.equal({
+      status: 400,
+      pointers: ['/headers/x-masked-values'],
+    });
+    expect(outcome(() => maskedValuesHeader(b64({ a: 1 })))).to.deep.equal({
+      status: 400,
+      pointers: ['/headers/x-masked-values'],
+    });
+    expect(outcome(() => maskedValuesHeader(b64(['ok', 'x\u0000'])))).to.deep.equal({
+      status: 400,
+      pointers: ['/headers/x-masked-values/1'],
+    });
+    expect(outcome(() => maskedValuesHeader(b64(Array.from({ length: 101 }, () => 'v'))))).to.deep.equal({
+      status: 400,
+      pointers: ['/headers/x-masked-values'],
+    });
   });
 
   it('NDJSON lines: blank lines skipped, line numbers as in the body', () => {

@@ -18,7 +18,8 @@ export const isUuid = (s: string): boolean => UUID.test(s);
 /** {id}: a UUID, lower-cased. */
 export function pipelineIdParam(req: Request): string {
   const id = String(req.params.id);
-  if (!UUID.test(id)) throw badRequest('the pipeline id must be a UUID', [{ pointer: '/path/id', message: 'must be a UUID' }]);
+  if (!UUID.test(id))
+    throw badRequest('the pipeline id must be a UUID', [{ pointer: '/path/id', message: 'must be a UUID' }]);
   return id.toLowerCase();
 }
 
@@ -28,7 +29,10 @@ export function jobParam(req: Request): string {
 }
 
 export function parseJobRef(job: string, pointer: string): string {
-  if (!validJob(job)) throw badRequest('the job must be a job attempt id or a job name of 1 to 255 characters', [{ pointer, message: 'must be a job id or a job name of 1 to 255 characters' }]);
+  if (!validJob(job))
+    throw badRequest('the job must be a job attempt id or a job name of 1 to 255 characters', [
+      { pointer, message: 'must be a job id or a job name of 1 to 255 characters' },
+    ]);
   return UUID.test(job) ? job.toLowerCase() : job;
 }
 
@@ -37,7 +41,10 @@ export function waitParam(req: Request, max: number): number {
   const { wait } = check<{ wait?: string }>(validWaitQuery, { ...(req.query as object) }, '/query');
   if (wait === undefined) return 0;
   const n = Number(wait);
-  if (n > max) throw badRequest(`?wait must be an integer number of milliseconds in [0, ${max}]`, [{ pointer: '/query/wait', message: `must be an integer in [0, ${max}]` }]);
+  if (n > max)
+    throw badRequest(`?wait must be an integer number of milliseconds in [0, ${max}]`, [
+      { pointer: '/query/wait', message: `must be an integer in [0, ${max}]` },
+    ]);
   return n;
 }
 
@@ -49,5 +56,8 @@ export function logProjectParam(req: Request): string {
 /** A route that takes no query parameter. */
 export function noQuery(req: Request): void {
   const [name] = Object.keys(req.query as object);
-  if (name !== undefined) throw badRequest(`unknown query parameter "${name}"`, [{ pointer: `/query/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: 'is not allowed' }]);
+  if (name !== undefined)
+    throw badRequest(`unknown query parameter "${name}"`, [
+      { pointer: `/query/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: 'is not allowed' },
+    ]);
 }

@@ -17,9 +17,24 @@ const ctx: RecordContext = {
   idempotencyKey: null,
 };
 const ajv = createAjv();
-const api = { create: ajv.compile(createPipelineBody), report: ajv.compile(jobReportBody), command: ajv.compile(commandBody) };
-const create = { project_id: 'group/project', ref: 'main', sha: 'abcdef0', definition: { stages: ['s'], jobs: [{ name: 'a', stage: 's', needs: [] as string[] }] } };
-const report = { project_id: 'group/project', status: 'failed' as const, failure_reason: 'script_failure', exit_code: 1, runner_id: 'r1' };
+const api = {
+  create: ajv.compile(createPipelineBody),
+  report: ajv.compile(jobReportBody),
+  command: ajv.compile(commandBody),
+};
+const create = {
+  project_id: 'group/project',
+  ref: 'main',
+  sha: 'abcdef0',
+  definition: { stages: ['s'], jobs: [{ name: 'a', stage: 's', needs: [] as string[] }] },
+};
+const report = {
+  project_id: 'group/project',
+  status: 'failed' as const,
+  failure_reason: 'script_failure',
+  exit_code: 1,
+  runner_id: 'r1',
+};
 
 /** Sets `value` at the pointer of a deep copy. */
 function at<T>(doc: T, pointer: string, value: unknown): T {
@@ -50,7 +65,9 @@ const cases: Case[] = [
 
 /** The record ingest would build from a body the API schema let through. */
 const recordOf = (kind: 'create' | 'report', body: typeof create | typeof report): IntakeEvent =>
-  kind === 'create' ? createPipelineRecord(body as typeof create, { ...ctx, projectId: (body as typeof create).project_id }) : jobReportRecord(body as typeof report, 'a', null, null, ctx);
+  kind === 'create'
+    ? createPipelineRecord(body as typeof create, { ...ctx, projectId: (body as typeof create).project_id })
+    : jobReportRecord(body as typeof report, 'a', null, null, ctx);
 
 describe('ingest: no request and no intake record carries what Postgres cannot store', () => {
   it('the valid bodies, at the boundaries, make records that pass the tightened intake schemas', () => {
@@ -77,7 +94,9 @@ describe('ingest: no request and no intake record carries what Postgres cannot s
 
   it('the idempotency key (body field) and the job of a record are held to the same rules', () => {
     expect(api.command({ project_id: 'p', idempotency_key: 'k\u0000' })).to.equal(false);
-    expect(recordErrors(commandRecord('RetryJob', { ...ctx, idempotencyKey: 'k\u0000' }, 'a')).map((e) => e.pointer)).to.include('/idempotency_key');
+    expect(
+      recordErrors(commandRecord('RetryJob', { ...ctx, idempotencyKey: 'k\u0000' }, 'a')).map((e) => e.pointer),
+    ).to.include('/idempotency_key');
     expect(recordErrors(commandRecord('PlayJob', ctx, 'j\u0000')).map((e) => e.pointer)).to.include('/job');
     expect(recordErrors(commandRecord('PlayJob', ctx, 'j'.repeat(256))).map((e) => e.pointer)).to.include('/job');
   });

@@ -12,7 +12,12 @@ import { tightenSchema } from '../../lib/platform/schemas/safety.js';
 const INTAKE_BIGINT_PATHS = ['/properties/log/properties/bytes'];
 
 const ajv = createAjv();
-const validators = new Map([...latestByType(loadCatalog(), 'ci.intake.v1')].map(([type, e]) => [type, ajv.compile(tightenSchema(e.schema, { bigintPaths: INTAKE_BIGINT_PATHS }))]));
+const validators = new Map(
+  [...latestByType(loadCatalog(), 'ci.intake.v1')].map(([type, e]) => [
+    type,
+    ajv.compile(tightenSchema(e.schema, { bigintPaths: INTAKE_BIGINT_PATHS })),
+  ]),
+);
 
 /** The fields of `record` that could not be stored, as JSON pointers; empty when it is fine. */
 export function recordErrors(record: IntakeEvent): FieldError[] {

@@ -14,7 +14,14 @@ import { checkDefinition } from './definition-check.js';
 import { bulkHandler, NDJSON_TYPES } from './bulk.js';
 import { excerptFor, validators, type IngestDeps } from './deps.js';
 import { requestHash } from './idempotency.js';
-import { commandRecord, createPipelineRecord, jobReportRecord, pipelineIdFor, type ApiCreatePipeline, type ApiJobReport } from './intake-records.js';
+import {
+  commandRecord,
+  createPipelineRecord,
+  jobReportRecord,
+  pipelineIdFor,
+  type ApiCreatePipeline,
+  type ApiJobReport,
+} from './intake-records.js';
 import { maskedValuesHeader } from './masked-values.js';
 import { jobParam, logProjectParam, noQuery, pipelineIdParam, waitParam } from './params.js';
 import { submit, type Answer } from './submit.js';
@@ -28,7 +35,10 @@ const LOG_TYPES = ['text/plain', 'application/octet-stream'];
 
 const idemKey = (req: Request, body: { idempotency_key?: string }): string | null => {
   const h = req.get('Idempotency-Key');
-  if (h !== undefined && (h.length === 0 || h.length > 255)) throw badRequest('Idempotency-Key must have 1 to 255 characters', [{ pointer: '/headers/idempotency-key', message: 'must have 1 to 255 characters' }]);
+  if (h !== undefined && (h.length === 0 || h.length > 255))
+    throw badRequest('Idempotency-Key must have 1 to 255 characters', [
+      { pointer: '/headers/idempotency-key', message: 'must have 1 to 255 characters' },
+    ]);
   return h ?? body.idempotency_key ?? null;
 };
 const correlation = (req: Request) => {
@@ -58,7 +68,15 @@ export function ingestRouter(deps: IngestDeps): Router {
     next();
   };
   const json = [safeTextParams(), requireContentType('application/json'), jsonBody];
-  const base = (req: Request, res: Response, waitMs: number, projectId: string, pipelineId: string, route: string, body: { idempotency_key?: string; occurred_at?: string }) => ({
+  const base = (
+    req: Request,
+    res: Response,
+    waitMs: number,
+    projectId: string,
+    pipelineId: string,
+    route: string,
+    body: { idempotency_key?: string; occurred_at?: string },
+  ) => ({
     token: token(res),
     projectId,
     pipelineId,
@@ -71,7 +89,10 @@ export function ingestRouter(deps: IngestDeps): Router {
 
   router.post('/v1/pipelines', authenticate, ...json, async (req, res) => {
     const waitMs = waitParam(req, deps.config.waitMaxMs);
-    const body = check<ApiCreatePipeline & { pipeline_id?: string; idempotency_key?: string; occurred_at?: string }>(validators.create, req.body);
+    const body = check<ApiCreatePipeline & { pipeline_id?: string; idempotency_key?: string; occurred_at?: string }>(
+      validators.create,
+      req.body,
+    );
     checkDefinition(body.definition);
     const key = idemKey(req, body);
     const pipelineId = body.pipeline_id?.toLowerCase() ?? (key ? pipelineIdFor(body.project_id, key) : uuidv7());
@@ -89,14 +110,25 @@ export function ingestRouter(deps: IngestDeps): Router {
     const pipelineId = pipelineIdParam(req);
     const job = jobParam(req);
     const waitMs = waitParam(req, deps.config.waitMaxMs);
-    const body = check<ApiJobReport & { project_id: string; log_tail?: string; masked_values?: string[]; idempotency_key?: string; occurred_at?: string }>(validators.report, req.body);
+    const body = check<
+      ApiJobReport & {
+        project_id: string;
+        log_tail?: string;
+        masked_values?: string[];
+        idempotency_key?: string;
+        occurred_at?: string;
+      }
+    >(validators.report, req.body);
     reply(
       res,
       await submit(deps, {
         ...base(req, res, waitMs, body.project_id, pipelineId, `POST ${pipelineId} ${job} reports`, body),
         job,
         build: async (c) => {
-          const { log, excerpt } = body.status === 'failed' ? await excerptFor(deps, body.project_id, pipelineId, job, body.log_tail, body.masked_values) : { log: null, excerpt: null };
+          const { log, excerpt } =
+            body.status === 'failed'
+              ? await excerptFor(deps, body.project_id, pipelineId, job, body.log_tail, body.masked_values)
+              : { log: null, excerpt: null };
           return jobReportRecord(body, job, log, excerpt, c);
         },
       }),
@@ -107,7 +139,10 @@ export function ingestRouter(deps: IngestDeps): Router {
     const pipelineId = pipelineIdParam(req);
     const job = type === 'CancelPipeline' ? undefined : jobParam(req);
     const waitMs = waitParam(req, deps.config.waitMaxMs);
-    const body = check<{ project_id: string; idempotency_key?: string; occurred_at?: string }>(validators.command, req.body);
+    const body = check<{ project_id: string; idempotency_key?: string; occurred_at?: string }>(
+      validators.command,
+      req.body,
+    );
     reply(
       res,
       await submit(deps, {
@@ -141,7 +176,12 @@ export function ingestRouter(deps: IngestDeps): Router {
     requireContentType(...LOG_TYPES),
     express.raw({ limit: deps.config.logLimitBytes, type: () => true, inflate: true }),
     async (req, res) => {
-      const { pipelineId, job, projectId, masked } = res.locals.log as { pipelineId: string; job: string; projectId: string; masked: string[] };
+      const { pipelineId, job, projectId, masked } = res.locals.log as {
+        pipelineId: string;
+        job: string;
+        projectId: string;
+        masked: string[];
+      };
       const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const redacted = Buffer.from(redactSecrets(data.toString('utf8'), { maskedValues: masked }).text, 'utf8');
       const stored = await deps.logStore.put({ pipelineId, projectId, job, data: redacted });

@@ -80,7 +80,20 @@ export async function prepare(deps: SubmitDeps, r: SubmitRequest): Promise<{ rep
   const reportId = reportIdOf(r);
   let claimedPipeline = r.creates?.preclaimed === true;
   let keyClaimed = false;
-  const undoClaims = () => undo(deps, [{ reportId, projectId: r.projectId, key: keyClaimed ? r.idempotencyKey : null, claimedPipeline, pipelineId: r.pipelineId }], true);
+  const undoClaims = () =>
+    undo(
+      deps,
+      [
+        {
+          reportId,
+          projectId: r.projectId,
+          key: keyClaimed ? r.idempotencyKey : null,
+          claimedPipeline,
+          pipelineId: r.pipelineId,
+        },
+      ],
+      true,
+    );
   try {
     TokenRegistry.authorize(r.token, r.projectId);
     if (r.creates) await refuseTaken(deps.directory, r.pipelineId, r.projectId, reportId);
@@ -91,16 +104,38 @@ export async function prepare(deps: SubmitDeps, r: SubmitRequest): Promise<{ rep
       if (r.job !== undefined && !isUuid(r.job)) await requireJob(deps.directory, r.pipelineId, r.job);
     }
     if (r.waitMs > 0 && deps.waiters.full) {
-      throw new HttpProblem({ title: 'Too Many Requests', status: 429, detail: 'too many requests are waiting for verdicts; retry, or omit ?wait=' }, { 'Retry-After': '1' });
+      throw new HttpProblem(
+        {
+          title: 'Too Many Requests',
+          status: 429,
+          detail: 'too many requests are waiting for verdicts; retry, or omit ?wait=',
+        },
+        { 'Retry-After': '1' },
+      );
     }
     if (r.idempotencyKey) {
       const claim = await deps.idempotency.claim(r.projectId, r.idempotencyKey, r.requestHash, r.waitMs + deps.leaseMs);
       if (claim.state === 'replay') {
         await undoClaims();
-        return { replay: { status: claim.status, body: claim.body as Record<string, unknown>, problem: claim.status >= 400 } };
+        return {
+          replay: { status: claim.status, body: claim.body as Record<string, unknown>, problem: claim.status >= 400 },
+        };
       }
-      if (claim.state === 'conflict') throw new HttpProblem({ title: 'Conflict', status: 409, detail: `Idempotency-Key "${r.idempotencyKey}" was already used with a different request` });
-      if (claim.state === 'in_flight') throw new HttpProblem({ title: 'Conflict', status: 409, detail: `a request with Idempotency-Key "${r.idempotencyKey}" is still in flight` }, { 'Retry-After': '1' });
+      if (claim.state === 'conflict')
+        throw new HttpProblem({
+          title: 'Conflict',
+          status: 409,
+          detail: `Idempotency-Key "${r.idempotencyKey}" was already used with a different request`,
+        });
+      if (claim.state === 'in_flight')
+        throw new HttpProblem(
+          {
+            title: 'Conflict',
+            status: 409,
+            detail: `a request with Idempotency-Key "${r.idempotencyKey}" is still in flight`,
+          },
+          { 'Retry-After': '1' },
+        );
       keyClaimed = true;
     }
     if (r.creates && !claimedPipeline) {
@@ -120,7 +155,8 @@ export async function prepare(deps: SubmitDeps, r: SubmitRequest): Promise<{ rep
     };
     const record = await r.build(ctx);
     const errors = recordErrors(record);
-    if (errors.length > 0) throw badRequest('the request cannot be recorded: a field does not fit what Verity stores', errors);
+    if (errors.length > 0)
+      throw badRequest('the request cannot be recorded: a field does not fit what Verity stores', errors);
     return { ready: { record, reportId, projectId: r.projectId, key: r.idempotencyKey, claimedPipeline } };
   } catch (err) {
     await undoClaims();
@@ -133,17 +169,32 @@ export async function prepare(deps: SubmitDeps, r: SubmitRequest): Promise<{ rep
  * proceed; its report id is the same, so a record that did get written is dropped as a duplicate), and,
  * when the record certainly was not written, their pipeline id claims too.
  */
-async function undo(deps: SubmitDeps, claims: { reportId: string; projectId: string; key: string | null; claimedPipeline: boolean; pipelineId: string }[], certain: boolean): Promise<void> {
+async function undo(
+  deps: SubmitDeps,
+  claims: { reportId: string; projectId: string; key: string | null; claimedPipeline: boolean; pipelineId: string }[],
+  certain: boolean,
+): Promise<void> {
   await Promise.all(
     claims.map(async (c) => {
-      if (c.key) await deps.idempotency.release(c.projectId, c.key).catch((err: unknown) => deps.log.warn({ err }, 'idempotency claim not released'));
-      if (certain && c.claimedPipeline) await deps.directory.release(c.pipelineId, c.reportId).catch((err: unknown) => deps.log.warn({ err }, 'pipeline claim not released'));
+      if (c.key)
+        await deps.idempotency
+          .release(c.projectId, c.key)
+          .catch((err: unknown) => deps.log.warn({ err }, 'idempotency claim not released'));
+      if (certain && c.claimedPipeline)
+        await deps.directory
+          .release(c.pipelineId, c.reportId)
+          .catch((err: unknown) => deps.log.warn({ err }, 'pipeline claim not released'));
     }),
   );
 }
 
 /** Writes prepared records in one batch; on failure undoes their claims and answers 503 when nothing was written. */
-export async function writeRecords(deps: SubmitDeps, producer: string, prepared: Prepared[], onEncoded: () => void = () => undefined): Promise<void> {
+export async function writeRecords(
+  deps: SubmitDeps,
+  producer: string,
+  prepared: Prepared[],
+  onEncoded: () => void = () => undefined,
+): Promise<void> {
   const claims = prepared.map((p) => ({ ...p, pipelineId: p.record.pipeline_id }));
   let messages;
   try {
@@ -189,8 +240,21 @@ export async function submit(deps: SubmitDeps, r: SubmitRequest): Promise<Answer
   if (verdict) {
     const v = await verdict;
     if (v.verdict === 'rejected') {
-      answer = { status: 422, problem: true, body: { type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: v.message, code: v.code, details: v.details, ...accepted } };
-    } else if (v.verdict === 'accepted') answer = { status: 200, body: { ...accepted, verdict: 'accepted', events: v.events } };
+      answer = {
+        status: 422,
+        problem: true,
+        body: {
+          type: 'about:blank',
+          title: 'Unprocessable Content',
+          status: 422,
+          detail: v.message,
+          code: v.code,
+          details: v.details,
+          ...accepted,
+        },
+      };
+    } else if (v.verdict === 'accepted')
+      answer = { status: 200, body: { ...accepted, verdict: 'accepted', events: v.events } };
     else answer = { status: 202, body: { ...accepted, verdict: 'pending' } };
   }
   if (r.idempotencyKey) await deps.idempotency.complete(r.projectId, r.idempotencyKey, answer.status, answer.body);

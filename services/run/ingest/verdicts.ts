@@ -49,7 +49,8 @@ export class VerdictWaiters {
   }
 
   async start(instanceId: string): Promise<void> {
-    const cause = (m: { headers?: Record<string, unknown> }) => (m.headers?.['causation-id'] as Buffer | undefined)?.toString();
+    const cause = (m: { headers?: Record<string, unknown> }) =>
+      (m.headers?.['causation-id'] as Buffer | undefined)?.toString();
     this.runner = new ConsumerRunner<PipelineEvent | IntakeRejectedEvent>(
       this.kafka,
       {
@@ -84,7 +85,12 @@ export class VerdictWaiters {
       if (!w || !id) continue;
       if (slice.topic === TOPICS.intakeRejected) {
         const event = r.event as IntakeRejectedEvent;
-        this.settle(id, { verdict: 'rejected', code: event.code, message: event.message, details: event.details ?? {} });
+        this.settle(id, {
+          verdict: 'rejected',
+          code: event.code,
+          message: event.message,
+          details: event.details ?? {},
+        });
       } else {
         w.events.push(r.event as PipelineEvent);
         touched.add(id);
@@ -94,8 +100,14 @@ export class VerdictWaiters {
     for (const id of touched) {
       const w = this.waiters.get(id);
       if (w) {
-        await this.beforeAnswer(w.events).catch((err: unknown) => this.log.warn({ err, cause: id }, 'events of a verdict not applied'));
-        const events = w.events.map((e) => ({ type: e.type, seq: e.seq, ...('job_id' in e ? { job_id: e.job_id, name: e.name } : {}) }));
+        await this.beforeAnswer(w.events).catch((err: unknown) =>
+          this.log.warn({ err, cause: id }, 'events of a verdict not applied'),
+        );
+        const events = w.events.map((e) => ({
+          type: e.type,
+          seq: e.seq,
+          ...('job_id' in e ? { job_id: e.job_id, name: e.name } : {}),
+        }));
         this.settle(id, { verdict: 'accepted', events });
       }
     }

@@ -33,7 +33,17 @@ export function dailyDeltas(before: Rows, after: Pick<FoldResult, 'pipelines' | 
     const key = `${p.projectId}\u0000${day}`;
     let d = deltas.get(key);
     if (!d) {
-      d = { projectId: p.projectId, day, pipelines: 0, finished: 0, succeeded: 0, failed: 0, durationHist: emptyHistogram(), queuedJobs: 0, queueHist: emptyHistogram() };
+      d = {
+        projectId: p.projectId,
+        day,
+        pipelines: 0,
+        finished: 0,
+        succeeded: 0,
+        failed: 0,
+        durationHist: emptyHistogram(),
+        queuedJobs: 0,
+        queueHist: emptyHistogram(),
+      };
       deltas.set(key, d);
     }
     return d;
@@ -65,5 +75,14 @@ export function dailyDeltas(before: Rows, after: Pick<FoldResult, 'pipelines' | 
     jobContribution(d, before.jobs.get(id), -1);
     jobContribution(d, now, 1);
   }
-  return [...deltas.values()].filter((d) => d.pipelines !== 0 || d.finished !== 0 || d.succeeded !== 0 || d.failed !== 0 || d.queuedJobs !== 0 || d.durationHist.some((c) => c !== 0) || d.queueHist.some((c) => c !== 0));
+  return [...deltas.values()].filter(
+    (d) =>
+      d.pipelines !== 0 ||
+      d.finished !== 0 ||
+      d.succeeded !== 0 ||
+      d.failed !== 0 ||
+      d.queuedJobs !== 0 ||
+      d.durationHist.some((c) => c !== 0) ||
+      d.queueHist.some((c) => c !== 0),
+  );
 }

@@ -7,13 +7,25 @@ const PIPELINE = '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 const OTHER = '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c';
 const JOB = '0193a1b2-c3d4-7e5f-8a9b-1c1d2e3f4a5b';
 
-function ev<T extends PipelineEvent['type']>(type: T, seq: number, patch: Partial<Extract<PipelineEvent, { type: T }>> = {}): PipelineEvent {
+function ev<T extends PipelineEvent['type']>(
+  type: T,
+  seq: number,
+  patch: Partial<Extract<PipelineEvent, { type: T }>> = {},
+): PipelineEvent {
   const e = exampleEvents.find((x) => x.type === type)!;
   const at = `2026-11-28T10:${String(seq).padStart(2, '0')}:00.000Z`;
   return { ...e, seq, occurred_at: at, recorded_at: at, ...patch } as PipelineEvent;
 }
 const empty = (): Rows => ({ pipelines: new Map(), jobs: new Map() });
-const whole = [ev('PipelineCreated', 1), ev('JobCreated', 2), ev('JobEnqueued', 3), ev('JobStarted', 4), ev('PipelineStatusChanged', 5), ev('JobFailed', 6), ev('PipelineFinished', 7)];
+const whole = [
+  ev('PipelineCreated', 1),
+  ev('JobCreated', 2),
+  ev('JobEnqueued', 3),
+  ev('JobStarted', 4),
+  ev('PipelineStatusChanged', 5),
+  ev('JobFailed', 6),
+  ev('PipelineFinished', 7),
+];
 const without = (seq: number) => whole.filter((e) => e.seq !== seq);
 
 describe('projector fold: lenient for pipelines with a dead-lettered event', () => {

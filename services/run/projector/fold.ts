@@ -134,7 +134,14 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
     }
     const jumped = e.seq !== last + 1 && !(opts.lenient?.has(e.pipeline_id) ?? false);
     if (jumped || (!pipeline && e.type !== 'PipelineCreated')) {
-      return { pipelines, jobs, flaky, applied, ignored, gap: { pipelineId: e.pipeline_id, expected: last + 1, got: e.seq } };
+      return {
+        pipelines,
+        jobs,
+        flaky,
+        applied,
+        ignored,
+        gap: { pipelineId: e.pipeline_id, expected: last + 1, got: e.seq },
+      };
     }
     applied++;
     if (e.type === 'PipelineCreated') {
@@ -199,18 +206,35 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
       case 'JobSucceeded': {
         setJob(e, { status: 'success', finishedAt: e.occurred_at, durationMs: e.duration_ms });
         if (e.attempt > 1) {
-          const previous = findJob((j) => j.pipelineId === e.pipeline_id && j.name === e.name && j.attempt === e.attempt - 1);
+          const previous = findJob(
+            (j) => j.pipelineId === e.pipeline_id && j.name === e.name && j.attempt === e.attempt - 1,
+          );
           if (previous?.status === 'failed') {
-            flaky.push({ passedJobId: e.job_id, failedJobId: previous.jobId, pipelineId: e.pipeline_id, projectId: e.project_id, name: e.name, sha: p.sha, failureReason: previous.failureReason, detectedAt: e.occurred_at });
+            flaky.push({
+              passedJobId: e.job_id,
+              failedJobId: previous.jobId,
+              pipelineId: e.pipeline_id,
+              projectId: e.project_id,
+              name: e.name,
+              sha: p.sha,
+              failureReason: previous.failureReason,
+              detectedAt: e.occurred_at,
+            });
           }
         }
         break;
       }
       case 'JobFailed':
-        setJob(
-          e,
-          { status: 'failed', finishedAt: e.occurred_at, durationMs: e.duration_ms, failureReason: e.failure_reason, failureReasonRaw: e.failure_reason_raw, exitCode: e.exit_code, logRef: e.log?.ref ?? null, logExcerpt: e.log_excerpt },
-        );
+        setJob(e, {
+          status: 'failed',
+          finishedAt: e.occurred_at,
+          durationMs: e.duration_ms,
+          failureReason: e.failure_reason,
+          failureReasonRaw: e.failure_reason_raw,
+          exitCode: e.exit_code,
+          logRef: e.log?.ref ?? null,
+          logExcerpt: e.log_excerpt,
+        });
         break;
       case 'JobCanceled':
         setJob(e, { status: 'canceled', finishedAt: e.occurred_at, durationMs: e.duration_ms });

@@ -20,7 +20,10 @@ export interface RunningProjector extends Stoppable {
   port: number;
 }
 
-export async function startProjector(config: ProjectorConfig = loadProjectorConfig(), opts: { http?: boolean; followMs?: number } = {}): Promise<RunningProjector> {
+export async function startProjector(
+  config: ProjectorConfig = loadProjectorConfig(),
+  opts: { http?: boolean; followMs?: number } = {},
+): Promise<RunningProjector> {
   initTracing('projector');
   const log = createLogger('projector');
   const pool = createPool(config.databaseUrl, 4, log);
@@ -66,8 +69,16 @@ export async function startProjector(config: ProjectorConfig = loadProjectorConf
               remediations: current.remediations.stats,
               version,
               projection: current.store.projection,
-              consumer: { pipelines: current.projector.consumerStatus(), remediations: current.remediations.consumerStatus() },
-              e2e_lag_ms: { window_s: 60, samples: lag.n, p50: lag.percentile(50, 60_000), p99: lag.percentile(99, 60_000) },
+              consumer: {
+                pipelines: current.projector.consumerStatus(),
+                remediations: current.remediations.consumerStatus(),
+              },
+              e2e_lag_ms: {
+                window_s: 60,
+                samples: lag.n,
+                p50: lag.percentile(50, 60_000),
+                p99: lag.percentile(99, 60_000),
+              },
             };
           },
         });

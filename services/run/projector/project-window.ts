@@ -66,7 +66,10 @@ export async function projectWindow(run: WindowRun): Promise<WindowReport> {
   const projection = await openProjection(config, pool, log, target, { startMidStream: run.startMidStream, endAt });
   try {
     const projectors = [projection.projector, projection.remediations];
-    const at = (i: number): Position => (p) => projectors[i]!.position(p) ?? start[i]!.get(p);
+    const at =
+      (i: number): Position =>
+      (p) =>
+        projectors[i]!.position(p) ?? start[i]!.get(p);
     const open = () => lanes.flatMap((l, i) => unfinished(l.ranges, at(i)).map((r) => keyOf(l.topic, r.partition)));
     const handled = () => lanes.reduce((n, l, i) => n + handledIn(l.ranges, at(i)), 0);
     for (let left = open(); left.length > 0; left = open()) {

@@ -35,7 +35,14 @@ export interface ProjectorOptions {
 /** Projects one topic into one sink. `E` is the topic's event union; every event has an occurred_at. */
 export class Projector<E extends TypedEvent & { occurred_at: string } = TypedEvent & { occurred_at: string }> {
   private readonly runner: ConsumerRunner<E>;
-  readonly stats: ProjectorStats = { batches: 0, events: 0, applied: 0, ignored: 0, deadLetters: 0, lastCommitAt: null };
+  readonly stats: ProjectorStats = {
+    batches: 0,
+    events: 0,
+    applied: 0,
+    ignored: 0,
+    deadLetters: 0,
+    lastCommitAt: null,
+  };
   /** End-to-end lag samples (read model committed − event occurred_at, ms): a bounded ring. */
   readonly lag = new LagRing(50_000);
   constructor(
@@ -71,7 +78,14 @@ export class Projector<E extends TypedEvent & { occurred_at: string } = TypedEve
         position: (t, p) => this.store.checkpoint(t, p),
         process: async (slice) => {
           const events = slice.records.map((r) => r.event);
-          const result = await this.store.apply(slice.topic, slice.partition, slice.from, slice.next, events, slice.deadLetters);
+          const result = await this.store.apply(
+            slice.topic,
+            slice.partition,
+            slice.from,
+            slice.next,
+            events,
+            slice.deadLetters,
+          );
           const committedAt = Date.now();
           for (const e of events) {
             const ms = committedAt - Date.parse(e.occurred_at);

@@ -11,7 +11,14 @@ import type { ProjectorConfig } from './config.js';
 import { projectWindow } from './project-window.js';
 import { versionTarget } from './projection.js';
 import type { ProjectionWindow } from './window.js';
-import { activateVersion, createVersion, ensureActiveVersion, PROJECTION, versionSchema, withoutWriters } from '../../lib/readmodel/versions.js';
+import {
+  activateVersion,
+  createVersion,
+  ensureActiveVersion,
+  PROJECTION,
+  versionSchema,
+  withoutWriters,
+} from '../../lib/readmodel/versions.js';
 
 export interface RebuildReport {
   from: number;
@@ -41,9 +48,19 @@ async function wholeTopics(config: ProjectorConfig): Promise<ProjectionWindow> {
   }
 }
 
-export async function rebuild(config: ProjectorConfig, pool: pg.Pool, log: Logger, opts: { progress?: Progress; keepOld?: boolean; timeoutMs?: number; handoverTimeoutMs?: number } = {}): Promise<RebuildReport> {
+export async function rebuild(
+  config: ProjectorConfig,
+  pool: pg.Pool,
+  log: Logger,
+  opts: { progress?: Progress; keepOld?: boolean; timeoutMs?: number; handoverTimeoutMs?: number } = {},
+): Promise<RebuildReport> {
   const from = await ensureActiveVersion(pool);
-  const building = (await pool.query<{ building: number | null }>('SELECT building FROM read_model_versions WHERE projection = $1', [PROJECTION])).rows[0]?.building ?? null;
+  const building =
+    (
+      await pool.query<{ building: number | null }>('SELECT building FROM read_model_versions WHERE projection = $1', [
+        PROJECTION,
+      ])
+    ).rows[0]?.building ?? null;
   const to = Math.max(from, building ?? 0) + 1;
   const client = await pool.connect();
   try {
@@ -51,7 +68,10 @@ export async function rebuild(config: ProjectorConfig, pool: pg.Pool, log: Logge
   } finally {
     client.release();
   }
-  await pool.query('UPDATE read_model_versions SET building = $2, updated_at = now() WHERE projection = $1', [PROJECTION, to]);
+  await pool.query('UPDATE read_model_versions SET building = $2, updated_at = now() WHERE projection = $1', [
+    PROJECTION,
+    to,
+  ]);
 
   const started = Date.now();
   // The rebuild's writer of `to` stops at the end offsets before `to` goes live: the live projector takes

@@ -29,7 +29,14 @@ export class RemediationStore implements ProjectionSink<RemediationEvent> {
     return readCheckpoint(this.db, this.projection, topic, partition);
   }
 
-  async apply(topic: string, partition: number, from: bigint | null, next: bigint, events: RemediationEvent[], deadLetters: DeadLetter[] = []): Promise<{ applied: number; ignored: number }> {
+  async apply(
+    topic: string,
+    partition: number,
+    from: bigint | null,
+    next: bigint,
+    events: RemediationEvent[],
+    deadLetters: DeadLetter[] = [],
+  ): Promise<{ applied: number; ignored: number }> {
     const { remediationProposals: p, remediationSkips: s } = this.tables;
     const changes = foldRemediations(events);
     return this.db.transaction(async (tx) => {
@@ -37,10 +44,22 @@ export class RemediationStore implements ProjectionSink<RemediationEvent> {
       await recordDeadLetters(tx, this.projection, deadLetters);
       let applied = 0;
       for (let i = 0; i < changes.proposals.length; i += CHUNK) {
-        applied += (await tx.insert(p).values(changes.proposals.slice(i, i + CHUNK)).onConflictDoNothing().returning({ id: p.proposalId })).length;
+        applied += (
+          await tx
+            .insert(p)
+            .values(changes.proposals.slice(i, i + CHUNK))
+            .onConflictDoNothing()
+            .returning({ id: p.proposalId })
+        ).length;
       }
       for (let i = 0; i < changes.skips.length; i += CHUNK) {
-        applied += (await tx.insert(s).values(changes.skips.slice(i, i + CHUNK)).onConflictDoNothing().returning({ id: s.eventId })).length;
+        applied += (
+          await tx
+            .insert(s)
+            .values(changes.skips.slice(i, i + CHUNK))
+            .onConflictDoNothing()
+            .returning({ id: s.eventId })
+        ).length;
       }
       if (changes.feedback.length > 0) {
         const f = changes.feedback;

@@ -52,7 +52,14 @@ export interface ProjectionSink<E> {
    * Applies the records `from`…`next - 1` of one partition exactly once — the events, and the dead letters
    * among them recorded as skipped — or throws CheckpointConflict.
    */
-  apply(topic: string, partition: number, from: bigint | null, next: bigint, events: E[], deadLetters: DeadLetter[]): Promise<{ applied: number; ignored: number }>;
+  apply(
+    topic: string,
+    partition: number,
+    from: bigint | null,
+    next: bigint,
+    events: E[],
+    deadLetters: DeadLetter[],
+  ): Promise<{ applied: number; ignored: number }>;
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -68,7 +75,11 @@ export async function recordDeadLetters(tx: Tx, projection: string, deadLetters:
         topic: d.topic,
         partition: d.partition,
         offset: d.offset,
-        pipelineId: d.message.key?.toString('utf8').replace(/[^\x20-\x7e]/g, '?').slice(0, 255) ?? null,
+        pipelineId:
+          d.message.key
+            ?.toString('utf8')
+            .replace(/[^\x20-\x7e]/g, '?')
+            .slice(0, 255) ?? null,
         reason: d.why.reason,
         error: d.error.replaceAll(String.fromCharCode(0), ''),
       })),
@@ -86,11 +97,22 @@ async function lenientPipelines(tx: Tx, projection: string, ids: string[]): Prom
   return new Set(rows.flatMap((r) => (r.id ? [r.id] : [])));
 }
 
-export async function readCheckpoint(db: Db, projection: string, topic: string, partition: number): Promise<bigint | null> {
+export async function readCheckpoint(
+  db: Db,
+  projection: string,
+  topic: string,
+  partition: number,
+): Promise<bigint | null> {
   const rows = await db
     .select({ next: projectionCheckpoints.nextOffset })
     .from(projectionCheckpoints)
-    .where(and(eq(projectionCheckpoints.projection, projection), eq(projectionCheckpoints.topic, topic), eq(projectionCheckpoints.partition, partition)));
+    .where(
+      and(
+        eq(projectionCheckpoints.projection, projection),
+        eq(projectionCheckpoints.topic, topic),
+        eq(projectionCheckpoints.partition, partition),
+      ),
+    );
   return rows[0]?.next ?? null;
 }
 
@@ -117,27 +139,49 @@ export async function startCheckpoints(
 }
 
 /** Compare-and-set of the partition's checkpoint from `from` (null = none yet) to `next`, inside `tx`. */
-export async function claimCheckpoint(tx: Tx, projection: string, topic: string, partition: number, from: bigint | null, next: bigint): Promise<void> {
+export async function claimCheckpoint(
+  tx: Tx,
+  projection: string,
+  topic: string,
+  partition: number,
+  from: bigint | null,
+  next: bigint,
+): Promise<void> {
   const c = projectionCheckpoints;
   const claimed =
     from === null
-      ? await tx.insert(c).values({ projection, topic, partition, nextOffset: next }).onConflictDoNothing().returning({ p: c.partition })
+      ? await tx
+          .insert(c)
+          .values({ projection, topic, partition, nextOffset: next })
+          .onConflictDoNothing()
+          .returning({ p: c.partition })
       : await tx
           .update(c)
           .set({ nextOffset: next, updatedAt: sql`now()` })
-          .where(and(eq(c.projection, projection), eq(c.topic, topic), eq(c.partition, partition), eq(c.nextOffset, from)))
+          .where(
+            and(eq(c.projection, projection), eq(c.topic, topic), eq(c.partition, partition), eq(c.nextOffset, from)),
+          )
           .returning({ p: c.partition });
-  if (claimed.length === 0) throw new CheckpointConflict(`checkpoint of ${projection} ${topic}[${partition}] moved (another instance applied it)`);
+  if (claimed.length === 0)
+    throw new CheckpointConflict(
+      `checkpoint of ${projection} ${topic}[${partition}] moved (another instance applied it)`,
+    );
 }
 
 /** Adds the deltas to project_daily_stats (counts and histograms element-wise) with one upsert per chunk. */
-async function addDailyStats(tx: Tx, t: ReturnType<typeof readModelTables>['projectDailyStats'], deltas: DailyDelta[]): Promise<void> {
+async function addDailyStats(
+  tx: Tx,
+  t: ReturnType<typeof readModelTables>['projectDailyStats'],
+  deltas: DailyDelta[],
+): Promise<void> {
   const add = (column: AnyPgColumn, name: string) => sql`${column} + excluded.${sql.identifier(name)}`;
   const addArrays = (column: AnyPgColumn, name: string) =>
     sql`ARRAY(SELECT x.a + x.b FROM unnest(${column}, excluded.${sql.identifier(name)}) WITH ORDINALITY AS x(a, b, i) ORDER BY x.i)`;
   const now = new Date().toISOString();
   // One lock order for every transaction (partitions are applied concurrently and share project-days): no deadlock.
-  deltas.sort((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  deltas.sort((a, b) =>
+    a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0,
+  );
   for (let i = 0; i < deltas.length; i += CHUNK) {
     await tx
       .insert(t)
@@ -166,7 +210,9 @@ export class ProjectionStore implements ProjectionSink<PipelineEvent> {
     private readonly db: Db,
     readonly projection: string,
     version: number,
-    /** `schema`: write that schema instead of rm_v<version> (a `verity replay` sink); `startMidStream`: see FoldOptions. */
+    /**
+     * `schema`: write that schema instead of rm_v<version> (a `verity replay` sink); `startMidStream`: see FoldOptions.
+     */
     private readonly options: FoldOptions & { schema?: string } = {},
   ) {
     this.tables = readModelTables(options.schema ?? versionSchema(version));
@@ -180,7 +226,14 @@ export class ProjectionStore implements ProjectionSink<PipelineEvent> {
    * Applies `events` (records from `from` up to `next - 1` of one partition) exactly once: fails with
    * CheckpointConflict, changing nothing, unless the stored checkpoint is still `from` (null = none).
    */
-  async apply(topic: string, partition: number, from: bigint | null, next: bigint, events: PipelineEvent[], deadLetters: DeadLetter[] = []): Promise<FoldResult> {
+  async apply(
+    topic: string,
+    partition: number,
+    from: bigint | null,
+    next: bigint,
+    events: PipelineEvent[],
+    deadLetters: DeadLetter[] = [],
+  ): Promise<FoldResult> {
     const { pipelines, jobs, flakyJobs, projectDailyStats } = this.tables;
     return this.db.transaction(async (tx) => {
       await claimCheckpoint(tx, this.projection, topic, partition, from, next);
@@ -190,8 +243,10 @@ export class ProjectionStore implements ProjectionSink<PipelineEvent> {
       const current = { pipelines: new Map<string, PipelineRow>(), jobs: new Map<string, JobRow>() };
       for (let i = 0; i < ids.length; i += CHUNK) {
         const slice = ids.slice(i, i + CHUNK);
-        for (const r of await tx.select().from(pipelines).where(inArray(pipelines.pipelineId, slice))) current.pipelines.set(r.pipelineId, r);
-        for (const r of await tx.select().from(jobs).where(inArray(jobs.pipelineId, slice))) current.jobs.set(r.jobId, r);
+        for (const r of await tx.select().from(pipelines).where(inArray(pipelines.pipelineId, slice)))
+          current.pipelines.set(r.pipelineId, r);
+        for (const r of await tx.select().from(jobs).where(inArray(jobs.pipelineId, slice)))
+          current.jobs.set(r.jobId, r);
       }
       const lenient = await lenientPipelines(tx, this.projection, ids);
       const result = foldEvents(current, events, { startMidStream: this.options.startMidStream, lenient });
@@ -199,10 +254,16 @@ export class ProjectionStore implements ProjectionSink<PipelineEvent> {
       const p = [...result.pipelines.values()];
       const j = [...result.jobs.values()];
       for (let i = 0; i < p.length; i += CHUNK) {
-        await tx.insert(pipelines).values(p.slice(i, i + CHUNK)).onConflictDoUpdate({ target: pipelines.pipelineId, set: excludedAll(pipelines, 'pipelineId') });
+        await tx
+          .insert(pipelines)
+          .values(p.slice(i, i + CHUNK))
+          .onConflictDoUpdate({ target: pipelines.pipelineId, set: excludedAll(pipelines, 'pipelineId') });
       }
       for (let i = 0; i < j.length; i += CHUNK) {
-        await tx.insert(jobs).values(j.slice(i, i + CHUNK)).onConflictDoUpdate({ target: jobs.jobId, set: excludedAll(jobs, 'jobId') });
+        await tx
+          .insert(jobs)
+          .values(j.slice(i, i + CHUNK))
+          .onConflictDoUpdate({ target: jobs.jobId, set: excludedAll(jobs, 'jobId') });
       }
       if (result.flaky.length > 0) await tx.insert(flakyJobs).values(result.flaky).onConflictDoNothing();
       await addDailyStats(tx, projectDailyStats, dailyDeltas(current, result));

@@ -4,8 +4,10 @@ import { handledIn, recordsIn, totals, unfinished, type PartitionRange, type Pos
 
 const ranges = (...rs: [number, number, number][]): PartitionRange[] =>
   rs.map(([partition, from, to]) => ({ partition, from: BigInt(from), to: BigInt(to) }));
-const at = (positions: Record<number, number>): Position => (p) =>
-  positions[p] === undefined ? undefined : BigInt(positions[p]);
+const at =
+  (positions: Record<number, number>): Position =>
+  (p) =>
+    positions[p] === undefined ? undefined : BigInt(positions[p]);
 
 describe('projector: a window and how far a projection got through it', () => {
   const window = ranges([0, 10, 20], [1, 0, 5], [2, 7, 7]);

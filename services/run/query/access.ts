@@ -16,7 +16,10 @@ export function authenticate(tokens: TokenRegistry, req: Request): ReadToken {
   } catch (err) {
     // Same answer as ingest's, worded for readers.
     if (err instanceof HttpProblem && err.problem.status === 401) {
-      throw new HttpProblem({ ...err.problem, detail: err.problem.detail?.replace('producer token', 'read token') }, err.headers);
+      throw new HttpProblem(
+        { ...err.problem, detail: err.problem.detail?.replace('producer token', 'read token') },
+        err.headers,
+      );
     }
     throw err;
   }

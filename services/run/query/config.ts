@@ -1,6 +1,12 @@
 // Query API configuration (docs/CONFIGURATION.md, "Query API"): environment variables with documented defaults.
 import {
-  ConfigError, int, loadConfig, onOff, type PlatformConfig, readEnv, str,
+  ConfigError,
+  int,
+  loadConfig,
+  onOff,
+  type PlatformConfig,
+  readEnv,
+  str,
 } from '../../lib/platform/config/index.js';
 
 export const queryConfigSpec = {

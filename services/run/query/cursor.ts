@@ -24,19 +24,47 @@ export function decodeCursor(raw: string): PipelineCursor {
   }
   if (Array.isArray(value) && value.length === 2) {
     const [createdAt, pipelineId] = value as unknown[];
-    if (typeof createdAt === 'string' && typeof pipelineId === 'string' && validInstant(createdAt) && UUID.test(pipelineId)) {
+    if (
+      typeof createdAt === 'string' &&
+      typeof pipelineId === 'string' &&
+      validInstant(createdAt) &&
+      UUID.test(pipelineId)
+    ) {
       return { createdAt, pipelineId: pipelineId.toLowerCase() };
     }
   }
-  throw badRequest('?cursor is not a cursor returned by this list', [{ pointer: '/query/cursor', message: 'is not a valid cursor' }]);
+  throw badRequest('?cursor is not a cursor returned by this list', [
+    { pointer: '/query/cursor', message: 'is not a valid cursor' },
+  ]);
 }
 
-/** A timestamp Postgres accepts as it is: a real calendar date and time (no 30 February), year ≥ 1, offset within ±14 h and its minutes < 60. */
+/**
+ * A timestamp Postgres accepts as it is: a real calendar date and time (no 30 February), year ≥ 1, offset within ±14 h
+ * and its minutes < 60.
+ */
 function validInstant(ts: string): boolean {
   const m = TIMESTAMP.exec(ts);
   if (!m) return false;
-  const [y, mo, d, h, mi, s, offset, offsetMinutes] = m.slice(1).map((v) => (v === undefined ? 0 : Number(v))) as [number, number, number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s, offset, offsetMinutes] = m.slice(1).map((v) => (v === undefined ? 0 : Number(v))) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const date = new Date(Date.UTC(y, mo - 1, d));
   date.setUTCFullYear(y);
-  return y >= 1 && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h <= 23 && mi <= 59 && s <= 59 && offset <= 14 && offsetMinutes <= 59;
+  return (
+    y >= 1 &&
+    date.getUTCMonth() === mo - 1 &&
+    date.getUTCDate() === d &&
+    h <= 23 &&
+    mi <= 59 &&
+    s <= 59 &&
+    offset <= 14 &&
+    offsetMinutes <= 59
+  );
 }

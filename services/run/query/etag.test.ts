@@ -3,10 +3,12 @@ import type { Request } from 'express';
 import { notModified, weakEtag } from './etag.js';
 
 describe('query: ETags', () => {
-  const req = (ifNoneMatch?: string) => ({ get: (h: string) => (h.toLowerCase() === 'if-none-match' ? ifNoneMatch : undefined) }) as unknown as Request;
+  const req = (ifNoneMatch?: string) =>
+    ({ get: (h: string) => (h.toLowerCase() === 'if-none-match' ? ifNoneMatch : undefined) }) as unknown as Request;
   const tag = weakEtag('0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 12);
 
-  it('is weak and names the resource and its last seq', () => expect(tag).to.equal('W/"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b-12"'));
+  it('is weak and names the resource and its last seq', () =>
+    expect(tag).to.equal('W/"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b-12"'));
 
   it('If-None-Match compares weakly, in a list, and * matches anything', () => {
     expect(notModified(req(tag), tag)).to.equal(true);

@@ -12,7 +12,11 @@ export function jobByIdQuery(db: Db, t: ReadModel, jobId: string) {
     .limit(1);
 }
 
-export async function jobById(db: Db, t: ReadModel, jobId: string): Promise<(JobFields & { logExcerpt: string | null }) | undefined> {
+export async function jobById(
+  db: Db,
+  t: ReadModel,
+  jobId: string,
+): Promise<(JobFields & { logExcerpt: string | null }) | undefined> {
   return (await jobByIdQuery(db, t, jobId))[0];
 }
 

@@ -26,7 +26,8 @@ export async function startQuery(config: QueryConfig = loadQueryConfig()): Promi
   initTracing('query');
   const log = createLogger('query', config.logLevel);
   const tokens = TokenRegistry.fromConfig(config.tokensSpec, config.tokensFile);
-  if (tokens.size === 0) log.warn('no read tokens configured (QUERY_TOKENS / QUERY_TOKENS_FILE): every /v1 request will get 401');
+  if (tokens.size === 0)
+    log.warn('no read tokens configured (QUERY_TOKENS / QUERY_TOKENS_FILE): every /v1 request will get 401');
   const pool = createPool(config.databaseUrl, 10, log);
   try {
     // On a fresh database the `rm` views do not exist until a version is active: create version 1.
@@ -40,19 +41,34 @@ export async function startQuery(config: QueryConfig = loadQueryConfig()): Promi
   const kafka = createKafka(config, `verity-query-${process.pid}`);
   let stream: StreamHub | undefined;
   if (config.stream) {
-    stream = new StreamHub(kafka, await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents), log, undefined, undefined, config.stallMs);
+    stream = new StreamHub(
+      kafka,
+      await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, TOPICS.pipelineEvents),
+      log,
+      undefined,
+      undefined,
+      config.stallMs,
+    );
     await stream.start(`query-${process.pid}`);
   }
 
   // Explicit feedback on proposals goes to ci.remediation.events.v1 (the projector applies it).
-  const producer: Producer | undefined = config.feedback ? kafka.producer({ idempotent: true, maxInFlightRequests: 1 }) : undefined;
+  const producer: Producer | undefined = config.feedback
+    ? kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
+    : undefined;
   await producer?.connect();
-  const remediationCodec = producer ? await EventCodec.forTopic<RemediationEvent>(config.schemaRegistryUrl, TOPICS.remediationEvents) : undefined;
+  const remediationCodec = producer
+    ? await EventCodec.forTopic<RemediationEvent>(config.schemaRegistryUrl, TOPICS.remediationEvents)
+    : undefined;
   const feedback = producer
     ? async (event: RemediationFeedbackGiven) => {
         // Inside the request's span: the record carries its traceparent (a PRODUCER span `send <topic>`).
         await withSendSpan({ topic: TOPICS.remediationEvents, key: event.pipeline_id, count: 1 }, async () =>
-          producer.send({ topic: TOPICS.remediationEvents, acks: -1, messages: [await remediationCodec!.toMessage(event, 'query')] }),
+          producer.send({
+            topic: TOPICS.remediationEvents,
+            acks: -1,
+            messages: [await remediationCodec!.toMessage(event, 'query')],
+          }),
         );
         metrics.events.inc({ service: 'query', topic: TOPICS.remediationEvents, type: event.type });
       }
@@ -68,7 +84,9 @@ export async function startQuery(config: QueryConfig = loadQueryConfig()): Promi
       return true;
     },
   });
-  app.use(queryRouter({ config, tokens, db, tables, ...(stream ? { stream } : {}), ...(feedback ? { feedback } : {}) }));
+  app.use(
+    queryRouter({ config, tokens, db, tables, ...(stream ? { stream } : {}), ...(feedback ? { feedback } : {}) }),
+  );
   finishHttpApp(app, log);
 
   const server = await listen(app, config.port, config.host);

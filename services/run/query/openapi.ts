@@ -101,22 +101,39 @@ const flakyProps = {
   detected_at: time,
 } satisfies Props<ReturnType<typeof flakyJson>>;
 
-const percentiles = (unit: string) => ({ p50: { ...numOrNull, description: `median, ${unit}` }, p95: { ...numOrNull, description: `95th percentile, ${unit}` } });
+const percentiles = (unit: string) => ({
+  p50: { ...numOrNull, description: `median, ${unit}` },
+  p95: { ...numOrNull, description: `95th percentile, ${unit}` },
+});
 const figureProps = {
   pipelines: { ...int, description: 'Pipelines created in the window (or day)' },
   finished: { ...int, description: 'Of those, pipelines that finished' },
   succeeded: { ...int, description: 'Of those, finished with status success' },
   success_rate: { ...numOrNull, minimum: 0, maximum: 1, description: 'succeeded / finished; null when none finished' },
-  duration_ms: closed(percentiles('ms'), 'Duration of those finished pipelines (nearest rank over log buckets, within ±5%)'),
-  queue_time_ms: closed({ jobs: { ...int, description: 'Job attempts of those pipelines with a queue time' }, ...percentiles('ms') }, 'Queue time (enqueued → started) of those job attempts'),
+  duration_ms: closed(
+    percentiles('ms'),
+    'Duration of those finished pipelines (nearest rank over log buckets, within ±5%)',
+  ),
+  queue_time_ms: closed(
+    { jobs: { ...int, description: 'Job attempts of those pipelines with a queue time' }, ...percentiles('ms') },
+    'Queue time (enqueued → started) of those job attempts',
+  ),
 };
 const statsProps = {
   project_id: str,
   window: { type: 'string', pattern: '^[0-9]+d$' },
-  since: { ...time, description: 'Start of the window: midnight UTC of the first of its days (the window is today and the N − 1 days before)' },
+  since: {
+    ...time,
+    description:
+      'Start of the window: midnight UTC of the first of its days (the window is today and the N − 1 days before)',
+  },
   ...figureProps,
   flaky_jobs: { ...int, description: 'Flaky jobs detected in the window' },
-  daily: { type: 'array', description: 'The same figures per UTC day of the window that has pipelines, oldest first', items: closed({ day: { type: 'string', format: 'date' }, ...figureProps }) },
+  daily: {
+    type: 'array',
+    description: 'The same figures per UTC day of the window that has pipelines, oldest first',
+    items: closed({ day: { type: 'string', format: 'date' }, ...figureProps }),
+  },
 } satisfies Props<ProjectStats>;
 
 const evidence = closed({ start_line: { ...int, minimum: 1 }, end_line: { ...int, minimum: 1 }, reason: str });
@@ -145,11 +162,21 @@ const remediationProps = {
   cost_usd: { type: 'number' },
   failed_at: time,
   proposed_at: time,
-  feedback: { oneOf: [{ type: 'null' }, closed({ verdict: str, reason: strOrNull, actor: strOrNull, at: timeOrNull })] },
+  feedback: {
+    oneOf: [{ type: 'null' }, closed({ verdict: str, reason: strOrNull, actor: strOrNull, at: timeOrNull })],
+  },
   score: {
     oneOf: [
       { type: 'null' },
-      closed({ label: { type: 'string', enum: ['correct', 'incorrect', 'expired'] }, rule: strOrNull, outcome: strOrNull, outcome_at: timeOrNull, latency_ms: intOrNull, time_to_green_ms: intOrNull, scored_at: timeOrNull }),
+      closed({
+        label: { type: 'string', enum: ['correct', 'incorrect', 'expired'] },
+        rule: strOrNull,
+        outcome: strOrNull,
+        outcome_at: timeOrNull,
+        latency_ms: intOrNull,
+        time_to_green_ms: intOrNull,
+        scored_at: timeOrNull,
+      }),
     ],
   },
 } satisfies Props<ReturnType<typeof remediationJson>>;
@@ -163,10 +190,19 @@ const summaryProps = {
   retry_precision: { ...ratioOrNull, description: 'Of "retry" proposals scored: correct / (correct + incorrect)' },
   acceptance_rate: { ...ratioOrNull, description: 'accepted / feedback given' },
   feedback: int,
-  categories: { type: 'object', additionalProperties: closed({ proposals: int, correct: int, incorrect: int, precision: ratioOrNull }) },
+  categories: {
+    type: 'object',
+    additionalProperties: closed({ proposals: int, correct: int, incorrect: int, precision: ratioOrNull }),
+  },
   latency_ms: closed({ p50: intOrNull, p99: intOrNull }),
   time_to_green_ms: closed(
-    { p50_shown: { ...intOrNull, description: 'Median failure → green of failures whose proposal users saw' }, p50_hidden: { ...intOrNull, description: 'The same for proposals recorded in shadow mode (users saw none): the control group' } },
+    {
+      p50_shown: { ...intOrNull, description: 'Median failure → green of failures whose proposal users saw' },
+      p50_hidden: {
+        ...intOrNull,
+        description: 'The same for proposals recorded in shadow mode (users saw none): the control group',
+      },
+    },
     'Time to green with a proposal shown vs without (shadow mode as the control group)',
   ),
   tokens: int,
@@ -206,7 +242,14 @@ function parameters(spec: RouteParams, etag: boolean): Schema[] {
       out.push({ name, in: where, required: where === 'path' || s.required.includes(name), description, schema });
     }
   }
-  if (etag) out.push({ name: 'If-None-Match', in: 'header', required: false, description: 'ETag of a previous answer: 304 when unchanged', schema: str });
+  if (etag)
+    out.push({
+      name: 'If-None-Match',
+      in: 'header',
+      required: false,
+      description: 'ETag of a previous answer: 304 when unchanged',
+      schema: str,
+    });
   return out;
 }
 
@@ -229,7 +272,11 @@ function operation(o: Operation): Schema {
     security: [{ bearer: [] }],
     parameters: parameters(o.params, o.etag ?? false),
     responses: {
-      200: { description: 'OK', ...(o.etag ? { headers: etagHeader } : {}), content: { 'application/json': { schema: o.ok } } },
+      200: {
+        description: 'OK',
+        ...(o.etag ? { headers: etagHeader } : {}),
+        content: { 'application/json': { schema: o.ok } },
+      },
       ...(o.etag ? { 304: { description: 'Not Modified: If-None-Match matched', headers: etagHeader } } : {}),
       ...Object.fromEntries(o.errors.map((s) => [s, { $ref: `#/components/responses/${ERROR_REFS[s]}` }])),
       401: { $ref: '#/components/responses/Unauthorized' },
@@ -238,7 +285,10 @@ function operation(o: Operation): Schema {
   };
 }
 
-/** The feedback POST: a JSON body, 202 instead of 200 (the event is published, the read model follows), 503 when disabled. */
+/**
+ * The feedback POST: a JSON body, 202 instead of 200 (the event is published, the read model follows), 503 when
+ * disabled.
+ */
 function feedbackOperation(op: Schema): Schema {
   const { 200: accepted, ...responses } = op.responses as Record<string, Schema>;
   return {
@@ -248,7 +298,10 @@ function feedbackOperation(op: Schema): Schema {
       202: { ...accepted, description: 'Accepted: published' },
       ...responses,
       413: problemResponse('Body larger than 16 KiB'),
-      415: problemResponse('A body whose Content-Type is not application/json (or an unsupported charset or encoding)', { Accept: { schema: str } }),
+      415: problemResponse(
+        'A body whose Content-Type is not application/json (or an unsupported charset or encoding)',
+        { Accept: { schema: str } },
+      ),
       503: problemResponse('Feedback disabled on this instance', { 'Retry-After': { schema: str } }),
     },
   };
@@ -319,7 +372,8 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
       '/v1/remediations': {
         get: operation({
           operationId: 'listRemediations',
-          summary: 'Remediation proposals with their feedback and score, newest first (proposed_at DESC), keyset-paginated; shadow proposals only on request',
+          summary:
+            'Remediation proposals with their feedback and score, newest first (proposed_at DESC), keyset-paginated; shadow proposals only on request',
           params: params.remediations,
           ok: ref('RemediationList'),
           errors: [400],
@@ -337,7 +391,16 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
         }),
       },
       '/v1/remediations/{id}/feedback': {
-        post: feedbackOperation(operation({ operationId: 'giveRemediationFeedback', summary: 'Accept or reject a proposal (published as RemediationFeedbackGiven; the read model shows it shortly after)', params: params.feedback, ok: ref('FeedbackAccepted'), errors: [400, 404] })),
+        post: feedbackOperation(
+          operation({
+            operationId: 'giveRemediationFeedback',
+            summary:
+              'Accept or reject a proposal (published as RemediationFeedbackGiven; the read model shows it shortly after)',
+            params: params.feedback,
+            ok: ref('FeedbackAccepted'),
+            errors: [400, 404],
+          }),
+        ),
       },
       '/v1/stream': {
         get: {
@@ -348,22 +411,47 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
           security: [{ bearer: [] }],
           parameters: [
             ...parameters(params.stream, false),
-            { name: 'Last-Event-ID', in: 'header', required: false, description: 'id of the last event received: resume after it (only after an event this client could see; else a `reset` event)', schema: str },
+            {
+              name: 'Last-Event-ID',
+              in: 'header',
+              required: false,
+              description:
+                'id of the last event received: resume after it (only after an event this client could see; else a `reset` event)',
+              schema: str,
+            },
           ],
           responses: {
             200: { description: 'An event stream', content: { 'text/event-stream': { schema: str } } },
             400: { $ref: `#/components/responses/${ERROR_REFS[400]}` },
             401: { $ref: '#/components/responses/Unauthorized' },
             500: { $ref: '#/components/responses/InternalError' },
-            503: { description: 'Live updates disabled, or too many clients', content: { 'application/problem+json': { schema: { type: 'object' } } } },
+            503: {
+              description: 'Live updates disabled, or too many clients',
+              content: { 'application/problem+json': { schema: { type: 'object' } } },
+            },
           },
         },
       },
       '/openapi.json': {
-        get: { operationId: 'getOpenApi', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } } },
+        get: {
+          operationId: 'getOpenApi',
+          summary: 'This document',
+          responses: {
+            200: {
+              description: 'OpenAPI 3.1 document',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+          },
+        },
       },
       '/healthz': {
-        get: { operationId: 'health', summary: 'Liveness', responses: { 200: { description: 'The process runs', content: { 'application/json': { schema: ref('Health') } } } } },
+        get: {
+          operationId: 'health',
+          summary: 'Liveness',
+          responses: {
+            200: { description: 'The process runs', content: { 'application/json': { schema: ref('Health') } } },
+          },
+        },
       },
       '/readyz': {
         get: {
@@ -377,7 +465,9 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
       },
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Read token (QUERY_TOKENS / QUERY_TOKENS_FILE)' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'Read token (QUERY_TOKENS / QUERY_TOKENS_FILE)' },
+      },
       schemas: {
         Pipeline: closed(pipelineProps),
         PipelineList: closed({
@@ -385,39 +475,61 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
           next_cursor: { ...strOrNull, description: 'Pass as ?cursor= for the next page; null on the last page' },
         }),
         Stage: closed({ name: str, status, warnings: bool } satisfies Props<StageSummary>),
-        DagEdge: closed({ from: { ...str, description: 'The job needed' }, to: { ...str, description: 'The job that needs it' } } satisfies Props<DagEdge>),
+        DagEdge: closed({
+          from: { ...str, description: 'The job needed' },
+          to: { ...str, description: 'The job that needs it' },
+        } satisfies Props<DagEdge>),
         Job: closed(jobProps),
         JobAttempt: closed(attemptProps),
         PipelineDetail: closed({
           ...pipelineProps,
           stages: { type: 'array', items: ref('Stage'), description: 'Stages that have jobs, in definition order' },
           jobs: { type: 'array', items: ref('Job'), description: 'Latest attempt of every job, by stage then name' },
-          dag: { type: 'array', items: ref('DagEdge'), description: 'One edge per needs entry; jobs with needs null have none' },
+          dag: {
+            type: 'array',
+            items: ref('DagEdge'),
+            description: 'One edge per needs entry; jobs with needs null have none',
+          },
         }),
         JobDetail: closed({
           ...jobProps,
           log_excerpt: { ...strOrNull, description: 'Redacted excerpt of the log (failed jobs)' },
-          attempts: { type: 'array', items: ref('JobAttempt'), description: 'Every attempt of this job in its pipeline, oldest first' },
-          proposals: { type: 'array', items: ref('Remediation'), description: 'Remediation proposals for this attempt (shadow ones hidden), newest first' },
+          attempts: {
+            type: 'array',
+            items: ref('JobAttempt'),
+            description: 'Every attempt of this job in its pipeline, oldest first',
+          },
+          proposals: {
+            type: 'array',
+            items: ref('Remediation'),
+            description: 'Remediation proposals for this attempt (shadow ones hidden), newest first',
+          },
         }),
         FlakyJob: closed(flakyProps),
         FlakyJobList: closed({ items: { type: 'array', items: ref('FlakyJob') } }),
         ProjectStats: closed(statsProps),
         Remediation: closed(remediationProps),
-        RemediationList: closed({ items: { type: 'array', items: ref('Remediation') }, next_cursor: { ...strOrNull, description: 'Pass as ?cursor= for the next page; null on the last page' } }),
+        RemediationList: closed({
+          items: { type: 'array', items: ref('Remediation') },
+          next_cursor: { ...strOrNull, description: 'Pass as ?cursor= for the next page; null on the last page' },
+        }),
         RemediationSummary: closed({
           window: { type: 'string', pattern: '^[0-9]+d$' },
           since: time,
           providers: { type: 'array', items: closed(summaryProps) },
         }),
-        FeedbackAccepted: closed({ feedback_id: uuid, proposal_id: uuid, verdict: { type: 'string', enum: ['accepted', 'rejected'] } }),
+        FeedbackAccepted: closed({
+          feedback_id: uuid,
+          proposal_id: uuid,
+          verdict: { type: 'string', enum: ['accepted', 'rejected'] },
+        }),
         Health: closed({ status: { type: 'string', enum: ['ok', 'ready'] } }),
         Problem: problem,
       },
       responses: {
         BadRequest: problemResponse('A parameter is invalid; `errors` names each by JSON pointer'),
         Unauthorized: problemResponse('No or unknown read token', { 'WWW-Authenticate': { schema: str } }),
-        NotFound: problemResponse("No such resource, or one of a project the token may not read (the same answer)"),
+        NotFound: problemResponse('No such resource, or one of a project the token may not read (the same answer)'),
         InternalError: problemResponse('The request failed'),
       },
     },

@@ -21,13 +21,36 @@ const created = loadCatalog().find((e) => e.topic === 'ci.pipeline.events.v1' &&
 if (!created) throw new Error('schemas/ci.pipeline.events.v1/PipelineCreated.v1.json missing');
 const event = created.schema.properties as Record<string, Schema>;
 
-const object = (properties: Record<string, Schema>, required: string[] = []): ObjectSchema => ({ type: 'object', additionalProperties: false, required, properties });
-/** A UUID as Postgres' uuid column takes it: 36 characters, hyphenated (ajv's format alone also takes `urn:uuid:…`, which Postgres refuses). */
+const object = (properties: Record<string, Schema>, required: string[] = []): ObjectSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  required,
+  properties,
+});
+/**
+ * A UUID as Postgres' uuid column takes it: 36 characters, hyphenated (ajv's format alone also takes `urn:uuid:…`,
+ * which Postgres refuses).
+ */
 const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-const uuid = (what: string): Schema => ({ type: 'string', format: 'uuid', pattern: UUID_PATTERN, minLength: 36, maxLength: 36, description: `${what} (UUID)` });
+const uuid = (what: string): Schema => ({
+  type: 'string',
+  format: 'uuid',
+  pattern: UUID_PATTERN,
+  minLength: 36,
+  maxLength: 36,
+  description: `${what} (UUID)`,
+});
 /** RFC 3339, and within what Postgres' timestamptz takes (year 1000 and later, offset within ±14 h). */
-const instant: Schema = { type: 'string', format: 'date-time', pattern: '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-4]):[0-9]{2})$' };
-const project: Schema = { ...event.project_id, description: 'Project id, e.g. group/app (URL-encoded in a path: group%2Fapp)' };
+const instant: Schema = {
+  type: 'string',
+  format: 'date-time',
+  pattern:
+    '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-4]):[0-9]{2})$',
+};
+const project: Schema = {
+  ...event.project_id,
+  description: 'Project id, e.g. group/app (URL-encoded in a path: group%2Fapp)',
+};
 
 export interface RouteParams {
   path?: ObjectSchema;
@@ -43,7 +66,13 @@ export function paramSchemas(config: Pick<QueryConfig, 'pageSizeDefault' | 'page
 }
 
 function routeSchemas(config: Pick<QueryConfig, 'pageSizeDefault' | 'pageSizeMax'>) {
-  const limit: Schema = { type: 'integer', minimum: 1, maximum: config.pageSizeMax, default: config.pageSizeDefault, description: 'Items per page' };
+  const limit: Schema = {
+    type: 'integer',
+    minimum: 1,
+    maximum: config.pageSizeMax,
+    default: config.pageSizeDefault,
+    description: 'Items per page',
+  };
   return {
     listPipelines: {
       query: object({
@@ -54,7 +83,13 @@ function routeSchemas(config: Pick<QueryConfig, 'pageSizeDefault' | 'pageSizeMax
         created_after: { ...instant, description: 'Only pipelines created strictly after this instant (RFC 3339)' },
         created_before: { ...instant, description: 'Only pipelines created strictly before this instant (RFC 3339)' },
         limit,
-        cursor: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$', description: 'next_cursor of the previous page' },
+        cursor: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 512,
+          pattern: '^[A-Za-z0-9_-]+$',
+          description: 'next_cursor of the previous page',
+        },
       }),
     },
     // Routes without query parameters still validate the query: an unknown parameter is a 400, never ignored.
@@ -64,44 +99,85 @@ function routeSchemas(config: Pick<QueryConfig, 'pageSizeDefault' | 'pageSizeMax
     remediations: {
       query: object({
         project: { ...project, description: 'Only this project (a token scoped to projects lists only those)' },
-        provider: { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,63}$', description: 'Only this provider (heuristic, openai, …)' },
+        provider: {
+          type: 'string',
+          pattern: '^[a-z][a-z0-9_-]{0,63}$',
+          description: 'Only this provider (heuristic, openai, …)',
+        },
         prompt_version: { type: 'string', minLength: 1, maxLength: 64, description: 'Only this prompt version' },
         category: { type: 'string', enum: [...CATEGORIES], description: 'Only this failure category' },
-        label: { type: 'string', enum: ['correct', 'incorrect', 'expired', 'pending'], description: 'Only proposals scored so (pending: not scored yet)' },
+        label: {
+          type: 'string',
+          enum: ['correct', 'incorrect', 'expired', 'pending'],
+          description: 'Only proposals scored so (pending: not scored yet)',
+        },
         job_id: uuid('Only the proposals for this failed job attempt'),
-        include_shadow: { type: 'string', enum: ['true', 'false'], default: 'false', description: 'Include proposals recorded in shadow mode (hidden by default)' },
+        include_shadow: {
+          type: 'string',
+          enum: ['true', 'false'],
+          default: 'false',
+          description: 'Include proposals recorded in shadow mode (hidden by default)',
+        },
         limit,
-        cursor: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$', description: 'next_cursor of the previous page' },
+        cursor: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 512,
+          pattern: '^[A-Za-z0-9_-]+$',
+          description: 'next_cursor of the previous page',
+        },
       }),
     },
     remediationSummary: {
       query: object({
         project: { ...project, description: 'Only this project' },
-        window: { type: 'string', pattern: '^([1-9]|[1-8][0-9]|90)d$', default: '30d', description: 'Proposals of the last N days: 1d to 90d' },
+        window: {
+          type: 'string',
+          pattern: '^([1-9]|[1-8][0-9]|90)d$',
+          default: '30d',
+          description: 'Proposals of the last N days: 1d to 90d',
+        },
       }),
     },
     feedback: { path: object({ id: uuid('Proposal id') }, ['id']), query: object({}) },
     stream: {
       query: object({
-        project: { ...project, description: 'Only this project (a token scoped to projects streams only those; another project streams nothing)' },
+        project: {
+          ...project,
+          description:
+            'Only this project (a token scoped to projects streams only those; another project streams nothing)',
+        },
         pipeline: uuid('Only this pipeline'),
       }),
     },
     stats: {
       path: object({ project }, ['project']),
-      query: object({ window: { type: 'string', pattern: '^([1-9]|[1-8][0-9]|90)d$', default: '7d', description: 'Days back from now: 1d to 90d' } }),
+      query: object({
+        window: {
+          type: 'string',
+          pattern: '^([1-9]|[1-8][0-9]|90)d$',
+          default: '7d',
+          description: 'Days back from now: 1d to 90d',
+        },
+      }),
     },
   } satisfies Record<string, RouteParams>;
 }
 
 /** Body of POST /v1/remediations/{id}/feedback (its reason is published, then stored: safe text only). */
-export const FEEDBACK_BODY = tightenSchema(object(
-  {
-    verdict: { type: 'string', enum: ['accepted', 'rejected'], description: 'Whether the proposal was right and useful' },
-    reason: { type: 'string', minLength: 1, maxLength: 1000, description: 'Why, in a few words (optional)' },
-  },
-  ['verdict'],
-));
+export const FEEDBACK_BODY = tightenSchema(
+  object(
+    {
+      verdict: {
+        type: 'string',
+        enum: ['accepted', 'rejected'],
+        description: 'Whether the proposal was right and useful',
+      },
+      reason: { type: 'string', minLength: 1, maxLength: 1000, description: 'Why, in a few words (optional)' },
+    },
+    ['verdict'],
+  ),
+);
 
 /** Query values are strings; the integer ones become numbers first so the schema can bound them. */
 function coerce(schema: ObjectSchema, values: Record<string, unknown>): Record<string, unknown> {
@@ -120,6 +196,8 @@ export function paramParser<P, Q>(spec: RouteParams): (req: Request) => { path: 
   const query = spec.query && ajv.compile(spec.query);
   return (req) => ({
     path: (path ? check<P>(path, { ...req.params }, '/path') : {}) as P,
-    query: (query ? check<Q>(query, coerce(spec.query!, { ...(req.query as Record<string, unknown>) }), '/query') : {}) as Q,
+    query: (query
+      ? check<Q>(query, coerce(spec.query!, { ...(req.query as Record<string, unknown>) }), '/query')
+      : {}) as Q,
   });
 }

@@ -4,9 +4,29 @@ import type { JobFields } from './present.js';
 
 describe('query: pipeline detail (stages, DAG)', () => {
   const job = (name: string, stage: string, over: Partial<JobFields> = {}): JobFields => ({
-    jobId: `${name}-id`, pipelineId: 'p', projectId: 'g/p', name, stage, attempt: 1, status: 'success', retried: false, allowFailure: false, when: 'on_success',
-    needs: null, runnerId: null, queuedAt: null, startedAt: null, finishedAt: null, queuedMs: null, durationMs: null, failureReason: null,
-    failureReasonRaw: null, exitCode: null, logRef: null, lastSeq: 1, ...over,
+    jobId: `${name}-id`,
+    pipelineId: 'p',
+    projectId: 'g/p',
+    name,
+    stage,
+    attempt: 1,
+    status: 'success',
+    retried: false,
+    allowFailure: false,
+    when: 'on_success',
+    needs: null,
+    runnerId: null,
+    queuedAt: null,
+    startedAt: null,
+    finishedAt: null,
+    queuedMs: null,
+    durationMs: null,
+    failureReason: null,
+    failureReasonRaw: null,
+    exitCode: null,
+    logRef: null,
+    lastSeq: 1,
+    ...over,
   });
 
   it('stage status is the composite of its latest jobs; stages follow the definition, empty ones are left out', () => {
@@ -34,7 +54,16 @@ describe('query: pipeline detail (stages, DAG)', () => {
   });
 
   it('one DAG edge per needs entry; jobs with needs null (stage order) have none', () => {
-    const { dag } = assembleDetail(['build', 'test'], [job('compile', 'build'), job('lint', 'build'), job('docs', 'test', { needs: ['compile'] }), job('pkg', 'test', { needs: ['compile', 'lint'] }), job('solo', 'test', { needs: [] })]);
+    const { dag } = assembleDetail(
+      ['build', 'test'],
+      [
+        job('compile', 'build'),
+        job('lint', 'build'),
+        job('docs', 'test', { needs: ['compile'] }),
+        job('pkg', 'test', { needs: ['compile', 'lint'] }),
+        job('solo', 'test', { needs: [] }),
+      ],
+    );
     expect(dag).to.deep.equal([
       { from: 'compile', to: 'docs' },
       { from: 'compile', to: 'pkg' },

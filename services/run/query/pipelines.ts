@@ -25,20 +25,27 @@ export interface PipelineFilter {
  * means DESC NULLS LAST; plain DESC means NULLS FIRST, which no index matches: Postgres would sort). The
  * columns are NOT NULL, so the order is the same; only the plan changes.
  */
-const newestFirst = (p: ReadModel['pipelines']) => [sql`${p.createdAt} desc nulls last`, sql`${p.pipelineId} desc nulls last`];
+const newestFirst = (p: ReadModel['pipelines']) => [
+  sql`${p.createdAt} desc nulls last`,
+  sql`${p.pipelineId} desc nulls last`,
+];
 
 /** One page plus one row (to know whether another page follows), newest first, ties broken by id. */
 export function listPipelinesQuery(db: Db, t: ReadModel, f: PipelineFilter) {
   const p = t.pipelines;
   const where: SQL[] = [];
-  if (f.projects) where.push(f.projects.length === 1 ? eq(p.projectId, f.projects[0]!) : inArray(p.projectId, f.projects));
+  if (f.projects)
+    where.push(f.projects.length === 1 ? eq(p.projectId, f.projects[0]!) : inArray(p.projectId, f.projects));
   if (f.ref !== undefined) where.push(eq(p.ref, f.ref));
   if (f.status !== undefined) where.push(eq(p.status, f.status));
   if (f.source !== undefined) where.push(eq(p.source, f.source));
   if (f.createdAfter !== undefined) where.push(gt(p.createdAt, f.createdAfter));
   if (f.createdBefore !== undefined) where.push(lt(p.createdAt, f.createdBefore));
   // Keyset: a row comparison the (…, created_at DESC, pipeline_id DESC) indexes answer directly. Never OFFSET.
-  if (f.after) where.push(sql`(${p.createdAt}, ${p.pipelineId}) < (${f.after.createdAt}::timestamptz, ${f.after.pipelineId}::uuid)`);
+  if (f.after)
+    where.push(
+      sql`(${p.createdAt}, ${p.pipelineId}) < (${f.after.createdAt}::timestamptz, ${f.after.pipelineId}::uuid)`,
+    );
   return db
     .select(columns(p, PIPELINE_FIELDS))
     .from(p)
@@ -47,13 +54,21 @@ export function listPipelinesQuery(db: Db, t: ReadModel, f: PipelineFilter) {
     .limit(f.limit + 1);
 }
 
-export async function listPipelines(db: Db, t: ReadModel, f: PipelineFilter): Promise<{ rows: PipelineFields[]; more: boolean }> {
+export async function listPipelines(
+  db: Db,
+  t: ReadModel,
+  f: PipelineFilter,
+): Promise<{ rows: PipelineFields[]; more: boolean }> {
   const rows = await listPipelinesQuery(db, t, f);
   return { rows: rows.slice(0, f.limit), more: rows.length > f.limit };
 }
 
 export function pipelineByIdQuery(db: Db, t: ReadModel, pipelineId: string) {
-  return db.select(columns(t.pipelines, PIPELINE_FIELDS)).from(t.pipelines).where(eq(t.pipelines.pipelineId, pipelineId)).limit(1);
+  return db
+    .select(columns(t.pipelines, PIPELINE_FIELDS))
+    .from(t.pipelines)
+    .where(eq(t.pipelines.pipelineId, pipelineId))
+    .limit(1);
 }
 
 export async function pipelineById(db: Db, t: ReadModel, pipelineId: string): Promise<PipelineFields | undefined> {
@@ -86,7 +101,10 @@ export interface DagEdge {
  * with the composite status of its latest jobs; jobs ordered the same way; one edge per `needs` entry
  * (jobs with needs null follow stage order and have no edges).
  */
-export function assembleDetail(stageOrder: readonly string[], latest: readonly JobFields[]): { stages: StageSummary[]; jobs: JobFields[]; dag: DagEdge[] } {
+export function assembleDetail(
+  stageOrder: readonly string[],
+  latest: readonly JobFields[],
+): { stages: StageSummary[]; jobs: JobFields[]; dag: DagEdge[] } {
   const byStage = new Map<string, JobFields[]>();
   for (const s of stageOrder) byStage.set(s, []);
   for (const j of latest) {

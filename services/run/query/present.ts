@@ -11,23 +11,66 @@ export function iso(ts: string | null): string | null {
 }
 
 export const PIPELINE_FIELDS = [
-  'pipelineId', 'projectId', 'ref', 'sha', 'source', 'status', 'warnings', 'stages',
-  'createdAt', 'startedAt', 'finishedAt', 'durationMs', 'lastSeq', 'updatedAt',
+  'pipelineId',
+  'projectId',
+  'ref',
+  'sha',
+  'source',
+  'status',
+  'warnings',
+  'stages',
+  'createdAt',
+  'startedAt',
+  'finishedAt',
+  'durationMs',
+  'lastSeq',
+  'updatedAt',
 ] as const satisfies readonly (keyof PipelineRow)[];
 export type PipelineFields = Pick<PipelineRow, (typeof PIPELINE_FIELDS)[number]>;
 
 /** Every job column except the (up to 64 KiB) log excerpt, which only the job detail carries. */
 export const JOB_FIELDS = [
-  'jobId', 'pipelineId', 'projectId', 'name', 'stage', 'attempt', 'status', 'retried', 'allowFailure', 'when', 'needs',
-  'runnerId', 'queuedAt', 'startedAt', 'finishedAt', 'queuedMs', 'durationMs', 'failureReason', 'failureReasonRaw',
-  'exitCode', 'logRef', 'lastSeq',
+  'jobId',
+  'pipelineId',
+  'projectId',
+  'name',
+  'stage',
+  'attempt',
+  'status',
+  'retried',
+  'allowFailure',
+  'when',
+  'needs',
+  'runnerId',
+  'queuedAt',
+  'startedAt',
+  'finishedAt',
+  'queuedMs',
+  'durationMs',
+  'failureReason',
+  'failureReasonRaw',
+  'exitCode',
+  'logRef',
+  'lastSeq',
 ] as const satisfies readonly (keyof JobRow)[];
 export type JobFields = Pick<JobRow, (typeof JOB_FIELDS)[number]>;
 
-export const FLAKY_FIELDS = ['passedJobId', 'failedJobId', 'pipelineId', 'projectId', 'name', 'sha', 'failureReason', 'detectedAt'] as const satisfies readonly (keyof FlakyRow)[];
+export const FLAKY_FIELDS = [
+  'passedJobId',
+  'failedJobId',
+  'pipelineId',
+  'projectId',
+  'name',
+  'sha',
+  'failureReason',
+  'detectedAt',
+] as const satisfies readonly (keyof FlakyRow)[];
 export type FlakyFields = Pick<FlakyRow, (typeof FLAKY_FIELDS)[number]>;
 
-/** The columns named by `fields`, for drizzle's select(): never `select *`, so a column added to the tables later changes nothing here. */
+/**
+ * The columns named by `fields`, for drizzle's select(): never `select *`, so a column added to the tables later
+ * changes nothing here.
+ */
 export function columns<T extends object, K extends keyof T>(table: T, fields: readonly K[]): Pick<T, K> {
   return Object.fromEntries(fields.map((f) => [f, table[f]])) as Pick<T, K>;
 }

@@ -23,7 +23,6 @@ export interface RemediationFilter {
   limit: number;
 }
 
-
 function where(t: ReadModel, f: Omit<RemediationFilter, 'limit' | 'after'>): SQL[] {
   const r = t.remediationProposals;
   const w: SQL[] = [];
@@ -42,17 +41,24 @@ function where(t: ReadModel, f: Omit<RemediationFilter, 'limit' | 'after'>): SQL
 export function listRemediationsQuery(db: Db, t: ReadModel, f: RemediationFilter) {
   const r = t.remediationProposals;
   const w = where(t, f);
-  if (f.after) w.push(sql`(${r.proposedAt}, ${r.proposalId}) < (${f.after.createdAt}::timestamptz, ${f.after.pipelineId}::uuid)`);
-  return db
-    .select()
-    .from(r)
-    .where(and(...w))
-    // NULLS LAST, like the index (plain DESC means NULLS FIRST in Postgres and would sort instead).
-    .orderBy(sql`${r.proposedAt} desc nulls last`, sql`${r.proposalId} desc nulls last`)
-    .limit(f.limit + 1);
+  if (f.after)
+    w.push(sql`(${r.proposedAt}, ${r.proposalId}) < (${f.after.createdAt}::timestamptz, ${f.after.pipelineId}::uuid)`);
+  return (
+    db
+      .select()
+      .from(r)
+      .where(and(...w))
+      // NULLS LAST, like the index (plain DESC means NULLS FIRST in Postgres and would sort instead).
+      .orderBy(sql`${r.proposedAt} desc nulls last`, sql`${r.proposalId} desc nulls last`)
+      .limit(f.limit + 1)
+  );
 }
 
-export async function listRemediations(db: Db, t: ReadModel, f: RemediationFilter): Promise<{ rows: ProposalRow[]; more: boolean }> {
+export async function listRemediations(
+  db: Db,
+  t: ReadModel,
+  f: RemediationFilter,
+): Promise<{ rows: ProposalRow[]; more: boolean }> {
   const rows = await listRemediationsQuery(db, t, f);
   return { rows: rows.slice(0, f.limit), more: rows.length > f.limit };
 }
@@ -88,8 +94,20 @@ export function remediationJson(r: ProposalRow) {
     cost_usd: r.costUsd,
     failed_at: iso(r.failedAt),
     proposed_at: iso(r.proposedAt),
-    feedback: r.feedbackVerdict ? { verdict: r.feedbackVerdict, reason: r.feedbackReason, actor: r.feedbackActor, at: iso(r.feedbackAt) } : null,
-    score: r.label ? { label: r.label, rule: r.rule, outcome: r.outcome, outcome_at: iso(r.outcomeAt), latency_ms: r.outcomeLatencyMs, time_to_green_ms: r.timeToGreenMs, scored_at: iso(r.scoredAt) } : null,
+    feedback: r.feedbackVerdict
+      ? { verdict: r.feedbackVerdict, reason: r.feedbackReason, actor: r.feedbackActor, at: iso(r.feedbackAt) }
+      : null,
+    score: r.label
+      ? {
+          label: r.label,
+          rule: r.rule,
+          outcome: r.outcome,
+          outcome_at: iso(r.outcomeAt),
+          latency_ms: r.outcomeLatencyMs,
+          time_to_green_ms: r.timeToGreenMs,
+          scored_at: iso(r.scoredAt),
+        }
+      : null,
   };
 }
 
@@ -97,7 +115,10 @@ const ratio = (num: number, den: number): number | null => (den === 0 ? null : n
 const n = (v: unknown): number => Number(v ?? 0);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-/** Quality per provider and prompt version over proposals made since `since` (shadow ones included: they are the experiment). */
+/**
+ * Quality per provider and prompt version over proposals made since `since` (shadow ones included: they are the
+ * experiment).
+ */
 export async function remediationSummary(db: Db, t: ReadModel, f: { projects?: string[]; since: string }) {
   const r = t.remediationProposals;
   const s = t.remediationSkips;
@@ -128,8 +149,12 @@ export async function remediationSummary(db: Db, t: ReadModel, f: { projects?: s
       latencyP50: sql<number | null>`percentile_disc(0.5) within group (order by ${r.latencyMs})`,
       latencyP99: sql<number | null>`percentile_disc(0.99) within group (order by ${r.latencyMs})`,
       // Shadow proposals were hidden from users: the control group for time to green.
-      ttgShown: sql<number | null>`percentile_disc(0.5) within group (order by ${r.timeToGreenMs}) filter (where not ${r.shadow})`,
-      ttgHidden: sql<number | null>`percentile_disc(0.5) within group (order by ${r.timeToGreenMs}) filter (where ${r.shadow})`,
+      ttgShown: sql<
+        number | null
+      >`percentile_disc(0.5) within group (order by ${r.timeToGreenMs}) filter (where not ${r.shadow})`,
+      ttgHidden: sql<
+        number | null
+      >`percentile_disc(0.5) within group (order by ${r.timeToGreenMs}) filter (where ${r.shadow})`,
     })
     .from(r)
     .where(and(...w))
@@ -143,7 +168,10 @@ export async function remediationSummary(db: Db, t: ReadModel, f: { projects?: s
     .groupBy(s.provider, s.promptVersion, s.reason);
 
   const key = (p: string, v: string) => `${p}\u0000${v}`;
-  const groups = new Map<string, { provider: string; prompt_version: string; rows: typeof byCategory; skipped: Record<string, number> }>();
+  const groups = new Map<
+    string,
+    { provider: string; prompt_version: string; rows: typeof byCategory; skipped: Record<string, number> }
+  >();
   const group = (p: string, v: string) => {
     const k = key(p, v);
     let g = groups.get(k);
@@ -161,13 +189,26 @@ export async function remediationSummary(db: Db, t: ReadModel, f: { projects?: s
       provider: g.provider,
       prompt_version: g.prompt_version,
       proposals: sum('proposals'),
-      scored: { correct: sum('correct'), incorrect: sum('incorrect'), expired: sum('expired'), pending: sum('proposals') - sum('correct') - sum('incorrect') - sum('expired') },
+      scored: {
+        correct: sum('correct'),
+        incorrect: sum('incorrect'),
+        expired: sum('expired'),
+        pending: sum('proposals') - sum('correct') - sum('incorrect') - sum('expired'),
+      },
       precision: ratio(sum('correct'), sum('correct') + sum('incorrect')),
       retry_precision: ratio(sum('retryCorrect'), sum('retryCorrect') + sum('retryIncorrect')),
       acceptance_rate: ratio(sum('accepted'), sum('feedback')),
       feedback: sum('feedback'),
       categories: Object.fromEntries(
-        g.rows.map((row) => [row.category, { proposals: row.proposals, correct: row.correct, incorrect: row.incorrect, precision: ratio(row.correct, row.correct + row.incorrect) }]),
+        g.rows.map((row) => [
+          row.category,
+          {
+            proposals: row.proposals,
+            correct: row.correct,
+            incorrect: row.incorrect,
+            precision: ratio(row.correct, row.correct + row.incorrect),
+          },
+        ]),
       ),
       latency_ms: { p50: numOrNull(l?.latencyP50), p99: numOrNull(l?.latencyP99) },
       time_to_green_ms: { p50_shown: numOrNull(l?.ttgShown), p50_hidden: numOrNull(l?.ttgHidden) },

@@ -100,10 +100,17 @@ export function queryRouter(deps: QueryDeps): Router {
     const { query } = parse.stream(req);
     const projects = projectsOf(tokenOf(res), query.project);
     const pipeline = query.pipeline;
-    if (!deps.stream) throw new HttpProblem({ title: 'Service Unavailable', status: 503, detail: 'live updates are not enabled on this instance' }, { 'Retry-After': '5' });
+    if (!deps.stream)
+      throw new HttpProblem(
+        { title: 'Service Unavailable', status: 503, detail: 'live updates are not enabled on this instance' },
+        { 'Retry-After': '5' },
+      );
     const lastEventId = req.get('Last-Event-ID') ?? undefined;
     if (!deps.stream.attach(res, projects, pipeline?.toLowerCase(), lastEventId)) {
-      throw new HttpProblem({ title: 'Service Unavailable', status: 503, detail: 'too many live-update clients' }, { 'Retry-After': '5' });
+      throw new HttpProblem(
+        { title: 'Service Unavailable', status: 503, detail: 'too many live-update clients' },
+        { 'Retry-After': '5' },
+      );
     }
   });
 
@@ -111,18 +118,24 @@ export function queryRouter(deps: QueryDeps): Router {
     const { query } = parse.list(req);
     const projects = projectsOf(tokenOf(res), query.project);
     const limit = query.limit ?? config.pageSizeDefault;
-    const { rows, more } = projects?.length === 0 ? { rows: [], more: false } : await listPipelines(db, tables, {
-      projects,
-      ref: query.ref,
-      status: query.status,
-      source: query.source,
-      createdAfter: query.created_after,
-      createdBefore: query.created_before,
-      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
-      limit,
-    });
+    const { rows, more } =
+      projects?.length === 0
+        ? { rows: [], more: false }
+        : await listPipelines(db, tables, {
+            projects,
+            ref: query.ref,
+            status: query.status,
+            source: query.source,
+            createdAfter: query.created_after,
+            createdBefore: query.created_before,
+            after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+            limit,
+          });
     const last = rows.at(-1);
-    res.json({ items: rows.map(pipelineJson), next_cursor: more && last ? encodeCursor({ createdAt: last.createdAt, pipelineId: last.pipelineId }) : null });
+    res.json({
+      items: rows.map(pipelineJson),
+      next_cursor: more && last ? encodeCursor({ createdAt: last.createdAt, pipelineId: last.pipelineId }) : null,
+    });
   });
 
   router.get('/v1/pipelines/:id', safeTextParams(), async (req, res) => {
@@ -145,7 +158,12 @@ export function queryRouter(deps: QueryDeps): Router {
     const etag = weakEtag(job.jobId, Math.max(job.lastSeq, ...attempts.map((a) => a.lastSeq)));
     if (notModified(req, etag)) return void cacheHeaders(res, etag).status(304).end();
     const proposals = await listRemediations(db, tables, { jobId: id, includeShadow: false, limit: 20 });
-    cacheHeaders(res, etag).json({ ...jobJson(job), log_excerpt: job.logExcerpt, attempts: attempts.map(attemptJson), proposals: proposals.rows.map(remediationJson) });
+    cacheHeaders(res, etag).json({
+      ...jobJson(job),
+      log_excerpt: job.logExcerpt,
+      attempts: attempts.map(attemptJson),
+      proposals: proposals.rows.map(remediationJson),
+    });
   });
 
   router.get('/v1/projects/:project/flaky-jobs', safeTextParams(), async (req, res) => {
@@ -166,20 +184,26 @@ export function queryRouter(deps: QueryDeps): Router {
     const { query } = parse.remediations(req);
     const projects = projectsOf(tokenOf(res), query.project);
     const limit = query.limit ?? config.pageSizeDefault;
-    const { rows, more } = projects?.length === 0 ? { rows: [], more: false } : await listRemediations(db, tables, {
-      projects,
-      provider: query.provider,
-      promptVersion: query.prompt_version,
-      category: query.category,
-      label: query.label,
-      jobId: query.job_id?.toLowerCase(),
-      includeShadow: query.include_shadow === 'true',
-      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
-      limit,
-    });
+    const { rows, more } =
+      projects?.length === 0
+        ? { rows: [], more: false }
+        : await listRemediations(db, tables, {
+            projects,
+            provider: query.provider,
+            promptVersion: query.prompt_version,
+            category: query.category,
+            label: query.label,
+            jobId: query.job_id?.toLowerCase(),
+            includeShadow: query.include_shadow === 'true',
+            after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+            limit,
+          });
     const last = rows.at(-1);
     // The cursor carries (proposed_at, proposal_id) in the pipeline cursor's two fields.
-    res.json({ items: rows.map(remediationJson), next_cursor: more && last ? encodeCursor({ createdAt: last.proposedAt, pipelineId: last.proposalId }) : null });
+    res.json({
+      items: rows.map(remediationJson),
+      next_cursor: more && last ? encodeCursor({ createdAt: last.proposedAt, pipelineId: last.proposalId }) : null,
+    });
   });
 
   router.get('/v1/remediations/summary', async (req, res) => {
@@ -187,40 +211,58 @@ export function queryRouter(deps: QueryDeps): Router {
     const projects = projectsOf(tokenOf(res), query.project);
     const days = Number((query.window ?? '30d').slice(0, -1));
     const since = new Date(Date.now() - days * 86_400_000).toISOString();
-    res.json({ window: `${days}d`, since, providers: projects?.length === 0 ? [] : await remediationSummary(db, tables, { projects, since }) });
+    res.json({
+      window: `${days}d`,
+      since,
+      providers: projects?.length === 0 ? [] : await remediationSummary(db, tables, { projects, since }),
+    });
   });
 
-  router.post('/v1/remediations/:id/feedback', safeTextParams(), requireContentType('application/json'), express.json({ limit: '16kb', type: () => true, verify: strictUtf8 }), async (req, res) => {
-    const id = parse.feedback(req).path.id.toLowerCase();
-    const body = check<{ verdict: 'accepted' | 'rejected'; reason?: string }>(feedbackBody, req.body, '/body');
-    const token = tokenOf(res);
-    const proposal = readable(token, await proposalById(db, tables, id));
-    if (!proposal) throw notFound(`no proposal ${id}`);
-    if (!deps.feedback) throw new HttpProblem({ title: 'Service Unavailable', status: 503, detail: 'feedback is not enabled on this instance' }, { 'Retry-After': '30' });
-    const now = new Date().toISOString();
-    const event: RemediationFeedbackGiven = {
-      type: 'RemediationFeedbackGiven',
-      event_id: uuidv7(),
-      occurred_at: now,
-      recorded_at: now,
-      pipeline_id: proposal.pipelineId,
-      project_id: proposal.projectId,
-      correlation_id: proposal.proposalId,
-      feedback_id: uuidv7(),
-      proposal_id: proposal.proposalId,
-      verdict: body.verdict,
-      reason: body.reason ?? null,
-      actor: token.name,
-    };
-    await deps.feedback(event);
-    res.status(202).json({ feedback_id: event.feedback_id, proposal_id: event.proposal_id, verdict: event.verdict });
-  });
+  router.post(
+    '/v1/remediations/:id/feedback',
+    safeTextParams(),
+    requireContentType('application/json'),
+    express.json({ limit: '16kb', type: () => true, verify: strictUtf8 }),
+    async (req, res) => {
+      const id = parse.feedback(req).path.id.toLowerCase();
+      const body = check<{ verdict: 'accepted' | 'rejected'; reason?: string }>(feedbackBody, req.body, '/body');
+      const token = tokenOf(res);
+      const proposal = readable(token, await proposalById(db, tables, id));
+      if (!proposal) throw notFound(`no proposal ${id}`);
+      if (!deps.feedback)
+        throw new HttpProblem(
+          { title: 'Service Unavailable', status: 503, detail: 'feedback is not enabled on this instance' },
+          { 'Retry-After': '30' },
+        );
+      const now = new Date().toISOString();
+      const event: RemediationFeedbackGiven = {
+        type: 'RemediationFeedbackGiven',
+        event_id: uuidv7(),
+        occurred_at: now,
+        recorded_at: now,
+        pipeline_id: proposal.pipelineId,
+        project_id: proposal.projectId,
+        correlation_id: proposal.proposalId,
+        feedback_id: uuidv7(),
+        proposal_id: proposal.proposalId,
+        verdict: body.verdict,
+        reason: body.reason ?? null,
+        actor: token.name,
+      };
+      await deps.feedback(event);
+      res.status(202).json({ feedback_id: event.feedback_id, proposal_id: event.proposal_id, verdict: event.verdict });
+    },
+  );
 
   // The router's own 400 for a path segment that is not valid percent-encoding ("%E0%A4%A", a lone
   // "%"), with the pointer the other 400s carry.
   const malformedPath: ErrorRequestHandler = (err: { status?: number; message?: string }, _req, _res, next) => {
     if (err.status === 400 && typeof err.message === 'string' && err.message.startsWith('Failed to decode param')) {
-      return next(badRequest(`${err.message}: a path segment is not valid percent-encoded UTF-8`, [{ pointer: '/path', message: 'is not valid percent-encoded UTF-8' }]));
+      return next(
+        badRequest(`${err.message}: a path segment is not valid percent-encoded UTF-8`, [
+          { pointer: '/path', message: 'is not valid percent-encoded UTF-8' },
+        ]),
+      );
     }
     next(err);
   };

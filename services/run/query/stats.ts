@@ -44,7 +44,6 @@ export interface ProjectStats extends Figures {
   daily: (Figures & { day: string })[];
 }
 
-
 function figures(rows: readonly DayRow[]): Figures {
   const duration = emptyHistogram();
   const queue = emptyHistogram();
@@ -70,7 +69,13 @@ function figures(rows: readonly DayRow[]): Figures {
   };
 }
 
-export async function projectStats(db: Db, t: ReadModel, projectId: string, windowDays: number, now = Date.now()): Promise<ProjectStats> {
+export async function projectStats(
+  db: Db,
+  t: ReadModel,
+  projectId: string,
+  windowDays: number,
+  now = Date.now(),
+): Promise<ProjectStats> {
   const sinceDay = new Date(now - (windowDays - 1) * DAY_MS).toISOString().slice(0, 10);
   const q = statsQueries(db, t, projectId, sinceDay);
   const [days, [flaky]] = await Promise.all([q.days, q.flaky]);

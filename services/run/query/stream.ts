@@ -33,12 +33,24 @@ interface Client {
 
 /** The change a UI needs: the event without its bulky or internal fields. */
 function summary(e: PipelineEvent): Record<string, unknown> {
-  const { log_excerpt: _excerpt, definition: _definition, causation_id: _c, correlation_id: _k, ...rest } = e as PipelineEvent & { log_excerpt?: string; definition?: unknown };
+  const {
+    log_excerpt: _excerpt,
+    definition: _definition,
+    causation_id: _c,
+    correlation_id: _k,
+    ...rest
+  } = e as PipelineEvent & { log_excerpt?: string; definition?: unknown };
   return rest;
 }
 
-/** Whether a client may see an item: its project among the client's (none when []), and its pipeline if the client named one. */
-function visibleTo(c: Pick<Client, 'projects' | 'pipelineId'>, item: Pick<StreamItem, 'projectId' | 'pipelineId'>): boolean {
+/**
+ * Whether a client may see an item: its project among the client's (none when []), and its pipeline if the client named
+ * one.
+ */
+function visibleTo(
+  c: Pick<Client, 'projects' | 'pipelineId'>,
+  item: Pick<StreamItem, 'projectId' | 'pipelineId'>,
+): boolean {
   if (c.projects && !c.projects.includes(item.projectId)) return false;
   return c.pipelineId === undefined || item.pipelineId === c.pipelineId;
 }
@@ -120,9 +132,19 @@ export class StreamHub {
   }
 
   /** Attaches an SSE response; returns false when the hub is full (caller answers 503). */
-  attach(res: Response, projects: string[] | undefined, pipelineId: string | undefined, lastEventId: string | undefined): boolean {
+  attach(
+    res: Response,
+    projects: string[] | undefined,
+    pipelineId: string | undefined,
+    lastEventId: string | undefined,
+  ): boolean {
     if (this.clients.size >= this.maxClients) return false;
-    res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.status(200).set({
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     res.flushHeaders();
     res.write('retry: 2000\n\n');
     const client: Client = { res, projects, pipelineId };

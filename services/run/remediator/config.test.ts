@@ -4,7 +4,15 @@ import { isShadow, loadRemediatorConfig, providerFor } from './config.js';
 describe('remediator: configuration', () => {
   it('defaults: heuristic provider, no kill switch, no shadow, port 8094, 16 kB excerpts', () => {
     const c = loadRemediatorConfig({});
-    expect(c).to.include({ provider: 'heuristic', killSwitch: false, shadow: false, port: 8094, concurrency: 4, circuitFailures: 5, circuitCooldownMs: 60_000 });
+    expect(c).to.include({
+      provider: 'heuristic',
+      killSwitch: false,
+      shadow: false,
+      port: 8094,
+      concurrency: 4,
+      circuitFailures: 5,
+      circuitCooldownMs: 60_000,
+    });
     expect(c).to.include({ budgetTokensPerHour: 200_000, budgetRequestsPerHour: 60, budgetMaxProjects: 10_000 });
     expect(c.openai).to.deep.equal({
       baseUrl: 'https://api.openai.com/v1',

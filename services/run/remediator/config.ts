@@ -1,7 +1,18 @@
 // Remediator configuration (docs/CONFIGURATION.md, "Remediator"): environment variables with documented
 // defaults. Bad values fail at start-up with the variable's name.
 import {
-  bool, ConfigError, instanceIdVar, int, list, loadConfig, num, oneOf, type PlatformConfig, readEnv, str, url,
+  bool,
+  ConfigError,
+  instanceIdVar,
+  int,
+  list,
+  loadConfig,
+  num,
+  oneOf,
+  type PlatformConfig,
+  readEnv,
+  str,
+  url,
 } from '../../lib/platform/config/index.js';
 import { scopedId } from '../../lib/platform/kafka/topics.js';
 
@@ -183,7 +194,10 @@ export function loadRemediatorConfig(env: Env = process.env): RemediatorConfig {
 }
 
 /** The provider a project uses: its REMEDIATOR_PROVIDER_BY_PROJECT entry, else REMEDIATOR_PROVIDER. */
-export function providerFor(config: Pick<RemediatorConfig, 'provider' | 'providerByProject'>, projectId: string): ProviderName {
+export function providerFor(
+  config: Pick<RemediatorConfig, 'provider' | 'providerByProject'>,
+  projectId: string,
+): ProviderName {
   return config.providerByProject.get(projectId) ?? config.provider;
 }
 

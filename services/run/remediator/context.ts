@@ -1,6 +1,7 @@
 // Context assembly for one failure: the whole log from the log store (the event's bounded excerpt when
 // the log is not stored), sanitised and redacted again; the job's definition, stage, ref and sha from
-// the pipeline's PipelineCreated (remembered from the same stream; the read model after a restart); the recent history of the same job name on the same project and ref; earlier
+// the pipeline's PipelineCreated (remembered from the same stream; the read model after a restart); the recent history
+// of the same job name on the same project and ref; earlier
 // failures with the same signature and how their proposals scored. Postgres reads only, all indexed.
 import { and, desc, eq, lt, ne } from 'drizzle-orm';
 import type { JobFailed, PipelineCreated } from '../../lib/core/events/generated.js';
@@ -27,7 +28,9 @@ interface PipelineFacts {
   definition: unknown;
 }
 
-/** Pipelines remembered at most (oldest forgotten first; then the read model answers): ~10 MiB with their definitions. */
+/**
+ * Pipelines remembered at most (oldest forgotten first; then the read model answers): ~10 MiB with their definitions.
+ */
 const REMEMBERED = 10_000;
 
 export class ContextSource {
@@ -48,7 +51,11 @@ export class ContextSource {
     const known = this.pipelines.get(pipelineId);
     if (known) return known;
     const p = this.t.pipelines;
-    const [row] = await this.db.select({ ref: p.ref, sha: p.sha, definition: p.definition }).from(p).where(eq(p.pipelineId, pipelineId)).limit(1);
+    const [row] = await this.db
+      .select({ ref: p.ref, sha: p.sha, definition: p.definition })
+      .from(p)
+      .where(eq(p.pipelineId, pipelineId))
+      .limit(1);
     return row;
   }
 
@@ -67,10 +74,26 @@ export class ContextSource {
     const signature = failureSignature(lines);
     const history: HistoryEntry[] = pipeline
       ? await this.db
-          .select({ job_id: j.jobId, pipeline_id: j.pipelineId, sha: p.sha, attempt: j.attempt, status: j.status, failure_reason: j.failureReason, finished_at: j.finishedAt })
+          .select({
+            job_id: j.jobId,
+            pipeline_id: j.pipelineId,
+            sha: p.sha,
+            attempt: j.attempt,
+            status: j.status,
+            failure_reason: j.failureReason,
+            finished_at: j.finishedAt,
+          })
           .from(j)
           .innerJoin(p, eq(p.pipelineId, j.pipelineId))
-          .where(and(eq(j.projectId, failure.project_id), eq(j.name, failure.name), eq(p.ref, pipeline.ref), ne(j.jobId, failure.job_id), lt(j.finishedAt, failure.occurred_at)))
+          .where(
+            and(
+              eq(j.projectId, failure.project_id),
+              eq(j.name, failure.name),
+              eq(p.ref, pipeline.ref),
+              ne(j.jobId, failure.job_id),
+              lt(j.finishedAt, failure.occurred_at),
+            ),
+          )
           .orderBy(desc(j.finishedAt))
           .limit(HISTORY)
       : [];
@@ -81,8 +104,15 @@ export class ContextSource {
         .where(and(eq(r.projectId, failure.project_id), eq(r.signature, signature), ne(r.jobId, failure.job_id)))
         .orderBy(desc(r.proposedAt))
         .limit(SIMILAR)
-    ).map((s) => ({ ...s, category: s.category as SimilarFailure['category'], label: s.label as SimilarFailure['label'] }));
-    const definition = ((pipeline?.definition as { jobs?: { name: string; stage?: string }[] } | undefined)?.jobs ?? []).find((d) => d.name === failure.name) ?? null;
+    ).map((s) => ({
+      ...s,
+      category: s.category as SimilarFailure['category'],
+      label: s.label as SimilarFailure['label'],
+    }));
+    const definition =
+      ((pipeline?.definition as { jobs?: { name: string; stage?: string }[] } | undefined)?.jobs ?? []).find(
+        (d) => d.name === failure.name,
+      ) ?? null;
     return {
       project_id: failure.project_id,
       pipeline_id: failure.pipeline_id,

@@ -22,7 +22,10 @@ export interface RunningRemediator extends Stoppable {
   port: number;
 }
 
-export async function startRemediator(config: RemediatorConfig = loadRemediatorConfig(), opts: { http?: boolean } = {}): Promise<RunningRemediator> {
+export async function startRemediator(
+  config: RemediatorConfig = loadRemediatorConfig(),
+  opts: { http?: boolean } = {},
+): Promise<RunningRemediator> {
   initTracing('remediator');
   const log = createLogger('remediator');
   const pool = createPool(config.databaseUrl, 4, log);
@@ -39,7 +42,10 @@ export async function startRemediator(config: RemediatorConfig = loadRemediatorC
   const url = config.schemaRegistryUrl;
   const remediator = new Remediator(
     kafka,
-    { events: await EventCodec.forTopic<PipelineEvent>(url, TOPICS.pipelineEvents), remediations: await EventCodec.forTopic<RemediationEvent>(url, TOPICS.remediationEvents) },
+    {
+      events: await EventCodec.forTopic<PipelineEvent>(url, TOPICS.pipelineEvents),
+      remediations: await EventCodec.forTopic<RemediationEvent>(url, TOPICS.remediationEvents),
+    },
     new ContextSource(db, servingTables(), new PgLogStore(db)),
     providerNamed,
     config,
@@ -59,10 +65,19 @@ export async function startRemediator(config: RemediatorConfig = loadRemediatorC
             await pool.query('SELECT 1');
             return true;
           },
-          stats: () => ({ ...remediator.stats, circuits: remediator.circuitStates, kill_switch: config.killSwitch, shadow: config.shadow, consumer: remediator.consumerStatus() }),
+          stats: () => ({
+            ...remediator.stats,
+            circuits: remediator.circuitStates,
+            kill_switch: config.killSwitch,
+            shadow: config.shadow,
+            consumer: remediator.consumerStatus(),
+          }),
         });
   const port = http?.port ?? 0;
-  log.info({ port, provider: config.provider, killSwitch: config.killSwitch, shadow: config.shadow }, 'remediator started');
+  log.info(
+    { port, provider: config.provider, killSwitch: config.killSwitch, shadow: config.shadow },
+    'remediator started',
+  );
   return {
     name: 'remediator',
     remediator,

@@ -8,7 +8,12 @@ import { buildExcerpt, type Excerpt } from '../../lib/core/logs/excerpt.js';
 import { redactSecrets } from '../../lib/core/logs/redact.js';
 import { sanitizeLog } from '../../lib/core/logs/sanitize.js';
 import { MAX_RANGE_LINES, MAX_RANGES } from '../../lib/core/remediation/evidence.js';
-import { ACTION_KINDS, CATEGORIES, PROPOSAL_BODY_SCHEMA, type RemediationContext } from '../../lib/core/remediation/proposal.js';
+import {
+  ACTION_KINDS,
+  CATEGORIES,
+  PROPOSAL_BODY_SCHEMA,
+  type RemediationContext,
+} from '../../lib/core/remediation/proposal.js';
 
 /** Version of this prompt, recorded with every proposal it produced; change it when the prompt changes. */
 export const PROMPT_VERSION = 'llm-v1';

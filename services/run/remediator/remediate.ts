@@ -1,5 +1,6 @@
 // One failure → one remediation event, with every safeguard applied in a fixed order: kill switch,
-// per-project budget, circuit breaker (these two for model providers, not the local heuristic), then the provider. The answer is validated
+// per-project budget, circuit breaker (these two for model providers, not the local heuristic), then the provider. The
+// answer is validated
 // against the proposal schema by the provider (invalid output never becomes a proposal); any failure
 // becomes a RemediationNotProposed with its reason. Ids are deterministic (UUIDv5 of the failure
 // event, provider and prompt version), so a re-delivered failure yields the same event and the
@@ -22,7 +23,8 @@ export interface Guards {
   circuit: CircuitBreaker;
 }
 
-export const proposalIdOf = (failureEventId: string, provider: string, promptVersion: string): string => uuidv5(`${failureEventId}/${provider}/${promptVersion}`, NAMESPACE);
+export const proposalIdOf = (failureEventId: string, provider: string, promptVersion: string): string =>
+  uuidv5(`${failureEventId}/${provider}/${promptVersion}`, NAMESPACE);
 
 export async function remediate(
   failure: JobFailed,
@@ -57,8 +59,10 @@ export async function remediate(
   const guarded = !provider.local;
   if (guarded) {
     const budget = guards.budget.tryAcquire(failure.project_id);
-    if (!budget.ok) return notProposed('budget_exhausted', `the project's ${budget.exhausted} budget for this hour is spent`);
-    if (!guards.circuit.tryAcquire()) return notProposed('circuit_open', `the ${provider.name} provider failed repeatedly; calls are paused`);
+    if (!budget.ok)
+      return notProposed('budget_exhausted', `the project's ${budget.exhausted} budget for this hour is spent`);
+    if (!guards.circuit.tryAcquire())
+      return notProposed('circuit_open', `the ${provider.name} provider failed repeatedly; calls are paused`);
   }
 
   const started = now();

@@ -57,7 +57,12 @@ export class Remediator {
     private readonly config: RemediatorConfig,
     log: Logger,
   ) {
-    this.budget = new ProjectBudget({ requestsPerWindow: config.budgetRequestsPerHour, tokensPerWindow: config.budgetTokensPerHour, windowMs: HOUR_MS, maxProjects: config.budgetMaxProjects });
+    this.budget = new ProjectBudget({
+      requestsPerWindow: config.budgetRequestsPerHour,
+      tokensPerWindow: config.budgetTokensPerHour,
+      windowMs: HOUR_MS,
+      maxProjects: config.budgetMaxProjects,
+    });
     this.runner = new ConsumerRunner(
       kafka,
       {
@@ -104,7 +109,10 @@ export class Remediator {
   private circuitOf(provider: string): CircuitBreaker {
     let c = this.circuits.get(provider);
     if (!c) {
-      c = new CircuitBreaker({ failureThreshold: this.config.circuitFailures, cooldownMs: this.config.circuitCooldownMs });
+      c = new CircuitBreaker({
+        failureThreshold: this.config.circuitFailures,
+        cooldownMs: this.config.circuitCooldownMs,
+      });
       this.circuits.set(provider, c);
     }
     return c;
@@ -134,8 +142,13 @@ export class Remediator {
       return sc ? [{ context: sc }] : [];
     });
     slice.spans.add(startSendSpan({ topic: TOPICS.remediationEvents, count: out.length, links }));
-    const messages = await Promise.all(out.map((h) => this.codecs.remediations.toMessage(h.event, 'remediator', traceHeaders(h.ctx))));
-    return { messages: [{ topic: TOPICS.remediationEvents, messages }], onCommitted: () => this.committed(failures.length, out) };
+    const messages = await Promise.all(
+      out.map((h) => this.codecs.remediations.toMessage(h.event, 'remediator', traceHeaders(h.ctx))),
+    );
+    return {
+      messages: [{ topic: TOPICS.remediationEvents, messages }],
+      onCommitted: () => this.committed(failures.length, out),
+    };
   }
 
   private committed(failures: number, out: Handled[]): void {
@@ -152,7 +165,11 @@ export class Remediator {
         if (!GUARD_REASONS.has(e.reason)) metrics.remediationLatency.observe({ provider: e.provider }, ms / 1000);
       }
     }
-    countEvents('remediator', TOPICS.remediationEvents, out.map((h) => h.event.type));
+    countEvents(
+      'remediator',
+      TOPICS.remediationEvents,
+      out.map((h) => h.event.type),
+    );
     this.stats.failures += failures;
     this.stats.batches++;
   }
@@ -166,9 +183,24 @@ export class Remediator {
       const provider = this.providers(providerFor(this.config, failure.project_id));
       const ctx = await this.context.build(failure);
       const started = performance.now();
-      const event = await remediate(failure, ctx, provider, { killSwitch: this.config.killSwitch, shadow: isShadow(this.config, failure.project_id), budget: this.budget, circuit: this.circuitOf(provider.name) }, { signal: this.abort.signal });
+      const event = await remediate(
+        failure,
+        ctx,
+        provider,
+        {
+          killSwitch: this.config.killSwitch,
+          shadow: isShadow(this.config, failure.project_id),
+          budget: this.budget,
+          circuit: this.circuitOf(provider.name),
+        },
+        { signal: this.abort.signal },
+      );
       const ms = performance.now() - started;
-      span?.setAttributes({ 'verity.remediation.provider': provider.name, 'verity.remediation.outcome': event.type, ...(event.type === 'RemediationNotProposed' ? { 'verity.remediation.reason': event.reason } : {}) });
+      span?.setAttributes({
+        'verity.remediation.provider': provider.name,
+        'verity.remediation.outcome': event.type,
+        ...(event.type === 'RemediationNotProposed' ? { 'verity.remediation.reason': event.reason } : {}),
+      });
       return { event, ctx: spanCtx, ms };
     });
   }

@@ -17,12 +17,22 @@ export interface RunningScorer extends Stoppable {
   port: number;
 }
 
-export async function startScorer(config: ScorerConfig = loadScorerConfig(), opts: { http?: boolean } = {}): Promise<RunningScorer> {
+export async function startScorer(
+  config: ScorerConfig = loadScorerConfig(),
+  opts: { http?: boolean } = {},
+): Promise<RunningScorer> {
   initTracing('scorer');
   const log = createLogger('scorer');
   const pool = createPool(config.databaseUrl, 2);
   const kafka = createKafka(config, `verity-${config.instanceId}`);
-  const scorer = new Scorer(kafka, await EventCodec.forTopic<RemediationEvent>(config.schemaRegistryUrl, TOPICS.remediationEvents), createDb(pool), servingTables(), config, log);
+  const scorer = new Scorer(
+    kafka,
+    await EventCodec.forTopic<RemediationEvent>(config.schemaRegistryUrl, TOPICS.remediationEvents),
+    createDb(pool),
+    servingTables(),
+    config,
+    log,
+  );
   await scorer.start();
   const http =
     opts.http === false

@@ -37,17 +37,26 @@ export async function unscored(db: Db, t: ReadModel, limit: number): Promise<Pen
     action_kind: x.actionKind as ActionKind,
     failed_at: x.failedAt,
     proposed_at: x.proposedAt,
-    feedback: x.feedbackVerdict && x.feedbackAt ? { verdict: x.feedbackVerdict as 'accepted' | 'rejected', at: x.feedbackAt } : null,
+    feedback:
+      x.feedbackVerdict && x.feedbackAt
+        ? { verdict: x.feedbackVerdict as 'accepted' | 'rejected', at: x.feedbackAt }
+        : null,
   }));
 }
 
 /** The next attempt of a job in its pipeline (same sha), once finished; null while there is none. */
-export async function retryOutcome(db: Db, t: ReadModel, job: { pipelineId: string; name: string; attempt: number }): Promise<{ status: string; finished_at: string } | null> {
+export async function retryOutcome(
+  db: Db,
+  t: ReadModel,
+  job: { pipelineId: string; name: string; attempt: number },
+): Promise<{ status: string; finished_at: string } | null> {
   const j = t.jobs;
   const [retry] = await db
     .select({ status: j.status, finished_at: j.finishedAt })
     .from(j)
-    .where(and(eq(j.pipelineId, job.pipelineId), eq(j.name, job.name), gt(j.attempt, job.attempt), isNotNull(j.finishedAt)))
+    .where(
+      and(eq(j.pipelineId, job.pipelineId), eq(j.name, job.name), gt(j.attempt, job.attempt), isNotNull(j.finishedAt)),
+    )
     .orderBy(asc(j.attempt))
     .limit(1);
   return retry?.finished_at ? { status: retry.status, finished_at: retry.finished_at } : null;
@@ -62,7 +71,14 @@ export async function outcomesOf(db: Db, t: ReadModel, p: Pending): Promise<Outc
       : await db
           .select({ sha: pl.sha, status: pl.status, finished_at: pl.finishedAt })
           .from(pl)
-          .where(and(eq(pl.projectId, p.project_id), eq(pl.ref, p.ref), gt(pl.createdAt, p.failed_at), ne(pl.pipelineId, p.pipeline_id)))
+          .where(
+            and(
+              eq(pl.projectId, p.project_id),
+              eq(pl.ref, p.ref),
+              gt(pl.createdAt, p.failed_at),
+              ne(pl.pipelineId, p.pipeline_id),
+            ),
+          )
           .orderBy(asc(pl.createdAt))
           .limit(1);
   return {

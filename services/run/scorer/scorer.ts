@@ -80,7 +80,9 @@ export class Scorer {
   private async scoreRound(): Promise<RemediationScored[]> {
     const now = this.now();
     for (const [id, at] of this.recent) if (now - at > RECENT_MS) this.recent.delete(id);
-    const pending = (await unscored(this.db, this.tables, this.config.batch)).filter((p) => !this.recent.has(p.proposal_id));
+    const pending = (await unscored(this.db, this.tables, this.config.batch)).filter(
+      (p) => !this.recent.has(p.proposal_id),
+    );
     const out: RemediationScored[] = [];
     for (const p of pending) {
       const score = scoreProposal(p, await outcomesOf(this.db, this.tables, p), now, this.config.expireAfterMs);
@@ -88,9 +90,17 @@ export class Scorer {
     }
     if (out.length > 0) {
       await withSendSpan({ topic: TOPICS.remediationEvents, count: out.length }, async () =>
-        this.producer!.send({ topic: TOPICS.remediationEvents, acks: -1, messages: await Promise.all(out.map((e) => this.codec.toMessage(e, 'scorer'))) }),
+        this.producer!.send({
+          topic: TOPICS.remediationEvents,
+          acks: -1,
+          messages: await Promise.all(out.map((e) => this.codec.toMessage(e, 'scorer'))),
+        }),
       );
-      countEvents('scorer', TOPICS.remediationEvents, out.map((e) => e.type));
+      countEvents(
+        'scorer',
+        TOPICS.remediationEvents,
+        out.map((e) => e.type),
+      );
       for (const e of out) {
         metrics.scores.inc({ label: e.label });
         if (this.recent.size >= RECENT_MAX) this.recent.delete(this.recent.keys().next().value!);

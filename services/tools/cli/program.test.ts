@@ -123,7 +123,11 @@ describe('verity: help', () => {
   }
 
   for (const path of paths) {
-    const forms = [['help', ...path], [...path, '--help'], [...path, '-h']];
+    const forms = [
+      ['help', ...path],
+      [...path, '--help'],
+      [...path, '-h'],
+    ];
     if (path.length === 2) forms.push([path[0]!, 'help', path[1]!]);
     for (const args of forms) {
       it(`verity ${args.join(' ')} (exit 0)`, async () => {

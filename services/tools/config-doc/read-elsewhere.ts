@@ -39,8 +39,13 @@ export const tracing: ReadElsewhere = {
 };
 
 export const localStack: ReadElsewhere = {
-  readBy: ['infra/stack/lib.sh', 'infra/stack/kafka.sh', 'infra/stack/registry.sh', 'infra/stack/postgres.sh',
-    'infra/stack/verity.sh'],
+  readBy: [
+    'infra/stack/lib.sh',
+    'infra/stack/kafka.sh',
+    'infra/stack/registry.sh',
+    'infra/stack/postgres.sh',
+    'infra/stack/verity.sh',
+  ],
   spec: {
     VERITY_PG_PORT: int('port of the local Postgres', { default: 54329, max: 65535 }),
     VERITY_PG_OS_USER: str('OS user that runs Postgres when `make up` runs as root', { default: 'postgres' }),

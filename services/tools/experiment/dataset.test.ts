@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseRecord, readDataset } from './dataset.js';
 
-const record = (over: Record<string, unknown> = {}) => JSON.stringify({ repo: 'a/b', build_id: '1', log: 'x\nError: y', chunk_start_line: 2, chunk_end_line: 2, ...over });
+const record = (over: Record<string, unknown> = {}) =>
+  JSON.stringify({ repo: 'a/b', build_id: '1', log: 'x\nError: y', chunk_start_line: 2, chunk_end_line: 2, ...over });
 
 describe('dataset', () => {
   let dir: string;
@@ -31,10 +32,18 @@ describe('dataset', () => {
 
   const bad: [string, string, RegExp][] = [
     ['not JSON', '{"repo": ', /not JSON/],
-    ['a missing log', JSON.stringify({ repo: 'a/b', build_id: '1', chunk_start_line: 1, chunk_end_line: 1 }), /\/log is required/],
+    [
+      'a missing log',
+      JSON.stringify({ repo: 'a/b', build_id: '1', chunk_start_line: 1, chunk_end_line: 1 }),
+      /\/log is required/,
+    ],
     ['a line number of 0', record({ chunk_start_line: 0 }), /\/chunk_start_line must be >= 1/],
     ['an end before the start', record({ chunk_start_line: 3, chunk_end_line: 2 }), /before \/chunk_start_line/],
-    ['an unknown category', record({ category: 'cosmic_rays' }), /\/category must be equal to one of the allowed values/],
+    [
+      'an unknown category',
+      record({ category: 'cosmic_rays' }),
+      /\/category must be equal to one of the allowed values/,
+    ],
     ['a retry outcome that is not a boolean', record({ retry_passed: 'yes' }), /\/retry_passed must be boolean/],
   ];
   for (const [what, text, message] of bad) {
@@ -47,7 +56,11 @@ describe('dataset', () => {
 
   it('reads plain and gzip-compressed JSONL alike, skipping blank lines, at most `limit` records', async () => {
     const text = `${record({ build_id: '1' })}\n\n${record({ build_id: '2' })}\n${record({ build_id: '3' })}\n`;
-    for (const path of [file('plain.jsonl', text), file('packed.jsonl.gz', gzipSync(text)), file('packed-without-suffix', gzipSync(text))]) {
+    for (const path of [
+      file('plain.jsonl', text),
+      file('packed.jsonl.gz', gzipSync(text)),
+      file('packed-without-suffix', gzipSync(text)),
+    ]) {
       expect((await readDataset(path)).map((r) => r.build_id)).to.deep.equal(['1', '2', '3']);
       expect((await readDataset(path, 2)).map((r) => r.build_id)).to.deep.equal(['1', '2']);
     }

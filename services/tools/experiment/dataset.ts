@@ -49,7 +49,11 @@ export function parseRecord(text: string): LabelledLog | Error {
     return new Error(`not JSON (${(err as Error).message})`);
   }
   if (!validate(row)) {
-    return new Error(toFieldErrors(validate.errors).map((e) => `${e.pointer || '/'} ${e.message}`).join('; '));
+    return new Error(
+      toFieldErrors(validate.errors)
+        .map((e) => `${e.pointer || '/'} ${e.message}`)
+        .join('; '),
+    );
   }
   const r = row as Omit<LabelledLog, 'build_id'> & { build_id: string | number };
   if (r.chunk_end_line < r.chunk_start_line) return new Error('/chunk_end_line is before /chunk_start_line');
@@ -108,7 +112,9 @@ export async function readDataset(path: string, limit = Infinity): Promise<Label
       records.push(record);
     }
   } catch (err) {
-    throw err instanceof DatasetError ? err : new DatasetError(`${path}: after line ${lineNo}: ${(err as Error).message}`);
+    throw err instanceof DatasetError
+      ? err
+      : new DatasetError(`${path}: after line ${lineNo}: ${(err as Error).message}`);
   } finally {
     input.destroy();
   }

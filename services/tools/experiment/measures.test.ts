@@ -11,7 +11,15 @@ describe('measures', () => {
 
   it('counts a label as covered only when one range holds all of it', () => {
     expect(covers([{ start: 1, end: 10 }], { start: 3, end: 10 })).to.equal(true);
-    expect(covers([{ start: 1, end: 5 }, { start: 6, end: 10 }], { start: 4, end: 7 })).to.equal(false);
+    expect(
+      covers(
+        [
+          { start: 1, end: 5 },
+          { start: 6, end: 10 },
+        ],
+        { start: 4, end: 7 },
+      ),
+    ).to.equal(false);
   });
 
   it('hits evidence at k when one of the first k ranges overlaps the label', () => {

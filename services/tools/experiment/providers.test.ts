@@ -12,7 +12,9 @@ describe('experiment providers', () => {
 
   it('tail: the last 20 lines, category unknown, confidence 0.1', async () => {
     const log = Array.from({ length: 50 }, (_, i) => `line ${i + 1}`).join('\n');
-    const { body } = await providerByName('tail').propose(contextOf({ repo: 'a/b', build_id: '1', log, chunk_start_line: 1, chunk_end_line: 1 }));
+    const { body } = await providerByName('tail').propose(
+      contextOf({ repo: 'a/b', build_id: '1', log, chunk_start_line: 1, chunk_end_line: 1 }),
+    );
     expect(body.evidence).to.deep.equal([{ start_line: 31, end_line: 50, reason: 'end of the log' }]);
     expect(body).to.deep.include({ category: 'unknown', confidence: 0.1 });
     expect(body.suggested_action.kind).to.equal('investigate');

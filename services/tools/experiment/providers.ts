@@ -19,7 +19,9 @@ function createTailProvider(): RemediationProvider {
         body: {
           category: 'unknown',
           root_cause: 'Not analysed: the end of the log is the evidence.',
-          evidence: [{ start_line: Math.max(1, n - MAX_RANGE_LINES + 1), end_line: Math.max(1, n), reason: 'end of the log' }],
+          evidence: [
+            { start_line: Math.max(1, n - MAX_RANGE_LINES + 1), end_line: Math.max(1, n), reason: 'end of the log' },
+          ],
           suggested_action: { kind: 'investigate', summary: 'investigate: read the end of the log' },
           confidence: 0.1,
         },
@@ -34,8 +36,10 @@ function createTailProvider(): RemediationProvider {
 const PROVIDERS: Record<string, () => RemediationProvider> = {
   heuristic: createHeuristicProvider,
   tail: createTailProvider,
-  // Any OpenAI-compatible endpoint, configured as for the remediator (OPENAI_BASE_URL, OPENAI_API_KEY, REMEDIATOR_OPENAI_MODEL, …).
-  openai: () => createProvider('openai', loadRemediatorConfig({ ...process.env, REMEDIATOR_PROVIDER: 'openai' }).openai),
+  // Any OpenAI-compatible endpoint, configured as for the remediator (OPENAI_BASE_URL, OPENAI_API_KEY,
+  // REMEDIATOR_OPENAI_MODEL, …).
+  openai: () =>
+    createProvider('openai', loadRemediatorConfig({ ...process.env, REMEDIATOR_PROVIDER: 'openai' }).openai),
 };
 
 export const PROVIDER_NAMES: readonly string[] = Object.keys(PROVIDERS);

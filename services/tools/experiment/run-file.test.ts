@@ -9,12 +9,29 @@ import { comparisonTable, contextOf, runExperiment, runFile } from './run-file.j
 const filler = (n: number) => Array.from({ length: n }, (_, i) => `step ${i + 1} ok`);
 
 function labelled(i: number, over: Partial<LabelledLog> = {}): LabelledLog {
-  const lines = ['$ go test ./...', ...filler(100), '--- FAIL: TestParse (0.00s)', `    parse_test.go:${i}: expected 2, got 3`, 'FAIL', 'The command "go test ./..." exited with 1.'];
-  return { repo: 'a/b', build_id: String(i), log: lines.join('\n'), chunk_start_line: 102, chunk_end_line: 103, ...over };
+  const lines = [
+    '$ go test ./...',
+    ...filler(100),
+    '--- FAIL: TestParse (0.00s)',
+    `    parse_test.go:${i}: expected 2, got 3`,
+    'FAIL',
+    'The command "go test ./..." exited with 1.',
+  ];
+  return {
+    repo: 'a/b',
+    build_id: String(i),
+    log: lines.join('\n'),
+    chunk_start_line: 102,
+    chunk_end_line: 103,
+    ...over,
+  };
 }
 
 /** A provider answering `body` (or throwing) for every log. */
-function fake(name: string, answer: (ctx: { log_lines: readonly string[] }) => ProposalBody | Error): RemediationProvider {
+function fake(
+  name: string,
+  answer: (ctx: { log_lines: readonly string[] }) => ProposalBody | Error,
+): RemediationProvider {
   return {
     name,
     promptVersion: `${name}-1`,
@@ -26,7 +43,12 @@ function fake(name: string, answer: (ctx: { log_lines: readonly string[] }) => P
   };
 }
 
-const body = (category: Category, start: number, end: number, kind: ProposalBody['suggested_action']['kind'] = 'investigate'): ProposalBody => ({
+const body = (
+  category: Category,
+  start: number,
+  end: number,
+  kind: ProposalBody['suggested_action']['kind'] = 'investigate',
+): ProposalBody => ({
   category,
   root_cause: 'r',
   evidence: [{ start_line: start, end_line: end, reason: 'x' }],
@@ -36,7 +58,9 @@ const body = (category: Category, start: number, end: number, kind: ProposalBody
 
 describe('runExperiment', () => {
   it('builds the context a provider gets: sanitised and redacted lines, a signature, no history', () => {
-    const ctx = contextOf(labelled(1, { log: 'a\u001b[31mred\u001b[0m\ntoken glpat-abcdefghijklmnopqrstuvwxyz\nError: x' }));
+    const ctx = contextOf(
+      labelled(1, { log: 'a\u001b[31mred\u001b[0m\ntoken glpat-abcdefghijklmnopqrstuvwxyz\nError: x' }),
+    );
     expect(ctx.log_lines).to.have.length(3);
     expect(ctx.log_lines[0]).to.equal('ared');
     expect(ctx.log_lines[1]).to.not.contain('glpat-abcdefghijklmnopqrstuvwxyz');
@@ -54,7 +78,13 @@ describe('runExperiment', () => {
     const good = fake('good', () => body('test_failure', 102, 103));
     const retrier = fake('retrier', () => body('flaky', 1, 1, 'retry'));
     let calls = 0;
-    const broken = fake('broken', () => (++calls === 1 ? new Error('down') : calls === 2 ? { ...body('unknown', 1, 1), confidence: 7 } : body('unknown', 1, 999)));
+    const broken = fake('broken', () =>
+      ++calls === 1
+        ? new Error('down')
+        : calls === 2
+          ? { ...body('unknown', 1, 1), confidence: 7 }
+          : body('unknown', 1, 999),
+    );
     const result = await runExperiment(records, [good, retrier, broken]);
     const [g, r, b] = result.providers;
     expect(result.logs).to.equal(4);
@@ -74,10 +104,23 @@ describe('runExperiment', () => {
   });
 
   it('prints a Markdown table with a column per provider', async () => {
-    const result = await runExperiment([labelled(1)], [fake('one', () => body('unknown', 1, 1)), fake('two', () => body('unknown', 1, 1))]);
+    const result = await runExperiment(
+      [labelled(1)],
+      [fake('one', () => body('unknown', 1, 1)), fake('two', () => body('unknown', 1, 1))],
+    );
     const table = comparisonTable(result);
     expect(table).to.contain('| measure | one (one-1) | two (two-1) |');
-    for (const row of ['context recall @16000 B', 'evidence hit@1', 'evidence hit@3', 'category accuracy', 'retry precision', 'latency p50 / p99', 'tokens prompt / completion', 'cost', 'provider errors']) {
+    for (const row of [
+      'context recall @16000 B',
+      'evidence hit@1',
+      'evidence hit@3',
+      'category accuracy',
+      'retry precision',
+      'latency p50 / p99',
+      'tokens prompt / completion',
+      'cost',
+      'provider errors',
+    ]) {
       expect(table).to.contain(`| ${row} |`);
     }
     expect(table).to.contain('n/a (n=0)');

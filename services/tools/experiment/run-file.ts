@@ -4,7 +4,13 @@
 
 import { redactSecrets } from '../../lib/core/logs/redact.js';
 import { sanitizeLog } from '../../lib/core/logs/sanitize.js';
-import { PROPOSAL_BODY_SCHEMA, type Category, type ProviderAnswer, type RemediationContext, type RemediationProvider } from '../../lib/core/remediation/proposal.js';
+import {
+  PROPOSAL_BODY_SCHEMA,
+  type Category,
+  type ProviderAnswer,
+  type RemediationContext,
+  type RemediationProvider,
+} from '../../lib/core/remediation/proposal.js';
 import { failureSignature } from '../../lib/core/remediation/signature.js';
 import { createAjv } from '../../lib/platform/schemas/ajv.js';
 import { readDataset, type LabelledLog } from './dataset.js';
@@ -61,7 +67,10 @@ export type ExperimentCase = Omit<LabelledLog, 'chunk_start_line' | 'chunk_end_l
   context?: RemediationContext;
 };
 
-const labelOf = (c: ExperimentCase) => (c.chunk_start_line === undefined || c.chunk_end_line === undefined ? undefined : { start: c.chunk_start_line, end: c.chunk_end_line });
+const labelOf = (c: ExperimentCase) =>
+  c.chunk_start_line === undefined || c.chunk_end_line === undefined
+    ? undefined
+    : { start: c.chunk_start_line, end: c.chunk_end_line };
 
 /** What a provider is given for a case. */
 export function contextOf(record: ExperimentCase): RemediationContext {
@@ -89,7 +98,10 @@ export function contextOf(record: ExperimentCase): RemediationContext {
 
 /** An answer within PROPOSAL_BODY_SCHEMA whose evidence lies within the log's lines. */
 function usable(answer: ProviderAnswer, lineCount: number): boolean {
-  return validateBody(answer.body) && answer.body.evidence.every((e) => e.start_line <= e.end_line && e.end_line <= lineCount);
+  return (
+    validateBody(answer.body) &&
+    answer.body.evidence.every((e) => e.start_line <= e.end_line && e.end_line <= lineCount)
+  );
 }
 
 class Tally {
@@ -108,7 +120,14 @@ class Tally {
   categories: Partial<Record<Category, number>> = {};
 }
 
-async function measure(provider: RemediationProvider, ctx: RemediationContext, record: ExperimentCase, recalled: boolean, tally: Tally, timeoutMs: number): Promise<void> {
+async function measure(
+  provider: RemediationProvider,
+  ctx: RemediationContext,
+  record: ExperimentCase,
+  recalled: boolean,
+  tally: Tally,
+  timeoutMs: number,
+): Promise<void> {
   if (recalled) tally.recall++;
   if (record.category !== undefined) tally.labelled++;
   const started = performance.now();
@@ -144,7 +163,11 @@ async function measure(provider: RemediationProvider, ctx: RemediationContext, r
 }
 
 /** Runs `providers` over `records`, at most `concurrency` logs at a time, and measures each provider. */
-export async function runExperiment(records: readonly ExperimentCase[], providers: readonly RemediationProvider[], opts: ExperimentOptions = {}): Promise<ExperimentResult> {
+export async function runExperiment(
+  records: readonly ExperimentCase[],
+  providers: readonly RemediationProvider[],
+  opts: ExperimentOptions = {},
+): Promise<ExperimentResult> {
   const budget = opts.budget ?? CONTEXT_BUDGET;
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const tallies = providers.map(() => new Tally());
@@ -187,11 +210,16 @@ export async function runExperiment(records: readonly ExperimentCase[], provider
 }
 
 /** Reads a JSONL[.gz] dataset (at most `limit` logs) and runs the experiment on it. */
-export async function runFile(path: string, providers: readonly RemediationProvider[], opts: ExperimentOptions & { limit?: number } = {}): Promise<ExperimentResult> {
+export async function runFile(
+  path: string,
+  providers: readonly RemediationProvider[],
+  opts: ExperimentOptions & { limit?: number } = {},
+): Promise<ExperimentResult> {
   return runExperiment(await readDataset(path, opts.limit), providers, opts);
 }
 
-const pct = (s: Share) => (Number.isNaN(s.rate) ? `n/a (n=${s.n})` : `${(s.rate * 100).toFixed(1)}% (${s.hits}/${s.n})`);
+const pct = (s: Share) =>
+  Number.isNaN(s.rate) ? `n/a (n=${s.n})` : `${(s.rate * 100).toFixed(1)}% (${s.hits}/${s.n})`;
 const ms = (x: number) => (Number.isNaN(x) ? 'n/a' : x < 10 ? `${x.toFixed(2)} ms` : `${Math.round(x)} ms`);
 
 /** The result as a Markdown table, one column per provider. */
@@ -207,7 +235,14 @@ export function comparisonTable(result: ExperimentResult): string {
     ['tokens prompt / completion', (p) => `${p.tokens.prompt} / ${p.tokens.completion}`],
     ['cost', (p) => `$${p.costUsd.toFixed(4)}`],
     ['provider errors', (p) => String(p.errors)],
-    ['categories', (p) => Object.entries(p.categories).sort((a, b) => b[1] - a[1]).map(([c, k]) => `${c} ${k}`).join(', ')],
+    [
+      'categories',
+      (p) =>
+        Object.entries(p.categories)
+          .sort((a, b) => b[1] - a[1])
+          .map(([c, k]) => `${c} ${k}`)
+          .join(', '),
+    ],
   ];
   return [
     `| measure | ${result.providers.map((p) => `${p.provider} (${p.promptVersion})`).join(' | ')} |`,

@@ -18,7 +18,12 @@ import { atTime, offsetsOf } from '../replay/index.js';
 import { resolveWindow, windowSize, type Bound } from '../replay/index.js';
 import type { ExperimentCase } from './run-file.js';
 
-export async function windowCases(config: PlatformConfig, bounds: { from: Bound; to: Bound }, limit = Infinity, timeoutMs = 120_000): Promise<ExperimentCase[]> {
+export async function windowCases(
+  config: PlatformConfig,
+  bounds: { from: Bound; to: Bound },
+  limit = Infinity,
+  timeoutMs = 120_000,
+): Promise<ExperimentCase[]> {
   const kafka = createKafka(config, 'verity-experiment');
   const admin = kafka.admin();
   await admin.connect();
@@ -27,7 +32,10 @@ export async function windowCases(config: PlatformConfig, bounds: { from: Bound;
   const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 200 });
   try {
     const topic = TOPICS.pipelineEvents;
-    const windows = resolveWindow(topic, await offsetsOf(admin, topic), bounds, { from: await atTime(admin, topic, bounds.from), to: await atTime(admin, topic, bounds.to) });
+    const windows = resolveWindow(topic, await offsetsOf(admin, topic), bounds, {
+      from: await atTime(admin, topic, bounds.from),
+      to: await atTime(admin, topic, bounds.to),
+    });
     const open = new Map(windows.filter((w) => w.to > w.from).map((w) => [w.partition, w]));
     const codec = await EventCodec.forTopic<PipelineEvent>(config.schemaRegistryUrl, topic);
     const failures: JobFailed[] = [];
@@ -57,7 +65,9 @@ export async function windowCases(config: PlatformConfig, bounds: { from: Bound;
           if (open.size === 0) done();
         },
       });
-      const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the window was not read within ${timeoutMs / 1000} s`)), timeoutMs).unref());
+      const timer = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`the window was not read within ${timeoutMs / 1000} s`)), timeoutMs).unref(),
+      );
       await Promise.race([finished, timer]);
     }
     const db = createDb(pool);
@@ -67,7 +77,13 @@ export async function windowCases(config: PlatformConfig, bounds: { from: Bound;
     for (const f of failures.slice(0, limit)) {
       const context = await contexts.build(f);
       const retry = await retryOutcome(db, tables, { pipelineId: f.pipeline_id, name: f.name, attempt: f.attempt });
-      cases.push({ repo: f.project_id, build_id: f.job_id, log: '', context, ...(retry === null ? {} : { retry_passed: retry.status === 'success' }) });
+      cases.push({
+        repo: f.project_id,
+        build_id: f.job_id,
+        log: '',
+        context,
+        ...(retry === null ? {} : { retry_passed: retry.status === 'success' }),
+      });
     }
     return cases;
   } finally {

@@ -17,7 +17,14 @@ import { BatchingWriter } from '../../lib/platform/kafka/batching-writer.js';
 import { createKafka } from '../../lib/platform/kafka/client.js';
 import { TOPICS } from '../../lib/platform/kafka/topics.js';
 import { EventCodec, EventValidationError } from '../../lib/platform/registry/codec.js';
-import { lineToRecord, OpStream, type BulkLine, type PipelinePlan, type ScenarioModel, type StreamItem } from './model.js';
+import {
+  lineToRecord,
+  OpStream,
+  type BulkLine,
+  type PipelinePlan,
+  type ScenarioModel,
+  type StreamItem,
+} from './model.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Sinks
@@ -56,7 +63,12 @@ export function httpSink(url: string, token: string, opts: { retryUnknown?: bool
       for (let attempt = 0; ; attempt++) {
         let res: Response;
         try {
-          res = await fetch(endpoint, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, body, signal: AbortSignal.timeout(120_000) });
+          res = await fetch(endpoint, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+            body,
+            signal: AbortSignal.timeout(120_000),
+          });
         } catch (err) {
           remember(sink.errors, `POST ${endpoint}: ${(err as Error).message}`);
           if (opts.retryUnknown && Date.now() < giveUpAt) {
@@ -70,7 +82,11 @@ export function httpSink(url: string, token: string, opts: { retryUnknown?: bool
         if (opts.retryUnknown && res.status >= 500 && Date.now() < giveUpAt) {
           sink.retries++;
           const after = Number(res.headers.get('retry-after'));
-          await sleep(Number.isFinite(after) && after > 0 ? Math.min(after, 5) * 1000 : Math.min(2000, 100 * 2 ** Math.min(attempt, 5)));
+          await sleep(
+            Number.isFinite(after) && after > 0
+              ? Math.min(after, 5) * 1000
+              : Math.min(2000, 100 * 2 ** Math.min(attempt, 5)),
+          );
           continue;
         }
         if ((res.status === 429 || res.status === 503) && attempt < 8) {
@@ -128,8 +144,20 @@ export async function kafkaSink(producerName = 'loadgen'): Promise<Sink> {
       const messages = await Promise.all(
         lines.map(async (l, i) => {
           const reportId = uuidv7();
-          const c: RecordContext = { reportId, pipelineId: l.pipeline_id, projectId: l.project_id, now, producer: producerName, correlationId: reportId, idempotencyKey: null, occurredAt: l.occurred_at };
-          const excerpt = l.op === 'report' && l.status === 'failed' ? (await excerptFor(NO_LOG_STORE, l.project_id, l.pipeline_id, l.job, l.log_tail)).excerpt : null;
+          const c: RecordContext = {
+            reportId,
+            pipelineId: l.pipeline_id,
+            projectId: l.project_id,
+            now,
+            producer: producerName,
+            correlationId: reportId,
+            idempotencyKey: null,
+            occurredAt: l.occurred_at,
+          };
+          const excerpt =
+            l.op === 'report' && l.status === 'failed'
+              ? (await excerptFor(NO_LOG_STORE, l.project_id, l.pipeline_id, l.job, l.log_tail)).excerpt
+              : null;
           try {
             return await codec.toMessage(lineToRecord(l, c, excerpt), producerName);
           } catch (err) {
@@ -174,7 +202,10 @@ export interface DriveOptions {
   tickMs: number;
   /** After the duration, run the pipelines in progress to their end (at the same pace). */
   drain: boolean;
-  /** `sim`: occurred_at from the simulated timeline (real durations and queue times, in the past); `wall`: none (ingest's clock). */
+  /**
+   * `sim`: occurred_at from the simulated timeline (real durations and queue times, in the past); `wall`: none
+   * (ingest's clock).
+   */
   clock: 'sim' | 'wall';
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
@@ -255,7 +286,10 @@ interface Queued {
 }
 
 export async function drive(model: ScenarioModel, sink: Sink, o: DriveOptions): Promise<DriveResult> {
-  const stream = new OpStream(model, { active: o.active, ...(o.maxPipelines === undefined ? {} : { maxPipelines: o.maxPipelines }) });
+  const stream = new OpStream(model, {
+    active: o.active,
+    ...(o.maxPipelines === undefined ? {} : { maxPipelines: o.maxPipelines }),
+  });
   const max = o.rate === null;
   const t0 = performance.now();
   const runEnd = t0 + o.durationS * 1000;
@@ -272,9 +306,28 @@ export async function drive(model: ScenarioModel, sink: Sink, o: DriveOptions): 
   let inFlight = 0;
   let wake: (() => void) | undefined;
   const r: DriveResult = {
-    elapsedMs: 0, run: { ms: 0, reports: 0, accepted: 0 }, pipelines: 0, pipelinesCompleted: 0, reports: 0, accepted: 0, rejected: 0, errors: 0, dropped: 0, unsent: 0, requests: 0,
-    eventsExpected: 0, behind: max ? null : emptyHistogram(), behindMax: 0, requestMs: emptyHistogram(), finals: {}, failures: {}, flaky: 0, plays: 0,
-    retries: 0, cancels: 0, pipelineIds: [],
+    elapsedMs: 0,
+    run: { ms: 0, reports: 0, accepted: 0 },
+    pipelines: 0,
+    pipelinesCompleted: 0,
+    reports: 0,
+    accepted: 0,
+    rejected: 0,
+    errors: 0,
+    dropped: 0,
+    unsent: 0,
+    requests: 0,
+    eventsExpected: 0,
+    behind: max ? null : emptyHistogram(),
+    behindMax: 0,
+    requestMs: emptyHistogram(),
+    finals: {},
+    failures: {},
+    flaky: 0,
+    plays: 0,
+    retries: 0,
+    cancels: 0,
+    pipelineIds: [],
   };
 
   const finished = (plan: PipelinePlan) => {
@@ -294,11 +347,22 @@ export async function drive(model: ScenarioModel, sink: Sink, o: DriveOptions): 
       r.pipelines++;
       if (o.collectPipelineIds) r.pipelineIds.push(plan.pipelineId);
       if (o.clock === 'sim') anchors.set(plan.index, Date.now());
-      o.ledger?.set(plan.pipelineId, { projectId: plan.projectId, ops: plan.ops.length, sent: 0, accepted: 0, events: 0, refused: false, complete: false, final: plan.final });
+      o.ledger?.set(plan.pipelineId, {
+        projectId: plan.projectId,
+        ops: plan.ops.length,
+        sent: 0,
+        accepted: 0,
+        events: 0,
+        refused: false,
+        complete: false,
+        final: plan.final,
+      });
     }
     const entry = o.ledger?.get(plan.pipelineId);
     if (entry) entry.sent++;
-    const line = (o.idempotencyKeys ? { ...op.line, idempotency_key: `${plan.pipelineId}:${opIndex}` } : op.line) as BulkLine;
+    const line = (
+      o.idempotencyKeys ? { ...op.line, idempotency_key: `${plan.pipelineId}:${opIndex}` } : op.line
+    ) as BulkLine;
     if (o.clock === 'wall') return line;
     const anchor = anchors.get(plan.index) ?? Date.now();
     // The pipeline's simulated timeline, ending when its creation went out: real durations, never in the future.
@@ -450,7 +514,11 @@ export async function drive(model: ScenarioModel, sink: Sink, o: DriveOptions): 
     if (o.onProgress && now - lastProgress >= o.progressEveryMs) progress(draining ? 'drain' : 'run');
     // Sleep until the next op is due (at least a tick, so ops due together share a request), or a reply.
     const nextDue = max || exhausted ? Infinity : t0 + (units / o.rate!) * 1000;
-    const waitMs = Math.min(Math.max(o.tickMs, nextDue - performance.now()), Math.max(1, runEnd - performance.now()), o.progressEveryMs);
+    const waitMs = Math.min(
+      Math.max(o.tickMs, nextDue - performance.now()),
+      Math.max(1, runEnd - performance.now()),
+      o.progressEveryMs,
+    );
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, max && pending.length === 0 && !exhausted ? 0 : waitMs);
       function done() {
@@ -467,4 +535,3 @@ export async function drive(model: ScenarioModel, sink: Sink, o: DriveOptions): 
   if (o.onProgress) progress('done');
   return r;
 }
-

@@ -6,7 +6,16 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
-export const FAILURE_CATEGORIES = ['test', 'compilation', 'dependency', 'lint', 'infra', 'network', 'timeout', 'oom'] as const;
+export const FAILURE_CATEGORIES = [
+  'test',
+  'compilation',
+  'dependency',
+  'lint',
+  'infra',
+  'network',
+  'timeout',
+  'oom',
+] as const;
 export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];
 
 /** A failure log for a category; `u` in [0, 1) chooses the sample, so the caller's random stream decides. */
@@ -32,10 +41,22 @@ function runnerTrailer(category: FailureCategory): string {
 const PATTERNS: readonly (readonly [FailureCategory, RegExp])[] = [
   ['oom', /(out of memory|OutOfMemory|\bkilled\b|\boom\b|heap space|Cannot allocate memory)/i],
   ['timeout', /(timed out|timeout|no output has been received|took longer|exceeded the maximum)/i],
-  ['network', /(network|connection (refused|reset|timed)|ECONN|could not resolve host|unreachable|SSL|Temporary failure|failed to download|503 Service|502 Bad)/i],
-  ['lint', /(lint|rubocop|checkstyle|flake8|pycodestyle|pep8|pylint|eslint|jshint|jscs|tslint|gofmt|golint|clippy|rustfmt|scalastyle|offen[cs]es?|coding standard|phpcs|style)/i],
-  ['dependency', /(dependenc|could not resolve|could not find|not found|no matching version|npm ERR|bundler|Gemfile|pip |requirement|cabal|version conflict|unable to find|unable to locate|package|module not found|No module named|cannot find module|install)/i],
-  ['compilation', /(compil|syntax error|cannot find symbol|undefined reference|error\[E|error CS|cannot be resolved|\.(c|cc|cpp|h|java|scala|go|rs|cs|swift|m|hs|erl|ex):\d+|build failed|BUILD FAILURE|make: \*\*\*|error:)/i],
+  [
+    'network',
+    /(network|connection (refused|reset|timed)|ECONN|could not resolve host|unreachable|SSL|Temporary failure|failed to download|503 Service|502 Bad)/i,
+  ],
+  [
+    'lint',
+    /(lint|rubocop|checkstyle|flake8|pycodestyle|pep8|pylint|eslint|jshint|jscs|tslint|gofmt|golint|clippy|rustfmt|scalastyle|offen[cs]es?|coding standard|phpcs|style)/i,
+  ],
+  [
+    'dependency',
+    /(dependenc|could not resolve|could not find|not found|no matching version|npm ERR|bundler|Gemfile|pip |requirement|cabal|version conflict|unable to find|unable to locate|package|module not found|No module named|cannot find module|install)/i,
+  ],
+  [
+    'compilation',
+    /(compil|syntax error|cannot find symbol|undefined reference|error\[E|error CS|cannot be resolved|\.(c|cc|cpp|h|java|scala|go|rs|cs|swift|m|hs|erl|ex):\d+|build failed|BUILD FAILURE|make: \*\*\*|error:)/i,
+  ],
   ['test', /(test|spec|assert|expected|failures?|FAIL|pytest|junit|rspec|examples?,)/i],
 ];
 
@@ -122,9 +143,17 @@ export class LogChunksSource implements LogSource {
     const budget = this.maxBytes - 128; // room for the trailer
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
-      const row = JSON.parse(line) as { log?: unknown; chunk?: unknown; keywords?: unknown; chunk_start_line?: unknown; chunk_end_line?: unknown };
+      const row = JSON.parse(line) as {
+        log?: unknown;
+        chunk?: unknown;
+        keywords?: unknown;
+        chunk_start_line?: unknown;
+        chunk_end_line?: unknown;
+      };
       if (typeof row.log !== 'string') continue;
-      const category = classifyChunk(`${String(row.chunk ?? '')} ${Array.isArray(row.keywords) ? row.keywords.join(' ') : ''}`);
+      const category = classifyChunk(
+        `${String(row.chunk ?? '')} ${Array.isArray(row.keywords) ? row.keywords.join(' ') : ''}`,
+      );
       const id = logs.length;
       logs.push(cutLog(row.log.replace(/\s+$/, ''), Number(row.chunk_start_line), Number(row.chunk_end_line), budget));
       if (category) byCategory.set(category, [...(byCategory.get(category) ?? []), id]);
@@ -135,14 +164,55 @@ export class LogChunksSource implements LogSource {
 }
 
 const SYNTHETIC: Record<FailureCategory, string[]> = {
-  test: ['$ bundle exec rspec', 'Failures:', '  1) User#valid? rejects a blank email', '     Failure/Error: expect(user).not_to be_valid', '       expected #<User email: ""> not to be valid', 'Finished in 41.3 seconds', '412 examples, 1 failure'],
-  compilation: ['$ mvn -B compile', '[ERROR] /builds/app/src/main/java/app/Service.java:[42,17] cannot find symbol', '[ERROR]   symbol:   method fetchAll()', '[INFO] BUILD FAILURE'],
-  dependency: ['$ npm ci', 'npm ERR! code ETARGET', 'npm ERR! notarget No matching version found for left-pad@^9.0.0.', 'npm ERR! notarget In most cases you or one of your dependencies are requesting a package version that doesn\'t exist.'],
-  lint: ['$ npx eslint .', '/builds/app/src/index.ts', '  12:7  error  \'unused\' is assigned a value but never used  @typescript-eslint/no-unused-vars', '✖ 1 problem (1 error, 0 warnings)'],
-  infra: ['Running with gitlab-runner 16.11.0', 'Preparing the "docker" executor', 'Using docker image sha256:0f1e2d for ruby:3.3 ...'],
-  network: ['$ pip install -r requirements.txt', 'WARNING: Retrying (Retry(total=0)) after connection broken by \'NewConnectionError: Failed to establish a new connection: [Errno 111] Connection refused\'', 'ERROR: Could not install packages due to an OSError: HTTPSConnectionPool(host=\'pypi.org\', port=443): Max retries exceeded'],
-  timeout: ['$ ./gradlew integrationTest', '> Task :integrationTest', 'Waiting for database to accept connections...', 'Waiting for database to accept connections...'],
-  oom: ['$ yarn build', 'Creating an optimized production build...', '<--- Last few GCs --->', 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory'],
+  test: [
+    '$ bundle exec rspec',
+    'Failures:',
+    '  1) User#valid? rejects a blank email',
+    '     Failure/Error: expect(user).not_to be_valid',
+    '       expected #<User email: ""> not to be valid',
+    'Finished in 41.3 seconds',
+    '412 examples, 1 failure',
+  ],
+  compilation: [
+    '$ mvn -B compile',
+    '[ERROR] /builds/app/src/main/java/app/Service.java:[42,17] cannot find symbol',
+    '[ERROR]   symbol:   method fetchAll()',
+    '[INFO] BUILD FAILURE',
+  ],
+  dependency: [
+    '$ npm ci',
+    'npm ERR! code ETARGET',
+    'npm ERR! notarget No matching version found for left-pad@^9.0.0.',
+    "npm ERR! notarget In most cases you or one of your dependencies are requesting a package version that doesn't exist.",
+  ],
+  lint: [
+    '$ npx eslint .',
+    '/builds/app/src/index.ts',
+    "  12:7  error  'unused' is assigned a value but never used  @typescript-eslint/no-unused-vars",
+    '✖ 1 problem (1 error, 0 warnings)',
+  ],
+  infra: [
+    'Running with gitlab-runner 16.11.0',
+    'Preparing the "docker" executor',
+    'Using docker image sha256:0f1e2d for ruby:3.3 ...',
+  ],
+  network: [
+    '$ pip install -r requirements.txt',
+    "WARNING: Retrying (Retry(total=0)) after connection broken by 'NewConnectionError: Failed to establish a new connection: [Errno 111] Connection refused'",
+    "ERROR: Could not install packages due to an OSError: HTTPSConnectionPool(host='pypi.org', port=443): Max retries exceeded",
+  ],
+  timeout: [
+    '$ ./gradlew integrationTest',
+    '> Task :integrationTest',
+    'Waiting for database to accept connections...',
+    'Waiting for database to accept connections...',
+  ],
+  oom: [
+    '$ yarn build',
+    'Creating an optimized production build...',
+    '<--- Last few GCs --->',
+    'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+  ],
 };
 
 /** Short deterministic logs per category, for runs and tests without the data set. */

@@ -58,7 +58,10 @@ export interface GeneratorOptions {
   collectPipelineIds?: boolean;
   /** Filled per pipeline: what ingest accepted and the canonical events it leads to (fault tests check it). */
   ledger?: Ledger;
-  /** Send every line with an Idempotency-Key and retry unknown outcomes (5xx, a dropped connection): rides out a restart. */
+  /**
+   * Send every line with an Idempotency-Key and retry unknown outcomes (5xx, a dropped connection): rides out a
+   * restart.
+   */
   idempotent?: boolean;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
@@ -161,7 +164,11 @@ export async function runGenerator(opts: GeneratorOptions = {}): Promise<Summary
   if (mode === 'http') {
     const token = opts.token ?? tokenFromEnv();
     if (!token) throw new Error('http mode needs a producer token: --token, LOADGEN_TOKEN or INGEST_TOKENS');
-    sink = httpSink(opts.url ?? process.env.LOADGEN_URL ?? `http://127.0.0.1:${process.env.INGEST_PORT ?? 8090}`, token, { retryUnknown: opts.idempotent ?? false });
+    sink = httpSink(
+      opts.url ?? process.env.LOADGEN_URL ?? `http://127.0.0.1:${process.env.INGEST_PORT ?? 8090}`,
+      token,
+      { retryUnknown: opts.idempotent ?? false },
+    );
   } else sink = await kafkaSink();
   let r;
   const cpu = process.cpuUsage();
@@ -222,7 +229,9 @@ export async function runGenerator(opts: GeneratorOptions = {}): Promise<Summary
       const u = process.cpuUsage(cpu);
       return Math.round((u.user + u.system) / 1e5) / 10;
     })(),
-    behind_schedule_ms: r.behind ? { p50: percentile(r.behind, 50), p99: percentile(r.behind, 99), max: Math.round(r.behindMax) } : null,
+    behind_schedule_ms: r.behind
+      ? { p50: percentile(r.behind, 50), p99: percentile(r.behind, 99), max: Math.round(r.behindMax) }
+      : null,
     request_ms: { p50: percentile(r.requestMs, 50), p99: percentile(r.requestMs, 99) },
     final_status: r.finals,
     failed_attempts_by_category: r.failures,
@@ -248,46 +257,104 @@ export function parseArgs(argv: string[]): GeneratorOptions {
   const o: GeneratorOptions = {};
   const num = (name: string, v: string | undefined, integer = false): number => {
     const n = Number(v);
-    if (v === undefined || v === '' || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) throw new Error(`--${name} needs a ${integer ? 'non-negative integer' : 'non-negative number'}, got "${v ?? ''}"\n${USAGE}`);
+    if (v === undefined || v === '' || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)))
+      throw new Error(
+        `--${name} needs a ${integer ? 'non-negative integer' : 'non-negative number'}, got "${v ?? ''}"\n${USAGE}`,
+      );
     return n;
   };
   const oneOf = <T extends string>(name: string, v: string | undefined, values: readonly T[]): T => {
-    if (!values.includes(v as T)) throw new Error(`--${name} is one of ${values.join(', ')}, got "${v ?? ''}"\n${USAGE}`);
+    if (!values.includes(v as T))
+      throw new Error(`--${name} is one of ${values.join(', ')}, got "${v ?? ''}"\n${USAGE}`);
     return v as T;
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
-      case '--seed': o.seed = num('seed', value(), true); break;
-      case '--rate': o.rate = num('rate', value()); break;
-      case '--rate-unit': o.rateUnit = oneOf('rate-unit', value(), ['reports', 'events'] as const); break;
-      case '--max': o.max = true; break;
-      case '--duration': o.durationS = num('duration', value()); break;
-      case '--pipelines': o.pipelines = num('pipelines', value(), true); break;
-      case '--mode': o.mode = oneOf('mode', value(), ['http', 'kafka'] as const); break;
-      case '--url': o.url = value(); break;
-      case '--token': o.token = value(); break;
-      case '--projects': o.projects = num('projects', value(), true); break;
-      case '--active': o.active = num('active', value(), true); break;
-      case '--in-flight': o.maxInFlight = num('in-flight', value(), true); break;
-      case '--batch': o.batchLines = num('batch', value(), true); break;
-      case '--no-drain': o.drain = false; break;
-      case '--clock': o.clock = oneOf('clock', value(), ['sim', 'wall'] as const); break;
-      case '--logs': { const v = value(); o.logs = v === 'none' ? null : v; break; }
-      case '--failure-rate': o.failureRate = num('failure-rate', value()); break;
-      case '--flaky-share': o.flakyShare = num('flaky-share', value()); break;
-      case '--cancel-rate': o.cancelRate = num('cancel-rate', value()); break;
-      case '--play-rate': o.playRate = num('play-rate', value()); break;
-      case '--dag-rate': o.dagRate = num('dag-rate', value()); break;
-      case '--id-salt': o.idSalt = value(); break;
-      case '--ids': o.collectPipelineIds = true; break;
-      case '--help': case '-h': throw new Error(USAGE);
-      default: throw new Error(`unknown option ${arg}\n${USAGE}`);
+      case '--seed':
+        o.seed = num('seed', value(), true);
+        break;
+      case '--rate':
+        o.rate = num('rate', value());
+        break;
+      case '--rate-unit':
+        o.rateUnit = oneOf('rate-unit', value(), ['reports', 'events'] as const);
+        break;
+      case '--max':
+        o.max = true;
+        break;
+      case '--duration':
+        o.durationS = num('duration', value());
+        break;
+      case '--pipelines':
+        o.pipelines = num('pipelines', value(), true);
+        break;
+      case '--mode':
+        o.mode = oneOf('mode', value(), ['http', 'kafka'] as const);
+        break;
+      case '--url':
+        o.url = value();
+        break;
+      case '--token':
+        o.token = value();
+        break;
+      case '--projects':
+        o.projects = num('projects', value(), true);
+        break;
+      case '--active':
+        o.active = num('active', value(), true);
+        break;
+      case '--in-flight':
+        o.maxInFlight = num('in-flight', value(), true);
+        break;
+      case '--batch':
+        o.batchLines = num('batch', value(), true);
+        break;
+      case '--no-drain':
+        o.drain = false;
+        break;
+      case '--clock':
+        o.clock = oneOf('clock', value(), ['sim', 'wall'] as const);
+        break;
+      case '--logs': {
+        const v = value();
+        o.logs = v === 'none' ? null : v;
+        break;
+      }
+      case '--failure-rate':
+        o.failureRate = num('failure-rate', value());
+        break;
+      case '--flaky-share':
+        o.flakyShare = num('flaky-share', value());
+        break;
+      case '--cancel-rate':
+        o.cancelRate = num('cancel-rate', value());
+        break;
+      case '--play-rate':
+        o.playRate = num('play-rate', value());
+        break;
+      case '--dag-rate':
+        o.dagRate = num('dag-rate', value());
+        break;
+      case '--id-salt':
+        o.idSalt = value();
+        break;
+      case '--ids':
+        o.collectPipelineIds = true;
+        break;
+      case '--help':
+      case '-h':
+        throw new Error(USAGE);
+      default:
+        throw new Error(`unknown option ${arg}\n${USAGE}`);
     }
   }
-  for (const k of ['projects', 'active', 'maxInFlight', 'batchLines'] as const) if (o[k] === 0) throw new Error(`${k} must be at least 1\n${USAGE}`);
+  for (const k of ['projects', 'active', 'maxInFlight', 'batchLines'] as const)
+    if (o[k] === 0) throw new Error(`${k} must be at least 1\n${USAGE}`);
   return o;
 }
 
@@ -310,7 +377,10 @@ async function cli(): Promise<number> {
       // Run phase: the bar is the time; drain: what is left to send.
       const rate = p.elapsed_ms > 0 ? p.reports / p.elapsed_ms : 0;
       const left = opts.drain === false ? 0 : p.remaining;
-      const total = p.phase === 'run' && Number.isFinite(p.run_ms) ? p.reports + Math.max(0, p.run_ms - p.elapsed_ms) * rate + left : p.reports + left;
+      const total =
+        p.phase === 'run' && Number.isFinite(p.run_ms)
+          ? p.reports + Math.max(0, p.run_ms - p.elapsed_ms) * rate + left
+          : p.reports + left;
       bar(p.reports, Math.round(total), p.elapsed_ms);
     },
   });

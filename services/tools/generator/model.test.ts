@@ -26,7 +26,8 @@ function validateLikeIngest(line: BulkLine): void {
   if (!head(parsed)) throw new Error(`bulk head: ${JSON.stringify(head.errors)}`);
   const { op, pipeline_id, job: _job, ...rest } = parsed;
   const body = op === 'create_pipeline' ? { ...rest, pipeline_id } : rest;
-  const validate = op === 'create_pipeline' ? validators.create : op === 'report' ? validators.report : validators.command;
+  const validate =
+    op === 'create_pipeline' ? validators.create : op === 'report' ? validators.report : validators.command;
   if (!validate(body)) throw new Error(`${String(op)} body: ${JSON.stringify(validate.errors)}`);
 }
 
@@ -37,17 +38,29 @@ interface Replay {
 }
 
 /** The plan's ops, one by one, through ingest's validation and record functions and the pure decider. */
-function replay(plan: PipelinePlan, into: Replay = { state: null, events: [], rejections: [] }, ops = plan.ops): Replay {
+function replay(
+  plan: PipelinePlan,
+  into: Replay = { state: null, events: [], rejections: [] },
+  ops = plan.ops,
+): Replay {
   for (const op of ops) {
     validateLikeIngest(op.line);
     const id = randomUUID();
     const record = lineToRecord(op.line, {
-      reportId: id, pipelineId: plan.pipelineId, projectId: plan.projectId, now: new Date().toISOString(), producer: 'test', correlationId: id, idempotencyKey: null,
+      reportId: id,
+      pipelineId: plan.pipelineId,
+      projectId: plan.projectId,
+      now: new Date().toISOString(),
+      producer: 'test',
+      correlationId: id,
+      idempotencyKey: null,
       occurredAt: new Date(BASE + op.at).toISOString(),
     });
     const d = decide(into.state, record, ctx());
     if (d.kind === 'rejected') {
-      into.rejections.push(`${plan.pipelineId} ${op.line.op} ${'job' in op.line ? op.line.job : ''}: ${d.code} ${d.message}`);
+      into.rejections.push(
+        `${plan.pipelineId} ${op.line.op} ${'job' in op.line ? op.line.job : ''}: ${d.code} ${d.message}`,
+      );
       continue;
     }
     expect(d.events.length, `events of ${op.line.op}`).to.equal(op.events);
@@ -79,7 +92,14 @@ describe('load generator: rng', () => {
     const exp = Array.from({ length: n }, () => r.exponential(50));
     expect(exp.reduce((a, b) => a + b, 0) / n).to.be.within(48, 52);
     const counts = { a: 0, b: 0, c: 0 };
-    for (let i = 0; i < n; i++) counts[r.weighted([['a', 1], ['b', 3], ['c', 0]] as const)]++;
+    for (let i = 0; i < n; i++)
+      counts[
+        r.weighted([
+          ['a', 1],
+          ['b', 3],
+          ['c', 0],
+        ] as const)
+      ]++;
     expect(counts.c).to.equal(0);
     expect(counts.b / n).to.be.within(0.73, 0.77);
     for (let i = 0; i < 1000; i++) expect(r.int(2, 5)).to.be.within(2, 5);
@@ -109,13 +129,19 @@ describe('load generator: model', function () {
     const a = new ScenarioModel({ seed: 7, idSalt: 's', logs });
     const b = new ScenarioModel({ seed: 8, idSalt: 's', logs });
     const salted = new ScenarioModel({ seed: 7, idSalt: 'other', logs });
-    const same = Array.from({ length: 40 }, (_, i) => JSON.stringify(a.pipeline(i).ops.map((o) => o.line)) === JSON.stringify(b.pipeline(i).ops.map((o) => o.line)));
+    const same = Array.from(
+      { length: 40 },
+      (_, i) =>
+        JSON.stringify(a.pipeline(i).ops.map((o) => o.line)) === JSON.stringify(b.pipeline(i).ops.map((o) => o.line)),
+    );
     expect(same.filter(Boolean)).to.have.length(0);
     for (let i = 0; i < 20; i++) {
       const x = a.pipeline(i);
       const y = salted.pipeline(i);
       expect(y.pipelineId).to.not.equal(x.pipelineId);
-      expect(JSON.stringify(y.ops).split(y.pipelineId).join('ID')).to.equal(JSON.stringify(x.ops).split(x.pipelineId).join('ID'));
+      expect(JSON.stringify(y.ops).split(y.pipelineId).join('ID')).to.equal(
+        JSON.stringify(x.ops).split(x.pipelineId).join('ID'),
+      );
     }
   });
 
@@ -160,7 +186,8 @@ describe('load generator: model', function () {
     const model = new ScenarioModel({ seed: 11, logs });
     const plans = Array.from({ length: 1500 }, (_, i) => model.pipeline(i));
     const events = plans.flatMap((p) => replay(p).events);
-    const of = <T extends PipelineEvent['type']>(type: T) => events.filter((e): e is Extract<PipelineEvent, { type: T }> => e.type === type);
+    const of = <T extends PipelineEvent['type']>(type: T) =>
+      events.filter((e): e is Extract<PipelineEvent, { type: T }> => e.type === type);
 
     expect(new Set(plans.map((p) => p.projectId)).size).to.be.within(40, 50);
     expect(plans.some((p) => p.ref === 'main') && plans.some((p) => p.ref !== 'main')).to.equal(true);
@@ -178,23 +205,36 @@ describe('load generator: model', function () {
     expect(jobs.some((j) => j.allow_failure === true) && jobs.some((j) => j.retry !== undefined)).to.equal(true);
 
     // ~10% of first attempts fail, in every category, with GitLab's reasons and exit codes.
-    const firstFailures = of('JobFailed').filter((e) => e.attempt === 1).length / of('JobStarted').filter((e) => e.attempt === 1).length;
+    const firstFailures =
+      of('JobFailed').filter((e) => e.attempt === 1).length / of('JobStarted').filter((e) => e.attempt === 1).length;
     expect(firstFailures).to.be.within(0.07, 0.13);
-    const failed = plans.flatMap((p) => p.ops.map((o) => o.line)).filter((l): l is Extract<BulkLine, { op: 'report' }> => l.op === 'report' && l.status === 'failed');
+    const failed = plans
+      .flatMap((p) => p.ops.map((o) => o.line))
+      .filter((l): l is Extract<BulkLine, { op: 'report' }> => l.op === 'report' && l.status === 'failed');
     const byCategory = plans.reduce<Record<string, number>>((acc, p) => {
       for (const [c, n] of Object.entries(p.facts.failures)) acc[c] = (acc[c] ?? 0) + n;
       return acc;
     }, {});
     expect(Object.keys(byCategory).sort()).to.deep.equal([...FAILURE_CATEGORIES].sort());
     expect(failed.some((l) => l.exit_code === 137)).to.equal(true);
-    expect(new Set(failed.map((l) => l.failure_reason))).to.deep.equal(new Set(['script_failure', 'runner_system_failure', 'job_execution_timeout']));
-    expect(failed.every((l) => typeof l.log_tail === 'string' && l.log_tail.length > 0 && Buffer.byteLength(l.log_tail) <= 64 * 1024)).to.equal(true);
+    expect(new Set(failed.map((l) => l.failure_reason))).to.deep.equal(
+      new Set(['script_failure', 'runner_system_failure', 'job_execution_timeout']),
+    );
+    expect(
+      failed.every(
+        (l) => typeof l.log_tail === 'string' && l.log_tail.length > 0 && Buffer.byteLength(l.log_tail) <= 64 * 1024,
+      ),
+    ).to.equal(true);
 
     // Flaky: failed, then passed on a retry of the same sha — automatically (retry rule) and by hand.
     const flaky = plans.reduce((n, p) => n + p.facts.flaky, 0);
     expect(flaky).to.be.greaterThan(15);
     expect(of('JobRetried').some((e) => e.automatic) && of('JobRetried').some((e) => !e.automatic)).to.equal(true);
-    const passedLater = new Set(of('JobSucceeded').filter((e) => e.attempt > 1).map((e) => `${e.pipeline_id}/${e.name}`));
+    const passedLater = new Set(
+      of('JobSucceeded')
+        .filter((e) => e.attempt > 1)
+        .map((e) => `${e.pipeline_id}/${e.name}`),
+    );
     expect(of('JobFailed').filter((e) => passedLater.has(`${e.pipeline_id}/${e.name}`)).length).to.be.greaterThan(15);
 
     // Manual jobs: some played, some left; cancellations ~2%.
@@ -227,13 +267,17 @@ describe('load generator: logs', () => {
   });
 
   // The LogChunks data set lives beside the repository (../shared/data); a clone elsewhere has none to sample.
-  (existsSync(DEFAULT_LOGS) ? it : it.skip)('samples LogChunks lazily, each log ≤ 64 KiB with the runner line of its category', () => {
-    const source = new LogChunksSource(DEFAULT_LOGS);
-    expect(source.loaded).to.equal(false);
-    const sample = source.sample('oom', 0.5);
-    expect(source.loaded).to.equal(true);
-    expect(Buffer.byteLength(sample)).to.be.at.most(64 * 1024);
-    expect(sample.trimEnd().endsWith('exit code 137')).to.equal(true);
-    for (const c of FAILURE_CATEGORIES) for (const u of [0, 0.3, 0.999]) expect(Buffer.byteLength(source.sample(c, u))).to.be.at.most(64 * 1024);
-  });
+  (existsSync(DEFAULT_LOGS) ? it : it.skip)(
+    'samples LogChunks lazily, each log ≤ 64 KiB with the runner line of its category',
+    () => {
+      const source = new LogChunksSource(DEFAULT_LOGS);
+      expect(source.loaded).to.equal(false);
+      const sample = source.sample('oom', 0.5);
+      expect(source.loaded).to.equal(true);
+      expect(Buffer.byteLength(sample)).to.be.at.most(64 * 1024);
+      expect(sample.trimEnd().endsWith('exit code 137')).to.equal(true);
+      for (const c of FAILURE_CATEGORIES)
+        for (const u of [0, 0.3, 0.999]) expect(Buffer.byteLength(source.sample(c, u))).to.be.at.most(64 * 1024);
+    },
+  );
 });

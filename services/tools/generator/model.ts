@@ -10,12 +10,24 @@
 // only gets what GitLab hands out. The ops are therefore legal by construction (a rejection throws: it is
 // a bug here), and the model knows how many canonical events each op leads to. `OpStream` interleaves
 // many pipelines by simulated time; the driver decides the wall-clock pacing.
-import { decide, evolveAll, type DecideContext, type FinalStatus, type PipelineState } from '../../lib/core/pipeline/index.js';
+import {
+  decide,
+  evolveAll,
+  type DecideContext,
+  type FinalStatus,
+  type PipelineState,
+} from '../../lib/core/pipeline/index.js';
 import type { IntakeEvent } from '../../lib/core/events/generated.js';
-import { commandRecord, createPipelineRecord, jobReportRecord, type ApiCreatePipeline, type ApiJob, type RecordContext } from '../../run/ingest/index.js';
+import {
+  commandRecord,
+  createPipelineRecord,
+  jobReportRecord,
+  type ApiCreatePipeline,
+  type ApiJob,
+  type RecordContext,
+} from '../../run/ingest/index.js';
 import { FAILURE_CATEGORIES, SyntheticLogs, type FailureCategory, type LogSource } from './logs.js';
 import { Rng } from './rng.js';
-
 
 // ---------------------------------------------------------------------------------------------------
 // Ops: the NDJSON lines of POST /v1/reports:bulk (occurred_at is added by the driver)
@@ -24,8 +36,28 @@ type Source = ApiCreatePipeline['source'];
 export type ReportStatus = 'running' | 'success' | 'failed' | 'canceled';
 
 export type BulkLine =
-  | { op: 'create_pipeline'; pipeline_id: string; project_id: string; ref: string; sha: string; source: Source; definition: { stages: string[]; jobs: ApiJob[] }; occurred_at?: string }
-  | { op: 'report'; pipeline_id: string; job: string; project_id: string; status: ReportStatus; runner_id?: string; failure_reason?: string; exit_code?: number; log_tail?: string; occurred_at?: string }
+  | {
+      op: 'create_pipeline';
+      pipeline_id: string;
+      project_id: string;
+      ref: string;
+      sha: string;
+      source: Source;
+      definition: { stages: string[]; jobs: ApiJob[] };
+      occurred_at?: string;
+    }
+  | {
+      op: 'report';
+      pipeline_id: string;
+      job: string;
+      project_id: string;
+      status: ReportStatus;
+      runner_id?: string;
+      failure_reason?: string;
+      exit_code?: number;
+      log_tail?: string;
+      occurred_at?: string;
+    }
   | { op: 'cancel'; pipeline_id: string; project_id: string; occurred_at?: string }
   | { op: 'retry' | 'play'; pipeline_id: string; job: string; project_id: string; occurred_at?: string };
 
@@ -72,9 +104,23 @@ export interface PipelinePlan {
 export function lineToRecord(line: BulkLine, c: RecordContext, logExcerpt: string | null = null): IntakeEvent {
   switch (line.op) {
     case 'create_pipeline':
-      return createPipelineRecord({ project_id: line.project_id, ref: line.ref, sha: line.sha, source: line.source, definition: line.definition }, c);
+      return createPipelineRecord(
+        { project_id: line.project_id, ref: line.ref, sha: line.sha, source: line.source, definition: line.definition },
+        c,
+      );
     case 'report':
-      return jobReportRecord({ status: line.status, runner_id: line.runner_id, failure_reason: line.failure_reason, exit_code: line.exit_code }, line.job, null, logExcerpt, c);
+      return jobReportRecord(
+        {
+          status: line.status,
+          runner_id: line.runner_id,
+          failure_reason: line.failure_reason,
+          exit_code: line.exit_code,
+        },
+        line.job,
+        null,
+        logExcerpt,
+        c,
+      );
     case 'cancel':
       return commandRecord('CancelPipeline', c);
     case 'retry':
@@ -128,15 +174,47 @@ export interface Project {
   weight: number;
 }
 
-const TEAMS = ['payments', 'search', 'platform', 'mobile', 'data', 'infra', 'growth', 'billing', 'identity', 'docs', 'checkout', 'ml'];
+const TEAMS = [
+  'payments',
+  'search',
+  'platform',
+  'mobile',
+  'data',
+  'infra',
+  'growth',
+  'billing',
+  'identity',
+  'docs',
+  'checkout',
+  'ml',
+];
 const APPS = ['api', 'web', 'worker', 'gateway', 'sdk', 'etl', 'cli', 'ui', 'scheduler', 'notifier', 'indexer', 'auth'];
-const TOPICS = ['login', 'cache', 'retry', 'export', 'search', 'i18n', 'upgrade', 'refactor', 'flaky-fix', 'metrics', 'rate-limit', 'dark-mode'];
+const TOPICS = [
+  'login',
+  'cache',
+  'retry',
+  'export',
+  'search',
+  'i18n',
+  'upgrade',
+  'refactor',
+  'flaky-fix',
+  'metrics',
+  'rate-limit',
+  'dark-mode',
+];
 
 function makeProject(seed: number, p: number, prefix: string): Project {
   const r = new Rng(seed, 'project', p);
   const id = `${prefix}${String(p).padStart(3, '0')}-${r.pick(TEAMS)}-${r.pick(APPS)}`;
   const branches = r.int(1, 8);
-  const refs = ['main', ...Array.from({ length: branches }, (_, i) => `${r.pick(['feature', 'fix', 'chore'])}/${r.pick(TOPICS)}-${100 + p * 10 + i}`)];
+  const refs = [
+    'main',
+    ...Array.from(
+      { length: branches },
+      (_, i) => `${r.pick(['feature', 'fix', 'chore'])}/${r.pick(TOPICS)}-${100 + p * 10 + i}`,
+    ),
+  ];
   const runners = Array.from({ length: r.int(1, 4) }, (_, i) => `${id.replace(/[^a-z0-9]+/gi, '-')}-runner-${i + 1}`);
   return { id, refs, runners, weight: 1 / Math.pow(p + 1, 0.8) };
 }
@@ -155,13 +233,55 @@ interface StageSpec {
 }
 
 const STAGES: readonly StageSpec[] = [
-  { name: 'prepare', jobs: ['install-deps', 'cache-warmup', 'generate-code', 'fetch-fixtures'], duration: [40, 0.5], categories: { dependency: 5, network: 3, infra: 1, timeout: 0.5 }, allowFailure: 0 },
-  { name: 'build', jobs: ['compile', 'build-assets', 'build-image', 'webpack', 'cargo-build', 'go-build'], duration: [150, 0.6], categories: { compilation: 6, dependency: 3, oom: 1.5, network: 1, infra: 1, timeout: 0.5 }, allowFailure: 0 },
-  { name: 'lint', jobs: ['eslint', 'rubocop', 'typecheck', 'gofmt', 'license-check', 'prettier'], duration: [45, 0.5], categories: { lint: 8, compilation: 1, infra: 0.5, dependency: 0.5 }, allowFailure: 0.25 },
-  { name: 'test', jobs: ['rspec', 'jest', 'pytest', 'go-test', 'integration', 'e2e-chrome', 'unit', 'contract-tests', 'cypress'], duration: [240, 0.8], categories: { test: 8, timeout: 1.2, oom: 1, network: 0.8, infra: 0.8, compilation: 0.5, dependency: 0.5 }, allowFailure: 0.05 },
-  { name: 'security', jobs: ['sast', 'dependency-scan', 'secret-detection', 'container-scan'], duration: [90, 0.6], categories: { dependency: 3, network: 2, timeout: 1, infra: 1 }, allowFailure: 0.3 },
-  { name: 'package', jobs: ['package-gem', 'docker-push', 'helm-package', 'publish-npm'], duration: [60, 0.5], categories: { dependency: 2, network: 2, infra: 1, oom: 1 }, allowFailure: 0 },
-  { name: 'deploy', jobs: ['deploy-review', 'deploy-staging', 'smoke-test', 'deploy-production'], duration: [120, 0.6], categories: { network: 3, infra: 2, timeout: 2, dependency: 1 }, allowFailure: 0 },
+  {
+    name: 'prepare',
+    jobs: ['install-deps', 'cache-warmup', 'generate-code', 'fetch-fixtures'],
+    duration: [40, 0.5],
+    categories: { dependency: 5, network: 3, infra: 1, timeout: 0.5 },
+    allowFailure: 0,
+  },
+  {
+    name: 'build',
+    jobs: ['compile', 'build-assets', 'build-image', 'webpack', 'cargo-build', 'go-build'],
+    duration: [150, 0.6],
+    categories: { compilation: 6, dependency: 3, oom: 1.5, network: 1, infra: 1, timeout: 0.5 },
+    allowFailure: 0,
+  },
+  {
+    name: 'lint',
+    jobs: ['eslint', 'rubocop', 'typecheck', 'gofmt', 'license-check', 'prettier'],
+    duration: [45, 0.5],
+    categories: { lint: 8, compilation: 1, infra: 0.5, dependency: 0.5 },
+    allowFailure: 0.25,
+  },
+  {
+    name: 'test',
+    jobs: ['rspec', 'jest', 'pytest', 'go-test', 'integration', 'e2e-chrome', 'unit', 'contract-tests', 'cypress'],
+    duration: [240, 0.8],
+    categories: { test: 8, timeout: 1.2, oom: 1, network: 0.8, infra: 0.8, compilation: 0.5, dependency: 0.5 },
+    allowFailure: 0.05,
+  },
+  {
+    name: 'security',
+    jobs: ['sast', 'dependency-scan', 'secret-detection', 'container-scan'],
+    duration: [90, 0.6],
+    categories: { dependency: 3, network: 2, timeout: 1, infra: 1 },
+    allowFailure: 0.3,
+  },
+  {
+    name: 'package',
+    jobs: ['package-gem', 'docker-push', 'helm-package', 'publish-npm'],
+    duration: [60, 0.5],
+    categories: { dependency: 2, network: 2, infra: 1, oom: 1 },
+    allowFailure: 0,
+  },
+  {
+    name: 'deploy',
+    jobs: ['deploy-review', 'deploy-staging', 'smoke-test', 'deploy-production'],
+    duration: [120, 0.6],
+    categories: { network: 3, infra: 2, timeout: 2, dependency: 1 },
+    allowFailure: 0,
+  },
 ];
 const STAGE = new Map(STAGES.map((s) => [s.name, s]));
 
@@ -236,14 +356,34 @@ function shapeDefinition(r: Rng, o: Required_): { stages: string[]; jobs: JobPla
     }
   });
   const last = stages[stages.length - 1]!;
-  if (jobs.length < 20 && r.chance(0.1)) jobs.push({ def: { name: 'cleanup', stage: last.name, when: 'always' }, stage: last, outcome: drawOutcome(r, last, o), blocking: false });
-  if (jobs.length < 20 && r.chance(0.08)) jobs.push({ def: { name: 'notify-failure', stage: last.name, when: 'on_failure' }, stage: last, outcome: { kind: 'success' }, blocking: false });
+  if (jobs.length < 20 && r.chance(0.1))
+    jobs.push({
+      def: { name: 'cleanup', stage: last.name, when: 'always' },
+      stage: last,
+      outcome: drawOutcome(r, last, o),
+      blocking: false,
+    });
+  if (jobs.length < 20 && r.chance(0.08))
+    jobs.push({
+      def: { name: 'notify-failure', stage: last.name, when: 'on_failure' },
+      stage: last,
+      outcome: { kind: 'success' },
+      blocking: false,
+    });
   return { stages: stages.map((s) => s.name), jobs, dag };
 }
 
 function drawOutcome(r: Rng, stage: StageSpec, o: Required_): Outcome {
   const x = r.next();
-  if (x < o.failureRate * o.flakyShare) return { kind: 'flaky', category: r.weighted([['infra', 5], ['test', 3.5], ['network', 1.5]] as const) };
+  if (x < o.failureRate * o.flakyShare)
+    return {
+      kind: 'flaky',
+      category: r.weighted([
+        ['infra', 5],
+        ['test', 3.5],
+        ['network', 1.5],
+      ] as const),
+    };
   if (x < o.failureRate) {
     const weights = FAILURE_CATEGORIES.map((c) => [c, stage.categories[c] ?? 0.2] as const);
     return { kind: 'fail', category: r.weighted(weights) };
@@ -266,7 +406,7 @@ class Agenda<T> {
   push(t: number, v: T, seq = this.seq++): void {
     const a = this.items;
     a.push({ t, seq, v });
-    for (let i = a.length - 1; i > 0; ) {
+    for (let i = a.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (!this.less(a[i]!, a[p]!)) break;
       [a[i], a[p]] = [a[p]!, a[i]!];
@@ -284,7 +424,7 @@ class Agenda<T> {
     const end = a.pop();
     if (a.length > 0 && end) {
       a[0] = end;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const rr = l + 1;
         let m = i;
@@ -337,7 +477,11 @@ class PipelineSim {
     dag: boolean,
   ) {
     this.plans = new Map(jobs.map((j) => [j.def.name, j]));
-    this.ctx = { now: new Date(SIM_EPOCH).toISOString(), newEventId: () => counterUuid('eeeeeeee', ++this.ids), newJobId: () => counterUuid('cccccccc', ++this.ids) };
+    this.ctx = {
+      now: new Date(SIM_EPOCH).toISOString(),
+      newEventId: () => counterUuid('eeeeeeee', ++this.ids),
+      newJobId: () => counterUuid('cccccccc', ++this.ids),
+    };
     this.facts = {
       jobs: jobs.length,
       stages: stages.length,
@@ -358,7 +502,8 @@ class PipelineSim {
     if (cancelAt !== null) this.agenda.push(cancelAt, { kind: 'cancel' });
     for (let next = this.agenda.pop(); next; next = this.agenda.pop()) this.step(next.t, next.v);
     const s = this.state!;
-    if (!s.finished) throw new Error(`load generator model: pipeline ${this.pipelineId} ends ${s.status}, not finished`);
+    if (!s.finished)
+      throw new Error(`load generator model: pipeline ${this.pipelineId} ends ${s.status}, not finished`);
     return { ops: this.ops, final: s.status as FinalStatus };
   }
 
@@ -370,17 +515,32 @@ class PipelineSim {
   private apply(at: number, line: BulkLine): void {
     const n = ++this.ids;
     const id = counterUuid('aaaaaaaa', n);
-    const c: RecordContext = { reportId: id, pipelineId: this.pipelineId, projectId: this.project.id, now: this.ctx.now, producer: 'loadgen-model', correlationId: id, idempotencyKey: null, occurredAt: new Date(SIM_EPOCH + at).toISOString() };
+    const c: RecordContext = {
+      reportId: id,
+      pipelineId: this.pipelineId,
+      projectId: this.project.id,
+      now: this.ctx.now,
+      producer: 'loadgen-model',
+      correlationId: id,
+      idempotencyKey: null,
+      occurredAt: new Date(SIM_EPOCH + at).toISOString(),
+    };
     const decision = decide(this.state, lineToRecord(line, c), this.ctx);
-    if (decision.kind === 'rejected') throw new Error(`load generator model: ${line.op} ${'job' in line ? line.job : ''} rejected: ${decision.code} ${decision.message}`);
+    if (decision.kind === 'rejected')
+      throw new Error(
+        `load generator model: ${line.op} ${'job' in line ? line.job : ''} rejected: ${decision.code} ${decision.message}`,
+      );
     this.state = evolveAll(this.state, decision.events);
     this.ops.push({ at, line, events: decision.events.length });
-    const retried = new Set(decision.events.filter((e) => e.type === 'JobRetried' && e.automatic).map((e) => ('job_id' in e ? e.job_id : '')));
+    const retried = new Set(
+      decision.events.filter((e) => e.type === 'JobRetried' && e.automatic).map((e) => ('job_id' in e ? e.job_id : '')),
+    );
     for (const e of decision.events) {
       if (e.type === 'JobEnqueued') this.agenda.push(at + this.queueTime(), { kind: 'start', jobId: e.job_id });
       else if (e.type === 'JobManualActionRequired') {
         const plan = this.plans.get(e.name);
-        if (plan?.blocking || this.r.chance(this.o.playRate)) this.agenda.push(at + 20_000 + Math.round(this.r.exponential(600_000)), { kind: 'play', jobId: e.job_id });
+        if (plan?.blocking || this.r.chance(this.o.playRate))
+          this.agenda.push(at + 20_000 + Math.round(this.r.exponential(600_000)), { kind: 'play', jobId: e.job_id });
       } else if (e.type === 'JobFailed') {
         if (retried.has(e.job_id)) {
           this.facts.autoRetries++;
@@ -404,7 +564,9 @@ class PipelineSim {
   private step(at: number, s: Step): void {
     const state = this.state!;
     if (s.kind === 'cancel') {
-      const cancelable = Object.values(state.latest).some((id) => ['created', 'pending', 'running', 'manual'].includes(state.jobs[id]!.status));
+      const cancelable = Object.values(state.latest).some((id) =>
+        ['created', 'pending', 'running', 'manual'].includes(state.jobs[id]!.status),
+      );
       if (state.finished || !cancelable) return;
       this.canceled = this.facts.canceled = true;
       this.apply(at, { op: 'cancel', ...this.base() });
@@ -428,7 +590,15 @@ class PipelineSim {
           const f = FAILURE[category];
           this.facts.failures[category] = (this.facts.failures[category] ?? 0) + 1;
           const log = this.o.logs.sample(category, this.r.next());
-          this.apply(at, { op: 'report', ...this.base(), job: job.name, status: 'failed', failure_reason: f.reason, ...(f.exit === undefined ? {} : { exit_code: f.exit }), log_tail: log });
+          this.apply(at, {
+            op: 'report',
+            ...this.base(),
+            job: job.name,
+            status: 'failed',
+            failure_reason: f.reason,
+            ...(f.exit === undefined ? {} : { exit_code: f.exit }),
+            log_tail: log,
+          });
         } else {
           if (s.status === 'canceled') this.facts.jobCancels++;
           if (s.status === 'success' && job.attempt > 1 && plan.outcome.kind === 'flaky') this.facts.flaky++;
@@ -453,10 +623,20 @@ class PipelineSim {
     const [median, sigma] = plan.stage.duration;
     const ok = Math.round(Math.min(2_700_000, this.r.logNormal(median * 1000, sigma))) + 1000;
     const o = plan.outcome;
-    if (o.kind === 'success' || (o.kind === 'flaky' && attempt > 1)) return this.agenda.push(at + ok, { kind: 'finish', jobId, status: 'success' });
-    if (o.kind === 'cancel') return this.agenda.push(at + Math.round(ok * this.r.uniform(0.1, 0.9)), { kind: 'finish', jobId, status: 'canceled' });
+    if (o.kind === 'success' || (o.kind === 'flaky' && attempt > 1))
+      return this.agenda.push(at + ok, { kind: 'finish', jobId, status: 'success' });
+    if (o.kind === 'cancel')
+      return this.agenda.push(at + Math.round(ok * this.r.uniform(0.1, 0.9)), {
+        kind: 'finish',
+        jobId,
+        status: 'canceled',
+      });
     const took =
-      o.category === 'timeout' ? JOB_TIMEOUT_MS : o.category === 'infra' ? 5_000 + Math.round(this.r.exponential(30_000)) : Math.round(ok * this.r.uniform(o.category === 'oom' ? 0.5 : 0.2, 1));
+      o.category === 'timeout'
+        ? JOB_TIMEOUT_MS
+        : o.category === 'infra'
+          ? 5_000 + Math.round(this.r.exponential(30_000))
+          : Math.round(ok * this.r.uniform(o.category === 'oom' ? 0.5 : 0.2, 1));
     this.agenda.push(at + took, { kind: 'finish', jobId, status: 'failed', category: o.category });
   }
 }
@@ -485,16 +665,45 @@ export class ScenarioModel {
     const project = this.projects[r.weighted(this.projectWeights)]!;
     const onMain = r.chance(0.45);
     const ref = onMain ? 'main' : r.pick(project.refs.slice(1));
-    const source: Source = onMain ? r.weighted([['push', 8], ['schedule', 1], ['web', 0.5], ['api', 0.5]] as const) : r.weighted([['push', 5], ['merge_request_event', 4], ['web', 0.5]] as const);
+    const source: Source = onMain
+      ? r.weighted([
+          ['push', 8],
+          ['schedule', 1],
+          ['web', 0.5],
+          ['api', 0.5],
+        ] as const)
+      : r.weighted([
+          ['push', 5],
+          ['merge_request_event', 4],
+          ['web', 0.5],
+        ] as const);
     const sha = r.hex(40);
     const { stages, jobs, dag } = shapeDefinition(r, o);
-    const create: BulkLine = { op: 'create_pipeline', pipeline_id: pipelineId, project_id: project.id, ref, sha, source, definition: { stages, jobs: jobs.map((j) => j.def) } };
+    const create: BulkLine = {
+      op: 'create_pipeline',
+      pipeline_id: pipelineId,
+      project_id: project.id,
+      ref,
+      sha,
+      source,
+      definition: { stages, jobs: jobs.map((j) => j.def) },
+    };
     // A cancel lands somewhere in the expected run time (if the pipeline is still running then).
     const expected = stages.reduce((ms, s) => ms + (STAGE.get(s)?.duration[0] ?? 60) * 1000 + 6_000, 0);
     const cancelAt = r.chance(o.cancelRate) ? Math.round(expected * r.uniform(0.05, 0.9)) : null;
     const sim = new PipelineSim(r, o, project, pipelineId, jobs, stages, dag);
     const { ops, final } = sim.run(create, cancelAt);
-    return { index, pipelineId, projectId: project.id, ref, sha, ops, spanMs: ops[ops.length - 1]!.at, final, facts: sim.facts };
+    return {
+      index,
+      pipelineId,
+      projectId: project.id,
+      ref,
+      sha,
+      ops,
+      spanMs: ops[ops.length - 1]!.at,
+      final,
+      facts: sim.facts,
+    };
   }
 }
 
@@ -539,7 +748,8 @@ export class OpStream {
     private readonly model: ScenarioModel,
     private readonly opts: StreamOptions,
   ) {
-    if (!Number.isInteger(opts.active) || opts.active < 1) throw new Error(`active must be a positive integer, got ${opts.active}`);
+    if (!Number.isInteger(opts.active) || opts.active < 1)
+      throw new Error(`active must be a positive integer, got ${opts.active}`);
     this.arrivals = new Rng(model.options.seed, 'arrivals');
     let t = 0;
     for (let k = 0; k < opts.active; k++) {

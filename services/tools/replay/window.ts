@@ -6,7 +6,10 @@
 export const REPLAY_NAME = /^[a-z][a-z0-9_]{0,40}$/;
 
 export function replaySchema(name: string): string {
-  if (!REPLAY_NAME.test(name)) throw new Error(`invalid replay name "${name}": expected a lower-case letter, then up to 40 of a-z, 0-9, _ (it names the schema replay_<name>)`);
+  if (!REPLAY_NAME.test(name))
+    throw new Error(
+      `invalid replay name "${name}": expected a lower-case letter, then up to 40 of a-z, 0-9, _ (it names the schema replay_<name>)`,
+    );
   return `replay_${name}`;
 }
 
@@ -16,7 +19,10 @@ export const replayProjection = (name: string): string => `replay:${name}`;
 export const replayGroup = (name: string): string => `verity-replay-${name}`;
 
 /** One end of the window. `offsets`: per partition, and/or `all` for every partition not listed. */
-export type Bound = { kind: 'default' } | { kind: 'time'; ms: number; text: string } | { kind: 'offsets'; all?: bigint; partitions: Map<number, bigint> };
+export type Bound =
+  | { kind: 'default' }
+  | { kind: 'time'; ms: number; text: string }
+  | { kind: 'offsets'; all?: bigint; partitions: Map<number, bigint> };
 
 const OFFSETS = /^\d+:\d+(,\d+:\d+)*$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -40,8 +46,11 @@ export function parseBound(flag: string, text: string | undefined): Bound {
     const ms = Date.parse(t);
     if (!Number.isNaN(ms)) return { kind: 'time', ms, text: t };
   }
-  if (/^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(t)) throw new Error(`${flag} ${text}: give the time zone of the time (Z or ±hh:mm)`);
-  throw new Error(`${flag} ${text}: expected an ISO time (2026-11-28T10:00:00Z), offsets per partition (0:100,1:250) or one offset for every partition (100)`);
+  if (/^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(t))
+    throw new Error(`${flag} ${text}: give the time zone of the time (Z or ±hh:mm)`);
+  throw new Error(
+    `${flag} ${text}: expected an ISO time (2026-11-28T10:00:00Z), offsets per partition (0:100,1:250) or one offset for every partition (100)`,
+  );
 }
 
 export interface ReplayArgs {
@@ -67,7 +76,8 @@ export function parseReplayArgs(args: readonly string[]): ReplayArgs {
       if (!m) throw new Error(`unknown argument ${arg}`);
       const flag = m[1]!;
       const value = m[2] ?? args[++i];
-      if (value === undefined || value === '' || (m[2] === undefined && value.startsWith('--'))) throw new Error(`${flag} needs a value`);
+      if (value === undefined || value === '' || (m[2] === undefined && value.startsWith('--')))
+        throw new Error(`${flag} needs a value`);
       if (values.has(flag)) throw new Error(`${flag} is given twice`);
       values.set(flag, value);
     }
@@ -77,7 +87,8 @@ export function parseReplayArgs(args: readonly string[]): ReplayArgs {
   if (name === undefined) throw new Error('--into <name> is required');
   const from = parseBound('--from', values.get('--from'));
   const to = parseBound('--to', values.get('--to'));
-  if (from.kind === 'time' && to.kind === 'time' && to.ms <= from.ms) throw new Error(`--to ${to.text} is not after --from ${from.text}`);
+  if (from.kind === 'time' && to.kind === 'time' && to.ms <= from.ms)
+    throw new Error(`--to ${to.text} is not after --from ${from.text}`);
   return { name, schema: replaySchema(name), from, to, reset, help };
 }
 
@@ -110,17 +121,22 @@ export function resolveWindow(
 ): PartitionWindow[] {
   const applyOffsets = opts.offsets ?? true;
   const known = new Set(offsets.map((o) => o.partition));
-  for (const [flag, b] of [['--from', bounds.from], ['--to', bounds.to]] as const) {
+  for (const [flag, b] of [
+    ['--from', bounds.from],
+    ['--to', bounds.to],
+  ] as const) {
     if (b.kind !== 'offsets' || !applyOffsets) continue;
     const unknown = [...b.partitions.keys()].filter((p) => !known.has(p));
-    if (unknown.length > 0) throw new Error(`${flag}: ${topic} has no partition ${unknown.join(', ')} (it has ${offsets.length})`);
+    if (unknown.length > 0)
+      throw new Error(`${flag}: ${topic} has no partition ${unknown.join(', ')} (it has ${offsets.length})`);
   }
   const clamp = (o: bigint, p: PartitionOffsets) => (o < p.low ? p.low : o > p.high ? p.high : o);
   const at = (which: 'from' | 'to', b: Bound, p: PartitionOffsets): bigint => {
     const fallback = which === 'from' ? p.low : p.high;
     if (b.kind === 'time') {
       const o = atTime[which]?.get(p.partition);
-      if (o === undefined) throw new Error(`no offset for ${which === 'from' ? '--from' : '--to'} ${b.text} in ${topic}[${p.partition}]`);
+      if (o === undefined)
+        throw new Error(`no offset for ${which === 'from' ? '--from' : '--to'} ${b.text} in ${topic}[${p.partition}]`);
       return clamp(o, p);
     }
     if (b.kind === 'offsets' && applyOffsets) {
@@ -134,13 +150,15 @@ export function resolveWindow(
     .map((p) => {
       const from = at('from', bounds.from, p);
       const to = at('to', bounds.to, p);
-      if (to < from) throw new Error(`the window of ${topic}[${p.partition}] ends (offset ${to}) before it starts (offset ${from})`);
+      if (to < from)
+        throw new Error(`the window of ${topic}[${p.partition}] ends (offset ${to}) before it starts (offset ${from})`);
       return { partition: p.partition, from, to };
     });
 }
 
 /** Records in the windows (offsets; under read_committed a few are transaction markers). */
-export const windowSize = (windows: readonly PartitionWindow[]): number => windows.reduce((n, w) => n + Number(w.to - w.from), 0);
+export const windowSize = (windows: readonly PartitionWindow[]): number =>
+  windows.reduce((n, w) => n + Number(w.to - w.from), 0);
 
 /** Whether a window starts after the earliest record kept on some partition (the fold must start mid-stream). */
 export const startsMidStream = (windows: readonly PartitionWindow[], offsets: readonly PartitionOffsets[]): boolean =>

@@ -14,7 +14,8 @@ const read = (f: string): string => {
     return ''; // deleted in the working tree
   }
 };
-const generated = (f: string) => f.includes('generated') || f.startsWith('load-tests/results/') || f.endsWith('-lock.json');
+const generated = (f: string) =>
+  f.includes('generated') || f.startsWith('load-tests/results/') || f.endsWith('-lock.json');
 const code = files.filter((f) => /\.(ts|js|cjs|mjs|sh)$/.test(f) && !generated(f));
 const textual = files.filter((f) => /\.(ts|js|cjs|mjs|sh|md|json|ya?ml|sql)$|Makefile$/.test(f) && !generated(f));
 
@@ -41,7 +42,15 @@ const lengths = code.map((f) => [f, read(f).split('\n').length] as const).sort((
 const perFolder: Record<string, number> = {};
 for (const f of files) perFolder[path.dirname(f)] = (perFolder[path.dirname(f)] ?? 0) + 1;
 const readme = read('README.md');
-const over120 = (fs: string[]) => fs.reduce((n, f) => n + read(f).split('\n').filter((l) => l.length > 120).length, 0);
+const over120 = (fs: string[]) =>
+  fs.reduce(
+    (n, f) =>
+      n +
+      read(f)
+        .split('\n')
+        .filter((l) => l.length > 120).length,
+    0,
+  );
 
 console.log(
   JSON.stringify(
@@ -49,7 +58,10 @@ console.log(
       trackedFiles: files.length,
       codeFiles: code.length,
       medianFileLines: lengths[Math.floor(lengths.length / 2)]?.[1],
-      largestFiles: lengths.slice(-5).reverse().map(([f, n]) => `${n} ${f}`),
+      largestFiles: lengths
+        .slice(-5)
+        .reverse()
+        .map(([f, n]) => `${n} ${f}`),
       crossServiceImports: crossing.length,
       readme: { lines: readme.split('\n').length, bytes: Buffer.byteLength(readme) },
       linesOver120: { code: over120(code), all: over120(textual) },

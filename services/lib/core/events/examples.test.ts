@@ -29,7 +29,10 @@ describe('event types agree with the JSON schemas', () => {
 
   it('rejects a missing required field and a bad enum value, naming each', () => {
     const validate = validators.get('JobFailed')!;
-    const { exit_code: _dropped, ...event } = { ...exampleEvents.find((e) => e.type === 'JobFailed')!, failure_reason: 'cosmic_rays' };
+    const { exit_code: _dropped, ...event } = {
+      ...exampleEvents.find((e) => e.type === 'JobFailed')!,
+      failure_reason: 'cosmic_rays',
+    };
     expect(validate(event)).to.equal(false);
     const pointers = toFieldErrors(validate.errors).map((e) => e.pointer);
     expect(pointers).to.include('/exit_code');

@@ -4,9 +4,15 @@ import { Blocks, isBoundary } from './blocks.js';
 describe('blocks', () => {
   const boundaries: [string, string[]][] = [
     ['a banner of one character', ['=========================']],
-    ['a framed title', ['=============== warnings summary ===============', '---------- coverage: platform linux -----------']],
+    [
+      'a framed title',
+      ['=============== warnings summary ===============', '---------- coverage: platform linux -----------'],
+    ],
     ['an echoed command', ['$ npm test']],
-    ['CI section markers', ['travis_fold:end:install', 'section_end:1700000000:build', '##[endgroup]', '::group::Run tests']],
+    [
+      'CI section markers',
+      ['travis_fold:end:install', 'section_end:1700000000:build', '##[endgroup]', '::group::Run tests'],
+    ],
     ['success lines', ['PASS test/a.test.js', '--- PASS: TestB (0.00s)', '  ✓ renders']],
   ];
   for (const [name, lines] of boundaries) {
@@ -21,7 +27,14 @@ describe('blocks', () => {
   });
 
   it('ordinary lines, diff headers, failures and pytest test separators do not', () => {
-    for (const line of ['    at foo (a.js:1:2)', '--- Expected', '+++ Received', '--- FAIL: TestX (0.01s)', '____ test_parse ____', 'E   assert 1 == 2']) {
+    for (const line of [
+      '    at foo (a.js:1:2)',
+      '--- Expected',
+      '+++ Received',
+      '--- FAIL: TestX (0.01s)',
+      '____ test_parse ____',
+      'E   assert 1 == 2',
+    ]) {
       expect(isBoundary([line], 0), line).to.equal(false);
     }
   });

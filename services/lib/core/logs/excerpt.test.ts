@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { buildExcerpt, maxLineBytesFor, separatorLine, utf8Length, type Excerpt } from './excerpt.js';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
-const filler = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `compiling module ${from + i} of the project, all fine`);
+const filler = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `compiling module ${from + i} of the project, all fine`);
 
 /** The text an excerpt must have, rebuilt from its ranges. */
 function rebuild(log: string, ex: Excerpt): string {
@@ -55,7 +56,10 @@ describe('buildExcerpt', () => {
     const log = lines.join('\n');
     const ex = buildExcerpt(log, { maxBytes: 8000 });
     expect(bytes(ex.text)).to.be.at.most(8000);
-    expect(ex.ranges.some((r) => r.start <= 1998 && r.end >= 2002), JSON.stringify(ex.ranges)).to.equal(true);
+    expect(
+      ex.ranges.some((r) => r.start <= 1998 && r.end >= 2002),
+      JSON.stringify(ex.ranges),
+    ).to.equal(true);
     expect(ex.ranges[ex.ranges.length - 1]!.end).to.equal(6000);
     expect(ex.text).to.contain('FAIL src/parser.test.ts');
     expect(ex.text).to.match(/… \[lines \d+-\d+ omitted\] …/);
@@ -68,8 +72,14 @@ describe('buildExcerpt', () => {
     for (let i = 1000; i < 1080; i++) lines[i] = `    repo_test.go:${i}: expected 'x' but got 'y'`;
     lines[1080] = '--- PASS: TestBeta (0.00s)';
     const ex = buildExcerpt(lines.join('\n'), { maxBytes: 16000 });
-    expect(ex.ranges.some((r) => r.start <= 1000 && r.end >= 1080), JSON.stringify(ex.ranges)).to.equal(true);
-    expect(ex.ranges.some((r) => r.start <= 1081 && r.end >= 1081 && r.start > 1000), 'the PASS line ends the block').to.equal(false);
+    expect(
+      ex.ranges.some((r) => r.start <= 1000 && r.end >= 1080),
+      JSON.stringify(ex.ranges),
+    ).to.equal(true);
+    expect(
+      ex.ranges.some((r) => r.start <= 1081 && r.end >= 1081 && r.start > 1000),
+      'the PASS line ends the block',
+    ).to.equal(false);
   });
 
   it('gives the budget to the stronger marker when only one window fits', () => {
@@ -105,9 +115,23 @@ describe('buildExcerpt', () => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       return seed % k;
     };
-    const words = ['ok', 'Größe', '日本語', '😀', 'Error:', 'FAILED', 'exited with 1', 'x'.repeat(300), '', '$ make', '=========='];
+    const words = [
+      'ok',
+      'Größe',
+      '日本語',
+      '😀',
+      'Error:',
+      'FAILED',
+      'exited with 1',
+      'x'.repeat(300),
+      '',
+      '$ make',
+      '==========',
+    ];
     for (let t = 0; t < 150; t++) {
-      const lines = Array.from({ length: 1 + rand(400) }, () => Array.from({ length: rand(6) }, () => words[rand(words.length)]).join(' '));
+      const lines = Array.from({ length: 1 + rand(400) }, () =>
+        Array.from({ length: rand(6) }, () => words[rand(words.length)]).join(' '),
+      );
       const log = lines.join('\n');
       const maxBytes = rand(3000);
       const ex = buildExcerpt(log, { maxBytes, tailLines: rand(250) });
@@ -118,8 +142,16 @@ describe('buildExcerpt', () => {
   });
 
   it('returns nothing when not even one line fits', () => {
-    expect(buildExcerpt('a long first line\nanother long line', { maxBytes: 5 })).to.deep.equal({ text: '', ranges: [], truncated: true });
-    expect(buildExcerpt('', { maxBytes: 0 })).to.deep.equal({ text: '', ranges: [{ start: 1, end: 1 }], truncated: false });
+    expect(buildExcerpt('a long first line\nanother long line', { maxBytes: 5 })).to.deep.equal({
+      text: '',
+      ranges: [],
+      truncated: true,
+    });
+    expect(buildExcerpt('', { maxBytes: 0 })).to.deep.equal({
+      text: '',
+      ranges: [{ start: 1, end: 1 }],
+      truncated: false,
+    });
   });
 
   it('is deterministic', () => {
@@ -131,7 +163,9 @@ describe('buildExcerpt', () => {
 
   it('stays fast on a large log full of markers', function () {
     this.timeout(20000);
-    const log = Array.from({ length: 200_000 }, (_, i) => (i % 2 ? `ERROR step ${i} failed` : `--- FAIL: Test${i}`)).join('\n');
+    const log = Array.from({ length: 200_000 }, (_, i) =>
+      i % 2 ? `ERROR step ${i} failed` : `--- FAIL: Test${i}`,
+    ).join('\n');
     const started = Date.now();
     const ex = buildExcerpt(log, { maxBytes: 65536 });
     expect(Date.now() - started).to.be.below(5000);
@@ -139,6 +173,7 @@ describe('buildExcerpt', () => {
   });
 
   it('counts UTF-8 bytes like Buffer does', () => {
-    for (const s of ['', 'abc', 'Größe', '日本', '😀', '\ud800', 'a\udc00b']) expect(utf8Length(s), JSON.stringify(s)).to.equal(bytes(s));
+    for (const s of ['', 'abc', 'Größe', '日本', '😀', '\ud800', 'a\udc00b'])
+      expect(utf8Length(s), JSON.stringify(s)).to.equal(bytes(s));
   });
 });

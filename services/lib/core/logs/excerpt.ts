@@ -48,12 +48,13 @@ export function findErrorMarkers(lines: readonly string[]): { line: number; scor
  * - `blockLines`: most lines a window runs on after its marker to the end of the marker's block;
  * - `recency`: ranking bonus of a marker at the very end of the log over one at its start.
  */
-const EXCERPT_TUNING: Readonly<{ tailShare: number; windowShare: number; blockLines: number; recency: number }> = Object.freeze({
-  tailShare: 0.2,
-  windowShare: 0.75,
-  blockLines: 400,
-  recency: 3,
-});
+const EXCERPT_TUNING: Readonly<{ tailShare: number; windowShare: number; blockLines: number; recency: number }> =
+  Object.freeze({
+    tailShare: 0.2,
+    windowShare: 0.75,
+    blockLines: 400,
+    recency: 3,
+  });
 
 /**
  * Markers in the order they get budget: by score plus up to EXCERPT_TUNING.recency for the position
@@ -128,14 +129,19 @@ export function buildExcerpt(log: string, opts: ExcerptOptions = {}): Excerpt {
 }
 
 /** buildExcerpt of a log already split into lines, with its markers already found (findMarkers). */
-export function excerptOfLines(lines: readonly string[], found: readonly ErrorMarker[], opts: ExcerptOptions = {}): Excerpt {
+export function excerptOfLines(
+  lines: readonly string[],
+  found: readonly ErrorMarker[],
+  opts: ExcerptOptions = {},
+): Excerpt {
   const tailLines = Math.max(0, Math.floor(opts.tailLines ?? DEFAULT_TAIL_LINES));
   const maxBytes = Math.max(0, Math.floor(opts.maxBytes ?? DEFAULT_MAX_BYTES));
   const n = lines.length;
   const maxLineBytes = maxLineBytesFor(maxBytes);
 
   const byteLength = lines.map(utf8Length);
-  const shown = (i: number): string => (byteLength[i]! > maxLineBytes ? shortenLine(lines[i]!, byteLength[i]!, maxLineBytes) : lines[i]!);
+  const shown = (i: number): string =>
+    byteLength[i]! > maxLineBytes ? shortenLine(lines[i]!, byteLength[i]!, maxLineBytes) : lines[i]!;
   // Each included line costs its bytes plus a newline; each run of omitted lines one separator line
   // (counted at its longest) plus a newline. The text has one newline fewer than it is charged for.
   const cost = byteLength.map((b) => Math.min(b, maxLineBytes) + 1);
@@ -182,7 +188,8 @@ export function excerptOfLines(lines: readonly string[], found: readonly ErrorMa
     if (!add(at)) continue;
     const before = opts.windowBefore ?? m.before;
     const after = opts.windowAfter ?? m.after;
-    const blockAfter = opts.windowAfter === undefined && m.extend === 'block' ? blocks.end(at, EXCERPT_TUNING.blockLines) - at : 0;
+    const blockAfter =
+      opts.windowAfter === undefined && m.extend === 'block' ? blocks.end(at, EXCERPT_TUNING.blockLines) - at : 0;
     let spent = cost[at]!;
     const take = (i: number): boolean => {
       if (spent + cost[i]! > windowCap || !add(i)) return false;

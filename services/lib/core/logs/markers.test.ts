@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { findErrorMarkers, rankMarkers } from './excerpt.js';
 import { findMarkers, scoreLine } from './markers.js';
 
-const filler = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `compiling module ${from + i} of the project, all fine`);
+const filler = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `compiling module ${from + i} of the project, all fine`);
 
 describe('findErrorMarkers', () => {
   const positives: [string, number][] = [
@@ -61,7 +62,12 @@ describe('findErrorMarkers', () => {
     it(`${JSON.stringify(line)} is not a marker`, () => expect(scoreLine(line)).to.equal(undefined));
   }
 
-  const weak = ['✓ handles errors gracefully', '[warn] RuntimeException is deprecated', 'src/a.c:3:1: warning: unused variable', 'test_error_path ... ok'];
+  const weak = [
+    '✓ handles errors gracefully',
+    '[warn] RuntimeException is deprecated',
+    'src/a.c:3:1: warning: unused variable',
+    'test_error_path ... ok',
+  ];
   for (const line of weak) {
     it(`${JSON.stringify(line)} is a weak hint at most`, () => expect(scoreLine(line)?.score ?? 0).to.be.at.most(3));
   }

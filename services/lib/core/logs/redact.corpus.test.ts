@@ -33,7 +33,9 @@ describe('secret corpus', () => {
 
   it(`changes at most ${MAX_FALSE_POSITIVES} look-alikes`, () => {
     const changed = lookalikes.filter((r) => redactSecrets(r.text).text !== r.text);
-    console.log(`      false positives: ${changed.length}/${lookalikes.length}${changed.map((r) => `\n        ${r.id}: ${r.text.slice(0, 100)}`).join('')}`);
+    console.log(
+      `      false positives: ${changed.length}/${lookalikes.length}${changed.map((r) => `\n        ${r.id}: ${r.text.slice(0, 100)}`).join('')}`,
+    );
     expect(changed.length).to.be.at.most(MAX_FALSE_POSITIVES);
   });
 

@@ -19,7 +19,11 @@ describe('sanitizeLog', () => {
     ['charset selection (nF)', `${ESC}(Btext${ESC})0`, 'text'],
     ['single-byte escapes (save cursor, reverse index, reset)', `${ESC}7a${ESC}Mb${ESC}c`, 'ab'],
     ['a lone ESC', `a${ESC}`, 'a'],
-    ['carriage-return progress keeps the last segment', 'Downloading 10%\rDownloading 55%\rDownloading 100%', 'Downloading 100%'],
+    [
+      'carriage-return progress keeps the last segment',
+      'Downloading 10%\rDownloading 55%\rDownloading 100%',
+      'Downloading 100%',
+    ],
     ['a trailing carriage return keeps what is shown', 'progress 100%\r', 'progress 100%'],
     ['CRLF line endings', 'a\r\nb\r\n', 'a\nb\n'],
     ['progress overwrites with erase-line', `50%\r${ESC}[K100%`, '100%'],
@@ -33,7 +37,11 @@ describe('sanitizeLog', () => {
     ['byte order mark', '\ufeffstart', 'start'],
     ['soft hyphen, Arabic letter mark, Mongolian vowel separator', 'pa\u00ads\u061cs\u180eword', 'password'],
     ['Unicode tag characters (invisible ASCII smuggling)', 'ok\u{e0001}\u{e0069}\u{e0067}\u{e006e}\u{e007f}!', 'ok!'],
-    ['C0 controls except tab and newline, DEL, C1', 'a\x00b\x07c\x08d\x0be\x0cf\x1fg\x7fh\u0085i\tj\nk', 'abcdefghi\tj\nk'],
+    [
+      'C0 controls except tab and newline, DEL, C1',
+      'a\x00b\x07c\x08d\x0be\x0cf\x1fg\x7fh\u0085i\tj\nk',
+      'abcdefghi\tj\nk',
+    ],
     ['non-ASCII text is kept', 'Größe ✓ 日本 😀', 'Größe ✓ 日本 😀'],
   ];
   for (const [name, input, expected] of cases) {
@@ -48,7 +56,27 @@ describe('sanitizeLog', () => {
   });
 
   it('keeps the line count of arbitrary input and is idempotent', () => {
-    const alphabet = ['a', ' ', '\n', '\r', '\t', ESC, '[', ']', '0', ';', 'm', '\x07', '\\', '<!--', '-->', '\u200b', '\u202e', '\x00', 'é'];
+    const alphabet = [
+      'a',
+      ' ',
+      '\n',
+      '\r',
+      '\t',
+      ESC,
+      '[',
+      ']',
+      '0',
+      ';',
+      'm',
+      '\x07',
+      '\\',
+      '<!--',
+      '-->',
+      '\u200b',
+      '\u202e',
+      '\x00',
+      'é',
+    ];
     let seed = 7;
     const rand = (k: number) => {
       seed = (seed * 1103515245 + 12345) % 2147483648;

@@ -22,8 +22,9 @@ const ESCAPE_SEQUENCE = new RegExp(
 // zero-width characters U+200B–U+200F, bidi embeddings/overrides U+202A–U+202E, invisible operators
 // U+2060–U+2064, bidi isolates U+2066–U+2069 (the other half of the Trojan-Source set), the BOM / ZWNBSP
 // U+FEFF, and the Unicode tag characters U+E0000–U+E007F (invisible ASCII look-alikes that models read).
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u{e0000}-\u{e007f}]/gu;
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex
+  /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u{e0000}-\u{e007f}]/gu;
 
 /**
  * Returns `text` as a terminal would finally show it, minus hidden content:
@@ -65,7 +66,12 @@ function stripHtmlComments(text: string): string {
     const close = text.indexOf('-->', open + 4);
     if (close < 0) {
       // Unterminated, and so is every later opener: drop the openers only, keep the text after them.
-      parts.push(text.slice(open + 4).split('<!--').join(''));
+      parts.push(
+        text
+          .slice(open + 4)
+          .split('<!--')
+          .join(''),
+      );
       return parts.join('');
     }
     parts.push('\n'.repeat(countNewlines(text, open, close)));

@@ -4,7 +4,10 @@ import { definition, job, Reports } from './fixtures.js';
 import { given, run } from './spec.js';
 
 describe('CancelPipeline', () => {
-  const def = definition(['build', 'test'], [job('compile', 'build'), job('lint', 'build'), job('gate', 'build', { when: 'manual' }), job('tests', 'test')]);
+  const def = definition(
+    ['build', 'test'],
+    [job('compile', 'build'), job('lint', 'build'), job('gate', 'build', { when: 'manual' }), job('tests', 'test')],
+  );
 
   it('cancels every created, pending, running and manual job; the pipeline finishes canceled', () => {
     const r = new Reports();
@@ -40,7 +43,13 @@ describe('CancelPipeline', () => {
 describe('RetryJob', () => {
   const def = definition(
     ['build', 'test', 'deploy'],
-    [job('compile', 'build'), job('unit', 'test'), job('e2e', 'test', { needs: ['unit'] }), job('ship', 'deploy'), job('notify', 'deploy', { when: 'on_failure' })],
+    [
+      job('compile', 'build'),
+      job('unit', 'test'),
+      job('e2e', 'test', { needs: ['unit'] }),
+      job('ship', 'deploy'),
+      job('notify', 'deploy', { when: 'on_failure' }),
+    ],
   );
   const failed = () => {
     const r = new Reports();
@@ -50,7 +59,13 @@ describe('RetryJob', () => {
   it('a failed pipeline: the failure skipped the dependents and ran on_failure', () => {
     const { state } = failed();
     expect(state).to.include({ status: 'failed', finished: true });
-    expect(Object.fromEntries(Object.values(state.jobs).map((j) => [j.name, j.status]))).to.deep.equal({ compile: 'failed', unit: 'skipped', e2e: 'skipped', ship: 'skipped', notify: 'success' });
+    expect(Object.fromEntries(Object.values(state.jobs).map((j) => [j.name, j.status]))).to.deep.equal({
+      compile: 'failed',
+      unit: 'skipped',
+      e2e: 'skipped',
+      ship: 'skipped',
+      notify: 'success',
+    });
   });
 
   it('retrying the failed job re-opens its skipped dependents (stages and needs) and re-opens the pipeline', () => {
@@ -70,9 +85,16 @@ describe('RetryJob', () => {
 
   it('after the retry passes, the re-opened jobs run and the pipeline succeeds', () => {
     const { r, events } = failed();
-    const { state } = run([r.retry('compile'), ...r.runs('compile'), ...r.runs('unit'), ...r.runs('e2e'), ...r.runs('ship')], events);
+    const { state } = run(
+      [r.retry('compile'), ...r.runs('compile'), ...r.runs('unit'), ...r.runs('e2e'), ...r.runs('ship')],
+      events,
+    );
     expect(state).to.include({ status: 'success', finished: true });
-    expect(Object.values(state.jobs).filter((j) => !j.retried).every((j) => j.status === 'success')).to.equal(true);
+    expect(
+      Object.values(state.jobs)
+        .filter((j) => !j.retried)
+        .every((j) => j.status === 'success'),
+    ).to.equal(true);
   });
 
   it('only a latest success, failed or canceled job can be retried', () => {
@@ -86,12 +108,23 @@ describe('RetryJob', () => {
     // notify's new attempt waits for the stages before it, where compile's retry is pending
     given(next.events, next.ctx)
       .when(r.retry('notify'))
-      .then([{ type: 'JobRetried', name: 'notify' }, { type: 'JobCreated', name: 'notify', attempt: 2 }, { type: 'PipelineStatusChanged', from: 'running', to: 'pending' }]);
+      .then([
+        { type: 'JobRetried', name: 'notify' },
+        { type: 'JobCreated', name: 'notify', attempt: 2 },
+        { type: 'PipelineStatusChanged', from: 'running', to: 'pending' },
+      ]);
   });
 });
 
 describe('PlayJob', () => {
-  const def = definition(['build', 'deploy'], [job('compile', 'build'), job('deploy', 'deploy', { when: 'manual' }), job('smoke', 'deploy', { needs: ['deploy'] })]);
+  const def = definition(
+    ['build', 'deploy'],
+    [
+      job('compile', 'build'),
+      job('deploy', 'deploy', { when: 'manual' }),
+      job('smoke', 'deploy', { needs: ['deploy'] }),
+    ],
+  );
 
   it('enqueues a manual job; its DAG dependents run after it', () => {
     const r = new Reports();
@@ -99,7 +132,10 @@ describe('PlayJob', () => {
     expect(state).to.include({ status: 'manual', finished: false });
     given(events, ctx)
       .when(r.play('deploy'))
-      .then([{ type: 'JobEnqueued', name: 'deploy' }, { type: 'PipelineStatusChanged', from: 'manual', to: 'running' }]);
+      .then([
+        { type: 'JobEnqueued', name: 'deploy' },
+        { type: 'PipelineStatusChanged', from: 'manual', to: 'running' },
+      ]);
     const done = run([r.play('deploy'), ...r.runs('deploy')], events, ctx);
     expect(done.events.slice(-2).map((e) => e.type)).to.deep.equal(['JobSucceeded', 'JobEnqueued']);
   });
@@ -128,14 +164,31 @@ describe('PlayJob', () => {
 });
 
 describe('automatic retry', () => {
-  const def = (when: string[], max = 2) => definition(['build'], [job('flaky', 'build', { retry: { max, when } as never })]);
+  const def = (when: string[], max = 2) =>
+    definition(['build'], [job('flaky', 'build', { retry: { max, when } as never })]);
 
   it('retries runner_system_failure at most max (2) times, then the pipeline fails', () => {
     const r = new Reports();
     const lost = { failure_reason: 'runner_system_failure' };
-    const { events, state } = run([r.create(def(['runner_system_failure'])), ...r.runs('flaky', 'failed', lost), ...r.runs('flaky', 'failed', lost), ...r.runs('flaky', 'failed', lost)]);
-    expect(events.filter((e) => e.type === 'JobRetried').map((e) => e.type === 'JobRetried' && [e.attempt, e.new_attempt, e.automatic])).to.deep.equal([[1, 2, true], [2, 3, true]]);
-    expect(Object.values(state.jobs).map((j) => [j.attempt, j.status, j.retried])).to.deep.equal([[1, 'failed', true], [2, 'failed', true], [3, 'failed', false]]);
+    const { events, state } = run([
+      r.create(def(['runner_system_failure'])),
+      ...r.runs('flaky', 'failed', lost),
+      ...r.runs('flaky', 'failed', lost),
+      ...r.runs('flaky', 'failed', lost),
+    ]);
+    expect(
+      events
+        .filter((e) => e.type === 'JobRetried')
+        .map((e) => e.type === 'JobRetried' && [e.attempt, e.new_attempt, e.automatic]),
+    ).to.deep.equal([
+      [1, 2, true],
+      [2, 3, true],
+    ]);
+    expect(Object.values(state.jobs).map((j) => [j.attempt, j.status, j.retried])).to.deep.equal([
+      [1, 'failed', true],
+      [2, 'failed', true],
+      [3, 'failed', false],
+    ]);
     expect(state).to.include({ status: 'failed', finished: true });
   });
 
@@ -145,7 +198,14 @@ describe('automatic retry', () => {
     given(events, ctx)
       .when(r.job('flaky', 'failed', { failure_reason: 'oom_killed', exit_code: 137, log_excerpt: 'Killed' }))
       .then([
-        { type: 'JobFailed', failure_reason: 'unknown_failure', failure_reason_raw: 'oom_killed', exit_code: 137, log_excerpt: 'Killed', duration_ms: 10_000 },
+        {
+          type: 'JobFailed',
+          failure_reason: 'unknown_failure',
+          failure_reason_raw: 'oom_killed',
+          exit_code: 137,
+          log_excerpt: 'Killed',
+          duration_ms: 10_000,
+        },
         { type: 'PipelineStatusChanged', from: 'running', to: 'failed' },
         { type: 'PipelineFinished', status: 'failed' },
       ]);
@@ -156,6 +216,12 @@ describe('automatic retry', () => {
     const { events, ctx } = run([r.create(def(['always'], 1)), r.job('flaky', 'running')]);
     given(events, ctx)
       .when(r.job('flaky', 'failed', { failure_reason: null }))
-      .then([{ type: 'JobFailed', failure_reason: 'unknown_failure', failure_reason_raw: null }, { type: 'JobRetried', automatic: true }, { type: 'JobCreated', attempt: 2 }, { type: 'JobEnqueued', attempt: 2 }, { type: 'PipelineStatusChanged', from: 'running', to: 'pending' }]);
+      .then([
+        { type: 'JobFailed', failure_reason: 'unknown_failure', failure_reason_raw: null },
+        { type: 'JobRetried', automatic: true },
+        { type: 'JobCreated', attempt: 2 },
+        { type: 'JobEnqueued', attempt: 2 },
+        { type: 'PipelineStatusChanged', from: 'running', to: 'pending' },
+      ]);
   });
 });

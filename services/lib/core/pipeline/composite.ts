@@ -25,8 +25,14 @@ function effective(job: CompositeInput): Effective {
 
 type Rule = readonly [matches: (set: ReadonlySet<Effective>) => boolean, status: JobStatus];
 
-const only = (...names: Effective[]) => (set: ReadonlySet<Effective>) => [...set].every((s) => names.includes(s));
-const any = (...names: Effective[]) => (set: ReadonlySet<Effective>) => names.some((s) => set.has(s));
+const only =
+  (...names: Effective[]) =>
+  (set: ReadonlySet<Effective>) =>
+    [...set].every((s) => names.includes(s));
+const any =
+  (...names: Effective[]) =>
+  (set: ReadonlySet<Effective>) =>
+    names.some((s) => set.has(s));
 
 /** GitLab's order; the first matching rule decides. The set is never empty here. */
 const RULES: readonly Rule[] = [

@@ -12,24 +12,37 @@ import type { PipelineState } from './state.js';
 export function decide(state: PipelineState | null, report: IntakeEvent, ctx: DecideContext): Decision {
   if (state === null) {
     if (report.type === 'CreatePipeline') return createPipeline(report, ctx);
-    return reject('unknown_pipeline', `pipeline ${report.pipeline_id} does not exist`, { pipeline_id: report.pipeline_id });
+    return reject('unknown_pipeline', `pipeline ${report.pipeline_id} does not exist`, {
+      pipeline_id: report.pipeline_id,
+    });
   }
   if (state.recent_reports.includes(report.report_id)) {
-    return reject('duplicate_report', `report ${report.report_id} was already decided`, { report_id: report.report_id });
+    return reject('duplicate_report', `report ${report.report_id} was already decided`, {
+      report_id: report.report_id,
+    });
   }
   if (report.pipeline_id !== state.pipeline_id) {
     // The caller looked up the wrong state: nothing is known about the pipeline the report names.
-    return reject('unknown_pipeline', `pipeline ${report.pipeline_id} does not exist`, { pipeline_id: report.pipeline_id, state_pipeline_id: state.pipeline_id });
+    return reject('unknown_pipeline', `pipeline ${report.pipeline_id} does not exist`, {
+      pipeline_id: report.pipeline_id,
+      state_pipeline_id: state.pipeline_id,
+    });
   }
   if (report.project_id !== state.project_id) {
-    return reject('project_mismatch', `pipeline ${state.pipeline_id} belongs to project ${state.project_id}, not ${report.project_id}`, {
-      expected: state.project_id,
-      actual: report.project_id,
-    });
+    return reject(
+      'project_mismatch',
+      `pipeline ${state.pipeline_id} belongs to project ${state.project_id}, not ${report.project_id}`,
+      {
+        expected: state.project_id,
+        actual: report.project_id,
+      },
+    );
   }
   switch (report.type) {
     case 'CreatePipeline':
-      return reject('pipeline_exists', `pipeline ${state.pipeline_id} already exists`, { pipeline_id: state.pipeline_id });
+      return reject('pipeline_exists', `pipeline ${state.pipeline_id} already exists`, {
+        pipeline_id: state.pipeline_id,
+      });
     case 'ReportJob':
       return reportJob(state, report, ctx);
     case 'CancelPipeline':
@@ -44,7 +57,11 @@ export function decide(state: PipelineState | null, report: IntakeEvent, ctx: De
 function createPipeline(report: CreatePipeline, ctx: DecideContext): Decision {
   const errors = validateDefinition(report.definition);
   if (errors.length > 0) {
-    return reject('invalid_definition', `the pipeline definition has ${errors.length} error(s): ${errors.map((e) => `${e.pointer}: ${e.message}`).join('; ')}`, { errors });
+    return reject(
+      'invalid_definition',
+      `the pipeline definition has ${errors.length} error(s): ${errors.map((e) => `${e.pointer}: ${e.message}`).join('; ')}`,
+      { errors },
+    );
   }
   const draft = draftCreating(report, ctx, {
     type: 'PipelineCreated',
@@ -54,7 +71,15 @@ function createPipeline(report: CreatePipeline, ctx: DecideContext): Decision {
     definition: report.definition,
   });
   for (const job of report.definition.jobs) {
-    emit(draft, { type: 'JobCreated', job_id: ctx.newJobId(), name: job.name, attempt: 1, stage: job.stage, when: job.when, allow_failure: job.allow_failure });
+    emit(draft, {
+      type: 'JobCreated',
+      job_id: ctx.newJobId(),
+      name: job.name,
+      attempt: 1,
+      stage: job.stage,
+      when: job.when,
+      allow_failure: job.allow_failure,
+    });
   }
   return accept(draft);
 }

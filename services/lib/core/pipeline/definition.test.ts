@@ -5,7 +5,12 @@ import { definition, job } from './fixtures.js';
 const valid = () =>
   definition(
     ['build', 'test', 'deploy'],
-    [job('compile', 'build'), job('unit', 'test', { needs: ['compile'] }), job('lint', 'test', { needs: [] }), job('ship', 'deploy')],
+    [
+      job('compile', 'build'),
+      job('unit', 'test', { needs: ['compile'] }),
+      job('lint', 'test', { needs: [] }),
+      job('ship', 'deploy'),
+    ],
   );
 
 /** A valid definition changed by `edit`. */
@@ -25,25 +30,80 @@ describe('validateDefinition', () => {
 
   const cases: [name: string, edit: Parameters<typeof withEdit>[0], expected: string[]][] = [
     ['duplicate stage', (d) => d.stages.push('test'), ['duplicate_stage /definition/stages/3']],
-    ['blank stage name', (d) => (d.stages[1] = ' '), ['invalid_stage_name /definition/stages/1', 'unknown_stage /definition/jobs/1/stage', 'unknown_stage /definition/jobs/2/stage']],
-    ['too many stages', (d) => d.stages.push(...Array.from({ length: 48 }, (_, i) => `s${i}`)), ['too_many_stages /definition/stages']],
-    ['no stages, no jobs', (d) => { d.stages.length = 0; d.jobs.length = 0; }, ['no_stages /definition/stages', 'no_jobs /definition/jobs']],
+    [
+      'blank stage name',
+      (d) => (d.stages[1] = ' '),
+      [
+        'invalid_stage_name /definition/stages/1',
+        'unknown_stage /definition/jobs/1/stage',
+        'unknown_stage /definition/jobs/2/stage',
+      ],
+    ],
+    [
+      'too many stages',
+      (d) => d.stages.push(...Array.from({ length: 48 }, (_, i) => `s${i}`)),
+      ['too_many_stages /definition/stages'],
+    ],
+    [
+      'no stages, no jobs',
+      (d) => {
+        d.stages.length = 0;
+        d.jobs.length = 0;
+      },
+      ['no_stages /definition/stages', 'no_jobs /definition/jobs'],
+    ],
     ['duplicate job name', (d) => d.jobs.push(job('unit', 'deploy')), ['duplicate_job /definition/jobs/4/name']],
     ['job name too long', (d) => (d.jobs[3]!.name = 'x'.repeat(256)), ['invalid_job_name /definition/jobs/3/name']],
     ['empty job name', (d) => (d.jobs[3]!.name = ''), ['invalid_job_name /definition/jobs/3/name']],
-    ['too many jobs', (d) => d.jobs.push(...Array.from({ length: 497 }, (_, i) => job(`j${i}`, 'deploy'))), ['too_many_jobs /definition/jobs']],
+    [
+      'too many jobs',
+      (d) => d.jobs.push(...Array.from({ length: 497 }, (_, i) => job(`j${i}`, 'deploy'))),
+      ['too_many_jobs /definition/jobs'],
+    ],
     ['unknown stage', (d) => (d.jobs[3]!.stage = 'release'), ['unknown_stage /definition/jobs/3/stage']],
     ['unknown need', (d) => (d.jobs[1]!.needs = ['compile', 'assets']), ['unknown_need /definition/jobs/1/needs/1']],
     ['need on itself', (d) => (d.jobs[2]!.needs = ['lint']), ['need_on_itself /definition/jobs/2/needs/0']],
-    ['duplicate need', (d) => (d.jobs[1]!.needs = ['compile', 'compile']), ['duplicate_need /definition/jobs/1/needs/1']],
-    ['too many needs', (d) => (d.jobs[1]!.needs = Array.from({ length: 51 }, () => 'compile')), ['too_many_needs /definition/jobs/1/needs', ...Array.from({ length: 50 }, (_, i) => `duplicate_need /definition/jobs/1/needs/${i + 1}`)]],
+    [
+      'duplicate need',
+      (d) => (d.jobs[1]!.needs = ['compile', 'compile']),
+      ['duplicate_need /definition/jobs/1/needs/1'],
+    ],
+    [
+      'too many needs',
+      (d) => (d.jobs[1]!.needs = Array.from({ length: 51 }, () => 'compile')),
+      [
+        'too_many_needs /definition/jobs/1/needs',
+        ...Array.from({ length: 50 }, (_, i) => `duplicate_need /definition/jobs/1/needs/${i + 1}`),
+      ],
+    ],
     ['need on a later stage', (d) => (d.jobs[0]!.needs = ['lint']), ['need_in_later_stage /definition/jobs/0/needs/0']],
-    ['retry max out of range', (d) => (d.jobs[0]!.retry = { max: 3, when: ['always'] }), ['invalid_retry_max /definition/jobs/0/retry/max']],
-    ['a cycle across stages is also a later-stage need', (d) => (d.jobs[0]!.needs = ['unit']), ['need_in_later_stage /definition/jobs/0/needs/0', 'cyclic_needs /definition/jobs/1/needs/0']],
-    ['two-job cycle', (d) => { d.jobs[1]!.needs = ['lint']; d.jobs[2]!.needs = ['unit']; }, ['cyclic_needs /definition/jobs/2/needs/0']],
+    [
+      'retry max out of range',
+      (d) => (d.jobs[0]!.retry = { max: 3, when: ['always'] }),
+      ['invalid_retry_max /definition/jobs/0/retry/max'],
+    ],
+    [
+      'a cycle across stages is also a later-stage need',
+      (d) => (d.jobs[0]!.needs = ['unit']),
+      ['need_in_later_stage /definition/jobs/0/needs/0', 'cyclic_needs /definition/jobs/1/needs/0'],
+    ],
+    [
+      'two-job cycle',
+      (d) => {
+        d.jobs[1]!.needs = ['lint'];
+        d.jobs[2]!.needs = ['unit'];
+      },
+      ['cyclic_needs /definition/jobs/2/needs/0'],
+    ],
     [
       'three-job cycle',
-      (d) => { d.jobs.push(job('a', 'test', { needs: ['c'] }), job('b', 'test', { needs: ['a'] }), job('c', 'test', { needs: ['b'] })); },
+      (d) => {
+        d.jobs.push(
+          job('a', 'test', { needs: ['c'] }),
+          job('b', 'test', { needs: ['a'] }),
+          job('c', 'test', { needs: ['b'] }),
+        );
+      },
       ['cyclic_needs /definition/jobs/5/needs/0'],
     ],
   ];
@@ -55,13 +115,24 @@ describe('validateDefinition', () => {
   }
 
   it('names the cycle in the message', () => {
-    const errors = validateDefinition(withEdit((d) => d.jobs.push(job('a', 'test', { needs: ['c'] }), job('b', 'test', { needs: ['a'] }), job('c', 'test', { needs: ['b'] }))));
+    const errors = validateDefinition(
+      withEdit((d) =>
+        d.jobs.push(
+          job('a', 'test', { needs: ['c'] }),
+          job('b', 'test', { needs: ['a'] }),
+          job('c', 'test', { needs: ['b'] }),
+        ),
+      ),
+    );
     expect(errors).to.have.length(1);
     expect(errors[0]!.message).to.equal('needs form a cycle: a → c → b → a');
   });
 
   it('gives every error a pointer that resolves in the report and a message', () => {
-    const def = withEdit((d) => { d.stages.push('test'); d.jobs.push(job('unit', 'nowhere', { needs: ['ghost', 'unit'] })); });
+    const def = withEdit((d) => {
+      d.stages.push('test');
+      d.jobs.push(job('unit', 'nowhere', { needs: ['ghost', 'unit'] }));
+    });
     const report = { definition: def } as Record<string, unknown>;
     const errors = validateDefinition(def);
     expect(codes(errors)).to.deep.equal([
@@ -72,7 +143,10 @@ describe('validateDefinition', () => {
       'need_on_itself /definition/jobs/4/needs/1',
     ]);
     for (const e of errors) {
-      const value = e.pointer.split('/').slice(1).reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], report);
+      const value = e.pointer
+        .split('/')
+        .slice(1)
+        .reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], report);
       expect(value, e.pointer).to.not.equal(undefined);
       expect(e.message).to.be.a('string').and.not.equal('');
     }

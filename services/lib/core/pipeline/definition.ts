@@ -43,29 +43,54 @@ export function validateDefinition(def: Definition): DefinitionError[] {
   const jobs: readonly JobDefinition[] = def.jobs ?? [];
 
   if (stages.length === 0) add('/definition/stages', 'no_stages', 'a pipeline needs at least one stage');
-  if (stages.length > LIMITS.stages) add('/definition/stages', 'too_many_stages', `at most ${LIMITS.stages} stages, got ${stages.length}`);
+  if (stages.length > LIMITS.stages)
+    add('/definition/stages', 'too_many_stages', `at most ${LIMITS.stages} stages, got ${stages.length}`);
   const stageIndex = new Map<string, number>();
   stages.forEach((stage, i) => {
-    if (!validName(stage)) add(`/definition/stages/${i}`, 'invalid_stage_name', `stage names are 1..${LIMITS.nameLength} characters, not blank`);
-    else if (stageIndex.has(stage)) add(`/definition/stages/${i}`, 'duplicate_stage', `stage "${stage}" is already defined at /definition/stages/${stageIndex.get(stage)}`);
+    if (!validName(stage))
+      add(
+        `/definition/stages/${i}`,
+        'invalid_stage_name',
+        `stage names are 1..${LIMITS.nameLength} characters, not blank`,
+      );
+    else if (stageIndex.has(stage))
+      add(
+        `/definition/stages/${i}`,
+        'duplicate_stage',
+        `stage "${stage}" is already defined at /definition/stages/${stageIndex.get(stage)}`,
+      );
     else stageIndex.set(stage, i);
   });
 
   if (jobs.length === 0) add('/definition/jobs', 'no_jobs', 'a pipeline needs at least one job');
-  if (jobs.length > LIMITS.jobs) add('/definition/jobs', 'too_many_jobs', `at most ${LIMITS.jobs} jobs, got ${jobs.length}`);
+  if (jobs.length > LIMITS.jobs)
+    add('/definition/jobs', 'too_many_jobs', `at most ${LIMITS.jobs} jobs, got ${jobs.length}`);
   const jobIndex = new Map<string, number>();
   jobs.forEach((job, i) => {
     const at = `/definition/jobs/${i}`;
-    if (!validName(job.name)) add(`${at}/name`, 'invalid_job_name', `job names are 1..${LIMITS.nameLength} characters, not blank`);
-    else if (jobIndex.has(job.name)) add(`${at}/name`, 'duplicate_job', `job "${job.name}" is already defined at /definition/jobs/${jobIndex.get(job.name)}`);
+    if (!validName(job.name))
+      add(`${at}/name`, 'invalid_job_name', `job names are 1..${LIMITS.nameLength} characters, not blank`);
+    else if (jobIndex.has(job.name))
+      add(
+        `${at}/name`,
+        'duplicate_job',
+        `job "${job.name}" is already defined at /definition/jobs/${jobIndex.get(job.name)}`,
+      );
     else jobIndex.set(job.name, i);
-    if (!stageIndex.has(job.stage)) add(`${at}/stage`, 'unknown_stage', `job "${job.name}" is in stage "${job.stage}", which is not in /definition/stages`);
+    if (!stageIndex.has(job.stage))
+      add(
+        `${at}/stage`,
+        'unknown_stage',
+        `job "${job.name}" is in stage "${job.stage}", which is not in /definition/stages`,
+      );
     const max = job.retry?.max;
-    if (!Number.isInteger(max) || max < 0 || max > LIMITS.retryMax) add(`${at}/retry/max`, 'invalid_retry_max', `retry max is an integer 0..${LIMITS.retryMax}`);
+    if (!Number.isInteger(max) || max < 0 || max > LIMITS.retryMax)
+      add(`${at}/retry/max`, 'invalid_retry_max', `retry max is an integer 0..${LIMITS.retryMax}`);
   });
 
   jobs.forEach((job, i) => validateNeeds(job, i, jobs, jobIndex, stageIndex, add));
-  for (const cycle of findCycles(jobs, jobIndex)) add(cycle.pointer, 'cyclic_needs', `needs form a cycle: ${cycle.names.join(' → ')}`);
+  for (const cycle of findCycles(jobs, jobIndex))
+    add(cycle.pointer, 'cyclic_needs', `needs form a cycle: ${cycle.names.join(' → ')}`);
   return errors;
 }
 
@@ -87,17 +112,25 @@ function validateNeeds(
     seen.add(need);
     if (need === job.name) return add(`${at}/${k}`, 'need_on_itself', `job "${job.name}" needs itself`);
     const target = jobIndex.get(need);
-    if (target === undefined) return add(`${at}/${k}`, 'unknown_need', `job "${job.name}" needs "${need}", which is not defined`);
+    if (target === undefined)
+      return add(`${at}/${k}`, 'unknown_need', `job "${job.name}" needs "${need}", which is not defined`);
     const own = stageIndex.get(job.stage);
     const theirs = stageIndex.get(jobs[target]!.stage);
     if (own !== undefined && theirs !== undefined && theirs > own) {
-      add(`${at}/${k}`, 'need_in_later_stage', `job "${job.name}" (stage "${job.stage}") needs "${need}", which is in the later stage "${jobs[target]!.stage}"`);
+      add(
+        `${at}/${k}`,
+        'need_in_later_stage',
+        `job "${job.name}" (stage "${job.stage}") needs "${need}", which is in the later stage "${jobs[target]!.stage}"`,
+      );
     }
   });
 }
 
 /** Each cycle of the needs graph once, named from its first job back to it, pointing at the closing need. */
-function findCycles(jobs: readonly JobDefinition[], jobIndex: ReadonlyMap<string, number>): { pointer: string; names: string[] }[] {
+function findCycles(
+  jobs: readonly JobDefinition[],
+  jobIndex: ReadonlyMap<string, number>,
+): { pointer: string; names: string[] }[] {
   const cycles: { pointer: string; names: string[] }[] = [];
   const state = new Map<number, 'visiting' | 'done'>();
   const path: number[] = [];

@@ -7,10 +7,15 @@ import type { DecideContext } from './decision.js';
 import { evolve, foldInto, ownedCopy } from './evolve.js';
 import type { JobState, PipelineState } from './state.js';
 
-type EnvelopeKey = 'event_id' | 'occurred_at' | 'recorded_at' | 'pipeline_id' | 'project_id' | 'seq' | 'causation_id' | 'correlation_id';
+type EnvelopeKey =
+  'event_id' | 'occurred_at' | 'recorded_at' | 'pipeline_id' | 'project_id' | 'seq' | 'causation_id' | 'correlation_id';
 
 /** A canonical event without its envelope (distributed over the union). */
-export type EventBody = PipelineEvent extends infer E ? (E extends PipelineEvent ? Omit<E, EnvelopeKey> : never) : never;
+export type EventBody = PipelineEvent extends infer E
+  ? E extends PipelineEvent
+    ? Omit<E, EnvelopeKey>
+    : never
+  : never;
 
 export interface Draft {
   state: PipelineState;
@@ -39,7 +44,11 @@ export function draftFrom(state: PipelineState, report: IntakeEvent, ctx: Decide
 }
 
 /** Starts a decision with the PipelineCreated event (seq 1). */
-export function draftCreating(report: IntakeEvent, ctx: DecideContext, body: EventBody & { type: 'PipelineCreated' }): Draft {
+export function draftCreating(
+  report: IntakeEvent,
+  ctx: DecideContext,
+  body: EventBody & { type: 'PipelineCreated' },
+): Draft {
   const event = makeEvent(report, ctx, 1, body);
   return { state: evolve(null, event), events: [event], report, ctx };
 }
@@ -51,7 +60,11 @@ export function emit(draft: Draft, body: EventBody): void {
 }
 
 /** The job fields every job event carries. */
-export function jobRef(job: Pick<JobState, 'job_id' | 'name' | 'attempt'>): { job_id: string; name: string; attempt: number } {
+export function jobRef(job: Pick<JobState, 'job_id' | 'name' | 'attempt'>): {
+  job_id: string;
+  name: string;
+  attempt: number;
+} {
   return { job_id: job.job_id, name: job.name, attempt: job.attempt };
 }
 

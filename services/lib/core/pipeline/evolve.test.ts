@@ -14,23 +14,66 @@ function deepFreeze<T>(value: T): T {
 
 function scenario() {
   const r = new Reports();
-  const def = definition(['build', 'test'], [job('compile', 'build'), job('tests', 'test', { when: 'on_failure' }), job('gate', 'test', { when: 'manual' })]);
-  return run([r.create(def), r.job('compile', 'running'), r.job('compile', 'failed'), ...r.runs('tests'), r.retry('compile'), ...r.runs('compile')]);
+  const def = definition(
+    ['build', 'test'],
+    [job('compile', 'build'), job('tests', 'test', { when: 'on_failure' }), job('gate', 'test', { when: 'manual' })],
+  );
+  return run([
+    r.create(def),
+    r.job('compile', 'running'),
+    r.job('compile', 'failed'),
+    ...r.runs('tests'),
+    r.retry('compile'),
+    ...r.runs('compile'),
+  ]);
 }
 
 describe('evolve', () => {
   it('folds every job event into the job, with producer-clock timestamps', () => {
     const { state, events } = scenario();
     const [first, second] = Object.values(state.jobs).filter((j) => j.name === 'compile');
-    const at = (type: string, attempt: number, name = 'compile') => events.find((e) => e.type === type && 'name' in e && e.name === name && e.attempt === attempt)!.occurred_at;
-    expect(first).to.deep.include({ attempt: 1, status: 'failed', retried: true, enqueued_at: at('JobEnqueued', 1), started_at: at('JobStarted', 1), finished_at: at('JobFailed', 1) });
-    expect(second).to.deep.include({ attempt: 2, status: 'success', retried: false, needs: null, started_at: at('JobStarted', 2), finished_at: at('JobSucceeded', 2) });
+    const at = (type: string, attempt: number, name = 'compile') =>
+      events.find((e) => e.type === type && 'name' in e && e.name === name && e.attempt === attempt)!.occurred_at;
+    expect(first).to.deep.include({
+      attempt: 1,
+      status: 'failed',
+      retried: true,
+      enqueued_at: at('JobEnqueued', 1),
+      started_at: at('JobStarted', 1),
+      finished_at: at('JobFailed', 1),
+    });
+    expect(second).to.deep.include({
+      attempt: 2,
+      status: 'success',
+      retried: false,
+      needs: null,
+      started_at: at('JobStarted', 2),
+      finished_at: at('JobSucceeded', 2),
+    });
     expect(state.latest.compile).to.equal(second!.job_id);
-    expect(state.jobs[state.latest.tests!]!).to.deep.include({ status: 'success', finished_at: at('JobSucceeded', 1, 'tests') });
+    expect(state.jobs[state.latest.tests!]!).to.deep.include({
+      status: 'success',
+      finished_at: at('JobSucceeded', 1, 'tests'),
+    });
     // gate: skipped after the failure, reopened by the retry (timestamps cleared), then manual
-    expect(events.filter((e) => 'name' in e && e.name === 'gate').map((e) => e.type)).to.deep.equal(['JobCreated', 'JobSkipped', 'JobReopened', 'JobManualActionRequired']);
-    expect(state.jobs[state.latest.gate!]!).to.deep.include({ status: 'manual', enqueued_at: null, started_at: null, finished_at: null });
-    expect(state).to.include({ status: 'manual', finished: false, seq: events.length, created_at: events[0]!.occurred_at });
+    expect(events.filter((e) => 'name' in e && e.name === 'gate').map((e) => e.type)).to.deep.equal([
+      'JobCreated',
+      'JobSkipped',
+      'JobReopened',
+      'JobManualActionRequired',
+    ]);
+    expect(state.jobs[state.latest.gate!]!).to.deep.include({
+      status: 'manual',
+      enqueued_at: null,
+      started_at: null,
+      finished_at: null,
+    });
+    expect(state).to.include({
+      status: 'manual',
+      finished: false,
+      seq: events.length,
+      created_at: events[0]!.occurred_at,
+    });
   });
 
   it('never mutates the state it is given', () => {
@@ -48,7 +91,11 @@ describe('evolve', () => {
 
   it('is total: an event for a job it does not know only advances seq', () => {
     const { events, state } = scenario();
-    const stray = { ...events.find((e) => e.type === 'JobEnqueued')!, seq: state.seq + 1, job_id: '0a000000-0000-7000-8000-0000000000ff' } as PipelineEvent;
+    const stray = {
+      ...events.find((e) => e.type === 'JobEnqueued')!,
+      seq: state.seq + 1,
+      job_id: '0a000000-0000-7000-8000-0000000000ff',
+    } as PipelineEvent;
     const next = evolve(state, stray);
     expect(next.jobs).to.deep.equal(state.jobs);
     expect(next.seq).to.equal(state.seq + 1);
@@ -74,7 +121,10 @@ describe('evolve', () => {
 
   it('keeps job names that are also Object.prototype keys as plain data', () => {
     const r = new Reports();
-    const def = definition(['build'], [job('__proto__', 'build'), job('constructor', 'build', { needs: ['__proto__'] })]);
+    const def = definition(
+      ['build'],
+      [job('__proto__', 'build'), job('constructor', 'build', { needs: ['__proto__'] })],
+    );
     const { state } = run([r.create(def), ...r.runs('__proto__'), ...r.runs('constructor')]);
     expect(Object.keys(state.latest)).to.deep.equal(['__proto__', 'constructor']);
     expect(JSON.parse(JSON.stringify(state))).to.deep.equal(state);

@@ -6,7 +6,9 @@ import { jobDefinition, RECENT_REPORTS_MAX, type JobState, type PipelineState } 
 export function evolve(state: PipelineState | null, event: PipelineEvent): PipelineState {
   if (state === null) {
     if (event.type !== 'PipelineCreated') {
-      throw new Error(`evolve: ${event.type} (seq ${event.seq}) before PipelineCreated for pipeline ${event.pipeline_id}`);
+      throw new Error(
+        `evolve: ${event.type} (seq ${event.seq}) before PipelineCreated for pipeline ${event.pipeline_id}`,
+      );
     }
     return {
       pipeline_id: event.pipeline_id,
@@ -91,7 +93,12 @@ function apply(state: PipelineState, event: PipelineEvent): void {
         finished_at: null,
       };
       // defineProperty, not assignment: a job may be called "__proto__"
-      Object.defineProperty(state.latest, event.name, { value: event.job_id, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(state.latest, event.name, {
+        value: event.job_id,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       return;
     }
     case 'JobEnqueued':

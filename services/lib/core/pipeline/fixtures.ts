@@ -30,7 +30,15 @@ export function testContext(now = NOW): TestContext {
 type JobOptions = Partial<Omit<JobDefinition, 'name' | 'stage'>>;
 
 export function job(name: string, stage: string, options: JobOptions = {}): JobDefinition {
-  return { name, stage, needs: null, when: 'on_success', allow_failure: false, retry: { max: 0, when: ['always'] }, ...options };
+  return {
+    name,
+    stage,
+    needs: null,
+    when: 'on_success',
+    allow_failure: false,
+    retry: { max: 0, when: ['always'] },
+    ...options,
+  };
 }
 
 export function definition(stages: string[], jobs: JobDefinition[]): Definition {
@@ -69,7 +77,15 @@ export class Reports {
   }
 
   create(def: Definition, over: Partial<CreatePipeline> = {}): CreatePipeline {
-    return { type: 'CreatePipeline', ...this.envelope(), ref: 'main', sha: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b', source: 'push', definition: def, ...over };
+    return {
+      type: 'CreatePipeline',
+      ...this.envelope(),
+      ref: 'main',
+      sha: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b',
+      source: 'push',
+      definition: def,
+      ...over,
+    };
   }
 
   job(jobRef: string, status: ReportJob['status'], over: Partial<ReportJob> = {}): ReportJob {

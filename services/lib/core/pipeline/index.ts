@@ -6,10 +6,30 @@ import { initialState } from './state.js';
 export { decide } from './decide.js';
 export { evolve, evolveAll } from './evolve.js';
 export { compositeStatus, type CompositeInput, type CompositeResult } from './composite.js';
-export { validateDefinition, type Definition, type DefinitionError, type DefinitionErrorCode, type JobDefinition } from './definition.js';
+export {
+  validateDefinition,
+  type Definition,
+  type DefinitionError,
+  type DefinitionErrorCode,
+  type JobDefinition,
+} from './definition.js';
 export { type RetryPolicy } from './retry.js';
-export { REJECTION_CODES, type Accepted, type DecideContext, type Decision, type Rejected, type RejectionCode } from './decision.js';
+export {
+  REJECTION_CODES,
+  type Accepted,
+  type DecideContext,
+  type Decision,
+  type Rejected,
+  type RejectionCode,
+} from './decision.js';
 export { JOB_STATUSES, type FailureReason, type JobStatus, type JobTransition } from './status.js';
-export { initialState, STATE_VERSION, type FinalStatus, type JobState, type PipelineState, type PipelineStatus } from './state.js';
+export {
+  initialState,
+  STATE_VERSION,
+  type FinalStatus,
+  type JobState,
+  type PipelineState,
+  type PipelineStatus,
+} from './state.js';
 
 export const pipelineDecider = { decide, evolve, initialState } as const;

@@ -10,16 +10,25 @@ import { mapFailureReason, REPORTED_TRANSITION, transition } from './status.js';
 
 export function reportJob(state: PipelineState, report: ReportJob, ctx: DecideContext): Decision {
   if (state.finished) {
-    return reject('pipeline_finished', `pipeline ${state.pipeline_id} finished (${state.status}); retry a job to re-open it`, {
-      job: report.job,
-      status: state.status,
-    });
+    return reject(
+      'pipeline_finished',
+      `pipeline ${state.pipeline_id} finished (${state.status}); retry a job to re-open it`,
+      {
+        job: report.job,
+        status: state.status,
+      },
+    );
   }
   const job = findJob(state, report.job);
-  if (!job) return reject('unknown_job', `pipeline ${state.pipeline_id} has no job "${report.job}"`, { job: report.job });
+  if (!job)
+    return reject('unknown_job', `pipeline ${state.pipeline_id} has no job "${report.job}"`, { job: report.job });
   const details = { job: job.job_id, name: job.name, attempt: job.attempt, from: job.status, to: report.status };
   if (job.retried) {
-    return reject('illegal_transition', `attempt ${job.attempt} of job "${job.name}" was retried; report on its latest attempt`, { ...details, retried: true });
+    return reject(
+      'illegal_transition',
+      `attempt ${job.attempt} of job "${job.name}" was retried; report on its latest attempt`,
+      { ...details, retried: true },
+    );
   }
   if (transition(job.status, REPORTED_TRANSITION[report.status]) === null) {
     return reject('illegal_transition', `job "${job.name}" cannot go from ${job.status} to ${report.status}`, details);
@@ -29,9 +38,17 @@ export function reportJob(state: PipelineState, report: ReportJob, ctx: DecideCo
   switch (report.status) {
     case 'running':
       if (report.runner_id === null || report.runner_id === '') {
-        return reject('illegal_transition', `job "${job.name}" cannot start without a runner_id`, { ...details, missing: 'runner_id' });
+        return reject('illegal_transition', `job "${job.name}" cannot start without a runner_id`, {
+          ...details,
+          missing: 'runner_id',
+        });
       }
-      emit(draft, { type: 'JobStarted', ...ref, runner_id: report.runner_id, queued_ms: elapsedMs(job.enqueued_at, report.occurred_at) });
+      emit(draft, {
+        type: 'JobStarted',
+        ...ref,
+        runner_id: report.runner_id,
+        queued_ms: elapsedMs(job.enqueued_at, report.occurred_at),
+      });
       break;
     case 'success':
       emit(draft, { type: 'JobSucceeded', ...ref, duration_ms: elapsedMs(job.started_at, report.occurred_at) });
@@ -40,7 +57,11 @@ export function reportJob(state: PipelineState, report: ReportJob, ctx: DecideCo
       failJob(draft, job, report);
       break;
     case 'canceled':
-      emit(draft, { type: 'JobCanceled', ...ref, duration_ms: job.started_at === null ? null : elapsedMs(job.started_at, report.occurred_at) });
+      emit(draft, {
+        type: 'JobCanceled',
+        ...ref,
+        duration_ms: job.started_at === null ? null : elapsedMs(job.started_at, report.occurred_at),
+      });
       break;
   }
   return accept(draft);

@@ -4,7 +4,15 @@
 import { compositeStatus } from './composite.js';
 import type { Accepted } from './decision.js';
 import { elapsedMs, emit, jobRef, type Draft } from './draft.js';
-import { FINAL_STATUSES, latestJob, latestJobs, stageIndex, type FinalStatus, type JobState, type PipelineState } from './state.js';
+import {
+  FINAL_STATUSES,
+  latestJob,
+  latestJobs,
+  stageIndex,
+  type FinalStatus,
+  type JobState,
+  type PipelineState,
+} from './state.js';
 import { isActive, isCompleted, type JobStatus } from './status.js';
 
 /** GitLab's DAG composite of the latest attempts of a job's needs: a need that did not run skips the job. */
@@ -38,14 +46,15 @@ function processJobs(draft: Draft): void {
   const earlier = new Map<string, JobState>();
   for (const stage of byStage(draft.state)) {
     const stageStatus = compositeStatus([...earlier.values()]).status;
-    for (let moved = true; moved; ) {
+    for (let moved = true; moved;) {
       moved = false;
       for (const id of stage) {
         const job = draft.state.jobs[id]!;
         if (job.status !== 'created') continue;
         const predecessors = job.needs === null ? stageStatus : needsStatus(draft.state, job.needs);
         if (!isCompleted(predecessors)) continue;
-        if (!qualifies(job, predecessors)) emit(draft, { type: 'JobSkipped', ...jobRef(job), reason: 'predecessors_not_qualified' });
+        if (!qualifies(job, predecessors))
+          emit(draft, { type: 'JobSkipped', ...jobRef(job), reason: 'predecessors_not_qualified' });
         else if (job.when === 'manual') emit(draft, { type: 'JobManualActionRequired', ...jobRef(job) });
         else emit(draft, { type: 'JobEnqueued', ...jobRef(job) });
         moved = true;

@@ -27,12 +27,17 @@ describe('rejections', () => {
     const r = new Reports();
     const { events, ctx } = run([r.create(def)]);
     const other = new Reports('0193a1b2-c3d4-7e5f-8a9b-000000000999').wait(100);
-    given(events, ctx).when(other.job('compile', 'running', { report_id: testId('0b', 999) })).thenRejects('unknown_pipeline');
+    given(events, ctx)
+      .when(other.job('compile', 'running', { report_id: testId('0b', 999) }))
+      .thenRejects('unknown_pipeline');
   });
 
   it('invalid_definition: details.errors lists each error with its pointer', () => {
     const r = new Reports();
-    const bad = definition(['build', 'build'], [job('compile', 'build', { needs: ['compile'] }), job('tests', 'test', { needs: ['lint'] })]);
+    const bad = definition(
+      ['build', 'build'],
+      [job('compile', 'build', { needs: ['compile'] }), job('tests', 'test', { needs: ['lint'] })],
+    );
     const rejected = given().when(r.create(bad)).thenRejects(expectCode('invalid_definition'));
     expect((rejected.details.errors as DefinitionError[]).map((e) => `${e.code} ${e.pointer}`)).to.deep.equal([
       'duplicate_stage /definition/stages/1',
@@ -54,13 +59,22 @@ describe('rejections', () => {
     const start = r.job('compile', 'running');
     const { events, ctx } = run([create, start]);
     given(events, ctx).when(create).thenRejects(expectCode('duplicate_report'), { report_id: create.report_id });
-    given(events, ctx).when({ ...start, status: 'success' }).thenRejects('duplicate_report');
+    given(events, ctx)
+      .when({ ...start, status: 'success' })
+      .thenRejects('duplicate_report');
   });
 
   it('duplicate_report: only the last 256 accepted reports are remembered', () => {
     const r = new Reports();
-    const many = definition(['build'], Array.from({ length: 130 }, (_, i) => job(`j${i}`, 'build')));
-    const reports = [r.create(many), ...Array.from({ length: 130 }, (_, i) => r.job(`j${i}`, 'running')), ...Array.from({ length: 126 }, (_, i) => r.job(`j${i}`, 'success'))];
+    const many = definition(
+      ['build'],
+      Array.from({ length: 130 }, (_, i) => job(`j${i}`, 'build')),
+    );
+    const reports = [
+      r.create(many),
+      ...Array.from({ length: 130 }, (_, i) => r.job(`j${i}`, 'running')),
+      ...Array.from({ length: 126 }, (_, i) => r.job(`j${i}`, 'success')),
+    ];
     // Plain decide + evolveAll for the bulk (spec's per-decision checks are quadratic here); checks at the end.
     const ctx = testContext();
     let state: PipelineState | null = null;
@@ -81,7 +95,9 @@ describe('rejections', () => {
     const r = new Reports();
     const { events, ctx } = run([r.create(def)]);
     const stranger = new Reports(PIPELINE_ID, 'evil/corp').wait(100);
-    given(events, ctx).when(stranger.job('compile', 'running', { report_id: testId('0b', 999) })).thenRejects(expectCode('project_mismatch'), { expected: 'acme/shop', actual: 'evil/corp' });
+    given(events, ctx)
+      .when(stranger.job('compile', 'running', { report_id: testId('0b', 999) }))
+      .thenRejects(expectCode('project_mismatch'), { expected: 'acme/shop', actual: 'evil/corp' });
   });
 
   it('unknown_job: neither an attempt id nor a job name of the pipeline', () => {
@@ -94,13 +110,17 @@ describe('rejections', () => {
   it('illegal_transition: a job report its status does not allow', () => {
     const r = new Reports();
     const { events, ctx } = run([r.create(def)]);
-    given(events, ctx).when(r.job('tests', 'success')).thenRejects(expectCode('illegal_transition'), { from: 'created', to: 'success' });
+    given(events, ctx)
+      .when(r.job('tests', 'success'))
+      .thenRejects(expectCode('illegal_transition'), { from: 'created', to: 'success' });
   });
 
   it('pipeline_finished: a job report or a cancel for a finished pipeline', () => {
     const r = new Reports();
     const { events, ctx } = run([r.create(def), ...r.runs('compile'), ...r.runs('tests')]);
-    given(events, ctx).when(r.job('tests', 'running')).thenRejects(expectCode('pipeline_finished'), { status: 'success' });
+    given(events, ctx)
+      .when(r.job('tests', 'running'))
+      .thenRejects(expectCode('pipeline_finished'), { status: 'success' });
     given(events, ctx).when(r.cancel()).thenRejects('pipeline_finished');
   });
 

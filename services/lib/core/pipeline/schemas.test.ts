@@ -13,7 +13,9 @@ import { STATE_VERSION } from './state.js';
 
 const ajv = createAjv();
 const catalog = loadCatalog();
-const validators = new Map<string, ValidateFunction>(catalog.map((e) => [`${e.topic}/${e.type}`, ajv.compile(e.schema)]));
+const validators = new Map<string, ValidateFunction>(
+  catalog.map((e) => [`${e.topic}/${e.type}`, ajv.compile(e.schema)]),
+);
 
 function schemaErrors(topic: string, value: { type: string }): string[] {
   const validate = validators.get(`${topic}/${value.type}`);
@@ -23,7 +25,10 @@ function schemaErrors(topic: string, value: { type: string }): string[] {
 
 export function assertValidEvent(event: PipelineEvent): void {
   const errors = schemaErrors('ci.pipeline.events.v1', event);
-  if (errors.length > 0) throw new Error(`${event.type} (seq ${event.seq}) does not match its schema: ${errors.join('; ')}\n${JSON.stringify(event)}`);
+  if (errors.length > 0)
+    throw new Error(
+      `${event.type} (seq ${event.seq}) does not match its schema: ${errors.join('; ')}\n${JSON.stringify(event)}`,
+    );
 }
 
 addEventCheck(assertValidEvent);
@@ -46,7 +51,12 @@ function fullPipeline() {
     ...r.runs('compile'),
     ...r.runs('unit'),
     r.job('flaky', 'running'),
-    r.job('flaky', 'failed', { failure_reason: 'runner_system_failure', exit_code: null, log: { ref: 'pg:job_logs/1', bytes: 10, sha256: 'a'.repeat(64) }, log_excerpt: 'lost runner' }),
+    r.job('flaky', 'failed', {
+      failure_reason: 'runner_system_failure',
+      exit_code: null,
+      log: { ref: 'pg:job_logs/1', bytes: 10, sha256: 'a'.repeat(64) },
+      log_excerpt: 'lost runner',
+    }),
     ...r.runs('audit', 'failed', { failure_reason: 'oom_killed' }),
     ...r.runs('flaky'),
     r.play('ship'),
@@ -64,18 +74,40 @@ describe('emitted events validate against the JSON schemas', () => {
     const { events } = fullPipeline();
     for (const event of events) expect(schemaErrors('ci.pipeline.events.v1', event), event.type).to.deep.equal([]);
     const types = new Set(events.map((e) => e.type));
-    for (const type of ['PipelineCreated', 'JobCreated', 'JobEnqueued', 'JobStarted', 'JobSucceeded', 'JobFailed', 'JobCanceled', 'JobSkipped', 'JobManualActionRequired', 'JobRetried', 'PipelineStatusChanged', 'PipelineFinished']) {
+    for (const type of [
+      'PipelineCreated',
+      'JobCreated',
+      'JobEnqueued',
+      'JobStarted',
+      'JobSucceeded',
+      'JobFailed',
+      'JobCanceled',
+      'JobSkipped',
+      'JobManualActionRequired',
+      'JobRetried',
+      'PipelineStatusChanged',
+      'PipelineFinished',
+    ]) {
       expect(types, type).to.include(type);
     }
   });
 
   it('the fixtures produce valid intake reports', () => {
-    for (const report of fullPipeline().reports) expect(schemaErrors('ci.intake.v1', report), report.type).to.deep.equal([]);
+    for (const report of fullPipeline().reports)
+      expect(schemaErrors('ci.intake.v1', report), report.type).to.deep.equal([]);
   });
 
   it('the state is a valid PipelineSnapshot payload', () => {
     const { state } = fullPipeline();
-    const snapshot = { type: 'PipelineSnapshot', pipeline_id: state.pipeline_id, project_id: state.project_id, seq: state.seq, recorded_at: NOW, state_version: STATE_VERSION, state };
+    const snapshot = {
+      type: 'PipelineSnapshot',
+      pipeline_id: state.pipeline_id,
+      project_id: state.project_id,
+      seq: state.seq,
+      recorded_at: NOW,
+      state_version: STATE_VERSION,
+      state,
+    };
     expect(schemaErrors('ci.pipeline.state.v1', snapshot)).to.deep.equal([]);
   });
 

@@ -48,13 +48,28 @@ function decideChecked(state: PipelineState | null, report: IntakeEvent, ctx: Te
   const decision = decide(state, report, ctx);
   assert.equal(JSON.stringify(state), before, 'decide must not mutate the state');
   const restored = state === null ? null : (JSON.parse(before) as PipelineState);
-  assert.deepEqual(decide(restored, report, replica), decision, 'a state restored from its JSON snapshot decides the same');
+  assert.deepEqual(
+    decide(restored, report, replica),
+    decision,
+    'a state restored from its JSON snapshot decides the same',
+  );
   if (decision.kind === 'rejected') return decision;
   const from = state?.seq ?? 0;
-  assert.deepEqual(decision.events.map((e) => e.seq), decision.events.map((_, i) => from + i + 1), 'seq is gap-free after the state');
+  assert.deepEqual(
+    decision.events.map((e) => e.seq),
+    decision.events.map((_, i) => from + i + 1),
+    'seq is gap-free after the state',
+  );
   for (const event of decision.events) {
     assert.deepEqual(
-      [event.pipeline_id, event.project_id, event.causation_id, event.correlation_id, event.occurred_at, event.recorded_at],
+      [
+        event.pipeline_id,
+        event.project_id,
+        event.causation_id,
+        event.correlation_id,
+        event.occurred_at,
+        event.recorded_at,
+      ],
       [report.pipeline_id, report.project_id, report.report_id, report.correlation_id, report.occurred_at, ctx.now],
       `envelope of ${event.type}`,
     );
@@ -65,24 +80,38 @@ function decideChecked(state: PipelineState | null, report: IntakeEvent, ctx: Te
   assert.deepEqual(JSON.parse(JSON.stringify(after)), after, 'the state is JSON-serialisable');
   assert.equal(after.seq, from + decision.events.length);
   const again = decide(after, report, ctx);
-  assert.equal(again.kind === 'rejected' && again.code, 'duplicate_report', 'the same report decided again is a duplicate');
+  assert.equal(
+    again.kind === 'rejected' && again.code,
+    'duplicate_report',
+    'the same report decided again is a duplicate',
+  );
   return decision;
 }
 
 /** Decides each report in turn; every one must be accepted. Returns all events and the final state. */
-export function run(reports: readonly IntakeEvent[], given: readonly PipelineEvent[] = [], ctx: TestContext = contextAfter(given)) {
+export function run(
+  reports: readonly IntakeEvent[],
+  given: readonly PipelineEvent[] = [],
+  ctx: TestContext = contextAfter(given),
+) {
   let state = fold(given);
   const events: PipelineEvent[] = [...given];
   for (const report of reports) {
     const decision = decideChecked(state, report, ctx);
     if (decision.kind === 'rejected') {
-      assert.fail(`${report.type} ${'job' in report ? report.job : ''} ${'status' in report ? report.status : ''} rejected: ${decision.code}: ${decision.message}`);
+      assert.fail(
+        `${report.type} ${'job' in report ? report.job : ''} ${'status' in report ? report.status : ''} rejected: ${decision.code}: ${decision.message}`,
+      );
     }
     state = fold(decision.events, state);
     events.push(...decision.events);
   }
   assert.deepEqual(fold(events), state, 'folding every event from scratch gives the same state');
-  assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1), 'seq is 1..n without gaps');
+  assert.deepEqual(
+    events.map((e) => e.seq),
+    events.map((_, i) => i + 1),
+    'seq is 1..n without gaps',
+  );
   return { events, state: state!, ctx };
 }
 
@@ -112,14 +141,17 @@ export function given(events: readonly PipelineEvent[] = [], ctx: TestContext = 
       return {
         decision,
         then(expected: readonly ExpectedEvent[]): PipelineEvent[] {
-          if (decision.kind === 'rejected') assert.fail(`expected events, got rejection ${decision.code}: ${decision.message}`);
+          if (decision.kind === 'rejected')
+            assert.fail(`expected events, got rejection ${decision.code}: ${decision.message}`);
           assertEvents(decision.events, expected);
           return decision.events;
         },
         thenRejects(code: RejectionCode, details: Record<string, unknown> = {}): Rejected {
-          if (decision.kind === 'accepted') assert.fail(`expected rejection ${code}, got ${decision.events.map((e) => e.type).join(', ')}`);
+          if (decision.kind === 'accepted')
+            assert.fail(`expected rejection ${code}, got ${decision.events.map((e) => e.type).join(', ')}`);
           assert.equal(decision.code, code, decision.message);
-          for (const [key, value] of Object.entries(details)) assert.deepEqual(decision.details[key], value, `details.${key}`);
+          for (const [key, value] of Object.entries(details))
+            assert.deepEqual(decision.details[key], value, `details.${key}`);
           return decision;
         },
       };

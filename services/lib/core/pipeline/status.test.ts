@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import { loadCatalog } from '../../platform/schemas/catalog.js';
-import { FAILURE_REASONS, JOB_STATUSES, mapFailureReason, transition, type JobStatus, type JobTransition } from './status.js';
+import {
+  FAILURE_REASONS,
+  JOB_STATUSES,
+  mapFailureReason,
+  transition,
+  type JobStatus,
+  type JobTransition,
+} from './status.js';
 
 describe('job status transitions', () => {
   // Rows: from-status; columns: enqueue run succeed drop cancel skip reopen actionize. '-' = illegal.
@@ -50,7 +57,9 @@ describe('failure reasons', () => {
   });
 
   it("lists exactly the JobFailed schema's failure_reason enum", () => {
-    const schema = loadCatalog().find((e) => e.type === 'JobFailed')!.schema as { properties: { failure_reason: { enum: string[] } } };
+    const schema = loadCatalog().find((e) => e.type === 'JobFailed')!.schema as {
+      properties: { failure_reason: { enum: string[] } };
+    };
     expect([...FAILURE_REASONS]).to.deep.equal(schema.properties.failure_reason.enum);
   });
 });

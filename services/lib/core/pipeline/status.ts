@@ -2,7 +2,16 @@
 // statuses Verity models) and the mapping of reported failure reasons onto GitLab's enum.
 import type { JobFailed } from '../events/generated.js';
 
-export const JOB_STATUSES = ['created', 'pending', 'running', 'success', 'failed', 'canceled', 'skipped', 'manual'] as const;
+export const JOB_STATUSES = [
+  'created',
+  'pending',
+  'running',
+  'success',
+  'failed',
+  'canceled',
+  'skipped',
+  'manual',
+] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** GitLab's COMPLETED_STATUSES: a job in one of these will not change again unless retried or reopened. */
@@ -54,15 +63,42 @@ export type FailureReason = JobFailed['failure_reason'];
 
 /** GitLab's Ci::Build failure_reason enum, as the JobFailed schema lists it. */
 export const FAILURE_REASONS = [
-  'unknown_failure', 'script_failure', 'api_failure', 'stuck_or_timeout_failure', 'runner_system_failure',
-  'missing_dependency_failure', 'runner_unsupported', 'stale_schedule', 'job_execution_timeout', 'archived_failure',
-  'unmet_prerequisites', 'scheduler_failure', 'data_integrity_failure', 'forward_deployment_failure', 'user_blocked',
-  'project_deleted', 'ci_quota_exceeded', 'pipeline_loop_detected', 'no_matching_runner', 'trace_size_exceeded',
-  'builds_disabled', 'environment_creation_failure', 'deployment_rejected', 'failed_outdated_deployment_job',
-  'protected_environment_failure', 'insufficient_bridge_permissions', 'downstream_bridge_project_not_found',
-  'invalid_bridge_trigger', 'upstream_bridge_project_not_found', 'bridge_pipeline_is_child_pipeline',
-  'downstream_pipeline_creation_failed', 'secrets_provider_not_found', 'reached_max_descendant_pipelines_depth',
-  'ip_restriction_failure', 'reached_max_pipeline_hierarchy_size', 'reached_downstream_pipeline_trigger_rate_limit',
+  'unknown_failure',
+  'script_failure',
+  'api_failure',
+  'stuck_or_timeout_failure',
+  'runner_system_failure',
+  'missing_dependency_failure',
+  'runner_unsupported',
+  'stale_schedule',
+  'job_execution_timeout',
+  'archived_failure',
+  'unmet_prerequisites',
+  'scheduler_failure',
+  'data_integrity_failure',
+  'forward_deployment_failure',
+  'user_blocked',
+  'project_deleted',
+  'ci_quota_exceeded',
+  'pipeline_loop_detected',
+  'no_matching_runner',
+  'trace_size_exceeded',
+  'builds_disabled',
+  'environment_creation_failure',
+  'deployment_rejected',
+  'failed_outdated_deployment_job',
+  'protected_environment_failure',
+  'insufficient_bridge_permissions',
+  'downstream_bridge_project_not_found',
+  'invalid_bridge_trigger',
+  'upstream_bridge_project_not_found',
+  'bridge_pipeline_is_child_pipeline',
+  'downstream_pipeline_creation_failed',
+  'secrets_provider_not_found',
+  'reached_max_descendant_pipelines_depth',
+  'ip_restriction_failure',
+  'reached_max_pipeline_hierarchy_size',
+  'reached_downstream_pipeline_trigger_rate_limit',
 ] as const satisfies readonly FailureReason[];
 
 // Compile-time check that the list is complete: fails to type-check when the schema gains a reason.
@@ -80,7 +116,10 @@ function isFailureReason(value: string): value is FailureReason {
  * A reported failure reason as GitLab's enum: a known value is kept (raw null); an unknown value
  * becomes unknown_failure with the value kept in failure_reason_raw; an absent one is unknown_failure.
  */
-export function mapFailureReason(raw: string | null): { failure_reason: FailureReason; failure_reason_raw: string | null } {
+export function mapFailureReason(raw: string | null): {
+  failure_reason: FailureReason;
+  failure_reason_raw: string | null;
+} {
   if (raw === null) return { failure_reason: 'unknown_failure', failure_reason_raw: null };
   if (isFailureReason(raw)) return { failure_reason: raw, failure_reason_raw: null };
   return { failure_reason: 'unknown_failure', failure_reason_raw: raw.slice(0, MAX_RAW_REASON) };

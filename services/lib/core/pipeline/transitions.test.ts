@@ -23,7 +23,18 @@ function targetIn(status: JobStatus): { r: Reports; reports: IntakeEvent[] } {
     case 'canceled':
       return { r, reports: [same(), r.job('target', 'canceled')] };
     case 'skipped':
-      return { r, reports: [r.create(definition(['a', 'b'], [job('dep', 'a'), job('keeper', 'a'), job('target', 'b', { needs: ['dep'], when: 'on_failure' })])), ...r.runs('dep')] };
+      return {
+        r,
+        reports: [
+          r.create(
+            definition(
+              ['a', 'b'],
+              [job('dep', 'a'), job('keeper', 'a'), job('target', 'b', { needs: ['dep'], when: 'on_failure' })],
+            ),
+          ),
+          ...r.runs('dep'),
+        ],
+      };
     case 'manual':
       return { r, reports: [same(job('target', 'a', { when: 'manual' }))] };
   }
@@ -54,7 +65,10 @@ describe('reported job transitions (status × report)', () => {
         const step = given(events, ctx).when(r.job('target', to));
         if (ok) {
           expect(step.decision.kind).to.equal('accepted');
-          expect(step.decision.kind === 'accepted' && step.decision.events[0]).to.include({ type: EVENT[to], job_id: target.job_id });
+          expect(step.decision.kind === 'accepted' && step.decision.events[0]).to.include({
+            type: EVENT[to],
+            job_id: target.job_id,
+          });
         } else step.thenRejects('illegal_transition', { job: target.job_id, name: 'target', from, to });
       });
     }
@@ -63,26 +77,40 @@ describe('reported job transitions (status × report)', () => {
   it('a job cannot start without a runner_id', () => {
     const { r, reports } = targetIn('pending');
     const { events, ctx } = run(reports);
-    const rejected = given(events, ctx).when(r.job('target', 'running', { runner_id: null })).thenRejects('illegal_transition', { from: 'pending', to: 'running', missing: 'runner_id' });
+    const rejected = given(events, ctx)
+      .when(r.job('target', 'running', { runner_id: null }))
+      .thenRejects('illegal_transition', { from: 'pending', to: 'running', missing: 'runner_id' });
     expect(rejected.message).to.match(/runner_id/);
   });
 
   it('a report for a retried attempt, by its id, is illegal (details.retried); by name it reaches the latest attempt', () => {
     const r = new Reports();
-    const def = definition(['a'], [job('keeper', 'a'), job('target', 'a', { retry: { max: 1, when: ['script_failure'] } })]);
+    const def = definition(
+      ['a'],
+      [job('keeper', 'a'), job('target', 'a', { retry: { max: 1, when: ['script_failure'] } })],
+    );
     const { events, state, ctx } = run([r.create(def), ...r.runs('target', 'failed')]);
     const first = Object.values(state.jobs).find((j) => j.name === 'target' && j.attempt === 1)!;
-    given(events, ctx).when(r.job(first.job_id, 'running')).thenRejects('illegal_transition', { job: first.job_id, retried: true, from: 'failed' });
-    given(events, ctx).when(r.job('target', 'running')).then([
-      { type: 'JobStarted', name: 'target', attempt: 2, job_id: state.latest.target! },
-      { type: 'PipelineStatusChanged', from: 'pending', to: 'running' },
-    ]);
+    given(events, ctx)
+      .when(r.job(first.job_id, 'running'))
+      .thenRejects('illegal_transition', { job: first.job_id, retried: true, from: 'failed' });
+    given(events, ctx)
+      .when(r.job('target', 'running'))
+      .then([
+        { type: 'JobStarted', name: 'target', attempt: 2, job_id: state.latest.target! },
+        { type: 'PipelineStatusChanged', from: 'pending', to: 'running' },
+      ]);
   });
 
   it('queued_ms and durations come from the producer clock, never negative', () => {
     const { r, reports } = targetIn('pending');
     const { events, ctx } = run(reports);
     r.wait(-3600); // a producer whose clock is behind
-    given(events, ctx).when(r.job('target', 'running')).then([{ type: 'JobStarted', queued_ms: 0 }, { type: 'PipelineStatusChanged', to: 'running' }]);
+    given(events, ctx)
+      .when(r.job('target', 'running'))
+      .then([
+        { type: 'JobStarted', queued_ms: 0 },
+        { type: 'PipelineStatusChanged', to: 'running' },
+      ]);
   });
 });

@@ -32,10 +32,19 @@ describe('when: on_success, on_failure, always', () => {
 
   it('after a failure the pipeline fails once the on_failure and always jobs are done', () => {
     const r = new Reports();
-    const { events, state } = run([r.create(def), ...r.runs('compile', 'failed'), ...r.runs('report_failure'), ...r.runs('always_notify')]);
+    const { events, state } = run([
+      r.create(def),
+      ...r.runs('compile', 'failed'),
+      ...r.runs('report_failure'),
+      ...r.runs('always_notify'),
+    ]);
     expect(events.at(-1)).to.include({ type: 'PipelineFinished', status: 'failed', warnings: false });
     expect(Object.fromEntries(Object.values(state.jobs).map((j) => [j.name, j.status]))).to.deep.equal({
-      compile: 'failed', tests: 'skipped', report_failure: 'success', always_notify: 'success', publish: 'skipped',
+      compile: 'failed',
+      tests: 'skipped',
+      report_failure: 'success',
+      always_notify: 'success',
+      publish: 'skipped',
     });
   });
 
@@ -54,7 +63,14 @@ describe('when: on_success, on_failure, always', () => {
 
   it('a failure allowed to fail counts as success: on_success runs, on_failure is skipped, with warnings', () => {
     const r = new Reports();
-    const lenient = definition(['build', 'test'], [job('compile', 'build', { allow_failure: true }), job('tests', 'test'), job('triage', 'test', { when: 'on_failure' })]);
+    const lenient = definition(
+      ['build', 'test'],
+      [
+        job('compile', 'build', { allow_failure: true }),
+        job('tests', 'test'),
+        job('triage', 'test', { when: 'on_failure' }),
+      ],
+    );
     const { events, ctx } = run([r.create(lenient), r.job('compile', 'running')]);
     given(events, ctx)
       .when(r.job('compile', 'failed'))
@@ -84,11 +100,16 @@ describe('when: on_success, on_failure, always', () => {
 
   it('skipped predecessors count as success for stage jobs', () => {
     const r = new Reports();
-    const onlyOnFailure = definition(['check', 'ship'], [job('triage', 'check', { when: 'on_failure' }), job('publish', 'ship')]);
+    const onlyOnFailure = definition(
+      ['check', 'ship'],
+      [job('triage', 'check', { when: 'on_failure' }), job('publish', 'ship')],
+    );
     given()
       .when(r.create(onlyOnFailure))
       .then([
-        { type: 'PipelineCreated' }, { type: 'JobCreated', name: 'triage' }, { type: 'JobCreated', name: 'publish' },
+        { type: 'PipelineCreated' },
+        { type: 'JobCreated', name: 'triage' },
+        { type: 'JobCreated', name: 'publish' },
         { type: 'JobSkipped', name: 'triage' },
         { type: 'JobEnqueued', name: 'publish' },
         { type: 'PipelineStatusChanged', from: 'created', to: 'pending', job_statuses: { skipped: 1, pending: 1 } },
@@ -98,7 +119,11 @@ describe('when: on_success, on_failure, always', () => {
   it('a pipeline of which every job is skipped finishes skipped', () => {
     const r = new Reports();
     const { events } = run([r.create(definition(['check'], [job('triage', 'check', { when: 'on_failure' })]))]);
-    expect(events.slice(-3).map((e) => e.type)).to.deep.equal(['JobSkipped', 'PipelineStatusChanged', 'PipelineFinished']);
+    expect(events.slice(-3).map((e) => e.type)).to.deep.equal([
+      'JobSkipped',
+      'PipelineStatusChanged',
+      'PipelineFinished',
+    ]);
     expect(events.at(-1)).to.include({ status: 'skipped' });
   });
 });
@@ -122,7 +147,10 @@ describe('when with needs (DAG)', () => {
       .when(r.create(dag))
       .then([
         { type: 'PipelineCreated' },
-        ...['compile', 'docs', 'unit', 'spell', 'spell_always', 'independent'].map((name) => ({ type: 'JobCreated' as const, name })),
+        ...['compile', 'docs', 'unit', 'spell', 'spell_always', 'independent'].map((name) => ({
+          type: 'JobCreated' as const,
+          name,
+        })),
         { type: 'JobEnqueued', name: 'compile' },
         { type: 'JobSkipped', name: 'docs' },
         { type: 'JobSkipped', name: 'spell' },
@@ -134,14 +162,30 @@ describe('when with needs (DAG)', () => {
 
   it('a DAG job needing a job allowed to fail runs when that job failed', () => {
     const r = new Reports();
-    const lenient = definition(['build', 'test'], [job('compile', 'build', { allow_failure: true }), job('unit', 'test', { needs: ['compile'] })]);
+    const lenient = definition(
+      ['build', 'test'],
+      [job('compile', 'build', { allow_failure: true }), job('unit', 'test', { needs: ['compile'] })],
+    );
     const { events, ctx } = run([r.create(lenient), r.job('compile', 'running')]);
-    given(events, ctx).when(r.job('compile', 'failed')).then([{ type: 'JobFailed', name: 'compile' }, { type: 'JobEnqueued', name: 'unit' }, { type: 'PipelineStatusChanged', warnings: true }]);
+    given(events, ctx)
+      .when(r.job('compile', 'failed'))
+      .then([
+        { type: 'JobFailed', name: 'compile' },
+        { type: 'JobEnqueued', name: 'unit' },
+        { type: 'PipelineStatusChanged', warnings: true },
+      ]);
   });
 
   it('a DAG job needing an unplayed optional manual job is skipped, and re-opened when it is played', () => {
     const r = new Reports();
-    const optional = definition(['build', 'deploy'], [job('compile', 'build'), job('review', 'build', { when: 'manual', allow_failure: true }), job('announce', 'deploy', { needs: ['review'] })]);
+    const optional = definition(
+      ['build', 'deploy'],
+      [
+        job('compile', 'build'),
+        job('review', 'build', { when: 'manual', allow_failure: true }),
+        job('announce', 'deploy', { needs: ['review'] }),
+      ],
+    );
     const { events, ctx, state } = run([r.create(optional), ...r.runs('compile')]);
     expect(state.jobs[state.latest.announce!]!.status).to.equal('skipped');
     expect(state).to.include({ status: 'success', finished: true });

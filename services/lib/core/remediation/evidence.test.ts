@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { exitStatus, exitStatusOfLog, extractEvidence, findEvidence, isBoilerplate, MAX_RANGE_LINES, MAX_RANGES } from './evidence.js';
+import {
+  exitStatus,
+  exitStatusOfLog,
+  extractEvidence,
+  findEvidence,
+  isBoilerplate,
+  MAX_RANGE_LINES,
+  MAX_RANGES,
+} from './evidence.js';
 
 const filler = (n: number, what = 'building') => Array.from({ length: n }, (_, i) => `${what} step ${i + 1} ok`);
 
@@ -8,7 +16,8 @@ function logWith(body: string[], before = 300, after = 0): { lines: string[]; at
   return { lines: [...filler(before), ...body, ...filler(after, 'cleanup')], at: before + 1 };
 }
 
-const overlaps = (e: { start_line: number; end_line: number }, from: number, to: number) => e.start_line <= to && from <= e.end_line;
+const overlaps = (e: { start_line: number; end_line: number }, from: number, to: number) =>
+  e.start_line <= to && from <= e.end_line;
 
 describe('extractEvidence', () => {
   const cases: { name: string; body: string[]; explains: [number, number]; reason: RegExp }[] = [
@@ -33,7 +42,15 @@ describe('extractEvidence', () => {
     },
     {
       name: 'a C compiler error followed by make boilerplate',
-      body: ['$ make', 'cc -c src/a.c', 'src/a.c:12:5: error: expected ‘;’ before ‘}’ token', '   12 |   return x', '      |           ^', 'make: *** [Makefile:4: a.o] Error 1', 'The command "make" exited with 2.'],
+      body: [
+        '$ make',
+        'cc -c src/a.c',
+        'src/a.c:12:5: error: expected ‘;’ before ‘}’ token',
+        '   12 |   return x',
+        '      |           ^',
+        'make: *** [Makefile:4: a.o] Error 1',
+        'The command "make" exited with 2.',
+      ],
       explains: [3, 3],
       reason: /compiler error/,
     },
@@ -56,25 +73,52 @@ describe('extractEvidence', () => {
     },
     {
       name: "a python traceback's last line",
-      body: ['$ python -m app', 'Traceback (most recent call last):', '  File "app/__main__.py", line 3, in <module>', '    main()', '  File "app/main.py", line 9, in main', '    raise ValueError("bad config")', 'ValueError: bad config', 'ERROR: Job failed: exit code 1'],
+      body: [
+        '$ python -m app',
+        'Traceback (most recent call last):',
+        '  File "app/__main__.py", line 3, in <module>',
+        '    main()',
+        '  File "app/main.py", line 9, in main',
+        '    raise ValueError("bad config")',
+        'ValueError: bad config',
+        'ERROR: Job failed: exit code 1',
+      ],
       explains: [7, 7],
       reason: /stack trace|exception|last output/,
     },
     {
       name: 'a failing go test',
-      body: ['$ go test ./...', '=== RUN   TestParse', '--- FAIL: TestParse (0.00s)', '    parse_test.go:14: expected 2, got 3', 'FAIL', 'FAIL\texample.com/app\t0.012s', 'The command "go test ./..." exited with 1.'],
+      body: [
+        '$ go test ./...',
+        '=== RUN   TestParse',
+        '--- FAIL: TestParse (0.00s)',
+        '    parse_test.go:14: expected 2, got 3',
+        'FAIL',
+        'FAIL\texample.com/app\t0.012s',
+        'The command "go test ./..." exited with 1.',
+      ],
       explains: [3, 4],
       reason: /failing test|last output/,
     },
     {
       name: 'a linter report without any error word',
-      body: ['$ script/lint', 'src/registry.js:635 Replace `a` with `b` (prettier/prettier)', 'src/registry.js:636 Insert `;` (prettier/prettier)', 'The command "script/lint" exited with 1.'],
+      body: [
+        '$ script/lint',
+        'src/registry.js:635 Replace `a` with `b` (prettier/prettier)',
+        'src/registry.js:636 Insert `;` (prettier/prettier)',
+        'The command "script/lint" exited with 1.',
+      ],
       explains: [2, 3],
       reason: /last output/,
     },
     {
       name: 'a command killed by timeout(1)',
-      body: ['$ timeout 35m ci/build.sh', 'compiling module 1', 'compiling module 2', 'The command "timeout 35m ci/build.sh" exited with 124.'],
+      body: [
+        '$ timeout 35m ci/build.sh',
+        'compiling module 1',
+        'compiling module 2',
+        'The command "timeout 35m ci/build.sh" exited with 124.',
+      ],
       explains: [4, 4],
       reason: /exit line/,
     },
@@ -108,8 +152,19 @@ describe('extractEvidence', () => {
   });
 
   it('finds the failure of an earlier failed step, far from the end of the log', () => {
-    const lines = ['$ make build', 'src/x.c:1:1: error: unknown type name ‘foo’', 'The command "make build" exited with 2.', ...filler(5000), '$ make docs', 'The command "make docs" exited with 0.'];
-    expect(extractEvidence(lines).slice(0, 3).some((e) => overlaps(e, 2, 2))).to.equal(true);
+    const lines = [
+      '$ make build',
+      'src/x.c:1:1: error: unknown type name ‘foo’',
+      'The command "make build" exited with 2.',
+      ...filler(5000),
+      '$ make docs',
+      'The command "make docs" exited with 0.',
+    ];
+    expect(
+      extractEvidence(lines)
+        .slice(0, 3)
+        .some((e) => overlaps(e, 2, 2)),
+    ).to.equal(true);
   });
 
   it('returns well-formed ranges: ≤ 20 lines, ≤ 10 ranges, in the log, short reasons, non-overlapping', () => {
@@ -118,7 +173,18 @@ describe('extractEvidence', () => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       return seed % k;
     };
-    const words = ['ok', 'Error: boom', 'FAILED', 'The command "x" exited with 1.', '$ run', '', 'npm ERR! code ELIFECYCLE', 'at f (a.js:1:2)', 'x'.repeat(3000), 'warning: y'];
+    const words = [
+      'ok',
+      'Error: boom',
+      'FAILED',
+      'The command "x" exited with 1.',
+      '$ run',
+      '',
+      'npm ERR! code ELIFECYCLE',
+      'at f (a.js:1:2)',
+      'x'.repeat(3000),
+      'warning: y',
+    ];
     for (let t = 0; t < 100; t++) {
       const lines = Array.from({ length: 1 + rand(600) }, () => words[rand(words.length)]!);
       const evidence = extractEvidence(lines);
@@ -142,7 +208,16 @@ describe('extractEvidence', () => {
   });
 
   it('gives the key line of every range within it', () => {
-    const { lines } = logWith(['$ npm test', 'Error: Cannot find module "x"', '    at require (internal.js:1:1)', 'The command "npm test" exited with 1.'], 100, 10);
+    const { lines } = logWith(
+      [
+        '$ npm test',
+        'Error: Cannot find module "x"',
+        '    at require (internal.js:1:1)',
+        'The command "npm test" exited with 1.',
+      ],
+      100,
+      10,
+    );
     for (const e of findEvidence(lines)) expect(e.line).to.be.within(e.start, e.end);
   });
 });
@@ -154,22 +229,45 @@ describe('exit lines and boilerplate', () => {
     ['The command "make" exited with 0.', 0],
     ['##[error]Process completed with exit code 137.', 137],
     ['ERROR: Job failed: exit code 1', 1],
-    ['##[error]Bash exited with code \'1\'.', 1],
+    ["##[error]Bash exited with code '1'.", 1],
     ['ERROR: script returned exit code 2', 2],
     ['Exited with code exit status 1', 1],
     ['# Looks like your test exited with 11 before it could output anything.', undefined],
     ['Done. Your build exited with 1.', undefined],
   ];
-  for (const [line, status] of exits) it(`${JSON.stringify(line)} → ${status}`, () => expect(exitStatus(line)).to.equal(status));
+  for (const [line, status] of exits)
+    it(`${JSON.stringify(line)} → ${status}`, () => expect(exitStatus(line)).to.equal(status));
 
   it('tells the status of the last failed step', () => {
-    expect(exitStatusOfLog(['$ a', 'The command "a" exited with 2.', '$ b', 'The command "b" exited with 137.', '$ c', 'The command "c" exited with 0.'])).to.equal(137);
+    expect(
+      exitStatusOfLog([
+        '$ a',
+        'The command "a" exited with 2.',
+        '$ b',
+        'The command "b" exited with 137.',
+        '$ c',
+        'The command "c" exited with 0.',
+      ]),
+    ).to.equal(137);
     expect(exitStatusOfLog(['all good'])).to.equal(undefined);
   });
 
-  const boilerplate = ['npm ERR! code ELIFECYCLE', 'npm ERR! A complete log of this run can be found in:', 'make: *** [all] Error 2', '[ERROR] -> [Help 1]', 'travis_time:end:1:start=2', 'info Visit https://yarnpkg.com/en/docs/cli/run for documentation about this command.', ''];
-  for (const line of boilerplate) it(`${JSON.stringify(line)} is boilerplate`, () => expect(isBoilerplate(line)).to.equal(true));
-  for (const line of ['npm ERR! 404 Not Found - GET https://registry.npmjs.org/nope', 'src/a.c:1:1: error: x', 'AssertionError: no']) {
+  const boilerplate = [
+    'npm ERR! code ELIFECYCLE',
+    'npm ERR! A complete log of this run can be found in:',
+    'make: *** [all] Error 2',
+    '[ERROR] -> [Help 1]',
+    'travis_time:end:1:start=2',
+    'info Visit https://yarnpkg.com/en/docs/cli/run for documentation about this command.',
+    '',
+  ];
+  for (const line of boilerplate)
+    it(`${JSON.stringify(line)} is boilerplate`, () => expect(isBoilerplate(line)).to.equal(true));
+  for (const line of [
+    'npm ERR! 404 Not Found - GET https://registry.npmjs.org/nope',
+    'src/a.c:1:1: error: x',
+    'AssertionError: no',
+  ]) {
     it(`${JSON.stringify(line)} is not boilerplate`, () => expect(isBoilerplate(line)).to.equal(false));
   }
 });

@@ -140,17 +140,34 @@ function stepsOf(lines: readonly string[]): Step[] {
         break;
       }
     }
-    steps.push({ start: from, end: i, output: command > 0 && command < exit ? command + 1 : from, exit, status, failed: status !== 0 });
+    steps.push({
+      start: from,
+      end: i,
+      output: command > 0 && command < exit ? command + 1 : from,
+      exit,
+      status,
+      failed: status !== 0,
+    });
     from = i + 1;
     command = 0;
   }
-  if (from <= lines.length) steps.push({ start: from, end: lines.length, output: command > 0 ? command + 1 : from, exit: lines.length + 1, status: undefined, failed: false });
+  if (from <= lines.length)
+    steps.push({
+      start: from,
+      end: lines.length,
+      output: command > 0 ? command + 1 : from,
+      exit: lines.length + 1,
+      status: undefined,
+      failed: false,
+    });
   return steps;
 }
 
 /** The exit status of the last failed step of a log (line 1 is `lines[0]`), or undefined if no step failed. */
 export function exitStatusOfLog(lines: readonly string[]): number | undefined {
-  return stepsOf(lines).filter((s) => s.failed).pop()?.status;
+  return stepsOf(lines)
+    .filter((s) => s.failed)
+    .pop()?.status;
 }
 
 /**
@@ -169,7 +186,8 @@ function grow(first: number, last: number, best: ErrorMarker, lineCount: number)
 
 /** A short reason for evidence found by marker rule `rule` on line `text`. */
 function reasonOf(rule: string, text: string): string {
-  if (rule === 'compiler-error' && !/[\w.)]:\d+|\(\d+,\d+\)|\berror [A-Z]+\d+:/.test(text.slice(0, 400))) return 'error message';
+  if (rule === 'compiler-error' && !/[\w.)]:\d+|\(\d+,\d+\)|\berror [A-Z]+\d+:/.test(text.slice(0, 400)))
+    return 'error message';
   return REASONS[rule] ?? 'error line';
 }
 
@@ -211,10 +229,17 @@ export function findEvidence(lines: readonly string[], opts: EvidenceOptions = {
   const lastStep = steps[steps.length - 1]!;
   // Where the failure most likely is: the failed steps, or the last step when no exit line says which.
   const suspect = (s: Step) => s.failed || (failedSteps.length === 0 && s === lastStep);
-  const stepBonus = (s: Step) => (s === failedSteps[failedSteps.length - 1] || s === failedSteps[0] || (failedSteps.length === 0 && s === lastStep) ? 3 : suspect(s) ? 2 : 0);
+  const stepBonus = (s: Step) =>
+    s === failedSteps[failedSteps.length - 1] || s === failedSteps[0] || (failedSteps.length === 0 && s === lastStep)
+      ? 3
+      : suspect(s)
+        ? 2
+        : 0;
 
   const candidates: Candidate[] = [];
-  const markers = findMarkers(lines).filter((m) => exitStatus(lines[m.line - 1]!) === undefined && !isBoilerplate(lines[m.line - 1]!));
+  const markers = findMarkers(lines).filter(
+    (m) => exitStatus(lines[m.line - 1]!) === undefined && !isBoilerplate(lines[m.line - 1]!),
+  );
 
   // Marker clusters: markers at most 3 lines apart, within one range.
   let cluster: ErrorMarker[] = [];
@@ -238,7 +263,8 @@ export function findEvidence(lines: readonly string[], opts: EvidenceOptions = {
   for (const m of markers) {
     const head = cluster[0];
     const prev = cluster[cluster.length - 1];
-    if (head !== undefined && prev !== undefined && (m.line - prev.line > 3 || m.line - head.line >= MAX_RANGE_LINES)) flush();
+    if (head !== undefined && prev !== undefined && (m.line - prev.line > 3 || m.line - head.line >= MAX_RANGE_LINES))
+      flush();
     cluster.push(m);
   }
   flush();
@@ -247,17 +273,32 @@ export function findEvidence(lines: readonly string[], opts: EvidenceOptions = {
   for (const s of steps) {
     if (!suspect(s)) continue;
     let last = s.exit - 1;
-    while (last >= s.output && (isBoilerplate(lines[last - 1]!) || scoreLine(lines[last - 1]!)?.rule === 'exit-status')) last--;
+    while (last >= s.output && (isBoilerplate(lines[last - 1]!) || scoreLine(lines[last - 1]!)?.rule === 'exit-status'))
+      last--;
     const bonus = stepBonus(s);
     if (s.failed) {
       // An exit line is weak evidence, unless the command was stopped (a timeout, the OOM killer).
       const exit = { line: s.end, rule: 'exit-status' };
-      candidates.push({ start: Math.max(s.exit, s.end - MAX_RANGE_LINES + 1), end: s.end, ...exit, reason: REASONS['exit-status']!, score: (killed(s.status) ? 10 : 5) + bonus, anchors: [exit] });
+      candidates.push({
+        start: Math.max(s.exit, s.end - MAX_RANGE_LINES + 1),
+        end: s.end,
+        ...exit,
+        reason: REASONS['exit-status']!,
+        score: (killed(s.status) ? 10 : 5) + bonus,
+        anchors: [exit],
+      });
     }
     if (last < s.output) continue;
     const output = { line: last, rule: 'last-output' };
     const reason = s.failed ? REASONS['last-output']! : 'end of the log';
-    candidates.push({ start: Math.max(s.output, last - MAX_RANGE_LINES + 1), end: last, ...output, reason, score: 9 + bonus, anchors: [output] });
+    candidates.push({
+      start: Math.max(s.output, last - MAX_RANGE_LINES + 1),
+      end: last,
+      ...output,
+      reason,
+      score: 9 + bonus,
+      anchors: [output],
+    });
   }
 
   candidates.sort((a, b) => b.score - a.score || b.line - a.line);

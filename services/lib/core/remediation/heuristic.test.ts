@@ -1,12 +1,30 @@
 import { expect } from 'chai';
 import { createAjv } from '../../platform/schemas/ajv.js';
-import { createHeuristicProvider, HEURISTIC_PROMPT_VERSION, looksLikeInstructions, proposeHeuristic } from './heuristic.js';
-import { PROPOSAL_BODY_SCHEMA, type ActionKind, type Category, type HistoryEntry, type ProposalBody, type RemediationContext } from './proposal.js';
+import {
+  createHeuristicProvider,
+  HEURISTIC_PROMPT_VERSION,
+  looksLikeInstructions,
+  proposeHeuristic,
+} from './heuristic.js';
+import {
+  PROPOSAL_BODY_SCHEMA,
+  type ActionKind,
+  type Category,
+  type HistoryEntry,
+  type ProposalBody,
+  type RemediationContext,
+} from './proposal.js';
 
 const validate = createAjv().compile(PROPOSAL_BODY_SCHEMA);
 const filler = (n: number) => Array.from({ length: n }, (_, i) => `step ${i + 1} ok`);
 /** A CI log whose failing command printed `output`. */
-const logOf = (...output: string[]) => ['$ ./ci.sh', ...filler(60), ...output, 'The command "./ci.sh" exited with 1.', 'Done. Your build exited with 1.'];
+const logOf = (...output: string[]) => [
+  '$ ./ci.sh',
+  ...filler(60),
+  ...output,
+  'The command "./ci.sh" exited with 1.',
+  'Done. Your build exited with 1.',
+];
 
 function contextOf(log: string[], over: Partial<RemediationContext> = {}): RemediationContext {
   return {
@@ -31,8 +49,24 @@ function contextOf(log: string[], over: Partial<RemediationContext> = {}): Remed
 }
 
 const retried: HistoryEntry[] = [
-  { job_id: 'j2', pipeline_id: 'p1', sha: 'b0b0000000000000000000000000000000000000', attempt: 2, status: 'success', failure_reason: null, finished_at: null },
-  { job_id: 'j1', pipeline_id: 'p1', sha: 'b0b0000000000000000000000000000000000000', attempt: 1, status: 'failed', failure_reason: 'script_failure', finished_at: null },
+  {
+    job_id: 'j2',
+    pipeline_id: 'p1',
+    sha: 'b0b0000000000000000000000000000000000000',
+    attempt: 2,
+    status: 'success',
+    failure_reason: null,
+    finished_at: null,
+  },
+  {
+    job_id: 'j1',
+    pipeline_id: 'p1',
+    sha: 'b0b0000000000000000000000000000000000000',
+    attempt: 1,
+    status: 'failed',
+    failure_reason: 'script_failure',
+    finished_at: null,
+  },
 ];
 
 function expectValid(body: ProposalBody): void {
@@ -41,23 +75,139 @@ function expectValid(body: ProposalBody): void {
 
 describe('heuristic provider', () => {
   const cases: { name: string; ctx: RemediationContext; category: Category; kind: ActionKind; summary: RegExp }[] = [
-    { name: 'a runner system failure', ctx: contextOf(logOf('Error: boom'), { failure_reason: 'runner_system_failure' }), category: 'infrastructure', kind: 'retry', summary: /^retry: runner system failure$/ },
-    { name: 'a stuck job', ctx: contextOf(logOf('compiling'), { failure_reason: 'stuck_or_timeout_failure' }), category: 'timeout', kind: 'retry', summary: /^retry: stuck or timeout failure$/ },
-    { name: 'a job over its timeout', ctx: contextOf(logOf('compiling'), { failure_reason: 'job_execution_timeout' }), category: 'timeout', kind: 'retry', summary: /^retry: job execution timeout$/ },
-    { name: 'exit code 137', ctx: contextOf(logOf('running tests'), { exit_code: 137 }), category: 'out_of_resources', kind: 'fix_config', summary: /more memory/ },
-    { name: 'a log saying exit code 137', ctx: contextOf(['$ make', 'Killed', 'The command "make" exited with 137.'], { exit_code: null }), category: 'out_of_resources', kind: 'fix_config', summary: /more memory/ },
-    { name: 'a job that passed on a retry of the same commit before', ctx: contextOf(logOf('--- FAIL: TestParse (0.00s)'), { history: retried }), category: 'flaky', kind: 'retry', summary: /^retry: flaky, .*b0b000000000/ },
-    { name: 'a failing go test', ctx: contextOf(logOf('=== RUN   TestParse', '--- FAIL: TestParse (0.00s)', '    parse_test.go:14: expected 2, got 3', 'FAIL')), category: 'test_failure', kind: 'fix_test', summary: /^fix: failing test TestParse in parse_test\.go$/ },
-    { name: 'a failing pytest', ctx: contextOf(logOf('FAILED tests/test_app.py::test_home - assert 200 == 500', '==== 1 failed, 20 passed in 3.2s ====')), category: 'test_failure', kind: 'fix_test', summary: /^fix: failing test tests\/test_app\.py::test_home/ },
-    { name: 'a compiler error', ctx: contextOf(logOf('src/parse.c:12:5: error: expected ‘;’ before ‘}’ token', 'make: *** [Makefile:4: parse.o] Error 1')), category: 'compilation', kind: 'fix_code', summary: /^fix: compile error in src\/parse\.c$/ },
-    { name: 'a missing module', ctx: contextOf(logOf("Error: Cannot find module 'left-pad'", '    at Function.Module._resolveFilename (module.js:325:15)')), category: 'dependency', kind: 'update_dependency', summary: /^update dependency: left-pad$/ },
-    { name: 'an unreachable host', ctx: contextOf(logOf("fatal: unable to access 'https://github.com/a/b/': Could not resolve host: github.com")), category: 'network', kind: 'retry', summary: /^retry: network error$/ },
-    { name: 'a linter', ctx: contextOf(logOf('/app/src/a.js', '  3:1  error  Unexpected var  no-var', '', '✖ 1 problem (1 error, 0 warnings)')), category: 'lint', kind: 'fix_code', summary: /^fix: lint errors/ },
-    { name: 'a missing command', ctx: contextOf(logOf('bash: yarn: command not found')), category: 'configuration', kind: 'fix_config', summary: /^fix config: bash: yarn: command not found$/ },
-    { name: 'an out-of-memory node', ctx: contextOf(logOf('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory')), category: 'out_of_resources', kind: 'fix_config', summary: /more memory/ },
-    { name: 'a stalled build', ctx: contextOf(logOf('No output has been received in the last 10m0s, this potentially indicates a stalled build or something wrong with the build itself.')), category: 'timeout', kind: 'retry', summary: /^retry: the job timed out$/ },
-    { name: 'nothing recognisable', ctx: contextOf(logOf('the widget went sideways')), category: 'unknown', kind: 'investigate', summary: /^investigate: the widget went sideways$/ },
-    { name: 'an empty log', ctx: contextOf(['']), category: 'unknown', kind: 'investigate', summary: /^investigate: no error line/ },
+    {
+      name: 'a runner system failure',
+      ctx: contextOf(logOf('Error: boom'), { failure_reason: 'runner_system_failure' }),
+      category: 'infrastructure',
+      kind: 'retry',
+      summary: /^retry: runner system failure$/,
+    },
+    {
+      name: 'a stuck job',
+      ctx: contextOf(logOf('compiling'), { failure_reason: 'stuck_or_timeout_failure' }),
+      category: 'timeout',
+      kind: 'retry',
+      summary: /^retry: stuck or timeout failure$/,
+    },
+    {
+      name: 'a job over its timeout',
+      ctx: contextOf(logOf('compiling'), { failure_reason: 'job_execution_timeout' }),
+      category: 'timeout',
+      kind: 'retry',
+      summary: /^retry: job execution timeout$/,
+    },
+    {
+      name: 'exit code 137',
+      ctx: contextOf(logOf('running tests'), { exit_code: 137 }),
+      category: 'out_of_resources',
+      kind: 'fix_config',
+      summary: /more memory/,
+    },
+    {
+      name: 'a log saying exit code 137',
+      ctx: contextOf(['$ make', 'Killed', 'The command "make" exited with 137.'], { exit_code: null }),
+      category: 'out_of_resources',
+      kind: 'fix_config',
+      summary: /more memory/,
+    },
+    {
+      name: 'a job that passed on a retry of the same commit before',
+      ctx: contextOf(logOf('--- FAIL: TestParse (0.00s)'), { history: retried }),
+      category: 'flaky',
+      kind: 'retry',
+      summary: /^retry: flaky, .*b0b000000000/,
+    },
+    {
+      name: 'a failing go test',
+      ctx: contextOf(
+        logOf('=== RUN   TestParse', '--- FAIL: TestParse (0.00s)', '    parse_test.go:14: expected 2, got 3', 'FAIL'),
+      ),
+      category: 'test_failure',
+      kind: 'fix_test',
+      summary: /^fix: failing test TestParse in parse_test\.go$/,
+    },
+    {
+      name: 'a failing pytest',
+      ctx: contextOf(
+        logOf('FAILED tests/test_app.py::test_home - assert 200 == 500', '==== 1 failed, 20 passed in 3.2s ===='),
+      ),
+      category: 'test_failure',
+      kind: 'fix_test',
+      summary: /^fix: failing test tests\/test_app\.py::test_home/,
+    },
+    {
+      name: 'a compiler error',
+      ctx: contextOf(
+        logOf('src/parse.c:12:5: error: expected ‘;’ before ‘}’ token', 'make: *** [Makefile:4: parse.o] Error 1'),
+      ),
+      category: 'compilation',
+      kind: 'fix_code',
+      summary: /^fix: compile error in src\/parse\.c$/,
+    },
+    {
+      name: 'a missing module',
+      ctx: contextOf(
+        logOf("Error: Cannot find module 'left-pad'", '    at Function.Module._resolveFilename (module.js:325:15)'),
+      ),
+      category: 'dependency',
+      kind: 'update_dependency',
+      summary: /^update dependency: left-pad$/,
+    },
+    {
+      name: 'an unreachable host',
+      ctx: contextOf(logOf("fatal: unable to access 'https://github.com/a/b/': Could not resolve host: github.com")),
+      category: 'network',
+      kind: 'retry',
+      summary: /^retry: network error$/,
+    },
+    {
+      name: 'a linter',
+      ctx: contextOf(
+        logOf('/app/src/a.js', '  3:1  error  Unexpected var  no-var', '', '✖ 1 problem (1 error, 0 warnings)'),
+      ),
+      category: 'lint',
+      kind: 'fix_code',
+      summary: /^fix: lint errors/,
+    },
+    {
+      name: 'a missing command',
+      ctx: contextOf(logOf('bash: yarn: command not found')),
+      category: 'configuration',
+      kind: 'fix_config',
+      summary: /^fix config: bash: yarn: command not found$/,
+    },
+    {
+      name: 'an out-of-memory node',
+      ctx: contextOf(logOf('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory')),
+      category: 'out_of_resources',
+      kind: 'fix_config',
+      summary: /more memory/,
+    },
+    {
+      name: 'a stalled build',
+      ctx: contextOf(
+        logOf(
+          'No output has been received in the last 10m0s, this potentially indicates a stalled build or something wrong with the build itself.',
+        ),
+      ),
+      category: 'timeout',
+      kind: 'retry',
+      summary: /^retry: the job timed out$/,
+    },
+    {
+      name: 'nothing recognisable',
+      ctx: contextOf(logOf('the widget went sideways')),
+      category: 'unknown',
+      kind: 'investigate',
+      summary: /^investigate: the widget went sideways$/,
+    },
+    {
+      name: 'an empty log',
+      ctx: contextOf(['']),
+      category: 'unknown',
+      kind: 'investigate',
+      summary: /^investigate: no error line/,
+    },
   ];
   for (const c of cases) {
     it(`${c.name} → ${c.category}, ${c.kind}`, () => {
@@ -91,9 +241,17 @@ describe('heuristic provider', () => {
       ['an unknown failure', logOf('the widget went sideways')],
     ];
     const withoutEvidence = ({ evidence: _e, ...rest }: ProposalBody) => rest;
-    for (const line of injections) it(`sets aside ${JSON.stringify(line.slice(0, 40))}…`, () => expect(looksLikeInstructions(line)).to.equal(true));
-    const ordinary = ['Error: expected category to equal "books"', 'Ignoring rules from .eslintignore', 'npm WARN config global `--global` is deprecated', 'assert response["confidence"] > 0.5', 'You are using pip version 9.0.1'];
-    for (const line of ordinary) it(`keeps ${JSON.stringify(line)}`, () => expect(looksLikeInstructions(line)).to.equal(false));
+    for (const line of injections)
+      it(`sets aside ${JSON.stringify(line.slice(0, 40))}…`, () => expect(looksLikeInstructions(line)).to.equal(true));
+    const ordinary = [
+      'Error: expected category to equal "books"',
+      'Ignoring rules from .eslintignore',
+      'npm WARN config global `--global` is deprecated',
+      'assert response["confidence"] > 0.5',
+      'You are using pip version 9.0.1',
+    ];
+    for (const line of ordinary)
+      it(`keeps ${JSON.stringify(line)}`, () => expect(looksLikeInstructions(line)).to.equal(false));
     for (const [what, base] of bases) {
       it(`does not change the answer for ${what}, wherever the injection is`, () => {
         const clean = proposeHeuristic(contextOf(base));
@@ -114,11 +272,25 @@ describe('heuristic provider', () => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       return seed % k;
     };
-    const words = ['ok', 'Error: boom', '--- FAIL: TestX', 'The command "x" exited with 1.', '$ run', '', 'Killed', '"category": "flaky"', 'x'.repeat(5000), 'Connection refused', '日本語 😀'];
+    const words = [
+      'ok',
+      'Error: boom',
+      '--- FAIL: TestX',
+      'The command "x" exited with 1.',
+      '$ run',
+      '',
+      'Killed',
+      '"category": "flaky"',
+      'x'.repeat(5000),
+      'Connection refused',
+      '日本語 😀',
+    ];
     const reasons = ['script_failure', 'unknown_failure', 'runner_system_failure', 'api_failure'];
     for (let t = 0; t < 60; t++) {
       const log = Array.from({ length: 1 + rand(300) }, () => words[rand(words.length)]!);
-      const body = proposeHeuristic(contextOf(log, { failure_reason: reasons[rand(reasons.length)]!, exit_code: rand(3) === 0 ? null : rand(140) }));
+      const body = proposeHeuristic(
+        contextOf(log, { failure_reason: reasons[rand(reasons.length)]!, exit_code: rand(3) === 0 ? null : rand(140) }),
+      );
       expectValid(body);
     }
   });

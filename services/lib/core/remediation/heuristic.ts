@@ -6,9 +6,35 @@
 // evidence range (a test, a file, a package).
 
 import { isSuccessLine, scoreLine } from '../logs/markers.js';
-import { exitStatus, exitStatusOfLog, findEvidence, isBoilerplate, MAX_RANGE_LINES, type Evidence } from './evidence.js';
-import type { ActionKind, Category, EvidenceRange, ProposalBody, ProviderAnswer, RemediationContext, RemediationProvider } from './proposal.js';
-import { ACTIONS, FAILURE_REASON_RULE, FLAKY, flakyCommit, LOG_RULES, logRuleOf, UNKNOWN, verdictOfExitCode, verdictOfFailureReason, type Verdict } from './taxonomy.js';
+import {
+  exitStatus,
+  exitStatusOfLog,
+  findEvidence,
+  isBoilerplate,
+  MAX_RANGE_LINES,
+  type Evidence,
+} from './evidence.js';
+import type {
+  ActionKind,
+  Category,
+  EvidenceRange,
+  ProposalBody,
+  ProviderAnswer,
+  RemediationContext,
+  RemediationProvider,
+} from './proposal.js';
+import {
+  ACTIONS,
+  FAILURE_REASON_RULE,
+  FLAKY,
+  flakyCommit,
+  LOG_RULES,
+  logRuleOf,
+  UNKNOWN,
+  verdictOfExitCode,
+  verdictOfFailureReason,
+  type Verdict,
+} from './taxonomy.js';
 
 export const HEURISTIC_PROMPT_VERSION = 'heuristic-1';
 
@@ -84,7 +110,8 @@ function readingOrder(lines: readonly string[], e: Evidence): string[] {
   for (let i = e.start; i <= e.end; i++) {
     const text = lines[i - 1]!;
     const marker = scoreLine(text);
-    if (isSuccessLine(text) || isBoilerplate(text) || exitStatus(text) !== undefined || marker?.rule === 'exit-status') continue;
+    if (isSuccessLine(text) || isBoilerplate(text) || exitStatus(text) !== undefined || marker?.rule === 'exit-status')
+      continue;
     scored.push({ i, score: marker?.score ?? 0 });
   }
   scored.sort((a, b) => b.score - a.score || Number(b.i === e.line) - Number(a.i === e.line) || a.i - b.i);
@@ -95,14 +122,23 @@ function readingOrder(lines: readonly string[], e: Evidence): string[] {
 function decide(ctx: RemediationContext, lines: readonly string[], evidence: readonly Evidence[]): Decision {
   const top = evidence[0];
   const topContext = top === undefined ? [] : readingOrder(lines, top);
-  const topQuote = { quote: topContext[0] ?? (top === undefined ? undefined : lines[top.line - 1]), context: topContext };
+  const topQuote = {
+    quote: topContext[0] ?? (top === undefined ? undefined : lines[top.line - 1]),
+    context: topContext,
+  };
   const byReason = verdictOfFailureReason(ctx.failure_reason);
-  if (byReason !== undefined) return { ...byReason, ...topQuote, fact: `GitLab reports failure_reason ${ctx.failure_reason}` };
+  if (byReason !== undefined)
+    return { ...byReason, ...topQuote, fact: `GitLab reports failure_reason ${ctx.failure_reason}` };
   const exitCode = ctx.exit_code ?? exitStatusOfLog(lines);
   const byExit = verdictOfExitCode(exitCode);
   if (byExit !== undefined) return { ...byExit, ...topQuote, fact: `the command exited with ${exitCode}` };
   const sha = flakyCommit(ctx.history, ctx.sha);
-  if (sha !== undefined) return { ...FLAKY, ...topQuote, fact: `the same job failed and then passed on a retry of commit ${sha.slice(0, 12)}` };
+  if (sha !== undefined)
+    return {
+      ...FLAKY,
+      ...topQuote,
+      fact: `the same job failed and then passed on a retry of commit ${sha.slice(0, 12)}`,
+    };
   // The first range (of the best RULE_RANGES) with a line a log rule matches decides; the earliest rule
   // of LOG_RULES matching one of its lines wins, quoted by the first line it matches in reading order.
   for (const e of evidence.slice(0, RULE_RANGES)) {
@@ -114,7 +150,14 @@ function decide(ctx: RemediationContext, lines: readonly string[], evidence: rea
       const rank = LOG_RULES.indexOf(rule);
       if (best === undefined || rank < best.rank) best = { rank, verdict: rule, line };
     }
-    if (best !== undefined) return { category: best.verdict.category, rule: best.verdict.rule, confidence: best.verdict.confidence, quote: best.line, context };
+    if (best !== undefined)
+      return {
+        category: best.verdict.category,
+        rule: best.verdict.rule,
+        confidence: best.verdict.confidence,
+        quote: best.line,
+        context,
+      };
   }
   return { ...UNKNOWN, ...topQuote };
 }
@@ -172,7 +215,8 @@ function summaryOf(d: Decision): string {
   const file = sourceFileIn(near);
   const inFile = file === undefined ? '' : ` in ${short(file, 120)}`;
   const quoted = d.quote === undefined ? undefined : short(d.quote.replace(/\s+/g, ' ').trim());
-  if (d.rule.startsWith(FAILURE_REASON_RULE)) return `${ACTION_PREFIXES[ACTIONS[d.category]]}: ${d.rule.slice(FAILURE_REASON_RULE.length).replace(/_/g, ' ')}`;
+  if (d.rule.startsWith(FAILURE_REASON_RULE))
+    return `${ACTION_PREFIXES[ACTIONS[d.category]]}: ${d.rule.slice(FAILURE_REASON_RULE.length).replace(/_/g, ' ')}`;
   switch (d.category) {
     case 'test_failure': {
       const test = firstMatch(near, TEST_NAMES);
@@ -205,7 +249,8 @@ function summaryOf(d: Decision): string {
 
 function rootCauseOf(d: Decision): string {
   const lead = d.fact === undefined ? LEADS[d.category] : `${LEADS[d.category]}: ${d.fact}`;
-  if (d.quote === undefined) return d.category === 'unknown' ? `${lead}, and no error line was found in the log.` : `${lead}.`;
+  if (d.quote === undefined)
+    return d.category === 'unknown' ? `${lead}, and no error line was found in the log.` : `${lead}.`;
   return `${lead}. Log: ${quoteLine(d.quote)}`;
 }
 
@@ -213,7 +258,11 @@ function rootCauseOf(d: Decision): string {
 function toLogRanges(evidence: readonly Evidence[], kept: readonly number[]): EvidenceRange[] {
   return evidence.map((e) => {
     const start = kept[e.start - 1]! + 1;
-    return { start_line: start, end_line: Math.min(kept[e.end - 1]! + 1, start + MAX_RANGE_LINES - 1), reason: e.reason };
+    return {
+      start_line: start,
+      end_line: Math.min(kept[e.end - 1]! + 1, start + MAX_RANGE_LINES - 1),
+      reason: e.reason,
+    };
   });
 }
 

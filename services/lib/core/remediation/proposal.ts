@@ -29,7 +29,9 @@ export const PROPOSAL_BODY_SCHEMA = {
 } as const;
 
 export const CATEGORIES: readonly Category[] = (props.category as { enum: Category[] }).enum;
-export const ACTION_KINDS: readonly ActionKind[] = ((props.suggested_action as { properties: { kind: { enum: ActionKind[] } } }).properties.kind.enum);
+export const ACTION_KINDS: readonly ActionKind[] = (
+  props.suggested_action as { properties: { kind: { enum: ActionKind[] } } }
+).properties.kind.enum;
 
 /** One earlier attempt of the same job name on the same project and ref (newest first). */
 export interface HistoryEntry {
@@ -84,7 +86,10 @@ export interface ProviderAnswer {
 export interface RemediationProvider {
   readonly name: string;
   readonly promptVersion: string;
-  /** Runs in-process, offline, at no cost (the heuristic): budgets and the circuit breaker, which bound model calls, do not apply. */
+  /**
+   * Runs in-process, offline, at no cost (the heuristic): budgets and the circuit breaker, which bound model calls, do
+   * not apply.
+   */
   readonly local?: boolean;
   propose(ctx: RemediationContext, signal?: AbortSignal): Promise<ProviderAnswer>;
 }

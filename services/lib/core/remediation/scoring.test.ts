@@ -27,15 +27,50 @@ const infraInvestigate = { action_kind: 'investigate', category: 'infrastructure
 
 describe('scoring rules (proposal × outcome → label, rule)', () => {
   const table: [string, Partial<ProposalFacts>, Outcomes, number, string | null, string | null][] = [
-    ['feedback accepted wins over a retry outcome', { feedback: { verdict: 'accepted', at: at(30) } }, retryPassed, T0 + 100_000, 'correct', 'feedback_accepted'],
-    ['feedback rejected', { feedback: { verdict: 'rejected', at: at(30) } }, none, T0 + 100_000, 'incorrect', 'feedback_rejected'],
+    [
+      'feedback accepted wins over a retry outcome',
+      { feedback: { verdict: 'accepted', at: at(30) } },
+      retryPassed,
+      T0 + 100_000,
+      'correct',
+      'feedback_accepted',
+    ],
+    [
+      'feedback rejected',
+      { feedback: { verdict: 'rejected', at: at(30) } },
+      none,
+      T0 + 100_000,
+      'incorrect',
+      'feedback_rejected',
+    ],
     ['retry passed, proposal said retry', retryKind, retryPassed, T0 + 100_000, 'correct', 'retry_passed_retry_right'],
-    ['retry passed, transient category with investigate', infraInvestigate, retryPassed, T0 + 100_000, 'correct', 'retry_passed_retry_right'],
+    [
+      'retry passed, transient category with investigate',
+      infraInvestigate,
+      retryPassed,
+      T0 + 100_000,
+      'correct',
+      'retry_passed_retry_right',
+    ],
     ['retry passed, proposal said fix the test', {}, retryPassed, T0 + 100_000, 'incorrect', 'retry_passed_fix_wrong'],
-    ['retry failed, proposal said retry', retryKind, retryFailed, T0 + 100_000, 'incorrect', 'retry_failed_retry_wrong'],
+    [
+      'retry failed, proposal said retry',
+      retryKind,
+      retryFailed,
+      T0 + 100_000,
+      'incorrect',
+      'retry_failed_retry_wrong',
+    ],
     ['retry failed, proposal said fix', {}, retryFailed, T0 + 100_000, 'correct', 'retry_failed_fix_right'],
     ['new commit green, proposal said fix', {}, newCommitGreen, T0 + 700_000, 'correct', 'new_commit_fixed_fix_right'],
-    ['new commit green, proposal said retry', retryKind, newCommitGreen, T0 + 700_000, 'incorrect', 'new_commit_fixed_retry_wrong'],
+    [
+      'new commit green, proposal said retry',
+      retryKind,
+      newCommitGreen,
+      T0 + 700_000,
+      'incorrect',
+      'new_commit_fixed_retry_wrong',
+    ],
     ['same sha green is not a fix by a commit: pending', {}, sameShaGreen, T0 + 700_000, null, null],
     ['next pipeline failed: pending before expiry', {}, nextFailed, T0 + 700_000, null, null],
     ['nothing yet: pending', {}, none, T0 + HOUR, null, null],
@@ -51,8 +86,20 @@ describe('scoring rules (proposal × outcome → label, rule)', () => {
 
   it('measures latency from the proposal and time to green from the failure', () => {
     const s = scoreProposal(proposal(retryKind), retryPassed, T0 + 100_000, 24 * HOUR)!;
-    expect(s).to.deep.equal({ label: 'correct', rule: 'retry_passed_retry_right', outcome: 'retry_passed', outcome_at: at(60), latency_ms: 58_000, time_to_green_ms: 60_000 });
+    expect(s).to.deep.equal({
+      label: 'correct',
+      rule: 'retry_passed_retry_right',
+      outcome: 'retry_passed',
+      outcome_at: at(60),
+      latency_ms: 58_000,
+      time_to_green_ms: 60_000,
+    });
     const e = scoreProposal(proposal(), nextFailed, T0 + 2000 + 24 * HOUR, 24 * HOUR)!;
-    expect(e).to.include({ outcome: 'next_pipeline_failed', outcome_at: null, time_to_green_ms: null, latency_ms: 24 * HOUR });
+    expect(e).to.include({
+      outcome: 'next_pipeline_failed',
+      outcome_at: null,
+      time_to_green_ms: null,
+      latency_ms: 24 * HOUR,
+    });
   });
 });

@@ -20,9 +20,15 @@ const MAX_LINE = 500;
 // Order matters: the longer, more specific patterns first, numbers last.
 const MASKS: readonly [RegExp, string][] = [
   // Temporary directories: /tmp/x, macOS /var/folders/ab/cd/T/x, Windows …\AppData\Local\Temp\x.
-  [/(?:\/private)?\/var\/folders\/[^\s/]+\/[^\s/]+\/T\/[^\s/'"`:)]*|\/tmp\/[^\s/'"`:)]+|[A-Za-z]:\\Users\\[^\s\\]+\\AppData\\Local\\Temp\\[^\s\\'"`:)]*/g, '<tmp>'],
+  [
+    /(?:\/private)?\/var\/folders\/[^\s/]+\/[^\s/]+\/T\/[^\s/'"`:)]*|\/tmp\/[^\s/'"`:)]+|[A-Za-z]:\\Users\\[^\s\\]+\\AppData\\Local\\Temp\\[^\s\\'"`:)]*/g,
+    '<tmp>',
+  ],
   // Home and CI workspace directories: Travis, GitHub Actions, GitLab, Jenkins, macOS and Windows homes.
-  [/\/(?:home|Users)\/[^\s/]+\/build\/[^\s/]+\/[^\s/]+|\/home\/runner\/work\/[^\s/]+\/[^\s/]+|\/builds\/[^\s/]+\/[^\s/]+|\/var\/lib\/jenkins\/workspace\/[^\s/]+|\/(?:home|Users)\/[^\s/]+|[A-Za-z]:\\Users\\[^\s\\]+/g, '~'],
+  [
+    /\/(?:home|Users)\/[^\s/]+\/build\/[^\s/]+\/[^\s/]+|\/home\/runner\/work\/[^\s/]+\/[^\s/]+|\/builds\/[^\s/]+\/[^\s/]+|\/var\/lib\/jenkins\/workspace\/[^\s/]+|\/(?:home|Users)\/[^\s/]+|[A-Za-z]:\\Users\\[^\s\\]+/g,
+    '~',
+  ],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
   // Timestamps and dates: ISO 8601, `2019/08/01 15:12:45`, `[02:22:53]`, `31 07 2019 20:21:24.471`.
   [/\b\d{4}[-/]\d{2}[-/]\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g, '<time>'],
@@ -65,7 +71,10 @@ function errorLinesOf(lines: readonly string[], range: EvidenceRange): string[] 
  * lines of its top evidence range (`evidence[0]`, or findEvidence's when not given). Line 1 is `lines[0]`.
  */
 export function failureSignature(lines: readonly string[], evidence?: readonly EvidenceRange[]): string {
-  const top = evidence === undefined ? findEvidence(lines, { max: 1 }).map((e) => ({ start_line: e.start, end_line: e.end, reason: e.reason }))[0] : evidence[0];
+  const top =
+    evidence === undefined
+      ? findEvidence(lines, { max: 1 }).map((e) => ({ start_line: e.start, end_line: e.end, reason: e.reason }))[0]
+      : evidence[0];
   const errorLines = top === undefined ? [] : errorLinesOf(lines, top).map(normaliseLine);
   return createHash('sha256').update(errorLines.join('\n')).digest().subarray(0, 16).toString('hex');
 }

@@ -1,9 +1,25 @@
 import { expect } from 'chai';
 import { FAILURE_REASONS } from '../pipeline/status.js';
 import { CATEGORIES, type HistoryEntry } from './proposal.js';
-import { FLAKY, flakyCommit, LOG_RULES, logRuleOf, UNKNOWN, verdictOfExitCode, verdictOfFailureReason } from './taxonomy.js';
+import {
+  FLAKY,
+  flakyCommit,
+  LOG_RULES,
+  logRuleOf,
+  UNKNOWN,
+  verdictOfExitCode,
+  verdictOfFailureReason,
+} from './taxonomy.js';
 
-const attempt = (sha: string, n: number, status: string): HistoryEntry => ({ job_id: `j${sha}${n}`, pipeline_id: 'p', sha, attempt: n, status, failure_reason: status === 'failed' ? 'script_failure' : null, finished_at: null });
+const attempt = (sha: string, n: number, status: string): HistoryEntry => ({
+  job_id: `j${sha}${n}`,
+  pipeline_id: 'p',
+  sha,
+  attempt: n,
+  status,
+  failure_reason: status === 'failed' ? 'script_failure' : null,
+  finished_at: null,
+});
 
 describe('taxonomy', () => {
   it('decides every GitLab failure_reason but those that need the log', () => {
@@ -27,12 +43,18 @@ describe('taxonomy', () => {
   const histories: [string, HistoryEntry[], string | null, string | undefined][] = [
     ['failed then passed on a retry of one commit', [attempt('b', 2, 'success'), attempt('b', 1, 'failed')], 'c', 'b'],
     ['passed before on the current commit', [attempt('c', 1, 'success')], 'c', 'c'],
-    ['failed on one commit and passed on another', [attempt('a', 1, 'failed'), attempt('b', 2, 'success'), attempt('b', 1, 'success')], 'c', undefined],
+    [
+      'failed on one commit and passed on another',
+      [attempt('a', 1, 'failed'), attempt('b', 2, 'success'), attempt('b', 1, 'success')],
+      'c',
+      undefined,
+    ],
     ['failed every time', [attempt('b', 2, 'failed'), attempt('b', 1, 'failed')], 'c', undefined],
     ['no history', [], 'c', undefined],
   ];
   for (const [what, history, sha, flaky] of histories) {
-    it(`when the job ${what}: ${flaky === undefined ? 'not flaky' : `flaky on commit ${flaky}`}`, () => expect(flakyCommit(history, sha)).to.equal(flaky));
+    it(`when the job ${what}: ${flaky === undefined ? 'not flaky' : `flaky on commit ${flaky}`}`, () =>
+      expect(flakyCommit(history, sha)).to.equal(flaky));
   }
 
   const lines: [string, string | undefined][] = [
@@ -46,7 +68,7 @@ describe('taxonomy', () => {
     ["Error: Cannot find module 'left-pad'", 'dependency'],
     ['ERROR: Could not find a version that satisfies the requirement torch==9.9', 'dependency'],
     ['src/a.c:3:1: error: unknown type name ‘foo’', 'compilation'],
-    ['Program.cs(20,40): error CS0103: The name \'key\' does not exist in the current context', 'compilation'],
+    ["Program.cs(20,40): error CS0103: The name 'key' does not exist in the current context", 'compilation'],
     ['✖ 3 problems (3 errors, 0 warnings)', 'lint'],
     ['src/a.js:3 Insert `;` (prettier/prettier)', 'lint'],
     ['--- FAIL: TestParse (0.00s)', 'test_failure'],
@@ -62,7 +84,14 @@ describe('taxonomy', () => {
 
   it('gives every rule its own (category, confidence) in [0, 1], so the rule can be told from a proposal', () => {
     const reasonVerdicts = FAILURE_REASONS.map(verdictOfFailureReason).filter((v) => v !== undefined);
-    const verdicts = [...reasonVerdicts, verdictOfExitCode(137)!, verdictOfExitCode(124)!, FLAKY, UNKNOWN, ...LOG_RULES];
+    const verdicts = [
+      ...reasonVerdicts,
+      verdictOfExitCode(137)!,
+      verdictOfExitCode(124)!,
+      FLAKY,
+      UNKNOWN,
+      ...LOG_RULES,
+    ];
     const byKey = new Map<string, Set<string>>();
     for (const v of verdicts) {
       expect(v.confidence).to.be.within(0, 1);

@@ -27,23 +27,54 @@ export const FAILURE_REASON_RULE = 'failure-reason:';
 const BY_FAILURE_REASON: ReadonlyMap<string, Verdict> = new Map(
   (
     [
-      [['runner_system_failure', 'runner_unsupported', 'scheduler_failure', 'data_integrity_failure', 'api_failure', 'no_matching_runner', 'archived_failure'], 'infrastructure', 0.9],
+      [
+        [
+          'runner_system_failure',
+          'runner_unsupported',
+          'scheduler_failure',
+          'data_integrity_failure',
+          'api_failure',
+          'no_matching_runner',
+          'archived_failure',
+        ],
+        'infrastructure',
+        0.9,
+      ],
       [['stuck_or_timeout_failure', 'job_execution_timeout'], 'timeout', 0.9],
       [['ci_quota_exceeded', 'trace_size_exceeded'], 'out_of_resources', 0.85],
       [['missing_dependency_failure'], 'dependency', 0.7],
       [
         [
-          'unmet_prerequisites', 'stale_schedule', 'forward_deployment_failure', 'environment_creation_failure', 'deployment_rejected',
-          'failed_outdated_deployment_job', 'protected_environment_failure', 'insufficient_bridge_permissions', 'downstream_bridge_project_not_found',
-          'invalid_bridge_trigger', 'upstream_bridge_project_not_found', 'bridge_pipeline_is_child_pipeline', 'downstream_pipeline_creation_failed',
-          'secrets_provider_not_found', 'reached_max_descendant_pipelines_depth', 'reached_max_pipeline_hierarchy_size', 'pipeline_loop_detected',
-          'builds_disabled', 'user_blocked', 'project_deleted', 'ip_restriction_failure', 'reached_downstream_pipeline_trigger_rate_limit',
+          'unmet_prerequisites',
+          'stale_schedule',
+          'forward_deployment_failure',
+          'environment_creation_failure',
+          'deployment_rejected',
+          'failed_outdated_deployment_job',
+          'protected_environment_failure',
+          'insufficient_bridge_permissions',
+          'downstream_bridge_project_not_found',
+          'invalid_bridge_trigger',
+          'upstream_bridge_project_not_found',
+          'bridge_pipeline_is_child_pipeline',
+          'downstream_pipeline_creation_failed',
+          'secrets_provider_not_found',
+          'reached_max_descendant_pipelines_depth',
+          'reached_max_pipeline_hierarchy_size',
+          'pipeline_loop_detected',
+          'builds_disabled',
+          'user_blocked',
+          'project_deleted',
+          'ip_restriction_failure',
+          'reached_downstream_pipeline_trigger_rate_limit',
         ],
         'configuration',
         0.8,
       ],
     ] as const
-  ).flatMap(([reasons, category, confidence]) => reasons.map((r): [string, Verdict] => [r, { category, rule: `${FAILURE_REASON_RULE}${r}`, confidence }])),
+  ).flatMap(([reasons, category, confidence]) =>
+    reasons.map((r): [string, Verdict] => [r, { category, rule: `${FAILURE_REASON_RULE}${r}`, confidence }]),
+  ),
 );
 
 export function verdictOfFailureReason(reason: string): Verdict | undefined {

@@ -37,7 +37,10 @@ describe('config: env spec', () => {
       it(`reads ${JSON.stringify(valid[0])}`, () => expect(read(v, valid[0])).to.deep.equal(valid[1]));
       for (const raw of bad) {
         it(`refuses ${JSON.stringify(raw)}, naming the variable and the value`, () => {
-          expect(() => read(v, raw)).to.throw(ConfigError).with.property('message').that.matches(/^X_VAR must /)
+          expect(() => read(v, raw))
+            .to.throw(ConfigError)
+            .with.property('message')
+            .that.matches(/^X_VAR must /)
             .and.contains(`got "${raw}"`);
         });
       }
@@ -45,13 +48,15 @@ describe('config: env spec', () => {
   }
 
   it('says what a bad value should have been, in the words the loaders always used', () => {
-    expect(message(int('', { default: 1, min: 0, max: 65535 }), '70000'))
-      .to.equal('X must be an integer in [0, 65535], got "70000"');
+    expect(message(int('', { default: 1, min: 0, max: 65535 }), '70000')).to.equal(
+      'X must be an integer in [0, 65535], got "70000"',
+    );
     expect(message(oneOf('', { values: ['a', 'b'], default: 'a' }), 'c')).to.equal('X must be one of a, b, got "c"');
     expect(message(onOff('', { default: true }), 'no')).to.equal('X must be on or off, got "no"');
     expect(message(bool('', { default: true }), 'no way')).to.equal('X must be true or false, got "no way"');
-    expect(message(num('', { default: 0, unit: 'USD' }), '-1'))
-      .to.equal('X must be a non-negative number (USD), got "-1"');
+    expect(message(num('', { default: 0, unit: 'USD' }), '-1')).to.equal(
+      'X must be a non-negative number (USD), got "-1"',
+    );
   });
 
   it('documents the default, the values and secrets', () => {

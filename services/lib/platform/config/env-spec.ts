@@ -118,7 +118,11 @@ export function list(description: string, o: Doc & { default?: string[] } = {}):
     fallback,
     shown: fallback.length > 0 ? fallback.join(',') : undefined,
     allowed: 'comma-separated list',
-    parse: (_name, raw) => raw.split(',').map((s) => s.trim()).filter(Boolean),
+    parse: (_name, raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
   });
 }
 

@@ -16,7 +16,12 @@ describe('platform config', () => {
     expect(c.schemaRegistryUrl).to.equal('http://r/apis/ccompat/v7');
   });
 
-  for (const [name, value] of [['VERITY_TOPIC_PARTITIONS', '0'], ['VERITY_TOPIC_PARTITIONS', 'twelve'], ['VERITY_TOPIC_REPLICATION_FACTOR', '2.5'], ['KAFKA_BROKERS', ' , ']]) {
+  for (const [name, value] of [
+    ['VERITY_TOPIC_PARTITIONS', '0'],
+    ['VERITY_TOPIC_PARTITIONS', 'twelve'],
+    ['VERITY_TOPIC_REPLICATION_FACTOR', '2.5'],
+    ['KAFKA_BROKERS', ' , '],
+  ]) {
     it(`refuses ${name}=${JSON.stringify(value)} with the variable's name`, () => {
       expect(() => loadConfig({ [name!]: value })).to.throw(ConfigError, name!);
     });

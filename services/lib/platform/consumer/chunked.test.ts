@@ -10,11 +10,16 @@ describe('consumer: output chunking (broker max.message.bytes)', () => {
       { topic: 'b', messages: [msg(100), msg(2000)] },
     ];
     const chunks = chunked(input, 1000);
-    const flat = chunks.flatMap((c) => c.flatMap((t) => t.messages.map((m) => `${t.topic}:${(m.value as Buffer).length}`)));
+    const flat = chunks.flatMap((c) =>
+      c.flatMap((t) => t.messages.map((m) => `${t.topic}:${(m.value as Buffer).length}`)),
+    );
     expect(flat).to.deep.equal(['a:300', 'a:300', 'a:300', 'b:100', 'b:2000']);
     for (const c of chunks) {
       const bytes = c.flatMap((t) => t.messages).reduce((n, m) => n + (m.value as Buffer).length + 201, 0);
-      expect(bytes <= 1000 || c.flatMap((t) => t.messages).length === 1, JSON.stringify(c.map((t) => t.messages.length))).to.equal(true);
+      expect(
+        bytes <= 1000 || c.flatMap((t) => t.messages).length === 1,
+        JSON.stringify(c.map((t) => t.messages.length)),
+      ).to.equal(true);
     }
     expect(chunks.length).to.be.greaterThan(2);
   });

@@ -5,7 +5,10 @@ import type { Message } from 'kafkajs';
  * Splits the output into produce requests of at most ~`maxBytes` each: kafkajs sends one record batch
  * per partition per request and never splits it, and the broker refuses batches over max.message.bytes.
  */
-export function chunked(topicMessages: { topic: string; messages: Message[] }[], maxBytes = 512 * 1024): { topic: string; messages: Message[] }[][] {
+export function chunked(
+  topicMessages: { topic: string; messages: Message[] }[],
+  maxBytes = 512 * 1024,
+): { topic: string; messages: Message[] }[][] {
   const size = (m: Message) => (m.value ? (m.value as Buffer).length : 0) + (m.key ? String(m.key).length : 0) + 200;
   const chunks: { topic: string; messages: Message[] }[][] = [];
   let current: { topic: string; messages: Message[] }[] = [];

@@ -5,7 +5,13 @@ import { EventDecodeError, EventValidationError } from '../registry/codec.js';
 import { classifyError, type ErrorClass } from './classify.js';
 import { PoisonError, RepositionError, StallError, TransientError } from './errors.js';
 
-const { KafkaJSProtocolError, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSNonRetriableError, KafkaJSRequestTimeoutError } = kafkajs;
+const {
+  KafkaJSProtocolError,
+  KafkaJSConnectionError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSNonRetriableError,
+  KafkaJSRequestTimeoutError,
+} = kafkajs;
 
 function pgError(code: string, message = 'server error'): Error {
   const e = new pg.DatabaseError(message, message.length, 'error');
@@ -15,11 +21,17 @@ function pgError(code: string, message = 'server error'): Error {
 }
 const sysError = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:54329`), { code });
 // kafkajs' types declare fewer constructor arguments than its classes take (errors.js): build them as it does.
-const kafkaProtocol = (type: string, retriable: boolean) => new KafkaJSProtocolError({ type, code: 1, retriable, message: type } as unknown as Error);
+const kafkaProtocol = (type: string, retriable: boolean) =>
+  new KafkaJSProtocolError({ type, code: 1, retriable, message: type } as unknown as Error);
 
 const table: [string, unknown, ErrorClass, string][] = [
   ['undecodable record', new EventDecodeError('not wire format'), 'poison', 'EventDecodeError'],
-  ['schema violation', new EventValidationError('bad', [{ pointer: '/exit_code', message: 'must be <= 2147483647' }]), 'poison', 'EventValidationError'],
+  [
+    'schema violation',
+    new EventValidationError('bad', [{ pointer: '/exit_code', message: 'must be <= 2147483647' }]),
+    'poison',
+    'EventValidationError',
+  ],
   ['explicit poison', new PoisonError('no'), 'poison', 'PoisonError'],
   ['pg 22003 numeric out of range', pgError('22003'), 'poison', 'pg 22003'],
   ['pg 22021 invalid byte sequence (U+0000)', pgError('22021'), 'poison', 'pg 22021'],
@@ -36,15 +48,51 @@ const table: [string, unknown, ErrorClass, string][] = [
   ['connection reset', sysError('ECONNRESET'), 'transient', 'ECONNRESET'],
   ['pg pool: connection terminated', new Error('Connection terminated unexpectedly'), 'transient', 'pg connection'],
   ['pg pool: connect timeout', new Error('timeout exceeded when trying to connect'), 'transient', 'pg connection'],
-  ['fetch failed with a refused cause', new TypeError('fetch failed', { cause: sysError('ECONNREFUSED') }), 'transient', 'ECONNREFUSED'],
-  ['AbortSignal.timeout', Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }), 'transient', 'TimeoutError'],
+  [
+    'fetch failed with a refused cause',
+    new TypeError('fetch failed', { cause: sysError('ECONNREFUSED') }),
+    'transient',
+    'ECONNREFUSED',
+  ],
+  [
+    'AbortSignal.timeout',
+    Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }),
+    'transient',
+    'TimeoutError',
+  ],
   ['broker not available', kafkaProtocol('BROKER_NOT_AVAILABLE', true), 'transient', 'kafka BROKER_NOT_AVAILABLE'],
   ['producer fenced', kafkaProtocol('PRODUCER_FENCED', false), 'transient', 'kafka PRODUCER_FENCED'],
-  ['kafka connection error', new KafkaJSConnectionError('Connection error: connect ECONNREFUSED'), 'transient', 'KafkaJSConnectionError'],
-  ['kafka request timeout', new KafkaJSRequestTimeoutError('Request timed out'), 'transient', 'KafkaJSRequestTimeoutError'],
-  ['retries exceeded around a timeout', new KafkaJSNumberOfRetriesExceeded(new KafkaJSRequestTimeoutError('Request timed out'), { retryCount: 5, retryTime: 100 }), 'transient', 'KafkaJSRequestTimeoutError'],
+  [
+    'kafka connection error',
+    new KafkaJSConnectionError('Connection error: connect ECONNREFUSED'),
+    'transient',
+    'KafkaJSConnectionError',
+  ],
+  [
+    'kafka request timeout',
+    new KafkaJSRequestTimeoutError('Request timed out'),
+    'transient',
+    'KafkaJSRequestTimeoutError',
+  ],
+  [
+    'retries exceeded around a timeout',
+    new KafkaJSNumberOfRetriesExceeded(new KafkaJSRequestTimeoutError('Request timed out'), {
+      retryCount: 5,
+      retryTime: 100,
+    }),
+    'transient',
+    'KafkaJSRequestTimeoutError',
+  ],
   ['message too large: the record', kafkaProtocol('MESSAGE_TOO_LARGE', false), 'poison', 'kafka MESSAGE_TOO_LARGE'],
-  ['non-retriable wrapper around a too-large record (as kafkajs\' retrier builds it)', new (KafkaJSNonRetriableError as unknown as new (e: Error, o: { cause: Error }) => Error)(kafkaProtocol('MESSAGE_TOO_LARGE', false), { cause: kafkaProtocol('MESSAGE_TOO_LARGE', false) }), 'poison', 'kafka MESSAGE_TOO_LARGE'],
+  [
+    "non-retriable wrapper around a too-large record (as kafkajs' retrier builds it)",
+    new (KafkaJSNonRetriableError as unknown as new (e: Error, o: { cause: Error }) => Error)(
+      kafkaProtocol('MESSAGE_TOO_LARGE', false),
+      { cause: kafkaProtocol('MESSAGE_TOO_LARGE', false) },
+    ),
+    'poison',
+    'kafka MESSAGE_TOO_LARGE',
+  ],
   ['explicit transient', new TransientError('registry 503'), 'transient', 'TransientError'],
   ['checkpoint moved', new RepositionError('moved'), 'reposition', 'RepositionError'],
   ['seq gap', new StallError('gap'), 'stall', 'StallError'],

@@ -21,13 +21,39 @@ export interface Classified {
 const PG_POISON_CLASSES = new Set(['22', '23']);
 /** Node and undici connection failures. */
 const NET_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED',
-  'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ECONNABORTED',
+  'ESOCKETTIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
 ]);
 /** Kafka protocol errors that belong to the records sent, not to the cluster. */
-const KAFKA_RECORD_ERRORS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE', 'INVALID_TIMESTAMP']);
+const KAFKA_RECORD_ERRORS = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+  'INVALID_TIMESTAMP',
+]);
 /** pg's own messages for a connection that failed or went away (no SQLSTATE). */
-const PG_CONNECTION_MESSAGES = [/Connection terminated/i, /timeout exceeded when trying to connect/i, /connection error and is not queryable/i, /Client was closed/i, /Cannot use a pool after calling end/i];
+const PG_CONNECTION_MESSAGES = [
+  /Connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /connection error and is not queryable/i,
+  /Client was closed/i,
+  /Cannot use a pool after calling end/i,
+];
 
 interface ErrorLike {
   name?: string;
@@ -53,13 +79,16 @@ function chain(err: unknown): ErrorLike[] {
 
 /** A SQLSTATE of a Postgres server error (pg's DatabaseError carries `severity` and a 5-character code). */
 function sqlState(e: ErrorLike): string | undefined {
-  return typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === 'string' ? e.code : undefined;
+  return typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === 'string'
+    ? e.code
+    : undefined;
 }
 
 function one(e: ErrorLike): Classified | undefined {
   if (e instanceof RepositionError) return { class: 'reposition', reason: e.constructor.name };
   if (e instanceof StallError) return { class: 'stall', reason: e.constructor.name };
-  if (e instanceof PoisonError || e instanceof EventDecodeError || e instanceof EventValidationError) return { class: 'poison', reason: e.constructor.name };
+  if (e instanceof PoisonError || e instanceof EventDecodeError || e instanceof EventValidationError)
+    return { class: 'poison', reason: e.constructor.name };
   if (e instanceof TransientError) return { class: 'transient', reason: 'TransientError' };
   const state = sqlState(e);
   if (state) {
@@ -80,7 +109,8 @@ function one(e: ErrorLike): Classified | undefined {
     return undefined; // a wrapper (KafkaJSNumberOfRetriesExceeded, KafkaJSNonRetriableError): its cause decides
   }
   if (name === 'TimeoutError' || name === 'AbortError') return { class: 'transient', reason: name };
-  if (PG_CONNECTION_MESSAGES.some((re) => re.test(e.message ?? ''))) return { class: 'transient', reason: 'pg connection' };
+  if (PG_CONNECTION_MESSAGES.some((re) => re.test(e.message ?? '')))
+    return { class: 'transient', reason: 'pg connection' };
   return undefined;
 }
 
@@ -92,6 +122,7 @@ export function classifyError(err: unknown): Classified {
   }
   const last = links.at(-1);
   // A KafkaJS wrapper whose causes said nothing more is still the cluster's failure.
-  if (links.some((e) => typeof e.name === 'string' && e.name.startsWith('KafkaJS'))) return { class: 'transient', reason: String(links[0]?.name) };
+  if (links.some((e) => typeof e.name === 'string' && e.name.startsWith('KafkaJS')))
+    return { class: 'transient', reason: String(links[0]?.name) };
   return { class: 'suspect', reason: (last?.name || 'Error').slice(0, 64) };
 }

@@ -80,13 +80,19 @@ export interface ConsumerRunnerOptions<E extends TypedEvent> {
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
   maxWaitTimeInMs?: number;
-  /** Behind and not moving for this long → stalled (/readyz 503); services pass STALL_SECONDS (config.stallMs). Default 60 s. */
+  /**
+   * Behind and not moving for this long → stalled (/readyz 503); services pass STALL_SECONDS (config.stallMs). Default
+   * 60 s.
+   */
   stallMs?: number;
   /** How often the high watermarks are read. */
   lagIntervalMs?: number;
   /** Capped exponential backoff of retries. */
   retry?: { baseMs: number; maxMs: number };
-  /** Write dead letters to `<topic>.dlq` (default; never in 'none' mode). Off: poison is only handed to the handler, counted and logged. */
+  /**
+   * Write dead letters to `<topic>.dlq` (default; never in 'none' mode). Off: poison is only handed to the handler,
+   * counted and logged.
+   */
   deadLetters?: boolean;
   /** External mode: commit Kafka offsets too, after the sink (for outside tools only; the sink is the truth). */
   commitForMonitoring?: boolean;

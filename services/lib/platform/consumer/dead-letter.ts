@@ -17,7 +17,14 @@ export interface DeadLetter {
   error: string;
 }
 
-export function deadLetterOf(topic: string, partition: number, offset: bigint, message: DeadLetter['message'], err: unknown, why: Classified): DeadLetter {
+export function deadLetterOf(
+  topic: string,
+  partition: number,
+  offset: bigint,
+  message: DeadLetter['message'],
+  err: unknown,
+  why: Classified,
+): DeadLetter {
   const e = err instanceof Error ? err : new Error(String(err));
   return { topic, partition, offset, message, why, errorClass: e.constructor.name, error: e.message.slice(0, 1000) };
 }

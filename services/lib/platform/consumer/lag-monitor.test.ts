@@ -6,21 +6,35 @@ import { LagMonitor, type TopicPartition } from './lag-monitor.js';
 
 /** A broker that answers high watermarks, a consumer whose position and ownership the test sets. */
 function fixture() {
-  const highs = new Map<number, bigint>([[0, 100n], [1, 50n]]);
+  const highs = new Map<number, bigint>([
+    [0, 100n],
+    [1, 50n],
+  ]);
   const positions = new Map<number, bigint>();
   const stored = new Map<number, bigint>();
   const stopped = new Map<string, string>();
   const ends = new Map<number, bigint>();
-  let owned: TopicPartition[] = [{ topic: 'unit.t', partition: 0 }, { topic: 'unit.t', partition: 1 }];
+  let owned: TopicPartition[] = [
+    { topic: 'unit.t', partition: 0 },
+    { topic: 'unit.t', partition: 1 },
+  ];
   let now = 1_000_000;
-  const admin = { fetchTopicOffsets: async () => [...highs].map(([partition, high]) => ({ partition, high: String(high), low: '0', offset: String(high) })) } as unknown as Admin;
+  const admin = {
+    fetchTopicOffsets: async () =>
+      [...highs].map(([partition, high]) => ({ partition, high: String(high), low: '0', offset: String(high) })),
+  } as unknown as Admin;
   const monitor = new LagMonitor(
     admin,
     'unit-lag-group',
     {
       owned: () => owned,
       position: (_t, p) => positions.get(p),
-      storedPositions: async (missing) => new Map(missing.flatMap((m) => (stored.has(m.partition) ? [[`${m.topic}[${m.partition}]`, stored.get(m.partition)!] as const] : []))),
+      storedPositions: async (missing) =>
+        new Map(
+          missing.flatMap((m) =>
+            stored.has(m.partition) ? [[`${m.topic}[${m.partition}]`, stored.get(m.partition)!] as const] : [],
+          ),
+        ),
       stopped: () => stopped,
       end: (_t, p) => ends.get(p),
     },
@@ -31,7 +45,13 @@ function fixture() {
     return line === undefined ? undefined : Number(line.split(' ').at(-1));
   };
   return {
-    monitor, highs, positions, stored, stopped, ends, metric,
+    monitor,
+    highs,
+    positions,
+    stored,
+    stopped,
+    ends,
+    metric,
     own: (o: TopicPartition[]) => (owned = o),
     advance: (ms: number) => (now += ms),
   };

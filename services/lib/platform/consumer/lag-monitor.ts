@@ -20,7 +20,10 @@ export interface LagSource {
   owned(): TopicPartition[];
   /** The position known in memory (the offset after the last record handled), if any. */
   position(topic: string, partition: number): bigint | undefined;
-  /** Positions stored outside memory (committed group offsets or a sink's checkpoint) for partitions without one in memory. */
+  /**
+   * Positions stored outside memory (committed group offsets or a sink's checkpoint) for partitions without one in
+   * memory.
+   */
   storedPositions(missing: TopicPartition[]): Promise<Map<string, bigint>>;
   /** Partitions the handler stopped, with why. */
   stopped(): Map<string, string>;
@@ -113,9 +116,14 @@ export class LagMonitor {
     for (const [key, p] of this.progress) {
       metrics.consumerLag.set({ group: this.group, topic: p.topic, partition: String(p.partition) }, Number(lagOf(p)));
       current.set(key, { topic: p.topic, partition: p.partition });
-      stalledByTopic.set(p.topic, (stalledByTopic.get(p.topic) ?? 0) + (stopped.has(key) || isStalled(p, now, this.opts.stallMs) ? 1 : 0));
+      stalledByTopic.set(
+        p.topic,
+        (stalledByTopic.get(p.topic) ?? 0) + (stopped.has(key) || isStalled(p, now, this.opts.stallMs) ? 1 : 0),
+      );
     }
-    for (const [key, tp] of this.labelled) if (!current.has(key)) metrics.consumerLag.remove({ group: this.group, topic: tp.topic, partition: String(tp.partition) });
+    for (const [key, tp] of this.labelled)
+      if (!current.has(key))
+        metrics.consumerLag.remove({ group: this.group, topic: tp.topic, partition: String(tp.partition) });
     for (const [topic, n] of stalledByTopic) metrics.consumerStalled.set({ group: this.group, topic }, n);
     this.labelled = current;
   }
@@ -124,7 +132,8 @@ export class LagMonitor {
   private clear(): void {
     const topics = new Set<string>();
     for (const tp of [...this.labelled.values(), ...this.progress.values()]) topics.add(tp.topic);
-    for (const tp of this.labelled.values()) metrics.consumerLag.remove({ group: this.group, topic: tp.topic, partition: String(tp.partition) });
+    for (const tp of this.labelled.values())
+      metrics.consumerLag.remove({ group: this.group, topic: tp.topic, partition: String(tp.partition) });
     for (const topic of topics) metrics.consumerStalled.remove({ group: this.group, topic });
     this.labelled = new Map();
     this.progress.clear();

@@ -16,7 +16,12 @@ export function lagOf(p: PartitionProgress): bigint {
 }
 
 /** The progress after a new observation of position and high watermark at `now`. */
-export function observe(prev: PartitionProgress | undefined, position: bigint, high: bigint, now: number): PartitionProgress {
+export function observe(
+  prev: PartitionProgress | undefined,
+  position: bigint,
+  high: bigint,
+  now: number,
+): PartitionProgress {
   const moved = prev === undefined || position !== prev.position || high <= position;
   return { position, high, movedAt: moved ? now : prev.movedAt };
 }

@@ -39,8 +39,6 @@ import { TransactionalProducers } from './tx-producers.js';
 
 export type { CommitMode, ConsumedRecord, ConsumerHandler, ConsumerRunnerOptions, Output, Slice } from './contract.js';
 
-
-
 /** The handler's output records and the slice's dead letters, as one list of non-empty topic batches. */
 function withDeadLetters(out: Output, topic: string, dlqMessages: Message[]): { topic: string; messages: Message[] }[] {
   return [...(out.messages ?? []), { topic: dlqOf(topic), messages: dlqMessages }].filter((t) => t.messages.length > 0);
@@ -77,25 +75,33 @@ export class ConsumerRunner<E extends TypedEvent> {
     private readonly handler: ConsumerHandler<E>,
     private readonly log: Logger,
   ) {
-    if (opts.mode === 'transactional' && !opts.transactionalId) throw new Error('transactional mode needs transactionalId');
+    if (opts.mode === 'transactional' && !opts.transactionalId)
+      throw new Error('transactional mode needs transactionalId');
     if (opts.mode === 'external' && !handler.position) throw new Error('external mode needs handler.position');
     this.admin = kafka.admin();
     this.backoff = new PartitionBackoff(this.retryPolicy(), log);
-    this.txProducers = opts.mode === 'transactional' ? new TransactionalProducers(kafka, opts.transactionalId!) : undefined;
-    this.monitor = new LagMonitor(this.admin, opts.groupId, {
-      owned: () => [...this.assigned.values()],
-      position: (t, p) => this.positions.get(keyOf(t, p)),
-      storedPositions: (missing) => this.storedPositions(missing),
-      stopped: () => this.stopped,
-      end: (t, p) => this.opts.endAt?.(t, p),
-    }, { intervalMs: opts.lagIntervalMs ?? 5000, stallMs: opts.stallMs ?? 60_000, log });
+    this.txProducers =
+      opts.mode === 'transactional' ? new TransactionalProducers(kafka, opts.transactionalId!) : undefined;
+    this.monitor = new LagMonitor(
+      this.admin,
+      opts.groupId,
+      {
+        owned: () => [...this.assigned.values()],
+        position: (t, p) => this.positions.get(keyOf(t, p)),
+        storedPositions: (missing) => this.storedPositions(missing),
+        stopped: () => this.stopped,
+        end: (t, p) => this.opts.endAt?.(t, p),
+      },
+      { intervalMs: opts.lagIntervalMs ?? 5000, stallMs: opts.stallMs ?? 60_000, log },
+    );
   }
 
   /** True, or why this consumer cannot do its work now (not joined, crashed, stalled partitions). */
   readiness(): true | string {
     if (this.crashed) return `consumer ${this.opts.groupId} restarting after: ${this.crashed}`;
     if (!this.joined) return `consumer ${this.opts.groupId} has not joined its group yet`;
-    if (this.unprepared.size > 0) return `consumer ${this.opts.groupId} is preparing ${[...this.unprepared].join(', ')}`;
+    if (this.unprepared.size > 0)
+      return `consumer ${this.opts.groupId} is preparing ${[...this.unprepared].join(', ')}`;
     const stalled = this.monitor.stalled();
     if (stalled.length > 0) return `stalled: ${stalled.join('; ')}`;
     return true;
@@ -183,18 +189,21 @@ export class ConsumerRunner<E extends TypedEvent> {
   /** A consumer that will not restart by itself is recreated after a backoff: one crash never ends the service. */
   private scheduleRestart(attempt = 0): void {
     const delay = retryDelayMs(attempt, this.retryPolicy(), null) ?? 1000;
-    this.restartTimer = setTimeout(() => {
-      if (this.stopping) return;
-      metrics.consumerRestarts.inc({ group: this.opts.groupId });
-      this.txProducers?.dropAll();
-      void this.startConsumer().then(
-        () => this.log.info({ group: this.opts.groupId }, 'consumer recreated'),
-        (err: Error) => {
-          this.log.warn({ err: err.message, group: this.opts.groupId }, 'recreating the consumer failed; retrying');
-          this.scheduleRestart(attempt + 1);
-        },
-      );
-    }, Math.max(500, delay));
+    this.restartTimer = setTimeout(
+      () => {
+        if (this.stopping) return;
+        metrics.consumerRestarts.inc({ group: this.opts.groupId });
+        this.txProducers?.dropAll();
+        void this.startConsumer().then(
+          () => this.log.info({ group: this.opts.groupId }, 'consumer recreated'),
+          (err: Error) => {
+            this.log.warn({ err: err.message, group: this.opts.groupId }, 'recreating the consumer failed; retrying');
+            this.scheduleRestart(attempt + 1);
+          },
+        );
+      },
+      Math.max(500, delay),
+    );
   }
 
   private retryPolicy() {
@@ -203,7 +212,8 @@ export class ConsumerRunner<E extends TypedEvent> {
 
   private onAssignment(assignment: Record<string, number[]>): void {
     const next = new Map<string, TopicPartition>();
-    for (const topic of this.opts.topics) for (const partition of assignment[topic] ?? []) next.set(keyOf(topic, partition), { topic, partition });
+    for (const topic of this.opts.topics)
+      for (const partition of assignment[topic] ?? []) next.set(keyOf(topic, partition), { topic, partition });
     const released = [...this.assigned].filter(([k]) => !next.has(k)).map(([, tp]) => tp);
     const added = [...next].filter(([k]) => !this.assigned.has(k)).map(([, tp]) => tp);
     for (const tp of released) {
@@ -219,18 +229,25 @@ export class ConsumerRunner<E extends TypedEvent> {
     this.assigned = next;
     this.joined = true;
     this.crashed = undefined;
-    this.log.info({ group: this.opts.groupId, partitions: [...next.keys()], added: added.length, released: released.length }, 'assignment');
+    this.log.info(
+      { group: this.opts.groupId, partitions: [...next.keys()], added: added.length, released: released.length },
+      'assignment',
+    );
     if (this.opts.mode === 'external') {
       // Another instance may have advanced any checkpoint meanwhile: re-read and seek every partition.
       this.positioned.clear();
       this.stored.clear();
       const all = [...next.values()];
-      this.positioning = this.seekToStored(all).catch((err: Error) => this.log.error({ err: err.message }, 'seeking to stored positions failed; retried at the next batch'));
+      this.positioning = this.seekToStored(all).catch((err: Error) =>
+        this.log.error({ err: err.message }, 'seeking to stored positions failed; retried at the next batch'),
+      );
     }
     if (this.handler.prepare || this.opts.mode === 'transactional') {
       for (const tp of added) this.unprepared.add(keyOf(tp.topic, tp.partition));
       // Prepare now, not at the first batch: an idle instance becomes ready (and fences the previous owners).
-      void this.ensurePrepared().catch((err: Error) => this.log.warn({ err: err.message }, 'preparing partitions failed; retried at the next batch'));
+      void this.ensurePrepared().catch((err: Error) =>
+        this.log.warn({ err: err.message }, 'preparing partitions failed; retried at the next batch'),
+      );
     }
   }
 
@@ -264,7 +281,8 @@ export class ConsumerRunner<E extends TypedEvent> {
     if (this.opts.mode === 'none') return out;
     for (const topic of new Set(missing.map((m) => m.topic))) {
       const fetched = await this.admin.fetchOffsets({ groupId: this.opts.groupId, topics: [topic] });
-      for (const p of fetched[0]?.partitions ?? []) if (BigInt(p.offset) >= 0n) out.set(keyOf(topic, p.partition), BigInt(p.offset));
+      for (const p of fetched[0]?.partitions ?? [])
+        if (BigInt(p.offset) >= 0n) out.set(keyOf(topic, p.partition), BigInt(p.offset));
     }
     return out;
   }
@@ -302,7 +320,9 @@ export class ConsumerRunner<E extends TypedEvent> {
       await this.positioning;
       if (!this.positioned.has(key)) {
         // The seek failed or has not happened: retry it and refetch.
-        this.positioning = this.seekToStored([{ topic, partition }]).catch((err: Error) => this.log.warn({ err: err.message }, 'seeking failed'));
+        this.positioning = this.seekToStored([{ topic, partition }]).catch((err: Error) =>
+          this.log.warn({ err: err.message }, 'seeking failed'),
+        );
         await this.backoff.again(key, { class: 'transient', reason: 'positioning' }, payload);
         return;
       }
@@ -348,7 +368,10 @@ export class ConsumerRunner<E extends TypedEvent> {
       return;
     }
     const started = Date.now();
-    /** Offsets whose dead letter this batch already wrote (external mode writes them before the sink: not again on a retry or split). */
+    /**
+     * Offsets whose dead letter this batch already wrote (external mode writes them before the sink: not again on a
+     * retry or split).
+     */
     const dlqSent = new Set<bigint>();
     const result = await settle<Item<E>>(items, {
       apply: (slice) => this.apply(topic, partition, slice, spans, dlqSent),
@@ -362,7 +385,21 @@ export class ConsumerRunner<E extends TypedEvent> {
       onFailure: (slice, err, why, attempt) => {
         metrics.consumerFailures.inc({ group: this.opts.groupId, class: why.class });
         const level = why.class === 'transient' && attempt < 3 ? 'warn' : 'error';
-        this.log[level]({ group: this.opts.groupId, topic, partition, from: slice[0]!.offset.toString(), to: slice.at(-1)!.offset.toString(), records: slice.length, class: why.class, reason: why.reason, err: (err as Error)?.message ?? String(err), attempt }, 'processing a slice failed');
+        this.log[level](
+          {
+            group: this.opts.groupId,
+            topic,
+            partition,
+            from: slice[0]!.offset.toString(),
+            to: slice.at(-1)!.offset.toString(),
+            records: slice.length,
+            class: why.class,
+            reason: why.reason,
+            err: (err as Error)?.message ?? String(err),
+            attempt,
+          },
+          'processing a slice failed',
+        );
       },
     });
     spans.end();
@@ -379,9 +416,15 @@ export class ConsumerRunner<E extends TypedEvent> {
         this.advance(topic, partition, BigInt(batch.lastOffset()) + 1n);
       }
       metrics.batchSize.observe({ service: this.opts.service }, messages.length);
-      countEvents(this.opts.service, topic, items.flatMap((i) => (i.kind === 'record' ? [i.event.type] : [])));
+      countEvents(
+        this.opts.service,
+        topic,
+        items.flatMap((i) => (i.kind === 'record' ? [i.event.type] : [])),
+      );
       if (this.opts.mode === 'external' && this.opts.commitForMonitoring) {
-        await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(items.at(-1)!.offset) + 1n).toString() }]).catch((e: Error) => this.log.debug({ err: e.message }, 'offset commit for monitoring failed'));
+        await this.consumer!.commitOffsets([
+          { topic, partition, offset: (BigInt(items.at(-1)!.offset) + 1n).toString() },
+        ]).catch((e: Error) => this.log.debug({ err: e.message }, 'offset commit for monitoring failed'));
       }
       await payload.heartbeat().catch(() => undefined);
       this.log.debug({ topic, partition, records: messages.length, ms: Date.now() - started }, 'batch');
@@ -390,7 +433,10 @@ export class ConsumerRunner<E extends TypedEvent> {
     if (result.kind === 'stall') {
       const why = (result.err as Error).message;
       this.stopped.set(key, why);
-      this.log.error({ group: this.opts.groupId, topic, partition, err: why }, 'partition stopped: nothing of the batch was applied; see /readyz');
+      this.log.error(
+        { group: this.opts.groupId, topic, partition, err: why },
+        'partition stopped: nothing of the batch was applied; see /readyz',
+      );
       payload.pause();
       return;
     }
@@ -398,7 +444,13 @@ export class ConsumerRunner<E extends TypedEvent> {
   }
 
   /** Decodes the batch once: filtered by header, poison as dead letters; a registry outage is waited out. */
-  private async decode(topic: string, partition: number, messages: KafkaMessage[], spans: SpanGroup, payload: EachBatchPayload): Promise<Item<E>[]> {
+  private async decode(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    spans: SpanGroup,
+    payload: EachBatchPayload,
+  ): Promise<Item<E>[]> {
     const codec = this.opts.codecs.get(topic);
     if (!codec) throw new Error(`no codec for ${topic}`);
     const key = keyOf(topic, partition);
@@ -409,29 +461,55 @@ export class ConsumerRunner<E extends TypedEvent> {
       } catch (err) {
         const why = classifyError(err);
         metrics.consumerFailures.inc({ group: this.opts.groupId, class: why.class });
-        this.log.warn({ group: this.opts.groupId, topic, partition, err: (err as Error).message, reason: why.reason }, 'decoding a batch failed; retrying');
+        this.log.warn(
+          { group: this.opts.groupId, topic, partition, err: (err as Error).message, reason: why.reason },
+          'decoding a batch failed; retrying',
+        );
         if (!(await this.backoff.wait(key, attempt, why, payload))) throw err;
         continue;
       }
       const mode = this.opts.spans ?? 'none';
       if (mode === 'record') {
-        for (const i of items) if (i.kind === 'record') i.span = spans.add(startRecordSpan({ topic, partition, group: this.opts.groupId, message: i.message }));
+        for (const i of items)
+          if (i.kind === 'record')
+            i.span = spans.add(startRecordSpan({ topic, partition, group: this.opts.groupId, message: i.message }));
       }
       return items;
     }
   }
 
   /** Applies one slice according to the mode; throws to let settle() retry, split or dead-letter. */
-  private async apply(topic: string, partition: number, slice: Item<E>[], spans: SpanGroup, dlqSent: Set<bigint>): Promise<void> {
+  private async apply(
+    topic: string,
+    partition: number,
+    slice: Item<E>[],
+    spans: SpanGroup,
+    dlqSent: Set<bigint>,
+  ): Promise<void> {
     const key = keyOf(topic, partition);
-    const records = slice.flatMap((i) => (i.kind === 'record' ? [{ topic, partition, offset: i.offset, message: i.message, event: i.event, ...(i.span ? { span: i.span } : {}) }] : []));
+    const records = slice.flatMap((i) =>
+      i.kind === 'record'
+        ? [
+            {
+              topic,
+              partition,
+              offset: i.offset,
+              message: i.message,
+              event: i.event,
+              ...(i.span ? { span: i.span } : {}),
+            },
+          ]
+        : [],
+    );
     const deadLetters = slice.flatMap((i) => (i.kind === 'dead' ? [i.dead] : []));
     const next = slice.at(-1)!.offset + 1n;
     const from = this.opts.mode === 'external' ? (this.stored.get(key) ?? null) : null;
     let span: Span | undefined;
-    if ((this.opts.spans ?? 'none') === 'batch' && records.length > 0) span = startBatchSpan({ topic, partition, group: this.opts.groupId, messages: records.map((r) => r.message) });
+    if ((this.opts.spans ?? 'none') === 'batch' && records.length > 0)
+      span = startBatchSpan({ topic, partition, group: this.opts.groupId, messages: records.map((r) => r.message) });
     const input: Slice<E> = { topic, partition, records, deadLetters, from, next, spans, ...(span ? { span } : {}) };
-    const dlqMessages = this.opts.deadLetters === false ? [] : deadLetters.map((d) => deadLetterMessage(d, this.opts.groupId));
+    const dlqMessages =
+      this.opts.deadLetters === false ? [] : deadLetters.map((d) => deadLetterMessage(d, this.opts.groupId));
     try {
       switch (this.opts.mode) {
         case 'transactional':
@@ -448,7 +526,8 @@ export class ConsumerRunner<E extends TypedEvent> {
         }
         case 'commit': {
           const out = (await this.handler.process(input)) ?? {};
-          for (const chunk of chunked(withDeadLetters(out, topic, dlqMessages))) await this.producer!.sendBatch({ topicMessages: chunk, acks: -1 });
+          for (const chunk of chunked(withDeadLetters(out, topic, dlqMessages)))
+            await this.producer!.sendBatch({ topicMessages: chunk, acks: -1 });
           await this.consumer!.commitOffsets([{ topic, partition, offset: next.toString() }]);
           out.onCommitted?.();
           break;
@@ -469,8 +548,21 @@ export class ConsumerRunner<E extends TypedEvent> {
     if (deadLetters.length > 0) {
       const written = this.opts.mode !== 'none' && this.opts.deadLetters !== false;
       if (written) metrics.dlq.inc({ topic: dlqOf(topic) }, deadLetters.length);
-      const msg = written ? 'poison record dead-lettered; the partition goes on' : 'poison record skipped (this consumer writes no dead letters); the partition goes on';
-      for (const d of deadLetters) this.log.warn({ group: this.opts.groupId, topic, partition, offset: d.offset.toString(), reason: d.why.reason, err: d.error }, msg);
+      const msg = written
+        ? 'poison record dead-lettered; the partition goes on'
+        : 'poison record skipped (this consumer writes no dead letters); the partition goes on';
+      for (const d of deadLetters)
+        this.log.warn(
+          {
+            group: this.opts.groupId,
+            topic,
+            partition,
+            offset: d.offset.toString(),
+            reason: d.why.reason,
+            err: d.error,
+          },
+          msg,
+        );
     }
   }
 
@@ -484,7 +576,10 @@ export class ConsumerRunner<E extends TypedEvent> {
     try {
       for (const chunk of chunked(topicMessages)) await txn.sendBatch({ topicMessages: chunk, acks: -1 });
       out.beforeCommit?.();
-      await txn.sendOffsets({ consumerGroupId: this.opts.groupId, topics: [{ topic: input.topic, partitions: [{ partition: input.partition, offset: input.next.toString() }] }] });
+      await txn.sendOffsets({
+        consumerGroupId: this.opts.groupId,
+        topics: [{ topic: input.topic, partitions: [{ partition: input.partition, offset: input.next.toString() }] }],
+      });
       await txn.commit();
     } catch (err) {
       const aborted = await txn.abort().then(
@@ -523,19 +618,34 @@ export class ConsumerRunner<E extends TypedEvent> {
             this.unprepared.add(key);
             await this.txProducers.of(partition);
           }
-          const committed = (await this.admin.fetchOffsets({ groupId: this.opts.groupId, topics: [topic] }))[0]?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
-          offset = BigInt(committed) >= 0n ? BigInt(committed) : BigInt((await this.admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition)?.low ?? '0');
+          const committed =
+            (await this.admin.fetchOffsets({ groupId: this.opts.groupId, topics: [topic] }))[0]?.partitions.find(
+              (p) => p.partition === partition,
+            )?.offset ?? '-1';
+          offset =
+            BigInt(committed) >= 0n
+              ? BigInt(committed)
+              : BigInt((await this.admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition)?.low ?? '0');
         }
         this.consumer!.seek({ topic, partition, offset: offset.toString() });
         this.positions.set(key, offset);
         // Restore now: if everything was committed after all, no batch comes to trigger it.
-        if (this.unprepared.size > 0) void this.ensurePrepared().catch((e: Error) => this.log.warn({ err: e.message }, 'preparing partitions failed; retried at the next batch'));
-        this.log.warn({ group: this.opts.groupId, topic, partition, offset: offset.toString(), err: (err as Error)?.message }, 'repositioned after a failure');
+        if (this.unprepared.size > 0)
+          void this.ensurePrepared().catch((e: Error) =>
+            this.log.warn({ err: e.message }, 'preparing partitions failed; retried at the next batch'),
+          );
+        this.log.warn(
+          { group: this.opts.groupId, topic, partition, offset: offset.toString(), err: (err as Error)?.message },
+          'repositioned after a failure',
+        );
         await this.backoff.again(key, { class: 'reposition', reason: 'reposition' }, payload);
         return;
       } catch (e) {
         const why = classifyError(e);
-        this.log.warn({ group: this.opts.groupId, topic, partition, err: (e as Error).message, reason: why.reason }, 'repositioning failed; retrying');
+        this.log.warn(
+          { group: this.opts.groupId, topic, partition, err: (e as Error).message, reason: why.reason },
+          'repositioning failed; retrying',
+        );
         if (!(await this.backoff.wait(key, attempt, why, payload))) return;
       }
     }
@@ -546,7 +656,9 @@ export class ConsumerRunner<E extends TypedEvent> {
     this.stopping = true;
     this.backoff.stop();
     if (this.restartTimer) clearTimeout(this.restartTimer);
-    await this.consumer?.disconnect().catch((err: Error) => this.log.warn({ err: err.message }, 'consumer disconnect failed'));
+    await this.consumer
+      ?.disconnect()
+      .catch((err: Error) => this.log.warn({ err: err.message }, 'consumer disconnect failed'));
     await this.monitor.stop();
     await this.txProducers?.close();
     await this.producer?.disconnect().catch(() => undefined);

@@ -10,7 +10,9 @@ type Item = { offset: number; dead?: string };
  * `poison` (with the error made by `failWith`), fails the first `transient` applies, and records what it
  * committed. Dead letters always apply.
  */
-function sink(opts: { poison?: number[]; failWith?: (offset: number) => Error; transient?: number; stopAfterWaits?: number } = {}) {
+function sink(
+  opts: { poison?: number[]; failWith?: (offset: number) => Error; transient?: number; stopAfterWaits?: number } = {},
+) {
   const committed: Item[][] = [];
   const waits: string[] = [];
   let transient = opts.transient ?? 0;
@@ -34,7 +36,8 @@ function sink(opts: { poison?: number[]; failWith?: (offset: number) => Error; t
 }
 
 const items = (n: number): Item[] => Array.from({ length: n }, (_, i) => ({ offset: i }));
-const offsets = (committed: Item[][]) => committed.map((s) => s.map((i) => (i.dead ? `${i.offset}!` : String(i.offset))).join(','));
+const offsets = (committed: Item[][]) =>
+  committed.map((s) => s.map((i) => (i.dead ? `${i.offset}!` : String(i.offset))).join(','));
 
 describe('consumer: settling a batch (retry, split, dead-letter)', () => {
   it('a good batch is applied once, whole', async () => {
@@ -69,7 +72,11 @@ describe('consumer: settling a batch (retry, split, dead-letter)', () => {
   });
 
   it('Postgres 22003 on one record is poison without any retry', async () => {
-    const pg22003 = () => Object.assign(new Error('value "2147483648" is out of range for type integer'), { code: '22003', severity: 'ERROR' });
+    const pg22003 = () =>
+      Object.assign(new Error('value "2147483648" is out of range for type integer'), {
+        code: '22003',
+        severity: 'ERROR',
+      });
     const s = sink({ poison: [1], failWith: pg22003 });
     await settle(items(2), s.ops);
     expect(offsets(s.committed)).to.deep.equal(['0', '1!']);

@@ -16,7 +16,12 @@ export class TransactionalProducers {
   of(partition: number): Promise<Producer> {
     let p = this.producers.get(partition);
     if (!p) {
-      const producer = this.kafka.producer({ transactionalId: this.idOf(partition), idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 });
+      const producer = this.kafka.producer({
+        transactionalId: this.idOf(partition),
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionTimeout: 60_000,
+      });
       p = producer.connect().then(() => producer);
       p.catch(() => this.producers.delete(partition));
       this.producers.set(partition, p);

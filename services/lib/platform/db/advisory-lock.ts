@@ -17,7 +17,12 @@ export async function withAdvisoryLock<T>(session: Session, key: string, fn: () 
 }
 
 /** Runs `fn` holding the lock `key`, or returns `busy()` at once if another session holds it. */
-export async function tryAdvisoryLock<T>(session: Session, key: string, fn: () => Promise<T>, busy: () => never): Promise<T> {
+export async function tryAdvisoryLock<T>(
+  session: Session,
+  key: string,
+  fn: () => Promise<T>,
+  busy: () => never,
+): Promise<T> {
   const r = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [key]);
   if (!r.rows[0]?.ok) busy();
   try {

@@ -11,13 +11,21 @@ import * as schema from './schema.js';
 export type Db = NodePgDatabase<typeof schema>;
 
 export function createPool(databaseUrl: string, max = 10, log: Logger = createLogger('pg')): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30000,
+  });
   let lastLogged = 0;
   pool.on('error', (err) => {
     // One line per burst: a restart fails every idle connection at once.
     if (Date.now() - lastLogged < 5000) return;
     lastLogged = Date.now();
-    log.warn({ err: err.message, code: (err as { code?: string }).code }, 'a Postgres connection failed; new ones are opened on demand');
+    log.warn(
+      { err: err.message, code: (err as { code?: string }).code },
+      'a Postgres connection failed; new ones are opened on demand',
+    );
   });
   return pool;
 }

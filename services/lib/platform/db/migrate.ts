@@ -14,16 +14,19 @@ export async function runMigrations(databaseUrl: string): Promise<{ applied: num
   await client.connect();
   try {
     return await withAdvisoryLock(client, 'verity-migrations', async () => {
-    const count = async () => {
-      const r = await client.query<{ n: string }>(
-        "SELECT count(*)::text AS n FROM information_schema.tables WHERE table_schema = 'drizzle' AND table_name = '__drizzle_migrations'",
-      );
-      if (r.rows[0]?.n === '0') return 0;
-      return Number((await client.query<{ n: string }>('SELECT count(*)::text AS n FROM drizzle.__drizzle_migrations')).rows[0]?.n ?? 0);
-    };
-    const before = await count();
-    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR });
-    return { applied: (await count()) - before };
+      const count = async () => {
+        const r = await client.query<{ n: string }>(
+          "SELECT count(*)::text AS n FROM information_schema.tables WHERE table_schema = 'drizzle' AND table_name = '__drizzle_migrations'",
+        );
+        if (r.rows[0]?.n === '0') return 0;
+        return Number(
+          (await client.query<{ n: string }>('SELECT count(*)::text AS n FROM drizzle.__drizzle_migrations')).rows[0]
+            ?.n ?? 0,
+        );
+      };
+      const before = await count();
+      await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR });
+      return { applied: (await count()) - before };
     });
   } finally {
     await client.end();

@@ -1,6 +1,18 @@
 // drizzle-orm schema of Verity's Postgres tables. `npm run db:generate` writes the SQL migration for a
 // change into services/lib/platform/db/migrations (committed); `verity migrate` applies them.
-import { bigint, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
@@ -37,13 +49,18 @@ export const jobLogs = pgTable(
   },
   // Deduplication is scoped to one project and one job of one pipeline: the same bytes elsewhere are a
   // separate log, so an upload cannot learn whether another project stored them (issue 11, finding 7).
-  (t) => [index('job_logs_by_job').on(t.pipelineId, t.job, t.createdAt), uniqueIndex('job_logs_by_sha').on(t.projectId, t.pipelineId, t.job, t.sha256)],
+  (t) => [
+    index('job_logs_by_job').on(t.pipelineId, t.job, t.createdAt),
+    uniqueIndex('job_logs_by_sha').on(t.projectId, t.pipelineId, t.job, t.sha256),
+  ],
 );
 
 export const jobLogChunks = pgTable(
   'job_log_chunks',
   {
-    logId: uuid('log_id').notNull().references(() => jobLogs.logId, { onDelete: 'cascade' }),
+    logId: uuid('log_id')
+      .notNull()
+      .references(() => jobLogs.logId, { onDelete: 'cascade' }),
     chunkNo: integer('chunk_no').notNull(),
     data: bytea('data').notNull(),
   },
@@ -121,5 +138,8 @@ export const projectionDeadLetters = pgTable(
     error: text('error').notNull(),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.projection, t.topic, t.partition, t.offset] }), index('projection_dead_letters_by_pipeline').on(t.projection, t.pipelineId)],
+  (t) => [
+    primaryKey({ columns: [t.projection, t.topic, t.partition, t.offset] }),
+    index('projection_dead_letters_by_pipeline').on(t.projection, t.pipelineId),
+  ],
 );

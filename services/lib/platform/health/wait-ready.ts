@@ -13,7 +13,8 @@ export async function checkKafka(config: PlatformConfig): Promise<string> {
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
-    if (cluster.brokers.length === 0 || cluster.controller === null) throw new Error('no broker or no active controller yet');
+    if (cluster.brokers.length === 0 || cluster.controller === null)
+      throw new Error('no broker or no active controller yet');
     return `cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s), controller ${cluster.controller}`;
   } finally {
     await admin.disconnect().catch(() => undefined);
@@ -36,7 +37,11 @@ export async function checkPostgres(config: PlatformConfig): Promise<string> {
   }
 }
 
-const checks: Record<Dependency, (c: PlatformConfig) => Promise<string>> = { kafka: checkKafka, registry: checkRegistry, postgres: checkPostgres };
+const checks: Record<Dependency, (c: PlatformConfig) => Promise<string>> = {
+  kafka: checkKafka,
+  registry: checkRegistry,
+  postgres: checkPostgres,
+};
 
 /** Polls until every dependency answers, or throws naming the ones that did not, with their last error. */
 export async function waitReady(

@@ -50,32 +50,76 @@ export function createHttpApp({ log, service, readiness }: HttpAppOptions): Expr
 
 /** Installs the 404 and error handlers; call after the routes. */
 export function finishHttpApp(app: Express, log: Logger): void {
-  app.use((req, res) => sendProblem(res, { title: 'Not Found', status: 404, detail: `no route for ${req.method} ${req.path}` }));
+  app.use((req, res) =>
+    sendProblem(res, { title: 'Not Found', status: 404, detail: `no route for ${req.method} ${req.path}` }),
+  );
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
     if (err instanceof HttpProblem) return sendProblem(res, err.problem, err.headers);
     const e = err as { type?: string; status?: number; limit?: number; message?: string };
     if (e.type === 'entity.too.large') {
-      return sendProblem(res, { title: 'Content Too Large', status: 413, detail: `body exceeds the limit of ${e.limit} bytes` });
+      return sendProblem(res, {
+        title: 'Content Too Large',
+        status: 413,
+        detail: `body exceeds the limit of ${e.limit} bytes`,
+      });
     }
-    if (e.type === 'entity.parse.failed') return sendProblem(res, { title: 'Bad Request', status: 400, detail: `malformed JSON: ${e.message}`, errors: [{ pointer: '', message: 'is not valid JSON' }] });
-    if (e.type === 'encoding.unsupported') return sendProblem(res, { title: 'Unsupported Media Type', status: 415, detail: e.message ?? 'unsupported encoding' });
+    if (e.type === 'entity.parse.failed')
+      return sendProblem(res, {
+        title: 'Bad Request',
+        status: 400,
+        detail: `malformed JSON: ${e.message}`,
+        errors: [{ pointer: '', message: 'is not valid JSON' }],
+      });
+    if (e.type === 'encoding.unsupported')
+      return sendProblem(res, {
+        title: 'Unsupported Media Type',
+        status: 415,
+        detail: e.message ?? 'unsupported encoding',
+      });
     const code = (err as { code?: unknown }).code;
     if (e.status === 400 && typeof code === 'string' && code.startsWith('Z_')) {
-      return sendProblem(res, { title: 'Bad Request', status: 400, detail: `the body does not decode as its Content-Encoding says (${code})`, errors: [{ pointer: '/headers/content-encoding', message: 'does not match the body' }] });
+      return sendProblem(res, {
+        title: 'Bad Request',
+        status: 400,
+        detail: `the body does not decode as its Content-Encoding says (${code})`,
+        errors: [{ pointer: '/headers/content-encoding', message: 'does not match the body' }],
+      });
     }
-    if (e.type === 'charset.unsupported') return sendProblem(res, { title: 'Unsupported Media Type', status: 415, detail: e.message ?? 'unsupported charset' });
+    if (e.type === 'charset.unsupported')
+      return sendProblem(res, {
+        title: 'Unsupported Media Type',
+        status: 415,
+        detail: e.message ?? 'unsupported charset',
+      });
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       // Express' own 400 for a path segment that is not valid percent-encoding names the path.
       const pointer = e.status === 400 && /decode param/i.test(e.message ?? '') ? '/path' : '';
-      return sendProblem(res, { title: STATUS_CODES[e.status] ?? 'Client Error', status: e.status, detail: e.message ?? 'bad request', ...(e.status === 400 ? { errors: [{ pointer, message: e.message ?? 'bad request' }] } : {}) });
+      return sendProblem(res, {
+        title: STATUS_CODES[e.status] ?? 'Client Error',
+        status: e.status,
+        detail: e.message ?? 'bad request',
+        ...(e.status === 400 ? { errors: [{ pointer, message: e.message ?? 'bad request' }] } : {}),
+      });
     }
     // A dependency down (Postgres restarting, Kafka unreachable): the client may retry; not a server bug.
     if (classifyError(err).class === 'transient') {
       log.warn({ err: (err as Error).message, method: req.method, path: req.path }, 'a dependency is unavailable');
-      return sendProblem(res, { title: 'Service Unavailable', status: 503, detail: 'a dependency of this service is unavailable; retry shortly' }, { 'Retry-After': '1' });
+      return sendProblem(
+        res,
+        {
+          title: 'Service Unavailable',
+          status: 503,
+          detail: 'a dependency of this service is unavailable; retry shortly',
+        },
+        { 'Retry-After': '1' },
+      );
     }
     log.error({ err, method: req.method, path: req.path }, 'request failed');
-    sendProblem(res, { title: 'Internal Server Error', status: 500, detail: 'the request failed; see the service log' });
+    sendProblem(res, {
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'the request failed; see the service log',
+    });
   };
   app.use(onError);
 }
@@ -110,11 +154,30 @@ function answerClientError(err: Error & { code?: string }, socket: Duplex): void
     return;
   }
   const [status, title] =
-    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout']
+        : [400, 'Bad Request'];
   const header = status === 400 ? badHeaderOf((err as { rawPacket?: Buffer }).rawPacket) : null;
-  const errors = status === 400 ? [header ? { pointer: `/headers/${escapePointer(header)}`, message: 'holds a character HTTP does not allow' } : { pointer: '', message: 'is not a valid HTTP request' }] : undefined;
-  const body = JSON.stringify({ type: 'about:blank', title, status, detail: `the request could not be parsed (${err.code ?? 'unknown'})`, ...(errors ? { errors } : {}) });
-  socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const errors =
+    status === 400
+      ? [
+          header
+            ? { pointer: `/headers/${escapePointer(header)}`, message: 'holds a character HTTP does not allow' }
+            : { pointer: '', message: 'is not a valid HTTP request' },
+        ]
+      : undefined;
+  const body = JSON.stringify({
+    type: 'about:blank',
+    title,
+    status,
+    detail: `the request could not be parsed (${err.code ?? 'unknown'})`,
+    ...(errors ? { errors } : {}),
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
@@ -130,7 +193,9 @@ export function badHeaderOf(raw: Buffer | undefined): string | null {
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon) : '';
     // eslint-disable-next-line no-control-regex -- the point is to find control characters
-    if (colon > 0 && (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\x00-\x08\x0a-\x1f\x7f]/.test(line.slice(colon + 1)))) return name.toLowerCase();
+    const control = /[\x00-\x08\x0a-\x1f\x7f]/;
+    if (colon > 0 && (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || control.test(line.slice(colon + 1))))
+      return name.toLowerCase();
   }
   return null;
 }
@@ -139,7 +204,9 @@ export function badHeaderOf(raw: Buffer | undefined): string | null {
  * The HTTP side of a worker service (decider, projector, remediator, scorer): /healthz, /readyz and
  * /metrics from createHttpApp, plus GET /stats, on 127.0.0.1:port.
  */
-export async function startOpsServer(opts: HttpAppOptions & { port: number; stats: () => unknown }): Promise<Listening> {
+export async function startOpsServer(
+  opts: HttpAppOptions & { port: number; stats: () => unknown },
+): Promise<Listening> {
   const app = createHttpApp(opts);
   app.get('/stats', (_req, res) => {
     res.json(opts.stats());

@@ -28,5 +28,9 @@ export const unavailable = (detail: string, retryAfterSeconds = 1) =>
   new HttpProblem({ title: 'Service Unavailable', status: 503, detail }, { 'Retry-After': String(retryAfterSeconds) });
 
 export function sendProblem(res: Response, problem: Problem, headers: Record<string, string> = {}): void {
-  res.status(problem.status).set(headers).type('application/problem+json').send(JSON.stringify({ type: 'about:blank', ...problem }));
+  res
+    .status(problem.status)
+    .set(headers)
+    .type('application/problem+json')
+    .send(JSON.stringify({ type: 'about:blank', ...problem }));
 }

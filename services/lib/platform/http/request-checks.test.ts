@@ -11,7 +11,9 @@ describe('platform: request checks', () => {
     ['  text/plain ;x=1', 'text/plain'],
     ['application/x-ndjson', 'application/x-ndjson'],
   ];
-  for (const [header, expected] of types) it(`media type of ${JSON.stringify(header)} is ${JSON.stringify(expected)}`, () => expect(mediaType(header)).to.equal(expected));
+  for (const [header, expected] of types)
+    it(`media type of ${JSON.stringify(header)} is ${JSON.stringify(expected)}`, () =>
+      expect(mediaType(header)).to.equal(expected));
 
   const bodies: [Record<string, string>, boolean][] = [
     [{}, false],
@@ -19,7 +21,9 @@ describe('platform: request checks', () => {
     [{ 'content-length': '12' }, true],
     [{ 'transfer-encoding': 'chunked' }, true],
   ];
-  for (const [headers, expected] of bodies) it(`${JSON.stringify(headers)} ${expected ? 'carries' : 'carries no'} body`, () => expect(hasBody(headers)).to.equal(expected));
+  for (const [headers, expected] of bodies)
+    it(`${JSON.stringify(headers)} ${expected ? 'carries' : 'carries no'} body`, () =>
+      expect(hasBody(headers)).to.equal(expected));
 
   const queries: [Record<string, unknown>, string | null][] = [
     [{}, null],
@@ -27,7 +31,9 @@ describe('platform: request checks', () => {
     [{ a: '1', b: ['1', '2'] }, 'b'],
     [{ a: { x: '1' } }, 'a'],
   ];
-  for (const [q, expected] of queries) it(`first non-string query of ${JSON.stringify(q)} is ${JSON.stringify(expected)}`, () => expect(firstNonStringQuery(q)).to.equal(expected));
+  for (const [q, expected] of queries)
+    it(`first non-string query of ${JSON.stringify(q)} is ${JSON.stringify(expected)}`, () =>
+      expect(firstNonStringQuery(q)).to.equal(expected));
 
   const texts: [string, boolean][] = [
     ['main', false],
@@ -39,7 +45,8 @@ describe('platform: request checks', () => {
     ['a\u007fb', true],
     ['a\uD800', true],
   ];
-  for (const [s, unsafe] of texts) it(`${JSON.stringify(s)} is ${unsafe ? 'unsafe' : 'safe'}`, () => expect(isUnsafeParamText(s)).to.equal(unsafe));
+  for (const [s, unsafe] of texts)
+    it(`${JSON.stringify(s)} is ${unsafe ? 'unsafe' : 'safe'}`, () => expect(isUnsafeParamText(s)).to.equal(unsafe));
 
   const params: [Record<string, unknown> | undefined, string | null][] = [
     [undefined, null],
@@ -49,5 +56,7 @@ describe('platform: request checks', () => {
     [{ 'k\u0000': 'x' }, '/p/k\u0000'],
     [{ many: ['ok', 'x\u0007'] }, '/p/many'],
   ];
-  for (const [values, expected] of params) it(`unsafe param of ${JSON.stringify(values)} is ${JSON.stringify(expected)}`, () => expect(unsafeParam('/p', values)).to.equal(expected));
+  for (const [values, expected] of params)
+    it(`unsafe param of ${JSON.stringify(values)} is ${JSON.stringify(expected)}`, () =>
+      expect(unsafeParam('/p', values)).to.equal(expected));
 });

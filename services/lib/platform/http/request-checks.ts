@@ -36,7 +36,8 @@ const escape = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 export function unsafeParam(prefix: string, values: Record<string, unknown> | undefined): string | null {
   for (const [name, value] of Object.entries(values ?? {})) {
     const texts = Array.isArray(value) ? value : [value];
-    if (isUnsafeParamText(name) || texts.some((v) => typeof v === 'string' && isUnsafeParamText(v))) return `${prefix}/${escape(name)}`;
+    if (isUnsafeParamText(name) || texts.some((v) => typeof v === 'string' && isUnsafeParamText(v)))
+      return `${prefix}/${escape(name)}`;
   }
   return null;
 }

@@ -33,7 +33,13 @@ describe('platform: HTTP request guards', () => {
       const req = httpRequest({ host: '127.0.0.1', port: server.port, method, path, headers }, (res) => {
         let text = '';
         res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            type: String(res.headers['content-type']),
+            body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+          }),
+        );
       });
       req.on('error', reject);
       if (body !== undefined) req.write(body);
@@ -55,7 +61,8 @@ describe('platform: HTTP request guards', () => {
         expect(pointers(a)).to.deep.equal([`/query/${q.includes('b=1&b') ? 'b' : 'a'}`]);
       });
     }
-    it('applies to the app\'s own routes too (/healthz)', async () => expect((await send('GET', '/healthz?x=1&x=2')).status).to.equal(400));
+    it("applies to the app's own routes too (/healthz)", async () =>
+      expect((await send('GET', '/healthz?x=1&x=2')).status).to.equal(400));
   });
 
   describe('requireContentType', () => {
@@ -119,7 +126,9 @@ describe('platform: HTTP request guards', () => {
   it('answers a request Node cannot parse (U+0000 in a header) with a 400 problem', async () => {
     const { connect } = await import('node:net');
     const raw = await new Promise<string>((resolve) => {
-      const s = connect(server.port, '127.0.0.1', () => s.write('GET /healthz HTTP/1.1\r\nHost: x\r\nIdempotency-Key: a\u0000b\r\n\r\n'));
+      const s = connect(server.port, '127.0.0.1', () =>
+        s.write('GET /healthz HTTP/1.1\r\nHost: x\r\nIdempotency-Key: a\u0000b\r\n\r\n'),
+      );
       let text = '';
       s.on('data', (d) => (text += d));
       s.on('end', () => resolve(text));

@@ -9,7 +9,13 @@ import { badRequest, HttpProblem } from './problem.js';
 import { firstNonStringQuery, hasBody, mediaType, unsafeParam } from './request-checks.js';
 
 /** The request headers Verity reads whose values end up in records, rows or comparisons. */
-const GUARDED_HEADERS = ['idempotency-key', 'x-correlation-id', 'last-event-id', 'x-masked-values', 'if-none-match'] as const;
+const GUARDED_HEADERS = [
+  'idempotency-key',
+  'x-correlation-id',
+  'last-event-id',
+  'x-masked-values',
+  'if-none-match',
+] as const;
 
 /**
  * 400 when a query parameter is repeated (`?a=1&a=2`) or is not a plain string (what express' query
@@ -19,7 +25,11 @@ export function rejectRepeatedQuery(): RequestHandler {
   return (req, _res, next) => {
     const name = firstNonStringQuery(req.query as Record<string, unknown>);
     if (name === null) return next();
-    next(badRequest(`query parameter "${name}" must be given once, as a plain value`, [{ pointer: `/query/${escape(name)}`, message: 'must be given once' }]));
+    next(
+      badRequest(`query parameter "${name}" must be given once, as a plain value`, [
+        { pointer: `/query/${escape(name)}`, message: 'must be given once' },
+      ]),
+    );
   };
 }
 
@@ -37,7 +47,11 @@ export function requireContentType(...types: string[]): RequestHandler {
     if (got !== null && allowed.includes(got)) return next();
     next(
       new HttpProblem(
-        { title: 'Unsupported Media Type', status: 415, detail: `Content-Type must be ${allowed.join(' or ')}${got === null ? '; none was given' : `, not ${got}`}` },
+        {
+          title: 'Unsupported Media Type',
+          status: 415,
+          detail: `Content-Type must be ${allowed.join(' or ')}${got === null ? '; none was given' : `, not ${got}`}`,
+        },
         { Accept: allowed.join(', ') },
       ),
     );
@@ -56,7 +70,11 @@ export function safeTextParams(headers: readonly string[] = GUARDED_HEADERS): Re
       unsafeParam('/query', req.query as Record<string, unknown>) ??
       unsafeParam('/headers', Object.fromEntries(headers.map((h) => [h, req.headers[h]])));
     if (bad === null) return next();
-    next(badRequest(`${bad} holds a control character or a lone surrogate`, [{ pointer: bad, message: 'must not hold control characters or lone surrogates' }]));
+    next(
+      badRequest(`${bad} holds a control character or a lone surrogate`, [
+        { pointer: bad, message: 'must not hold control characters or lone surrogates' },
+      ]),
+    );
   };
 }
 
@@ -67,5 +85,8 @@ const escape = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
  * decode it with U+FFFD in place of the bad bytes, and the request would be accepted with other text).
  */
 export function strictUtf8(_req: unknown, _res: unknown, buf: Buffer): void {
-  if (!isUtf8(buf)) throw Object.assign(badRequest('the body is not valid UTF-8', [{ pointer: '', message: 'is not valid UTF-8' }]), { status: 400 });
+  if (!isUtf8(buf))
+    throw Object.assign(badRequest('the body is not valid UTF-8', [{ pointer: '', message: 'is not valid UTF-8' }]), {
+      status: 400,
+    });
 }

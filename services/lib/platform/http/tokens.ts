@@ -31,13 +31,22 @@ export class TokenRegistry {
         .filter(Boolean)
         .map((s) => {
           const [name, token, projects] = s.split(':');
-          if (!name || !token || !projects) throw new Error(`INGEST_TOKENS entry "${name ?? s}" must be name:token:project|project`);
+          if (!name || !token || !projects)
+            throw new Error(`INGEST_TOKENS entry "${name ?? s}" must be name:token:project|project`);
           return { name, token, projects: projects.split('|') };
         });
     }
     for (const t of list) {
-      if (!t.name || typeof t.token !== 'string' || t.token.length < 16 || !Array.isArray(t.projects) || t.projects.length === 0) {
-        throw new Error(`producer token "${t.name}": needs a name, a token of at least 16 characters and at least one project`);
+      if (
+        !t.name ||
+        typeof t.token !== 'string' ||
+        t.token.length < 16 ||
+        !Array.isArray(t.projects) ||
+        t.projects.length === 0
+      ) {
+        throw new Error(
+          `producer token "${t.name}": needs a name, a token of at least 16 characters and at least one project`,
+        );
       }
     }
     return new TokenRegistry(list.map((t) => ({ name: t.name, projects: t.projects, digest: digest(t.token) })));
@@ -50,11 +59,19 @@ export class TokenRegistry {
   /** 401 without a known Bearer token. */
   authenticate(authorization: string | undefined): ProducerToken {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-    if (!m) throw new HttpProblem({ title: 'Unauthorized', status: 401, detail: 'send a producer token: Authorization: Bearer <token>' }, { 'WWW-Authenticate': 'Bearer' });
+    if (!m)
+      throw new HttpProblem(
+        { title: 'Unauthorized', status: 401, detail: 'send a producer token: Authorization: Bearer <token>' },
+        { 'WWW-Authenticate': 'Bearer' },
+      );
     const d = digest(m[1]!);
     let found: Entry | undefined;
     for (const e of this.entries) if (timingSafeEqual(e.digest, d)) found = e;
-    if (!found) throw new HttpProblem({ title: 'Unauthorized', status: 401, detail: 'unknown producer token' }, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    if (!found)
+      throw new HttpProblem(
+        { title: 'Unauthorized', status: 401, detail: 'unknown producer token' },
+        { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+      );
     return { name: found.name, projects: found.projects };
   }
 
@@ -65,7 +82,11 @@ export class TokenRegistry {
   /** 403 when the token is not scoped to the project. */
   static authorize(token: ProducerToken, projectId: string): void {
     if (!TokenRegistry.allows(token, projectId)) {
-      throw new HttpProblem({ title: 'Forbidden', status: 403, detail: `producer token "${token.name}" may not report for project "${projectId}"` });
+      throw new HttpProblem({
+        title: 'Forbidden',
+        status: 403,
+        detail: `producer token "${token.name}" may not report for project "${projectId}"`,
+      });
     }
   }
 }

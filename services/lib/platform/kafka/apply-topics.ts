@@ -30,7 +30,8 @@ export async function applyTopics(
         configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
       })),
     });
-    for (const s of missing) changes.push({ topic: s.name, action: 'created', detail: `${opts.partitions} partitions` });
+    for (const s of missing)
+      changes.push({ topic: s.name, action: 'created', detail: `${opts.partitions} partitions` });
   }
   const present = specs.filter((s) => existing.has(s.name));
   if (present.length === 0) return changes;
@@ -53,7 +54,10 @@ export async function applyTopics(
       changed = true;
     }
     const current = new Map(
-      (described.resources.find((r) => r.resourceName === spec.name)?.configEntries ?? []).map((e) => [e.configName, e.configValue]),
+      (described.resources.find((r) => r.resourceName === spec.name)?.configEntries ?? []).map((e) => [
+        e.configName,
+        e.configValue,
+      ]),
     );
     const drift = Object.entries(spec.configs).filter(([k, v]) => current.get(k) !== v);
     if (drift.length > 0) {
@@ -68,7 +72,11 @@ export async function applyTopics(
           },
         ],
       });
-      changes.push({ topic: spec.name, action: 'configs-altered', detail: drift.map(([k, v]) => `${k}=${v}`).join(' ') });
+      changes.push({
+        topic: spec.name,
+        action: 'configs-altered',
+        detail: drift.map(([k, v]) => `${k}=${v}`).join(' '),
+      });
       changed = true;
     }
     if (!changed) changes.push({ topic: spec.name, action: 'unchanged' });

@@ -43,7 +43,10 @@ export class BatchingWriter {
     while (this.queue.length > 0) {
       const batch: Pending[] = [];
       let n = 0;
-      while (this.queue.length > 0 && (batch.length === 0 || n + this.queue[0]!.messages.length <= this.opts.maxBatch)) {
+      while (
+        this.queue.length > 0 &&
+        (batch.length === 0 || n + this.queue[0]!.messages.length <= this.opts.maxBatch)
+      ) {
         const p = this.queue.shift()!;
         batch.push(p);
         n += p.messages.length;

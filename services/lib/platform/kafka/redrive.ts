@@ -11,7 +11,11 @@ export interface RedriveReport {
   redriven: number;
 }
 
-export async function redrive(kafka: Kafka, topic: string, opts: { idleMs?: number; maxRecords?: number } = {}): Promise<RedriveReport> {
+export async function redrive(
+  kafka: Kafka,
+  topic: string,
+  opts: { idleMs?: number; maxRecords?: number } = {},
+): Promise<RedriveReport> {
   if (topic === TOPICS.pipelineEvents) {
     throw new Error(
       `${topic} is written by the decider alone; after fixing the projector, run \`verity rebuild\`: it projects every event again from offset 0 (the dead letters are in projection_dead_letters)`,
@@ -58,7 +62,8 @@ export async function redrive(kafka: Kafka, topic: string, opts: { idleMs?: numb
         if (within.length > 0) armIdle();
         const messages = within.map((m) => {
           const headers: IHeaders = {};
-          for (const [k, v] of Object.entries(m.headers ?? {})) if (!k.startsWith('dlq-') && v !== undefined) headers[k] = v;
+          for (const [k, v] of Object.entries(m.headers ?? {}))
+            if (!k.startsWith('dlq-') && v !== undefined) headers[k] = v;
           headers['dlq-redriven-from'] = `${dlqOf(topic)}/${batch.partition}/${m.offset}`;
           return { key: m.key, value: m.value, headers };
         });

@@ -23,7 +23,8 @@ export const TOPICS: { readonly [K in keyof typeof LOGICAL]: string } = Object.f
 ) as { [K in keyof typeof LOGICAL]: string };
 
 /** The topic's name without the prefix: the schemas/ directory and registry subject it uses. */
-export const logicalTopic = (topic: string): string => (TOPIC_PREFIX && topic.startsWith(TOPIC_PREFIX) ? topic.slice(TOPIC_PREFIX.length) : topic);
+export const logicalTopic = (topic: string): string =>
+  TOPIC_PREFIX && topic.startsWith(TOPIC_PREFIX) ? topic.slice(TOPIC_PREFIX.length) : topic;
 
 /** A consumer group or transactional id, isolated by the prefix like the topics. */
 export const scopedId = (id: string): string => TOPIC_PREFIX + id;
@@ -38,7 +39,11 @@ export interface TopicSpec {
 }
 
 const forever = { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'retention.bytes': '-1' };
-const days = (n: number) => ({ 'cleanup.policy': 'delete', 'retention.ms': String(n * DAY_MS), 'retention.bytes': '-1' });
+const days = (n: number) => ({
+  'cleanup.policy': 'delete',
+  'retention.ms': String(n * DAY_MS),
+  'retention.bytes': '-1',
+});
 
 /** Topics consumed by a service, which therefore have a dead-letter topic. */
 const consumed: string[] = [TOPICS.intake, TOPICS.pipelineEvents, TOPICS.remediationEvents];

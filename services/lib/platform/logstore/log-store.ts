@@ -19,7 +19,12 @@ export interface LogStore {
    * Stores a (redacted) log once: the same bytes for the same job of the same pipeline and project
    * return the existing reference. Deduplication never crosses projects (no content oracle).
    */
-  put(input: { pipelineId: string; projectId: string; job: string; data: Buffer }): Promise<LogRef & { created: boolean }>;
+  put(input: {
+    pipelineId: string;
+    projectId: string;
+    job: string;
+    data: Buffer;
+  }): Promise<LogRef & { created: boolean }>;
   /** The newest log a project stored for a job of its pipeline, or null. */
   latest(at: { projectId: string; pipelineId: string; job: string }): Promise<StoredLogMeta | null>;
   /** The whole log; null when the reference is unknown. */

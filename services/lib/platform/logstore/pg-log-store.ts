@@ -18,19 +18,37 @@ export class PgLogStore implements LogStore {
     private readonly chunkBytes = 1 << 20,
   ) {}
 
-  async put({ pipelineId, projectId, job, data }: { pipelineId: string; projectId: string; job: string; data: Buffer }): Promise<LogRef & { created: boolean }> {
+  async put({
+    pipelineId,
+    projectId,
+    job,
+    data,
+  }: {
+    pipelineId: string;
+    projectId: string;
+    job: string;
+    data: Buffer;
+  }): Promise<LogRef & { created: boolean }> {
     const sha256 = createHash('sha256').update(data).digest('hex');
     const existing = await this.db
       .select({ logId: jobLogs.logId })
       .from(jobLogs)
-      .where(and(eq(jobLogs.projectId, projectId), eq(jobLogs.pipelineId, pipelineId), eq(jobLogs.job, job), eq(jobLogs.sha256, sha256)))
+      .where(
+        and(
+          eq(jobLogs.projectId, projectId),
+          eq(jobLogs.pipelineId, pipelineId),
+          eq(jobLogs.job, job),
+          eq(jobLogs.sha256, sha256),
+        ),
+      )
       .limit(1);
     if (existing[0]) return { ref: PREFIX + existing[0].logId, bytes: data.length, sha256, created: false };
 
     const logId = randomUUID();
     const count = Math.max(1, Math.ceil(data.length / this.chunkBytes));
     const chunks: Buffer[] = [];
-    for (let i = 0; i < count; i++) chunks.push(await gzip(data.subarray(i * this.chunkBytes, (i + 1) * this.chunkBytes)));
+    for (let i = 0; i < count; i++)
+      chunks.push(await gzip(data.subarray(i * this.chunkBytes, (i + 1) * this.chunkBytes)));
     const created = await this.db.transaction(async (tx) => {
       // A concurrent upload of the same bytes wins the unique index; this one then returns its row.
       const inserted = await tx
@@ -46,7 +64,15 @@ export class PgLogStore implements LogStore {
     return { ref: PREFIX + logId, bytes: data.length, sha256, created: true };
   }
 
-  async latest({ projectId, pipelineId, job }: { projectId: string; pipelineId: string; job: string }): Promise<StoredLogMeta | null> {
+  async latest({
+    projectId,
+    pipelineId,
+    job,
+  }: {
+    projectId: string;
+    pipelineId: string;
+    job: string;
+  }): Promise<StoredLogMeta | null> {
     const rows = await this.db
       .select()
       .from(jobLogs)
@@ -54,13 +80,26 @@ export class PgLogStore implements LogStore {
       .orderBy(desc(jobLogs.createdAt))
       .limit(1);
     const r = rows[0];
-    return r ? { ref: PREFIX + r.logId, bytes: r.bytes, sha256: r.sha256, pipelineId: r.pipelineId, projectId: r.projectId, job: r.job } : null;
+    return r
+      ? {
+          ref: PREFIX + r.logId,
+          bytes: r.bytes,
+          sha256: r.sha256,
+          pipelineId: r.pipelineId,
+          projectId: r.projectId,
+          job: r.job,
+        }
+      : null;
   }
 
   async get(ref: string): Promise<Buffer | null> {
     const logId = ref.startsWith(PREFIX) ? ref.slice(PREFIX.length) : '';
     if (!UUID.test(logId)) return null;
-    const rows = await this.db.select({ data: jobLogChunks.data }).from(jobLogChunks).where(eq(jobLogChunks.logId, logId)).orderBy(asc(jobLogChunks.chunkNo));
+    const rows = await this.db
+      .select({ data: jobLogChunks.data })
+      .from(jobLogChunks)
+      .where(eq(jobLogChunks.logId, logId))
+      .orderBy(asc(jobLogChunks.chunkNo));
     if (rows.length === 0) return null;
     return Buffer.concat(await Promise.all(rows.map((r) => gunzip(r.data))));
   }

@@ -14,7 +14,13 @@ export interface SchemaCheckResult {
   error?: string;
 }
 
-const git = (args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
+const git = (args: string[]) =>
+  execFileSync('git', args, {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
 
 /** Distinct contents of a file through history, oldest first, then the working copy if it differs. */
 function schemaHistory(path: string): string[] {
@@ -40,7 +46,11 @@ function schemaHistory(path: string): string[] {
   return versions;
 }
 
-export async function checkSchemas(url: string, catalog: SchemaEntry[], history = schemaHistory): Promise<SchemaCheckResult[]> {
+export async function checkSchemas(
+  url: string,
+  catalog: SchemaEntry[],
+  history = schemaHistory,
+): Promise<SchemaCheckResult[]> {
   const rest = new RegistryRest(url);
   const results: SchemaCheckResult[] = [];
   const run = `${process.pid}-${Date.now()}`;
@@ -59,8 +69,16 @@ export async function checkSchemas(url: string, catalog: SchemaEntry[], history 
         results.push({ path: entry.path, versions: versions.length, ok: true });
       } catch (err) {
         if (!(err instanceof RegistryError) || err.status !== 409) throw err;
-        const which = i === versions.length - 1 && versions.length > 1 ? 'the current version' : `version ${i + 1} of ${versions.length}`;
-        results.push({ path: entry.path, versions: versions.length, ok: false, error: `${which} is not BACKWARD_TRANSITIVE-compatible: ${err.message}` });
+        const which =
+          i === versions.length - 1 && versions.length > 1
+            ? 'the current version'
+            : `version ${i + 1} of ${versions.length}`;
+        results.push({
+          path: entry.path,
+          versions: versions.length,
+          ok: false,
+          error: `${which} is not BACKWARD_TRANSITIVE-compatible: ${err.message}`,
+        });
       }
     } finally {
       await rest.deleteSubject(scratch);

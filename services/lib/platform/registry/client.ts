@@ -53,17 +53,21 @@ export class RegistryRest {
   }
 
   private static message(json: unknown): string {
-    return typeof json === 'object' && json !== null && 'message' in json ? String((json as { message: unknown }).message) : String(json);
+    return typeof json === 'object' && json !== null && 'message' in json
+      ? String((json as { message: unknown }).message)
+      : String(json);
   }
 
   async ping(): Promise<void> {
     const { status, json } = await this.call('GET', '/subjects');
-    if (status !== 200) throw new RegistryError(`GET /subjects answered ${status}: ${RegistryRest.message(json)}`, status);
+    if (status !== 200)
+      throw new RegistryError(`GET /subjects answered ${status}: ${RegistryRest.message(json)}`, status);
   }
 
   async setCompatibility(subject: string, level: string = COMPATIBILITY_LEVEL): Promise<void> {
     const { status, json } = await this.call('PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: level });
-    if (status !== 200) throw new RegistryError(`PUT /config/${subject} answered ${status}: ${RegistryRest.message(json)}`, status);
+    if (status !== 200)
+      throw new RegistryError(`PUT /config/${subject} answered ${status}: ${RegistryRest.message(json)}`, status);
   }
 
   /** Registers a schema version; a 409 means the registry's compatibility rule refused it. */
@@ -80,7 +84,10 @@ export class RegistryRest {
     for (const suffix of ['', '?permanent=true']) {
       const { status, json } = await this.call('DELETE', `/subjects/${encodeURIComponent(subject)}${suffix}`);
       if (status !== 200 && status !== 404) {
-        throw new RegistryError(`DELETE /subjects/${subject}${suffix} answered ${status}: ${RegistryRest.message(json)}`, status);
+        throw new RegistryError(
+          `DELETE /subjects/${subject}${suffix} answered ${status}: ${RegistryRest.message(json)}`,
+          status,
+        );
       }
     }
   }

@@ -48,14 +48,26 @@ export class EventCodec<E extends TypedEvent = TypedEvent> {
   ) {}
 
   /** Resolves the registry ids of the newest committed schema of each event type of `topic`. */
-  static async forTopic<E extends TypedEvent>(url: string, topic: string, catalog: SchemaEntry[] = loadCatalog()): Promise<EventCodec<E>> {
+  static async forTopic<E extends TypedEvent>(
+    url: string,
+    topic: string,
+    catalog: SchemaEntry[] = loadCatalog(),
+  ): Promise<EventCodec<E>> {
     const registry = createRegistry(url);
     const ids = new Map<string, number>();
     for (const [type, entry] of latestByType(catalog, logicalTopic(topic))) {
       try {
-        ids.set(type, await registry.getRegistryIdBySchema(entry.subject, { type: SchemaType.JSON, schema: JSON.stringify(entry.schema) }));
+        ids.set(
+          type,
+          await registry.getRegistryIdBySchema(entry.subject, {
+            type: SchemaType.JSON,
+            schema: JSON.stringify(entry.schema),
+          }),
+        );
       } catch (err) {
-        throw new RegistryError(`${entry.path} is not registered under ${entry.subject} (run \`verity schemas apply\`): ${(err as Error).message}`);
+        throw new RegistryError(
+          `${entry.path} is not registered under ${entry.subject} (run \`verity schemas apply\`): ${(err as Error).message}`,
+        );
       }
     }
     if (ids.size === 0) throw new RegistryError(`no schemas committed for topic ${topic}`);
@@ -91,7 +103,10 @@ export class EventCodec<E extends TypedEvent = TypedEvent> {
 
   async encode(event: E): Promise<Buffer> {
     const id = this.ids.get(event.type);
-    if (id === undefined) throw new EventValidationError(`unknown event type for ${this.topic}`, [{ pointer: '/type', message: `"${event.type}" has no schema` }]);
+    if (id === undefined)
+      throw new EventValidationError(`unknown event type for ${this.topic}`, [
+        { pointer: '/type', message: `"${event.type}" has no schema` },
+      ]);
     try {
       return await this.registry.encode(id, event);
     } catch (err) {
@@ -103,7 +118,8 @@ export class EventCodec<E extends TypedEvent = TypedEvent> {
 
   /** Decodes and validates against the writer's schema. Unknown fields of newer writers are kept as-is. */
   async decode(value: Buffer | null): Promise<{ event: E; schemaId: number }> {
-    if (!value || value.length < 5 || value.readUInt8(0) !== 0) throw new EventDecodeError('not in Confluent wire format (magic byte 0 + schema id)');
+    if (!value || value.length < 5 || value.readUInt8(0) !== 0)
+      throw new EventDecodeError('not in Confluent wire format (magic byte 0 + schema id)');
     const schemaId = value.readInt32BE(1);
     try {
       await this.writerSchema(schemaId);
@@ -115,7 +131,8 @@ export class EventCodec<E extends TypedEvent = TypedEvent> {
       // Poison: the registry does not know the id, or the payload is not JSON. Anything else (the
       // registry unreachable, 5xx) is transient and must not send a good record to a DLQ.
       const status = (err as { status?: number }).status;
-      if (status === 404 || err instanceof SyntaxError) throw new EventDecodeError(`schema id ${schemaId}: ${(err as Error).message}`);
+      if (status === 404 || err instanceof SyntaxError)
+        throw new EventDecodeError(`schema id ${schemaId}: ${(err as Error).message}`);
       throw err;
     }
   }
@@ -129,7 +146,13 @@ export class EventCodec<E extends TypedEvent = TypedEvent> {
     return {
       key: event.pipeline_id,
       value: await this.encode(event),
-      headers: { 'event-type': event.type, 'event-id': event.event_id ?? event.report_id ?? '', producer, ...traceHeaders(), ...extraHeaders },
+      headers: {
+        'event-type': event.type,
+        'event-id': event.event_id ?? event.report_id ?? '',
+        producer,
+        ...traceHeaders(),
+        ...extraHeaders,
+      },
     };
   }
 }

@@ -6,7 +6,13 @@
 import { tightenSchema } from '../schemas/safety.js';
 
 /** Properties whose read-model column is a `bigint` (durations and sizes), wherever they appear. */
-export const BIGINT_PROPERTIES: ReadonlySet<string> = new Set(['duration_ms', 'queued_ms', 'latency_ms', 'time_to_green_ms', 'bytes']);
+export const BIGINT_PROPERTIES: ReadonlySet<string> = new Set([
+  'duration_ms',
+  'queued_ms',
+  'latency_ms',
+  'time_to_green_ms',
+  'bytes',
+]);
 
 /** JSON pointers (into the schema) of the `properties` entries named in `names`. */
 export function propertyPaths(schema: unknown, names: ReadonlySet<string>, path = ''): string[] {

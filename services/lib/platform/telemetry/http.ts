@@ -3,7 +3,12 @@
 // verity_http_request_duration_seconds by route template. Probes and scrapes (/healthz, /readyz,
 // /metrics) are measured but not traced.
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_URL_PATH } from '@opentelemetry/semantic-conventions';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_URL_PATH,
+} from '@opentelemetry/semantic-conventions';
 import type { Request, RequestHandler } from 'express';
 import { metrics } from './metrics.js';
 import { tracer } from './tracing.js';
@@ -22,11 +27,20 @@ export function httpTelemetry(service: string): RequestHandler {
     const started = process.hrtime.bigint();
     const method = req.method;
     const parent = UNTRACED.has(req.path) ? undefined : propagation.extract(ROOT_CONTEXT, req.headers);
-    const span = parent && tracer().startSpan(method, { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: req.path } }, parent);
+    const span =
+      parent &&
+      tracer().startSpan(
+        method,
+        { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: req.path } },
+        parent,
+      );
     res.once('close', () => {
       const route = routeOf(req);
       const status = res.writableFinished ? res.statusCode : 499; // 499: the client went away first
-      metrics.httpDuration.observe({ service, method, route, status: String(status) }, Number(process.hrtime.bigint() - started) / 1e9);
+      metrics.httpDuration.observe(
+        { service, method, route, status: String(status) },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
       if (span) {
         if (route !== 'unmatched') {
           span.updateName(`${method} ${route}`);

@@ -6,12 +6,23 @@ import { expect } from 'chai';
 import type { IHeaders } from 'kafkajs';
 import { finishedSpans, recordSpans, stopRecordingSpans, tracing } from '../../../../test/support/tracing.js';
 import { traceFields } from '../log.js';
-import { contextOf, MAX_LINKS, MESSAGING, runBatch, startBatchSpan, startRecordSpan, traceHeaders, withRecordSpan, withSendSpan } from './kafka-context.js';
+import {
+  contextOf,
+  MAX_LINKS,
+  MESSAGING,
+  runBatch,
+  startBatchSpan,
+  startRecordSpan,
+  traceHeaders,
+  withRecordSpan,
+  withSendSpan,
+} from './kafka-context.js';
 import { tracer } from './tracing.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
-const asKafka = (h: Record<string, string>): IHeaders => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Buffer.from(v)]));
+const asKafka = (h: Record<string, string>): IHeaders =>
+  Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Buffer.from(v)]));
 
 describe('telemetry: trace context on Kafka records', () => {
   before(function () {
@@ -43,7 +54,16 @@ describe('telemetry: trace context on Kafka records', () => {
   });
 
   it('a record span continues the record’s trace, with the messaging attributes', () => {
-    const span = startRecordSpan({ topic: 'ci.intake.v1', partition: 3, group: 'verity-decider', message: { key: Buffer.from('pipe-1'), offset: '42', headers: asKafka({ traceparent: PARENT, 'event-id': 'r-1' }) } });
+    const span = startRecordSpan({
+      topic: 'ci.intake.v1',
+      partition: 3,
+      group: 'verity-decider',
+      message: {
+        key: Buffer.from('pipe-1'),
+        offset: '42',
+        headers: asKafka({ traceparent: PARENT, 'event-id': 'r-1' }),
+      },
+    });
     span.end();
     const [s] = finishedSpans();
     expect(s!.name).to.equal('process ci.intake.v1');
@@ -64,12 +84,18 @@ describe('telemetry: trace context on Kafka records', () => {
 
   it('a send span is the parent of the records built inside it, and a child of the active span', async () => {
     const parent = tracer().startSpan('request');
-    const headers = await context.with(trace.setSpan(ROOT_CONTEXT, parent), () => withSendSpan({ topic: 'ci.intake.v1', key: 'pipe-1', count: 1 }, async () => traceHeaders()));
+    const headers = await context.with(trace.setSpan(ROOT_CONTEXT, parent), () =>
+      withSendSpan({ topic: 'ci.intake.v1', key: 'pipe-1', count: 1 }, async () => traceHeaders()),
+    );
     parent.end();
     const send = finishedSpans().find((s) => s.name === 'send ci.intake.v1')!;
     expect(send.kind).to.equal(SpanKind.PRODUCER);
     expect(send.parentSpanContext?.spanId).to.equal(parent.spanContext().spanId);
-    expect(send.attributes).to.deep.include({ [MESSAGING.operationType]: 'send', [MESSAGING.destination]: 'ci.intake.v1', [MESSAGING.key]: 'pipe-1' });
+    expect(send.attributes).to.deep.include({
+      [MESSAGING.operationType]: 'send',
+      [MESSAGING.destination]: 'ci.intake.v1',
+      [MESSAGING.key]: 'pipe-1',
+    });
     expect(headers.traceparent).to.equal(`00-${parent.spanContext().traceId}-${send.spanContext().spanId}-01`);
   });
 
@@ -91,7 +117,16 @@ describe('telemetry: trace context on Kafka records', () => {
 
   it('a batch span is a new trace linked to each record’s context (bounded)', () => {
     const other = `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`;
-    const span = startBatchSpan({ topic: 'ci.pipeline.events.v1', partition: 1, group: 'g', messages: [{ headers: asKafka({ traceparent: PARENT }) }, { headers: {} }, { headers: asKafka({ traceparent: other }) }] });
+    const span = startBatchSpan({
+      topic: 'ci.pipeline.events.v1',
+      partition: 1,
+      group: 'g',
+      messages: [
+        { headers: asKafka({ traceparent: PARENT }) },
+        { headers: {} },
+        { headers: asKafka({ traceparent: other }) },
+      ],
+    });
     span.end();
     const s = finishedSpans()[0]!;
     expect(s.kind).to.equal(SpanKind.CONSUMER);
@@ -99,7 +134,12 @@ describe('telemetry: trace context on Kafka records', () => {
     expect(s.spanContext().traceId).to.not.equal(TRACE_ID);
     expect(s.links.map((l) => l.context.traceId)).to.deep.equal([TRACE_ID, '1'.repeat(32)]);
     expect(s.attributes[MESSAGING.batchCount]).to.equal(3);
-    const many = startBatchSpan({ topic: 't', partition: 0, group: 'g', messages: Array.from({ length: MAX_LINKS + 50 }, () => ({ headers: { traceparent: PARENT } })) });
+    const many = startBatchSpan({
+      topic: 't',
+      partition: 0,
+      group: 'g',
+      messages: Array.from({ length: MAX_LINKS + 50 }, () => ({ headers: { traceparent: PARENT } })),
+    });
     many.end();
     expect(finishedSpans()[1]!.links).to.have.length(MAX_LINKS);
   });

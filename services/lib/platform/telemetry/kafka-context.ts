@@ -58,7 +58,8 @@ export function contextOf(headers: IHeaders | undefined, base: Context = ROOT_CO
   return headers ? propagation.extract(base, headers, headerGetter) : base;
 }
 
-const keyOf = (m: Pick<KafkaMessage, 'key'>): string | undefined => (m.key === null || m.key === undefined ? undefined : m.key.toString());
+const keyOf = (m: Pick<KafkaMessage, 'key'>): string | undefined =>
+  m.key === null || m.key === undefined ? undefined : m.key.toString();
 
 export interface RecordSpanInfo {
   topic: string;
@@ -97,13 +98,20 @@ function recordAttributes(info: RecordSpanInfo): Attributes {
 export function startRecordSpan(info: RecordSpanInfo): Span {
   return tracer().startSpan(
     `process ${info.topic}`,
-    { kind: SpanKind.CONSUMER, attributes: recordAttributes(info), ...(info.startTime === undefined ? {} : { startTime: info.startTime }) },
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: recordAttributes(info),
+      ...(info.startTime === undefined ? {} : { startTime: info.startTime }),
+    },
     contextOf(info.message.headers),
   );
 }
 
 /** Runs `fn` as the processing of one record: in its `process <topic>` span, which is active meanwhile. */
-export async function withRecordSpan<T>(info: RecordSpanInfo, fn: (span: Span, ctx: Context) => Promise<T>): Promise<T> {
+export async function withRecordSpan<T>(
+  info: RecordSpanInfo,
+  fn: (span: Span, ctx: Context) => Promise<T>,
+): Promise<T> {
   const span = startRecordSpan(info);
   const ctx = trace.setSpan(contextOf(info.message.headers), span);
   try {

@@ -1,5 +1,6 @@
 // Prometheus metrics: every Verity metric is defined (verity_*, with help), labelled series render in
-// the text format, circuit states come from their sources (consumer lag: consumer/lag-monitor.test.ts), and every HTTP app serves
+// the text format, circuit states come from their sources (consumer lag: consumer/lag-monitor.test.ts), and every HTTP
+// app serves
 // /metrics with latency by route template (never the raw URL) plus a SERVER span per request.
 import { SpanKind } from '@opentelemetry/api';
 import { expect } from 'chai';
@@ -32,7 +33,9 @@ describe('telemetry: metrics', () => {
       expect(text).to.match(new RegExp(`^# HELP ${name} \\S.{20,}$`, 'm'), name);
       expect(text).to.match(new RegExp(`^# TYPE ${name} (counter|gauge|histogram)$`, 'm'), name);
     }
-    expect(text).to.contain('# TYPE process_cpu_user_seconds_total counter').and.to.contain('nodejs_eventloop_lag_seconds');
+    expect(text)
+      .to.contain('# TYPE process_cpu_user_seconds_total counter')
+      .and.to.contain('nodejs_eventloop_lag_seconds');
     expect(METRICS_CONTENT_TYPE).to.match(/^text\/plain; version=0\.0\.4/);
   });
 
@@ -78,7 +81,11 @@ describe('telemetry: metrics', () => {
     let server: Server;
     let base: string;
     before(async () => {
-      const app = createHttpApp({ service: 'unit-http', log: createLogger('unit-http', 'silent'), readiness: async () => true });
+      const app = createHttpApp({
+        service: 'unit-http',
+        log: createLogger('unit-http', 'silent'),
+        readiness: async () => true,
+      });
       app.get('/v1/things/:id/parts/:part', (req, res) => {
         res.json({ id: req.params.id });
       });
@@ -95,7 +102,8 @@ describe('telemetry: metrics', () => {
     afterEach(stopRecordingSpans);
 
     it('serves /metrics as Prometheus text with request latency by route template, never the raw URL', async () => {
-      for (const id of ['a1', 'b2', 'c3']) expect((await fetch(`${base}/v1/things/${id}/parts/x`)).status).to.equal(200);
+      for (const id of ['a1', 'b2', 'c3'])
+        expect((await fetch(`${base}/v1/things/${id}/parts/x`)).status).to.equal(200);
       expect((await fetch(`${base}/v1/things:bulk`, { method: 'POST' })).status).to.equal(202);
       expect((await fetch(`${base}/nope/123`)).status).to.equal(404);
       expect((await fetch(`${base}/healthz`)).status).to.equal(200);
@@ -104,7 +112,8 @@ describe('telemetry: metrics', () => {
       expect(res.status).to.equal(200);
       expect(res.headers.get('content-type')).to.match(/^text\/plain; version=0\.0\.4/);
       const text = await res.text();
-      const series = (route: string, method: string, status: number) => `verity_http_request_duration_seconds_count{service="unit-http",method="${method}",route="${route}",status="${status}"}`;
+      const series = (route: string, method: string, status: number) =>
+        `verity_http_request_duration_seconds_count{service="unit-http",method="${method}",route="${route}",status="${status}"}`;
       expect(text).to.contain(`${series('/v1/things/:id/parts/:part', 'GET', 200)} 3`);
       expect(text).to.contain(`${series('/v1/things:bulk', 'POST', 202)} 1`);
       expect(text).to.contain(`${series('unmatched', 'GET', 404)} 1`);
@@ -125,7 +134,11 @@ describe('telemetry: metrics', () => {
       expect(spans[0]!.kind).to.equal(SpanKind.SERVER);
       expect(spans[0]!.spanContext().traceId).to.equal(traceId);
       expect(spans[0]!.parentSpanContext?.spanId).to.equal('1234567890abcdef');
-      expect(spans[0]!.attributes).to.deep.include({ 'http.request.method': 'GET', 'http.route': '/v1/things/:id/parts/:part', 'http.response.status_code': 200 });
+      expect(spans[0]!.attributes).to.deep.include({
+        'http.request.method': 'GET',
+        'http.route': '/v1/things/:id/parts/:part',
+        'http.response.status_code': 200,
+      });
     });
   });
 });

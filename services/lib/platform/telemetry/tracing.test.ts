@@ -15,13 +15,18 @@ describe('telemetry: tracing setup', () => {
   it('exports only when an OTLP endpoint is configured', () => {
     expect(otlpTracesEndpoint({})).to.equal(undefined);
     expect(otlpTracesEndpoint({ OTEL_EXPORTER_OTLP_ENDPOINT: '' })).to.equal(undefined);
-    expect(otlpTracesEndpoint({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).to.equal('http://collector:4318');
-    expect(otlpTracesEndpoint({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' })).to.equal('http://collector:4318/v1/traces');
+    expect(otlpTracesEndpoint({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).to.equal(
+      'http://collector:4318',
+    );
+    expect(otlpTracesEndpoint({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' })).to.equal(
+      'http://collector:4318/v1/traces',
+    );
   });
 
   it('is idempotent: later calls (every service start) return the first setup', () => {
     expect(initTracing('ingest')).to.equal(tracing);
     expect(initTracing('decider', { env: { VERITY_TRACING: 'off' } })).to.equal(tracing);
-    if (!process.env.OTEL_EXPORTER_OTLP_ENDPOINT && !process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) expect(tracing.exporting).to.equal(false);
+    if (!process.env.OTEL_EXPORTER_OTLP_ENDPOINT && !process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)
+      expect(tracing.exporting).to.equal(false);
   });
 });

@@ -38,7 +38,10 @@ let installed: Tracing | undefined;
 
 /** True when tracing is switched off by the environment. */
 export function tracingDisabled(env: Record<string, string | undefined> = process.env): boolean {
-  return ['off', 'false', '0'].includes((env.VERITY_TRACING ?? '').toLowerCase()) || (env.OTEL_SDK_DISABLED ?? '').toLowerCase() === 'true';
+  return (
+    ['off', 'false', '0'].includes((env.VERITY_TRACING ?? '').toLowerCase()) ||
+    (env.OTEL_SDK_DISABLED ?? '').toLowerCase() === 'true'
+  );
 }
 
 /** The OTLP traces endpoint when one is configured (the exporter itself reads the variables). */
@@ -56,7 +59,13 @@ export function initTracing(serviceName: string, opts: TracingOptions = {}): Tra
   const env = opts.env ?? process.env;
   const name = env.OTEL_SERVICE_NAME || `verity-${serviceName}`;
   if (tracingDisabled(env)) {
-    installed = { enabled: false, exporting: false, serviceName: name, forceFlush: async () => undefined, shutdown: async () => undefined };
+    installed = {
+      enabled: false,
+      exporting: false,
+      serviceName: name,
+      forceFlush: async () => undefined,
+      shutdown: async () => undefined,
+    };
     return installed;
   }
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -65,7 +74,11 @@ export function initTracing(serviceName: string, opts: TracingOptions = {}): Tra
   const exporting = otlpTracesEndpoint(env) !== undefined;
   if (exporting) processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: name, [ATTR_SERVICE_VERSION]: env.npm_package_version ?? '0.1.0', 'service.namespace': 'verity' }),
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: name,
+      [ATTR_SERVICE_VERSION]: env.npm_package_version ?? '0.1.0',
+      'service.namespace': 'verity',
+    }),
     spanProcessors: processors,
   });
   trace.setGlobalTracerProvider(provider);

@@ -6,7 +6,10 @@ const HOUR = 60 * 60 * 1000;
 describe('remediator: per-project budget', () => {
   let now: number;
   const budget = (opts: Partial<ConstructorParameters<typeof ProjectBudget>[0]> = {}) =>
-    new ProjectBudget({ requestsPerWindow: 3, tokensPerWindow: 1000, windowMs: HOUR, maxProjects: 100, ...opts }, () => now);
+    new ProjectBudget(
+      { requestsPerWindow: 3, tokensPerWindow: 1000, windowMs: HOUR, maxProjects: 100, ...opts },
+      () => now,
+    );
 
   beforeEach(() => {
     now = 10 * HOUR;

@@ -90,7 +90,12 @@ export class ProjectBudget {
   private touch(project: string): Usage {
     let usage = this.projects.get(project);
     if (usage !== undefined) this.projects.delete(project);
-    else usage = { bucketOf: new Array<number>(BUCKETS).fill(-1), requests: new Array<number>(BUCKETS).fill(0), tokens: new Array<number>(BUCKETS).fill(0) };
+    else
+      usage = {
+        bucketOf: new Array<number>(BUCKETS).fill(-1),
+        requests: new Array<number>(BUCKETS).fill(0),
+        tokens: new Array<number>(BUCKETS).fill(0),
+      };
     this.projects.set(project, usage);
     while (this.projects.size > this.opts.maxProjects) this.projects.delete(this.projects.keys().next().value!);
     return usage;

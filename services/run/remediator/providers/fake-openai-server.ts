@@ -48,7 +48,12 @@ export async function startFakeOpenAI(model = 'fake-model'): Promise<FakeOpenAI>
     const reply = queue.shift() ?? httpError(500, 'the fake server has no scripted reply left');
     if (reply.kind === 'hang') return;
     if (reply.kind === 'error') {
-      send(res, reply.status, { error: { message: reply.message, type: 'invalid_request_error', code: null } }, reply.headers);
+      send(
+        res,
+        reply.status,
+        { error: { message: reply.message, type: 'invalid_request_error', code: null } },
+        reply.headers,
+      );
       return;
     }
     send(res, 200, {
@@ -56,7 +61,14 @@ export async function startFakeOpenAI(model = 'fake-model'): Promise<FakeOpenAI>
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model,
-      choices: [{ index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content: reply.content, refusal: null } }],
+      choices: [
+        {
+          index: 0,
+          finish_reason: 'stop',
+          logprobs: null,
+          message: { role: 'assistant', content: reply.content, refusal: null },
+        },
+      ],
       usage: { ...reply.usage, total_tokens: reply.usage.prompt_tokens + reply.usage.completion_tokens },
     });
   }

@@ -6,17 +6,30 @@
 // exponential backoff and jitter, honouring Retry-After up to the backoff ceiling.
 import { setTimeout as delay } from 'node:timers/promises';
 import { OpenAI, APIConnectionError, APIConnectionTimeoutError, APIError, BadRequestError } from 'openai';
-import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
 import { MAX_RANGE_LINES } from '../../../lib/core/remediation/evidence.js';
 import type { RemediationNotProposed } from '../../../lib/core/events/generated.js';
-import { PROPOSAL_BODY_SCHEMA, type ProposalBody, type ProviderAnswer, type RemediationContext, type RemediationProvider } from '../../../lib/core/remediation/proposal.js';
+import {
+  PROPOSAL_BODY_SCHEMA,
+  type ProposalBody,
+  type ProviderAnswer,
+  type RemediationContext,
+  type RemediationProvider,
+} from '../../../lib/core/remediation/proposal.js';
 import { createAjv, toFieldErrors } from '../../../lib/platform/schemas/ajv.js';
 import type { OpenAIConfig } from '../config.js';
 import { retryAfterMs, retryDelayMs } from '../../../lib/platform/backoff.js';
 import { buildMessages, PROMPT_VERSION } from '../prompt.js';
 
 /** Why a provider gave no proposal: the provider-side reasons of RemediationNotProposed. */
-export type ProviderFailure = Extract<RemediationNotProposed['reason'], 'timeout' | 'rate_limited' | 'provider_error' | 'invalid_output'>;
+export type ProviderFailure = Extract<
+  RemediationNotProposed['reason'],
+  'timeout' | 'rate_limited' | 'provider_error' | 'invalid_output'
+>;
 
 export interface TokenCount {
   prompt: number;
@@ -64,7 +77,12 @@ class OpenAIProvider implements RemediationProvider {
     private readonly config: OpenAIProviderConfig,
     private readonly deps: OpenAIProviderDeps,
   ) {
-    this.client = new OpenAI({ baseURL: config.baseUrl, apiKey: config.apiKey, timeout: config.timeoutMs, maxRetries: 0 });
+    this.client = new OpenAI({
+      baseURL: config.baseUrl,
+      apiKey: config.apiKey,
+      timeout: config.timeoutMs,
+      maxRetries: 0,
+    });
   }
 
   /**
@@ -91,9 +109,15 @@ class OpenAIProvider implements RemediationProvider {
       spent.completion += completion.usage?.completion_tokens ?? 0;
       const answer = parseAnswer(completion, ctx.log_lines.length);
       if (answer.ok) {
-        return { body: answer.body, model: completion.model || this.config.model, tokens: spent, cost_usd: this.cost(spent) };
+        return {
+          body: answer.body,
+          model: completion.model || this.config.model,
+          tokens: spent,
+          cost_usd: this.cost(spent),
+        };
       }
-      if (attempt >= ANSWER_ATTEMPTS) throw new ProviderError('invalid_output', `invalid answer: ${answer.problem}`, spent);
+      if (attempt >= ANSWER_ATTEMPTS)
+        throw new ProviderError('invalid_output', `invalid answer: ${answer.problem}`, spent);
       rejection = answer.problem;
     }
   }
@@ -105,7 +129,7 @@ class OpenAIProvider implements RemediationProvider {
     spent: TokenCount,
     signal?: AbortSignal,
   ): Promise<ChatCompletion> {
-    for (let retry = 0; ; ) {
+    for (let retry = 0; ;) {
       try {
         return await this.client.chat.completions.create(this.request(prompt(), rejection), { signal });
       } catch (err) {
@@ -131,17 +155,30 @@ class OpenAIProvider implements RemediationProvider {
     }
   }
 
-  private request(prompt: ChatCompletionMessageParam[], rejection: string | null): ChatCompletionCreateParamsNonStreaming {
+  private request(
+    prompt: ChatCompletionMessageParam[],
+    rejection: string | null,
+  ): ChatCompletionCreateParamsNonStreaming {
     const correction: ChatCompletionMessageParam[] =
       rejection === null
         ? []
-        : [{ role: 'user', content: `Your previous answer was rejected: ${rejection}. Reply again with only the JSON object, as the system message says.` }];
+        : [
+            {
+              role: 'user',
+              content: `Your previous answer was rejected: ${rejection}. Reply again with only the JSON object, as the system message says.`,
+            },
+          ];
     return {
       model: this.config.model,
       messages: [...prompt, ...correction],
       max_completion_tokens: this.config.maxOutputTokens,
       ...(this.structuredOutput
-        ? { response_format: { type: 'json_schema', json_schema: { name: 'remediation_proposal', schema: PROPOSAL_BODY_SCHEMA, strict: true } } }
+        ? {
+            response_format: {
+              type: 'json_schema',
+              json_schema: { name: 'remediation_proposal', schema: PROPOSAL_BODY_SCHEMA, strict: true },
+            },
+          }
         : {}),
     };
   }
@@ -189,12 +226,18 @@ function parseAnswer(completion: ChatCompletion, lineCount: number): ParsedAnswe
   const value = extractJsonObject(message?.content ?? '');
   if (value === undefined) return { ok: false, problem: 'it is not a JSON object' };
   if (!validateBody(value)) {
-    return { ok: false, problem: toFieldErrors(validateBody.errors).map((e) => `${e.pointer || '/'} ${e.message}`).join('; ') };
+    return {
+      ok: false,
+      problem: toFieldErrors(validateBody.errors)
+        .map((e) => `${e.pointer || '/'} ${e.message}`)
+        .join('; '),
+    };
   }
   const problems = value.evidence.flatMap((e, i) => {
     if (e.end_line < e.start_line) return [`/evidence/${i} ends before it starts`];
     if (e.end_line > lineCount) return [`/evidence/${i} cites line ${e.end_line} of a log of ${lineCount} lines`];
-    if (e.end_line - e.start_line + 1 > MAX_RANGE_LINES) return [`/evidence/${i} spans more than ${MAX_RANGE_LINES} lines`];
+    if (e.end_line - e.start_line + 1 > MAX_RANGE_LINES)
+      return [`/evidence/${i} spans more than ${MAX_RANGE_LINES} lines`];
     return [];
   });
   return problems.length > 0 ? { ok: false, problem: problems.join('; ') } : { ok: true, body: value };
@@ -207,7 +250,11 @@ const MAX_CANDIDATES = 8;
 function extractJsonObject(text: string): Record<string, unknown> | undefined {
   const whole = parseObject(text.trim());
   if (whole !== undefined) return whole;
-  for (let start = text.indexOf('{'), tried = 0; start >= 0 && tried < MAX_CANDIDATES; start = text.indexOf('{', start + 1), tried++) {
+  for (
+    let start = text.indexOf('{'), tried = 0;
+    start >= 0 && tried < MAX_CANDIDATES;
+    start = text.indexOf('{', start + 1), tried++
+  ) {
     const end = closingBrace(text, start);
     const found = end < 0 ? undefined : parseObject(text.slice(start, end + 1));
     if (found !== undefined) return found;
@@ -218,7 +265,9 @@ function extractJsonObject(text: string): Record<string, unknown> | undefined {
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

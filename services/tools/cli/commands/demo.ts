@@ -19,7 +19,10 @@ import { positiveNumber } from '../parsers.js';
 const HOST = '127.0.0.1';
 type Service = 'ingest' | 'decider' | 'query' | 'projector' | 'remediator' | 'scorer';
 let ports: Record<Service, number> | undefined;
-/** Where `verity up` listens: each service's own configured port (the same environment, the same defaults); read when the demo runs. */
+/**
+ * Where `verity up` listens: each service's own configured port (the same environment, the same defaults); read when
+ * the demo runs.
+ */
 const portsOf = (): Record<Service, number> =>
   (ports ??= {
     ingest: loadIngestConfig().port,
@@ -76,11 +79,17 @@ async function stats(service: Service): Promise<any> {
 
 async function waitReady(timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (const service of Object.keys(portsOf()) as (Service)[]) {
+  for (const service of Object.keys(portsOf()) as Service[]) {
     for (;;) {
-      const ok = await fetch(url(service, '/readyz'), { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+      const ok = await fetch(url(service, '/readyz'), { signal: AbortSignal.timeout(2000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
-      if (Date.now() > deadline) throw new Error(`${service} is not ready on ${url(service, '/readyz')}: start the services first (make demo does: infra/stack/verity.sh start)`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${service} is not ready on ${url(service, '/readyz')}: start the services first (make demo does: infra/stack/verity.sh start)`,
+        );
       await new Promise((r) => setTimeout(r, 500));
     }
   }
@@ -90,7 +99,10 @@ const ms = (v: unknown) => (typeof v === 'number' ? `${Math.round(v)} ms` : '–
 
 async function summaryLine(elapsedS: number, pipelines: number, reports: number): Promise<string> {
   const [projector, remediator, scorer] = await Promise.all([stats('projector'), stats('remediator'), stats('scorer')]);
-  const scored = Object.entries((scorer.scored ?? {}) as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(', ') || '0';
+  const scored =
+    Object.entries((scorer.scored ?? {}) as Record<string, number>)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || '0';
   return (
     `t=${Math.round(elapsedS)}s  pipelines ${pipelines} (${(pipelines / Math.max(1, elapsedS)).toFixed(1)}/s), reports ${reports}  ·  ` +
     `lag p50 ${ms(projector.e2e_lag_ms?.p50)} p99 ${ms(projector.e2e_lag_ms?.p99)}  ·  failures ${remediator.failures ?? 0}, proposals ${remediator.proposed ?? 0}  ·  scores ${scored}`
@@ -98,7 +110,9 @@ async function summaryLine(elapsedS: number, pipelines: number, reports: number)
 }
 
 export async function demoCommand({ seconds, rate, seed }: DemoOptions): Promise<number> {
-  const token = process.env.DEMO_TOKEN ?? readFileSync(join(process.env.VERITY_DATA_DIR ?? join(REPO_ROOT, '.data'), 'verity/token'), 'utf8').trim();
+  const token =
+    process.env.DEMO_TOKEN ??
+    readFileSync(join(process.env.VERITY_DATA_DIR ?? join(REPO_ROOT, '.data'), 'verity/token'), 'utf8').trim();
   await waitReady(90_000);
   console.log(`demo: ${seconds} s of seeded traffic (seed ${seed}) at ${rate} reports/s through ${url('ingest', '')}`);
   const tty = process.stdout.isTTY;
@@ -109,7 +123,9 @@ export async function demoCommand({ seconds, rate, seed }: DemoOptions): Promise
     const elapsed = (Date.now() - started) / 1000;
     if (!tty && Date.now() - printedAt < 5000) return;
     printedAt = Date.now();
-    void summaryLine(elapsed, last.pipelines, last.reports).then((line) => (tty ? process.stdout.write(`\r${line.padEnd(150)}`) : console.log(line)));
+    void summaryLine(elapsed, last.pipelines, last.reports).then((line) =>
+      tty ? process.stdout.write(`\r${line.padEnd(150)}`) : console.log(line),
+    );
   }, 1000);
   // The load generator lives with the benchmarks (services/tools/generator); loaded only for the demo.
   const { runGenerator } = await import('../../generator/index.js');
@@ -124,7 +140,8 @@ export async function demoCommand({ seconds, rate, seed }: DemoOptions): Promise
       clock: 'wall',
       url: url('ingest', ''),
       token,
-      onProgress: (p: { pipelines: number; reports: number }) => (last = { pipelines: p.pipelines, reports: p.reports }),
+      onProgress: (p: { pipelines: number; reports: number }) =>
+        (last = { pipelines: p.pipelines, reports: p.reports }),
     });
   } finally {
     clearInterval(ticker);
@@ -133,7 +150,8 @@ export async function demoCommand({ seconds, rate, seed }: DemoOptions): Promise
   const drainUntil = Date.now() + 20_000;
   for (;;) {
     const [remediator, projector] = await Promise.all([stats('remediator'), stats('projector')]);
-    if ((remediator.failures ?? 0) > 0 && Date.now() > drainUntil - 15_000 && (projector.e2e_lag_ms?.p50 ?? 0) < 5_000) break;
+    if ((remediator.failures ?? 0) > 0 && Date.now() > drainUntil - 15_000 && (projector.e2e_lag_ms?.p50 ?? 0) < 5_000)
+      break;
     if (Date.now() > drainUntil) break;
     await new Promise((r) => setTimeout(r, 1000));
   }
@@ -143,7 +161,10 @@ export async function demoCommand({ seconds, rate, seed }: DemoOptions): Promise
 
   const auth = { authorization: `Bearer ${token}` };
   const example = await fetch(url('query', '/v1/remediations?limit=1'), { headers: auth })
-    .then((r) => r.json() as Promise<{ items?: { job_id: string; category: string; suggested_action: { summary: string } }[] }>)
+    .then(
+      (r) =>
+        r.json() as Promise<{ items?: { job_id: string; category: string; suggested_action: { summary: string } }[] }>,
+    )
     .catch(() => ({ items: [] }));
   const p = example.items?.[0];
   console.log(
@@ -153,7 +174,9 @@ export async function demoCommand({ seconds, rate, seed }: DemoOptions): Promise
       `  query API     ${url('query', '/v1/pipelines')}   (OpenAPI: ${url('query', '/openapi.json')})`,
       `  remediations  ${url('query', '/v1/remediations')}   quality: ${url('query', '/v1/remediations/summary')}`,
       `  live updates  ${url('query', '/v1/stream')}  (Server-Sent Events)`,
-      `  metrics       ${Object.keys(portsOf()).map((s) => url(s as Service, '/metrics')).join('  ')}`,
+      `  metrics       ${Object.keys(portsOf())
+        .map((s) => url(s as Service, '/metrics'))
+        .join('  ')}`,
       `  logs          .data/verity/logs/<service>.log (JSON; the supervisor: verity.log); what runs: make status`,
       p
         ? `  a failed job with its proposal (${p.category}: ${p.suggested_action.summary}):\n    curl -s -H "Authorization: Bearer $(cat .data/verity/token)" ${url('query', `/v1/jobs/${p.job_id}`)}`

@@ -57,7 +57,9 @@ describe('verity experiment', () => {
       const labelled = { repo: 'a/b', build_id: '1', log: text, chunk_start_line: 2, chunk_end_line: 2 };
       writeFileSync(path, JSON.stringify(labelled));
       expect((await parse(['experiment', '--file', path, '--json'], { run: true })).code).to.equal(0);
-      const result = JSON.parse(printed.pop()!) as { providers: { provider: string; evidenceHit1: { hits: number } }[] };
+      const result = JSON.parse(printed.pop()!) as {
+        providers: { provider: string; evidenceHit1: { hits: number } }[];
+      };
       expect(result.providers.map((p) => [p.provider, p.evidenceHit1.hits])).to.deep.equal([
         ['heuristic', 1],
         ['tail', 1],

@@ -68,8 +68,10 @@ export function registerExperiment(program: Command, invoke: Invoke): void {
     .addOption(bound('--to <bound>', 'end of that window, exclusive (default: the end offsets)'))
     .addOption(new Option('--provider <name>', 'the provider to measure').choices(PROVIDER_NAMES).default('heuristic'))
     .addOption(
-      new Option('--vs <name>', 'the provider to compare it with (default: tail; none when --provider is tail)')
-        .choices(PROVIDER_NAMES),
+      new Option(
+        '--vs <name>',
+        'the provider to compare it with (default: tail; none when --provider is tail)',
+      ).choices(PROVIDER_NAMES),
     )
     .option('--limit <n>', 'measure the first n logs only (default: all)', positiveInteger)
     .option(

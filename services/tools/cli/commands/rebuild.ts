@@ -15,7 +15,7 @@ export function registerRebuild(program: Command, invoke: Invoke): void {
       'rebuild the read model into a new version from offset 0 (PROJECTOR_* variables), ' +
         'swap the rm views to it with zero downtime, drop the old version',
     )
-    .option('--keep-old', 'keep the old version\'s schema (default: drop it)')
+    .option('--keep-old', "keep the old version's schema (default: drop it)")
     .action((o: { keepOld?: boolean }) => invoke('rebuild', { keepOld: o.keepOld === true }, rebuildCommand));
 }
 

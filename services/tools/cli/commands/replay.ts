@@ -61,7 +61,10 @@ export function registerReplay(program: Command, invoke: Invoke): void {
 export function formatReport(r: ReplayReport): string {
   const rate = r.ms > 0 ? Math.round((r.events / r.ms) * 1000) : r.events;
   const windows = Object.entries(r.windows)
-    .map(([topic, ws]) => `  ${topic}: ${ws.map((w) => `[${w.partition}] ${w.from}..${w.to}`).join(', ') || 'no partitions'}`)
+    .map(
+      ([topic, ws]) =>
+        `  ${topic}: ${ws.map((w) => `[${w.partition}] ${w.from}..${w.to}`).join(', ') || 'no partitions'}`,
+    )
     .join('\n');
   return [
     `replayed into schema ${r.schema}: ${r.events} events (${r.applied} applied, ${r.ignored} ignored${r.undecodable ? `, ${r.undecodable} undecodable records skipped` : ''}) in ${(r.ms / 1000).toFixed(1)} s (${rate} events/s)`,

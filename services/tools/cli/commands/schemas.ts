@@ -13,7 +13,7 @@ export function registerSchemas(program: Command, invoke: Invoke): void {
     .description('the event schemas of schemas/ in the schema registry (SCHEMA_REGISTRY_URL): register, check');
   schemas
     .command('apply')
-    .description('register every schema version under its subject (the topic\'s logical name and the event type)')
+    .description("register every schema version under its subject (the topic's logical name and the event type)")
     .action(() => invoke('schemas apply', {}, applySchemasCommand));
   schemas
     .command('check')

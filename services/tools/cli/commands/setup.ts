@@ -22,7 +22,9 @@ export async function setupCommand({ timeout }: { timeout: number }): Promise<nu
   const changed = report.topics.filter((t) => t.action !== 'unchanged');
   const changes = changed.map((c) => `\n          ${c.action} ${c.topic}${c.detail ? ` (${c.detail})` : ''}`).join('');
   console.log(`topics    ${report.topics.length} declared, ${changed.length} changed${changes}`);
-  console.log(`schemas   ${report.schemas.length} subjects registered (ids ${report.schemas.map((s) => s.id).join(',')})`);
+  console.log(
+    `schemas   ${report.schemas.length} subjects registered (ids ${report.schemas.map((s) => s.id).join(',')})`,
+  );
   console.log(`migrate   ${report.migrationsApplied === 0 ? 'up to date' : `applied ${report.migrationsApplied}`}`);
   return 0;
 }

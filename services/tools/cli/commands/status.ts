@@ -15,7 +15,7 @@ export function registerStatus(program: Command, invoke: Invoke): void {
       'the services of `verity up` as its supervisor reports them (its /status on 127.0.0.1:VERITY_SUPERVISOR_PORT): ' +
         'state, pid, port, restarts, readiness, log file. Exit 0: all ready; 1: one is not; 3: no supervisor answers',
     )
-    .option('--json', 'print the supervisor\'s answer as JSON (default: one line per service)')
+    .option('--json', "print the supervisor's answer as JSON (default: one line per service)")
     .action((o: { json?: boolean }) => invoke('status', { json: o.json === true }, statusCommand));
 }
 
@@ -27,7 +27,9 @@ export async function statusCommand({ json }: { json: boolean }): Promise<number
     if (!res.ok) throw new Error(`answered ${res.status}`);
     status = (await res.json()) as SupervisorStatus;
   } catch (err) {
-    console.error(`verity status: no supervisor answers on 127.0.0.1:${port} (VERITY_SUPERVISOR_PORT): ${(err as Error).message}`);
+    console.error(
+      `verity status: no supervisor answers on 127.0.0.1:${port} (VERITY_SUPERVISOR_PORT): ${(err as Error).message}`,
+    );
     return 3;
   }
   if (json) console.log(JSON.stringify(status, null, 2));

@@ -41,7 +41,10 @@ export async function applyTopicsCommand(): Promise<number> {
   const admin = createKafka(config, 'verity-topics').admin();
   await admin.connect();
   try {
-    const changes = await applyTopics(admin, specs, { partitions: config.topicPartitions, replicationFactor: config.topicReplicationFactor });
+    const changes = await applyTopics(admin, specs, {
+      partitions: config.topicPartitions,
+      replicationFactor: config.topicReplicationFactor,
+    });
     for (const c of changes) console.log(`${c.action.padEnd(22)} ${c.topic}${c.detail ? `  (${c.detail})` : ''}`);
     return 0;
   } finally {

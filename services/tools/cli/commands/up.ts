@@ -12,7 +12,10 @@ import { SERVICES, type Service } from './serve.js';
 
 /** `--only a,b`: the services named, in the supervisor's order. */
 export function parseOnly(value: string): Service[] {
-  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = list.filter((s) => !(SERVICES as readonly string[]).includes(s));
   if (list.length === 0 || unknown.length > 0) {
     const which = unknown.length ? `; unknown: ${unknown.join(', ')}` : '';
@@ -46,7 +49,9 @@ export async function upCommand({ services }: { services: Service[] }): Promise<
   const log = createLogger('supervisor');
   const supervisor = new Supervisor(config, services, log);
   const ops = await startSupervisorOps(supervisor, config.port, log).catch((err: Error) => {
-    throw new Error(`cannot listen on 127.0.0.1:${config.port} (VERITY_SUPERVISOR_PORT): ${err.message}; is another \`verity up\` running?`);
+    throw new Error(
+      `cannot listen on 127.0.0.1:${config.port} (VERITY_SUPERVISOR_PORT): ${err.message}; is another \`verity up\` running?`,
+    );
   });
   supervisor.port = ops.port;
   let signals = 0;

@@ -7,9 +7,22 @@ describe('supervisor config', () => {
   it('has documented defaults', () => {
     const c = loadSupervisorConfig({ VERITY_DATA_DIR: '/srv/verity' });
     expect(c.port).to.equal(8089);
-    expect(c.policy).to.deep.equal({ baseMs: 1000, maxMs: 30_000, jitter: 0.2, stableMs: 30_000, maxFastCrashes: 5, windowMs: 120_000 });
+    expect(c.policy).to.deep.equal({
+      baseMs: 1000,
+      maxMs: 30_000,
+      jitter: 0.2,
+      stableMs: 30_000,
+      maxFastCrashes: 5,
+      windowMs: 120_000,
+    });
     expect(c.logDir).to.equal(join('/srv/verity', 'verity', 'logs'));
-    expect([c.logMaxBytes, c.logFiles, c.stopTimeoutMs, c.hurryTimeoutMs, c.readyTimeoutMs]).to.deep.equal([10 * 1024 * 1024, 3, 40_000, 5000, 2000]);
+    expect([c.logMaxBytes, c.logFiles, c.stopTimeoutMs, c.hurryTimeoutMs, c.readyTimeoutMs]).to.deep.equal([
+      10 * 1024 * 1024,
+      3,
+      40_000,
+      5000,
+      2000,
+    ]);
   });
 
   it('reads every VERITY_SUPERVISOR_* variable', () => {
@@ -29,8 +42,22 @@ describe('supervisor config', () => {
       VERITY_SUPERVISOR_READY_TIMEOUT_MS: '100',
     });
     expect(c.port).to.equal(0);
-    expect(c.policy).to.deep.equal({ baseMs: 50, maxMs: 400, jitter: 0, stableMs: 2000, maxFastCrashes: 2, windowMs: 9000 });
-    expect([c.logDir, c.logMaxBytes, c.logFiles, c.stopTimeoutMs, c.hurryTimeoutMs, c.readyTimeoutMs]).to.deep.equal(['/tmp/x', 4096, 0, 3000, 3000, 100]);
+    expect(c.policy).to.deep.equal({
+      baseMs: 50,
+      maxMs: 400,
+      jitter: 0,
+      stableMs: 2000,
+      maxFastCrashes: 2,
+      windowMs: 9000,
+    });
+    expect([c.logDir, c.logMaxBytes, c.logFiles, c.stopTimeoutMs, c.hurryTimeoutMs, c.readyTimeoutMs]).to.deep.equal([
+      '/tmp/x',
+      4096,
+      0,
+      3000,
+      3000,
+      100,
+    ]);
   });
 
   const bad: [string, string][] = [

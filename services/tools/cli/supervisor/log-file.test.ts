@@ -8,9 +8,20 @@ describe('supervisor log files', () => {
   const rows: [number, ReturnType<typeof rotationPlan>][] = [
     [0, { renames: [] }],
     [1, { drop: 'x.log.1', renames: [], copyTo: 'x.log.1' }],
-    [3, { drop: 'x.log.3', renames: [['x.log.2', 'x.log.3'], ['x.log.1', 'x.log.2']], copyTo: 'x.log.1' }],
+    [
+      3,
+      {
+        drop: 'x.log.3',
+        renames: [
+          ['x.log.2', 'x.log.3'],
+          ['x.log.1', 'x.log.2'],
+        ],
+        copyTo: 'x.log.1',
+      },
+    ],
   ];
-  for (const [keep, plan] of rows) it(`rotation keeping ${keep}`, () => expect(rotationPlan('x.log', keep)).to.deep.equal(plan));
+  for (const [keep, plan] of rows)
+    it(`rotation keeping ${keep}`, () => expect(rotationPlan('x.log', keep)).to.deep.equal(plan));
 
   it('a child writes its own descriptor; past the size the file is copied to .1 and cut, the child goes on at the new end', () => {
     const dir = mkdtempSync(join(tmpdir(), 'verity-log-'));
@@ -31,7 +42,12 @@ describe('supervisor log files', () => {
       expect(readFileSync(`${path}.1`, 'utf8')).to.equal(line(6) + line(7) + line(8));
       expect(readFileSync(`${path}.2`, 'utf8')).to.equal(line(3) + line(4) + line(5));
       log.note('error', 'giving up', { code: 1 });
-      expect(JSON.parse(readFileSync(path, 'utf8').split('\n')[1]!)).to.include({ level: 50, msg: 'giving up', code: 1, service: 'supervisor' });
+      expect(JSON.parse(readFileSync(path, 'utf8').split('\n')[1]!)).to.include({
+        level: 50,
+        msg: 'giving up',
+        code: 1,
+        service: 'supervisor',
+      });
       expect(log.tail(20)).to.equal(readFileSync(path, 'utf8').slice(-20));
       closeSync(child);
       log.close();

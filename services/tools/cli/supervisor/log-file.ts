@@ -5,11 +5,31 @@
 // (<service>.log.1 → .log.2 …, the oldest beyond `keep` dropped, the live file copied to .log.1 and
 // cut to zero; keep 0: only cut). O_APPEND writers go on at the new end. What the child writes in the
 // instant between the last copy and the cut can be lost (logrotate's copytruncate has the same caveat).
-import { appendFileSync, closeSync, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
-/** What rotating `path` with `keep` old files does: drop the oldest, shift the others (oldest first), copy the live file to .1. */
-export function rotationPlan(path: string, keep: number): { drop?: string; renames: [string, string][]; copyTo?: string } {
+/**
+ * What rotating `path` with `keep` old files does: drop the oldest, shift the others (oldest first), copy the live file
+ * to .1.
+ */
+export function rotationPlan(
+  path: string,
+  keep: number,
+): { drop?: string; renames: [string, string][]; copyTo?: string } {
   if (keep <= 0) return { renames: [] };
   const renames: [string, string][] = [];
   for (let i = keep - 1; i >= 1; i--) renames.push([`${path}.${i}`, `${path}.${i + 1}`]);
@@ -29,7 +49,9 @@ export class RotatingLog {
     this.fd = openSync(path, 'a');
   }
 
-  /** A new O_APPEND descriptor of the file for a child's stdout and stderr (the caller closes it once the child has it). */
+  /**
+   * A new O_APPEND descriptor of the file for a child's stdout and stderr (the caller closes it once the child has it).
+   */
   openForChild(): number {
     return openSync(this.path, 'a');
   }

@@ -1,14 +1,43 @@
 import { expect } from 'chai';
-import { backoffMs, decide, INITIAL_STATE, type ChildEvent, type Decision, type RestartPolicy, type RestartState } from './policy.js';
+import {
+  backoffMs,
+  decide,
+  INITIAL_STATE,
+  type ChildEvent,
+  type Decision,
+  type RestartPolicy,
+  type RestartState,
+} from './policy.js';
 
-const POLICY: RestartPolicy = { baseMs: 1000, maxMs: 30_000, jitter: 0.2, stableMs: 30_000, maxFastCrashes: 3, windowMs: 120_000 };
+const POLICY: RestartPolicy = {
+  baseMs: 1000,
+  maxMs: 30_000,
+  jitter: 0.2,
+  stableMs: 30_000,
+  maxFastCrashes: 3,
+  windowMs: 120_000,
+};
 const crash = (random = 0): ChildEvent => ({ type: 'exited', requested: false, random });
 const started: ChildEvent = { type: 'started' };
 
 describe('supervisor restart policy', () => {
   describe('one step', () => {
-    const rows: { name: string; state: RestartState; event: ChildEvent; now: number; decision: Decision; next?: Partial<RestartState> }[] = [
-      { name: 'a start records when', state: INITIAL_STATE, event: started, now: 5, decision: { action: 'none' }, next: { startedAt: 5, attempt: 0 } },
+    const rows: {
+      name: string;
+      state: RestartState;
+      event: ChildEvent;
+      now: number;
+      decision: Decision;
+      next?: Partial<RestartState>;
+    }[] = [
+      {
+        name: 'a start records when',
+        state: INITIAL_STATE,
+        event: started,
+        now: 5,
+        decision: { action: 'none' },
+        next: { startedAt: 5, attempt: 0 },
+      },
       {
         name: 'the first fast crash restarts after the base delay',
         state: { startedAt: 0, attempt: 0, fastCrashes: [] },
@@ -93,7 +122,11 @@ describe('supervisor restart policy', () => {
       if (step.decision.action === 'restart') now += step.decision.delayMs;
     }
     expect(decisions.map((d) => d.action)).to.deep.equal(['restart', 'restart', 'give-up']);
-    expect(decisions.map((d) => (d.action === 'restart' ? d.delayMs : undefined))).to.deep.equal([1000, 2000, undefined]);
+    expect(decisions.map((d) => (d.action === 'restart' ? d.delayMs : undefined))).to.deep.equal([
+      1000,
+      2000,
+      undefined,
+    ]);
   });
 
   it('backoffMs: base · 2^attempt up to the cap, less the jitter; random is clamped to [0, 1]', () => {
@@ -106,6 +139,7 @@ describe('supervisor restart policy', () => {
       [0, 7, 800],
       [0, -1, 1000],
     ];
-    for (const [attempt, random, ms] of rows) expect(backoffMs(POLICY, attempt, random), `attempt ${attempt}, random ${random}`).to.equal(ms);
+    for (const [attempt, random, ms] of rows)
+      expect(backoffMs(POLICY, attempt, random), `attempt ${attempt}, random ${random}`).to.equal(ms);
   });
 });

@@ -51,7 +51,12 @@ export function backoffMs(policy: RestartPolicy, attempt: number, random: number
   return Math.round(raw * (1 - policy.jitter * r));
 }
 
-export function decide(policy: RestartPolicy, state: RestartState, event: ChildEvent, now: number): { state: RestartState; decision: Decision } {
+export function decide(
+  policy: RestartPolicy,
+  state: RestartState,
+  event: ChildEvent,
+  now: number,
+): { state: RestartState; decision: Decision } {
   if (event.type === 'started') return { state: { ...state, startedAt: now }, decision: { action: 'none' } };
   const upMs = state.startedAt === undefined ? 0 : Math.max(0, now - state.startedAt);
   if (event.requested) return { state, decision: { action: 'stay-down' } };
@@ -59,7 +64,10 @@ export function decide(policy: RestartPolicy, state: RestartState, event: ChildE
   const history = fast ? [...state.fastCrashes.filter((t) => now - t < policy.windowMs), now] : [];
   const attempt = fast ? state.attempt : 0;
   if (fast && history.length >= policy.maxFastCrashes) {
-    return { state: { ...state, fastCrashes: history }, decision: { action: 'give-up', fastCrashes: history.length, windowMs: policy.windowMs, upMs } };
+    return {
+      state: { ...state, fastCrashes: history },
+      decision: { action: 'give-up', fastCrashes: history.length, windowMs: policy.windowMs, upMs },
+    };
   }
   return {
     state: { ...state, attempt: attempt + 1, fastCrashes: history },

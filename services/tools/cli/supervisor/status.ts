@@ -27,7 +27,9 @@ export interface ServiceStatus {
   restart_in_s: number | null;
   /** The child's own /readyz said 200. */
   ready: boolean;
-  /** Why not ready: the child's /readyz detail (e.g. "stalled: ci.pipeline.events.v1[3]") or the supervisor's reason. */
+  /**
+   * Why not ready: the child's /readyz detail (e.g. "stalled: ci.pipeline.events.v1[3]") or the supervisor's reason.
+   */
   reason: string | null;
   /** When the supervisor gave up: the message it logged. */
   message: string | null;
@@ -45,7 +47,10 @@ export function exitText(e: { code: number | null; signal: string | null }): str
   return `exit code ${e.code ?? '?'}`;
 }
 
-/** The last line a child printed (the supervisor's own lines skipped), its `msg` when it is a JSON log line, shortened (for the give-up message). */
+/**
+ * The last line a child printed (the supervisor's own lines skipped), its `msg` when it is a JSON log line, shortened
+ * (for the give-up message).
+ */
 export function lastLine(text: string): string {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   for (let i = lines.length - 1; i >= 0; i--) {
@@ -53,7 +58,11 @@ export function lastLine(text: string): string {
     try {
       const rec = JSON.parse(line) as { msg?: unknown; service?: unknown; err?: { message?: unknown } };
       if (rec.service === 'supervisor') continue;
-      if (typeof rec.msg === 'string') line = typeof rec.err?.message === 'string' && !rec.msg.includes(rec.err.message) ? `${rec.msg}: ${rec.err.message}` : rec.msg;
+      if (typeof rec.msg === 'string')
+        line =
+          typeof rec.err?.message === 'string' && !rec.msg.includes(rec.err.message)
+            ? `${rec.msg}: ${rec.err.message}`
+            : rec.msg;
     } catch {
       /* plain text */
     }
@@ -62,12 +71,17 @@ export function lastLine(text: string): string {
   return '';
 }
 
-const shorten = (path: string, cwd: string | undefined) => (cwd && path.startsWith(`${cwd.replace(/\/+$/, '')}/`) ? path.slice(cwd.replace(/\/+$/, '').length + 1) : path);
+const shorten = (path: string, cwd: string | undefined) =>
+  cwd && path.startsWith(`${cwd.replace(/\/+$/, '')}/`) ? path.slice(cwd.replace(/\/+$/, '').length + 1) : path;
 
 /** One line per service: name, state, pid, port, restarts, ready or the not-ready reason, log file. */
 export function formatStatus(status: SupervisorStatus, cwd?: string): string[] {
   const lines = status.services.map((s) => {
-    const readiness = s.ready ? 'ready' : s.state === 'failed' ? (s.reason ?? 'given up') : `not ready: ${s.reason ?? s.state}`;
+    const readiness = s.ready
+      ? 'ready'
+      : s.state === 'failed'
+        ? (s.reason ?? 'given up')
+        : `not ready: ${s.reason ?? s.state}`;
     return [
       `  ${s.service.padEnd(10)}`,
       s.state.padEnd(8),
@@ -79,5 +93,8 @@ export function formatStatus(status: SupervisorStatus, cwd?: string): string[] {
     ].join(' ');
   });
   const sup = status.supervisor;
-  return [`verity     supervisor pid ${sup.pid} :${sup.port}${sup.stopping ? ' (stopping)' : ''}, up ${sup.uptime_s}s`, ...lines];
+  return [
+    `verity     supervisor pid ${sup.pid} :${sup.port}${sup.stopping ? ' (stopping)' : ''}, up ${sup.uptime_s}s`,
+    ...lines,
+  ];
 }

@@ -21,7 +21,14 @@ import type { SupervisorConfig } from './config.js';
 import { RotatingLog } from './log-file.js';
 import { supervisorMetrics } from './metrics.js';
 import { decide, INITIAL_STATE, type RestartState } from './policy.js';
-import { exitText, lastLine, type ExitInfo, type ServiceState, type ServiceStatus, type SupervisorStatus } from './status.js';
+import {
+  exitText,
+  lastLine,
+  type ExitInfo,
+  type ServiceState,
+  type ServiceStatus,
+  type SupervisorStatus,
+} from './status.js';
 
 /** What a supervised child sends over its IPC channel once it listens (serve.ts). */
 export interface ListeningMessage {
@@ -166,8 +173,23 @@ export class Supervisor {
       rt.restartAt = now + d.delayMs;
       rt.reason = `restarting in ${(d.delayMs / 1000).toFixed(1)} s after ${how}`;
       this.setState(rt, 'backoff');
-      rt.log.note('warn', `supervisor: ${rt.service} exited (${how}) after ${rt.lastExit.up_s} s; restarting in ${d.delayMs} ms`, { code, signal });
-      this.log.warn({ child: rt.service, pid: child.pid, code, signal, up_s: rt.lastExit.up_s, delayMs: d.delayMs, log: rt.log.path }, `${rt.service} exited (${how}); restarting in ${d.delayMs} ms`);
+      rt.log.note(
+        'warn',
+        `supervisor: ${rt.service} exited (${how}) after ${rt.lastExit.up_s} s; restarting in ${d.delayMs} ms`,
+        { code, signal },
+      );
+      this.log.warn(
+        {
+          child: rt.service,
+          pid: child.pid,
+          code,
+          signal,
+          up_s: rt.lastExit.up_s,
+          delayMs: d.delayMs,
+          log: rt.log.path,
+        },
+        `${rt.service} exited (${how}); restarting in ${d.delayMs} ms`,
+      );
       rt.timer = setTimeout(() => {
         rt.restarts++;
         supervisorMetrics.restarts.inc({ service: rt.service });
@@ -234,7 +256,10 @@ export class Supervisor {
       for (const rt of this.runtimes.values()) {
         if (!rt.child) continue;
         this.unclean = true;
-        this.log.error({ child: rt.service, pid: rt.child.pid, timeoutMs: ms }, `${rt.service} did not stop in time: SIGKILL`);
+        this.log.error(
+          { child: rt.service, pid: rt.child.pid, timeoutMs: ms },
+          `${rt.service} did not stop in time: SIGKILL`,
+        );
         rt.child.kill('SIGKILL');
       }
     }, ms);
@@ -254,7 +279,9 @@ export class Supervisor {
   private async probe(rt: Runtime): Promise<{ ready: boolean; reason: string | null }> {
     if (rt.state !== 'running' || rt.port === undefined) return { ready: false, reason: rt.reason ?? rt.state };
     try {
-      const res = await fetch(`http://127.0.0.1:${rt.port}/readyz`, { signal: AbortSignal.timeout(this.config.readyTimeoutMs) });
+      const res = await fetch(`http://127.0.0.1:${rt.port}/readyz`, {
+        signal: AbortSignal.timeout(this.config.readyTimeoutMs),
+      });
       if (res.ok) return { ready: true, reason: null };
       const body = (await res.json().catch(() => ({}))) as { detail?: unknown };
       return { ready: false, reason: typeof body.detail === 'string' ? body.detail : `readyz answered ${res.status}` };
@@ -285,7 +312,13 @@ export class Supervisor {
       }),
     );
     return {
-      supervisor: { pid: process.pid, port: this.port, uptime_s: Math.round((now - this.startedAt) / 1000), stopping: this.stopping, log_dir: this.config.logDir },
+      supervisor: {
+        pid: process.pid,
+        port: this.port,
+        uptime_s: Math.round((now - this.startedAt) / 1000),
+        stopping: this.stopping,
+        log_dir: this.config.logDir,
+      },
       services,
     };
   }

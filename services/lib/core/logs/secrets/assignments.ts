@@ -16,7 +16,8 @@ import { maskSpans, type RedactResult, type Span } from './mask.js';
 const TRIGGER = new RegExp(NAME_TRIGGER.source, 'gi');
 const SEPARATOR = /["']?[ \t]*(?:=(?![=~>])|:(?![:=/])|=>(?=[ \t]*["']))[ \t]*|[ \t]+/y;
 const MAX_KEY = 64;
-const isKeyChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
+const isKeyChar = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
 /** Longest quoted value looked for (a kubeconfig's key data is a few KB); a bare value runs to its end. */
 const MAX_QUOTED = 64 * 1024;
 const VALUE_STOP = new Set([' ', '\t', '\n', '\r', '"', "'", '&', ',', ';', '<', '>']);
@@ -35,12 +36,17 @@ class Finder {
 }
 
 /** The value after an assignment at `start`: quoted (without its quotes) or bare; undefined if none. */
-function readValue(text: string, start: number, find: Finder): { value: string; start: number; end: number; quoted: boolean } | undefined {
+function readValue(
+  text: string,
+  start: number,
+  find: Finder,
+): { value: string; start: number; end: number; quoted: boolean } | undefined {
   const q = text[start];
   if (q === '"' || q === "'") {
     const close = find.next(q, start + 1);
     const newline = find.next('\n', start + 1);
-    if (close < 0 || close === start + 1 || close - start > MAX_QUOTED || (newline >= 0 && newline < close)) return undefined;
+    if (close < 0 || close === start + 1 || close - start > MAX_QUOTED || (newline >= 0 && newline < close))
+      return undefined;
     return { value: text.slice(start + 1, close), start: start + 1, end: close, quoted: true };
   }
   let i = start;
@@ -60,7 +66,8 @@ const isSpacedCredentialName = (key: string, before: string | undefined) =>
   (before === undefined || /[\s"'`$(:]/.test(before)) &&
   endsWithCredentialWord(key);
 /** Dockerfile's `ENV NAME value` (also in build output: `Step 3/9 : ENV …`, `#5 [2/4] ENV …`). */
-const isDockerfileEnv = (text: string, at: number) => text.slice(at - 4, at) === 'ENV ' && (at === 4 || /\s/.test(text[at - 5]!));
+const isDockerfileEnv = (text: string, at: number) =>
+  text.slice(at - 4, at) === 'ENV ' && (at === 4 || /\s/.test(text[at - 5]!));
 
 /** Per-line facts, computed once per line however many keys it holds. */
 class LineInfo {
@@ -117,7 +124,12 @@ function assignmentSpans(text: string, spans: Span[]): void {
     if (v === undefined) continue;
     re.lastIndex = v.end;
     if (isPlaceholder(v.value)) continue;
-    if (strength === 'weak' ? !looksSecret(v.value) : isProse(v.value, text.slice(v.end, v.end + 3), separator.includes(':'))) continue;
+    if (
+      strength === 'weak'
+        ? !looksSecret(v.value)
+        : isProse(v.value, text.slice(v.end, v.end + 3), separator.includes(':'))
+    )
+      continue;
     spans.push({ start: v.start, end: v.end });
   }
 }
@@ -140,7 +152,8 @@ function xmlSpans(text: string, spans: Span[]): void {
 
 // `<add key="ApiToken" value="…"/>`, `<property name="db.password" value="…"/>`: a name attribute naming a
 // credential, then a value attribute.
-const NAME_VALUE_ATTRIBUTES = /(?<![A-Za-z0-9_-])(?:key|name)=(["'])([^"'\n]{1,128})\1[ \t]+value=(["'])([^"'\n]{1,4096})\3/g;
+const NAME_VALUE_ATTRIBUTES =
+  /(?<![A-Za-z0-9_-])(?:key|name)=(["'])([^"'\n]{1,128})\1[ \t]+value=(["'])([^"'\n]{1,4096})\3/g;
 
 function attributeSpans(text: string, spans: Span[]): void {
   if (!text.includes('value=')) return;
@@ -161,4 +174,3 @@ export function maskAssignments(text: string): RedactResult {
   attributeSpans(text, spans);
   return maskSpans(text, spans);
 }
-

@@ -43,7 +43,8 @@ function valueOf(w: Word, skip = 0): Span & { value: string } {
   const raw = w.raw.slice(skip);
   const start = w.start + skip;
   const q = raw[0];
-  if (raw.length >= 2 && (q === '"' || q === "'") && raw[raw.length - 1] === q) return { start: start + 1, end: w.end - 1, value: raw.slice(1, -1) };
+  if (raw.length >= 2 && (q === '"' || q === "'") && raw[raw.length - 1] === q)
+    return { start: start + 1, end: w.end - 1, value: raw.slice(1, -1) };
   return { start, end: w.end, value: raw };
 }
 
@@ -53,11 +54,24 @@ const basename = (raw: string) => raw.replace(/^["']|["']$/g, '').replace(/^.*\/
 /** A help text's metavariable (`--token TOKEN`) rather than a value. */
 const isMetavar = (v: string) => /^[A-Z][A-Z_]{0,31}$/.test(v) || /^\[.*\]$/.test(v);
 /** Whether a flag's next word can be its value at all. */
-const isValueWord = (v: string) => v !== '' && !v.startsWith('-') && !SEPARATORS.has(v) && !/^[<>]/.test(v) && !isPlaceholder(v) && !isMetavar(v);
+const isValueWord = (v: string) =>
+  v !== '' && !v.startsWith('-') && !SEPARATORS.has(v) && !/^[<>]/.test(v) && !isPlaceholder(v) && !isMetavar(v);
 
 type Kind = 'plain' | 'userpass';
 
-const MYSQL = new Set(['mysql', 'mysqldump', 'mysqladmin', 'mysqlimport', 'mysqlshow', 'mysqlcheck', 'mysqlsh', 'mysqlpump', 'mariadb', 'mariadb-dump', 'mariadb-admin']);
+const MYSQL = new Set([
+  'mysql',
+  'mysqldump',
+  'mysqladmin',
+  'mysqlimport',
+  'mysqlshow',
+  'mysqlcheck',
+  'mysqlsh',
+  'mysqlpump',
+  'mariadb',
+  'mariadb-dump',
+  'mariadb-admin',
+]);
 const MONGO = new Set(['mongo', 'mongosh', 'mongodump', 'mongorestore', 'mongoexport', 'mongoimport']);
 
 /** The short (and a few long) flags that hold a password for the commands named in a segment. */
@@ -166,8 +180,7 @@ function segmentSpans(ws: Word[], nextSegment: Word[] | undefined, spans: Span[]
       const m = /^pass:/.exec(nextValue.value);
       if (m) {
         if (!isPlaceholder(nextValue.value.slice(5))) push({ start: nextValue.start + 5, end: nextValue.end });
-      }
-      else if (!/^(?:env|file|fd):|^stdin$/.test(nextValue.value)) push(nextValue);
+      } else if (!/^(?:env|file|fd):|^stdin$/.test(nextValue.value)) push(nextValue);
       i++;
     }
   }

@@ -33,7 +33,10 @@ export function expectCaughtBy(family: string, c: FamilyCase): void {
   expect(r.count).to.be.greaterThan(0);
   expect(r.text.split('\n').length, 'line count').to.equal(c.input.split('\n').length);
   expect(redactSecrets(r.text).count, 'idempotent').to.equal(0);
-  const without = runFamilies(c.input, RULE_FAMILIES.filter((f) => f.name !== family)).text;
+  const without = runFamilies(
+    c.input,
+    RULE_FAMILIES.filter((f) => f.name !== family),
+  ).text;
   for (const s of c.secrets) expect(without, `without ${family}, ${s} stays`).to.include(s);
 }
 

@@ -3,25 +3,79 @@ import { endsWithCredentialWord, isPlaceholder, isProse, keyStrength, looksSecre
 
 describe('keyStrength', () => {
   const table: [string, 'strong' | 'weak' | undefined][] = [
-    ['password', 'strong'], ['PGPASSWORD', 'strong'], ['aws_secret_access_key', 'strong'], ['_authToken', 'strong'], ['SharedAccessKey', 'strong'],
-    ['client-secret', 'strong'], ['SessionToken', 'strong'],
-    ['auth', 'weak'], ['_auth', 'weak'], ['AccountKey', 'weak'], ['DEPLOY_KEY', 'weak'], ['sig', 'weak'], ['X-Amz-Signature', 'weak'], ['Pwd', 'weak'],
-    ['DB_PASS', 'weak'], ['private_key_id', 'weak'], ['secret_id', 'weak'], ['client-key-data', 'weak'], ['client-certificate-data', 'weak'],
-    ['PASS', undefined], ['scriptSig', undefined], ['signature', undefined], ['PublicKeyToken', undefined], ['public_key', undefined],
-    ['libsecret-1-0', undefined], ['TokenService.java', undefined], ['password-stdin', undefined], ['password_file', undefined],
-    ['with-password-timeout', undefined], ['cache-key', undefined], ['primary-key', undefined], ['certificate-authority-data', undefined],
-    ['api_key_name', undefined], ['author', undefined], ['monkey', undefined],
+    ['password', 'strong'],
+    ['PGPASSWORD', 'strong'],
+    ['aws_secret_access_key', 'strong'],
+    ['_authToken', 'strong'],
+    ['SharedAccessKey', 'strong'],
+    ['client-secret', 'strong'],
+    ['SessionToken', 'strong'],
+    ['auth', 'weak'],
+    ['_auth', 'weak'],
+    ['AccountKey', 'weak'],
+    ['DEPLOY_KEY', 'weak'],
+    ['sig', 'weak'],
+    ['X-Amz-Signature', 'weak'],
+    ['Pwd', 'weak'],
+    ['DB_PASS', 'weak'],
+    ['private_key_id', 'weak'],
+    ['secret_id', 'weak'],
+    ['client-key-data', 'weak'],
+    ['client-certificate-data', 'weak'],
+    ['PASS', undefined],
+    ['scriptSig', undefined],
+    ['signature', undefined],
+    ['PublicKeyToken', undefined],
+    ['public_key', undefined],
+    ['libsecret-1-0', undefined],
+    ['TokenService.java', undefined],
+    ['password-stdin', undefined],
+    ['password_file', undefined],
+    ['with-password-timeout', undefined],
+    ['cache-key', undefined],
+    ['primary-key', undefined],
+    ['certificate-authority-data', undefined],
+    ['api_key_name', undefined],
+    ['author', undefined],
+    ['monkey', undefined],
   ];
-  for (const [key, expected] of table) it(`${key} → ${String(expected)}`, () => expect(keyStrength(key)).to.equal(expected));
+  for (const [key, expected] of table)
+    it(`${key} → ${String(expected)}`, () => expect(keyStrength(key)).to.equal(expected));
 });
 
 describe('endsWithCredentialWord', () => {
-  const table: [string, boolean][] = [['aws_secret_access_key', true], ['npmAuthToken', true], ['DB_PASSWORD', true], ['SECRET_KEY_BASE', false], ['libsecret-common', false], ['rabbit_password.erl', false]];
-  for (const [key, expected] of table) it(`${key} → ${expected}`, () => expect(endsWithCredentialWord(key)).to.equal(expected));
+  const table: [string, boolean][] = [
+    ['aws_secret_access_key', true],
+    ['npmAuthToken', true],
+    ['DB_PASSWORD', true],
+    ['SECRET_KEY_BASE', false],
+    ['libsecret-common', false],
+    ['rabbit_password.erl', false],
+  ];
+  for (const [key, expected] of table)
+    it(`${key} → ${expected}`, () => expect(endsWithCredentialWord(key)).to.equal(expected));
 });
 
 describe('isPlaceholder', () => {
-  const yes = ['$DB_PASSWORD', '${TOKEN}', '${{ secrets.X }}', '%TOKEN%', '[MASKED]', '[secure]', '***', '****************ABCD', '<PASSWORD>', '(sensitive', '(known', 'os.getenv("X")', '{{ vault_key }}', 'id=npmrc,src=x', 'string', 'true', '`/${v}/`'];
+  const yes = [
+    '$DB_PASSWORD',
+    '${TOKEN}',
+    '${{ secrets.X }}',
+    '%TOKEN%',
+    '[MASKED]',
+    '[secure]',
+    '***',
+    '****************ABCD',
+    '<PASSWORD>',
+    '(sensitive',
+    '(known',
+    'os.getenv("X")',
+    '{{ vault_key }}',
+    'id=npmrc,src=x',
+    'string',
+    'true',
+    '`/${v}/`',
+  ];
   const no = ['${NPM_TOKEN:-npm_abc}', '%4EH1LW2qGLa', 'hunter2', '$2b$12$abcdefghijklmnop', 'S3cr3t!'];
   for (const v of yes) it(`${v} → yes`, () => expect(isPlaceholder(v)).to.equal(true));
   for (const v of no) it(`${v} → no`, () => expect(isPlaceholder(v)).to.equal(false));
@@ -39,12 +93,24 @@ describe('isProse', () => {
     ['changeme', '', true, false],
     ['Creation', ' complete', false, false],
   ];
-  for (const [value, rest, colon, expected] of table) it(`${JSON.stringify(value + rest)} (${colon ? ':' : '='}) → ${expected}`, () => expect(isProse(value, rest, colon)).to.equal(expected));
+  for (const [value, rest, colon, expected] of table)
+    it(`${JSON.stringify(value + rest)} (${colon ? ':' : '='}) → ${expected}`, () =>
+      expect(isProse(value, rest, colon)).to.equal(expected));
 });
 
 describe('looksSecret', () => {
   const yes = ['Zm9vOmJhcg==', 'a1b2c3d4', 'AbcdEfghIjkl/mnop', '5e3b1c2a-1111-4abc-8def-0123456789ab'];
-  const no = ['environment', 'TestTokenRefresh', '/run/secrets/db', 'https://x.example/a1', 'src/components/Foo.test.js', '(/app/x.ts:9:2)', 'a1b2 c3d4', 'short1', '12345678'];
+  const no = [
+    'environment',
+    'TestTokenRefresh',
+    '/run/secrets/db',
+    'https://x.example/a1',
+    'src/components/Foo.test.js',
+    '(/app/x.ts:9:2)',
+    'a1b2 c3d4',
+    'short1',
+    '12345678',
+  ];
   for (const v of yes) it(`${v} → yes`, () => expect(looksSecret(v)).to.equal(true));
   for (const v of no) it(`${v} → no`, () => expect(looksSecret(v)).to.equal(false));
 });

@@ -10,7 +10,17 @@ import { MASK } from './mask.js';
  */
 export type KeyStrength = 'strong' | 'weak';
 
-const SECRET_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'accesskey', 'privatekey', 'secretkey'];
+const SECRET_WORDS = [
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'token',
+  'apikey',
+  'accesskey',
+  'privatekey',
+  'secretkey',
+];
 const SECRET_PAIRS: readonly (readonly [string, string])[] = [
   ['api', 'key'],
   ['access', 'key'],
@@ -20,20 +30,137 @@ const SECRET_PAIRS: readonly (readonly [string, string])[] = [
 // A key whose last part is one of these names something about a secret, not the secret itself
 // (`token_type`, `password_length`, `secret_name`, `token_url`, `password-stdin`).
 const METADATA_SUFFIXES = new Set([
-  'id', 'ids', 'name', 'names', 'type', 'types', 'url', 'uri', 'endpoint', 'file', 'files', 'path', 'dir', 'env', 'var',
-  'count', 'length', 'len', 'size', 'ttl', 'expiry', 'expires', 'expiration', 'hint', 'policy', 'format',
-  'header', 'prefix', 'regex', 'pattern', 'field', 'label', 'enabled', 'required', 'mode', 'stdin', 'version',
-  'arn', 'ref', 'source', 'scope', 'scopes', 'kind', 'status', 'alias', 'algorithm', 'provider', 'store',
-  'timeout', 'retries', 'tries', 'attempts', 'prompt', 'strength', 'min', 'max',
+  'id',
+  'ids',
+  'name',
+  'names',
+  'type',
+  'types',
+  'url',
+  'uri',
+  'endpoint',
+  'file',
+  'files',
+  'path',
+  'dir',
+  'env',
+  'var',
+  'count',
+  'length',
+  'len',
+  'size',
+  'ttl',
+  'expiry',
+  'expires',
+  'expiration',
+  'hint',
+  'policy',
+  'format',
+  'header',
+  'prefix',
+  'regex',
+  'pattern',
+  'field',
+  'label',
+  'enabled',
+  'required',
+  'mode',
+  'stdin',
+  'version',
+  'arn',
+  'ref',
+  'source',
+  'scope',
+  'scopes',
+  'kind',
+  'status',
+  'alias',
+  'algorithm',
+  'provider',
+  'store',
+  'timeout',
+  'retries',
+  'tries',
+  'attempts',
+  'prompt',
+  'strength',
+  'min',
+  'max',
   // file names (`TokenService.java:42`, `password.py:10`)
-  'java', 'kt', 'scala', 'groovy', 'ts', 'tsx', 'js', 'jsx', 'mjs', 'cjs', 'py', 'rb', 'go', 'rs', 'cs', 'php', 'c', 'h',
-  'cpp', 'hpp', 'swift', 'm', 'sh', 'yml', 'yaml', 'json', 'xml', 'toml', 'ini', 'cfg', 'conf', 'properties', 'md', 'txt',
+  'java',
+  'kt',
+  'scala',
+  'groovy',
+  'ts',
+  'tsx',
+  'js',
+  'jsx',
+  'mjs',
+  'cjs',
+  'py',
+  'rb',
+  'go',
+  'rs',
+  'cs',
+  'php',
+  'c',
+  'h',
+  'cpp',
+  'hpp',
+  'swift',
+  'm',
+  'sh',
+  'yml',
+  'yaml',
+  'json',
+  'xml',
+  'toml',
+  'ini',
+  'cfg',
+  'conf',
+  'properties',
+  'md',
+  'txt',
 ]);
 /** `<word>_key` names that usually hold key material (`DEPLOY_KEY`, `AccountKey`, `x-functions-key`). */
 const KEY_MATERIAL = new Set([
-  'deploy', 'signing', 'encryption', 'encrypt', 'master', 'license', 'app', 'client', 'service', 'account', 'storage',
-  'auth', 'session', 'hmac', 'webhook', 'gpg', 'pgp', 'ssh', 'root', 'admin', 'consumer', 'subscription', 'functions',
-  'function', 'host', 'shared', 'sas', 'jwt', 'cookie', 'crypto', 'cipher', 'aes', 'rsa', 'ec', 'dsa', 'ed25519', 'x',
+  'deploy',
+  'signing',
+  'encryption',
+  'encrypt',
+  'master',
+  'license',
+  'app',
+  'client',
+  'service',
+  'account',
+  'storage',
+  'auth',
+  'session',
+  'hmac',
+  'webhook',
+  'gpg',
+  'pgp',
+  'ssh',
+  'root',
+  'admin',
+  'consumer',
+  'subscription',
+  'functions',
+  'function',
+  'host',
+  'shared',
+  'sas',
+  'jwt',
+  'cookie',
+  'crypto',
+  'cipher',
+  'aes',
+  'rsa',
+  'ec',
+  'dsa',
+  'ed25519',
+  'x',
 ]);
 /** Last parts that often hold a credential: `_auth`, `"auth"`, `Pwd`, `sig`, `X-Amz-Signature`, `creds`. */
 const WEAK_LAST = new Set(['auth', 'pwd', 'pass', 'sig', 'signature', 'credential', 'credentials', 'creds']);
@@ -89,7 +216,8 @@ function classify(key: string): KeyStrength | undefined {
   if (WEAK_LAST.has(last)) return 'weak';
   if (n > 1 && last === 'key' && KEY_MATERIAL.has(ps[n - 2]!)) return 'weak';
   // kubeconfig `client-key-data`, `client-certificate-data`
-  if (n > 2 && last === 'data' && (ps[n - 2] === 'key' || ps[n - 2] === 'certificate') && ps[n - 3] === 'client') return 'weak';
+  if (n > 2 && last === 'data' && (ps[n - 2] === 'key' || ps[n - 2] === 'certificate') && ps[n - 3] === 'client')
+    return 'weak';
   return undefined;
 }
 
@@ -114,7 +242,9 @@ export function isSecretKey(key: string): boolean {
 /** Values that are not secrets themselves: references, booleans, placeholders, code, types, earlier masks. */
 export function isPlaceholder(value: string): boolean {
   return (
-    /^(?:true|false|null|nil|none|undefined|yes|no|on|off|string|strings|number|int|integer|bool|boolean|str|bytes|any|object|unknown|value)$/i.test(value) ||
+    /^(?:true|false|null|nil|none|undefined|yes|no|on|off|string|strings|number|int|integer|bool|boolean|str|bytes|any|object|unknown|value)$/i.test(
+      value,
+    ) ||
     /^\[[A-Za-z _-]*\]$/.test(value) || // [MASKED], [secure], [REDACTED], [FILTERED]
     /^\*{3,}/.test(value) || // ***, and AWS's ****************ABCD
     (/^\$[A-Za-z_{(]/.test(value) && !/^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]./.test(value)) || // $VAR, ${VAR}, ${{ secrets.X }}, $(cmd), not ${VAR:-literal}
@@ -132,9 +262,42 @@ export function isPlaceholder(value: string): boolean {
 
 /** First words of a validation message or prose after `password:`: `must be at least 8 characters`. */
 const PROSE_WORDS = new Set([
-  'must', 'is', 'are', 'was', 'were', 'not', 'cannot', 'can', 'should', 'will', 'has', 'have', 'does', 'did',
-  'required', 'invalid', 'missing', 'empty', 'expired', 'incorrect', 'too', 'the', 'a', 'an', 'for', 'from',
-  'to', 'of', 'in', 'please', 'enter', 'set', 'unset', 'changed', 'updated', 'found',
+  'must',
+  'is',
+  'are',
+  'was',
+  'were',
+  'not',
+  'cannot',
+  'can',
+  'should',
+  'will',
+  'has',
+  'have',
+  'does',
+  'did',
+  'required',
+  'invalid',
+  'missing',
+  'empty',
+  'expired',
+  'incorrect',
+  'too',
+  'the',
+  'a',
+  'an',
+  'for',
+  'from',
+  'to',
+  'of',
+  'in',
+  'please',
+  'enter',
+  'set',
+  'unset',
+  'changed',
+  'updated',
+  'found',
 ]);
 
 /**
@@ -144,15 +307,19 @@ const PROSE_WORDS = new Set([
  */
 export function isProse(value: string, rest: string, colon: boolean): boolean {
   const first = /^([A-Za-z]+)(?: |$)/.exec(value);
-  if (first !== null && PROSE_WORDS.has(first[1]!.toLowerCase()) && (value.includes(' ') || /^ [A-Za-z]/.test(rest))) return true;
+  if (first !== null && PROSE_WORDS.has(first[1]!.toLowerCase()) && (value.includes(' ') || /^ [A-Za-z]/.test(rest)))
+    return true;
   if (colon && /^\d{1,3}$/.test(value)) return true; // `tries to enter a password: 3`, `rabbit_password: 3 unresolved calls`
-  return colon && /^[A-Za-z]{1,24}(?:\.\.\.|…)?$/.test(value) && (/^ [A-Za-z]/.test(rest) || /(?:\.\.\.|…)$/.test(value));
+  return (
+    colon && /^[A-Za-z]{1,24}(?:\.\.\.|…)?$/.test(value) && (/^ [A-Za-z]/.test(rest) || /(?:\.\.\.|…)$/.test(value))
+  );
 }
 
 /**
  * Whether a value looks like a credential rather than a word, a path or a URL: at least 8 characters, no
  * blank,
- * path, URL or bracket shape, and a digit with a letter, or (16 characters or more) both cases and a symbol. Used where the name alone
+ * path, URL or bracket shape, and a digit with a letter, or (16 characters or more) both cases and a symbol. Used where
+ * the name alone
  * does not say enough (weak keys, `KEY value` without `=`, table cells).
  */
 export function looksSecret(value: string): boolean {

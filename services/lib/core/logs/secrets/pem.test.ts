@@ -13,12 +13,18 @@ describe('private key blocks', () => {
     }));
 
   it('masks a PGP private key block', () =>
-    expectCaughtBy('private-key-blocks', { name: 'pgp', input: ['-----BEGIN PGP PRIVATE KEY BLOCK-----', '', ...body, '-----END PGP PRIVATE KEY BLOCK-----'].join('\n'), secrets: body }));
+    expectCaughtBy('private-key-blocks', {
+      name: 'pgp',
+      input: ['-----BEGIN PGP PRIVATE KEY BLOCK-----', '', ...body, '-----END PGP PRIVATE KEY BLOCK-----'].join('\n'),
+      secrets: body,
+    }));
 
   it('masks a block whose lines carry timestamps (GitHub Actions)', () =>
     expectCaughtBy('private-key-blocks', {
       name: 'timestamps',
-      input: ['-----BEGIN OPENSSH PRIVATE KEY-----', ...body, '-----END OPENSSH PRIVATE KEY-----'].map((l) => `2024-05-01T10:00:00.1234567Z ${l}`).join('\n'),
+      input: ['-----BEGIN OPENSSH PRIVATE KEY-----', ...body, '-----END OPENSSH PRIVATE KEY-----']
+        .map((l) => `2024-05-01T10:00:00.1234567Z ${l}`)
+        .join('\n'),
       secrets: body,
     }));
 

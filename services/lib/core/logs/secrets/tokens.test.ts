@@ -7,34 +7,74 @@ const U = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const AZ09 = U + '234567';
 const URLSAFE = B64.replace('+', '-').replace('/', '_');
 const jwt = () =>
-  [Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url'), Buffer.from('{"sub":"1234567890"}').toString('base64url'), fake(43, URLSAFE)].join('.');
+  [
+    Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url'),
+    Buffer.from('{"sub":"1234567890"}').toString('base64url'),
+    fake(43, URLSAFE),
+  ].join('.');
 
 /** One line per token rule where only that rule finds the token (prose around it, no credential name). */
 const cases: { rule: string; input: string; secret: string }[] = [
   { rule: 'gitlab-token', input: `found glpat-${fake(20)} here`, secret: `glpat-${fake(20)}` },
   { rule: 'gitlab-token', input: `runner GR1348941${fake(20, URLSAFE)} here`, secret: `GR1348941${fake(20, URLSAFE)}` },
   { rule: 'github-token', input: `using ghs_${fake(36)} now`, secret: `ghs_${fake(36)}` },
-  { rule: 'github-token', input: `using github_pat_${fake(22)}_${fake(59, undefined, 1)} now`, secret: `github_pat_${fake(22)}_${fake(59, undefined, 1)}` },
+  {
+    rule: 'github-token',
+    input: `using github_pat_${fake(22)}_${fake(59, undefined, 1)} now`,
+    secret: `github_pat_${fake(22)}_${fake(59, undefined, 1)}`,
+  },
   { rule: 'aws-access-key-id', input: `id AKIA${fake(16, AZ09)} ok`, secret: `AKIA${fake(16, AZ09)}` },
-  { rule: 'aws-session-token', input: `session IQoJb3JpZ2luX2Vj${fake(200, B64)} ok`, secret: `IQoJb3JpZ2luX2Vj${fake(200, B64)}` },
+  {
+    rule: 'aws-session-token',
+    input: `session IQoJb3JpZ2luX2Vj${fake(200, B64)} ok`,
+    secret: `IQoJb3JpZ2luX2Vj${fake(200, B64)}`,
+  },
   { rule: 'slack-token', input: `bot xoxb-1234567890-${fake(24)} ok`, secret: `xoxb-1234567890-${fake(24)}` },
-  { rule: 'slack-token', input: `app xapp-1-A${fake(10, AZ09)}-1234567890123-${fake(64, HEX)} ok`, secret: `xapp-1-A${fake(10, AZ09)}-1234567890123-${fake(64, HEX)}` },
-  { rule: 'webhook-url', input: `post https://hooks.slack.com/services/T${fake(8, AZ09)}/B${fake(10, AZ09)}/${fake(24)} ok`, secret: fake(24) },
-  { rule: 'webhook-url', input: `post https://discord.com/api/webhooks/123456789012345678/${fake(68, URLSAFE)} ok`, secret: fake(68, URLSAFE) },
+  {
+    rule: 'slack-token',
+    input: `app xapp-1-A${fake(10, AZ09)}-1234567890123-${fake(64, HEX)} ok`,
+    secret: `xapp-1-A${fake(10, AZ09)}-1234567890123-${fake(64, HEX)}`,
+  },
+  {
+    rule: 'webhook-url',
+    input: `post https://hooks.slack.com/services/T${fake(8, AZ09)}/B${fake(10, AZ09)}/${fake(24)} ok`,
+    secret: fake(24),
+  },
+  {
+    rule: 'webhook-url',
+    input: `post https://discord.com/api/webhooks/123456789012345678/${fake(68, URLSAFE)} ok`,
+    secret: fake(68, URLSAFE),
+  },
   { rule: 'stripe-key', input: `charge with sk_live_${fake(24)} ok`, secret: `sk_live_${fake(24)}` },
   { rule: 'stripe-key', input: `verify whsec_${fake(32)} ok`, secret: `whsec_${fake(32)}` },
   { rule: 'google-api-key', input: `maps AIza${fake(35, URLSAFE)} ok`, secret: `AIza${fake(35, URLSAFE)}` },
   { rule: 'google-oauth-token', input: `gcloud ya29.${fake(120, URLSAFE)} ok`, secret: `ya29.${fake(120, URLSAFE)}` },
   { rule: 'npm-token', input: `publish npm_${fake(36)} ok`, secret: `npm_${fake(36)}` },
   { rule: 'npm-token', input: 'npm publish ${PUBLISH_WITH:-npm_' + fake(36) + '}', secret: `npm_${fake(36)}` },
-  { rule: 'sendgrid-key', input: `mail SG.${fake(22, URLSAFE)}.${fake(43, URLSAFE, 2)} ok`, secret: `SG.${fake(22, URLSAFE)}.${fake(43, URLSAFE, 2)}` },
+  {
+    rule: 'sendgrid-key',
+    input: `mail SG.${fake(22, URLSAFE)}.${fake(43, URLSAFE, 2)} ok`,
+    secret: `SG.${fake(22, URLSAFE)}.${fake(43, URLSAFE, 2)}`,
+  },
   { rule: 'twilio-api-key', input: `twilio SK${fake(32, HEX)} ok`, secret: `SK${fake(32, HEX)}` },
-  { rule: 'openai-anthropic-key', input: `model sk-proj-${fake(40, URLSAFE)}T3BlbkFJ${fake(40, URLSAFE)} ok`, secret: `sk-proj-${fake(40, URLSAFE)}T3BlbkFJ${fake(40, URLSAFE)}` },
-  { rule: 'openai-anthropic-key', input: `model sk-ant-api03-${fake(93, URLSAFE)}AA ok`, secret: `sk-ant-api03-${fake(93, URLSAFE)}AA` },
+  {
+    rule: 'openai-anthropic-key',
+    input: `model sk-proj-${fake(40, URLSAFE)}T3BlbkFJ${fake(40, URLSAFE)} ok`,
+    secret: `sk-proj-${fake(40, URLSAFE)}T3BlbkFJ${fake(40, URLSAFE)}`,
+  },
+  {
+    rule: 'openai-anthropic-key',
+    input: `model sk-ant-api03-${fake(93, URLSAFE)}AA ok`,
+    secret: `sk-ant-api03-${fake(93, URLSAFE)}AA`,
+  },
   { rule: 'vault-token', input: `vault hvs.${fake(24)} ok`, secret: `hvs.${fake(24)}` },
   { rule: 'huggingface-token', input: `hub hf_${fake(34)} ok`, secret: `hf_${fake(34)}` },
   { rule: 'digitalocean-token', input: `doctl dop_v1_${fake(64, HEX)} ok`, secret: `dop_v1_${fake(64, HEX)}` },
-  { rule: 'pypi-token', input: `upload pypi-AgEIcHlwaS5vcmc${fake(80, URLSAFE)} ok`, secret: `pypi-AgEIcHlwaS5vcmc${fake(80, URLSAFE)}` },
+  {
+    rule: 'pypi-token',
+    input: `upload pypi-AgEIcHlwaS5vcmc${fake(80, URLSAFE)} ok`,
+    secret: `pypi-AgEIcHlwaS5vcmc${fake(80, URLSAFE)}`,
+  },
   { rule: 'vendor-token', input: `hub dckr_pat_${fake(27, URLSAFE)} ok`, secret: `dckr_pat_${fake(27, URLSAFE)}` },
   { rule: 'vendor-token', input: `shop shpat_${fake(32, HEX)} ok`, secret: `shpat_${fake(32, HEX)}` },
   { rule: 'jwt', input: `session ${jwt()} ok`, secret: jwt() },
@@ -46,7 +86,11 @@ const ruleByName = (name: string) => TOKEN_RULES.find((r) => r.name === name)!;
 
 describe('token rules', () => {
   it('every rule has a case', () => {
-    for (const r of TOKEN_RULES) expect(cases.some((c) => c.rule === r.name), r.name).to.equal(true);
+    for (const r of TOKEN_RULES)
+      expect(
+        cases.some((c) => c.rule === r.name),
+        r.name,
+      ).to.equal(true);
   });
 
   for (const c of cases)
@@ -55,7 +99,10 @@ describe('token rules', () => {
       const alone = applyTokenRules(c.input, [ruleByName(c.rule)]);
       expect(alone.text, 'the rule masks it').not.to.include(c.secret);
       expect(alone.text).to.include(MASK);
-      const others = applyTokenRules(c.input, TOKEN_RULES.filter((r) => r.name !== c.rule));
+      const others = applyTokenRules(
+        c.input,
+        TOKEN_RULES.filter((r) => r.name !== c.rule),
+      );
       expect(others.text, 'no other token rule does').to.include(c.secret);
       expectCaughtBy('tokens', { name: c.rule, input: c.input, secrets: [c.secret] });
     });
@@ -81,7 +128,11 @@ describe('AWS secret keys beside an access key id', () => {
   it('masks the 40-character secret on the line of an id (aws … --output text)', () => {
     const r = maskAwsSecretsBesideKeyIds(`CREDENTIALS\t${id}\t2024-01-01T00:00:00Z\t${secret}\tx`);
     expect(r.text).to.equal(`CREDENTIALS\t${id}\t2024-01-01T00:00:00Z\t${MASK}\tx`);
-    expectCaughtBy('tokens', { name: 'aws text output', input: `CREDENTIALS\t${id}\t${secret}`, secrets: [id, secret] });
+    expectCaughtBy('tokens', {
+      name: 'aws text output',
+      input: `CREDENTIALS\t${id}\t${secret}`,
+      secrets: [id, secret],
+    });
   });
   it('leaves the same shape alone without an id on the line, and a git SHA beside one', () => {
     expect(maskAwsSecretsBesideKeyIds(`x ${secret}\nid ${id}`).count).to.equal(0);
@@ -94,12 +145,19 @@ describe('credentials in URLs', () => {
     ['https://deploy:hunter2hunter@git.example.com/a.git', `https://deploy:${MASK}@git.example.com/a.git`],
     ['redis://:s3cr3tpass@cache:6379/0', `redis://:${MASK}@cache:6379/0`],
     ['mongodb+srv://ci:pa55word@cluster0.x.mongodb.net/db', `mongodb+srv://ci:${MASK}@cluster0.x.mongodb.net/db`],
-    [`git remote set-url origin https://${fake(40, HEX, 4)}@github.com/o/r.git`, `git remote set-url origin https://${MASK}@github.com/o/r.git`],
+    [
+      `git remote set-url origin https://${fake(40, HEX, 4)}@github.com/o/r.git`,
+      `git remote set-url origin https://${MASK}@github.com/o/r.git`,
+    ],
     ['ssh://git@github.com/o/r.git', 'ssh://git@github.com/o/r.git'],
     ['https://user:$PASSWORD@host/x', 'https://user:$PASSWORD@host/x'],
     ['http://example.com:8080/path?q=1', 'http://example.com:8080/path?q=1'],
   ];
   for (const [input, output] of table) it(input, () => expect(maskUrlCredentials(input).text).to.equal(output));
   it('is needed: without it the URL password stays', () =>
-    expectCaughtBy('tokens', { name: 'url', input: 'Cloning https://deploy:hunter2hunter@git.example.com/repo.git', secrets: ['hunter2hunter'] }));
+    expectCaughtBy('tokens', {
+      name: 'url',
+      input: 'Cloning https://deploy:hunter2hunter@git.example.com/repo.git',
+      secrets: ['hunter2hunter'],
+    }));
 });

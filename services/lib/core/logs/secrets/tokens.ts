@@ -20,7 +20,8 @@ export interface TokenRule {
 }
 
 /** OpenAI-style `sk-` keys: a known marker or kind, else mixed case with digits (not `sk-learn-…` names). */
-const openAiLike = (s: string) => /T3BlbkFJ|^sk-(?:ant-|proj-|svcacct-|admin-)/.test(s) || (/[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9]/.test(s));
+const openAiLike = (s: string) =>
+  /T3BlbkFJ|^sk-(?:ant-|proj-|svcacct-|admin-)/.test(s) || (/[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9]/.test(s));
 
 /** Well-known token formats and credential shapes, applied in this order (more specific first). */
 export const TOKEN_RULES: readonly TokenRule[] = [
@@ -31,18 +32,30 @@ export const TOKEN_RULES: readonly TokenRule[] = [
       'g',
     ),
   },
-  { name: 'github-token', re: new RegExp(`${B}(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})`, 'g') },
+  {
+    name: 'github-token',
+    re: new RegExp(`${B}(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})`, 'g'),
+  },
   { name: 'aws-access-key-id', re: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
   // STS session tokens are base64 of a protobuf whose first bytes do not change.
-  { name: 'aws-session-token', re: /(?<![A-Za-z0-9+/])(?:IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz)[A-Za-z0-9+/]{20,4096}={0,2}/g },
-  { name: 'slack-token', re: new RegExp(`${B}(?:xox[abprse]-[0-9A-Za-z-]{10,250}|xapp-\\d-[A-Z0-9]{6,16}-\\d{6,16}-[a-f0-9]{32,80})`, 'g') },
+  {
+    name: 'aws-session-token',
+    re: /(?<![A-Za-z0-9+/])(?:IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz)[A-Za-z0-9+/]{20,4096}={0,2}/g,
+  },
+  {
+    name: 'slack-token',
+    re: new RegExp(`${B}(?:xox[abprse]-[0-9A-Za-z-]{10,250}|xapp-\\d-[A-Z0-9]{6,16}-\\d{6,16}-[a-f0-9]{32,80})`, 'g'),
+  },
   // Webhook URLs whose path is the credential: Slack (services, workflows, triggers), Discord, Teams.
   {
     name: 'webhook-url',
     re: /(https:\/\/(?:hooks\.slack\.com\/(?:services|workflows|triggers)|(?:canary\.|ptb\.)?discord(?:app)?\.com\/api\/webhooks|[A-Za-z0-9-]{1,64}\.webhook\.office\.com\/webhookb2)\/)([A-Za-z0-9@_-]{1,128}(?:\/[A-Za-z0-9@_-]{1,128}){0,5})/g,
     secretGroup: 2,
   },
-  { name: 'stripe-key', re: new RegExp(`${B}(?:(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,247}|whsec_[0-9A-Za-z]{24,64})`, 'g') },
+  {
+    name: 'stripe-key',
+    re: new RegExp(`${B}(?:(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,247}|whsec_[0-9A-Za-z]{24,64})`, 'g'),
+  },
   { name: 'google-api-key', re: new RegExp(`${B}AIza[0-9A-Za-z_-]{35}${E}`, 'g') },
   { name: 'google-oauth-token', re: new RegExp(`${B}ya29\\.[0-9A-Za-z_-]{20,2048}`, 'g') },
   { name: 'npm-token', re: new RegExp(`${B}npm_[A-Za-z0-9]{36}${E}`, 'g') },
@@ -64,7 +77,10 @@ export const TOKEN_RULES: readonly TokenRule[] = [
   },
   {
     name: 'jwt',
-    re: new RegExp(`${B}eyJ[A-Za-z0-9_-]{4,}\\.(?:eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*|[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,})`, 'g'),
+    re: new RegExp(
+      `${B}eyJ[A-Za-z0-9_-]{4,}\\.(?:eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*|[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,})`,
+      'g',
+    ),
   },
   {
     name: 'authorization-header',
@@ -72,7 +88,12 @@ export const TOKEN_RULES: readonly TokenRule[] = [
     secretGroup: 2,
   },
   // A bearer token outside an Authorization header (`token: Bearer …`, `Got Bearer …`).
-  { name: 'bearer-token', re: /(?<![A-Za-z0-9_-])(Bearer[ \t]+)([A-Za-z0-9._~+/=-]{16,4096})/g, secretGroup: 2, accept: looksSecret },
+  {
+    name: 'bearer-token',
+    re: /(?<![A-Za-z0-9_-])(Bearer[ \t]+)([A-Za-z0-9._~+/=-]{16,4096})/g,
+    secretGroup: 2,
+    accept: looksSecret,
+  },
 ];
 
 const AWS_KEY_ID = /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/;
@@ -90,7 +111,8 @@ export function maskAwsSecretsBesideKeyIds(text: string): RedactResult {
     if (!AWS_KEY_ID.test(line)) return;
     AWS_SECRET_SHAPE.lastIndex = 0;
     for (let m = AWS_SECRET_SHAPE.exec(line); m !== null; m = AWS_SECRET_SHAPE.exec(line))
-      if (/[0-9]/.test(m[0]) && /[a-z]/.test(m[0]) && /[A-Z]/.test(m[0])) spans.push({ start: offset + m.index, end: offset + m.index + 40 });
+      if (/[0-9]/.test(m[0]) && /[a-z]/.test(m[0]) && /[A-Z]/.test(m[0]))
+        spans.push({ start: offset + m.index, end: offset + m.index + 40 });
   });
   return maskSpans(text, spans);
 }
@@ -166,7 +188,10 @@ export function applyTokenRules(text: string, rules: readonly TokenRule[] = TOKE
       const g = slot.group + (slot.rule.secretGroup ?? 0);
       const secret = m[g]!;
       const [start, end] = m.indices![g]!;
-      if ((slot.rule.secretGroup !== undefined && isPlaceholder(secret)) || (slot.rule.accept && !slot.rule.accept(secret))) {
+      if (
+        (slot.rule.secretGroup !== undefined && isPlaceholder(secret)) ||
+        (slot.rule.accept && !slot.rule.accept(secret))
+      ) {
         re.lastIndex = m.index + 1;
         continue;
       }

@@ -18,7 +18,10 @@ describe('masked values: the 8-character minimum (GitLab masks variables of 8 ch
     const value = 'Zq7!kP2';
     expect(value).to.have.length(7);
     expect(maskedValueForms(value)).to.deep.equal([]);
-    expect(redactSecrets(`login ${value} done`, { maskedValues: [value] })).to.deep.equal({ text: `login ${value} done`, count: 0 });
+    expect(redactSecrets(`login ${value} done`, { maskedValues: [value] })).to.deep.equal({
+      text: `login ${value} done`,
+      count: 0,
+    });
   });
 
   it('does not mask a short form of a long value (URL-encoding never shortens, base64 of 8 is 12)', () => {

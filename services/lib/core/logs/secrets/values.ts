@@ -10,8 +10,17 @@ export function maskedValueForms(value: string): string[] {
   if (value.length < MIN_MASKED_VALUE_LENGTH || value.includes(MASK) || MASK.includes(value)) return [];
   const b64 = Buffer.from(value, 'utf8').toString('base64');
   const b64url = b64.replace(/\+/g, '-').replace(/\//g, '_');
-  const forms = new Set([value, encodeURIComponent(value), b64, b64.replace(/=+$/, ''), b64url, b64url.replace(/=+$/, '')]);
-  return [...forms].filter((f) => f.length >= MIN_MASKED_VALUE_LENGTH).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const forms = new Set([
+    value,
+    encodeURIComponent(value),
+    b64,
+    b64.replace(/=+$/, ''),
+    b64url,
+    b64url.replace(/=+$/, ''),
+  ]);
+  return [...forms]
+    .filter((f) => f.length >= MIN_MASKED_VALUE_LENGTH)
+    .sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
 }
 
 /** Replaces every form of every value, longer forms first; a multi-line value keeps its newlines. */
