@@ -1,6 +1,6 @@
 // The contract between the consumer runner and a service: the options and mode it runs with, what a
 // slice of records is, what the handler answers, and the hooks the runner calls around assignments
-// (runner.ts says when).
+// (partitions.ts says when; runner.ts on a crash).
 import type { Span } from '@opentelemetry/api';
 import type { KafkaMessage, Message } from 'kafkajs';
 import type { EventCodec, TypedEvent } from '../registry/codec.js';
