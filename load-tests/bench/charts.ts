@@ -1,7 +1,7 @@
 // The benchmarks' charts as SVG files, drawn by Apache ECharts' server-side renderer (no DOM, no
 // animation): bars of measurements beside their baselines, and lines (lag against load, RSS over time).
 // ECharts is also the browser dashboard's chart library, so a chart looks the same in both places.
-// Used by load-tests/bench/run.ts and soak.ts; checked by charts.test.ts.
+// Used by result-charts.ts (the suite's charts, suite/report.ts, and the soak's); checked by charts.test.ts.
 import * as echarts from 'echarts';
 import { fmt, short } from '../format.js';
 
