@@ -14,11 +14,13 @@ import { resolve } from 'node:path';
 import { percentile } from '../../lib/core/stats/histogram.js';
 import { terminalProgress } from '../../lib/platform/progress-bar.js';
 import { REPO_ROOT } from '../../lib/platform/schemas/catalog.js';
-import { drive, httpSink, kafkaSink, type Ledger, type Progress } from './driver.js';
+import { drive } from './driver.js';
+import { httpSink } from './http-sink.js';
+import { kafkaSink } from './kafka-sink.js';
+import type { Ledger, Progress } from './ledger.js';
 import { LogChunksSource, SyntheticLogs, type LogSource } from './logs.js';
-import { MODEL_DEFAULTS, ScenarioModel } from './model.js';
-
-export type { Ledger, LedgerEntry, Progress } from './driver.js';
+import { ScenarioModel } from './model.js';
+import { MODEL_DEFAULTS } from './projects.js';
 
 export const DEFAULT_LOGS = resolve(REPO_ROOT, process.env.LOGCHUNKS_PATH ?? '../shared/data/logchunks/dev.jsonl.gz');
 

@@ -13,7 +13,9 @@ import { validators } from '../../run/ingest/index.js';
 import { createAjv } from '../../lib/platform/schemas/ajv.js';
 import { classifyChunk, cutLog, FAILURE_CATEGORIES, LogChunksSource, SyntheticLogs } from './logs.js';
 import { DEFAULT_LOGS } from './main.js';
-import { lineToRecord, OpStream, ScenarioModel, type BulkLine, type PipelinePlan } from './model.js';
+import { ScenarioModel } from './model.js';
+import { OpStream } from './op-stream.js';
+import { lineToRecord, type BulkLine, type PipelinePlan } from './ops.js';
 import { Rng } from './rng.js';
 
 const head = createAjv().compile(bulkLineHead);
