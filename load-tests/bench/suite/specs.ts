@@ -2,7 +2,7 @@
 // and timeout per profile, and the selection BENCH_ONLY / BENCH_SKIP make of them. Kept apart from how a
 // benchmark is run (runner.ts) so that adding a benchmark to the suite is one entry here.
 
-export type Profile = 'quick' | 'full';
+type Profile = 'quick' | 'full';
 export const PROFILE: Profile = (process.env.BENCH_PROFILE ?? 'full') as Profile;
 if (PROFILE !== 'quick' && PROFILE !== 'full')
   throw new Error(`BENCH_PROFILE must be quick or full, got ${process.env.BENCH_PROFILE}`);
