@@ -32,6 +32,8 @@ export async function onBatch<E extends TypedEvent>(s: RunnerState<E>, payload: 
       await s.backoff.again(key, { class: 'transient', reason: 'positioning' }, payload);
       return;
     }
+    // Fetched before the seek landed: kafkajs fetches again from the sought offset.
+    if (isStale()) return;
   }
   if (s.unprepared.has(key)) {
     try {
@@ -56,8 +58,12 @@ export async function onBatch<E extends TypedEvent>(s: RunnerState<E>, payload: 
     const start = await storedOrLow(s, { topic, partition });
     messages = messages.filter((m) => BigInt(m.offset) >= start);
     if (messages.length === 0) {
+      // Only records the sink already holds: a batch fetched before the seek to its checkpoint took effect.
+      // The position is where the sink stands, not this batch's end, which may lie far behind it (the
+      // lag monitor would report a partition at its end as behind, and stalled, until a new record came).
       payload.resolveOffset(batch.lastOffset());
-      advance(s, topic, partition, BigInt(batch.lastOffset()) + 1n);
+      const after = BigInt(batch.lastOffset()) + 1n;
+      advance(s, topic, partition, after > start ? after : start);
       return;
     }
   }
