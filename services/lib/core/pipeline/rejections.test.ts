@@ -111,8 +111,8 @@ describe('rejections', () => {
     const r = new Reports();
     const { events, ctx } = run([r.create(def)]);
     given(events, ctx)
-      .when(r.job('tests', 'success'))
-      .thenRejects(expectCode('illegal_transition'), { from: 'created', to: 'success' });
+      .when(r.job('tests', 'running'))
+      .thenRejects(expectCode('illegal_transition'), { from: 'created', to: 'running' });
   });
 
   it('pipeline_finished: a job report or a cancel for a finished pipeline', () => {

@@ -11,9 +11,10 @@ import {
 
 describe('job status transitions', () => {
   // Rows: from-status; columns: enqueue run succeed drop cancel skip reopen actionize. '-' = illegal.
+  // GitLab's CommitStatus: success and drop accept created (a job finished without running); run does not.
   const table: Record<JobStatus, string> = {
     //          enqueue   run       succeed   drop     cancel    skip     reopen   actionize
-    created: 'pending   -         -         -        canceled  skipped  -        manual',
+    created: 'pending   -         success   failed   canceled  skipped  -        manual',
     pending: '-         running   success   failed   canceled  skipped  -        -',
     running: '-         -         success   failed   canceled  -        -        -',
     success: '-         -         -         -        -         -        -        -',

@@ -37,8 +37,10 @@ export type JobTransition = 'enqueue' | 'run' | 'succeed' | 'drop' | 'cancel' | 
 const TRANSITIONS: Readonly<Record<JobTransition, { from: readonly JobStatus[]; to: JobStatus }>> = {
   enqueue: { from: ['created', 'skipped', 'manual'], to: 'pending' },
   run: { from: ['pending'], to: 'running' },
-  succeed: { from: ['pending', 'running'], to: 'success' },
-  drop: { from: ['pending', 'running'], to: 'failed' },
+  // From created too: a runner or the API may finish a job that never ran (GitLab's success and drop events
+  // accept created, e.g. a missing_dependency_failure).
+  succeed: { from: ['created', 'pending', 'running'], to: 'success' },
+  drop: { from: ['created', 'pending', 'running'], to: 'failed' },
   cancel: { from: ['created', 'pending', 'running', 'manual'], to: 'canceled' },
   skip: { from: ['created', 'pending'], to: 'skipped' },
   reopen: { from: ['skipped'], to: 'created' },

@@ -40,8 +40,9 @@ function targetIn(status: JobStatus): { r: Reports; reports: IntakeEvent[] } {
   }
 }
 
+/** GitLab's CommitStatus events: success and drop accept created (a job finished without running), run does not. */
 const LEGAL: Record<JobStatus, ReportJob['status'][]> = {
-  created: ['canceled'],
+  created: ['success', 'failed', 'canceled'],
   pending: ['running', 'success', 'failed', 'canceled'],
   running: ['success', 'failed', 'canceled'],
   success: [],
@@ -73,6 +74,27 @@ describe('reported job transitions (status × report)', () => {
       });
     }
   }
+
+  it('given a job created behind its stage, when the API finishes it without running, then it stays finished', () => {
+    // GitLab's drop and success events accept created: a job can fail before it ever ran
+    // (missing_dependency_failure) or be marked done by the API; the stage order does not revive it.
+    const r = new Reports();
+    const def = definition(['a', 'b'], [job('keeper', 'a'), job('target', 'b'), job('after', 'b')]);
+    const { events, ctx } = run([r.create(def)]);
+    const failed = given(events, ctx)
+      .when(r.job('target', 'failed', { failure_reason: 'missing_dependency_failure', exit_code: null }))
+      .then([
+        { type: 'JobFailed', name: 'target', failure_reason: 'missing_dependency_failure', duration_ms: 0 },
+        // pending + failed: GitLab's composite says running (the pipeline is not finished while keeper is pending)
+        { type: 'PipelineStatusChanged', from: 'pending', to: 'running' },
+      ]);
+    given([...events, ...failed], ctx)
+      .when(r.job('keeper', 'running'))
+      .then([{ type: 'JobStarted', name: 'keeper' }]);
+    const { state } = run([r.create(def), r.job('target', 'failed'), ...r.runs('keeper'), ...r.runs('after')]);
+    expect(state.jobs[state.latest.target!]!.status).to.equal('failed');
+    expect(state).to.include({ status: 'failed', finished: true });
+  });
 
   it('a job cannot start without a runner_id', () => {
     const { r, reports } = targetIn('pending');
