@@ -2,7 +2,7 @@
 // the reference cannot drift from the code. `npm run docs:config` writes it (main.ts); config-doc.test.ts
 // fails when the committed file differs.
 import { join } from 'node:path';
-import { renderConfigDoc } from '../../lib/platform/config/index.js';
+import { renderConfigDoc } from './render.js';
 import { REPO_ROOT } from '../../lib/platform/schemas/catalog.js';
 import { SECTIONS } from './sections.js';
 

@@ -1,6 +1,7 @@
 // The sections of docs/CONFIGURATION.md, in order: what every service reads, then each service, the
 // supervisor, the local stack and the tools. Each service's variables come from the spec its loader reads.
-import { type DocSection, platformConfigSpec } from '../../lib/platform/config/index.js';
+import { platformConfigSpec } from '../../lib/platform/config/index.js';
+import type { DocSection } from './render.js';
 import { supervisorConfigSpec } from '../cli/index.js';
 import { deciderConfigSpec } from '../../run/decider/index.js';
 import { ingestConfigSpec } from '../../run/ingest/index.js';

@@ -21,4 +21,3 @@ export {
   type Var,
 } from './env-spec.js';
 export { instanceIdVar, LOG_LEVELS, loadConfig, type PlatformConfig, platformConfigSpec } from './platform.js';
-export { type DocSection, renderConfigDoc, renderSection } from './doc.js';

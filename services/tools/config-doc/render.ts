@@ -1,6 +1,6 @@
 // The Markdown of docs/CONFIGURATION.md from specs: one section per service or tool, one table per section
-// (variable, default, values, description). services/tools/config-doc assembles the sections and writes it.
-import type { Spec } from './env-spec.js';
+// (variable, default, values, description). config-doc.ts assembles the sections and writes it.
+import type { Spec } from '../../lib/platform/config/index.js';
 
 export interface DocSection {
   title: string;
@@ -23,7 +23,7 @@ function wrap(text: string): string {
 /** A table cell: `|` would end the cell, even inside a code span. */
 const cell = (text: string) => text.replaceAll('|', '\\|');
 
-export function renderSection({ title, intro, spec }: DocSection): string {
+function renderSection({ title, intro, spec }: DocSection): string {
   const rows = Object.entries(spec).map(([name, v]) => {
     const shown = v.secret ? '(secret)' : (v.shownDefault ?? '–');
     return `| \`${name}\` | ${cell(shown)} | ${cell(v.allowed)} | ${cell(v.description)} |`;
