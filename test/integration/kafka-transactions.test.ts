@@ -7,6 +7,7 @@ import type { PipelineEvent } from '../../services/lib/core/events/generated.js'
 import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { EventCodec } from '../../services/lib/platform/registry/codec.js';
+import { TransactionalProducers } from '../../services/lib/platform/consumer/tx-producers.js';
 import { consumeUntil, createScratchTopic } from '../support/kafka.js';
 
 describe('Kafka transactions with registry-encoded events (real broker and registry)', function () {
@@ -78,5 +79,34 @@ describe('Kafka transactions with registry-encoded events (real broker and regis
       producer: 'verity-test',
     });
     expect((message.value as Buffer).readInt32BE(1)).to.equal(codec.schemaIdOf('PipelineCreated'));
+  });
+
+  it("a partition's new transactional producer fences the previous owner before it is handed out", async () => {
+    // The decider reads the committed offsets and restores its state right after getting the producer: the
+    // previous owner's open transaction must be over by then, or it commits later what is decided again.
+    const id = `test-fence-${topic}`;
+    const previous = kafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1 });
+    await previous.connect();
+    const producers = new TransactionalProducers(kafka, () => id);
+    try {
+      const open = await previous.transaction();
+      await open.send({ topic, messages: [{ key: 'k', value: 'from the previous owner' }] });
+      await producers.of(0);
+      const outcome = await open.commit().then(
+        () => 'committed',
+        (err: Error) => err.name,
+      );
+      expect(outcome, 'the previous owner commits after the new one was handed out').to.not.equal('committed');
+      const txn = await (await producers.of(0)).transaction();
+      await txn.send({ topic, messages: [{ key: 'k', value: 'from the new owner' }] });
+      await txn.commit();
+      const values = (
+        await consumeUntil(kafka, topic, (ms) => ms.some((m) => m.value?.toString() === 'from the new owner'))
+      ).map((m) => m.value?.toString());
+      expect(values).to.not.include('from the previous owner');
+    } finally {
+      await producers.close();
+      await previous.disconnect().catch(() => undefined);
+    }
   });
 });

@@ -102,7 +102,12 @@ export function ensurePrepared<E extends TypedEvent>(s: RunnerState<E>): Promise
       while (s.unprepared.size > 0) {
         const keys = [...s.unprepared];
         const parts = keys.flatMap((k) => s.assigned.get(k) ?? []);
-        if (s.txProducers) await Promise.all(parts.map((tp) => s.txProducers!.of(tp.partition)));
+        if (s.txProducers) {
+          await Promise.all(parts.map((tp) => s.txProducers!.of(tp.partition)));
+          // Fenced: the committed offsets are final now. The consumer's own (read when it joined, or before a
+          // failure) may predate a commit the fence completed; batches fetched from there become stale.
+          for (const tp of parts) await seekToCommitted(s, tp);
+        }
         await s.handler.prepare?.(parts);
         for (const k of keys) s.unprepared.delete(k);
       }
@@ -111,6 +116,20 @@ export function ensurePrepared<E extends TypedEvent>(s: RunnerState<E>): Promise
     }
   })();
   return s.preparing;
+}
+
+/** Seeks to the group's committed offset of a partition (the low watermark when none is committed). */
+async function seekToCommitted<E extends TypedEvent>(s: RunnerState<E>, tp: TopicPartition): Promise<void> {
+  const committed =
+    (await s.admin.fetchOffsets({ groupId: s.opts.groupId, topics: [tp.topic] }))[0]?.partitions.find(
+      (p) => p.partition === tp.partition,
+    )?.offset ?? '-1';
+  const offset =
+    BigInt(committed) >= 0n
+      ? BigInt(committed)
+      : BigInt((await s.admin.fetchTopicOffsets(tp.topic)).find((o) => o.partition === tp.partition)?.low ?? '0');
+  s.consumer!.seek({ topic: tp.topic, partition: tp.partition, offset: offset.toString() });
+  s.positions.set(keyOf(tp.topic, tp.partition), offset);
 }
 
 /** Moves the in-memory position of a partition forward (never back). */
@@ -125,9 +144,10 @@ export function advance<E extends TypedEvent>(
 }
 
 /**
- * Re-reads where the partition really is and seeks there. Transactional: a new producer (fencing and
- * completing whatever was open), the committed offset, and the handler re-prepares its state from what
- * is committed. External: the sink's stored position.
+ * Re-reads where the partition really is and seeks there. Transactional: the partition is prepared again
+ * (ensurePrepared: a new producer fencing and completing whatever was open, the committed offset, the
+ * handler's state from what is committed). Commit mode: the committed offset. External: the sink's
+ * stored position.
  */
 export async function reposition<E extends TypedEvent>(
   s: RunnerState<E>,
@@ -140,33 +160,24 @@ export async function reposition<E extends TypedEvent>(
   for (let attempt = 1; ; attempt++) {
     if (s.stopping || !s.assigned.has(key)) return;
     try {
-      let offset: bigint;
       if (s.opts.mode === 'external') {
         s.stored.delete(key);
-        offset = await storedOrLow(s, { topic, partition });
+        const offset = await storedOrLow(s, { topic, partition });
+        s.consumer!.seek({ topic, partition, offset: offset.toString() });
+        s.positions.set(key, offset);
       } else {
-        if (s.txProducers) {
-          s.unprepared.add(key);
-          await s.txProducers.of(partition);
-        }
-        const committed =
-          (await s.admin.fetchOffsets({ groupId: s.opts.groupId, topics: [topic] }))[0]?.partitions.find(
-            (p) => p.partition === partition,
-          )?.offset ?? '-1';
-        offset =
-          BigInt(committed) >= 0n
-            ? BigInt(committed)
-            : BigInt((await s.admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition)?.low ?? '0');
+        // Transactional: ensurePrepared makes a new producer (fencing and completing whatever was open),
+        // then seeks to the committed offset.
+        if (s.txProducers) s.unprepared.add(key);
+        else await seekToCommitted(s, { topic, partition });
       }
-      s.consumer!.seek({ topic, partition, offset: offset.toString() });
-      s.positions.set(key, offset);
-      // Restore now: if everything was committed after all, no batch comes to trigger it.
+      // Restore now: if everything was committed after all, no batch comes to trigger it. Batches wait for it.
       if (s.unprepared.size > 0)
         void ensurePrepared(s).catch((e: Error) =>
           s.log.warn({ err: e.message }, 'preparing partitions failed; retried at the next batch'),
         );
       s.log.warn(
-        { group: s.opts.groupId, topic, partition, offset: offset.toString(), err: (err as Error)?.message },
+        { group: s.opts.groupId, topic, partition, err: (err as Error)?.message },
         'repositioned after a failure',
       );
       await s.backoff.again(key, { class: 'reposition', reason: 'reposition' }, payload);

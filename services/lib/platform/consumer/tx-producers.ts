@@ -1,6 +1,7 @@
 // The decider's transactional producers, one per input partition (transactional id from `idOf`): the first
-// use of a partition's producer initialises it, which fences a previous owner of that id and completes
-// (aborts) its open transaction. Concurrent callers share one producer — two with one id would fence each
+// use of a partition's producer initialises it with its transactional id, which fences a previous owner of
+// that id and completes its open transaction (a commit already asked for is committed, anything else
+// aborted) before it returns. Concurrent callers share one producer — two with one id would fence each
 // other. A producer whose transaction failed in an unknown state is dropped and made anew.
 import type { Kafka, Producer } from 'kafkajs';
 
@@ -12,7 +13,7 @@ export class TransactionalProducers {
     private readonly idOf: (partition: number) => string,
   ) {}
 
-  /** The partition's producer, connected (initialised). */
+  /** The partition's producer, connected and initialised with its transactional id (the previous owner fenced). */
   of(partition: number): Promise<Producer> {
     let p = this.producers.get(partition);
     if (!p) {
@@ -22,7 +23,13 @@ export class TransactionalProducers {
         maxInFlightRequests: 1,
         transactionTimeout: 60_000,
       });
-      p = producer.connect().then(() => producer);
+      p = producer
+        .connect()
+        .then(() => fence(producer))
+        .catch(async (err: unknown) => {
+          await producer.disconnect().catch(() => undefined);
+          throw err;
+        });
       p.catch(() => this.producers.delete(partition));
       this.producers.set(partition, p);
     }
@@ -46,4 +53,17 @@ export class TransactionalProducers {
     this.producers.clear();
     await Promise.all(all.map((p) => p.then((x) => x.disconnect()).catch(() => undefined)));
   }
+}
+
+/**
+ * kafkajs' connect() initialises only an idempotent producer id, without the transactional id: nothing is
+ * fenced until the first transaction. Beginning one sends InitProducerId with the transactional id (retried
+ * while the coordinator completes the previous owner's transaction); ending it empty sends nothing. Only
+ * after this are the committed offsets and the changelog final: read before it, a commit still pending
+ * at a broker crash was invisible, the state restored without it and its reports decided again.
+ */
+async function fence(producer: Producer): Promise<Producer> {
+  const txn = await producer.transaction();
+  await txn.abort();
+  return producer;
 }
