@@ -114,6 +114,103 @@ describe('validateDefinition', () => {
     });
   }
 
+  it('accepts GitLab job settings at their bounds (delayed + start_in, timeout, exit codes, dependencies)', () => {
+    const def = withEdit((d) => {
+      Object.assign(d.jobs[3]!, {
+        when: 'delayed',
+        start_in_s: 604_800,
+        timeout_s: 2_629_746,
+        allow_failure: false,
+        allow_failure_exit_codes: [137],
+        retry: { max: 2, when: [], exit_codes: [1, 255] },
+        dependencies: ['compile', 'unit'],
+        interruptible: true,
+      });
+      Object.assign(d.jobs[1]!, { when: 'delayed', start_in_s: 1, timeout_s: 1, dependencies: ['compile'] });
+      d.jobs[2]!.dependencies = [];
+    });
+    expect(validateDefinition(def)).to.deep.equal([]);
+  });
+
+  const settings: [name: string, edit: Parameters<typeof withEdit>[0], expected: string[]][] = [
+    [
+      'when: delayed without start_in',
+      (d) => (d.jobs[3]!.when = 'delayed'),
+      ['delayed_without_start_in /definition/jobs/3/when'],
+    ],
+    [
+      'start_in without when: delayed',
+      (d) => (d.jobs[3]!.start_in_s = 60),
+      ['start_in_without_delayed /definition/jobs/3/start_in_s'],
+    ],
+    [
+      'start_in over one week',
+      (d) => Object.assign(d.jobs[3]!, { when: 'delayed', start_in_s: 604_801 }),
+      ['invalid_start_in /definition/jobs/3/start_in_s'],
+    ],
+    [
+      'start_in of 0 s',
+      (d) => Object.assign(d.jobs[3]!, { when: 'delayed', start_in_s: 0 }),
+      ['invalid_start_in /definition/jobs/3/start_in_s'],
+    ],
+    [
+      'start_in not whole seconds',
+      (d) => Object.assign(d.jobs[3]!, { when: 'delayed', start_in_s: 1.5 }),
+      ['invalid_start_in /definition/jobs/3/start_in_s'],
+    ],
+    [
+      'timeout over one month',
+      (d) => (d.jobs[0]!.timeout_s = 2_629_747),
+      ['invalid_timeout /definition/jobs/0/timeout_s'],
+    ],
+    ['timeout of 0 s', (d) => (d.jobs[0]!.timeout_s = 0), ['invalid_timeout /definition/jobs/0/timeout_s']],
+    [
+      'allow_failure true with exit codes',
+      (d) => Object.assign(d.jobs[0]!, { allow_failure: true, allow_failure_exit_codes: [1] }),
+      ['exit_codes_with_allow_failure /definition/jobs/0/allow_failure_exit_codes'],
+    ],
+    [
+      'retry when empty without exit codes',
+      (d) => (d.jobs[0]!.retry = { max: 1, when: [] }),
+      ['empty_retry_when /definition/jobs/0/retry/when'],
+    ],
+    [
+      'unknown dependency',
+      (d) => (d.jobs[3]!.dependencies = ['compile', 'assets']),
+      ['unknown_dependency /definition/jobs/3/dependencies/1'],
+    ],
+    [
+      'duplicate dependency',
+      (d) => (d.jobs[3]!.dependencies = ['compile', 'compile']),
+      ['duplicate_dependency /definition/jobs/3/dependencies/1'],
+    ],
+    [
+      'dependency of the same stage (a stage job gets artifacts of earlier stages only)',
+      (d) => (d.jobs[3]!.dependencies = ['ship']),
+      ['dependency_not_in_earlier_stage /definition/jobs/3/dependencies/0'],
+    ],
+    [
+      'dependency of a later stage',
+      (d) => (d.jobs[0]!.dependencies = ['ship']),
+      ['dependency_not_in_earlier_stage /definition/jobs/0/dependencies/0'],
+    ],
+    [
+      'a job with needs depends on a job it does not need',
+      (d) => (d.jobs[1]!.dependencies = ['compile', 'lint']),
+      ['dependency_not_needed /definition/jobs/1/dependencies/1'],
+    ],
+    [
+      'needs: [] with a dependency (GitLab fetches artifacts from the needs only)',
+      (d) => (d.jobs[2]!.dependencies = ['compile']),
+      ['dependency_not_needed /definition/jobs/2/dependencies/0'],
+    ],
+  ];
+  for (const [name, edit, expected] of settings) {
+    it(`${name}: ${expected[0]}`, () => {
+      expect(codes(validateDefinition(withEdit(edit)))).to.deep.equal(expected);
+    });
+  }
+
   it('names the cycle in the message', () => {
     const errors = validateDefinition(
       withEdit((d) =>
