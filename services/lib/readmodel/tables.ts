@@ -75,6 +75,10 @@ export function readModelTables(schemaName: string) {
       logRef: text('log_ref'),
       logExcerpt: text('log_excerpt'),
       lastSeq: integer('last_seq').notNull(),
+      /** When a delayed job is due; null unless the job is scheduled (added by ddl/0003). */
+      scheduledAt: timestamp('scheduled_at', { withTimezone: true, mode: 'string' }),
+      /** The keys of the variables the job was played with (never their values); null: none. */
+      variableKeys: text('variable_keys').array(),
     },
     (t) => [
       index('jobs_by_pipeline').on(t.pipelineId, t.stage, t.name, t.attempt),
@@ -187,7 +191,10 @@ export function readModelTables(schemaName: string) {
   return { pipelines, jobs, flakyJobs, projectDailyStats, remediationProposals, remediationSkips };
 }
 
-/** The template the DDL is generated from (drizzle.readmodel.config.ts); never used at run time. */
+/**
+ * The template the DDL is generated from (drizzle.readmodel.config.ts); at run time only its column names are read
+ * (versions.ts: missingColumns), never its schema.
+ */
 export const template = readModelTables('rm_template');
 export const {
   pipelines: templatePipelines,

@@ -4,9 +4,11 @@
 // Identifiers are built only from a validated integer version; no value ever reaches SQL as text.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getTableColumns } from 'drizzle-orm';
 import pg from 'pg';
 import { withAdvisoryLock } from '../platform/db/advisory-lock.js';
 import { REPO_ROOT } from '../platform/schemas/catalog.js';
+import { template } from './tables.js';
 
 export const PROJECTION = 'pipelines';
 export const READ_MODEL_TABLES = [
@@ -91,6 +93,37 @@ export async function missingTables(db: Queryable, version: number): Promise<str
   );
   const present = new Set(r.rows.map((row) => row.table_name));
   return READ_MODEL_TABLES.filter((t) => !present.has(t));
+}
+
+/** The columns of every read-model table, as the code writes and reads them (tables.ts). */
+const TEMPLATE_TABLES: Record<(typeof READ_MODEL_TABLES)[number], object> = {
+  pipelines: template.pipelines,
+  jobs: template.jobs,
+  flaky_jobs: template.flakyJobs,
+  project_daily_stats: template.projectDailyStats,
+  remediation_proposals: template.remediationProposals,
+  remediation_skips: template.remediationSkips,
+};
+
+/**
+ * Columns (`table.column`) that a version's existing tables lack: a version built before a DDL file that
+ * added them (ddl/0003 added jobs.scheduled_at and jobs.variable_keys). Such a version is rebuilt, never
+ * altered in place: the new columns' values come from the events (`verity rebuild`).
+ */
+export async function missingColumns(db: Queryable, version: number): Promise<string[]> {
+  const r = await db.query<{ table_name: string; column_name: string }>(
+    'SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1',
+    [versionSchema(version)],
+  );
+  const present = new Map<string, Set<string>>();
+  for (const row of r.rows)
+    present.set(row.table_name, (present.get(row.table_name) ?? new Set()).add(row.column_name));
+  return READ_MODEL_TABLES.flatMap((t) => {
+    const have = present.get(t);
+    if (!have) return []; // a missing table: missingTables
+    const columns = Object.values(getTableColumns(TEMPLATE_TABLES[t] as never)) as { name: string }[];
+    return columns.filter((c) => !have.has(c.name)).map((c) => `${t}.${c.name}`);
+  });
 }
 
 export async function activeVersion(db: Queryable): Promise<number | null> {

@@ -83,6 +83,8 @@ const NOT_RUN = {
   exitCode: null,
   logRef: null,
   logExcerpt: null,
+  scheduledAt: null,
+  variableKeys: null,
 } as const satisfies Partial<JobRow>;
 
 /** The row standing for a job created before a replayed window (see FoldOptions). */
@@ -119,9 +121,11 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
     return undefined;
   };
   const loose = (pipelineId: string) => opts.startMidStream === true || opts.lenient?.has(pipelineId) === true;
+  /** Applies a job event; scheduled_at is held only while the job is scheduled (as GitLab and the decider do). */
   const setJob = (e: JobEvent, patch: Partial<JobRow>) => {
     const row = jobOf(e.job_id) ?? (loose(e.pipeline_id) ? placeholderJob(e) : undefined);
-    if (row) jobs.set(e.job_id, { ...row, ...patch, lastSeq: e.seq });
+    const unscheduled = patch.status !== undefined && patch.status !== 'scheduled' ? { scheduledAt: null } : {};
+    if (row) jobs.set(e.job_id, { ...row, ...unscheduled, ...patch, lastSeq: e.seq });
   };
 
   for (const e of events) {
@@ -198,7 +202,24 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
         break;
       }
       case 'JobEnqueued':
-        setJob(e, { status: 'pending', queuedAt: e.occurred_at });
+        // A play with variables: their keys are kept, never their values.
+        setJob(e, {
+          status: 'pending',
+          queuedAt: e.occurred_at,
+          ...(e.variables?.length ? { variableKeys: e.variables.map((v) => v.key) } : {}),
+        });
+        break;
+      case 'JobScheduled':
+        setJob(e, { status: 'scheduled', scheduledAt: e.scheduled_at });
+        break;
+      case 'JobUnscheduled':
+        setJob(e, { status: 'manual' });
+        break;
+      case 'JobCanceling':
+        setJob(e, { status: 'canceling' });
+        break;
+      case 'JobWaitingForResource':
+        setJob(e, { status: 'waiting_for_resource' });
         break;
       case 'JobStarted':
         setJob(e, { status: 'running', startedAt: e.occurred_at, runnerId: e.runner_id, queuedMs: e.queued_ms });
@@ -232,6 +253,8 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
           failureReason: e.failure_reason,
           failureReasonRaw: e.failure_reason_raw,
           exitCode: e.exit_code,
+          // As decided for this failure: allow_failure: exit_codes allows only some exit codes.
+          allowFailure: e.allow_failure,
           logRef: e.log?.ref ?? null,
           logExcerpt: e.log_excerpt,
         });
@@ -243,7 +266,8 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
         setJob(e, { status: 'skipped' });
         break;
       case 'JobManualActionRequired':
-        setJob(e, { status: 'manual' });
+        // Waiting to be played (again): the variables of an earlier play no longer apply.
+        setJob(e, { status: 'manual', variableKeys: null });
         break;
       case 'JobRetried':
         setJob(e, { retried: true });

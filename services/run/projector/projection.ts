@@ -8,7 +8,7 @@ import { createKafka } from '../../lib/platform/kafka/client.js';
 import { scopedId, TOPICS } from '../../lib/platform/kafka/topics.js';
 import type { Logger } from '../../lib/platform/log.js';
 import { EventCodec } from '../../lib/platform/registry/codec.js';
-import { missingTables, VersionLease, versionSchema } from '../../lib/readmodel/versions.js';
+import { missingColumns, missingTables, VersionLease, versionSchema } from '../../lib/readmodel/versions.js';
 import type { ProjectorConfig } from './config.js';
 import { Projector } from './projector.js';
 import { RemediationStore } from './remediation-store.js';
@@ -73,8 +73,11 @@ export async function openProjection(
         });
   try {
     const missing = version === undefined ? [] : await missingTables(pool, version);
-    if (missing.length > 0) {
-      const why = `built by an older release, or dropped (missing tables: ${missing.join(', ')})`;
+    const columns = version === undefined || missing.length > 0 ? [] : await missingColumns(pool, version);
+    if (missing.length > 0 || columns.length > 0) {
+      const lacks =
+        missing.length > 0 ? `missing tables: ${missing.join(', ')}` : `missing columns: ${columns.join(', ')}`;
+      const why = `built by an older release, or dropped (${lacks})`;
       throw new Error(`read-model version ${version} was ${why}; run \`verity rebuild\` to build a current version`);
     }
     const db = createDb(pool);
