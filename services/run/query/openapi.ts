@@ -1,214 +1,26 @@
 // The OpenAPI 3.1 document of the query API, served at GET /openapi.json. Parameters come from the
 // schemas the routes validate with (params.ts); response schemas are closed objects whose property
-// lists are checked against present.ts at compile time (`satisfies`), and the integration test
-// validates real answers of every route against them, so the document cannot drift.
-import { JOB_STATUSES } from '../../lib/core/pipeline/index.js';
+// lists are checked against present.ts at compile time (`satisfies`: openapi-pipelines.ts,
+// openapi-remediations.ts), and the integration test validates real answers of every route against
+// them, so the document cannot drift.
 import type { QueryConfig } from './config.js';
+import {
+  bool,
+  closed,
+  ref,
+  status,
+  str,
+  strOrNull,
+  time,
+  uuid,
+  type Props,
+  type Schema,
+} from './openapi-primitives.js';
+import { attemptProps, flakyProps, jobProps, pipelineProps, statsProps } from './openapi-pipelines.js';
+import { remediationProps, summaryProps } from './openapi-remediations.js';
 import { paramSchemas, type RouteParams } from './params.js';
-import type { attemptJson, flakyJson, jobJson, pipelineJson } from './present.js';
 import type { DagEdge, StageSummary } from './pipelines.js';
-import type { ProjectStats } from './stats.js';
-import type { remediationJson, remediationSummary } from './remediations.js';
 import { FEEDBACK_BODY } from './params.js';
-
-type Schema = Record<string, unknown>;
-type Props<T> = Record<keyof T, Schema>;
-
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const closed = (properties: Record<string, Schema>, description?: string): Schema => ({
-  type: 'object',
-  ...(description ? { description } : {}),
-  additionalProperties: false,
-  required: Object.keys(properties),
-  properties,
-});
-const str: Schema = { type: 'string' };
-const strOrNull: Schema = { type: ['string', 'null'] };
-const int: Schema = { type: 'integer' };
-const intOrNull: Schema = { type: ['integer', 'null'] };
-const numOrNull: Schema = { type: ['number', 'null'] };
-const bool: Schema = { type: 'boolean' };
-const uuid: Schema = { type: 'string', format: 'uuid' };
-const time: Schema = { type: 'string', format: 'date-time' };
-const timeOrNull: Schema = { type: ['string', 'null'], format: 'date-time' };
-const status: Schema = { type: 'string', enum: [...JOB_STATUSES] };
-
-const pipelineProps = {
-  pipeline_id: uuid,
-  project_id: str,
-  ref: str,
-  sha: str,
-  source: str,
-  status: { ...status, description: 'Composite status of the latest jobs (GitLab rules)' },
-  warnings: { ...bool, description: 'A job allowed to fail failed or was canceled' },
-  stages: { type: 'array', items: str, description: 'Stage names, in definition order' },
-  created_at: time,
-  started_at: timeOrNull,
-  finished_at: timeOrNull,
-  duration_ms: intOrNull,
-  last_seq: { ...int, description: 'Seq of the last event folded into this pipeline' },
-  updated_at: time,
-} satisfies Props<ReturnType<typeof pipelineJson>>;
-
-const jobProps = {
-  job_id: { ...uuid, description: 'Id of this attempt' },
-  pipeline_id: uuid,
-  project_id: str,
-  name: str,
-  stage: str,
-  attempt: { ...int, minimum: 1 },
-  status,
-  retried: { ...bool, description: 'A later attempt replaced this one' },
-  allow_failure: bool,
-  when: { type: 'string', enum: ['on_success', 'on_failure', 'always', 'manual'] },
-  needs: { type: ['array', 'null'], items: str, description: 'DAG dependencies; null = stage order' },
-  runner_id: strOrNull,
-  queued_at: timeOrNull,
-  started_at: timeOrNull,
-  finished_at: timeOrNull,
-  queued_ms: intOrNull,
-  duration_ms: intOrNull,
-  failure_reason: { ...strOrNull, description: "GitLab's failure reason enum" },
-  failure_reason_raw: { ...strOrNull, description: 'The reason as the producer reported it' },
-  exit_code: intOrNull,
-  log_ref: { ...strOrNull, description: 'Log store reference of the uploaded log' },
-  last_seq: int,
-} satisfies Props<ReturnType<typeof jobJson>>;
-
-const attemptProps = {
-  job_id: uuid,
-  attempt: { ...int, minimum: 1 },
-  status,
-  retried: bool,
-  runner_id: strOrNull,
-  queued_at: timeOrNull,
-  started_at: timeOrNull,
-  finished_at: timeOrNull,
-  queued_ms: intOrNull,
-  duration_ms: intOrNull,
-  failure_reason: strOrNull,
-  exit_code: intOrNull,
-} satisfies Props<ReturnType<typeof attemptJson>>;
-
-const flakyProps = {
-  passed_job_id: { ...uuid, description: 'The attempt that passed' },
-  failed_job_id: { ...uuid, description: 'The previous attempt, which failed' },
-  pipeline_id: uuid,
-  project_id: str,
-  name: str,
-  sha: str,
-  failure_reason: strOrNull,
-  detected_at: time,
-} satisfies Props<ReturnType<typeof flakyJson>>;
-
-const percentiles = (unit: string) => ({
-  p50: { ...numOrNull, description: `median, ${unit}` },
-  p95: { ...numOrNull, description: `95th percentile, ${unit}` },
-});
-const figureProps = {
-  pipelines: { ...int, description: 'Pipelines created in the window (or day)' },
-  finished: { ...int, description: 'Of those, pipelines that finished' },
-  succeeded: { ...int, description: 'Of those, finished with status success' },
-  success_rate: { ...numOrNull, minimum: 0, maximum: 1, description: 'succeeded / finished; null when none finished' },
-  duration_ms: closed(
-    percentiles('ms'),
-    'Duration of those finished pipelines (nearest rank over log buckets, within ±5%)',
-  ),
-  queue_time_ms: closed(
-    { jobs: { ...int, description: 'Job attempts of those pipelines with a queue time' }, ...percentiles('ms') },
-    'Queue time (enqueued → started) of those job attempts',
-  ),
-};
-const statsProps = {
-  project_id: str,
-  window: { type: 'string', pattern: '^[0-9]+d$' },
-  since: {
-    ...time,
-    description:
-      'Start of the window: midnight UTC of the first of its days (the window is today and the N − 1 days before)',
-  },
-  ...figureProps,
-  flaky_jobs: { ...int, description: 'Flaky jobs detected in the window' },
-  daily: {
-    type: 'array',
-    description: 'The same figures per UTC day of the window that has pipelines, oldest first',
-    items: closed({ day: { type: 'string', format: 'date' }, ...figureProps }),
-  },
-} satisfies Props<ProjectStats>;
-
-const evidence = closed({ start_line: { ...int, minimum: 1 }, end_line: { ...int, minimum: 1 }, reason: str });
-const remediationProps = {
-  proposal_id: uuid,
-  pipeline_id: uuid,
-  project_id: str,
-  job_id: { ...uuid, description: 'The failed attempt' },
-  job_name: str,
-  attempt: { ...int, minimum: 1 },
-  ref: strOrNull,
-  sha: strOrNull,
-  failure_reason: str,
-  signature: { ...str, description: 'Failure signature (normalised error lines, hashed)' },
-  provider: str,
-  model: strOrNull,
-  prompt_version: str,
-  category: str,
-  root_cause: str,
-  evidence: { type: 'array', items: evidence, description: 'Log line ranges that explain the failure, best first' },
-  suggested_action: closed({ kind: str, summary: str }),
-  confidence: { type: 'number', minimum: 0, maximum: 1 },
-  shadow: bool,
-  tokens: closed({ prompt: int, completion: int }),
-  latency_ms: int,
-  cost_usd: { type: 'number' },
-  failed_at: time,
-  proposed_at: time,
-  feedback: {
-    oneOf: [{ type: 'null' }, closed({ verdict: str, reason: strOrNull, actor: strOrNull, at: timeOrNull })],
-  },
-  score: {
-    oneOf: [
-      { type: 'null' },
-      closed({
-        label: { type: 'string', enum: ['correct', 'incorrect', 'expired'] },
-        rule: strOrNull,
-        outcome: strOrNull,
-        outcome_at: timeOrNull,
-        latency_ms: intOrNull,
-        time_to_green_ms: intOrNull,
-        scored_at: timeOrNull,
-      }),
-    ],
-  },
-} satisfies Props<ReturnType<typeof remediationJson>>;
-const ratioOrNull: Schema = { type: ['number', 'null'], minimum: 0, maximum: 1 };
-const summaryProps = {
-  provider: str,
-  prompt_version: str,
-  proposals: int,
-  scored: closed({ correct: int, incorrect: int, expired: int, pending: int }),
-  precision: { ...ratioOrNull, description: 'correct / (correct + incorrect)' },
-  retry_precision: { ...ratioOrNull, description: 'Of "retry" proposals scored: correct / (correct + incorrect)' },
-  acceptance_rate: { ...ratioOrNull, description: 'accepted / feedback given' },
-  feedback: int,
-  categories: {
-    type: 'object',
-    additionalProperties: closed({ proposals: int, correct: int, incorrect: int, precision: ratioOrNull }),
-  },
-  latency_ms: closed({ p50: intOrNull, p99: intOrNull }),
-  time_to_green_ms: closed(
-    {
-      p50_shown: { ...intOrNull, description: 'Median failure → green of failures whose proposal users saw' },
-      p50_hidden: {
-        ...intOrNull,
-        description: 'The same for proposals recorded in shadow mode (users saw none): the control group',
-      },
-    },
-    'Time to green with a proposal shown vs without (shadow mode as the control group)',
-  ),
-  tokens: int,
-  cost_usd: { type: 'number' },
-  skipped: { type: 'object', additionalProperties: int, description: 'Failures not proposed for, by reason' },
-} satisfies Props<Awaited<ReturnType<typeof remediationSummary>>[number]>;
 
 const problem: Schema = {
   type: 'object',

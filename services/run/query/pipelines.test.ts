@@ -26,6 +26,8 @@ describe('query: pipeline detail (stages, DAG)', () => {
     exitCode: null,
     logRef: null,
     lastSeq: 1,
+    scheduledAt: null,
+    variableKeys: null,
     ...over,
   });
 

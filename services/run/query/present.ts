@@ -52,6 +52,8 @@ export const JOB_FIELDS = [
   'exitCode',
   'logRef',
   'lastSeq',
+  'scheduledAt',
+  'variableKeys',
 ] as const satisfies readonly (keyof JobRow)[];
 export type JobFields = Pick<JobRow, (typeof JOB_FIELDS)[number]>;
 
@@ -118,6 +120,8 @@ export function jobJson(j: JobFields) {
     exit_code: j.exitCode,
     log_ref: j.logRef,
     last_seq: j.lastSeq,
+    scheduled_at: iso(j.scheduledAt),
+    variable_keys: j.variableKeys ?? [],
   };
 }
 

@@ -31,16 +31,20 @@ interface Client {
   pipelineId: string | undefined;
 }
 
-/** The change a UI needs: the event without its bulky or internal fields. */
-function summary(e: PipelineEvent): Record<string, unknown> {
+/**
+ * The change a UI needs: the event without its bulky or internal fields, and without the values of a played
+ * job's variables (secrets): only their keys, as `variable_keys`.
+ */
+export function summary(e: PipelineEvent): Record<string, unknown> {
   const {
     log_excerpt: _excerpt,
     definition: _definition,
     causation_id: _c,
     correlation_id: _k,
+    variables,
     ...rest
-  } = e as PipelineEvent & { log_excerpt?: string; definition?: unknown };
-  return rest;
+  } = e as PipelineEvent & { log_excerpt?: string; definition?: unknown; variables?: { key: string }[] };
+  return variables === undefined ? rest : { ...rest, variable_keys: variables.map((v) => v.key) };
 }
 
 /**
