@@ -75,6 +75,18 @@ export const exampleEvents: PipelineEvent[] = [
   { ...env(9), ...job, type: 'JobSkipped', reason: 'predecessors_not_qualified' },
   { ...env(10), ...job, type: 'JobManualActionRequired' },
   { ...env(13), ...job, type: 'JobReopened' },
+  { ...env(14), ...job, type: 'JobScheduled', scheduled_at: '2026-11-28T11:00:00.000Z' },
+  { ...env(15), ...job, type: 'JobUnscheduled' },
+  { ...env(16), ...job, type: 'JobCanceling' },
+  { ...env(17), ...job, type: 'JobWaitingForResource', resource_group: 'production', process_mode: 'oldest_first' },
+  {
+    ...env(18),
+    ...job,
+    type: 'DownstreamPipelineTriggered',
+    downstream_pipeline_id: '0193a1b2-c3d4-7e5f-8a9b-3c1d2e3f4a5b',
+    downstream_project_id: 'gitlab-org/gitlab-runner',
+    strategy: 'depend',
+  },
   {
     ...env(11),
     type: 'PipelineStatusChanged',

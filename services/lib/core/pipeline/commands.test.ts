@@ -9,7 +9,8 @@ describe('CancelPipeline', () => {
     [job('compile', 'build'), job('lint', 'build'), job('gate', 'build', { when: 'manual' }), job('tests', 'test')],
   );
 
-  it('cancels every created, pending, running and manual job; the pipeline finishes canceled', () => {
+  it('cancels every cancelable job but leaves a blocking manual job manual: the pipeline waits on it (gitlab#19273)', () => {
+    // GitLab's Ci::CancelPipelineService cancels CANCELABLE_STATUSES only; {canceled, manual} composes to manual.
     const r = new Reports();
     const { events, ctx } = run([r.create(def), r.job('compile', 'running')]);
     given(events, ctx)
@@ -17,16 +18,42 @@ describe('CancelPipeline', () => {
       .then([
         { type: 'JobCanceled', name: 'compile', duration_ms: 10_000 },
         { type: 'JobCanceled', name: 'lint', duration_ms: null },
-        { type: 'JobCanceled', name: 'gate', duration_ms: null },
         { type: 'JobCanceled', name: 'tests', duration_ms: null },
-        { type: 'PipelineStatusChanged', from: 'running', to: 'canceled', job_statuses: { canceled: 4 } },
-        { type: 'PipelineFinished', status: 'canceled', warnings: false, duration_ms: 20_000 },
+        { type: 'PipelineStatusChanged', from: 'running', to: 'manual', job_statuses: { canceled: 3, manual: 1 } },
+      ]);
+  });
+
+  it('canceling the manual job too (CancelJob) finishes the pipeline canceled', () => {
+    const r = new Reports();
+    const { events, ctx } = run([r.create(def), r.job('compile', 'running'), r.cancel()]);
+    given(events, ctx)
+      .when(r.cancelJob('gate'))
+      .then([
+        { type: 'JobCanceled', name: 'gate', duration_ms: null },
+        { type: 'PipelineStatusChanged', from: 'manual', to: 'canceled', job_statuses: { canceled: 4 } },
+        { type: 'PipelineFinished', status: 'canceled', warnings: false },
+      ]);
+  });
+
+  it('an optional manual job (allow_failure) does not hold a canceled pipeline open', () => {
+    const r = new Reports();
+    const optional = definition(
+      ['build'],
+      [job('compile', 'build'), job('gate', 'build', { when: 'manual', allow_failure: true })],
+    );
+    const { events, ctx } = run([r.create(optional)]);
+    given(events, ctx)
+      .when(r.cancel())
+      .then([
+        { type: 'JobCanceled', name: 'compile' },
+        { type: 'PipelineStatusChanged', from: 'pending', to: 'canceled' },
+        { type: 'PipelineFinished', status: 'canceled' },
       ]);
   });
 
   it('a canceled pipeline refuses another cancel and job reports, but a retry re-opens it', () => {
     const r = new Reports();
-    const { events, ctx } = run([r.create(def), r.job('compile', 'running'), r.cancel()]);
+    const { events, ctx } = run([r.create(def), r.job('compile', 'running'), r.cancel(), r.cancelJob('gate')]);
     given(events, ctx).when(r.cancel()).thenRejects('pipeline_finished', { status: 'canceled' });
     given(events, ctx).when(r.job('lint', 'running')).thenRejects('pipeline_finished');
     given(events, ctx)
@@ -37,6 +64,96 @@ describe('CancelPipeline', () => {
         { type: 'JobEnqueued', name: 'compile', attempt: 2 },
         { type: 'PipelineStatusChanged', from: 'canceled', to: 'running' },
       ]);
+  });
+});
+
+describe('CancelJob', () => {
+  const def = definition(['build', 'test'], [job('compile', 'build'), job('lint', 'build'), job('tests', 'test')]);
+
+  it('cancels one running job; the others go on (GitLab: cancel a single job)', () => {
+    const r = new Reports();
+    const { events, ctx } = run([r.create(def), r.job('compile', 'running')]);
+    given(events, ctx)
+      .when(r.cancelJob('compile'))
+      .then([{ type: 'JobCanceled', name: 'compile', duration_ms: 10_000 }]);
+  });
+
+  it('a canceled stage job means the later stage is skipped once the stage completes', () => {
+    const r = new Reports();
+    const { events, ctx } = run([r.create(def)]);
+    given(events, ctx)
+      .when(r.cancelJob('compile'))
+      .then([
+        { type: 'JobCanceled', name: 'compile', duration_ms: null },
+        // {canceled, pending, created}: GitLab's composite says running
+        { type: 'PipelineStatusChanged', from: 'pending', to: 'running' },
+      ]);
+    const { state } = run([r.create(def), r.cancelJob('compile'), ...r.runs('lint')]);
+    expect(state.jobs[state.latest.tests!]!.status).to.equal('skipped');
+    expect(state).to.include({ status: 'canceled', finished: true });
+  });
+
+  it('refuses a finished job, a retried attempt and an unknown job', () => {
+    const r = new Reports();
+    const { events, state, ctx } = run([r.create(def), ...r.runs('compile')]);
+    given(events, ctx)
+      .when(r.cancelJob('compile'))
+      .thenRejects('not_cancelable', { name: 'compile', status: 'success' });
+    given(events, ctx).when(r.cancelJob('nope')).thenRejects('unknown_job', { job: 'nope' });
+    const retried = run([r.create(def), ...r.runs('compile'), r.retry('compile')]);
+    const first = Object.values(retried.state.jobs).find((j) => j.name === 'compile' && j.attempt === 1)!;
+    given(retried.events, retried.ctx).when(r.cancelJob(first.job_id)).thenRejects('not_cancelable', { retried: true });
+    void state;
+  });
+
+  it('a running job being canceled by its runner (canceling) ends canceled whatever the runner reports last', () => {
+    for (const last of ['success', 'failed', 'canceled'] as const) {
+      const r = new Reports();
+      const { events, ctx } = run([r.create(def), r.job('compile', 'running'), r.job('compile', 'canceling')]);
+      given(events, ctx)
+        .when(r.job('compile', last))
+        .then([{ type: 'JobCanceled', name: 'compile' }]);
+    }
+  });
+});
+
+describe('RetryPipeline', () => {
+  const def = definition(
+    ['build', 'test'],
+    [
+      job('compile', 'build'),
+      job('lint', 'build'),
+      job('tests', 'test'),
+      job('notify', 'test', { when: 'on_failure' }),
+    ],
+  );
+
+  it('gives every failed or canceled latest job a new attempt and re-opens what they skipped (GitLab RetryPipelineService)', () => {
+    const r = new Reports();
+    const { events, ctx } = run([
+      r.create(def),
+      ...r.runs('compile', 'failed'),
+      r.cancelJob('lint'),
+      ...r.runs('notify'),
+    ]);
+    given(events, ctx)
+      .when(r.retryPipeline())
+      .then([
+        { type: 'JobRetried', name: 'compile', attempt: 1, new_attempt: 2, automatic: false },
+        { type: 'JobCreated', name: 'compile', attempt: 2 },
+        { type: 'JobRetried', name: 'lint', attempt: 1, new_attempt: 2, automatic: false },
+        { type: 'JobCreated', name: 'lint', attempt: 2 },
+        { type: 'JobReopened', name: 'tests' },
+        { type: 'JobEnqueued', name: 'compile', attempt: 2 },
+        { type: 'JobEnqueued', name: 'lint', attempt: 2 },
+        { type: 'PipelineStatusChanged', from: 'failed', to: 'running' },
+      ]);
+  });
+
+  it('refuses a pipeline with nothing failed or canceled', () => {
+    const r = new Reports();
+    const { events, ctx } = run([r.create(def), ...r.runs('compile'), ...r.runs('lint'), ...r.runs('tests')]);
+    given(events, ctx).when(r.retryPipeline()).thenRejects('not_retryable');
   });
 });
 

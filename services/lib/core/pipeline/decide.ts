@@ -1,13 +1,15 @@
 // decide(state, report, ctx) → Decision: checks one intake report against the pipeline's state and
 // GitLab's state machine and answers with the canonical events it leads to, or a rejection. Pure.
 import type { CreatePipeline, IntakeEvent } from '../events/generated.js';
-import { cancelPipeline, playJob, retryJob } from './commands.js';
+import { cancelJob, cancelPipeline, playJob, retryJob, retryPipeline, unscheduleJob } from './commands.js';
 import { reject, type Decision, type DecideContext } from './decision.js';
-import { validateDefinition } from './definition.js';
+import { validatePipeline } from './validate-pipeline.js';
 import { draftCreating, emit } from './draft.js';
 import { reportJob } from './job-report.js';
 import { accept } from './processing.js';
 import type { PipelineState } from './state.js';
+import { tick } from './tick.js';
+import { assignResource, autoCancel, downstreamStatus } from './cross-pipeline.js';
 
 export function decide(state: PipelineState | null, report: IntakeEvent, ctx: DecideContext): Decision {
   if (state === null) {
@@ -51,11 +53,25 @@ export function decide(state: PipelineState | null, report: IntakeEvent, ctx: De
       return retryJob(state, report, ctx);
     case 'PlayJob':
       return playJob(state, report, ctx);
+    case 'CancelJob':
+      return cancelJob(state, report, ctx);
+    case 'RetryPipeline':
+      return retryPipeline(state, report, ctx);
+    case 'UnscheduleJob':
+      return unscheduleJob(state, report, ctx);
+    case 'Tick':
+      return tick(state, report, ctx);
+    case 'AssignResource':
+      return assignResource(state, report, ctx);
+    case 'AutoCancel':
+      return autoCancel(state, report, ctx);
+    case 'DownstreamStatus':
+      return downstreamStatus(state, report, ctx);
   }
 }
 
 function createPipeline(report: CreatePipeline, ctx: DecideContext): Decision {
-  const errors = validateDefinition(report.definition);
+  const errors = validatePipeline(report.definition, report.project_id);
   if (errors.length > 0) {
     return reject(
       'invalid_definition',
@@ -69,6 +85,7 @@ function createPipeline(report: CreatePipeline, ctx: DecideContext): Decision {
     sha: report.sha,
     source: report.source,
     definition: report.definition,
+    ...(report.parent ? { parent: report.parent } : {}),
   });
   for (const job of report.definition.jobs) {
     emit(draft, {

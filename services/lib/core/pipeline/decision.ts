@@ -19,6 +19,9 @@ export const REJECTION_CODES = [
   'pipeline_finished',
   'not_retryable',
   'not_playable',
+  'not_cancelable',
+  'not_scheduled',
+  'nothing_due',
   'duplicate_report',
   'project_mismatch',
 ] as const;

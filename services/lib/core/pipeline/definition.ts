@@ -36,6 +36,9 @@ export type DefinitionErrorCode =
   | 'unknown_dependency'
   | 'dependency_not_needed'
   | 'dependency_not_in_earlier_stage'
+  // Trigger jobs, checked over the tree of downstream definitions (validate-pipeline.ts):
+  | 'trigger_cycle'
+  | 'trigger_too_deep'
   // Found while compiling the authored definition (authored.ts), never in a canonical one:
   | 'invalid_duration'
   | 'invalid_parallel'

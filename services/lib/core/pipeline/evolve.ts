@@ -24,6 +24,7 @@ export function evolve(state: PipelineState | null, event: PipelineEvent): Pipel
       jobs: {},
       latest: {},
       recent_reports: [event.causation_id],
+      ...(event.parent ? { parent: event.parent } : {}),
     };
   }
   if (event.seq <= state.seq) return state;
@@ -102,15 +103,37 @@ function apply(state: PipelineState, event: PipelineEvent): void {
       return;
     }
     case 'JobEnqueued':
-      return setJob(state, event.job_id, { status: 'pending', enqueued_at: at, started_at: null, finished_at: null });
+      return setJob(state, event.job_id, {
+        status: 'pending',
+        enqueued_at: at,
+        started_at: null,
+        finished_at: null,
+        scheduled_at: null,
+      });
+    case 'JobScheduled':
+      return setJob(state, event.job_id, { status: 'scheduled', scheduled_at: event.scheduled_at });
+    case 'JobUnscheduled':
+      return setJob(state, event.job_id, { status: 'manual', scheduled_at: null });
+    case 'JobWaitingForResource':
+      return setJob(state, event.job_id, { status: 'waiting_for_resource' });
+    case 'DownstreamPipelineTriggered':
+      return setJob(state, event.job_id, {
+        status: 'running',
+        enqueued_at: at,
+        started_at: at,
+        downstream_pipeline_id: event.downstream_pipeline_id,
+      });
+    case 'JobCanceling':
+      return setJob(state, event.job_id, { status: 'canceling' });
     case 'JobStarted':
       return setJob(state, event.job_id, { status: 'running', started_at: at });
     case 'JobSucceeded':
       return setJob(state, event.job_id, { status: 'success', finished_at: at });
     case 'JobFailed':
-      return setJob(state, event.job_id, { status: 'failed', finished_at: at });
+      // allow_failure as decided for this failure (allow_failure: exit_codes allows only some exit codes).
+      return setJob(state, event.job_id, { status: 'failed', finished_at: at, allow_failure: event.allow_failure });
     case 'JobCanceled':
-      return setJob(state, event.job_id, { status: 'canceled', finished_at: at });
+      return setJob(state, event.job_id, { status: 'canceled', finished_at: at, scheduled_at: null });
     case 'JobSkipped':
       return setJob(state, event.job_id, { status: 'skipped', finished_at: at });
     case 'JobManualActionRequired':

@@ -1,5 +1,19 @@
 // Test support: deterministic decide contexts, intake reports and definitions. Imports only core.
-import type { CancelPipeline, CreatePipeline, IntakeEvent, PlayJob, ReportJob, RetryJob } from '../events/generated.js';
+import type {
+  AssignResource,
+  AutoCancel,
+  CancelJob,
+  DownstreamStatus,
+  CancelPipeline,
+  CreatePipeline,
+  IntakeEvent,
+  PlayJob,
+  ReportJob,
+  RetryJob,
+  RetryPipeline,
+  Tick,
+  UnscheduleJob,
+} from '../events/generated.js';
 import type { DecideContext } from './decision.js';
 import type { Definition, JobDefinition } from './definition.js';
 
@@ -113,6 +127,58 @@ export class Reports {
 
   play(jobRef: string, over: Partial<PlayJob> = {}): PlayJob {
     return { type: 'PlayJob', ...this.envelope(), job: jobRef, ...over };
+  }
+
+  cancelJob(jobRef: string, over: Partial<CancelJob> = {}): CancelJob {
+    return { type: 'CancelJob', ...this.envelope(), job: jobRef, ...over };
+  }
+
+  retryPipeline(over: Partial<RetryPipeline> = {}): RetryPipeline {
+    return { type: 'RetryPipeline', ...this.envelope(), ...over };
+  }
+
+  unschedule(jobRef: string, over: Partial<UnscheduleJob> = {}): UnscheduleJob {
+    return { type: 'UnscheduleJob', ...this.envelope(), job: jobRef, ...over };
+  }
+
+  /** The timer's report: `seconds` after the previous report (the clock runs on to it). */
+  tick(seconds: number, over: Partial<Tick> = {}): Tick {
+    this.wait(seconds - 10);
+    return { type: 'Tick', ...this.envelope(), ...over };
+  }
+
+  /** The coordinator granting a resource group's resource to a job. */
+  assign(jobId: string, group = 'production', over: Partial<AssignResource> = {}): AssignResource {
+    return { type: 'AssignResource', ...this.envelope(), job: jobId, resource_group: group, ...over };
+  }
+
+  /** The coordinator: a newer pipeline on the same ref makes this one redundant. */
+  autoCancel(byPipelineId: string, over: Partial<AutoCancel> = {}): AutoCancel {
+    return { type: 'AutoCancel', ...this.envelope(), by_pipeline_id: byPipelineId, ...over };
+  }
+
+  /** A downstream pipeline's decider: how the pipeline a trigger job created finished. */
+  downstream(
+    jobId: string,
+    downstreamId: string,
+    status: DownstreamStatus['status'],
+    finished = true,
+    over: Partial<DownstreamStatus> = {},
+  ): DownstreamStatus {
+    return {
+      type: 'DownstreamStatus',
+      ...this.envelope(),
+      job: jobId,
+      downstream_pipeline_id: downstreamId,
+      status,
+      finished,
+      ...over,
+    };
+  }
+
+  /** The producer clock of the last report built. */
+  get clock(): string {
+    return new Date(this.t).toISOString();
   }
 
   /** running then success (or the given final status) of one job. */

@@ -13,6 +13,13 @@ export {
   type DefinitionErrorCode,
   type JobDefinition,
 } from './definition.js';
+export {
+  compileDefinition,
+  type AuthoredDefinition,
+  type AuthoredJob,
+  type AuthoredNeed,
+  type CompiledDefinition,
+} from './authored.js';
 export { type RetryPolicy } from './retry.js';
 export {
   REJECTION_CODES,
@@ -23,8 +30,11 @@ export {
   type RejectionCode,
 } from './decision.js';
 export { JOB_STATUSES, type FailureReason, type JobStatus, type JobTransition } from './status.js';
+export { validatePipeline } from './validate-pipeline.js';
+export { DEFAULT_TIMEOUT_S, nextDue, STUCK_PENDING_S } from './tick.js';
 export {
   initialState,
+  jobDefinition,
   STATE_VERSION,
   type FinalStatus,
   type JobState,

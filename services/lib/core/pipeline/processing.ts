@@ -4,8 +4,10 @@
 import { compositeStatus } from './composite.js';
 import type { Accepted } from './decision.js';
 import { elapsedMs, emit, jobRef, type Draft } from './draft.js';
+import { enqueueJob } from './enqueue.js';
 import {
   FINAL_STATUSES,
+  jobDefinition,
   latestJob,
   latestJobs,
   stageIndex,
@@ -26,6 +28,7 @@ function qualifies(job: Pick<JobState, 'when' | 'needs'>, predecessors: JobStatu
   switch (job.when) {
     case 'on_success':
     case 'manual':
+    case 'delayed':
       return job.needs === null ? predecessors === 'success' || predecessors === 'skipped' : predecessors === 'success';
     case 'on_failure':
       return predecessors === 'failed';
@@ -56,7 +59,9 @@ function processJobs(draft: Draft): void {
         if (!qualifies(job, predecessors))
           emit(draft, { type: 'JobSkipped', ...jobRef(job), reason: 'predecessors_not_qualified' });
         else if (job.when === 'manual') emit(draft, { type: 'JobManualActionRequired', ...jobRef(job) });
-        else emit(draft, { type: 'JobEnqueued', ...jobRef(job) });
+        else if (job.when === 'delayed')
+          emit(draft, { type: 'JobScheduled', ...jobRef(job), scheduled_at: dueAt(draft, job) });
+        else enqueueJob(draft, job);
         moved = true;
       }
     }
@@ -65,6 +70,16 @@ function processJobs(draft: Draft): void {
       earlier.set(`${job.status}/${job.allow_failure}`, job);
     }
   }
+}
+
+/**
+ * When a delayed job becomes due: start_in after the report that scheduled it occurred (the producer's clock,
+ * data in the report, never the decider's: the same reports decide the same due times).
+ */
+function dueAt(draft: Draft, job: JobState): string {
+  const startIn = jobDefinition(draft.state, job.name)?.start_in_s ?? 0;
+  const from = Date.parse(draft.report.occurred_at);
+  return new Date((Number.isFinite(from) ? from : 0) + startIn * 1000).toISOString();
 }
 
 /** Ids of the latest attempts grouped by stage, in stage order (definition order within a stage). */

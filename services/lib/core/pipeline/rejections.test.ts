@@ -131,6 +131,15 @@ describe('rejections', () => {
     given(events, ctx).when(r.play('compile')).thenRejects(expectCode('not_playable'), { status: 'pending' });
   });
 
+  it('not_cancelable, not_scheduled, nothing_due: a job past canceling, a job not delayed, a tick with nothing due', () => {
+    const r = new Reports();
+    const { events, ctx } = run([r.create(def), ...r.runs('compile')]);
+    given(events, ctx).when(r.cancelJob('compile')).thenRejects(expectCode('not_cancelable'), { status: 'success' });
+    given(events, ctx).when(r.unschedule('tests')).thenRejects(expectCode('not_scheduled'), { status: 'pending' });
+    // tests is pending, due as stuck only after a day
+    given(events, ctx).when(r.tick(60)).thenRejects(expectCode('nothing_due'));
+  });
+
   it('covers every rejection code', () => {
     expect([...seen].sort()).to.deep.equal([...REJECTION_CODES].sort());
   });

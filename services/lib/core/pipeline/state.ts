@@ -1,5 +1,6 @@
 // The decider's state of one pipeline: a JSON-serialisable plain object, snapshotted to the compacted
 // ci.pipeline.state.v1 topic (PipelineSnapshot.state, with state_version = STATE_VERSION).
+import type { JobCreated } from '../events/generated.js';
 import type { Definition, JobDefinition } from './definition.js';
 import type { JobStatus } from './status.js';
 
@@ -22,12 +23,16 @@ export interface JobState {
   /** A newer attempt of the same name exists. */
   retried: boolean;
   allow_failure: boolean;
-  when: JobDefinition['when'];
+  when: JobCreated['when'];
   /** null: stage ordering; array: DAG predecessors. */
   needs: string[] | null;
   enqueued_at: string | null;
   started_at: string | null;
   finished_at: string | null;
+  /** A scheduled (delayed) job is due at this time; absent in snapshots taken before delayed jobs existed. */
+  scheduled_at?: string | null;
+  /** A trigger job: the pipeline it created. */
+  downstream_pipeline_id?: string;
 }
 
 export interface PipelineState {
@@ -49,6 +54,8 @@ export interface PipelineState {
   jobs: Record<string, JobState>;
   /** Job name → id of its latest attempt. */
   latest: Record<string, string>;
+  /** A downstream pipeline: the trigger job that created it (its status is mirrored there with strategy: depend). */
+  parent?: { pipeline_id: string; project_id: string; job_id: string };
   /** Ids of the last RECENT_REPORTS_MAX accepted reports, oldest first. */
   recent_reports: string[];
 }

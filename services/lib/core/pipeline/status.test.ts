@@ -2,6 +2,9 @@ import { expect } from 'chai';
 import { loadCatalog } from '../../platform/schemas/catalog.js';
 import {
   FAILURE_REASONS,
+  isActive,
+  isCancelableByPipeline,
+  isCompleted,
   JOB_STATUSES,
   mapFailureReason,
   transition,
@@ -10,23 +13,46 @@ import {
 } from './status.js';
 
 describe('job status transitions', () => {
-  // Rows: from-status; columns: enqueue run succeed drop cancel skip reopen actionize. '-' = illegal.
-  // GitLab's CommitStatus: success and drop accept created (a job finished without running); run does not.
+  // Rows: from-status; columns: the job state machine's events. '-' = illegal. Read off GitLab's state machines
+  // (CommitStatus, Ci::Processable, Ci::Build; Ci::HasStatus::CANCELABLE_STATUSES) by hand:
+  // - success and drop accept created (a job finished without running); run does not;
+  // - drop also takes manual and scheduled; success and drop of a canceling job end it canceled;
+  // - cancel takes the cancelable statuses, manual and canceling; start_cancel only running;
+  // - enqueue, request_resource and prepare start from created, skipped, manual, scheduled (and onwards:
+  //   waiting_for_resource → preparing → pending); process (reopen) takes skipped and manual back to created.
+  const E = [
+    'enqueue',
+    'request_resource',
+    'prepare',
+    'run',
+    'succeed',
+    'drop',
+    'start_cancel',
+    'cancel',
+    'skip',
+  ] as const;
+  const F = ['reopen', 'actionize', 'schedule', 'unschedule'] as const;
+  const events: JobTransition[] = [...E, ...F];
+  const W = 'waiting_for_resource';
   const table: Record<JobStatus, string> = {
-    //          enqueue   run       succeed   drop     cancel    skip     reopen   actionize
-    created: 'pending   -         success   failed   canceled  skipped  -        manual',
-    pending: '-         running   success   failed   canceled  skipped  -        -',
-    running: '-         -         success   failed   canceled  -        -        -',
-    success: '-         -         -         -        -         -        -        -',
-    failed: ' -         -         -         -        -         -        -        -',
-    canceled: '-        -         -         -        -         -        -        -',
-    skipped: 'pending   -         -         -        -         -        created  -',
-    manual: ' pending   -         -         -        canceled  -        -        -',
+    //             enqueue request  prepare   run      succeed  drop     s_cancel  cancel   skip     reopen  actionize schedule  unschedule
+    created: `     pending ${W}     preparing -        success  failed   -         canceled skipped  -       manual    scheduled -`,
+    waiting_for_resource: `pending - preparing -        success  failed   -         canceled skipped  -       -         -         -`,
+    preparing: `   pending -        -         -        success  failed   -         canceled skipped  -       -         -         -`,
+    pending: `     -       -        -         running  success  failed   -         canceled skipped  -       -         -         -`,
+    running: `     -       -        -         -        success  failed   canceling canceled -        -       -         -         -`,
+    canceling: `   -       -        -         -        canceled canceled -         canceled -        -       -         -         -`,
+    success: `     -       -        -         -        -        -        -         -        -        -       -         -         -`,
+    failed: `      -       -        -         -        -        -        -         -        -        -       -         -         -`,
+    canceled: `    -       -        -         -        -        -        -         -        -        -       -         -         -`,
+    skipped: `     pending ${W}     preparing -        -        -        -         -        -        created -         -         -`,
+    manual: `      pending ${W}     preparing -        -        failed   -         canceled -        created -         -         -`,
+    scheduled: `   pending ${W}     preparing -        -        failed   -         canceled -        -       -         -         manual`,
   };
-  const events: JobTransition[] = ['enqueue', 'run', 'succeed', 'drop', 'cancel', 'skip', 'reopen', 'actionize'];
 
   for (const from of JOB_STATUSES) {
     const expected = table[from].trim().split(/\s+/);
+    it(`${from}: one expectation per event`, () => expect(expected).to.have.length(events.length));
     events.forEach((event, i) => {
       const to = expected[i] === '-' ? null : expected[i];
       it(`${from} --${event}--> ${to ?? 'illegal'}`, () => {
@@ -34,6 +60,29 @@ describe('job status transitions', () => {
       });
     });
   }
+
+  it('a pipeline cancel takes the cancelable statuses and leaves manual jobs manual (gitlab#19273)', () => {
+    expect(JOB_STATUSES.filter(isCancelableByPipeline)).to.deep.equal([
+      'created',
+      'waiting_for_resource',
+      'preparing',
+      'pending',
+      'running',
+      'scheduled',
+    ]);
+  });
+
+  it("alive statuses keep a pipeline from finishing; completed ones are GitLab's COMPLETED_STATUSES", () => {
+    expect(JOB_STATUSES.filter(isActive)).to.deep.equal([
+      'created',
+      'waiting_for_resource',
+      'preparing',
+      'pending',
+      'running',
+      'canceling',
+    ]);
+    expect(JOB_STATUSES.filter(isCompleted)).to.deep.equal(['success', 'failed', 'canceled', 'skipped']);
+  });
 });
 
 describe('failure reasons', () => {

@@ -1,64 +1,123 @@
-// Job statuses, the transitions between them (GitLab's CommitStatus state machine, restricted to the
-// statuses Verity models) and the mapping of reported failure reasons onto GitLab's enum.
+// Job statuses, the transitions between them and the mapping of reported failure reasons onto GitLab's
+// enum. The statuses and transitions are GitLab's (Ci::HasStatus, CommitStatus, Ci::Processable and
+// Ci::Build state machines), less waiting_for_callback, which Verity does not model.
 import type { JobFailed } from '../events/generated.js';
 
 export const JOB_STATUSES = [
   'created',
+  'waiting_for_resource',
+  'preparing',
   'pending',
   'running',
+  'canceling',
   'success',
   'failed',
   'canceled',
   'skipped',
   'manual',
+  'scheduled',
 ] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** GitLab's COMPLETED_STATUSES: a job in one of these will not change again unless retried or reopened. */
 const COMPLETED_STATUSES: readonly JobStatus[] = ['success', 'failed', 'canceled', 'skipped'];
-/** Statuses that keep a pipeline from finishing. */
-const ACTIVE_STATUSES: readonly JobStatus[] = ['created', 'pending', 'running'];
+/** GitLab's ALIVE_STATUSES: statuses that keep a pipeline from finishing. */
+const ALIVE_STATUSES: readonly JobStatus[] = [
+  'created',
+  'waiting_for_resource',
+  'preparing',
+  'pending',
+  'running',
+  'canceling',
+];
+/** GitLab's CANCELABLE_STATUSES: what canceling a pipeline cancels (a manual job stays manual: gitlab#19273). */
+const CANCELABLE_STATUSES: readonly JobStatus[] = [
+  'created',
+  'waiting_for_resource',
+  'preparing',
+  'pending',
+  'running',
+  'scheduled',
+];
 
 export function isCompleted(status: JobStatus): boolean {
   return COMPLETED_STATUSES.includes(status);
 }
 
 export function isActive(status: JobStatus): boolean {
-  return ACTIVE_STATUSES.includes(status);
+  return ALIVE_STATUSES.includes(status);
 }
 
-/** Events of the job state machine. */
-export type JobTransition = 'enqueue' | 'run' | 'succeed' | 'drop' | 'cancel' | 'skip' | 'reopen' | 'actionize';
+export function isCancelableByPipeline(status: JobStatus): boolean {
+  return CANCELABLE_STATUSES.includes(status);
+}
+
+/** Events of the job state machine (GitLab's event names where it has one). */
+export type JobTransition =
+  | 'enqueue'
+  | 'request_resource'
+  | 'prepare'
+  | 'run'
+  | 'succeed'
+  | 'drop'
+  | 'start_cancel'
+  | 'cancel'
+  | 'skip'
+  | 'reopen'
+  | 'actionize'
+  | 'schedule'
+  | 'unschedule';
+
+type Rule = { from: readonly JobStatus[]; to: JobStatus };
 
 /**
- * from-statuses → to-status of each transition. `cancel` also accepts `manual`, as GitLab's cancel event
- * does (CANCELABLE_STATUSES + manual), so that canceling a pipeline never leaves a blocking manual job.
+ * Each event's rules, first match wins. `succeed` and `drop` of a canceling job end it canceled (the runner
+ * finished the job it was asked to cancel). `cancel` takes every cancelable status and manual, as GitLab's
+ * job cancel does; canceling a pipeline only takes CANCELABLE_STATUSES (isCancelableByPipeline).
  */
-const TRANSITIONS: Readonly<Record<JobTransition, { from: readonly JobStatus[]; to: JobStatus }>> = {
-  enqueue: { from: ['created', 'skipped', 'manual'], to: 'pending' },
-  run: { from: ['pending'], to: 'running' },
+const TRANSITIONS: Readonly<Record<JobTransition, readonly Rule[]>> = {
+  enqueue: [
+    { from: ['created', 'skipped', 'manual', 'scheduled', 'waiting_for_resource', 'preparing'], to: 'pending' },
+  ],
+  request_resource: [{ from: ['created', 'skipped', 'manual', 'scheduled'], to: 'waiting_for_resource' }],
+  prepare: [{ from: ['created', 'skipped', 'manual', 'scheduled', 'waiting_for_resource'], to: 'preparing' }],
+  run: [{ from: ['pending'], to: 'running' }],
   // From created too: a runner or the API may finish a job that never ran (GitLab's success and drop events
   // accept created, e.g. a missing_dependency_failure).
-  succeed: { from: ['created', 'pending', 'running'], to: 'success' },
-  drop: { from: ['created', 'pending', 'running'], to: 'failed' },
-  cancel: { from: ['created', 'pending', 'running', 'manual'], to: 'canceled' },
-  skip: { from: ['created', 'pending'], to: 'skipped' },
-  reopen: { from: ['skipped'], to: 'created' },
-  actionize: { from: ['created'], to: 'manual' },
+  succeed: [
+    { from: ['canceling'], to: 'canceled' },
+    { from: ['created', 'waiting_for_resource', 'preparing', 'pending', 'running'], to: 'success' },
+  ],
+  drop: [
+    { from: ['canceling'], to: 'canceled' },
+    {
+      from: ['created', 'waiting_for_resource', 'preparing', 'pending', 'running', 'manual', 'scheduled'],
+      to: 'failed',
+    },
+  ],
+  start_cancel: [{ from: ['running'], to: 'canceling' }],
+  cancel: [{ from: [...CANCELABLE_STATUSES, 'manual', 'canceling'], to: 'canceled' }],
+  skip: [{ from: ['created', 'waiting_for_resource', 'preparing', 'pending'], to: 'skipped' }],
+  reopen: [{ from: ['skipped', 'manual'], to: 'created' }],
+  actionize: [{ from: ['created'], to: 'manual' }],
+  schedule: [{ from: ['created'], to: 'scheduled' }],
+  unschedule: [{ from: ['scheduled'], to: 'manual' }],
 };
 
 /** The status after `event`, or null when the transition is illegal from `from`. */
 export function transition(from: JobStatus, event: JobTransition): JobStatus | null {
-  const t = TRANSITIONS[event];
-  return t.from.includes(from) ? t.to : null;
+  return TRANSITIONS[event].find((r) => r.from.includes(from))?.to ?? null;
 }
 
 /** What a producer's ReportJob.status asks for. */
-export const REPORTED_TRANSITION: Readonly<Record<'running' | 'success' | 'failed' | 'canceled', JobTransition>> = {
+export const REPORTED_TRANSITION: Readonly<
+  Record<'running' | 'success' | 'failed' | 'canceled' | 'canceling', JobTransition>
+> = {
   running: 'run',
   success: 'succeed',
   failed: 'drop',
   canceled: 'cancel',
+  canceling: 'start_cancel',
 };
 
 export type FailureReason = JobFailed['failure_reason'];

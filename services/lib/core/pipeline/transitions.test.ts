@@ -6,8 +6,12 @@ import { definition, job, Reports } from './fixtures.js';
 import { given, run } from './spec.js';
 import type { JobStatus } from './status.js';
 
-/** Reports that leave job "target" in the given status while job "keeper" keeps the pipeline open. */
-function targetIn(status: JobStatus): { r: Reports; reports: IntakeEvent[] } {
+/**
+ * Reports that leave job "target" in the given status while job "keeper" keeps the pipeline open; null for
+ * waiting_for_resource and preparing, which a pipeline Verity owns does not reach yet (resource groups and
+ * prerequisites are not modelled in the decider).
+ */
+function targetIn(status: JobStatus): { r: Reports; reports: IntakeEvent[] } | null {
   const r = new Reports();
   const same = (target = job('target', 'a')) => r.create(definition(['a'], [job('keeper', 'a'), target]));
   switch (status) {
@@ -37,29 +41,51 @@ function targetIn(status: JobStatus): { r: Reports; reports: IntakeEvent[] } {
       };
     case 'manual':
       return { r, reports: [same(job('target', 'a', { when: 'manual' }))] };
+    case 'scheduled':
+      return { r, reports: [same(job('target', 'a', { when: 'delayed', start_in_s: 3600 }))] };
+    case 'canceling':
+      return { r, reports: [same(), r.job('target', 'running'), r.job('target', 'canceling')] };
+    case 'waiting_for_resource':
+    case 'preparing':
+      return null;
   }
 }
 
-/** GitLab's CommitStatus events: success and drop accept created (a job finished without running), run does not. */
+/**
+ * GitLab's CommitStatus events: success and drop accept created (a job finished without running), run does not;
+ * drop accepts manual and scheduled; a canceling job ends canceled whatever its runner reports last.
+ */
 const LEGAL: Record<JobStatus, ReportJob['status'][]> = {
   created: ['success', 'failed', 'canceled'],
+  waiting_for_resource: [],
+  preparing: [],
   pending: ['running', 'success', 'failed', 'canceled'],
-  running: ['success', 'failed', 'canceled'],
+  running: ['success', 'failed', 'canceled', 'canceling'],
+  canceling: ['success', 'failed', 'canceled'],
   success: [],
   failed: [],
   canceled: [],
   skipped: [],
-  manual: ['canceled'],
+  manual: ['failed', 'canceled'],
+  scheduled: ['failed', 'canceled'],
 };
 
-const EVENT = { running: 'JobStarted', success: 'JobSucceeded', failed: 'JobFailed', canceled: 'JobCanceled' } as const;
+const EVENT = {
+  running: 'JobStarted',
+  success: 'JobSucceeded',
+  failed: 'JobFailed',
+  canceled: 'JobCanceled',
+  canceling: 'JobCanceling',
+} as const;
+const eventFor = (from: JobStatus, to: ReportJob['status']) => (from === 'canceling' ? 'JobCanceled' : EVENT[to]);
 
 describe('reported job transitions (status × report)', () => {
   for (const [from, legal] of Object.entries(LEGAL) as [JobStatus, ReportJob['status'][]][]) {
-    for (const to of ['running', 'success', 'failed', 'canceled'] as const) {
+    if (targetIn(from) === null) continue;
+    for (const to of ['running', 'success', 'failed', 'canceled', 'canceling'] as const) {
       const ok = legal.includes(to);
-      it(`${from} + ${to} → ${ok ? EVENT[to] : 'illegal_transition'}`, () => {
-        const { r, reports } = targetIn(from);
+      it(`${from} + ${to} → ${ok ? eventFor(from, to) : 'illegal_transition'}`, () => {
+        const { r, reports } = targetIn(from)!;
         const { events, state, ctx } = run(reports);
         const target = state.jobs[state.latest.target!]!;
         expect(target.status).to.equal(from);
@@ -67,7 +93,7 @@ describe('reported job transitions (status × report)', () => {
         if (ok) {
           expect(step.decision.kind).to.equal('accepted');
           expect(step.decision.kind === 'accepted' && step.decision.events[0]).to.include({
-            type: EVENT[to],
+            type: eventFor(from, to),
             job_id: target.job_id,
           });
         } else step.thenRejects('illegal_transition', { job: target.job_id, name: 'target', from, to });
@@ -97,7 +123,7 @@ describe('reported job transitions (status × report)', () => {
   });
 
   it('a job cannot start without a runner_id', () => {
-    const { r, reports } = targetIn('pending');
+    const { r, reports } = targetIn('pending')!;
     const { events, ctx } = run(reports);
     const rejected = given(events, ctx)
       .when(r.job('target', 'running', { runner_id: null }))
@@ -125,7 +151,7 @@ describe('reported job transitions (status × report)', () => {
   });
 
   it('queued_ms and durations come from the producer clock, never negative', () => {
-    const { r, reports } = targetIn('pending');
+    const { r, reports } = targetIn('pending')!;
     const { events, ctx } = run(reports);
     r.wait(-3600); // a producer whose clock is behind
     given(events, ctx)

@@ -1,0 +1,36 @@
+// How a job whose turn came starts (GitLab's enqueue event): a trigger job creates its downstream pipeline
+// (Ci::Bridge), a job of a resource group waits for its resource (Ci::Processable: enqueue →
+// waiting_for_resource with_resource_group), any other job waits for a runner.
+import type { JobEnqueued } from '../events/generated.js';
+import { emit, jobRef, type Draft } from './draft.js';
+import { jobDefinition, type JobState } from './state.js';
+
+type Variables = NonNullable<JobEnqueued['variables']>;
+
+export function enqueueJob(draft: Draft, job: JobState, variables: Variables = []): void {
+  const def = jobDefinition(draft.state, job.name);
+  if (def?.trigger) {
+    const strategy = def.trigger.strategy === 'depend' ? 'depend' : 'none';
+    emit(draft, {
+      type: 'DownstreamPipelineTriggered',
+      ...jobRef(job),
+      downstream_pipeline_id: draft.ctx.newJobId(),
+      downstream_project_id: def.trigger.project ?? draft.state.project_id,
+      strategy,
+    });
+    // Without strategy: depend the trigger job succeeds as soon as the downstream pipeline is created.
+    if (strategy === 'none') emit(draft, { type: 'JobSucceeded', ...jobRef(job), duration_ms: 0 });
+    return;
+  }
+  const group = def?.resource_group;
+  if (group !== undefined && job.status !== 'waiting_for_resource') {
+    emit(draft, {
+      type: 'JobWaitingForResource',
+      ...jobRef(job),
+      resource_group: group,
+      process_mode: draft.state.definition.resource_groups?.[group]?.process_mode ?? 'unordered',
+    });
+    return;
+  }
+  emit(draft, { type: 'JobEnqueued', ...jobRef(job), ...(variables.length > 0 ? { variables } : {}) });
+}

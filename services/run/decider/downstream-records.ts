@@ -1,0 +1,60 @@
+// Trigger jobs at the decider's edge: the intake records a decision sends to OTHER pipelines, written in the
+// same Kafka transaction as its events (so exactly once with them). Pure apart from the ids it is given.
+// - DownstreamPipelineTriggered → the CreatePipeline of the downstream pipeline, from the trigger job's
+//   definition: a child pipeline of the same project (source parent_pipeline) on the same ref and sha, or a
+//   pipeline of trigger.project (source pipeline) on trigger.branch (else the same ref) — Verity reads no
+//   repository, so the downstream definition is the one the trigger job carries, and the sha is the
+//   upstream one. The downstream pipeline remembers its parent.
+// - PipelineFinished of a downstream pipeline → DownstreamStatus to its parent's trigger job, which mirrors
+//   it with strategy: depend (services/lib/core/pipeline/cross-pipeline.ts).
+import type { CreatePipeline, DownstreamStatus, PipelineEvent } from '../../lib/core/events/generated.js';
+import { jobDefinition, type PipelineState } from '../../lib/core/pipeline/index.js';
+
+export type DownstreamRecord = CreatePipeline | DownstreamStatus;
+
+export function downstreamRecords(
+  events: readonly PipelineEvent[],
+  stateAfter: (pipelineId: string) => PipelineState | undefined,
+  newId: () => string,
+): DownstreamRecord[] {
+  const out: DownstreamRecord[] = [];
+  for (const e of events) {
+    const state = stateAfter(e.pipeline_id);
+    if (!state) continue;
+    const envelope = () => ({
+      report_id: newId(),
+      occurred_at: e.occurred_at,
+      received_at: e.recorded_at,
+      idempotency_key: null,
+      producer: 'decider',
+      correlation_id: e.correlation_id,
+    });
+    if (e.type === 'DownstreamPipelineTriggered') {
+      const trigger = jobDefinition(state, e.name)?.trigger;
+      if (!trigger) continue;
+      out.push({
+        type: 'CreatePipeline',
+        ...envelope(),
+        pipeline_id: e.downstream_pipeline_id,
+        project_id: e.downstream_project_id,
+        ref: trigger.branch ?? state.ref,
+        sha: state.sha,
+        source: trigger.project === undefined ? 'parent_pipeline' : 'pipeline',
+        definition: trigger.definition,
+        parent: { pipeline_id: state.pipeline_id, project_id: state.project_id, job_id: e.job_id },
+      });
+    } else if (e.type === 'PipelineFinished' && state.parent) {
+      out.push({
+        type: 'DownstreamStatus',
+        ...envelope(),
+        pipeline_id: state.parent.pipeline_id,
+        project_id: state.parent.project_id,
+        job: state.parent.job_id,
+        downstream_pipeline_id: state.pipeline_id,
+        status: e.status,
+        finished: true,
+      });
+    }
+  }
+  return out;
+}
