@@ -17,6 +17,7 @@ describe('topic specs', () => {
     [TOPICS.intake, { 'cleanup.policy': 'delete', 'retention.ms': String(7 * 86_400_000) }],
     [TOPICS.pipelineEvents, { 'cleanup.policy': 'delete', 'retention.ms': '-1' }],
     [TOPICS.pipelineState, { 'cleanup.policy': 'compact' }],
+    [TOPICS.pipelineDue, { 'cleanup.policy': 'compact' }],
     [TOPICS.intakeRejected, { 'cleanup.policy': 'delete', 'retention.ms': String(30 * 86_400_000) }],
     [TOPICS.remediationEvents, { 'cleanup.policy': 'delete', 'retention.ms': '-1' }],
     [dlqOf(TOPICS.pipelineEvents), { 'cleanup.policy': 'delete', 'retention.ms': String(30 * 86_400_000) }],

@@ -14,6 +14,7 @@ const LOGICAL = {
   intake: 'ci.intake.v1',
   pipelineEvents: 'ci.pipeline.events.v1',
   pipelineState: 'ci.pipeline.state.v1',
+  pipelineDue: 'ci.pipeline.due.v1',
   intakeRejected: 'ci.intake.rejected.v1',
   remediationEvents: 'ci.remediation.events.v1',
 } as const;
@@ -45,7 +46,13 @@ const days = (n: number) => ({
   'retention.bytes': '-1',
 });
 
-/** Topics consumed by a service, which therefore have a dead-letter topic. */
+/** Latest value per key; a tombstone (null value) removes the key. */
+const compacted = { 'cleanup.policy': 'compact', 'min.cleanable.dirty.ratio': '0.5', 'segment.ms': String(DAY_MS) };
+
+/**
+ * Topics consumed by a service, which therefore have a dead-letter topic. The timer reads ci.pipeline.due.v1 in
+ * mode 'none' (it skips poison, writes no dead letters): that topic has none.
+ */
 const consumed: string[] = [TOPICS.intake, TOPICS.pipelineEvents, TOPICS.remediationEvents];
 
 export function topicSpecs(replicationFactor: number): TopicSpec[] {
@@ -59,11 +66,12 @@ export function topicSpecs(replicationFactor: number): TopicSpec[] {
   return [
     base(TOPICS.intake, "producers' reports and commands, as received and validated", days(7)),
     base(TOPICS.pipelineEvents, 'canonical domain events; the source of truth', forever),
-    base(TOPICS.pipelineState, "compacted changelog of the decider's per-pipeline state", {
-      'cleanup.policy': 'compact',
-      'min.cleanable.dirty.ratio': '0.5',
-      'segment.ms': String(DAY_MS),
-    }),
+    base(TOPICS.pipelineState, "compacted changelog of the decider's per-pipeline state", compacted),
+    base(
+      TOPICS.pipelineDue,
+      "each pipeline's earliest due time, for the timer (compacted; none: a tombstone)",
+      compacted,
+    ),
     base(TOPICS.intakeRejected, 'reports refused, with a machine-readable reason', days(30)),
     base(TOPICS.remediationEvents, 'remediation proposals, feedback and scores', forever),
     ...consumed.map((t) => base(dlqOf(t), `records of ${t} that could not be decoded or applied`, days(30))),
