@@ -5,23 +5,27 @@
 // zombie owner and aborts its open transaction. State is adopted only after the commit succeeds; after a
 // failed transaction (a broker restart: ABORTING/COMMITTING states, fenced producer, timeouts) the runner
 // drops the producer, seeks to the committed offset and `prepare` restores the partition's state from the
-// committed changelog — nothing lost, nothing duplicated.
+// committed changelog — nothing lost, nothing duplicated. Each touched state's earliest due time (nextDue) goes to
+// ci.pipeline.due.v1 in the same transaction (a tombstone when nothing is due), for the timer.
 import { ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
 import type { Admin, Kafka } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
 import type {
   IntakeEvent,
   IntakeRejectedEvent,
+  PipelineDue,
   PipelineEvent,
   PipelineSnapshot,
 } from '../../lib/core/events/generated.js';
 import { STATE_VERSION } from '../../lib/core/pipeline/index.js';
+import { nextDue } from '../../lib/core/pipeline/tick.js';
 import { ConsumerRunner, type ConsumerHandler, type Output, type Slice } from '../../lib/platform/consumer/runner.js';
 import type { Logger } from '../../lib/platform/log.js';
 import { scopedId, TOPICS } from '../../lib/platform/kafka/topics.js';
 import type { EventCodec } from '../../lib/platform/registry/codec.js';
 import type { DeciderConfig } from './config.js';
 import { decideBatch } from './decide-batch.js';
+import { downstreamRecords } from './downstream-records.js';
 import { PartitionStates } from './partition-state.js';
 import { restorePartitions } from './restore.js';
 import { faultPointsFromEnv, type FaultPoints } from './faults.js';
@@ -34,6 +38,7 @@ export interface DeciderCodecs {
   events: EventCodec<PipelineEvent>;
   rejected: EventCodec<IntakeRejectedEvent>;
   state: EventCodec<PipelineSnapshot>;
+  due: EventCodec<PipelineDue>;
 }
 
 export interface DeciderStats {
@@ -120,14 +125,15 @@ export class Decider {
   }
 
   private async checkPartitionCounts(): Promise<void> {
-    const meta = await this.admin.fetchTopicMetadata({ topics: [TOPICS.intake, TOPICS.pipelineState] });
-    const [intake, state] = [TOPICS.intake, TOPICS.pipelineState].map(
-      (t) => meta.topics.find((x) => x.name === t)?.partitions.length ?? 0,
-    );
-    if (intake !== state)
-      throw new Error(
-        `${TOPICS.intake} has ${intake} partitions but ${TOPICS.pipelineState} has ${state}: they must match (run verity topics apply)`,
-      );
+    const topics = [TOPICS.intake, TOPICS.pipelineState, TOPICS.pipelineDue];
+    const meta = await this.admin.fetchTopicMetadata({ topics });
+    const [intake, ...others] = topics.map((t) => meta.topics.find((x) => x.name === t)?.partitions.length ?? 0);
+    others.forEach((n, i) => {
+      if (n !== intake)
+        throw new Error(
+          `${TOPICS.intake} has ${intake} partitions but ${topics[i + 1]} has ${n}: they must match (run verity topics apply)`,
+        );
+    });
   }
 
   /** The partitions' state from the committed changelog (after their producers fenced any previous owner). */
@@ -174,6 +180,9 @@ export class Decider {
     }));
     // Finished pipelines idle past the retention leave memory and the changelog (tombstones).
     const archived = this.retention.expired(states).filter((id) => !result.touched.has(id));
+    // What the timer waits for: each touched pipeline's earliest due time, or a tombstone (archived ones too).
+    const dues = [...result.touched.values()].map((s) => ({ s, at: nextDue(s) }));
+    const tombstone = (id: string) => ({ key: id, value: null });
     const messages = [
       {
         topic: TOPICS.pipelineEvents,
@@ -195,8 +204,38 @@ export class Decider {
         topic: TOPICS.pipelineState,
         messages: [
           ...(await Promise.all(snapshots.map((s) => this.codecs.state.toMessage(s, 'decider')))),
-          ...archived.map((id) => ({ key: id, value: null })),
+          ...archived.map(tombstone),
         ],
+      },
+      {
+        topic: TOPICS.pipelineDue,
+        messages: await Promise.all([
+          ...dues.map(({ s, at }) =>
+            at === null
+              ? tombstone(s.pipeline_id)
+              : this.codecs.due.toMessage(
+                  {
+                    type: 'PipelineDue',
+                    pipeline_id: s.pipeline_id,
+                    project_id: s.project_id,
+                    seq: s.seq,
+                    recorded_at: now,
+                    due_at: at,
+                  },
+                  'decider',
+                ),
+          ),
+          ...archived.map(tombstone),
+        ]),
+      },
+      {
+        // Trigger jobs: the downstream pipelines to create, and downstream pipelines finishing for their parents.
+        topic: TOPICS.intake,
+        messages: await Promise.all(
+          downstreamRecords(result.events, (id) => result.touched.get(id), uuidv7).map((r) =>
+            this.codecs.intake.toMessage(r, 'decider'),
+          ),
+        ),
       },
     ];
     // The PRODUCER span of the slice's writes (one transaction across topics), linked to each report's span.

@@ -2,6 +2,7 @@
 import type {
   IntakeEvent,
   IntakeRejectedEvent,
+  PipelineDue,
   PipelineEvent,
   PipelineSnapshot,
 } from '../../lib/core/events/generated.js';
@@ -38,6 +39,7 @@ export async function startDecider(
       events: await EventCodec.forTopic<PipelineEvent>(url, TOPICS.pipelineEvents),
       rejected: await EventCodec.forTopic<IntakeRejectedEvent>(url, TOPICS.intakeRejected),
       state: await EventCodec.forTopic<PipelineSnapshot>(url, TOPICS.pipelineState),
+      due: await EventCodec.forTopic<PipelineDue>(url, TOPICS.pipelineDue),
     },
     config,
     log,
