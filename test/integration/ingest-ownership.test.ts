@@ -121,6 +121,16 @@ describe("ingest: writes are authorised against the pipeline's own project (find
     { name: 'retry', send: json((p) => `/v1/pipelines/${p}/jobs/build/retry`, { project_id: A }) },
     { name: 'play', send: json((p) => `/v1/pipelines/${p}/jobs/deploy/play`, { project_id: A }) },
     {
+      name: 'play with variables',
+      send: json((p) => `/v1/pipelines/${p}/jobs/deploy/play?wait=3000`, {
+        project_id: A,
+        variables: [{ key: 'TOKEN', value: 'never-reaches-B' }],
+      }),
+    },
+    { name: 'cancel a job', send: json((p) => `/v1/pipelines/${p}/jobs/build/cancel`, { project_id: A }) },
+    { name: 'retry a pipeline', send: json((p) => `/v1/pipelines/${p}/retry`, { project_id: A }) },
+    { name: 'unschedule', send: json((p) => `/v1/pipelines/${p}/jobs/deploy/unschedule`, { project_id: A }) },
+    {
       name: 'log upload',
       send: (p, token = TOKENS.alpha) =>
         raw(ingest.url, 'PUT', `/v1/pipelines/${p}/jobs/build/log?project_id=test%2Falpha`, {
@@ -170,6 +180,10 @@ describe("ingest: writes are authorised against the pipeline's own project (find
         { op: 'cancel', pipeline_id: p, project_id: A },
         { op: 'retry', pipeline_id: p, job: 'build', project_id: A },
         { op: 'play', pipeline_id: p, job: 'deploy', project_id: A, idempotency_key: `bulk-${p}` },
+        { op: 'play', pipeline_id: p, job: 'deploy', project_id: A, variables: [{ key: 'K', value: 'v' }] },
+        { op: 'cancel_job', pipeline_id: p, job: 'build', project_id: A },
+        { op: 'retry_pipeline', pipeline_id: p, project_id: A },
+        { op: 'unschedule', pipeline_id: p, job: 'deploy', project_id: A },
       ].map((l) => JSON.stringify(l));
     const body = [...lines(bPipeline), ...lines(unknown)].join('\n');
     const r = await nothingWritten(admin, pool, () =>
@@ -183,9 +197,9 @@ describe("ingest: writes are authorised against the pipeline's own project (find
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { line: number; status: number });
-    expect(verdicts.map((v) => v.status)).to.deep.equal([404, 404, 404, 404, 404, 404, 404, 404]);
-    for (let i = 0; i < 4; i++) {
-      const [x, y] = [verdicts[i]!, verdicts[i + 4]!];
+    expect(verdicts.map((v) => v.status)).to.deep.equal(Array.from({ length: 16 }, () => 404));
+    for (let i = 0; i < 8; i++) {
+      const [x, y] = [verdicts[i]!, verdicts[i + 8]!];
       expect(
         JSON.stringify({ ...x, line: 0 })
           .split(bPipeline)

@@ -13,6 +13,7 @@ const intake = (type: string) => {
 };
 const create = intake('CreatePipeline');
 const report = intake('ReportJob');
+const play = intake('PlayJob');
 const definition = create.definition as {
   properties: { stages: object; jobs: { items: { properties: Record<string, object> } } };
 };
@@ -115,9 +116,31 @@ export const commandBody = tightenSchema({
   properties: common,
 } as const);
 
+/**
+ * Body of POST …/play: a command's, plus the variables of this run of the manual job (≤ 50, the PlayJob
+ * schema's keys and values). Their values are secrets: never logged, masked in the pipeline's logs.
+ */
+export const playBody = tightenSchema({
+  type: 'object',
+  additionalProperties: false,
+  required: ['project_id'],
+  properties: { ...common, variables: play.variables! },
+} as const);
+
 /** One NDJSON line of POST /v1/reports:bulk: an operation plus that operation's body fields. */
-export const bulkOps = ['create_pipeline', 'report', 'cancel', 'retry', 'play'] as const;
+export const bulkOps = [
+  'create_pipeline',
+  'report',
+  'cancel',
+  'retry',
+  'play',
+  'cancel_job',
+  'retry_pipeline',
+  'unschedule',
+] as const;
 export type BulkOp = (typeof bulkOps)[number];
+/** The operations that name a job (the others name a pipeline, or create one). */
+export const bulkJobOps = ['report', 'retry', 'play', 'cancel_job', 'unschedule'] as const;
 export const bulkLineHead = tightenSchema({
   type: 'object',
   required: ['op'],
@@ -128,10 +151,10 @@ export const bulkLineHead = tightenSchema({
   },
   allOf: [
     {
-      if: { properties: { op: { enum: ['report', 'cancel', 'retry', 'play'] } } },
+      if: { properties: { op: { enum: bulkOps.filter((op) => op !== 'create_pipeline') } } },
       then: { required: ['pipeline_id'] },
     },
-    { if: { properties: { op: { enum: ['report', 'retry', 'play'] } } }, then: { required: ['job'] } },
+    { if: { properties: { op: { enum: bulkJobOps } } }, then: { required: ['job'] } },
   ],
 } as const);
 

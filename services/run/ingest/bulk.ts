@@ -13,7 +13,7 @@ import { TokenRegistry, type ProducerToken } from '../../lib/platform/http/token
 import { createAjv, toFieldErrors, type FieldError } from '../../lib/platform/schemas/ajv.js';
 import { withSendSpan } from '../../lib/platform/telemetry/kafka-context.js';
 import { countEvents } from '../../lib/platform/telemetry/metrics.js';
-import { bulkLineHead, type BulkOp } from './api-schemas.js';
+import { bulkJobOps, bulkLineHead, type BulkOp } from './api-schemas.js';
 import { checkDefinition } from './definition-check.js';
 import { requestHash } from './idempotency.js';
 import {
@@ -22,7 +22,11 @@ import {
   jobReportRecord,
   pipelineIdFor,
   type ApiCreatePipeline,
+  type JobCommand,
+  type PipelineCommand,
+  type PlayVariable,
 } from './intake-records.js';
+import type { PlayedValues } from './played-values.js';
 import { parseJobRef } from './params.js';
 import { excerptFor, validators, type IngestDeps } from './deps.js';
 import { prepare, reportIdOf, writeRecords, type Prepared, type SubmitRequest } from './submit.js';
@@ -57,7 +61,20 @@ const problemVerdict = (n: number, err: unknown): LineVerdict => {
   return { line: n, status, ...rest };
 };
 
-export function bulkHandler(deps: IngestDeps): RequestHandler {
+/** The intake record type of each command op. */
+const PIPELINE_COMMANDS: Partial<Record<BulkOp, PipelineCommand>> = {
+  cancel: 'CancelPipeline',
+  retry_pipeline: 'RetryPipeline',
+};
+const JOB_COMMANDS: Partial<Record<BulkOp, JobCommand>> = {
+  retry: 'RetryJob',
+  play: 'PlayJob',
+  cancel_job: 'CancelJob',
+  unschedule: 'UnscheduleJob',
+};
+const namesJob = (op: BulkOp): boolean => (bulkJobOps as readonly BulkOp[]).includes(op);
+
+export function bulkHandler(deps: IngestDeps, played: PlayedValues): RequestHandler {
   return async (req: Request, res: Response) => {
     const token = res.locals.token as ProducerToken;
     const lines = ndjsonLines(typeof req.body === 'string' ? req.body : '');
@@ -77,7 +94,7 @@ export function bulkHandler(deps: IngestDeps): RequestHandler {
     const candidates: { n: number; request: SubmitRequest }[] = [];
     for (const { n, text } of lines) {
       try {
-        candidates.push({ n, request: parseLine(deps, token, n, text) });
+        candidates.push({ n, request: parseLine(deps, played, token, n, text) });
       } catch (err) {
         verdicts.set(n, problemVerdict(n, err));
       }
@@ -150,7 +167,13 @@ export function bulkHandler(deps: IngestDeps): RequestHandler {
 }
 
 /** One line → the request its single route would make (validated and authorised), or a 4xx. */
-function parseLine(deps: IngestDeps, token: ProducerToken, n: number, text: string): SubmitRequest {
+function parseLine(
+  deps: IngestDeps,
+  played: PlayedValues,
+  token: ProducerToken,
+  n: number,
+  text: string,
+): SubmitRequest {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -174,7 +197,13 @@ function parseLine(deps: IngestDeps, token: ProducerToken, n: number, text: stri
   const job = rawJob === undefined ? undefined : parseJobRef(rawJob, '/job');
   const body = op === 'create_pipeline' && pipeline_id ? { ...rest, pipeline_id } : rest;
   const validate =
-    op === 'create_pipeline' ? validators.create : op === 'report' ? validators.report : validators.command;
+    op === 'create_pipeline'
+      ? validators.create
+      : op === 'report'
+        ? validators.report
+        : op === 'play'
+          ? validators.play
+          : validators.command;
   if (!validate(body)) throw badRequest(`line ${n} has invalid fields`, toFieldErrors(validate.errors));
   if (op === 'create_pipeline') checkDefinition((body as unknown as ApiCreatePipeline).definition);
   const b = body as { project_id: string; idempotency_key?: string; occurred_at?: string };
@@ -185,7 +214,7 @@ function parseLine(deps: IngestDeps, token: ProducerToken, n: number, text: stri
     token,
     projectId: b.project_id,
     pipelineId,
-    job: op === 'create_pipeline' || op === 'cancel' ? undefined : job,
+    job: namesJob(op) ? job : undefined,
     creates:
       op === 'create_pipeline'
         ? { jobNames: (body as unknown as ApiCreatePipeline).definition.jobs.map((j) => j.name) }
@@ -199,14 +228,23 @@ function parseLine(deps: IngestDeps, token: ProducerToken, n: number, text: stri
       if (op === 'create_pipeline') return createPipelineRecord(body as unknown as ApiCreatePipeline, c);
       if (op === 'report') {
         const r = body as unknown as { status: string; log_tail?: string; masked_values?: string[] };
+        const masked = [...(r.masked_values ?? []), ...played.of(b.project_id, pipelineId)];
         const { log, excerpt } =
           r.status === 'failed'
-            ? await excerptFor(deps, b.project_id, pipelineId, job!, r.log_tail, r.masked_values)
+            ? await excerptFor(deps, b.project_id, pipelineId, job!, r.log_tail, masked)
             : { log: null, excerpt: null };
         return jobReportRecord(body as never, job!, log, excerpt, c);
       }
-      if (op === 'cancel') return commandRecord('CancelPipeline', c);
-      return commandRecord(op === 'retry' ? 'RetryJob' : 'PlayJob', c, job!);
+      const pipelineCommand = PIPELINE_COMMANDS[op];
+      if (pipelineCommand) return commandRecord(pipelineCommand, c);
+      const variables = (body as { variables?: PlayVariable[] }).variables ?? [];
+      // Past every check of the line: its values are masked in the pipeline's logs from now on (later lines too).
+      played.remember(
+        b.project_id,
+        pipelineId,
+        variables.map((v) => v.value),
+      );
+      return commandRecord(JOB_COMMANDS[op]!, c, job!, variables);
     },
   };
   return { ...request, reportId: reportIdOf(request) };

@@ -6,7 +6,7 @@ import { sanitizeLog } from '../../lib/core/logs/sanitize.js';
 import type { TokenRegistry } from '../../lib/platform/http/tokens.js';
 import type { LogStore } from '../../lib/platform/logstore/log-store.js';
 import { createAjv } from '../../lib/platform/schemas/ajv.js';
-import { commandBody, createPipelineBody, jobReportBody } from './api-schemas.js';
+import { commandBody, createPipelineBody, jobReportBody, playBody } from './api-schemas.js';
 import type { IngestConfig } from './config.js';
 import type { SubmitDeps } from './submit.js';
 
@@ -21,6 +21,7 @@ export const validators = {
   create: ajv.compile(createPipelineBody),
   report: ajv.compile(jobReportBody),
   command: ajv.compile(commandBody),
+  play: ajv.compile(playBody),
 };
 
 /**

@@ -1,6 +1,15 @@
 // Pure: API bodies → normalised intake records (GitLab's defaults filled in), and report ids.
 import { createHash } from 'node:crypto';
-import type { CancelPipeline, CreatePipeline, PlayJob, ReportJob, RetryJob } from '../../lib/core/events/generated.js';
+import type {
+  CancelJob,
+  CancelPipeline,
+  CreatePipeline,
+  PlayJob,
+  ReportJob,
+  RetryJob,
+  RetryPipeline,
+  UnscheduleJob,
+} from '../../lib/core/events/generated.js';
 
 export interface RecordContext {
   reportId: string;
@@ -130,13 +139,32 @@ export function jobReportRecord(
   };
 }
 
-export function commandRecord(type: 'CancelPipeline', c: RecordContext): CancelPipeline;
-export function commandRecord(type: 'RetryJob' | 'PlayJob', c: RecordContext, job: string): RetryJob | PlayJob;
+/** The user's commands on a whole pipeline, and on one job (named by attempt id or name). */
+export type PipelineCommand = 'CancelPipeline' | 'RetryPipeline';
+export type JobCommand = 'CancelJob' | 'RetryJob' | 'PlayJob' | 'UnscheduleJob';
+export type CommandRecord = CancelPipeline | RetryPipeline | CancelJob | RetryJob | PlayJob | UnscheduleJob;
+/** A variable of a manual job's run (PlayJob.variables): the value is a secret. */
+export type PlayVariable = NonNullable<PlayJob['variables']>[number];
+
+export const isPipelineCommand = (type: PipelineCommand | JobCommand): type is PipelineCommand =>
+  type === 'CancelPipeline' || type === 'RetryPipeline';
+
+export function commandRecord(type: PipelineCommand, c: RecordContext): CancelPipeline | RetryPipeline;
 export function commandRecord(
-  type: 'CancelPipeline' | 'RetryJob' | 'PlayJob',
+  type: JobCommand,
+  c: RecordContext,
+  job: string,
+  variables?: readonly PlayVariable[],
+): CancelJob | RetryJob | PlayJob | UnscheduleJob;
+/** A command's intake record; a PlayJob carries its variables when there are any (none: the field is left out). */
+export function commandRecord(
+  type: PipelineCommand | JobCommand,
   c: RecordContext,
   job?: string,
-): CancelPipeline | RetryJob | PlayJob {
-  if (type === 'CancelPipeline') return { type, ...envelope(c) };
-  return { type, ...envelope(c), job: job! };
+  variables: readonly PlayVariable[] = [],
+): CommandRecord {
+  if (isPipelineCommand(type)) return { type, ...envelope(c) };
+  if (job === undefined) throw new Error(`${type} names a job`);
+  if (type === 'PlayJob' && variables.length > 0) return { type, ...envelope(c), job, variables: [...variables] };
+  return { type, ...envelope(c), job };
 }

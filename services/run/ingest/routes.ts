@@ -17,12 +17,17 @@ import { requestHash } from './idempotency.js';
 import {
   commandRecord,
   createPipelineRecord,
+  isPipelineCommand,
   jobReportRecord,
   pipelineIdFor,
   type ApiCreatePipeline,
   type ApiJobReport,
+  type JobCommand,
+  type PipelineCommand,
+  type PlayVariable,
 } from './intake-records.js';
 import { maskedValuesHeader } from './masked-values.js';
+import { PlayedValues } from './played-values.js';
 import { jobParam, logProjectParam, noQuery, pipelineIdParam, waitParam } from './params.js';
 import { submit, type Answer } from './submit.js';
 import { TokenRegistry, type ProducerToken } from '../../lib/platform/http/tokens.js';
@@ -55,6 +60,8 @@ const token = (res: Response): ProducerToken => res.locals.token as ProducerToke
 
 export function ingestRouter(deps: IngestDeps): Router {
   const router = express.Router();
+  /** Values of play variables, masked in this pipeline's later logs and excerpts (played-values.ts). */
+  const played = new PlayedValues();
   /** 401 before anything else is looked at. */
   const authenticate: RequestHandler = (req, res, next) => {
     res.locals.token = deps.tokens.authenticate(req.get('Authorization'));
@@ -125,9 +132,10 @@ export function ingestRouter(deps: IngestDeps): Router {
         ...base(req, res, waitMs, body.project_id, pipelineId, `POST ${pipelineId} ${job} reports`, body),
         job,
         build: async (c) => {
+          const masked = [...(body.masked_values ?? []), ...played.of(body.project_id, pipelineId)];
           const { log, excerpt } =
             body.status === 'failed'
-              ? await excerptFor(deps, body.project_id, pipelineId, job, body.log_tail, body.masked_values)
+              ? await excerptFor(deps, body.project_id, pipelineId, job, body.log_tail, masked)
               : { log: null, excerpt: null };
           return jobReportRecord(body, job, log, excerpt, c);
         },
@@ -135,26 +143,39 @@ export function ingestRouter(deps: IngestDeps): Router {
     );
   });
 
-  const command = (type: 'CancelPipeline' | 'RetryJob' | 'PlayJob') => async (req: Request, res: Response) => {
+  // The user's commands: the same checks, idempotency and ?wait verdicts as a report. A play may carry the
+  // variables of the run (validated by the PlayJob schema: 400 with /variables/<i>/key…); their values are
+  // never logged, and are masked in the pipeline's later logs and excerpts.
+  const command = (type: PipelineCommand | JobCommand) => async (req: Request, res: Response) => {
     const pipelineId = pipelineIdParam(req);
-    const job = type === 'CancelPipeline' ? undefined : jobParam(req);
+    const job = isPipelineCommand(type) ? undefined : jobParam(req);
     const waitMs = waitParam(req, deps.config.waitMaxMs);
-    const body = check<{ project_id: string; idempotency_key?: string; occurred_at?: string }>(
-      validators.command,
-      req.body,
-    );
+    const body = check<{
+      project_id: string;
+      idempotency_key?: string;
+      occurred_at?: string;
+      variables?: PlayVariable[];
+    }>(type === 'PlayJob' ? validators.play : validators.command, req.body);
     reply(
       res,
       await submit(deps, {
         ...base(req, res, waitMs, body.project_id, pipelineId, `POST ${pipelineId} ${job ?? ''} ${type}`, body),
         job,
-        build: (c) => (type === 'CancelPipeline' ? commandRecord(type, c) : commandRecord(type, c, job!)),
+        build: (c) => {
+          if (job === undefined) return commandRecord(type as PipelineCommand, c);
+          // Past every check (owner, job, key): from now on the values are masked in this pipeline's logs.
+          played.remember(body.project_id, pipelineId, body.variables?.map((v) => v.value) ?? []);
+          return commandRecord(type as JobCommand, c, job, body.variables);
+        },
       }),
     );
   };
   router.post('/v1/pipelines/:id/cancel', authenticate, ...json, command('CancelPipeline'));
+  router.post('/v1/pipelines/:id/retry', authenticate, ...json, command('RetryPipeline'));
+  router.post('/v1/pipelines/:id/jobs/:jobId/cancel', authenticate, ...json, command('CancelJob'));
   router.post('/v1/pipelines/:id/jobs/:jobId/retry', authenticate, ...json, command('RetryJob'));
   router.post('/v1/pipelines/:id/jobs/:jobId/play', authenticate, ...json, command('PlayJob'));
+  router.post('/v1/pipelines/:id/jobs/:jobId/unschedule', authenticate, ...json, command('UnscheduleJob'));
 
   // The log upload checks who may write where before it reads the body (up to INGEST_LOG_LIMIT_BYTES).
   const logTarget = async (req: Request, res: Response, next: NextFunction) => {
@@ -165,7 +186,7 @@ export function ingestRouter(deps: IngestDeps): Router {
     TokenRegistry.authorize(token(res), projectId);
     await requireOwner(deps.directory, pipelineId, projectId);
     await requireJob(deps.directory, pipelineId, job);
-    res.locals.log = { pipelineId, job, projectId, masked };
+    res.locals.log = { pipelineId, job, projectId, masked: [...masked, ...played.of(projectId, pipelineId)] };
     next();
   };
   router.put(
@@ -198,7 +219,7 @@ export function ingestRouter(deps: IngestDeps): Router {
     },
     requireContentType(...NDJSON_TYPES),
     express.text({ limit: deps.config.bulkLimitBytes, type: () => true, verify: strictUtf8 }),
-    bulkHandler(deps),
+    bulkHandler(deps, played),
   );
   return router;
 }
