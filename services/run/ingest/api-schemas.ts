@@ -30,6 +30,103 @@ export const jobRef = tightenSchema({
   description: 'A job attempt id (UUID) or a job name (its latest attempt).',
 });
 
+/** A matrix value (it becomes part of job names): no control characters, ≤ 255 characters. */
+const matrixValue = { type: 'string', maxLength: 255, pattern: NO_CONTROL_PATTERN } as const;
+/**
+ * GitLab's parallel:matrix (also needs:parallel:matrix): entries of variables (letters, digits and `_`), each
+ * a value or a list of values. How many jobs it makes (≤ 200) is checked on the definition (authored.ts).
+ */
+const matrix = {
+  type: 'array',
+  minItems: 1,
+  items: {
+    type: 'object',
+    minProperties: 1,
+    propertyNames: { pattern: '^[A-Za-z0-9_]+$', maxLength: 255 },
+    additionalProperties: { oneOf: [matrixValue, { type: 'array', minItems: 1, items: matrixValue }] },
+  },
+} as const;
+/** An exit code or a non-empty list of them (GitLab's allow_failure:exit_codes, retry:exit_codes). */
+const exitCodes = { oneOf: [{ type: 'integer' }, { type: 'array', minItems: 1, items: { type: 'integer' } }] } as const;
+/** A GitLab duration ("30 minutes", "3h 30m"); read by core/pipeline/duration.ts. */
+const duration = { type: 'string', minLength: 1, maxLength: 255 } as const;
+const retryProps = (jobProps.retry as { properties: { max: object; when: { items: object } } }).properties;
+/**
+ * A job as a producer writes it: GitLab's job keywords, compiled to the canonical job of the intake record
+ * by core/pipeline/authored.ts (docs/API.md, "Definition keywords").
+ */
+const authoredJob = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'stage'],
+  properties: {
+    name: { ...jobProps.name!, pattern: NO_CONTROL_PATTERN },
+    stage: jobProps.stage!,
+    needs: {
+      type: ['array', 'null'],
+      maxItems: 50,
+      items: {
+        oneOf: [
+          jobProps.name!,
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['job'],
+            properties: {
+              job: jobProps.name!,
+              optional: { type: 'boolean' },
+              parallel: { type: 'object', additionalProperties: false, required: ['matrix'], properties: { matrix } },
+            },
+          },
+        ],
+      },
+      description: 'null or absent: stage order; an array (even empty): these jobs only.',
+    },
+    dependencies: { type: 'array', maxItems: 500, items: jobProps.name! },
+    when: jobProps.when!,
+    start_in: { ...duration, description: 'With when: delayed only, ≤ 1 week.' },
+    timeout: { ...duration, description: '≤ 1 month.' },
+    allow_failure: {
+      oneOf: [
+        { type: 'boolean' },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['exit_codes'],
+          properties: { exit_codes: exitCodes },
+        },
+      ],
+    },
+    retry: {
+      oneOf: [
+        { type: 'integer', minimum: 0, maximum: 2 },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['max'],
+          properties: {
+            max: retryProps.max,
+            when: {
+              oneOf: [
+                retryProps.when.items,
+                { type: 'array', minItems: 1, uniqueItems: true, items: retryProps.when.items },
+              ],
+            },
+            exit_codes: exitCodes,
+          },
+        },
+      ],
+    },
+    parallel: {
+      oneOf: [
+        { type: 'integer', minimum: 1, maximum: 200 },
+        { type: 'object', additionalProperties: false, required: ['matrix'], properties: { matrix } },
+      ],
+    },
+    interruptible: { type: 'boolean' },
+  },
+} as const;
+
 const common = {
   project_id: create.project_id!,
   idempotency_key: { type: 'string', minLength: 1, maxLength: 255 },
@@ -62,24 +159,7 @@ export const createPipelineBody = tightenSchema({
           type: 'array',
           minItems: 1,
           maxItems: 500,
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['name', 'stage'],
-            properties: {
-              name: { ...jobProps.name!, pattern: NO_CONTROL_PATTERN },
-              stage: jobProps.stage!,
-              needs: jobProps.needs!,
-              when: jobProps.when!,
-              allow_failure: jobProps.allow_failure!,
-              retry: {
-                oneOf: [
-                  { type: 'integer', minimum: 0, maximum: 2 },
-                  { ...jobProps.retry!, required: ['max'] },
-                ],
-              },
-            },
-          },
+          items: authoredJob,
         },
       },
     },

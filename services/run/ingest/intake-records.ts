@@ -1,5 +1,6 @@
 // Pure: API bodies → normalised intake records (GitLab's defaults filled in), and report ids.
 import { createHash } from 'node:crypto';
+import { compileDefinition, type AuthoredDefinition, type AuthoredJob } from '../../lib/core/pipeline/index.js';
 import type {
   CancelJob,
   CancelPipeline,
@@ -22,21 +23,14 @@ export interface RecordContext {
   occurredAt?: string | undefined;
 }
 
-type ApiRetry = number | { max: number; when?: string[] } | undefined;
-export interface ApiJob {
-  name: string;
-  stage: string;
-  needs?: string[] | null;
-  when?: 'on_success' | 'on_failure' | 'always' | 'manual';
-  allow_failure?: boolean;
-  retry?: ApiRetry;
-}
+/** A job as the API takes it: GitLab's job keywords (core/pipeline/authored.ts). */
+export type ApiJob = AuthoredJob;
 export interface ApiCreatePipeline {
   project_id: string;
   ref: string;
   sha: string;
   source?: CreatePipeline['source'];
-  definition: { stages: string[]; jobs: ApiJob[] };
+  definition: AuthoredDefinition;
 }
 
 /** A report id derived from (project, idempotency key), so a retried request maps to the same report. */
@@ -70,35 +64,18 @@ const envelope = (c: RecordContext) => ({
   correlation_id: c.correlationId,
 });
 
-function normaliseRetry(retry: ApiRetry): {
-  max: number;
-  when: CreatePipeline['definition']['jobs'][number]['retry']['when'];
-} {
-  if (retry === undefined) return { max: 0, when: ['always'] };
-  if (typeof retry === 'number') return { max: retry, when: ['always'] };
-  return {
-    max: retry.max,
-    when: (retry.when ?? ['always']) as CreatePipeline['definition']['jobs'][number]['retry']['when'],
-  };
+/**
+ * The definition as the intake record carries it: compiled from GitLab's keywords (parallel and matrix jobs
+ * expanded and named as GitLab names them, needs and dependencies on them expanded, durations in seconds)
+ * with GitLab's defaults filled in (compileDefinition). Meaningful for a definition checkDefinition passed.
+ */
+export function normaliseDefinition(def: ApiCreatePipeline['definition']): CreatePipeline['definition'] {
+  return compileDefinition(def).definition;
 }
 
-/** The definition with GitLab's defaults filled in, as the intake record carries it. */
-export function normaliseDefinition(def: ApiCreatePipeline['definition']): CreatePipeline['definition'] {
-  return {
-    stages: def.stages,
-    jobs: def.jobs.map((j) => {
-      const when = j.when ?? 'on_success';
-      // GitLab: manual jobs may fail (allow_failure) unless told otherwise; every other job may not.
-      return {
-        name: j.name,
-        stage: j.stage,
-        needs: j.needs ?? null,
-        when,
-        allow_failure: j.allow_failure ?? when === 'manual',
-        retry: normaliseRetry(j.retry),
-      };
-    }),
-  };
+/** The names of the pipeline's jobs as reports name them: a parallel or matrix job's are its jobs' names. */
+export function definitionJobNames(def: ApiCreatePipeline['definition']): string[] {
+  return normaliseDefinition(def).jobs.map((j) => j.name);
 }
 
 export function createPipelineRecord(body: ApiCreatePipeline, c: RecordContext): CreatePipeline {
