@@ -223,6 +223,27 @@ export function fuzzRoutes(t: FuzzTargets) {
       { id: t.alphaPipeline, job: t.job },
       { project_id: P },
     ),
+    cancelJob: ingest(
+      '/v1/pipelines/{id}/jobs/{job}/cancel',
+      'POST',
+      (p) => `/v1/pipelines/${p.id}/jobs/${p.job}/cancel`,
+      { id: t.alphaPipeline, job: t.job },
+      { project_id: P },
+    ),
+    retryPipeline: ingest(
+      '/v1/pipelines/{id}/retry',
+      'POST',
+      (p) => `/v1/pipelines/${p.id}/retry`,
+      { id: t.alphaPipeline },
+      { project_id: P },
+    ),
+    unschedule: ingest(
+      '/v1/pipelines/{id}/jobs/{job}/unschedule',
+      'POST',
+      (p) => `/v1/pipelines/${p.id}/jobs/${p.job}/unschedule`,
+      { id: t.alphaPipeline, job: t.job },
+      { project_id: P },
+    ),
     log: {
       ...ingest(
         '/v1/pipelines/{id}/jobs/{job}/log',
@@ -306,7 +327,16 @@ export function fuzzRoutes(t: FuzzTargets) {
 }
 
 export type RouteName = keyof ReturnType<typeof fuzzRoutes>;
-const INGEST_JSON: RouteName[] = ['create', 'report', 'cancel', 'retry', 'play'];
+const INGEST_JSON: RouteName[] = [
+  'create',
+  'report',
+  'cancel',
+  'retry',
+  'play',
+  'cancelJob',
+  'retryPipeline',
+  'unschedule',
+];
 const QUERY_GET: RouteName[] = [
   'pipelines',
   'pipeline',
@@ -505,7 +535,10 @@ const FIELDS: Partial<Record<RouteName, FieldSpec>> = {
   },
   cancel: { project_id: 'string', idempotency_key: 'string', occurred_at: 'time' },
   retry: { project_id: 'string', idempotency_key: 'string' },
-  play: { project_id: 'string', idempotency_key: 'string' },
+  play: { project_id: 'string', idempotency_key: 'string', variables: 'array' },
+  cancelJob: { project_id: 'string', idempotency_key: 'string' },
+  retryPipeline: { project_id: 'string', occurred_at: 'time' },
+  unschedule: { project_id: 'string', idempotency_key: 'string' },
 };
 
 /** A value a field of that kind must refuse. */
@@ -702,7 +735,7 @@ function ingestJsonDefect(t: FuzzTargets, name: RouteName): fc.Arbitrary<FuzzReq
       ),
     );
   }
-  if (name === 'report' || name === 'retry' || name === 'play')
+  if (['report', 'retry', 'play', 'cancelJob', 'unschedule'].includes(name))
     defects.push(badJob.map((job) => build({ ...base, params: { ...base.params, job } }, 'bad job reference')));
   return fc.oneof(...defects);
 }
@@ -847,7 +880,6 @@ export function validQuery(t: FuzzTargets): fc.Arbitrary<FuzzRequest> {
  */
 export function validWrites(t: FuzzTargets): FuzzRequest[] {
   const r = fuzzRoutes(t);
-  return (['create', 'report', 'cancel', 'retry', 'play', 'log', 'bulk', 'feedback'] as const).map((name) =>
-    build(r[name], 'valid (control)'),
-  );
+  const writes = ['create', 'report', 'cancel', 'retry', 'play', 'cancelJob', 'retryPipeline', 'unschedule'] as const;
+  return ([...writes, 'log', 'bulk', 'feedback'] as const).map((name) => build(r[name], 'valid (control)'));
 }
