@@ -10,6 +10,7 @@ describe('topic specs', () => {
       dlqOf(TOPICS.intake),
       dlqOf(TOPICS.pipelineEvents),
       dlqOf(TOPICS.remediationEvents),
+      dlqOf(TOPICS.coordination),
     ]);
   });
 
@@ -20,6 +21,8 @@ describe('topic specs', () => {
     [TOPICS.pipelineDue, { 'cleanup.policy': 'compact' }],
     [TOPICS.intakeRejected, { 'cleanup.policy': 'delete', 'retention.ms': String(30 * 86_400_000) }],
     [TOPICS.remediationEvents, { 'cleanup.policy': 'delete', 'retention.ms': '-1' }],
+    [TOPICS.coordination, { 'cleanup.policy': 'delete', 'retention.ms': String(7 * 86_400_000) }],
+    [TOPICS.coordinationState, { 'cleanup.policy': 'compact' }],
     [dlqOf(TOPICS.pipelineEvents), { 'cleanup.policy': 'delete', 'retention.ms': String(30 * 86_400_000) }],
   ];
   for (const [topic, expected] of table) {

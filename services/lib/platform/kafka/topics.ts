@@ -17,6 +17,8 @@ const LOGICAL = {
   pipelineDue: 'ci.pipeline.due.v1',
   intakeRejected: 'ci.intake.rejected.v1',
   remediationEvents: 'ci.remediation.events.v1',
+  coordination: 'ci.coordination.v1',
+  coordinationState: 'ci.coordination.state.v1',
 } as const;
 
 export const TOPICS: { readonly [K in keyof typeof LOGICAL]: string } = Object.fromEntries(
@@ -53,7 +55,7 @@ const compacted = { 'cleanup.policy': 'compact', 'min.cleanable.dirty.ratio': '0
  * Topics consumed by a service, which therefore have a dead-letter topic. The timer reads ci.pipeline.due.v1 in
  * mode 'none' (it skips poison, writes no dead letters): that topic has none.
  */
-const consumed: string[] = [TOPICS.intake, TOPICS.pipelineEvents, TOPICS.remediationEvents];
+const consumed: string[] = [TOPICS.intake, TOPICS.pipelineEvents, TOPICS.remediationEvents, TOPICS.coordination];
 
 export function topicSpecs(replicationFactor: number): TopicSpec[] {
   // One replica may be down in production (RF 3) without stopping writes; dev/CI has one replica.
@@ -74,6 +76,12 @@ export function topicSpecs(replicationFactor: number): TopicSpec[] {
     ),
     base(TOPICS.intakeRejected, 'reports refused, with a machine-readable reason', days(30)),
     base(TOPICS.remediationEvents, 'remediation proposals, feedback and scores', forever),
+    base(
+      TOPICS.coordination,
+      "the deciders' requests for decisions across pipelines, keyed by coordination key",
+      days(7),
+    ),
+    base(TOPICS.coordinationState, "compacted changelog of the coordinator's per-key state", compacted),
     ...consumed.map((t) => base(dlqOf(t), `records of ${t} that could not be decoded or applied`, days(30))),
   ];
 }
