@@ -11,6 +11,7 @@ import { ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
 import type { Admin, Kafka } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
 import type {
+  CoordinationEvent,
   IntakeEvent,
   IntakeRejectedEvent,
   PipelineDue,
@@ -26,6 +27,7 @@ import type { EventCodec } from '../../lib/platform/registry/codec.js';
 import type { DeciderConfig } from './config.js';
 import { decideBatch } from './decide-batch.js';
 import { downstreamRecords } from './downstream-records.js';
+import { coordinationRecords } from './outbox.js';
 import { PartitionStates } from './partition-state.js';
 import { restorePartitions } from './restore.js';
 import { faultPointsFromEnv, type FaultPoints } from './faults.js';
@@ -39,6 +41,7 @@ export interface DeciderCodecs {
   rejected: EventCodec<IntakeRejectedEvent>;
   state: EventCodec<PipelineSnapshot>;
   due: EventCodec<PipelineDue>;
+  coordination: EventCodec<CoordinationEvent>;
 }
 
 export interface DeciderStats {
@@ -235,6 +238,26 @@ export class Decider {
           downstreamRecords(result.events, (id) => result.touched.get(id), uuidv7).map((r) =>
             this.codecs.intake.toMessage(r, 'decider'),
           ),
+        ),
+      },
+      {
+        // Resource groups and auto-cancel: what the coordinator must decide across pipelines (outbox.ts).
+        topic: TOPICS.coordination,
+        messages: await Promise.all(
+          coordinationRecords(
+            result.events,
+            (id) => states.get(id),
+            (id) => result.touched.get(id),
+            uuidv7,
+            now,
+          ).map(async ({ record, cause: e }) => ({
+            ...(await this.codecs.coordination.toMessage(record, 'decider', {
+              'event-id': record.record_id,
+              'causation-id': e.event_id,
+              ...traceOf(cause(e)),
+            })),
+            key: record.key,
+          })),
         ),
       },
     ];

@@ -1,5 +1,6 @@
 // The decider service: the single writer of ci.pipeline.events.v1. `tsx services/run/decider/main.ts`.
 import type {
+  CoordinationEvent,
   IntakeEvent,
   IntakeRejectedEvent,
   PipelineDue,
@@ -40,6 +41,7 @@ export async function startDecider(
       rejected: await EventCodec.forTopic<IntakeRejectedEvent>(url, TOPICS.intakeRejected),
       state: await EventCodec.forTopic<PipelineSnapshot>(url, TOPICS.pipelineState),
       due: await EventCodec.forTopic<PipelineDue>(url, TOPICS.pipelineDue),
+      coordination: await EventCodec.forTopic<CoordinationEvent>(url, TOPICS.coordination),
     },
     config,
     log,
