@@ -40,7 +40,7 @@ export type BulkLine =
       occurred_at?: string;
     }
   | { op: 'cancel'; pipeline_id: string; project_id: string; occurred_at?: string }
-  | { op: 'retry' | 'play'; pipeline_id: string; job: string; project_id: string; occurred_at?: string };
+  | { op: 'retry' | 'play' | 'cancel_job'; pipeline_id: string; job: string; project_id: string; occurred_at?: string };
 
 export interface PlannedOp {
   /** Simulated milliseconds since the pipeline was created. */
@@ -108,5 +108,7 @@ export function lineToRecord(line: BulkLine, c: RecordContext, logExcerpt: strin
       return commandRecord('RetryJob', c, line.job);
     case 'play':
       return commandRecord('PlayJob', c, line.job);
+    case 'cancel_job':
+      return commandRecord('CancelJob', c, line.job);
   }
 }

@@ -151,12 +151,16 @@ export class PipelineSim {
   private step(at: number, s: Step): void {
     const state = this.state!;
     if (s.kind === 'cancel') {
-      const cancelable = Object.values(state.latest).some((id) =>
-        ['created', 'pending', 'running', 'manual'].includes(state.jobs[id]!.status),
-      );
-      if (state.finished || !cancelable) return;
+      const latest = Object.values(state.latest).map((id) => state.jobs[id]!);
+      if (state.finished || !latest.some((j) => ['created', 'pending', 'running', 'manual'].includes(j.status))) return;
       this.canceled = this.facts.canceled = true;
-      this.apply(at, { op: 'cancel', ...this.base() });
+      if (latest.some((j) => ['created', 'pending', 'running'].includes(j.status)))
+        this.apply(at, { op: 'cancel', ...this.base() });
+      // GitLab's pipeline cancel leaves a blocking manual job manual (the pipeline waits on it): whoever
+      // canceled the pipeline cancels those jobs too.
+      for (const job of Object.values(this.state!.latest).map((id) => this.state!.jobs[id]!))
+        if (job.status === 'manual' && !job.allow_failure)
+          this.apply(at, { op: 'cancel_job', ...this.base(), job: job.name });
       return;
     }
     const job = state.jobs[s.jobId];

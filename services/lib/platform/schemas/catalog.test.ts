@@ -7,11 +7,17 @@ import { GENERATED_PATH, generateTypes } from './generate-types.js';
 const ENVELOPE = ['event_id', 'type', 'occurred_at', 'recorded_at', 'pipeline_id', 'project_id', 'seq', 'causation_id', 'correlation_id'];
 /** Remediation events are not sequenced per pipeline (they are not the decider's) and not all have a cause event. */
 const REMEDIATION_ENVELOPE = ['event_id', 'type', 'occurred_at', 'recorded_at', 'pipeline_id', 'project_id', 'correlation_id'];
-const ENVELOPES: Record<string, string[]> = { 'ci.pipeline.events.v1': ENVELOPE, 'ci.remediation.events.v1': REMEDIATION_ENVELOPE };
+/** Coordination records (the deciders' outbox) are keyed by coordination key, not sequenced per pipeline. */
+const COORDINATION_ENVELOPE = ['record_id', 'type', 'key', 'project_id', 'pipeline_id', 'recorded_at', 'correlation_id'];
+/** Every intake record, whoever sends it (ingest, the timer, the coordinator, a downstream pipeline's decider). */
+const INTAKE_ENVELOPE = ['report_id', 'type', 'pipeline_id', 'project_id', 'occurred_at', 'received_at', 'idempotency_key', 'producer', 'correlation_id'];
+const ENVELOPES: Record<string, string[]> = { 'ci.intake.v1': INTAKE_ENVELOPE, 'ci.pipeline.events.v1': ENVELOPE, 'ci.remediation.events.v1': REMEDIATION_ENVELOPE, 'ci.coordination.v1': COORDINATION_ENVELOPE };
 const CANONICAL = [
   'PipelineCreated', 'JobCreated', 'JobEnqueued', 'JobStarted', 'JobSucceeded', 'JobFailed',
   'JobCanceled', 'JobSkipped', 'JobManualActionRequired', 'JobRetried', 'PipelineStatusChanged', 'PipelineFinished',
   'JobReopened', // skipped → created when a retry or play re-opens a job (issue 3)
+  // GitLab's whole job model (issue 13): delayed jobs, canceling, resource groups, trigger jobs
+  'JobScheduled', 'JobUnscheduled', 'JobCanceling', 'JobWaitingForResource', 'DownstreamPipelineTriggered',
 ];
 
 describe('schemas/ catalog', () => {
