@@ -9,6 +9,7 @@ import { projectorConfigSpec } from '../../run/projector/index.js';
 import { queryConfigSpec } from '../../run/query/index.js';
 import { remediatorConfigSpec } from '../../run/remediator/index.js';
 import { scorerConfigSpec } from '../../run/scorer/index.js';
+import { timerConfigSpec } from '../../run/timer/index.js';
 import { localStack, runtime, tools, tracing } from './read-elsewhere.js';
 
 export const SECTIONS: DocSection[] = [
@@ -36,6 +37,11 @@ export const SECTIONS: DocSection[] = [
     spec: remediatorConfigSpec,
   },
   { title: 'Scorer', intro: '`verity scorer` (`services/run/scorer`).', spec: scorerConfigSpec },
+  {
+    title: 'Timer',
+    intro: '`verity timer` (`services/run/timer`): due times of `ci.pipeline.due.v1` → `Tick` reports.',
+    spec: timerConfigSpec,
+  },
   {
     title: 'Supervisor',
     intro:

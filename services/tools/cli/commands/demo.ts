@@ -13,11 +13,12 @@ import { loadProjectorConfig } from '../../../run/projector/index.js';
 import { loadQueryConfig } from '../../../run/query/index.js';
 import { loadRemediatorConfig } from '../../../run/remediator/index.js';
 import { loadScorerConfig } from '../../../run/scorer/index.js';
+import { loadTimerConfig } from '../../../run/timer/index.js';
 import type { Invoke } from '../invoke.js';
 import { positiveNumber } from '../parsers.js';
 
 const HOST = '127.0.0.1';
-type Service = 'ingest' | 'decider' | 'query' | 'projector' | 'remediator' | 'scorer';
+type Service = 'ingest' | 'decider' | 'query' | 'projector' | 'remediator' | 'scorer' | 'timer';
 let ports: Record<Service, number> | undefined;
 /**
  * Where `verity up` listens: each service's own configured port (the same environment, the same defaults); read when
@@ -31,6 +32,7 @@ const portsOf = (): Record<Service, number> =>
     projector: loadProjectorConfig().port,
     remediator: loadRemediatorConfig().port,
     scorer: loadScorerConfig().port,
+    timer: loadTimerConfig().port,
   });
 const url = (service: Service, path: string) => `http://${HOST}:${portsOf()[service]}${path}`;
 

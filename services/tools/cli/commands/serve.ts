@@ -1,4 +1,4 @@
-// `verity ingest|decider|projector|query|remediator|scorer`: run one service in this process until
+// `verity ingest|decider|projector|query|remediator|scorer|timer`: run one service in this process until
 // SIGTERM/SIGINT. Under the `verity up` supervisor (an IPC channel to the parent exists) the service
 // also tells the supervisor its port once it listens, and stops itself gracefully when that channel
 // closes: the supervisor is gone (even by SIGKILL), and no child outlives it.
@@ -7,7 +7,7 @@ import type { Invoke } from '../invoke.js';
 import { onShutdown, type Stoppable } from '../../../lib/platform/lifecycle.js';
 import { createLogger } from '../../../lib/platform/log.js';
 
-export const SERVICES = ['decider', 'ingest', 'projector', 'query', 'remediator', 'scorer'] as const;
+export const SERVICES = ['decider', 'ingest', 'projector', 'query', 'remediator', 'scorer', 'timer'] as const;
 export type Service = (typeof SERVICES)[number];
 
 /** How each service starts in this process. */
@@ -18,6 +18,7 @@ export const STARTERS: Record<Service, () => Promise<Stoppable & { port: number 
   query: async () => (await import('../../../run/query/index.js')).startQuery(),
   remediator: async () => (await import('../../../run/remediator/index.js')).startRemediator(),
   scorer: async () => (await import('../../../run/scorer/index.js')).startScorer(),
+  timer: async () => (await import('../../../run/timer/index.js')).startTimer(),
 };
 
 /** What `verity --help` says of each service, in the order it lists them. */
@@ -28,6 +29,7 @@ const DESCRIPTIONS: Record<Service, string> = {
   query: 'run the read-model API (QUERY_* variables)',
   remediator: 'run the remediator: failures → remediation proposals (REMEDIATOR_*, OPENAI_* variables)',
   scorer: 'run the scorer: proposals × outcomes → scores (SCORER_* variables)',
+  timer: 'run the timer: due times → Tick reports (TIMER_* variables)',
 };
 
 export function registerServices(program: Command, invoke: Invoke): void {
