@@ -258,10 +258,8 @@ describe('ingest: GitLab job keywords in the definition (parallel, matrix, needs
     expect(pointers(verdict)).to.deep.equal(['/definition/jobs/3/needs/0/parallel/matrix/0']);
   });
 
-  // Pending the directory's job names: routes.ts and bulk.ts claim the pipeline with the authored names
-  // (definition.jobs[].name), so "deploystacks: [aws, app1]" is not one of the definition's jobs to ingest;
-  // they should claim definitionJobNames(definition) (intake-records.ts) — the canonical names.
-  it.skip('a report names a matrix job by its GitLab name', async () => {
+  // Ingest claims the pipeline with the compiled job names: a matrix job's are its jobs' GitLab names.
+  it('a report names a matrix job by its GitLab name', async () => {
     const pipelineId = randomUUID();
     const r = await api(
       ingest.url,

@@ -15,7 +15,12 @@ const create = intake('CreatePipeline');
 const report = intake('ReportJob');
 const play = intake('PlayJob');
 const definition = create.definition as {
-  properties: { stages: object; jobs: { items: { properties: Record<string, object> } } };
+  properties: {
+    stages: object;
+    jobs: { items: { properties: Record<string, object> } };
+    resource_groups: object;
+    workflow: object;
+  };
 };
 const jobProps = definition.properties.jobs.items.properties;
 
@@ -50,6 +55,7 @@ const matrix = {
 const exitCodes = { oneOf: [{ type: 'integer' }, { type: 'array', minItems: 1, items: { type: 'integer' } }] } as const;
 /** A GitLab duration ("30 minutes", "3h 30m"); read by core/pipeline/duration.ts. */
 const duration = { type: 'string', minLength: 1, maxLength: 255 } as const;
+const triggerProps = (jobProps.trigger as { properties: Record<'project' | 'branch' | 'strategy', object> }).properties;
 const retryProps = (jobProps.retry as { properties: { max: object; when: { items: object } } }).properties;
 /**
  * A job as a producer writes it: GitLab's job keywords, compiled to the canonical job of the intake record
@@ -124,6 +130,20 @@ const authoredJob = {
       ],
     },
     interruptible: { type: 'boolean' },
+    resource_group: jobProps.resource_group!,
+    trigger: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['definition'],
+      properties: {
+        project: triggerProps.project,
+        branch: triggerProps.branch,
+        strategy: triggerProps.strategy,
+        // The downstream pipeline's definition, authored like this one (the create body's own definition).
+        definition: { $ref: '#/properties/definition' },
+      },
+      description: 'A trigger job: a child pipeline of this project, or a pipeline of `project`, from `definition`.',
+    },
   },
 } as const;
 
@@ -161,6 +181,8 @@ export const createPipelineBody = tightenSchema({
           maxItems: 500,
           items: authoredJob,
         },
+        resource_groups: definition.properties.resource_groups,
+        workflow: definition.properties.workflow,
       },
     },
   },

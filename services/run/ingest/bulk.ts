@@ -19,6 +19,7 @@ import { requestHash } from './idempotency.js';
 import {
   commandRecord,
   createPipelineRecord,
+  definitionJobNames,
   jobReportRecord,
   pipelineIdFor,
   type ApiCreatePipeline,
@@ -205,7 +206,10 @@ function parseLine(
           ? validators.play
           : validators.command;
   if (!validate(body)) throw badRequest(`line ${n} has invalid fields`, toFieldErrors(validate.errors));
-  if (op === 'create_pipeline') checkDefinition((body as unknown as ApiCreatePipeline).definition);
+  const definition =
+    op === 'create_pipeline'
+      ? checkDefinition((body as unknown as ApiCreatePipeline).definition, (body as { project_id: string }).project_id)
+      : undefined;
   const b = body as { project_id: string; idempotency_key?: string; occurred_at?: string };
   TokenRegistry.authorize(token, b.project_id);
   const key = b.idempotency_key ?? null;
@@ -215,17 +219,14 @@ function parseLine(
     projectId: b.project_id,
     pipelineId,
     job: namesJob(op) ? job : undefined,
-    creates:
-      op === 'create_pipeline'
-        ? { jobNames: (body as unknown as ApiCreatePipeline).definition.jobs.map((j) => j.name) }
-        : undefined,
+    creates: op === 'create_pipeline' ? { jobNames: definitionJobNames(definition!) } : undefined,
     requestHash: key ? requestHash(`bulk ${op} ${pipeline_id ?? ''} ${job ?? ''}`, body) : '', // compared only for a key
     idempotencyKey: key,
     correlationId: null,
     occurredAt: b.occurred_at,
     waitMs: 0,
     build: async (c) => {
-      if (op === 'create_pipeline') return createPipelineRecord(body as unknown as ApiCreatePipeline, c);
+      if (op === 'create_pipeline') return createPipelineRecord(body as unknown as ApiCreatePipeline, c, definition);
       if (op === 'report') {
         const r = body as unknown as { status: string; log_tail?: string; masked_values?: string[] };
         const masked = [...(r.masked_values ?? []), ...played.of(b.project_id, pipelineId)];

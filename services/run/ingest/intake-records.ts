@@ -1,6 +1,5 @@
 // Pure: API bodies → normalised intake records (GitLab's defaults filled in), and report ids.
 import { createHash } from 'node:crypto';
-import { compileDefinition, type AuthoredDefinition, type AuthoredJob } from '../../lib/core/pipeline/index.js';
 import type {
   CancelJob,
   CancelPipeline,
@@ -11,6 +10,7 @@ import type {
   RetryPipeline,
   UnscheduleJob,
 } from '../../lib/core/events/generated.js';
+import { compilePipeline, type AuthoredDefinition, type AuthoredJob } from '../../lib/core/pipeline/index.js';
 
 export interface RecordContext {
   reportId: string;
@@ -66,26 +66,35 @@ const envelope = (c: RecordContext) => ({
 
 /**
  * The definition as the intake record carries it: compiled from GitLab's keywords (parallel and matrix jobs
- * expanded and named as GitLab names them, needs and dependencies on them expanded, durations in seconds)
- * with GitLab's defaults filled in (compileDefinition). Meaningful for a definition checkDefinition passed.
+ * expanded and named as GitLab names them, needs and dependencies on them expanded, durations in seconds,
+ * trigger jobs' downstream definitions likewise) with GitLab's defaults filled in (compilePipeline).
+ * Meaningful for a definition checkDefinition passed.
  */
-export function normaliseDefinition(def: ApiCreatePipeline['definition']): CreatePipeline['definition'] {
-  return compileDefinition(def).definition;
+export function normaliseDefinition(
+  def: ApiCreatePipeline['definition'],
+  projectId: string,
+): CreatePipeline['definition'] {
+  return compilePipeline(def, projectId).definition;
 }
 
 /** The names of the pipeline's jobs as reports name them: a parallel or matrix job's are its jobs' names. */
-export function definitionJobNames(def: ApiCreatePipeline['definition']): string[] {
-  return normaliseDefinition(def).jobs.map((j) => j.name);
+export function definitionJobNames(def: CreatePipeline['definition']): string[] {
+  return def.jobs.map((j) => j.name);
 }
 
-export function createPipelineRecord(body: ApiCreatePipeline, c: RecordContext): CreatePipeline {
+/** The intake record of a create; `compiled` when the caller compiled the definition already (checkDefinition). */
+export function createPipelineRecord(
+  body: ApiCreatePipeline,
+  c: RecordContext,
+  compiled: CreatePipeline['definition'] = normaliseDefinition(body.definition, body.project_id),
+): CreatePipeline {
   return {
     type: 'CreatePipeline',
     ...envelope(c),
     ref: body.ref,
     sha: body.sha,
     source: body.source ?? 'api',
-    definition: normaliseDefinition(body.definition),
+    definition: compiled,
   };
 }
 
@@ -142,6 +151,8 @@ export function commandRecord(
 ): CommandRecord {
   if (isPipelineCommand(type)) return { type, ...envelope(c) };
   if (job === undefined) throw new Error(`${type} names a job`);
-  if (type === 'PlayJob' && variables.length > 0) return { type, ...envelope(c), job, variables: [...variables] };
+  // The values are secrets: only their keys leave ingest (the values mask the job's logs, played-values.ts).
+  if (type === 'PlayJob' && variables.length > 0)
+    return { type, ...envelope(c), job, variable_keys: variables.map((v) => v.key) };
   return { type, ...envelope(c), job };
 }

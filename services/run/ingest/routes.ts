@@ -17,6 +17,7 @@ import { requestHash } from './idempotency.js';
 import {
   commandRecord,
   createPipelineRecord,
+  definitionJobNames,
   isPipelineCommand,
   jobReportRecord,
   pipelineIdFor,
@@ -100,15 +101,16 @@ export function ingestRouter(deps: IngestDeps): Router {
       validators.create,
       req.body,
     );
-    checkDefinition(body.definition);
+    const definition = checkDefinition(body.definition, body.project_id);
     const key = idemKey(req, body);
     const pipelineId = body.pipeline_id?.toLowerCase() ?? (key ? pipelineIdFor(body.project_id, key) : uuidv7());
     reply(
       res,
       await submit(deps, {
         ...base(req, res, waitMs, body.project_id, pipelineId, 'POST /v1/pipelines', body),
-        creates: { jobNames: body.definition.jobs.map((j) => j.name) },
-        build: (c) => createPipelineRecord(body, c),
+        // Reports name the compiled jobs: a matrix job's are its jobs' GitLab names.
+        creates: { jobNames: definitionJobNames(definition) },
+        build: (c) => createPipelineRecord(body, c, definition),
       }),
     );
   });

@@ -30,7 +30,7 @@ export {
   type RejectionCode,
 } from './decision.js';
 export { JOB_STATUSES, type FailureReason, type JobStatus, type JobTransition } from './status.js';
-export { validatePipeline } from './validate-pipeline.js';
+export { compilePipeline, validatePipeline } from './validate-pipeline.js';
 export { DEFAULT_TIMEOUT_S, nextDue, STUCK_PENDING_S } from './tick.js';
 export {
   initialState,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Definition } from './definition.js';
 import { definition, job } from './fixtures.js';
-import { validatePipeline } from './validate-pipeline.js';
+import { compilePipeline, validatePipeline } from './validate-pipeline.js';
 
 const leaf = definition(['test'], [job('t', 'test')]);
 const triggering = (trigger: NonNullable<Definition['jobs'][number]['trigger']>) =>
@@ -49,5 +49,54 @@ describe('validatePipeline: trigger jobs and their downstream definitions', () =
     ]);
     // a multi-project pipeline starts its own count
     expect(codes(triggering({ project: 'acme/other', definition: two }))).to.deep.equal([]);
+  });
+});
+
+describe('compilePipeline: an authored definition and its downstream definitions, compiled', () => {
+  it('compiles each level (a matrix in a child definition) and keeps the trigger settings', () => {
+    const authored = {
+      stages: ['down'],
+      jobs: [
+        {
+          name: 'bridge',
+          stage: 'down',
+          trigger: {
+            strategy: 'depend' as const,
+            definition: { stages: ['test'], jobs: [{ name: 'unit', stage: 'test', parallel: 2 }] },
+          },
+        },
+      ],
+    };
+    const { definition: compiled, errors } = compilePipeline(authored, 'acme/app');
+    expect(errors).to.deep.equal([]);
+    const trigger = compiled.jobs[0]!.trigger!;
+    expect(trigger.strategy).to.equal('depend');
+    expect(trigger.definition.jobs.map((j) => j.name)).to.deep.equal(['unit 1/2', 'unit 2/2']);
+    expect(validatePipeline(compiled, 'acme/app')).to.deep.equal([]);
+  });
+
+  it('errors point into what the producer wrote, at any depth; cycles and depth as validatePipeline', () => {
+    const child = (jobs: object[]) => ({ stages: ['test'], jobs });
+    const authored = {
+      stages: ['build', 'down'],
+      jobs: [
+        { name: 'matrix', stage: 'build', parallel: 2 },
+        {
+          name: 'bridge',
+          stage: 'down',
+          trigger: { definition: child([{ name: 't', stage: 'test', start_in: '1 day' }]) },
+        },
+        {
+          name: 'loop',
+          stage: 'down',
+          trigger: { project: 'acme/app', definition: child([{ name: 't', stage: 'test' }]) },
+        },
+      ],
+    };
+    const { errors } = compilePipeline(authored as never, 'acme/app');
+    expect(errors.map((e) => `${e.code} ${e.pointer}`)).to.deep.equal([
+      'start_in_without_delayed /definition/jobs/1/trigger/definition/jobs/0/start_in',
+      'trigger_cycle /definition/jobs/2/trigger/project',
+    ]);
   });
 });

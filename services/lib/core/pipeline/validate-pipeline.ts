@@ -1,62 +1,91 @@
-// validatePipeline: a pipeline definition and the downstream definitions its trigger jobs carry. The trigger
-// checks run over the whole tree of downstream definitions a pipeline carries: each
-// downstream definition is itself valid (its errors point into it), a chain of multi-project triggers
-// never comes back to a project already in it (GitLab: pipeline_loop_detected), and child pipelines nest at
-// most two levels deep (GitLab's parent-child limit).
+// A pipeline definition and the downstream definitions its trigger jobs carry, as one tree. The trigger rules
+// run over the whole tree: each downstream definition is itself valid (its errors point into it), a chain
+// of multi-project triggers never comes back to a project already in it (GitLab: pipeline_loop_detected),
+// and child pipelines nest at most two levels deep (GitLab's parent-child limit).
+// - validatePipeline: a canonical definition (the decider's check of a CreatePipeline record).
+// - compilePipeline: an authored definition (ingest), each level compiled by compileDefinition.
+import { compileDefinition, type AuthoredDefinition, type CompiledDefinition } from './authored.js';
 import { validateDefinition, type Definition, type DefinitionError, type DefinitionErrorCode } from './definition.js';
 
 export const TRIGGER_LIMITS = { childDepth: 2 } as const;
 
-type Add = (pointer: string, code: DefinitionErrorCode, message: string) => void;
-type Validate = (def: Definition) => DefinitionError[];
+type Trigger = NonNullable<Definition['jobs'][number]['trigger']>;
+type Where = { projects: readonly string[]; childDepth: number };
 
-/**
- * Checks the trigger jobs of `def` (at `pointer`, the definition's own JSON pointer) run by project
- * `projects[projects.length - 1]`, whose multi-project chain so far is `projects`; `childDepth` is how many
- * child pipelines deep `def` is.
- */
-export function checkTriggers(
-  def: Definition,
-  validate: Validate,
-  add: Add,
-  pointer: string,
-  projects: readonly string[],
-  childDepth = 0,
-): void {
-  (def.jobs ?? []).forEach((job, i) => {
-    const trigger = job.trigger;
-    if (!trigger) return;
-    const at = `${pointer}/jobs/${i}/trigger`;
-    const downstream = trigger.definition;
-    if (trigger.project !== undefined && projects.includes(trigger.project)) {
-      add(
-        `${at}/project`,
-        'trigger_cycle',
-        `triggers form a cycle: ${[...projects, trigger.project].join(' → ')} (GitLab: pipeline_loop_detected)`,
-      );
-      return;
-    }
-    const depth = trigger.project === undefined ? childDepth + 1 : 0;
-    if (depth > TRIGGER_LIMITS.childDepth) {
-      add(at, 'trigger_too_deep', `child pipelines nest at most ${TRIGGER_LIMITS.childDepth} levels deep`);
-      return;
-    }
-    for (const e of validate(downstream))
-      add(`${at}/definition${e.pointer.replace(/^\/definition/, '')}`, e.code, e.message);
-    const chain = trigger.project === undefined ? projects : [...projects, trigger.project];
-    checkTriggers(downstream, validate, add, `${at}/definition`, chain, depth);
-  });
+/** Where a trigger's downstream pipeline runs in the tree, or why it may not run there. */
+function downstreamOf(
+  trigger: Pick<Trigger, 'project'>,
+  where: Where,
+): Where | { pointer: '/project' | ''; code: DefinitionErrorCode; message: string } {
+  const project = trigger.project;
+  if (project !== undefined && where.projects.includes(project)) {
+    return {
+      pointer: '/project',
+      code: 'trigger_cycle',
+      message: `triggers form a cycle: ${[...where.projects, project].join(' → ')} (GitLab: pipeline_loop_detected)`,
+    };
+  }
+  const childDepth = project === undefined ? where.childDepth + 1 : 0;
+  if (childDepth > TRIGGER_LIMITS.childDepth)
+    return {
+      pointer: '',
+      code: 'trigger_too_deep',
+      message: `child pipelines nest at most ${TRIGGER_LIMITS.childDepth} levels deep`,
+    };
+  return { projects: project === undefined ? where.projects : [...where.projects, project], childDepth };
 }
 
-/** Every error of a pipeline definition run by `projectId`, its downstream definitions included. */
+const under = (prefix: string, e: DefinitionError): DefinitionError => ({
+  ...e,
+  pointer: `${prefix}${e.pointer.replace(/^\/definition/, '')}`,
+});
+
+/** Every error of a canonical pipeline definition run by `projectId`, its downstream definitions included. */
 export function validatePipeline(def: Definition, projectId: string): DefinitionError[] {
-  const errors = validateDefinition(def);
-  checkTriggers(
-    def,
-    validateDefinition,
-    (pointer, code, message) => errors.push({ pointer, code, message }),
-    '/definition',
-    [projectId],
-  );
+  const errors: DefinitionError[] = [];
+  const visit = (d: Definition, pointer: string, where: Where) => {
+    errors.push(...validateDefinition(d).map((e) => under(pointer, e)));
+    (d.jobs ?? []).forEach((job, i) => {
+      if (!job.trigger) return;
+      const at = `${pointer}/jobs/${i}/trigger`;
+      const next = downstreamOf(job.trigger, where);
+      if ('code' in next) errors.push({ pointer: `${at}${next.pointer}`, code: next.code, message: next.message });
+      else visit(job.trigger.definition, `${at}/definition`, next);
+    });
+  };
+  visit(def, '/definition', { projects: [projectId], childDepth: 0 });
   return errors;
+}
+
+type AuthoredTrigger = { project?: string; branch?: string; strategy?: 'depend'; definition: AuthoredDefinition };
+
+/**
+ * An authored pipeline definition compiled, its trigger jobs' downstream definitions too; every error points
+ * into what the producer wrote.
+ */
+export function compilePipeline(authored: AuthoredDefinition, projectId: string): CompiledDefinition {
+  const errors: DefinitionError[] = [];
+  const visit = (a: AuthoredDefinition, pointer: string, where: Where): Definition => {
+    const { definition, errors: own } = compileDefinition(a);
+    errors.push(...own.map((e) => under(pointer, e)));
+    for (const job of definition.jobs) {
+      const trigger = (job as { trigger?: AuthoredTrigger }).trigger;
+      if (!trigger) continue;
+      // The authored job it came from (a parallel trigger job's instances all come from one).
+      const same = JSON.stringify(trigger);
+      const authoredIndex = (a.jobs ?? []).findIndex(
+        (j) => j.name === job.name || JSON.stringify((j as { trigger?: unknown }).trigger) === same,
+      );
+      const at = `${pointer}/jobs/${authoredIndex}/trigger`;
+      const next = downstreamOf(trigger, where);
+      if ('code' in next) {
+        errors.push({ pointer: `${at}${next.pointer}`, code: next.code, message: next.message });
+        continue;
+      }
+      job.trigger = { ...trigger, definition: visit(trigger.definition, `${at}/definition`, next) };
+    }
+    return definition;
+  };
+  const definition = visit(authored, '/definition', { projects: [projectId], childDepth: 0 });
+  return { definition, errors };
 }
