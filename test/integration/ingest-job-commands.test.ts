@@ -118,7 +118,7 @@ describe('ingest: cancel a job, retry a pipeline, unschedule, play with variable
     await refused(`/v1/pipelines/${p.id}/jobs/compile/unschedule`, 'not_scheduled');
   });
 
-  it('POST …/jobs/{job}/play with variables: the job is enqueued with them; a job not manual → 422 not_playable', async () => {
+  it('POST …/jobs/{job}/play with variables: the job is enqueued with their keys (values never leave ingest); a job not manual → 422 not_playable', async () => {
     const p = await create();
     const variables = [
       { key: 'DEPLOY_TOKEN', value: `tok-${randomUUID()}` },
@@ -131,7 +131,8 @@ describe('ingest: cancel a job, retry a pipeline, unschedule, play with variable
       es.some((e) => e.type === 'JobEnqueued' && e.name === 'ship'),
     );
     const enqueued = canonical.find((e) => e.type === 'JobEnqueued' && e.name === 'ship') as JobEnqueued;
-    expect(enqueued.variables, 'the decider passes them on').to.deep.equal(variables);
+    expect(enqueued.variable_keys, 'the decider passes their keys on').to.deep.equal(['DEPLOY_TOKEN', '_REGION']);
+    expect(JSON.stringify(canonical), 'no value reaches the canonical topic').to.not.include(variables[0]!.value);
     await refused(`/v1/pipelines/${p.id}/jobs/ship/play`, 'not_playable', { variables });
     await refused(`/v1/pipelines/${p.id}/jobs/compile/play`, 'not_playable');
     // A delayed job may be played before it is due, without variables.
@@ -236,7 +237,8 @@ describe('ingest: cancel a job, retry a pipeline, unschedule, play with variable
     expect(events.filter((e) => e.type === 'JobCanceled').map((e) => ('name' in e ? e.name : ''))).to.include('unit');
     expect(events.some((e) => e.type === 'JobUnscheduled' && e.name === 'later')).to.equal(true);
     const enqueued = events.find((e) => e.type === 'JobEnqueued' && e.name === 'ship') as JobEnqueued;
-    expect(enqueued.variables).to.deep.equal([{ key: 'TARGET', value: 'staging' }]);
+    expect(enqueued.variable_keys).to.deep.equal(['TARGET']);
+    expect(enqueued).to.not.have.property('variables');
     expect(events.some((e) => e.type === 'JobRetried' && e.name === 'unit')).to.equal(true);
   });
 });

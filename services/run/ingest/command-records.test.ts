@@ -47,14 +47,16 @@ describe('ingest: command records', () => {
     }
   });
 
-  it('a play carries its variables, only when there are some', () => {
+  it('a play carries the keys of its variables, never their values, only when there are some', () => {
     const variables = [{ key: 'TARGET', value: 'eu-west-1' }];
     const r = commandRecord('PlayJob', ctx, 'deploy', variables);
-    expect(r).to.deep.include({ type: 'PlayJob', variables });
+    expect(r).to.deep.include({ type: 'PlayJob', variable_keys: ['TARGET'] });
+    expect(r).to.not.have.property('variables');
+    expect(JSON.stringify(r)).to.not.include('eu-west-1');
     expect(errorsOf(r)).to.deep.equal([]);
-    expect(commandRecord('PlayJob', ctx, 'deploy', [])).to.not.have.property('variables');
+    expect(commandRecord('PlayJob', ctx, 'deploy', [])).to.not.have.property('variable_keys');
     // Only a play takes variables.
-    expect(commandRecord('RetryJob', ctx, 'deploy', variables)).to.not.have.property('variables');
+    expect(commandRecord('RetryJob', ctx, 'deploy', variables)).to.not.have.property('variable_keys');
   });
 });
 

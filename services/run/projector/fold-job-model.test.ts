@@ -85,6 +85,13 @@ describe('projector fold: the whole job model', () => {
       ev('JobManualActionRequired', 3),
       ev('JobEnqueued', 4, { variables }),
     ]);
+    // What the decider writes now: the keys alone.
+    const keysOnly = foldEvents(empty(), [
+      ...created('manual', true),
+      ev('JobManualActionRequired', 3),
+      ev('JobEnqueued', 4, { variable_keys: ['DEPLOY_TOKEN'] }),
+    ]);
+    expect(keysOnly.jobs.get(JOB)).to.deep.include({ variableKeys: ['DEPLOY_TOKEN'] });
     const j = r.jobs.get(JOB)!;
     expect(j).to.deep.include({ status: 'pending', variableKeys: ['DEPLOY_TOKEN', 'TARGET'] });
     const everything = JSON.stringify([...r.jobs.values(), ...r.pipelines.values()]);

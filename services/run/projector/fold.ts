@@ -206,7 +206,11 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
         setJob(e, {
           status: 'pending',
           queuedAt: e.occurred_at,
-          ...(e.variables?.length ? { variableKeys: e.variables.map((v) => v.key) } : {}),
+          ...(e.variable_keys?.length
+            ? { variableKeys: e.variable_keys }
+            : e.variables?.length
+              ? { variableKeys: e.variables.map((v) => v.key) }
+              : {}),
         });
         break;
       case 'JobScheduled':

@@ -804,7 +804,7 @@ export interface PlayJob {
    */
   job: string;
   /**
-   * Variables for this run of the manual job (GitLab: play with variables).
+   * Not written by Verity: the values of play variables are secrets and never leave ingest (it masks them in the job's logs); variable_keys carries their keys.
    *
    * @maxItems 50
    */
@@ -812,6 +812,12 @@ export interface PlayJob {
     key: string;
     value: string;
   }[];
+  /**
+   * Keys of the variables the manual job is played with (their values stay in ingest, for masking).
+   *
+   * @maxItems 50
+   */
+  variable_keys?: string[];
 }
 
 /** schemas/ci.intake.v1/ReportJob.v1.json (subject ci.intake.v1-ReportJob) */
@@ -1299,7 +1305,7 @@ export interface JobEnqueued {
   name: string;
   attempt: number;
   /**
-   * Variables given when a manual job was played.
+   * Not written by Verity (values of play variables are secrets); see variable_keys.
    *
    * @maxItems 50
    */
@@ -1307,6 +1313,12 @@ export interface JobEnqueued {
     key: string;
     value: string;
   }[];
+  /**
+   * Keys of the variables a manual job was played with.
+   *
+   * @maxItems 50
+   */
+  variable_keys?: string[];
 }
 
 /** schemas/ci.pipeline.events.v1/JobFailed.v1.json (subject ci.pipeline.events.v1-JobFailed) */

@@ -142,7 +142,8 @@ export function playJob(state: PipelineState, report: PlayJob, ctx: DecideContex
     );
   }
   const draft = draftFrom(state, report, ctx);
-  enqueueJob(draft, job, report.variables ?? []);
+  // Keys only: a record written before variable_keys existed may still carry the values; they go no further.
+  enqueueJob(draft, job, report.variable_keys ?? report.variables?.map((v) => v.key) ?? []);
   reopenDependents(draft, job.name);
   return accept(draft);
 }

@@ -1,13 +1,11 @@
 // How a job whose turn came starts (GitLab's enqueue event): a trigger job creates its downstream pipeline
 // (Ci::Bridge), a job of a resource group waits for its resource (Ci::Processable: enqueue →
 // waiting_for_resource with_resource_group), any other job waits for a runner.
-import type { JobEnqueued } from '../events/generated.js';
 import { emit, jobRef, type Draft } from './draft.js';
 import { jobDefinition, type JobState } from './state.js';
 
-type Variables = NonNullable<JobEnqueued['variables']>;
-
-export function enqueueJob(draft: Draft, job: JobState, variables: Variables = []): void {
+/** `variableKeys`: the keys of the variables a manual job is played with (the values never reach the decider). */
+export function enqueueJob(draft: Draft, job: JobState, variableKeys: readonly string[] = []): void {
   const def = jobDefinition(draft.state, job.name);
   if (def?.trigger) {
     const strategy = def.trigger.strategy === 'depend' ? 'depend' : 'none';
@@ -32,5 +30,9 @@ export function enqueueJob(draft: Draft, job: JobState, variables: Variables = [
     });
     return;
   }
-  emit(draft, { type: 'JobEnqueued', ...jobRef(job), ...(variables.length > 0 ? { variables } : {}) });
+  emit(draft, {
+    type: 'JobEnqueued',
+    ...jobRef(job),
+    ...(variableKeys.length > 0 ? { variable_keys: [...variableKeys] } : {}),
+  });
 }
