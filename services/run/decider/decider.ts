@@ -183,8 +183,11 @@ export class Decider {
     }));
     // Finished pipelines idle past the retention leave memory and the changelog (tombstones).
     const archived = this.retention.expired(states).filter((id) => !result.touched.has(id));
-    // What the timer waits for: each touched pipeline's earliest due time, or a tombstone (archived ones too).
-    const dues = [...result.touched.values()].map((s) => ({ s, at: nextDue(s) }));
+    // What the timer waits for: a touched pipeline's earliest due time when it changed (the compacted topic keeps
+    // the last one written), a tombstone when it went away, and for archived pipelines.
+    const dues = [...result.touched.values()]
+      .map((s) => ({ s, at: nextDue(s), before: states.get(s.pipeline_id) }))
+      .filter(({ at, before }) => (before === undefined ? at !== null : nextDue(before) !== at));
     const tombstone = (id: string) => ({ key: id, value: null });
     const messages = [
       {
