@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Verity's own services in the background, for `make demo`: `bin/verity up`, a small supervisor that
-# runs ingest, decider, projector, query, remediator, scorer and timer each in its own process (restarts,
+# runs ingest, decider, projector, query, remediator, scorer, timer and coordinator each in its own process (restarts,
 # per-service logs in .data/verity/logs/<service>.log, ops port VERITY_SUPERVISOR_PORT=8089;
 # docs/OPERATIONS.md). Not part of `make up`: the test suite runs its own.
 # Usage: verity.sh start|stop|status. A demo token is generated once into .data/verity/token

@@ -90,7 +90,7 @@ export function exited(
  * so it stops by itself if the test process dies before stopping it.
  */
 export async function spawnService(
-  name: 'decider' | 'projector' | 'remediator',
+  name: 'decider' | 'projector' | 'remediator' | 'coordinator',
   env: Record<string, string> = {},
 ): Promise<ChildProcess & { port: number; logTail(): string }> {
   const child = spawn(
@@ -98,7 +98,15 @@ export async function spawnService(
     ['--import', `${REPO_ROOT}node_modules/tsx/dist/loader.mjs`, `${REPO_ROOT}services/tools/cli/main.ts`, name],
     {
       cwd: REPO_ROOT,
-      env: { ...process.env, DECIDER_PORT: '0', PROJECTOR_PORT: '0', REMEDIATOR_PORT: '0', LOG_LEVEL: 'info', ...env },
+      env: {
+        ...process.env,
+        DECIDER_PORT: '0',
+        PROJECTOR_PORT: '0',
+        REMEDIATOR_PORT: '0',
+        COORDINATOR_PORT: '0',
+        LOG_LEVEL: 'info',
+        ...env,
+      },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     },
   );

@@ -16,7 +16,16 @@ import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
 import { TOKEN_SPEC } from './services.js';
 import { alive, marked, until } from './wait.js';
 
-export const SERVICES = ['decider', 'ingest', 'projector', 'query', 'remediator', 'scorer', 'timer'] as const;
+export const SERVICES = [
+  'decider',
+  'ingest',
+  'projector',
+  'query',
+  'remediator',
+  'scorer',
+  'timer',
+  'coordinator',
+] as const;
 
 const DATA = process.env.VERITY_DATA_DIR ?? join(REPO_ROOT, '.data');
 const stack = (...args: string[]) =>

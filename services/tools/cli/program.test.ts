@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { parse } from './parse-harness.js';
 import { buildProgram } from './program.js';
 
-const ALL_SERVICES = ['decider', 'ingest', 'projector', 'query', 'remediator', 'scorer', 'timer'];
+const ALL_SERVICES = ['decider', 'ingest', 'projector', 'query', 'remediator', 'scorer', 'timer', 'coordinator'];
 
 describe('verity: parsing', () => {
   const valid: [string[], string, unknown][] = [

@@ -10,6 +10,7 @@ import { queryConfigSpec } from '../../run/query/index.js';
 import { remediatorConfigSpec } from '../../run/remediator/index.js';
 import { scorerConfigSpec } from '../../run/scorer/index.js';
 import { timerConfigSpec } from '../../run/timer/index.js';
+import { coordinatorConfigSpec } from '../../run/coordinator/index.js';
 import { localStack, runtime, tools, tracing } from './read-elsewhere.js';
 
 export const SECTIONS: DocSection[] = [
@@ -41,6 +42,13 @@ export const SECTIONS: DocSection[] = [
     title: 'Timer',
     intro: '`verity timer` (`services/run/timer`): due times of `ci.pipeline.due.v1` → `Tick` reports.',
     spec: timerConfigSpec,
+  },
+  {
+    title: 'Coordinator',
+    intro:
+      '`verity coordinator` (`services/run/coordinator`): resource groups and auto-cancel across pipelines ' +
+      '(`ci.coordination.v1` → `AssignResource` / `AutoCancel` reports).',
+    spec: coordinatorConfigSpec,
   },
   {
     title: 'Supervisor',

@@ -1,5 +1,5 @@
-// `verity ingest|decider|projector|query|remediator|scorer|timer`: run one service in this process until
-// SIGTERM/SIGINT. Under the `verity up` supervisor (an IPC channel to the parent exists) the service
+// `verity ingest|decider|projector|query|remediator|scorer|timer|coordinator`: run one service in this process
+// until SIGTERM/SIGINT. Under the `verity up` supervisor (an IPC channel to the parent exists) the service
 // also tells the supervisor its port once it listens, and stops itself gracefully when that channel
 // closes: the supervisor is gone (even by SIGKILL), and no child outlives it.
 import type { Command } from 'commander';
@@ -7,7 +7,16 @@ import type { Invoke } from '../invoke.js';
 import { onShutdown, type Stoppable } from '../../../lib/platform/lifecycle.js';
 import { createLogger } from '../../../lib/platform/log.js';
 
-export const SERVICES = ['decider', 'ingest', 'projector', 'query', 'remediator', 'scorer', 'timer'] as const;
+export const SERVICES = [
+  'decider',
+  'ingest',
+  'projector',
+  'query',
+  'remediator',
+  'scorer',
+  'timer',
+  'coordinator',
+] as const;
 export type Service = (typeof SERVICES)[number];
 
 /** How each service starts in this process. */
@@ -19,6 +28,7 @@ export const STARTERS: Record<Service, () => Promise<Stoppable & { port: number 
   remediator: async () => (await import('../../../run/remediator/index.js')).startRemediator(),
   scorer: async () => (await import('../../../run/scorer/index.js')).startScorer(),
   timer: async () => (await import('../../../run/timer/index.js')).startTimer(),
+  coordinator: async () => (await import('../../../run/coordinator/index.js')).startCoordinator(),
 };
 
 /** What `verity --help` says of each service, in the order it lists them. */
@@ -30,6 +40,7 @@ const DESCRIPTIONS: Record<Service, string> = {
   remediator: 'run the remediator: failures → remediation proposals (REMEDIATOR_*, OPENAI_* variables)',
   scorer: 'run the scorer: proposals × outcomes → scores (SCORER_* variables)',
   timer: 'run the timer: due times → Tick reports (TIMER_* variables)',
+  coordinator: 'run the coordinator: resource groups and auto-cancel across pipelines (COORDINATOR_* variables)',
 };
 
 export function registerServices(program: Command, invoke: Invoke): void {

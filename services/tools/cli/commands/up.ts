@@ -1,5 +1,5 @@
-// `verity up`: every Verity service — decider, ingest, projector, query, remediator, scorer, timer — each in
-// its own process (`bin/verity <service>`) under a small supervisor (services/tools/cli/supervisor): restarts
+// `verity up`: every Verity service — decider, ingest, projector, query, remediator, scorer, timer, coordinator —
+// each in its own process (`bin/verity <service>`) under a small supervisor (services/tools/cli/supervisor): restarts
 // with capped exponential backoff, gives up on a service after VERITY_SUPERVISOR_MAX_CRASHES fast
 // crashes, one log file per service, an ops port (VERITY_SUPERVISOR_PORT, 8089) with /healthz,
 // /readyz, /metrics and /status. Each service listens on its own <SERVICE>_PORT. `--only a,b` runs a
