@@ -20,6 +20,8 @@ const LOGICAL = [
   'ci.intake.v1',
   'ci.pipeline.events.v1',
   'ci.pipeline.state.v1',
+  'ci.pipeline.due.v1', // the decider writes due times (the timer's topic) and refuses to start without it
+  'ci.coordination.v1', // the decider's coordination outbox
   'ci.intake.rejected.v1',
   'ci.remediation.events.v1',
 ];
