@@ -6,7 +6,8 @@
 // failed transaction (a broker restart: ABORTING/COMMITTING states, fenced producer, timeouts) the runner
 // drops the producer, seeks to the committed offset and `prepare` restores the partition's state from the
 // committed changelog — nothing lost, nothing duplicated. Each touched state's earliest due time (nextDue) goes to
-// ci.pipeline.due.v1 in the same transaction (a tombstone when nothing is due), for the timer.
+// ci.pipeline.due.v1 in the same transaction (a tombstone when nothing is due), for the timer; what the coordinator
+// must decide across pipelines (resource groups, pipelines on a ref: outbox.ts) goes to ci.coordination.v1.
 import { ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
 import type { Admin, Kafka } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
