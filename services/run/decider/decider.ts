@@ -130,7 +130,10 @@ export class Decider {
 
   private async checkPartitionCounts(): Promise<void> {
     const topics = [TOPICS.intake, TOPICS.pipelineState, TOPICS.pipelineDue];
-    const meta = await this.admin.fetchTopicMetadata({ topics });
+    // The coordination topic is keyed by coordination key: it must exist, with any partition count.
+    const meta = await this.admin.fetchTopicMetadata({ topics: [...topics, TOPICS.coordination] });
+    if (!meta.topics.some((t) => t.name === TOPICS.coordination && t.partitions.length > 0))
+      throw new Error(`${TOPICS.coordination} does not exist (run verity topics apply)`);
     const [intake, ...others] = topics.map((t) => meta.topics.find((x) => x.name === t)?.partitions.length ?? 0);
     others.forEach((n, i) => {
       if (n !== intake)
