@@ -1,7 +1,7 @@
 // The timer's due book, pure (the time is an argument): pipeline → its earliest due time, as the decider last wrote
 // it to ci.pipeline.due.v1. It answers what to tick at a given instant — due, and not ticked for that same due time
-// within resendMs (the decider may lag: its new due time, or the same one again after a rejection, is what tells
-// the timer a Tick took effect) — and it is bounded: past maxPipelines a new pipeline is refused, never an old one
+// within resendMs (the decider may lag: a new due time, or a tombstone, is what tells the timer a Tick took
+// effect) — and it is bounded: past maxPipelines a new pipeline is refused, never an old one
 // dropped. A tombstone removes a pipeline; a partition given up removes its pipelines.
 
 export interface Due {
