@@ -39,6 +39,10 @@ export function readModelTables(schemaName: string) {
       durationMs: bigint('duration_ms', { mode: 'number' }),
       lastSeq: integer('last_seq').notNull(),
       updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull(),
+      /** A downstream pipeline: the pipeline whose trigger job created it; null otherwise (added by ddl/0004). */
+      parentPipelineId: uuid('parent_pipeline_id'),
+      /** A downstream pipeline: the trigger job (attempt) that created it; null otherwise. */
+      parentJobId: uuid('parent_job_id'),
     },
     (t) => [
       index('pipelines_by_project').on(t.projectId, t.createdAt.desc(), t.pipelineId.desc()),
@@ -79,10 +83,22 @@ export function readModelTables(schemaName: string) {
       scheduledAt: timestamp('scheduled_at', { withTimezone: true, mode: 'string' }),
       /** The keys of the variables the job was played with (never their values); null: none. */
       variableKeys: text('variable_keys').array(),
+      /** A trigger job's downstream pipeline, once created; null otherwise (added by ddl/0004). */
+      downstreamPipelineId: uuid('downstream_pipeline_id'),
+      /** The job's resource_group (its definition's, or JobWaitingForResource's); null: none. */
+      resourceGroup: text('resource_group'),
+      /** When the job last began waiting for its resource group's resource (JobWaitingForResource). */
+      waitingForResourceAt: timestamp('waiting_for_resource_at', { withTimezone: true, mode: 'string' }),
+      /** A job canceled as redundant: the newer pipeline that made it so, or its own pipeline (on_job_failure: all). */
+      autoCanceledBy: uuid('auto_canceled_by'),
     },
     (t) => [
       index('jobs_by_pipeline').on(t.pipelineId, t.stage, t.name, t.attempt),
       index('jobs_by_project_name').on(t.projectId, t.name, t.finishedAt),
+      // A resource group's queue and holder (GET /v1/projects/{project}/resource-groups/{group}).
+      index('jobs_by_resource_group')
+        .on(t.projectId, t.resourceGroup, t.status, t.waitingForResourceAt, t.jobId)
+        .where(sql`${t.resourceGroup} IS NOT NULL`),
     ],
   );
   const flakyJobs = s.table(

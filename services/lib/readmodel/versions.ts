@@ -107,7 +107,9 @@ const TEMPLATE_TABLES: Record<(typeof READ_MODEL_TABLES)[number], object> = {
 
 /**
  * Columns (`table.column`) that a version's existing tables lack: a version built before a DDL file that
- * added them (ddl/0003 added jobs.scheduled_at and jobs.variable_keys). Such a version is rebuilt, never
+ * added them (ddl/0003 added jobs.scheduled_at and jobs.variable_keys; ddl/0004 the trigger links and resource
+ * groups: pipelines.parent_pipeline_id, parent_job_id, jobs.downstream_pipeline_id, resource_group,
+ * waiting_for_resource_at, auto_canceled_by). Such a version is rebuilt, never
  * altered in place: the new columns' values come from the events (`verity rebuild`).
  */
 export async function missingColumns(db: Queryable, version: number): Promise<string[]> {

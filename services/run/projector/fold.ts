@@ -44,7 +44,7 @@ export interface FoldOptions {
   lenient?: ReadonlySet<string>;
 }
 
-type DefinitionJob = { name: string; needs: string[] | null };
+type DefinitionJob = { name: string; needs: string[] | null; resource_group?: string };
 type JobEvent = Extract<PipelineEvent, { job_id: string }>;
 
 const finished = (status: string) => ['success', 'failed', 'canceled', 'skipped'].includes(status);
@@ -67,6 +67,8 @@ export function placeholderPipeline(e: PipelineEvent): PipelineRow {
     durationMs: null,
     lastSeq: e.seq - 1,
     updatedAt: e.recorded_at,
+    parentPipelineId: null,
+    parentJobId: null,
   };
 }
 
@@ -85,6 +87,9 @@ const NOT_RUN = {
   logExcerpt: null,
   scheduledAt: null,
   variableKeys: null,
+  downstreamPipelineId: null,
+  waitingForResourceAt: null,
+  autoCanceledBy: null,
 } as const satisfies Partial<JobRow>;
 
 /** The row standing for a job created before a replayed window (see FoldOptions). */
@@ -101,6 +106,7 @@ function placeholderJob(e: JobEvent): JobRow {
     allowFailure: 'allow_failure' in e ? e.allow_failure : false,
     when: 'unknown',
     needs: null,
+    resourceGroup: null,
     ...NOT_RUN,
     lastSeq: e.seq - 1,
   };
@@ -165,6 +171,9 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
         durationMs: null,
         lastSeq: e.seq,
         updatedAt: e.recorded_at,
+        // A downstream pipeline: linked to its parent here, and the parent to it by its trigger job's row.
+        parentPipelineId: e.parent?.pipeline_id ?? null,
+        parentJobId: e.parent?.job_id ?? null,
       });
       continue;
     }
@@ -196,6 +205,7 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
           allowFailure: e.allow_failure,
           when: e.when,
           needs: def?.needs ?? null,
+          resourceGroup: def?.resource_group ?? null,
           ...NOT_RUN,
           lastSeq: e.seq,
         });
@@ -223,7 +233,21 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
         setJob(e, { status: 'canceling' });
         break;
       case 'JobWaitingForResource':
-        setJob(e, { status: 'waiting_for_resource' });
+        // In its group's queue since now (the coordinator's requested_at), until AssignResource enqueues it.
+        setJob(e, {
+          status: 'waiting_for_resource',
+          resourceGroup: e.resource_group,
+          waitingForResourceAt: e.occurred_at,
+        });
+        break;
+      case 'DownstreamPipelineTriggered':
+        // A trigger job runs while its downstream pipeline runs (strategy: depend), or succeeds next (none).
+        setJob(e, {
+          status: 'running',
+          queuedAt: e.occurred_at,
+          startedAt: e.occurred_at,
+          downstreamPipelineId: e.downstream_pipeline_id,
+        });
         break;
       case 'JobStarted':
         setJob(e, { status: 'running', startedAt: e.occurred_at, runnerId: e.runner_id, queuedMs: e.queued_ms });
@@ -264,7 +288,12 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
         });
         break;
       case 'JobCanceled':
-        setJob(e, { status: 'canceled', finishedAt: e.occurred_at, durationMs: e.duration_ms });
+        setJob(e, {
+          status: 'canceled',
+          finishedAt: e.occurred_at,
+          durationMs: e.duration_ms,
+          autoCanceledBy: e.auto_canceled_by ?? null,
+        });
         break;
       case 'JobSkipped':
         setJob(e, { status: 'skipped' });
