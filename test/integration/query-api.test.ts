@@ -15,6 +15,7 @@ import { flakyJobsQuery } from '../../services/run/query/flaky.js';
 import { startQuery, type RunningQuery } from '../../services/run/query/main.js';
 import { latestJobsQuery, listPipelinesQuery, pipelineByIdQuery } from '../../services/run/query/pipelines.js';
 import { statsQueries } from '../../services/run/query/stats.js';
+import { holderQuery, waitingQuery } from '../../services/run/query/resource-groups.js';
 import { dailyDeltas } from '../../services/run/projector/daily-stats.js';
 import { listRemediationsQuery } from '../../services/run/query/remediations.js';
 import type { ReadModel } from '../../services/lib/readmodel/rows.js';
@@ -25,7 +26,8 @@ const P = `qtest/${run}`; // 120 pipelines for lists and paging
 const Q = `qtest/${run}-other`; // another project: as if it did not exist for the scoped token
 const D = `qtest/${run}-detail`; // one pipeline with stages, retries, needs
 const S = `qtest/${run}-stats`; // controlled numbers for the stats
-const PROJECTS = [P, Q, D, S];
+const G = `qtest/${run}-groups`; // a resource group's holder and queue
+const PROJECTS = [P, Q, D, S, G];
 
 const TOKENS = {
   reader: `reader-${run}-0123456789abcdef`,
@@ -258,6 +260,33 @@ const statsJobs = [
 ];
 const statsFlaky = [flaky(S, ago(2 * DAY)), flaky(S, ago(20 * DAY))];
 
+// ---- resource group "production" of G across two pipelines: a holder (and the previous one, finished in a partition
+// the projector has not caught up with yet), three waiting jobs (two of them at the same microsecond), and jobs of
+// the group that are not in its queue ----
+const GROUP = 'production';
+const rgPipelines = [pipeline({ projectId: G, status: 'running' }), pipeline({ projectId: G, status: 'running' })];
+/** T0 plus `us` microseconds, as Postgres keeps it. */
+const rgAt = (us: number) =>
+  `${new Date(T0 + Math.floor(us / 1000)).toISOString().slice(0, -1)}${String(us % 1000).padStart(3, '0')}Z`;
+const rg = (i: 0 | 1, name: string, over: Partial<JobInsert>) =>
+  job({ pipelineId: rgPipelines[i]!.pipelineId!, projectId: G, name, stage: 'deploy', resourceGroup: GROUP, ...over });
+const rgJobs = {
+  previous: rg(0, 'deploy-a', { status: 'running', queuedAt: rgAt(0), waitingForResourceAt: rgAt(0) }),
+  holder: rg(1, 'deploy-a', { status: 'running', queuedAt: rgAt(5_000), waitingForResourceAt: rgAt(1_000) }),
+  first: rg(0, 'deploy-b', { status: 'waiting_for_resource', waitingForResourceAt: rgAt(2_100) }),
+  tieA: rg(1, 'deploy-b', { status: 'waiting_for_resource', waitingForResourceAt: rgAt(2_200) }),
+  tieB: rg(1, 'deploy-c', { status: 'waiting_for_resource', waitingForResourceAt: rgAt(2_200) }),
+  done: rg(0, 'deploy-c', { status: 'success', waitingForResourceAt: rgAt(500) }),
+  canceled: rg(0, 'deploy-d', { status: 'canceled', waitingForResourceAt: rgAt(600) }),
+  otherGroup: rg(0, 'deploy-e', {
+    status: 'waiting_for_resource',
+    resourceGroup: 'staging',
+    waitingForResourceAt: rgAt(0),
+  }),
+};
+/** The waiting jobs in the API's order: waiting since, then job id. */
+const rgWaiting = [rgJobs.first, ...[rgJobs.tieA, rgJobs.tieB].sort((a, b) => (a.jobId! < b.jobId! ? -1 : 1))];
+
 // Answers are asserted field by field and validated against the OpenAPI document.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Answer = { status: number; body: any; headers: Headers };
@@ -301,8 +330,12 @@ describe('query API (real Postgres, read models)', function () {
     db = createDb(pool);
     activeSchema = versionSchema(await ensureActiveVersion(pool));
     tables = readModelTables(activeSchema);
-    await db.insert(tables.pipelines).values([...listed.map((x) => x.row), detail, otherPipeline, ...statsPipelines]);
-    await db.insert(tables.jobs).values([...Object.values(detailJobs), otherJob, ...statsJobs]);
+    await db
+      .insert(tables.pipelines)
+      .values([...listed.map((x) => x.row), detail, otherPipeline, ...statsPipelines, ...rgPipelines]);
+    await db
+      .insert(tables.jobs)
+      .values([...Object.values(detailJobs), otherJob, ...statsJobs, ...Object.values(rgJobs)]);
     await db.insert(tables.flakyJobs).values([...flakyP, flaky(Q, ago(60_000)), ...statsFlaky]);
     await db.insert(tables.remediationProposals).values(Object.values(proposals));
     // The daily stats the projector would have maintained for these rows, by the projector's own delta function.
@@ -702,6 +735,73 @@ describe('query API (real Postgres, read models)', function () {
     });
   });
 
+  describe('GET /v1/projects/{project}/resource-groups/{group}', () => {
+    const template = '/v1/projects/{project}/resource-groups/{group}';
+    const path = (project = G, group = GROUP) =>
+      `/v1/projects/${encodeURIComponent(project)}/resource-groups/${encodeURIComponent(group)}`;
+    const ids = (a: Answer) => a.body.waiting.map((w: { job_id: string }) => w.job_id);
+
+    it('shows the job holding the resource (the one enqueued last) and the jobs waiting, longest waiting first', async () => {
+      const a = await get(template, path(), TOKENS.all);
+      expect(a.status, JSON.stringify(a.body)).to.equal(200);
+      expect(a.body).to.deep.include({ project_id: G, resource_group: GROUP, next_cursor: null });
+      expect(a.body.holder).to.deep.equal({
+        job_id: rgJobs.holder.jobId,
+        name: 'deploy-a',
+        pipeline_id: rgPipelines[1]!.pipelineId,
+        status: 'running',
+        since: new Date(T0 + 5).toISOString(),
+      });
+      expect(ids(a)).to.deep.equal(rgWaiting.map((j) => j.jobId));
+      expect(a.body.waiting[0]).to.deep.equal({
+        job_id: rgJobs.first.jobId,
+        name: 'deploy-b',
+        pipeline_id: rgPipelines[0]!.pipelineId,
+        since: new Date(T0 + 2).toISOString(),
+      });
+    });
+
+    it('pages through the waiting jobs by cursor (microsecond ties included); every page shows the holder', async () => {
+      const first = await get(template, `${path()}?limit=2`, TOKENS.all);
+      expect(ids(first)).to.deep.equal(rgWaiting.slice(0, 2).map((j) => j.jobId));
+      expect(first.body.next_cursor).to.be.a('string');
+      const second = await get(template, `${path()}?limit=2&cursor=${first.body.next_cursor}`, TOKENS.all);
+      expect(ids(second)).to.deep.equal([rgWaiting[2]!.jobId]);
+      expect(second.body.next_cursor).to.equal(null);
+      expect(second.body.holder.job_id).to.equal(rgJobs.holder.jobId);
+    });
+
+    it('a group nobody uses is free and empty; another project answers as one that does not exist (404)', async () => {
+      const free = await get(template, path(G, 'nobody-uses-it'), TOKENS.all);
+      expect(free.status).to.equal(200);
+      expect(free.body).to.deep.equal({
+        project_id: G,
+        resource_group: 'nobody-uses-it',
+        holder: null,
+        waiting: [],
+        next_cursor: null,
+      });
+      const foreign = await get(template, path(G), TOKENS.reader);
+      expectProblem(foreign, 404);
+      expect(foreign.body.detail).to.equal(`no project ${G}`);
+      const missing = await get(template, path(`${G}-missing`), TOKENS.reader);
+      expectProblem(missing, 404);
+      expect(missing.body.detail).to.equal(`no project ${G}-missing`);
+    });
+
+    it('400 with a pointer for a bad group, limit or cursor', async () => {
+      expectProblem(await get(template, path(G, 'x'.repeat(256)), TOKENS.all), 400, '/path/group');
+      expectProblem(
+        await get(template, `/v1/projects/${encodeURIComponent(G)}/resource-groups/a%00b`),
+        400,
+        '/path/group',
+      );
+      expectProblem(await get(template, `${path()}?limit=0`, TOKENS.all), 400, '/query/limit');
+      expectProblem(await get(template, `${path()}?cursor=bm90LWEtY3Vyc29y`, TOKENS.all), 400, '/query/cursor');
+      expectProblem(await get(template, `${path()}?status=running`, TOKENS.all), 400);
+    });
+  });
+
   describe('GET /v1/projects/{project}/stats', () => {
     const path = `/v1/projects/${encodeURIComponent(S)}/stats`;
 
@@ -949,6 +1049,7 @@ describe('query API (real Postgres, read models)', function () {
           '/v1/pipelines',
           '/v1/pipelines/{id}',
           '/v1/projects/{project}/flaky-jobs',
+          '/v1/projects/{project}/resource-groups/{group}',
           '/v1/projects/{project}/stats',
           '/v1/remediations',
           '/v1/remediations/summary',
@@ -1088,6 +1189,13 @@ describe('query API: every hot query uses an index (EXPLAIN on ≥ 200k rows)', 
                1, 'success', false, false, 'on_success', CASE k WHEN 2 THEN ARRAY['compile'] END,
                now() - i * interval '3 seconds', now() - i * interval '3 seconds', now() - i * interval '3 seconds' + interval '1 minute', i % 5000, 60000, 5
         FROM generate_series(1, ${PIPELINES}) i, generate_series(1, 2) k`);
+      // 20k jobs of resource groups (5 per project): a tenth waiting, a tenth running, the rest finished.
+      await client.query(`
+        INSERT INTO "${schema}".jobs (job_id, pipeline_id, project_id, name, stage, attempt, status, retried, allow_failure, "when", queued_at, last_seq, resource_group, waiting_for_resource_at)
+        SELECT md5('rg' || i)::uuid, md5('p' || i)::uuid, 'bench/' || (i % 50), 'deploy', 'test', 1,
+               CASE (i / 50) % 10 WHEN 0 THEN 'waiting_for_resource' WHEN 1 THEN 'running' ELSE 'success' END, false, false, 'on_success',
+               now() - i * interval '1 second', 5, 'env-' || ((i / 50) % 5), now() - i * interval '2 seconds'
+        FROM generate_series(1, 20000) i`);
       await client.query(`
         INSERT INTO "${schema}".flaky_jobs (passed_job_id, failed_job_id, pipeline_id, project_id, name, sha, failure_reason, detected_at)
         SELECT md5('f' || i)::uuid, md5('g' || i)::uuid, md5('p' || i)::uuid, 'bench/' || (i % 50), 'unit', md5(i::text), 'runner_system_failure', now() - i * interval '12 seconds'
@@ -1250,6 +1358,30 @@ describe('query API: every hot query uses an index (EXPLAIN on ≥ 200k rows)', 
       {},
     ], // at most 90 rows: a sort of them is fine
     ['stats: flaky jobs', async () => explainable(statsQueries(db, big, 'bench/7', since.slice(0, 10)).flaky), {}],
+    [
+      'resource group: waiting jobs',
+      async () => explainable(waitingQuery(db, big, { projectId: 'bench/7', group: 'env-0', limit: 50 })),
+      { ordered: 'jobs_by_resource_group' },
+    ],
+    [
+      'resource group: waiting jobs, a cursor page',
+      async () =>
+        explainable(
+          waitingQuery(db, big, {
+            projectId: 'bench/7',
+            group: 'env-0',
+            after: { createdAt: new Date(Date.now() - 86_400_000).toISOString(), pipelineId: randomUUID() },
+            limit: 50,
+          }),
+        ),
+      { ordered: 'jobs_by_resource_group' },
+    ],
+    // The jobs holding a resource: a handful at most (one, but for projection lag), sorted.
+    [
+      'resource group: holder',
+      async () => explainable(holderQuery(db, big, { projectId: 'bench/7', group: 'env-1' })),
+      {},
+    ],
   ];
   for (const [name, build, { ordered }] of hot) {
     it(`${name}: no Seq Scan${ordered ? `, order from ${ordered}` : ', an index'}`, async () => {

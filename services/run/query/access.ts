@@ -28,7 +28,7 @@ export function authenticate(tokens: TokenRegistry, req: Request): ReadToken {
 export const notFound = (detail: string) => new HttpProblem({ title: 'Not Found', status: 404, detail });
 
 /** Whether the token may read the project. */
-const mayRead = (token: ReadToken, projectId: string): boolean => TokenRegistry.allows(token, projectId);
+export const mayRead = (token: ReadToken, projectId: string): boolean => TokenRegistry.allows(token, projectId);
 
 /**
  * The found row if the token may read its project; else undefined, so that the caller's 404 for

@@ -10,6 +10,13 @@ describe('query: ETags', () => {
   it('is weak and names the resource and its last seq', () =>
     expect(tag).to.equal('W/"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b-12"'));
 
+  it('names the last seq of each linked pipeline too: a change of a linked pipeline is a new tag', () => {
+    const linked = weakEtag('0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 12, [4, 0]);
+    expect(linked).to.equal('W/"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b-12.4.0"');
+    expect(linked).to.not.equal(weakEtag('0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 12, [5, 0]));
+    expect(weakEtag('0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 12, [])).to.equal(tag);
+  });
+
   it('If-None-Match compares weakly, in a list, and * matches anything', () => {
     expect(notModified(req(tag), tag)).to.equal(true);
     expect(notModified(req(tag.slice(2)), tag)).to.equal(true);

@@ -9,14 +9,17 @@ import {
   intOrNull,
   numOrNull,
   status,
+  statusOrNull,
   str,
   strOrNull,
   time,
   timeOrNull,
   uuid,
+  uuidOrNull,
   type Props,
   type Schema,
 } from './openapi-primitives.js';
+import type { PipelineLink } from './links.js';
 import type { attemptJson, flakyJson, jobJson, pipelineJson } from './present.js';
 import type { ProjectStats } from './stats.js';
 
@@ -43,6 +46,14 @@ export const pipelineProps = {
   duration_ms: intOrNull,
   last_seq: { ...int, description: 'Seq of the last event folded into this pipeline' },
   updated_at: time,
+  parent_pipeline_id: {
+    ...uuidOrNull,
+    description: 'A downstream pipeline: the pipeline whose trigger job created it; null otherwise',
+  },
+  parent_job_id: {
+    ...uuidOrNull,
+    description: 'A downstream pipeline: the trigger job that created it; null otherwise',
+  },
 } satisfies Props<ReturnType<typeof pipelineJson>>;
 
 export const jobProps = {
@@ -78,7 +89,32 @@ export const jobProps = {
     items: str,
     description: 'Keys of the variables the job was played with (their values are never stored); [] when none',
   },
+  downstream_pipeline_id: {
+    ...uuidOrNull,
+    description: 'A trigger job: the downstream pipeline it created; null otherwise (or not yet)',
+  },
+  resource_group: {
+    ...strOrNull,
+    description: 'The resource group the job needs (at most one job of a group runs at a time per project); null: none',
+  },
+  auto_canceled_by: {
+    ...uuidOrNull,
+    description:
+      'A job canceled as redundant: the newer pipeline that made it so (workflow:auto_cancel), or its own pipeline when a failure canceled the rest (on_job_failure: all); null otherwise',
+  },
 } satisfies Props<ReturnType<typeof jobJson>>;
+
+/** A trigger link of a pipeline detail: its parent, or one of its downstream pipelines. */
+export const pipelineLinkProps = {
+  pipeline_id: { ...uuid, description: 'The linked pipeline' },
+  project_id: {
+    ...strOrNull,
+    description: 'Its project; null when not known (not in the read model yet, or a project the token may not read)',
+  },
+  status: { ...statusOrNull, description: 'Its status; null when not known (as project_id)' },
+  job_id: { ...uuid, description: 'The trigger job (attempt) that created the downstream pipeline' },
+  job_name: { ...strOrNull, description: 'Its name; null when not known (as project_id)' },
+} satisfies Props<PipelineLink>;
 
 export const attemptProps = {
   job_id: uuid,

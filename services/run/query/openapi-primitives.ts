@@ -20,8 +20,11 @@ export const intOrNull: Schema = { type: ['integer', 'null'] };
 export const numOrNull: Schema = { type: ['number', 'null'] };
 export const bool: Schema = { type: 'boolean' };
 export const uuid: Schema = { type: 'string', format: 'uuid' };
+export const uuidOrNull: Schema = { type: ['string', 'null'], format: 'uuid' };
 export const time: Schema = { type: 'string', format: 'date-time' };
 export const timeOrNull: Schema = { type: ['string', 'null'], format: 'date-time' };
 export const ratioOrNull: Schema = { type: ['number', 'null'], minimum: 0, maximum: 1 };
 /** One of GitLab's 12 job statuses (also a pipeline's and a stage's composite status). */
 export const status: Schema = { type: 'string', enum: [...JOB_STATUSES] };
+/** A status, or null when not known (a pipeline not projected yet, or of a project the token may not read). */
+export const statusOrNull: Schema = { type: ['string', 'null'], enum: [...JOB_STATUSES, null] };

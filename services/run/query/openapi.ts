@@ -16,7 +16,15 @@ import {
   type Props,
   type Schema,
 } from './openapi-primitives.js';
-import { attemptProps, flakyProps, jobProps, pipelineProps, statsProps } from './openapi-pipelines.js';
+import {
+  attemptProps,
+  flakyProps,
+  jobProps,
+  pipelineLinkProps,
+  pipelineProps,
+  statsProps,
+} from './openapi-pipelines.js';
+import { holderProps, resourceGroupProps, waitingProps } from './openapi-resource-groups.js';
 import { remediationProps, summaryProps } from './openapi-remediations.js';
 import { paramSchemas, type RouteParams } from './params.js';
 import type { DagEdge, StageSummary } from './pipelines.js';
@@ -127,7 +135,7 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
       title: 'Verity query API',
       version: '1.0.0',
       description:
-        'Read models of the Verity CI control plane: pipelines, jobs, flaky jobs, project statistics and remediation proposals with their scores. ' +
+        'Read models of the Verity CI control plane: pipelines (with their trigger links), jobs, resource groups, flaky jobs, project statistics and remediation proposals with their scores. ' +
         'Every /v1 route needs `Authorization: Bearer <read token>`; a token scoped to projects reads only those and never learns whether anything of another project exists: ' +
         "another project's pipeline, job, proposal or project path answers 404 exactly as a missing one, and a list, summary or stream filtered on another project is empty. " +
         'Errors are application/problem+json.',
@@ -178,6 +186,16 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
           summary: 'Pipeline count, success rate, duration and queue-time percentiles, flaky jobs over a window',
           params: params.stats,
           ok: ref('ProjectStats'),
+          errors: [400, 404],
+        }),
+      },
+      '/v1/projects/{project}/resource-groups/{group}': {
+        get: operation({
+          operationId: 'getResourceGroup',
+          summary:
+            'A resource group of a project: the job holding its resource (from its grant until it finishes) and the jobs waiting for it, longest waiting first, keyset-paginated by an opaque cursor',
+          params: params.resourceGroup,
+          ok: ref('ResourceGroup'),
           errors: [400, 404],
         }),
       },
@@ -302,7 +320,17 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
             items: ref('DagEdge'),
             description: 'One edge per needs entry; jobs with needs null have none',
           },
+          parent: {
+            oneOf: [ref('PipelineLink'), { type: 'null' }],
+            description: 'A downstream pipeline: the pipeline and trigger job that created it; null otherwise',
+          },
+          downstream: {
+            type: 'array',
+            items: ref('PipelineLink'),
+            description: "The pipelines this pipeline's latest trigger jobs created, in the order of the jobs",
+          },
         }),
+        PipelineLink: closed(pipelineLinkProps),
         JobDetail: closed({
           ...jobProps,
           log_excerpt: { ...strOrNull, description: 'Redacted excerpt of the log (failed jobs)' },
@@ -319,6 +347,9 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
         }),
         FlakyJob: closed(flakyProps),
         FlakyJobList: closed({ items: { type: 'array', items: ref('FlakyJob') } }),
+        ResourceGroup: closed(resourceGroupProps),
+        ResourceGroupHolder: closed(holderProps),
+        ResourceGroupWaiter: closed(waitingProps),
         ProjectStats: closed(statsProps),
         Remediation: closed(remediationProps),
         RemediationList: closed({

@@ -51,6 +51,14 @@ const project: Schema = {
   ...event.project_id,
   description: 'Project id, e.g. group/app (URL-encoded in a path: group%2Fapp)',
 };
+/** A job's resource_group as a definition names it (PipelineCreated). */
+const definitionJob = ((event.definition!.properties as Record<string, Schema>).jobs!.items as Schema)
+  .properties as Record<string, Schema>;
+const { description: _groupDescription, ...groupName } = definitionJob.resource_group!;
+const resourceGroup: Schema = {
+  ...groupName,
+  description: "Resource group name, as the jobs' resource_group names it (URL-encoded in a path)",
+};
 
 export interface RouteParams {
   path?: ObjectSchema;
@@ -73,6 +81,13 @@ function routeSchemas(config: Pick<QueryConfig, 'pageSizeDefault' | 'pageSizeMax
     default: config.pageSizeDefault,
     description: 'Items per page',
   };
+  const cursor: Schema = {
+    type: 'string',
+    minLength: 1,
+    maxLength: 512,
+    pattern: '^[A-Za-z0-9_-]+$',
+    description: 'next_cursor of the previous page',
+  };
   return {
     listPipelines: {
       query: object({
@@ -83,19 +98,17 @@ function routeSchemas(config: Pick<QueryConfig, 'pageSizeDefault' | 'pageSizeMax
         created_after: { ...instant, description: 'Only pipelines created strictly after this instant (RFC 3339)' },
         created_before: { ...instant, description: 'Only pipelines created strictly before this instant (RFC 3339)' },
         limit,
-        cursor: {
-          type: 'string',
-          minLength: 1,
-          maxLength: 512,
-          pattern: '^[A-Za-z0-9_-]+$',
-          description: 'next_cursor of the previous page',
-        },
+        cursor,
       }),
     },
     // Routes without query parameters still validate the query: an unknown parameter is a 400, never ignored.
     pipeline: { path: object({ id: uuid('Pipeline id') }, ['id']), query: object({}) },
     job: { path: object({ id: uuid('Job attempt id') }, ['id']), query: object({}) },
     flakyJobs: { path: object({ project }, ['project']), query: object({ limit }) },
+    resourceGroup: {
+      path: object({ project, group: resourceGroup }, ['project', 'group']),
+      query: object({ limit: { ...limit, description: 'Waiting jobs per page' }, cursor }),
+    },
     remediations: {
       query: object({
         project: { ...project, description: 'Only this project (a token scoped to projects lists only those)' },
@@ -119,13 +132,7 @@ function routeSchemas(config: Pick<QueryConfig, 'pageSizeDefault' | 'pageSizeMax
           description: 'Include proposals recorded in shadow mode (hidden by default)',
         },
         limit,
-        cursor: {
-          type: 'string',
-          minLength: 1,
-          maxLength: 512,
-          pattern: '^[A-Za-z0-9_-]+$',
-          description: 'next_cursor of the previous page',
-        },
+        cursor,
       }),
     },
     remediationSummary: {

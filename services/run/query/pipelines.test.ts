@@ -28,6 +28,9 @@ describe('query: pipeline detail (stages, DAG)', () => {
     lastSeq: 1,
     scheduledAt: null,
     variableKeys: null,
+    downstreamPipelineId: null,
+    resourceGroup: null,
+    autoCanceledBy: null,
     ...over,
   });
 

@@ -25,6 +25,8 @@ export const PIPELINE_FIELDS = [
   'durationMs',
   'lastSeq',
   'updatedAt',
+  'parentPipelineId',
+  'parentJobId',
 ] as const satisfies readonly (keyof PipelineRow)[];
 export type PipelineFields = Pick<PipelineRow, (typeof PIPELINE_FIELDS)[number]>;
 
@@ -54,6 +56,9 @@ export const JOB_FIELDS = [
   'lastSeq',
   'scheduledAt',
   'variableKeys',
+  'downstreamPipelineId',
+  'resourceGroup',
+  'autoCanceledBy',
 ] as const satisfies readonly (keyof JobRow)[];
 export type JobFields = Pick<JobRow, (typeof JOB_FIELDS)[number]>;
 
@@ -93,6 +98,8 @@ export function pipelineJson(p: PipelineFields) {
     duration_ms: p.durationMs,
     last_seq: p.lastSeq,
     updated_at: iso(p.updatedAt),
+    parent_pipeline_id: p.parentPipelineId,
+    parent_job_id: p.parentJobId,
   };
 }
 
@@ -122,6 +129,9 @@ export function jobJson(j: JobFields) {
     last_seq: j.lastSeq,
     scheduled_at: iso(j.scheduledAt),
     variable_keys: j.variableKeys ?? [],
+    downstream_pipeline_id: j.downstreamPipelineId,
+    resource_group: j.resourceGroup,
+    auto_canceled_by: j.autoCanceledBy,
   };
 }
 

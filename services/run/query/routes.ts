@@ -9,7 +9,7 @@ import type { StreamHub } from './stream.js';
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import type { Db } from '../../lib/platform/db/client.js';
 import type { TokenRegistry } from '../../lib/platform/http/tokens.js';
-import { authenticate, notFound, projectsOf, readable, requireProject, type ReadToken } from './access.js';
+import { authenticate, mayRead, notFound, projectsOf, readable, requireProject, type ReadToken } from './access.js';
 import type { QueryConfig } from './config.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { notModified, weakEtag } from './etag.js';
@@ -22,8 +22,10 @@ import { check } from '../../lib/platform/http/validate.js';
 import { createAjv } from '../../lib/platform/schemas/ajv.js';
 import { v7 as uuidv7 } from 'uuid';
 import type { RemediationFeedbackGiven } from '../../lib/core/events/generated.js';
+import { pipelineLinks } from './links.js';
 import { assembleDetail, latestJobsQuery, listPipelines, pipelineById } from './pipelines.js';
 import { attemptJson, flakyJson, jobJson, pipelineJson } from './present.js';
+import { resourceGroupJson, resourceGroupQueue } from './resource-groups.js';
 import { projectStats } from './stats.js';
 import type { ReadModel } from '../../lib/readmodel/rows.js';
 
@@ -79,6 +81,9 @@ export function queryRouter(deps: QueryDeps): Router {
     job: paramParser<{ id: string }, object>(schemas.job),
     flaky: paramParser<{ project: string }, { limit?: number }>(schemas.flakyJobs),
     stats: paramParser<{ project: string }, { window?: string }>(schemas.stats),
+    resourceGroup: paramParser<{ project: string; group: string }, { limit?: number; cursor?: string }>(
+      schemas.resourceGroup,
+    ),
     remediations: paramParser<object, RemediationQuery>(schemas.remediations),
     summary: paramParser<object, { project?: string; window?: string }>(schemas.remediationSummary),
     feedback: paramParser<{ id: string }, object>(schemas.feedback),
@@ -140,13 +145,24 @@ export function queryRouter(deps: QueryDeps): Router {
 
   router.get('/v1/pipelines/:id', safeTextParams(), async (req, res) => {
     const id = parse.pipeline(req).path.id.toLowerCase();
-    const pipeline = readable(tokenOf(res), await pipelineById(db, tables, id));
+    const token = tokenOf(res);
+    const pipeline = readable(token, await pipelineById(db, tables, id));
     if (!pipeline) throw notFound(`no pipeline ${id}`);
-    // The pipeline's last_seq moves with every event of the pipeline, its jobs' included.
-    const etag = weakEtag(pipeline.pipelineId, pipeline.lastSeq);
+    const latest = await latestJobsQuery(db, tables, id);
+    const links = await pipelineLinks(db, tables, pipeline, latest, (project) => mayRead(token, project));
+    // The pipeline's last_seq moves with every event of the pipeline, its jobs' included; the linked
+    // pipelines' (parent, downstream) with their statuses.
+    const etag = weakEtag(pipeline.pipelineId, pipeline.lastSeq, links.seqs);
     if (notModified(req, etag)) return void cacheHeaders(res, etag).status(304).end();
-    const { stages, jobs, dag } = assembleDetail(pipeline.stages, await latestJobsQuery(db, tables, id));
-    cacheHeaders(res, etag).json({ ...pipelineJson(pipeline), stages, jobs: jobs.map(jobJson), dag });
+    const { stages, jobs, dag } = assembleDetail(pipeline.stages, latest);
+    cacheHeaders(res, etag).json({
+      ...pipelineJson(pipeline),
+      stages,
+      jobs: jobs.map(jobJson),
+      dag,
+      parent: links.parent,
+      downstream: links.downstream,
+    });
   });
 
   router.get('/v1/jobs/:id', safeTextParams(), async (req, res) => {
@@ -178,6 +194,17 @@ export function queryRouter(deps: QueryDeps): Router {
     requireProject(tokenOf(res), path.project);
     const days = Number((query.window ?? '7d').slice(0, -1));
     res.json(await projectStats(db, tables, path.project, days));
+  });
+
+  router.get('/v1/projects/:project/resource-groups/:group', safeTextParams(), async (req, res) => {
+    const { path, query } = parse.resourceGroup(req);
+    requireProject(tokenOf(res), path.project);
+    const limit = query.limit ?? config.pageSizeDefault;
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const group = { projectId: path.project, group: path.group };
+    const queue = await resourceGroupQueue(db, tables, { ...group, after, limit });
+    // The cursor carries (waiting_for_resource_at, job_id) in the pipeline cursor's two fields.
+    res.json(resourceGroupJson(group, queue, queue.next ? encodeCursor(queue.next) : null));
   });
 
   router.get('/v1/remediations', async (req, res) => {
