@@ -53,6 +53,8 @@ describe('faults under load: 0 lost, 0 duplicated, time to recover (real stack, 
       DECIDER_SESSION_TIMEOUT_MS: '6000',
       PROJECTOR_SESSION_TIMEOUT_MS: '6000',
       REMEDIATOR_SESSION_TIMEOUT_MS: '6000',
+      TIMER_SESSION_TIMEOUT_MS: '6000',
+      COORDINATOR_SESSION_TIMEOUT_MS: '6000',
       STALL_SECONDS: '20',
     });
     kafka = createKafka(config, 'test-faults');
