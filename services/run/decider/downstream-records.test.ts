@@ -70,3 +70,37 @@ describe('downstream records: what a decision sends to other pipelines (trigger 
     expect(downstreamRecords(orphan.events, () => orphan.state, ids())).to.deep.equal([]);
   });
 });
+
+describe('downstream records: a trigger job canceled cancels its child pipeline', () => {
+  it('a child pipeline (same project) is canceled with its trigger job; a multi-project one is not', () => {
+    for (const [project, cascades] of [
+      [undefined, true],
+      ['acme/deploy', false],
+    ] as const) {
+      const r = new Reports();
+      const trigger = { definition: child, strategy: 'depend' as const, ...(project ? { project } : {}) };
+      const def = definition(['down'], [job('bridge', 'down', { trigger })]);
+      const { events, state } = run([r.create(def), r.cancel()]);
+      const bridge = state.jobs[state.latest.bridge!]!;
+      const canceling = events.slice(events.findIndex((e) => e.type === 'JobCanceled'));
+      const records = downstreamRecords(canceling, () => state, ids());
+      expect(records, `${project ?? 'child'}`).to.deep.equal(
+        cascades
+          ? [
+              {
+                type: 'CancelPipeline',
+                report_id: testId('0f', 1),
+                occurred_at: canceling[0]!.occurred_at,
+                received_at: canceling[0]!.recorded_at,
+                idempotency_key: null,
+                producer: 'decider',
+                correlation_id: canceling[0]!.correlation_id,
+                pipeline_id: bridge.downstream_pipeline_id,
+                project_id: state.project_id,
+              },
+            ]
+          : [],
+      );
+    }
+  });
+});

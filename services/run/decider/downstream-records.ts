@@ -7,10 +7,26 @@
 //   upstream one. The downstream pipeline remembers its parent.
 // - PipelineFinished of a downstream pipeline → DownstreamStatus to its parent's trigger job, which mirrors
 //   it with strategy: depend (services/lib/core/pipeline/cross-pipeline.ts).
-import type { CreatePipeline, DownstreamStatus, PipelineEvent } from '../../lib/core/events/generated.js';
+// - A trigger job canceled cancels its child pipeline (GitLab's CancelPipelineService cascades to children,
+//   not to multi-project downstream pipelines). A trigger job without strategy: depend succeeded when its
+//   child was created, so canceling the parent does not reach that child (GitLab's would). A child already
+//   finished refuses the cancel (pipeline_finished).
+import type {
+  CancelPipeline,
+  CreatePipeline,
+  DownstreamStatus,
+  PipelineEvent,
+} from '../../lib/core/events/generated.js';
 import { jobDefinition, type PipelineState } from '../../lib/core/pipeline/index.js';
 
-export type DownstreamRecord = CreatePipeline | DownstreamStatus;
+export type DownstreamRecord = CreatePipeline | DownstreamStatus | CancelPipeline;
+
+/** The child pipeline (same project: no trigger.project) a trigger job created, if it is one. */
+function childOf(state: PipelineState, jobId: string): string | undefined {
+  const job = Object.hasOwn(state.jobs, jobId) ? state.jobs[jobId] : undefined;
+  if (!job?.downstream_pipeline_id) return undefined;
+  return jobDefinition(state, job.name)?.trigger?.project === undefined ? job.downstream_pipeline_id : undefined;
+}
 
 export function downstreamRecords(
   events: readonly PipelineEvent[],
@@ -43,7 +59,12 @@ export function downstreamRecords(
         definition: trigger.definition,
         parent: { pipeline_id: state.pipeline_id, project_id: state.project_id, job_id: e.job_id },
       });
-    } else if (e.type === 'PipelineFinished' && state.parent) {
+    } else if (e.type === 'JobCanceled') {
+      const child = childOf(state, e.job_id);
+      if (child !== undefined)
+        out.push({ type: 'CancelPipeline', ...envelope(), pipeline_id: child, project_id: state.project_id });
+    }
+    if (e.type === 'PipelineFinished' && state.parent) {
       out.push({
         type: 'DownstreamStatus',
         ...envelope(),
