@@ -124,7 +124,7 @@ describe('ingest: GitLab job keywords in the definition (parallel, matrix, needs
   });
 
   const late = { name: 'late', stage: 'deploy' };
-  const cases: { name: string; jobs: unknown[]; pointer: string; code: string }[] = [
+  const cases: { name: string; jobs: unknown[]; pointer: string; code: string; definition?: object }[] = [
     {
       name: 'start_in over one week',
       jobs: [
@@ -218,6 +218,37 @@ describe('ingest: GitLab job keywords in the definition (parallel, matrix, needs
       code: 'dependency_not_in_earlier_stage',
     },
     {
+      name: 'an unknown process_mode of a resource group',
+      jobs: [{ name: 'ship', stage: 'deploy', resource_group: 'production' }],
+      definition: { resource_groups: { production: { process_mode: 'fastest_first' } } },
+      pointer: '/definition/resource_groups/production/process_mode',
+      code: '',
+    },
+    {
+      name: 'a trigger cycle (this project → test/other → this project)',
+      jobs: [
+        {
+          name: 'bridge',
+          stage: 'deploy',
+          trigger: {
+            project: 'test/other',
+            definition: {
+              stages: ['x'],
+              jobs: [
+                {
+                  name: 'back',
+                  stage: 'x',
+                  trigger: { project: PROJECT, definition: { stages: ['y'], jobs: [{ name: 'z', stage: 'y' }] } },
+                },
+              ],
+            },
+          },
+        },
+      ],
+      pointer: '/definition/jobs/0/trigger/definition/jobs/0/trigger/project',
+      code: 'trigger_cycle',
+    },
+    {
       name: 'parallel: 0 (GitLab: 1 to 200)',
       jobs: [{ name: 'a', stage: 'build', parallel: 0 }],
       pointer: '/definition/jobs/0/parallel',
@@ -228,7 +259,7 @@ describe('ingest: GitLab job keywords in the definition (parallel, matrix, needs
   for (const c of cases) {
     it(`${c.name} → 400 at ${c.pointer}, nothing written`, async () => {
       const a = await nothingWritten(admin, pool, () =>
-        api(ingest.url, 'POST', '/v1/pipelines?wait=20000', create({ stages: STAGES, jobs: c.jobs }), {
+        api(ingest.url, 'POST', '/v1/pipelines?wait=20000', create({ stages: STAGES, jobs: c.jobs, ...c.definition }), {
           token: TOKENS.alpha,
         }),
       );
