@@ -23,6 +23,7 @@
 // it came from, `start_in_s` to `start_in`, and so on.
 import { LIMITS, validateDefinition, type Definition, type DefinitionError, type JobDefinition } from './definition.js';
 import { parseDuration, wholeSeconds } from './duration.js';
+import { sourceOf, tidy, toAuthoredPointer, type Source } from './authored-pointers.js';
 import { entryJobNames, matrixSize, parallelJobNames, PARALLEL_LIMIT, type MatrixEntry } from './matrix.js';
 
 export type RetryReason = JobDefinition['retry']['when'][number];
@@ -72,17 +73,6 @@ interface Plan {
   instances: { name: string; made: string }[];
   /** The names a matrix job's matrix makes (to check needs:parallel:matrix); null when it has no matrix. */
   matrixNames: ReadonlySet<string> | null;
-}
-
-/** Where a canonical job's values come from: pointer suffixes under its authored job. */
-interface Source {
-  index: number;
-  made: string;
-  needs: string[];
-  dependencies: string[];
-  job: AuthoredJob;
-  /** Canonical error codes not to report for this job: a compile error already said it. */
-  skip: Set<string>;
 }
 
 /** The job keywords compiled here; a job's other members are copied as they are. */
@@ -351,64 +341,4 @@ function compileDependencies(
     }
   });
   return { names, from };
-}
-
-const CANONICAL_JOB = /^\/definition\/jobs\/(\d+)(\/.*)?$/;
-
-function sourceOf(pointer: string, sources: readonly Source[]): Source | undefined {
-  const m = CANONICAL_JOB.exec(pointer);
-  return m ? sources[Number(m[1])] : undefined;
-}
-
-/** A pointer into the canonical definition as a pointer into the authored one. */
-function toAuthoredPointer(pointer: string, sources: readonly Source[]): string {
-  const m = CANONICAL_JOB.exec(pointer);
-  const source = m ? sources[Number(m[1])] : undefined;
-  if (!m || !source) return pointer;
-  const base = jobAt(source.index);
-  const [field, sub] = (m[2] ?? '').split('/').slice(1);
-  const job = source.job;
-  switch (field) {
-    case undefined:
-      return base;
-    case 'name':
-      return base + source.made;
-    case 'needs':
-      return base + (sub === undefined ? '/needs' : (source.needs[Number(sub)] ?? '/needs'));
-    case 'dependencies':
-      return base + (sub === undefined ? '/dependencies' : (source.dependencies[Number(sub)] ?? '/dependencies'));
-    case 'when':
-      return job.when === undefined ? base : `${base}/when`;
-    case 'start_in_s':
-      return `${base}/start_in`;
-    case 'timeout_s':
-      return `${base}/timeout`;
-    case 'allow_failure_exit_codes':
-      return `${base}/allow_failure/exit_codes`;
-    case 'allow_failure':
-      return job.allow_failure === undefined ? base : `${base}/allow_failure`;
-    case 'retry': {
-      const retry = job.retry;
-      if (typeof retry !== 'object') return retry === undefined ? base : `${base}/retry`;
-      return sub !== undefined && sub in retry ? `${base}/retry/${sub}` : `${base}/retry`;
-    }
-    default:
-      return base + (m[2] ?? '');
-  }
-}
-
-/** Each error once (expanded jobs repeat their authored job's errors), in the order of the authored jobs. */
-function tidy(errors: readonly DefinitionError[]): DefinitionError[] {
-  const seen = new Set<string>();
-  const once = errors.filter((e) => {
-    const key = `${e.code} ${e.pointer}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  const jobOf = (p: string) => Number(/^\/definition\/jobs\/(\d+)/.exec(p)?.[1] ?? -1);
-  return once
-    .map((e, n) => ({ e, n, j: jobOf(e.pointer) }))
-    .sort((a, b) => a.j - b.j || a.n - b.n)
-    .map((x) => x.e);
 }
