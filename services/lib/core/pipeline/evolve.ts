@@ -109,6 +109,7 @@ function apply(state: PipelineState, event: PipelineEvent): void {
         started_at: null,
         finished_at: null,
         scheduled_at: null,
+        pending_since: event.recorded_at,
       });
     case 'JobScheduled':
       return setJob(state, event.job_id, { status: 'scheduled', scheduled_at: event.scheduled_at });
@@ -121,12 +122,13 @@ function apply(state: PipelineState, event: PipelineEvent): void {
         status: 'running',
         enqueued_at: at,
         started_at: at,
+        running_since: event.recorded_at,
         downstream_pipeline_id: event.downstream_pipeline_id,
       });
     case 'JobCanceling':
       return setJob(state, event.job_id, { status: 'canceling' });
     case 'JobStarted':
-      return setJob(state, event.job_id, { status: 'running', started_at: at });
+      return setJob(state, event.job_id, { status: 'running', started_at: at, running_since: event.recorded_at });
     case 'JobSucceeded':
       return setJob(state, event.job_id, { status: 'success', finished_at: at });
     case 'JobFailed':

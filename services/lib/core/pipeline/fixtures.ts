@@ -141,10 +141,18 @@ export class Reports {
     return { type: 'UnscheduleJob', ...this.envelope(), job: jobRef, ...over };
   }
 
-  /** The timer's report: `seconds` after the previous report (the clock runs on to it). */
+  /**
+   * The timer's report, `seconds` after the decider clock of the test context (NOW): due times are on the
+   * decider's clock (the recorded_at of the events that started them).
+   */
   tick(seconds: number, over: Partial<Tick> = {}): Tick {
-    this.wait(seconds - 10);
-    return { type: 'Tick', ...this.envelope(), ...over };
+    const at = new Date(Date.parse(NOW) + seconds * 1000).toISOString();
+    return { type: 'Tick', ...this.envelope(), occurred_at: at, received_at: at, ...over };
+  }
+
+  /** The producer clock of the last report built. */
+  get clock(): string {
+    return new Date(this.t).toISOString();
   }
 
   /** The coordinator granting a resource group's resource to a job. */
@@ -174,11 +182,6 @@ export class Reports {
       finished,
       ...over,
     };
-  }
-
-  /** The producer clock of the last report built. */
-  get clock(): string {
-    return new Date(this.t).toISOString();
   }
 
   /** running then success (or the given final status) of one job. */

@@ -73,12 +73,13 @@ function processJobs(draft: Draft): void {
 }
 
 /**
- * When a delayed job becomes due: start_in after the report that scheduled it occurred (the producer's clock,
- * data in the report, never the decider's: the same reports decide the same due times).
+ * When a delayed job becomes due: start_in after the decision that scheduled it, on the decider's clock
+ * (ctx.now, the events' recorded_at; GitLab: scheduled_at = now + start_in on the server). The clock is the
+ * decision's context, not read here: the same reports and context decide the same due times.
  */
 function dueAt(draft: Draft, job: JobState): string {
   const startIn = jobDefinition(draft.state, job.name)?.start_in_s ?? 0;
-  const from = Date.parse(draft.report.occurred_at);
+  const from = Date.parse(draft.ctx.now);
   return new Date((Number.isFinite(from) ? from : 0) + startIn * 1000).toISOString();
 }
 

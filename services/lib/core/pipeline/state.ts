@@ -31,6 +31,13 @@ export interface JobState {
   finished_at: string | null;
   /** A scheduled (delayed) job is due at this time; absent in snapshots taken before delayed jobs existed. */
   scheduled_at?: string | null;
+  /**
+   * The decider's clock (recorded_at) when the job last became pending and running: the bases of its stuck and
+   * timeout due times, as GitLab's server times them, whatever the producer's clock says (absent in older
+   * snapshots: enqueued_at / started_at then).
+   */
+  pending_since?: string | null;
+  running_since?: string | null;
   /** A trigger job: the pipeline it created. */
   downstream_pipeline_id?: string;
 }

@@ -1,6 +1,9 @@
 // Tick: the clock as a report. decide() never reads a clock; the timer (services/run/timer) sends a Tick with
 // occurred_at = its now when one of the pipeline's due times has passed, and decide acts on every due time
-// up to that instant — the same Tick decides the same events, in a replay too. Due times, from GitLab:
+// up to that instant — the same Tick decides the same events, in a replay too. Due times are on the decider's
+// clock (the recorded_at of the events that started them, as GitLab's server times jobs), never the
+// producer's: a runner whose clock is behind, or a backfill of old reports, does not time jobs out at once.
+// From GitLab:
 // - a scheduled (delayed) job is enqueued at its scheduled_at (Ci::Build enqueue_scheduled);
 // - a running job fails with job_execution_timeout once its timeout has passed since it started (the job
 //   timeout: the job's `timeout`, else the project default of one hour);
@@ -30,10 +33,10 @@ export function dueTime(state: PipelineState, job: JobState): Due | null {
   let action: Due['action'] = 'enqueue';
   if (job.status === 'scheduled') due = at(job.scheduled_at, 0);
   else if (job.status === 'running') {
-    due = at(job.started_at, jobDefinition(state, job.name)?.timeout_s ?? DEFAULT_TIMEOUT_S);
+    due = at(job.running_since ?? job.started_at, jobDefinition(state, job.name)?.timeout_s ?? DEFAULT_TIMEOUT_S);
     action = 'timeout';
   } else if (job.status === 'pending') {
-    due = at(job.enqueued_at, STUCK_PENDING_S);
+    due = at(job.pending_since ?? job.enqueued_at, STUCK_PENDING_S);
     action = 'stuck';
   }
   return due === null ? null : { job, at: due, action };

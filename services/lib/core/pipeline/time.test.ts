@@ -1,7 +1,7 @@
 // Time as data: delayed jobs, job timeouts and stuck jobs. decide() never reads a clock; the timer's Tick
 // report carries the instant, and the same reports always decide the same events (a replay too).
 import { expect } from 'chai';
-import { definition, job, Reports } from './fixtures.js';
+import { definition, job, NOW, Reports } from './fixtures.js';
 import { given, run } from './spec.js';
 import { DEFAULT_TIMEOUT_S, nextDue, STUCK_PENDING_S } from './tick.js';
 
@@ -18,17 +18,17 @@ describe('delayed jobs (GitLab: when: delayed, start_in)', () => {
     return { r, events, ctx };
   };
 
-  it('given its stage passed, the delayed job is scheduled start_in after the report that passed it', () => {
+  it('given its stage passed, the delayed job is scheduled start_in after that decision (decider clock)', () => {
     const { r, events, ctx } = built();
-    const success = r.job('compile', 'success');
     given(events, ctx)
-      .when(success)
+      .when(r.job('compile', 'success'))
       .then([
         { type: 'JobSucceeded', name: 'compile' },
         {
           type: 'JobScheduled',
           name: 'rollout',
-          scheduled_at: new Date(Date.parse(success.occurred_at) + 30 * 60_000).toISOString(),
+          // GitLab: scheduled_at = now + start_in on the server; the producer's clock does not count
+          scheduled_at: new Date(Date.parse(ctx.now) + 30 * 60_000).toISOString(),
         },
         // GitLab's composite: {success, scheduled} → scheduled; the pipeline is not finished
         { type: 'PipelineStatusChanged', from: 'running', to: 'scheduled' },
@@ -107,10 +107,9 @@ describe('job timeout and stuck jobs', () => {
     const r = new Reports();
     const { events, ctx } = run([r.create(def), r.job('compile', 'running'), r.job('lint', 'running')]);
     // lint runs on: {failed, running} is still running, no status change
-    // compile started 10 s before lint: due 590 s after lint started
-    given(events, ctx).when(r.tick(580)).thenRejects('nothing_due');
+    given(events, ctx).when(r.tick(599)).thenRejects('nothing_due');
     given(events, ctx)
-      .when(r.tick(10))
+      .when(r.tick(600))
       .then([{ type: 'JobFailed', name: 'compile', failure_reason: 'job_execution_timeout', exit_code: null }]);
   });
 
@@ -147,8 +146,17 @@ describe('job timeout and stuck jobs', () => {
   it('nextDue is the earliest due time of the pipeline: what the timer waits for', () => {
     const r = new Reports();
     const { state } = run([r.create(def), r.job('compile', 'running')]);
-    const started = Date.parse(state.jobs[state.latest.compile!]!.started_at!);
+    // the decider's clock when it started (recorded_at), not the runner's
+    const started = Date.parse(state.jobs[state.latest.compile!]!.running_since!);
+    expect(started).to.equal(Date.parse(NOW));
     expect(nextDue(state)).to.equal(new Date(started + 600_000).toISOString());
+  });
+
+  it('a runner whose clock is hours behind does not have its job timed out at once', () => {
+    const r = new Reports();
+    r.wait(-5 * HOUR); // the producer's clock: five hours before the decider's
+    const { events, ctx } = run([r.create(def), r.job('compile', 'running')]);
+    given(events, ctx).when(r.tick(599)).thenRejects('nothing_due');
   });
 
   it('the same tick decides the same events twice (a replay gives the same result)', () => {
