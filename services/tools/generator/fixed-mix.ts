@@ -57,6 +57,8 @@ export function fixedMix(pipelines: number, seed = 42): FixedMix {
           allow_failure: false,
           retry: { max: 0, when: ['always'] },
         })),
+        // 200 refs for thousands of pipelines: without this, newer pipelines would auto-cancel older ones.
+        workflow: { auto_cancel: { on_new_commit: 'none' } },
       },
     });
     lines.push(

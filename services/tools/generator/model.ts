@@ -52,7 +52,9 @@ export class ScenarioModel {
       ref,
       sha,
       source,
-      definition: { stages, jobs: jobs.map((j) => j.def) },
+      // The model predicts each pipeline on its own: a newer pipeline on the ref must not cancel this one
+      // (the coordinator's AutoCancel is refused, not_cancelable), or its events would not be the ones predicted.
+      definition: { stages, jobs: jobs.map((j) => j.def), workflow: { auto_cancel: { on_new_commit: 'none' } } },
     };
     // A cancel lands somewhere in the expected run time (if the pipeline is still running then).
     const expected = stages.reduce((ms, s) => ms + (STAGE.get(s)?.duration[0] ?? 60) * 1000 + 6_000, 0);

@@ -24,7 +24,11 @@ export type BulkLine =
       ref: string;
       sha: string;
       source: PipelineSource;
-      definition: { stages: string[]; jobs: ApiJob[] };
+      definition: {
+        stages: string[];
+        jobs: ApiJob[];
+        workflow?: { auto_cancel?: { on_new_commit?: 'conservative' | 'interruptible' | 'none' } };
+      };
       occurred_at?: string;
     }
   | {
