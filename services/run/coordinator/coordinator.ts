@@ -21,6 +21,7 @@ import type { CoordinationEvent, IntakeEvent } from '../../lib/core/events/gener
 import { PoisonError } from '../../lib/platform/consumer/errors.js';
 import { PartitionStates } from '../../lib/platform/consumer/partition-states.js';
 import { ConsumerRunner, type ConsumerHandler, type Output, type Slice } from '../../lib/platform/consumer/runner.js';
+import { requireTopics } from '../../lib/platform/kafka/copartitioned.js';
 import { scopedId, TOPICS } from '../../lib/platform/kafka/topics.js';
 import type { Logger } from '../../lib/platform/log.js';
 import type { EventCodec } from '../../lib/platform/registry/codec.js';
@@ -110,18 +111,8 @@ export class Coordinator {
   }
 
   async start(): Promise<void> {
-    await this.checkPartitionCounts();
+    await requireTopics(this.admin, [TOPICS.coordination, TOPICS.coordinationState]);
     await this.runner.start();
-  }
-
-  private async checkPartitionCounts(): Promise<void> {
-    const topics = [TOPICS.coordination, TOPICS.coordinationState];
-    const meta = await this.admin.fetchTopicMetadata({ topics });
-    const [input, state] = topics.map((t) => meta.topics.find((x) => x.name === t)?.partitions.length ?? 0);
-    if (input !== state)
-      throw new Error(
-        `${TOPICS.coordination} has ${input} partitions but ${TOPICS.coordinationState} has ${state}: they must match (run verity topics apply)`,
-      );
   }
 
   /** The partitions' state from the committed changelog (after their producers fenced any previous owner). */

@@ -23,6 +23,7 @@ import { STATE_VERSION } from '../../lib/core/pipeline/index.js';
 import { nextDue } from '../../lib/core/pipeline/tick.js';
 import { ConsumerRunner, type ConsumerHandler, type Output, type Slice } from '../../lib/platform/consumer/runner.js';
 import type { Logger } from '../../lib/platform/log.js';
+import { requireTopics } from '../../lib/platform/kafka/copartitioned.js';
 import { scopedId, TOPICS } from '../../lib/platform/kafka/topics.js';
 import type { EventCodec } from '../../lib/platform/registry/codec.js';
 import type { DeciderConfig } from './config.js';
@@ -123,24 +124,10 @@ export class Decider {
   }
 
   async start(): Promise<void> {
-    await this.checkPartitionCounts();
+    // The coordination topic is keyed by coordination key: it must exist, with any partition count.
+    await requireTopics(this.admin, [TOPICS.intake, TOPICS.pipelineState, TOPICS.pipelineDue], [TOPICS.coordination]);
     // Without a restore the state of new partitions is empty, which is only right for the benchmark baseline.
     await this.runner.start();
-  }
-
-  private async checkPartitionCounts(): Promise<void> {
-    const topics = [TOPICS.intake, TOPICS.pipelineState, TOPICS.pipelineDue];
-    // The coordination topic is keyed by coordination key: it must exist, with any partition count.
-    const meta = await this.admin.fetchTopicMetadata({ topics: [...topics, TOPICS.coordination] });
-    if (!meta.topics.some((t) => t.name === TOPICS.coordination && t.partitions.length > 0))
-      throw new Error(`${TOPICS.coordination} does not exist (run verity topics apply)`);
-    const [intake, ...others] = topics.map((t) => meta.topics.find((x) => x.name === t)?.partitions.length ?? 0);
-    others.forEach((n, i) => {
-      if (n !== intake)
-        throw new Error(
-          `${TOPICS.intake} has ${intake} partitions but ${topics[i + 1]} has ${n}: they must match (run verity topics apply)`,
-        );
-    });
   }
 
   /** The partitions' state from the committed changelog (after their producers fenced any previous owner). */
