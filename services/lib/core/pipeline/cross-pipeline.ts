@@ -10,7 +10,7 @@ import { accept } from './processing.js';
 import { findJob, jobDefinition, latestJobs, type JobState, type PipelineState } from './state.js';
 import { isCancelableByPipeline } from './status.js';
 
-const describe = (job: JobState) => ({
+const details = (job: JobState) => ({
   job: job.job_id,
   name: job.name,
   attempt: job.attempt,
@@ -25,7 +25,7 @@ export function assignResource(state: PipelineState, report: AssignResource, ctx
     return reject('unknown_job', `pipeline ${state.pipeline_id} has no job "${report.job}"`, { job: report.job });
   if (job.retried || job.status !== 'waiting_for_resource') {
     return reject('illegal_transition', `job "${job.name}" is ${job.status}, not waiting for resource`, {
-      ...describe(job),
+      ...details(job),
       from: job.status,
       to: 'pending',
     });
@@ -94,7 +94,7 @@ export function downstreamStatus(state: PipelineState, report: DownstreamStatus,
     return reject(
       'illegal_transition',
       `job "${job.name}" does not mirror pipeline ${report.downstream_pipeline_id} finishing ${report.status}`,
-      { ...describe(job), from: job.status, to: report.status, downstream_pipeline_id: report.downstream_pipeline_id },
+      { ...details(job), from: job.status, to: report.status, downstream_pipeline_id: report.downstream_pipeline_id },
     );
   }
   const draft = draftFrom(state, report, ctx);

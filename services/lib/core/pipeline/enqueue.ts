@@ -21,7 +21,7 @@ export function enqueueJob(draft: Draft, job: JobState, variableKeys: readonly s
     return;
   }
   const group = def?.resource_group;
-  if (group !== undefined && job.status !== 'waiting_for_resource') {
+  if (group !== undefined) {
     emit(draft, {
       type: 'JobWaitingForResource',
       ...jobRef(job),
