@@ -250,7 +250,8 @@ describe('timer: due times become Tick reports (the whole system under a prefix)
     const r = rejected.event as ReportRejected;
     expect(r.code).to.equal('nothing_due');
     expect(r.report_type).to.equal('Tick');
-    const enqueuedAt = Date.parse(queued.event.occurred_at);
+    // Due times are on the decider's clock: a day after JobEnqueued was recorded.
+    const enqueuedAt = Date.parse(queued.event.recorded_at);
     expect((r.details as { next_due?: string }).next_due).to.equal(
       new Date(enqueuedAt + 24 * 3600 * 1000).toISOString(),
     );
