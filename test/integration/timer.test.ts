@@ -85,11 +85,28 @@ describe('timer: due times become Tick reports (the whole system under a prefix)
   const ticksOf = (pipelineId: string) =>
     intake.filter((s): s is Seen<Tick> => s.event.type === 'Tick' && s.event.pipeline_id === pipelineId);
 
+  /** An intake record's envelope as a producer named 'test' writes it, now. */
+  const envelope = (pipelineId: string) => {
+    const now = new Date().toISOString();
+    return {
+      report_id: uuidv7(),
+      pipeline_id: pipelineId,
+      project_id: PROJECT,
+      occurred_at: now,
+      received_at: now,
+      idempotency_key: null,
+      producer: 'test',
+      correlation_id: uuidv7(),
+    };
+  };
+  /** Writes an intake record straight to the system's ci.intake.v1, registry-encoded. */
+  const sendIntake = async (record: IntakeEvent) =>
+    producer.send({ topic: topic('ci.intake.v1'), acks: -1, messages: [await intakeCodec.toMessage(record, 'test')] });
+
   /** A pipeline of one delayed job (`start_in_s`) and, with `plain`, one ordinary job in the same stage. */
   async function create(opts: { startInS?: number; plain?: boolean } = {}): Promise<string> {
     const pipelineId = uuidv7();
     created.push(pipelineId);
-    const now = new Date().toISOString();
     const job = (name: string, extra: Partial<CreatePipeline['definition']['jobs'][number]>) => ({
       name,
       stage: 'deploy',
@@ -99,16 +116,9 @@ describe('timer: due times become Tick reports (the whole system under a prefix)
       retry: { max: 0, when: ['always' as const] },
       ...extra,
     });
-    const record: CreatePipeline = {
+    await sendIntake({
       type: 'CreatePipeline',
-      report_id: uuidv7(),
-      pipeline_id: pipelineId,
-      project_id: PROJECT,
-      occurred_at: now,
-      received_at: now,
-      idempotency_key: null,
-      producer: 'test',
-      correlation_id: uuidv7(),
+      ...envelope(pipelineId),
       ref: 'main',
       sha: SHA,
       source: 'api',
@@ -119,11 +129,6 @@ describe('timer: due times become Tick reports (the whole system under a prefix)
           ...(opts.plain ? [job('smoke', {})] : []),
         ],
       },
-    };
-    await producer.send({
-      topic: topic('ci.intake.v1'),
-      acks: -1,
-      messages: [await intakeCodec.toMessage(record, 'test')],
     });
     return pipelineId;
   }
@@ -227,23 +232,8 @@ describe('timer: due times become Tick reports (the whole system under a prefix)
     const id = await create({ plain: true });
     const queued = await enqueued(id, 'smoke'); // pending: due only when stuck, a day after it was enqueued
     const eventsBefore = eventsOf(id).length;
-    const now = new Date().toISOString();
-    const tick: Tick = {
-      type: 'Tick',
-      report_id: uuidv7(),
-      pipeline_id: id,
-      project_id: PROJECT,
-      occurred_at: now,
-      received_at: now,
-      idempotency_key: null,
-      producer: 'test',
-      correlation_id: uuidv7(),
-    };
-    await producer.send({
-      topic: topic('ci.intake.v1'),
-      acks: -1,
-      messages: [await intakeCodec.toMessage(tick, 'test')],
-    });
+    const tick: Tick = { type: 'Tick', ...envelope(id) };
+    await sendIntake(tick);
     const rejected = await until('the rejection of the Tick', () =>
       rejections.find((s) => s.event.report_id === tick.report_id),
     );
@@ -275,25 +265,7 @@ describe('timer: due times become Tick reports (the whole system under a prefix)
       return s.pipelines === created.length ? s : undefined;
     });
     expect(held.pipelines).to.equal(created.length);
-    for (const id of created) {
-      const now = new Date().toISOString();
-      const cancel: IntakeEvent = {
-        type: 'CancelPipeline',
-        report_id: uuidv7(),
-        pipeline_id: id,
-        project_id: PROJECT,
-        occurred_at: now,
-        received_at: now,
-        idempotency_key: null,
-        producer: 'test',
-        correlation_id: uuidv7(),
-      };
-      await producer.send({
-        topic: topic('ci.intake.v1'),
-        acks: -1,
-        messages: [await intakeCodec.toMessage(cancel, 'test')],
-      });
-    }
+    for (const id of created) await sendIntake({ type: 'CancelPipeline', ...envelope(id) });
     await until('every pipeline finished', () =>
       created.every((id) => eventsOf(id).some((s) => s.event.type === 'PipelineFinished')) ? true : undefined,
     );
