@@ -17,6 +17,7 @@ import type {
   DownstreamStatus,
   PipelineEvent,
 } from '../../lib/core/events/generated.js';
+import { internalEnvelope } from '../../lib/core/events/internal-envelope.js';
 import { jobDefinition, type PipelineState } from '../../lib/core/pipeline/index.js';
 
 export type DownstreamRecord = CreatePipeline | DownstreamStatus | CancelPipeline;
@@ -37,22 +38,23 @@ export function downstreamRecords(
   for (const e of events) {
     const state = stateAfter(e.pipeline_id);
     if (!state) continue;
-    const envelope = () => ({
-      report_id: newId(),
-      occurred_at: e.occurred_at,
-      received_at: e.recorded_at,
-      idempotency_key: null,
-      producer: 'decider',
-      correlation_id: e.correlation_id,
-    });
+    /** The envelope of a record for pipeline `pipelineId` of `projectId`, caused by `e`. */
+    const envelope = (pipelineId: string, projectId: string) =>
+      internalEnvelope({
+        reportId: newId(),
+        pipelineId,
+        projectId,
+        occurredAt: e.occurred_at,
+        receivedAt: e.recorded_at,
+        producer: 'decider',
+        correlationId: e.correlation_id,
+      });
     if (e.type === 'DownstreamPipelineTriggered') {
       const trigger = jobDefinition(state, e.name)?.trigger;
       if (!trigger) continue;
       out.push({
         type: 'CreatePipeline',
-        ...envelope(),
-        pipeline_id: e.downstream_pipeline_id,
-        project_id: e.downstream_project_id,
+        ...envelope(e.downstream_pipeline_id, e.downstream_project_id),
         ref: trigger.branch ?? state.ref,
         sha: state.sha,
         source: trigger.project === undefined ? 'parent_pipeline' : 'pipeline',
@@ -61,15 +63,12 @@ export function downstreamRecords(
       });
     } else if (e.type === 'JobCanceled') {
       const child = childOf(state, e.job_id);
-      if (child !== undefined)
-        out.push({ type: 'CancelPipeline', ...envelope(), pipeline_id: child, project_id: state.project_id });
+      if (child !== undefined) out.push({ type: 'CancelPipeline', ...envelope(child, state.project_id) });
     }
     if (e.type === 'PipelineFinished' && state.parent) {
       out.push({
         type: 'DownstreamStatus',
-        ...envelope(),
-        pipeline_id: state.parent.pipeline_id,
-        project_id: state.parent.project_id,
+        ...envelope(state.parent.pipeline_id, state.parent.project_id),
         job: state.parent.job_id,
         downstream_pipeline_id: state.pipeline_id,
         status: e.status,

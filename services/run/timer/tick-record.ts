@@ -2,6 +2,7 @@
 // timer's clock as both occurred_at and received_at (decide acts on every due time up to occurred_at). A fresh
 // UUIDv7 per Tick is its report id and, as ingest does for a request that names none, its correlation id.
 import type { Tick } from '../../lib/core/events/generated.js';
+import { internalEnvelope } from '../../lib/core/events/internal-envelope.js';
 import type { Due } from './due-book.js';
 
 /** The producer name of the timer's records (record field and `producer` header). */
@@ -10,13 +11,13 @@ export const TIMER_PRODUCER = 'timer';
 export function tickRecord(due: Pick<Due, 'pipelineId' | 'projectId'>, now: string, reportId: string): Tick {
   return {
     type: 'Tick',
-    report_id: reportId,
-    pipeline_id: due.pipelineId,
-    project_id: due.projectId,
-    occurred_at: now,
-    received_at: now,
-    idempotency_key: null,
-    producer: TIMER_PRODUCER,
-    correlation_id: reportId,
+    ...internalEnvelope({
+      reportId,
+      pipelineId: due.pipelineId,
+      projectId: due.projectId,
+      occurredAt: now,
+      producer: TIMER_PRODUCER,
+      correlationId: reportId,
+    }),
   };
 }

@@ -3,6 +3,7 @@
 // coordination record that caused it, and that record's recorded_at as occurred_at and received_at (time is
 // data: the same input gives the same records but for their report ids).
 import type { AssignResource, AutoCancel, CoordinationEvent } from '../events/generated.js';
+import { internalEnvelope } from '../events/internal-envelope.js';
 import type { CoordinationReport } from './state.js';
 
 export const COORDINATOR_PRODUCER = 'coordinator';
@@ -12,16 +13,14 @@ export function intakeRecord(
   cause: CoordinationEvent,
   reportId: string,
 ): AssignResource | AutoCancel {
-  const envelope = {
-    report_id: reportId,
-    pipeline_id: report.pipeline_id,
-    project_id: report.project_id,
-    occurred_at: cause.recorded_at,
-    received_at: cause.recorded_at,
-    idempotency_key: null,
+  const envelope = internalEnvelope({
+    reportId,
+    pipelineId: report.pipeline_id,
+    projectId: report.project_id,
+    occurredAt: cause.recorded_at,
     producer: COORDINATOR_PRODUCER,
-    correlation_id: cause.correlation_id,
-  };
+    correlationId: cause.correlation_id,
+  });
   if (report.type === 'AssignResource')
     return { type: 'AssignResource', ...envelope, job: report.job, resource_group: report.resource_group };
   return { type: 'AutoCancel', ...envelope, by_pipeline_id: report.by_pipeline_id };
