@@ -232,7 +232,9 @@ export interface ReportRejected {
     | 'Tick'
     | 'AssignResource'
     | 'AutoCancel'
-    | 'DownstreamStatus';
+    | 'DownstreamStatus'
+    | 'ObservePipeline'
+    | 'AttachJobLog';
   /**
    * Machine-readable reason, e.g. illegal_transition, unknown_pipeline, duplicate_report.
    */
@@ -288,6 +290,61 @@ export interface AssignResource {
    */
   job: string;
   resource_group: string;
+}
+
+/** schemas/ci.intake.v1/AttachJobLog.v1.json (subject ci.intake.v1-AttachJobLog) */
+
+/**
+ * The log of an observed job, fetched from the external CI's API (or why it could not be).
+ */
+export interface AttachJobLog {
+  /**
+   * Assigned by ingest; the causation_id of every event it leads to.
+   */
+  report_id: string;
+  type: 'AttachJobLog';
+  /**
+   * Partition key: every event of one pipeline is in one partition, in order.
+   */
+  pipeline_id: string;
+  project_id: string;
+  /**
+   * Producer clock (ingest clock when the producer gave none).
+   */
+  occurred_at: string;
+  /**
+   * Ingest clock.
+   */
+  received_at: string;
+  idempotency_key: string | null;
+  /**
+   * Name of the producer token that sent it.
+   */
+  producer: string;
+  /**
+   * Id shared by everything one request caused.
+   */
+  correlation_id: string;
+  /**
+   * The job attempt the log belongs to.
+   */
+  job: string;
+  log: {
+    /**
+     * Where the whole log is in the log store.
+     */
+    ref: string;
+    bytes: number;
+    sha256: string;
+  } | null;
+  /**
+   * Redacted excerpt of the stored log.
+   */
+  log_excerpt: string | null;
+  /**
+   * Why the log could not be fetched (after every retry); null when log is set.
+   */
+  fetch_error: string | null;
 }
 
 /** schemas/ci.intake.v1/AutoCancel.v1.json (subject ci.intake.v1-AutoCancel) */
@@ -766,6 +823,186 @@ export interface DownstreamStatus {
   finished: boolean;
 }
 
+/** schemas/ci.intake.v1/ObservePipeline.v1.json (subject ci.intake.v1-ObservePipeline) */
+
+/**
+ * What an external CI (GitLab, GitHub, CDEvents) says of one of its pipelines and jobs: recorded, never overruled (observed mode).
+ */
+export interface ObservePipeline {
+  /**
+   * Assigned by ingest; the causation_id of every event it leads to.
+   */
+  report_id: string;
+  type: 'ObservePipeline';
+  /**
+   * Partition key: every event of one pipeline is in one partition, in order.
+   */
+  pipeline_id: string;
+  project_id: string;
+  /**
+   * Producer clock (ingest clock when the producer gave none).
+   */
+  occurred_at: string;
+  /**
+   * Ingest clock.
+   */
+  received_at: string;
+  idempotency_key: string | null;
+  /**
+   * Name of the producer token that sent it.
+   */
+  producer: string;
+  /**
+   * Id shared by everything one request caused.
+   */
+  correlation_id: string;
+  /**
+   * The external CI that owns the pipeline.
+   */
+  system: 'gitlab' | 'github' | 'cdevents';
+  external: {
+    /**
+     * The external CI that owns the pipeline.
+     */
+    system: 'gitlab' | 'github' | 'cdevents';
+    /**
+     * Base URL of the external CI instance (https://gitlab.example.com, https://github.com).
+     */
+    instance: string;
+    /**
+     * The pipeline's id there (GitLab pipeline id, GitHub workflow run id, CDEvents pipelineRun id).
+     */
+    id: string;
+    /**
+     * Link back to the pipeline there.
+     */
+    url: string | null;
+  };
+  pipeline: {
+    ref: string | null;
+    sha: string | null;
+    /**
+     * GitLab's pipeline source (push, merge_request_event, schedule, …) or GitHub's event; unknown values become unknown.
+     */
+    source: string | null;
+    /**
+     * The pipeline status the external CI reported; null: this delivery did not say.
+     */
+    status:
+      | 'created'
+      | 'waiting_for_resource'
+      | 'preparing'
+      | 'pending'
+      | 'running'
+      | 'canceling'
+      | 'success'
+      | 'failed'
+      | 'canceled'
+      | 'skipped'
+      | 'manual'
+      | 'scheduled'
+      | null;
+    /**
+     * Stage order, when the payload lists it.
+     *
+     * @maxItems 50
+     */
+    stages: string[] | null;
+    /**
+     * GitHub workflow name, GitLab pipeline name, CDEvents pipelineName.
+     */
+    name: string | null;
+    user: string | null;
+    created_at: string | null;
+    finished_at: string | null;
+    /**
+     * GitHub's run_attempt.
+     */
+    attempt: number | null;
+    /**
+     * The latest timestamp the payload gives for the pipeline.
+     */
+    observed_at: string;
+  } | null;
+  /**
+   * @maxItems 500
+   */
+  jobs: {
+    /**
+     * UUIDv5 of (instance, 'job', external_id): stable across deliveries.
+     */
+    job_id: string;
+    /**
+     * The job's id there (GitLab build id, GitHub job id, CDEvents taskRun id).
+     */
+    external_id: string;
+    url: string | null;
+    name: string;
+    /**
+     * null: not known yet (GitHub has no stages).
+     */
+    stage: string | null;
+    /**
+     * Verity's name for the status the external CI reported (services/lib/core/observed/status-mapping.ts).
+     */
+    status:
+      | 'created'
+      | 'waiting_for_resource'
+      | 'preparing'
+      | 'pending'
+      | 'running'
+      | 'canceling'
+      | 'success'
+      | 'failed'
+      | 'canceled'
+      | 'skipped'
+      | 'manual'
+      | 'scheduled';
+    /**
+     * For a failed job: GitLab's failure reason, or the raw value (mapped by the decider).
+     */
+    failure_reason: string | null;
+    allow_failure: boolean;
+    /**
+     * 1 + GitLab's retries_count, GitHub's run_attempt; 1 when unknown.
+     */
+    attempt: number;
+    /**
+     * DAG predecessors when known.
+     *
+     * @maxItems 50
+     */
+    needs?: string[] | null;
+    runner: string | null;
+    user: string | null;
+    queued_at: string | null;
+    started_at: string | null;
+    finished_at: string | null;
+    duration_ms: number | null;
+    queued_duration_ms: number | null;
+    exit_code: number | null;
+    /**
+     * GitHub Actions steps, as reported.
+     *
+     * @maxItems 500
+     */
+    steps?:
+      | {
+          number: number;
+          name: string;
+          status: string;
+          conclusion?: string | null;
+          started_at?: string | null;
+          completed_at?: string | null;
+        }[]
+      | null;
+    /**
+     * The latest timestamp the payload gives for this job: orders observations of one job.
+     */
+    observed_at: string;
+  }[];
+}
+
 /** schemas/ci.intake.v1/PlayJob.v1.json (subject ci.intake.v1-PlayJob) */
 
 /**
@@ -1029,11 +1266,13 @@ export interface UnscheduleJob {
 /** Every event of ci.intake.v1. */
 export type IntakeEvent =
   | AssignResource
+  | AttachJobLog
   | AutoCancel
   | CancelJob
   | CancelPipeline
   | CreatePipeline
   | DownstreamStatus
+  | ObservePipeline
   | PlayJob
   | ReportJob
   | RetryJob
@@ -1041,7 +1280,7 @@ export type IntakeEvent =
   | Tick
   | UnscheduleJob;
 
-export const intakeEventTypes = ['AssignResource', 'AutoCancel', 'CancelJob', 'CancelPipeline', 'CreatePipeline', 'DownstreamStatus', 'PlayJob', 'ReportJob', 'RetryJob', 'RetryPipeline', 'Tick', 'UnscheduleJob'] as const;
+export const intakeEventTypes = ['AssignResource', 'AttachJobLog', 'AutoCancel', 'CancelJob', 'CancelPipeline', 'CreatePipeline', 'DownstreamStatus', 'ObservePipeline', 'PlayJob', 'ReportJob', 'RetryJob', 'RetryPipeline', 'Tick', 'UnscheduleJob'] as const;
 
 /** schemas/ci.pipeline.due.v1/PipelineDue.v1.json (subject ci.pipeline.due.v1-PipelineDue) */
 
@@ -1262,6 +1501,77 @@ export interface JobCreated {
   allow_failure: boolean;
 }
 
+/** schemas/ci.pipeline.events.v1/JobDiverged.v1.json (subject ci.pipeline.events.v1-JobDiverged) */
+
+/**
+ * An external CI moved an observed job in a way GitLab's job model forbids; recorded as reported (the external CI is the truth).
+ */
+export interface JobDiverged {
+  /**
+   * UUIDv7, unique per event.
+   */
+  event_id: string;
+  type: 'JobDiverged';
+  /**
+   * Producer clock: when it happened.
+   */
+  occurred_at: string;
+  /**
+   * Decider clock: when the event was decided.
+   */
+  recorded_at: string;
+  /**
+   * Partition key: every event of one pipeline is in one partition, in order.
+   */
+  pipeline_id: string;
+  project_id: string;
+  /**
+   * Per-pipeline sequence, gap-free, assigned by the decider.
+   */
+  seq: number;
+  /**
+   * Id of the report, command or event that caused this one.
+   */
+  causation_id: string;
+  /**
+   * Id shared by everything one request caused.
+   */
+  correlation_id: string;
+  /**
+   * One attempt of a job.
+   */
+  job_id: string;
+  name: string;
+  attempt: number;
+  from:
+    | 'created'
+    | 'waiting_for_resource'
+    | 'preparing'
+    | 'pending'
+    | 'running'
+    | 'canceling'
+    | 'success'
+    | 'failed'
+    | 'canceled'
+    | 'skipped'
+    | 'manual'
+    | 'scheduled';
+  to:
+    | 'created'
+    | 'waiting_for_resource'
+    | 'preparing'
+    | 'pending'
+    | 'running'
+    | 'canceling'
+    | 'success'
+    | 'failed'
+    | 'canceled'
+    | 'skipped'
+    | 'manual'
+    | 'scheduled';
+  observed_at?: string;
+}
+
 /** schemas/ci.pipeline.events.v1/JobEnqueued.v1.json (subject ci.pipeline.events.v1-JobEnqueued) */
 
 /**
@@ -1424,6 +1734,70 @@ export interface JobFailed {
   log_excerpt: string;
 }
 
+/** schemas/ci.pipeline.events.v1/JobLogAttached.v1.json (subject ci.pipeline.events.v1-JobLogAttached) */
+
+/**
+ * The log of an observed failed job arrived (fetched from the external CI), or could not be fetched.
+ */
+export interface JobLogAttached {
+  /**
+   * UUIDv7, unique per event.
+   */
+  event_id: string;
+  type: 'JobLogAttached';
+  /**
+   * Producer clock: when it happened.
+   */
+  occurred_at: string;
+  /**
+   * Decider clock: when the event was decided.
+   */
+  recorded_at: string;
+  /**
+   * Partition key: every event of one pipeline is in one partition, in order.
+   */
+  pipeline_id: string;
+  project_id: string;
+  /**
+   * Per-pipeline sequence, gap-free, assigned by the decider.
+   */
+  seq: number;
+  /**
+   * Id of the report, command or event that caused this one.
+   */
+  causation_id: string;
+  /**
+   * Id shared by everything one request caused.
+   */
+  correlation_id: string;
+  /**
+   * One attempt of a job.
+   */
+  job_id: string;
+  name: string;
+  attempt: number;
+  log: {
+    /**
+     * Where the whole log is in the log store.
+     */
+    ref: string;
+    bytes: number;
+    sha256: string;
+  } | null;
+  /**
+   * Redacted excerpt of the stored log.
+   */
+  log_excerpt: string | null;
+  /**
+   * Why the log could not be fetched (after every retry); null when log is set.
+   */
+  fetch_error: string | null;
+  /**
+   * The job's failure reason (as on its JobFailed).
+   */
+  failure_reason: string | null;
+}
+
 /** schemas/ci.pipeline.events.v1/JobManualActionRequired.v1.json (subject ci.pipeline.events.v1-JobManualActionRequired) */
 
 /**
@@ -1466,6 +1840,93 @@ export interface JobManualActionRequired {
   job_id: string;
   name: string;
   attempt: number;
+}
+
+/** schemas/ci.pipeline.events.v1/JobObserved.v1.json (subject ci.pipeline.events.v1-JobObserved) */
+
+/**
+ * What an external CI reported of an observed job with this status change: its details (runner, user, times, steps, links).
+ */
+export interface JobObserved {
+  /**
+   * UUIDv7, unique per event.
+   */
+  event_id: string;
+  type: 'JobObserved';
+  /**
+   * Producer clock: when it happened.
+   */
+  occurred_at: string;
+  /**
+   * Decider clock: when the event was decided.
+   */
+  recorded_at: string;
+  /**
+   * Partition key: every event of one pipeline is in one partition, in order.
+   */
+  pipeline_id: string;
+  project_id: string;
+  /**
+   * Per-pipeline sequence, gap-free, assigned by the decider.
+   */
+  seq: number;
+  /**
+   * Id of the report, command or event that caused this one.
+   */
+  causation_id: string;
+  /**
+   * Id shared by everything one request caused.
+   */
+  correlation_id: string;
+  /**
+   * One attempt of a job.
+   */
+  job_id: string;
+  name: string;
+  attempt: number;
+  /**
+   * Verity's name for the status the external CI reported (services/lib/core/observed/status-mapping.ts).
+   */
+  status:
+    | 'created'
+    | 'waiting_for_resource'
+    | 'preparing'
+    | 'pending'
+    | 'running'
+    | 'canceling'
+    | 'success'
+    | 'failed'
+    | 'canceled'
+    | 'skipped'
+    | 'manual'
+    | 'scheduled';
+  /**
+   * The job's id there (GitLab build id, GitHub job id, CDEvents taskRun id).
+   */
+  external_id: string;
+  url: string | null;
+  runner: string | null;
+  user: string | null;
+  queued_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+  queued_duration_ms: number | null;
+  /**
+   * GitHub Actions steps, as reported.
+   *
+   * @maxItems 500
+   */
+  steps:
+    | {
+        number: number;
+        name: string;
+        status: string;
+        conclusion?: string | null;
+        started_at?: string | null;
+        completed_at?: string | null;
+      }[]
+    | null;
 }
 
 /** schemas/ci.pipeline.events.v1/JobReopened.v1.json (subject ci.pipeline.events.v1-JobReopened) */
@@ -1893,12 +2354,14 @@ export interface PipelineCreated {
     | 'unknown';
   definition: {
     /**
-     * @minItems 1
+     * @minItems 0
      * @maxItems 50
      */
     stages: string[];
     /**
-     * @minItems 1
+     * Empty only for an observed pipeline: its jobs are discovered as they are reported.
+     *
+     * @minItems 0
      * @maxItems 500
      */
     jobs: {
@@ -2024,18 +2487,42 @@ export interface PipelineCreated {
     project_id: string;
     job_id: string;
   };
+  /**
+   * observed: an external CI owns the pipeline and Verity records it (absent: decided).
+   */
+  mode?: 'decided' | 'observed';
+  external?: {
+    /**
+     * The external CI that owns the pipeline.
+     */
+    system: 'gitlab' | 'github' | 'cdevents';
+    /**
+     * Base URL of the external CI instance (https://gitlab.example.com, https://github.com).
+     */
+    instance: string;
+    /**
+     * The pipeline's id there (GitLab pipeline id, GitHub workflow run id, CDEvents pipelineRun id).
+     */
+    id: string;
+    /**
+     * Link back to the pipeline there.
+     */
+    url: string | null;
+  };
 }
 /**
  * The downstream pipeline definition: the same shape as this one.
  */
 export interface Definition {
   /**
-   * @minItems 1
+   * @minItems 0
    * @maxItems 50
    */
   stages: string[];
   /**
-   * @minItems 1
+   * Empty only for an observed pipeline: its jobs are discovered as they are reported.
+   *
+   * @minItems 0
    * @maxItems 500
    */
   jobs: {
@@ -2198,6 +2685,77 @@ export interface PipelineFinished {
   duration_ms: number;
 }
 
+/** schemas/ci.pipeline.events.v1/PipelineObserved.v1.json (subject ci.pipeline.events.v1-PipelineObserved) */
+
+/**
+ * Pipeline-level facts an external CI reported for an observed pipeline, when they changed.
+ */
+export interface PipelineObserved {
+  /**
+   * UUIDv7, unique per event.
+   */
+  event_id: string;
+  type: 'PipelineObserved';
+  /**
+   * Producer clock: when it happened.
+   */
+  occurred_at: string;
+  /**
+   * Decider clock: when the event was decided.
+   */
+  recorded_at: string;
+  /**
+   * Partition key: every event of one pipeline is in one partition, in order.
+   */
+  pipeline_id: string;
+  project_id: string;
+  /**
+   * Per-pipeline sequence, gap-free, assigned by the decider.
+   */
+  seq: number;
+  /**
+   * Id of the report, command or event that caused this one.
+   */
+  causation_id: string;
+  /**
+   * Id shared by everything one request caused.
+   */
+  correlation_id: string;
+  /**
+   * GitHub workflow name, GitLab pipeline name, CDEvents pipelineName.
+   */
+  name: string | null;
+  /**
+   * GitHub's run_attempt.
+   */
+  attempt: number | null;
+  /**
+   * The status the external CI reported (the read model's status stays the composite of the jobs when any is known).
+   */
+  status:
+    | 'created'
+    | 'waiting_for_resource'
+    | 'preparing'
+    | 'pending'
+    | 'running'
+    | 'canceling'
+    | 'success'
+    | 'failed'
+    | 'canceled'
+    | 'skipped'
+    | 'manual'
+    | 'scheduled'
+    | null;
+  /**
+   * Stage order, when the payload lists it.
+   *
+   * @maxItems 50
+   */
+  stages: string[] | null;
+  user: string | null;
+  finished_at: string | null;
+}
+
 /** schemas/ci.pipeline.events.v1/PipelineStatusChanged.v1.json (subject ci.pipeline.events.v1-PipelineStatusChanged) */
 
 /**
@@ -2283,9 +2841,12 @@ export type PipelineEvent =
   | JobCanceled
   | JobCanceling
   | JobCreated
+  | JobDiverged
   | JobEnqueued
   | JobFailed
+  | JobLogAttached
   | JobManualActionRequired
+  | JobObserved
   | JobReopened
   | JobRetried
   | JobScheduled
@@ -2296,9 +2857,10 @@ export type PipelineEvent =
   | JobWaitingForResource
   | PipelineCreated
   | PipelineFinished
+  | PipelineObserved
   | PipelineStatusChanged;
 
-export const pipelineEventTypes = ['DownstreamPipelineTriggered', 'JobCanceled', 'JobCanceling', 'JobCreated', 'JobEnqueued', 'JobFailed', 'JobManualActionRequired', 'JobReopened', 'JobRetried', 'JobScheduled', 'JobSkipped', 'JobStarted', 'JobSucceeded', 'JobUnscheduled', 'JobWaitingForResource', 'PipelineCreated', 'PipelineFinished', 'PipelineStatusChanged'] as const;
+export const pipelineEventTypes = ['DownstreamPipelineTriggered', 'JobCanceled', 'JobCanceling', 'JobCreated', 'JobDiverged', 'JobEnqueued', 'JobFailed', 'JobLogAttached', 'JobManualActionRequired', 'JobObserved', 'JobReopened', 'JobRetried', 'JobScheduled', 'JobSkipped', 'JobStarted', 'JobSucceeded', 'JobUnscheduled', 'JobWaitingForResource', 'PipelineCreated', 'PipelineFinished', 'PipelineObserved', 'PipelineStatusChanged'] as const;
 
 /** schemas/ci.pipeline.state.v1/PipelineSnapshot.v1.json (subject ci.pipeline.state.v1-PipelineSnapshot) */
 
