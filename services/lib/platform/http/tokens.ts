@@ -1,6 +1,7 @@
 // Bearer tokens scoped per project: ingest's producer tokens and the query API's read tokens.
 // Configured as "name:token:proj1|proj2;name2:token2:*" (INGEST_TOKENS / QUERY_TOKENS) or a JSON file
-// [{"name", "token", "projects": ["group/p", "*"]}] (INGEST_TOKENS_FILE / QUERY_TOKENS_FILE).
+// [{"name", "token", "projects": ["group/p", "*"]}] (INGEST_TOKENS_FILE / QUERY_TOKENS_FILE), or that list as
+// "producers" of an object that also holds the connections to external CIs (platform/connections/load.ts).
 // Tokens are compared by SHA-256 digest with timingSafeEqual, never as plain strings.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -23,7 +24,9 @@ export class TokenRegistry {
   static fromConfig(spec: string | undefined, file: string | undefined): TokenRegistry {
     let list: { name: string; token: string; projects: string[] }[] = [];
     if (file) {
-      list = JSON.parse(readFileSync(file, 'utf8')) as typeof list;
+      // The array form, or {"producers": [...], "connections": [...]} (connections: platform/connections).
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as typeof list | { producers?: typeof list };
+      list = Array.isArray(parsed) ? parsed : (parsed.producers ?? []);
     } else if (spec) {
       list = spec
         .split(';')
