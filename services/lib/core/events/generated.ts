@@ -1732,6 +1732,10 @@ export interface JobFailed {
    * Bounded, redacted tail of the log.
    */
   log_excerpt: string;
+  /**
+   * An observed job's log is still to be fetched from its CI: JobLogAttached follows (absent: false).
+   */
+  log_pending?: boolean;
 }
 
 /** schemas/ci.pipeline.events.v1/JobLogAttached.v1.json (subject ci.pipeline.events.v1-JobLogAttached) */
@@ -2110,7 +2114,7 @@ export interface JobSkipped {
   job_id: string;
   name: string;
   attempt: number;
-  reason: 'predecessors_not_qualified' | 'pipeline_canceled' | 'pipeline_finished';
+  reason: 'predecessors_not_qualified' | 'pipeline_canceled' | 'pipeline_finished' | 'reported';
 }
 
 /** schemas/ci.pipeline.events.v1/JobStarted.v1.json (subject ci.pipeline.events.v1-JobStarted) */
@@ -2754,6 +2758,10 @@ export interface PipelineObserved {
   stages: string[] | null;
   user: string | null;
   finished_at: string | null;
+  /**
+   * When the external CI created the pipeline (becomes the pipeline's created_at).
+   */
+  created_at: string | null;
 }
 
 /** schemas/ci.pipeline.events.v1/PipelineStatusChanged.v1.json (subject ci.pipeline.events.v1-PipelineStatusChanged) */

@@ -20,6 +20,8 @@ describe('observed ids (UUIDv5 of instance, kind, external id)', () => {
 
   it('keeps a path prefix of the instance (GitLab under a relative URL)', () => {
     expect(normaliseInstance('https://example.com/gitlab/')).to.equal('https://example.com/gitlab');
-    expect(observedId('https://example.com/gitlab', 'job', 1)).to.not.equal(observedId('https://example.com', 'job', 1));
+    expect(observedId('https://example.com/gitlab', 'job', 1)).to.not.equal(
+      observedId('https://example.com', 'job', 1),
+    );
   });
 });

@@ -25,7 +25,15 @@ export function observedId(instance: string, kind: ObservedKind, externalId: str
 }
 
 type IntakeEnvelopeKey =
-  'report_id' | 'type' | 'pipeline_id' | 'project_id' | 'occurred_at' | 'received_at' | 'idempotency_key' | 'producer' | 'correlation_id';
+  | 'report_id'
+  | 'type'
+  | 'pipeline_id'
+  | 'project_id'
+  | 'occurred_at'
+  | 'received_at'
+  | 'idempotency_key'
+  | 'producer'
+  | 'correlation_id';
 
 /** What an adapter makes of one delivery: an ObservePipeline record without the envelope ingest adds. */
 export type Observation = Omit<ObservePipeline, IntakeEnvelopeKey> & { pipeline_id: string };

@@ -7,13 +7,15 @@ import { validatePipeline } from './validate-pipeline.js';
 import { draftCreating, emit } from './draft.js';
 import { reportJob } from './job-report.js';
 import { accept } from './processing.js';
-import type { PipelineState } from './state.js';
+import { attachJobLog, observePipeline } from './observe.js';
+import { isObserved, type PipelineState } from './state.js';
 import { tick } from './tick.js';
 import { assignResource, autoCancel, downstreamStatus } from './cross-pipeline.js';
 
 export function decide(state: PipelineState | null, report: IntakeEvent, ctx: DecideContext): Decision {
   if (state === null) {
     if (report.type === 'CreatePipeline') return createPipeline(report, ctx);
+    if (report.type === 'ObservePipeline') return observePipeline(null, report, ctx);
     return reject('unknown_pipeline', `pipeline ${report.pipeline_id} does not exist`, {
       pipeline_id: report.pipeline_id,
     });
@@ -40,7 +42,20 @@ export function decide(state: PipelineState | null, report: IntakeEvent, ctx: De
       },
     );
   }
+  if (isObserved(state) && report.type !== 'ObservePipeline' && report.type !== 'AttachJobLog') {
+    return reject(
+      'observed_pipeline',
+      `pipeline ${state.pipeline_id} is owned by ${state.external?.system ?? 'its CI'}; Verity only records it`,
+      {
+        type: report.type,
+      },
+    );
+  }
   switch (report.type) {
+    case 'ObservePipeline':
+      return observePipeline(state, report, ctx);
+    case 'AttachJobLog':
+      return attachJobLog(state, report, ctx);
     case 'CreatePipeline':
       return reject('pipeline_exists', `pipeline ${state.pipeline_id} already exists`, {
         pipeline_id: state.pipeline_id,

@@ -24,6 +24,11 @@ export const REJECTION_CODES = [
   'nothing_due',
   'duplicate_report',
   'project_mismatch',
+  // Observed pipelines (observe.ts): its CI decides, so Verity's commands do not apply; a webhook for a
+  // pipeline Verity decides is refused; an observation behind what the pipeline shows is dropped.
+  'observed_pipeline',
+  'not_observed',
+  'stale_observation',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

@@ -24,10 +24,16 @@ export interface Draft {
   readonly ctx: DecideContext;
 }
 
-function makeEvent(report: IntakeEvent, ctx: DecideContext, seq: number, body: EventBody): PipelineEvent {
+function makeEvent(
+  report: IntakeEvent,
+  ctx: DecideContext,
+  seq: number,
+  body: EventBody,
+  occurredAt = report.occurred_at,
+): PipelineEvent {
   return {
     event_id: ctx.newEventId(),
-    occurred_at: report.occurred_at,
+    occurred_at: occurredAt,
     recorded_at: ctx.now,
     pipeline_id: report.pipeline_id,
     project_id: report.project_id,
@@ -48,13 +54,15 @@ export function draftCreating(
   report: IntakeEvent,
   ctx: DecideContext,
   body: EventBody & { type: 'PipelineCreated' },
+  occurredAt?: string,
 ): Draft {
-  const event = makeEvent(report, ctx, 1, body);
+  const event = makeEvent(report, ctx, 1, body, occurredAt);
   return { state: evolve(null, event), events: [event], report, ctx };
 }
 
-export function emit(draft: Draft, body: EventBody): void {
-  const event = makeEvent(draft.report, draft.ctx, draft.state.seq + 1, body);
+/** Emits an event; `occurredAt` when it happened at another time than the report (an observed job's times). */
+export function emit(draft: Draft, body: EventBody, occurredAt?: string): void {
+  const event = makeEvent(draft.report, draft.ctx, draft.state.seq + 1, body, occurredAt);
   draft.events.push(event);
   foldInto(draft.state, event);
 }

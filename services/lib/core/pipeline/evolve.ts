@@ -1,7 +1,7 @@
 // evolve(state, event) → state: folds one canonical event into the pipeline state. Pure (never mutates its
 // input), total for every event type, idempotent for an event already folded in (seq ≤ state.seq).
 import type { PipelineEvent } from '../events/generated.js';
-import { jobDefinition, RECENT_REPORTS_MAX, type JobState, type PipelineState } from './state.js';
+import { isObserved, jobDefinition, RECENT_REPORTS_MAX, type JobState, type PipelineState } from './state.js';
 
 export function evolve(state: PipelineState | null, event: PipelineEvent): PipelineState {
   if (state === null) {
@@ -25,6 +25,7 @@ export function evolve(state: PipelineState | null, event: PipelineEvent): Pipel
       latest: {},
       recent_reports: [event.causation_id],
       ...(event.parent ? { parent: event.parent } : {}),
+      ...(event.mode === 'observed' ? { mode: event.mode, external: event.external } : {}),
     };
   }
   if (event.seq <= state.seq) return state;
@@ -78,6 +79,7 @@ function apply(state: PipelineState, event: PipelineEvent): void {
     case 'PipelineCreated':
       return; // a second creation is refused by decide; nothing to fold
     case 'JobCreated': {
+      if (isObserved(state)) return createObservedJob(state, event);
       const needs = jobDefinition(state, event.name)?.needs ?? null;
       state.jobs[event.job_id] = {
         job_id: event.job_id,
@@ -93,13 +95,7 @@ function apply(state: PipelineState, event: PipelineEvent): void {
         started_at: null,
         finished_at: null,
       };
-      // defineProperty, not assignment: a job may be called "__proto__"
-      Object.defineProperty(state.latest, event.name, {
-        value: event.job_id,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      setLatest(state, event.name, event.job_id);
       return;
     }
     case 'JobEnqueued':
@@ -133,7 +129,12 @@ function apply(state: PipelineState, event: PipelineEvent): void {
       return setJob(state, event.job_id, { status: 'success', finished_at: at });
     case 'JobFailed':
       // allow_failure as decided for this failure (allow_failure: exit_codes allows only some exit codes).
-      return setJob(state, event.job_id, { status: 'failed', finished_at: at, allow_failure: event.allow_failure });
+      return setJob(state, event.job_id, {
+        status: 'failed',
+        finished_at: at,
+        allow_failure: event.allow_failure,
+        failure_reason: event.failure_reason,
+      });
     case 'JobCanceled':
       return setJob(state, event.job_id, { status: 'canceled', finished_at: at, scheduled_at: null });
     case 'JobSkipped':
@@ -144,7 +145,33 @@ function apply(state: PipelineState, event: PipelineEvent): void {
       return setJob(state, event.job_id, { status: 'created', enqueued_at: null, started_at: null, finished_at: null });
     case 'JobRetried':
       state.finished = false;
+      // An observed job's attempts may be discovered in any order: the newer one becomes the latest here.
+      if (isObserved(state) && state.latest[event.name] === event.job_id)
+        setLatest(state, event.name, event.new_job_id);
       return setJob(state, event.job_id, { retried: true });
+    case 'JobObserved':
+      return setJob(state, event.job_id, {
+        status: event.status,
+        observed_at: event.occurred_at,
+        external_id: event.external_id,
+        ...(event.started_at !== null ? { started_at: event.started_at } : {}),
+        ...(event.finished_at !== null ? { finished_at: event.finished_at } : {}),
+      });
+    case 'PipelineObserved':
+      state.reported = {
+        status: event.status,
+        attempt: event.attempt,
+        observed_at: event.occurred_at,
+        name: event.name,
+        user: event.user,
+        finished_at: event.finished_at,
+      };
+      if (event.created_at !== null) state.created_at = event.created_at;
+      if (event.stages !== null) learnStages(state, event.stages);
+      return;
+    case 'JobDiverged':
+    case 'JobLogAttached':
+      return; // the status change follows as its own event; a log changes no state
     case 'PipelineStatusChanged':
       state.status = event.to;
       state.warnings = event.warnings;
@@ -156,6 +183,57 @@ function apply(state: PipelineState, event: PipelineEvent): void {
       state.finished = true;
       return;
   }
+}
+
+/** defineProperty, not assignment: a job may be called "__proto__". */
+function setLatest(state: PipelineState, name: string, jobId: string): void {
+  Object.defineProperty(state.latest, name, { value: jobId, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * An observed job is discovered: its name joins the definition (with its stage) when new, and it becomes the
+ * latest attempt only when its name has none yet — a newer attempt found later takes over by JobRetried.
+ */
+function createObservedJob(state: PipelineState, event: Extract<PipelineEvent, { type: 'JobCreated' }>): void {
+  if (!state.definition.stages.includes(event.stage))
+    state.definition = { ...state.definition, stages: [...state.definition.stages, event.stage] };
+  if (!jobDefinition(state, event.name)) {
+    const job = {
+      name: event.name,
+      stage: event.stage,
+      needs: null,
+      when: event.when,
+      allow_failure: event.allow_failure,
+    };
+    state.definition = {
+      ...state.definition,
+      jobs: [...state.definition.jobs, { ...job, retry: { max: 0, when: [] } }],
+    };
+  }
+  state.jobs[event.job_id] = {
+    job_id: event.job_id,
+    name: event.name,
+    stage: event.stage,
+    attempt: event.attempt,
+    status: 'created',
+    retried: false,
+    allow_failure: event.allow_failure,
+    when: event.when,
+    needs: null,
+    enqueued_at: null,
+    started_at: null,
+    finished_at: null,
+  };
+  if (!Object.hasOwn(state.latest, event.name)) setLatest(state, event.name, event.job_id);
+}
+
+/** The stage order an observed pipeline's CI reports: its order first, then stages learned only from jobs. */
+function learnStages(state: PipelineState, stages: readonly string[]): void {
+  const known = state.definition.stages;
+  if (stages.every((s, i) => known[i] === s)) return;
+  const merged = [...new Set([...stages, ...known])];
+  if (merged.length !== known.length || merged.some((s, i) => known[i] !== s))
+    state.definition = { ...state.definition, stages: merged };
 }
 
 /** Replaces one job with a changed copy; an event naming an unknown job changes nothing (total, never throws). */

@@ -123,11 +123,21 @@ export function reopenDependents(draft: Draft, name: string): void {
   }
 }
 
-/** PipelineStatusChanged when the composite or its warnings changed; PipelineFinished when it is final. */
-function settlePipeline(draft: Draft): void {
+/** The status a pipeline settles on, and when it ended if that is final (default: the latest report). */
+export interface Settlement {
+  status: JobStatus;
+  warnings: boolean;
+  endedAt?: string;
+}
+
+/**
+ * PipelineStatusChanged when the status or its warnings changed; PipelineFinished when it is final. The status
+ * is the composite of the latest attempts unless given (an observed pipeline whose CI listed no job yet).
+ */
+export function settlePipeline(draft: Draft, given?: Settlement): void {
   const before = draft.state;
   const latest = latestJobs(before);
-  const { status, warnings } = compositeStatus(latest);
+  const { status, warnings } = given ?? compositeStatus(latest);
   if (status !== before.status || warnings !== before.warnings) {
     const job_statuses: Partial<Record<JobStatus, number>> = {};
     for (const job of latest) job_statuses[job.status] = (job_statuses[job.status] ?? 0) + 1;
@@ -135,7 +145,7 @@ function settlePipeline(draft: Draft): void {
   }
   const final = FINAL_STATUSES.includes(status) && !latest.some((j) => isActive(j.status));
   if (final && !draft.state.finished) {
-    const duration_ms = elapsedMs(draft.state.created_at, draft.report.occurred_at);
+    const duration_ms = elapsedMs(draft.state.created_at, given?.endedAt ?? draft.report.occurred_at);
     emit(draft, { type: 'PipelineFinished', status: status as FinalStatus, warnings, duration_ms });
   }
 }

@@ -4,6 +4,7 @@ import type { DefinitionError } from './definition.js';
 import type { PipelineEvent } from '../events/generated.js';
 import { definition, job, PIPELINE_ID, Reports, testContext, testId } from './fixtures.js';
 import { decide, evolveAll, REJECTION_CODES, type PipelineState, type RejectionCode } from './index.js';
+import { Observations, T } from './observed-fixtures.js';
 import { given, run } from './spec.js';
 
 const def = definition(['build', 'test'], [job('compile', 'build'), job('tests', 'test')]);
@@ -138,6 +139,20 @@ describe('rejections', () => {
     given(events, ctx).when(r.unschedule('tests')).thenRejects(expectCode('not_scheduled'), { status: 'pending' });
     // tests is pending, due as stuck only after a day
     given(events, ctx).when(r.tick(60)).thenRejects(expectCode('nothing_due'));
+  });
+
+  it('observed_pipeline, not_observed, stale_observation: the two modes stay apart; an old observation is dropped', () => {
+    const o = new Observations();
+    const seen1 = run([o.observe([{ name: 'compile', status: 'success', finished_at: T(2) }])]);
+    const r = new Reports();
+    given(seen1.events, seen1.ctx).when(r.cancel()).thenRejects(expectCode('observed_pipeline'));
+    given(seen1.events, seen1.ctx)
+      .when(o.observe([{ name: 'compile', status: 'running', started_at: T(1) }]))
+      .thenRejects(expectCode('stale_observation'));
+    const decided = run([r.create(def)]);
+    given(decided.events, decided.ctx)
+      .when(o.observe([{ name: 'compile', status: 'success' }]))
+      .thenRejects(expectCode('not_observed'));
   });
 
   it('covers every rejection code', () => {

@@ -70,7 +70,15 @@ function decideChecked(state: PipelineState | null, report: IntakeEvent, ctx: Te
         event.occurred_at,
         event.recorded_at,
       ],
-      [report.pipeline_id, report.project_id, report.report_id, report.correlation_id, report.occurred_at, ctx.now],
+      [
+        report.pipeline_id,
+        report.project_id,
+        report.report_id,
+        report.correlation_id,
+        // An observed job's events happened when its CI says (its queued, started and finished times).
+        report.type === 'ObservePipeline' ? event.occurred_at : report.occurred_at,
+        ctx.now,
+      ],
       `envelope of ${event.type}`,
     );
     for (const check of eventChecks) check(event);

@@ -1,6 +1,6 @@
 // The decider's state of one pipeline: a JSON-serialisable plain object, snapshotted to the compacted
 // ci.pipeline.state.v1 topic (PipelineSnapshot.state, with state_version = STATE_VERSION).
-import type { JobCreated } from '../events/generated.js';
+import type { JobCreated, PipelineCreated } from '../events/generated.js';
 import type { Definition, JobDefinition } from './definition.js';
 import type { JobStatus } from './status.js';
 
@@ -38,8 +38,23 @@ export interface JobState {
    */
   pending_since?: string | null;
   running_since?: string | null;
+  /** A failed job: GitLab's reason (absent in snapshots taken before observed pipelines). */
+  failure_reason?: string;
   /** A trigger job: the pipeline it created. */
   downstream_pipeline_id?: string;
+  /** An observed job: the timestamp of the observation it shows (observe-order.ts) and its id in its CI. */
+  observed_at?: string | null;
+  external_id?: string;
+}
+
+/** An observed pipeline: the pipeline status its CI last reported, by (attempt, timestamp, progress). */
+export interface ReportedStatus {
+  status: JobStatus | null;
+  attempt: number | null;
+  observed_at: string;
+  name: string | null;
+  user: string | null;
+  finished_at: string | null;
 }
 
 export interface PipelineState {
@@ -63,6 +78,12 @@ export interface PipelineState {
   latest: Record<string, string>;
   /** A downstream pipeline: the trigger job that created it (its status is mirrored there with strategy: depend). */
   parent?: { pipeline_id: string; project_id: string; job_id: string };
+  /** observed: an external CI owns the pipeline; Verity records its transitions (absent: decided). */
+  mode?: 'decided' | 'observed';
+  /** An observed pipeline: where it lives. */
+  external?: PipelineCreated['external'];
+  /** An observed pipeline: the pipeline-level status its CI reported last. */
+  reported?: ReportedStatus;
   /** Ids of the last RECENT_REPORTS_MAX accepted reports, oldest first. */
   recent_reports: string[];
 }
@@ -113,3 +134,5 @@ export function stageIndex(state: PipelineState, stage: string): number {
 export function findJob(state: PipelineState, ref: string): JobState | undefined {
   return (Object.hasOwn(state.jobs, ref) ? state.jobs[ref] : undefined) ?? latestJob(state, ref);
 }
+
+export const isObserved = (state: PipelineState): boolean => state.mode === 'observed';

@@ -188,3 +188,30 @@ export function mapFailureReason(raw: string | null): {
 
 /** failure_reason_raw is bounded by the JobFailed schema. */
 const MAX_RAW_REASON = 255;
+
+/** Every status reachable from `from` in one or more transitions (GitLab's job state machine as a graph). */
+function reachableFrom(from: JobStatus): ReadonlySet<JobStatus> {
+  const seen = new Set<JobStatus>();
+  const queue: JobStatus[] = [from];
+  for (let s = queue.pop(); s !== undefined; s = queue.pop()) {
+    for (const rules of Object.values(TRANSITIONS)) {
+      const to = rules.find((r) => r.from.includes(s!))?.to;
+      if (to !== undefined && !seen.has(to)) {
+        seen.add(to);
+        queue.push(to);
+      }
+    }
+  }
+  return seen;
+}
+
+const REACHABLE = new Map(JOB_STATUSES.map((s) => [s, reachableFrom(s)] as const));
+
+/**
+ * GitLab's model allows a job to get from `from` to `to` through some sequence of transitions: an observed
+ * job whose intermediate hooks were lost or never sent (created → success) is no divergence; success →
+ * failed of one job, which GitLab never does, is.
+ */
+export function canReach(from: JobStatus, to: JobStatus): boolean {
+  return REACHABLE.get(from)!.has(to);
+}

@@ -14,7 +14,7 @@ import { draftFrom, type Draft } from './draft.js';
 import { enqueueJob } from './enqueue.js';
 import { failJob } from './job-report.js';
 import { accept } from './processing.js';
-import { jobDefinition, latestJobs, type JobState, type PipelineState } from './state.js';
+import { isObserved, jobDefinition, latestJobs, type JobState, type PipelineState } from './state.js';
 
 /** GitLab's default job timeout (the project's, 60 minutes) when the job sets none. */
 export const DEFAULT_TIMEOUT_S = 3600;
@@ -44,6 +44,7 @@ export function dueTime(state: PipelineState, job: JobState): Due | null {
 
 /** The earliest due time of the pipeline (what the timer waits for), or null. */
 export function nextDue(state: PipelineState): string | null {
+  if (isObserved(state)) return null; // its CI times its jobs out, not Verity
   let min: number | null = null;
   for (const job of latestJobs(state)) {
     const due = dueTime(state, job);
@@ -54,7 +55,7 @@ export function nextDue(state: PipelineState): string | null {
 
 export function tick(state: PipelineState, report: Tick, ctx: DecideContext): Decision {
   const now = Date.parse(report.occurred_at);
-  const due = latestJobs(state)
+  const due = (isObserved(state) ? [] : latestJobs(state))
     .map((job) => dueTime(state, job))
     .filter((d): d is Due => d !== null && d.at <= now);
   if (due.length === 0) {
