@@ -43,6 +43,18 @@ export function readModelTables(schemaName: string) {
       parentPipelineId: uuid('parent_pipeline_id'),
       /** A downstream pipeline: the trigger job (attempt) that created it; null otherwise. */
       parentJobId: uuid('parent_job_id'),
+      /** decided (Verity decides its transitions) or observed (an external CI owns it; added by ddl/0005). */
+      mode: text('mode').notNull().default('decided'),
+      /** Who reports it: verity, gitlab, github or cdevents. */
+      system: text('system').notNull().default('verity'),
+      /** An observed pipeline: its CI instance, its id and page there. */
+      externalInstance: text('external_instance'),
+      externalId: text('external_id'),
+      externalUrl: text('external_url'),
+      /** An observed pipeline: its name (GitHub workflow, GitLab pipeline name), who started it, its CI's status. */
+      name: text('name'),
+      userName: text('user_name'),
+      reportedStatus: text('reported_status'),
     },
     (t) => [
       index('pipelines_by_project').on(t.projectId, t.createdAt.desc(), t.pipelineId.desc()),
@@ -51,6 +63,7 @@ export function readModelTables(schemaName: string) {
       index('pipelines_by_project_status').on(t.projectId, t.status, t.createdAt.desc(), t.pipelineId.desc()),
       index('pipelines_by_created').on(t.createdAt.desc(), t.pipelineId.desc()),
       index('pipelines_finished').on(t.projectId, t.finishedAt),
+      index('pipelines_by_project_system').on(t.projectId, t.system, t.createdAt.desc(), t.pipelineId.desc()),
     ],
   );
   const jobs = s.table(
@@ -91,6 +104,12 @@ export function readModelTables(schemaName: string) {
       waitingForResourceAt: timestamp('waiting_for_resource_at', { withTimezone: true, mode: 'string' }),
       /** A job canceled as redundant: the newer pipeline that made it so, or its own pipeline (on_job_failure: all). */
       autoCanceledBy: uuid('auto_canceled_by'),
+      /** An observed job: its id and page in its CI, who ran it, its steps (GitHub), why its log is missing. */
+      externalId: text('external_id'),
+      externalUrl: text('external_url'),
+      userName: text('user_name'),
+      steps: jsonb('steps'),
+      logFetchError: text('log_fetch_error'),
     },
     (t) => [
       index('jobs_by_pipeline').on(t.pipelineId, t.stage, t.name, t.attempt),

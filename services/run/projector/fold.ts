@@ -4,6 +4,7 @@
 // mid-stream (`startMidStream`) takes the first event it sees of an unknown pipeline as its start.
 import type { PipelineEvent } from '../../lib/core/events/generated.js';
 import type { FlakyRow, JobRow, PipelineRow } from '../../lib/readmodel/rows.js';
+import { createdColumns, DECIDED, jobObserved, logAttached, NO_DETAILS, pipelineObserved } from './fold-observed.js';
 
 export interface Rows {
   pipelines: Map<string, PipelineRow>;
@@ -47,6 +48,7 @@ export interface FoldOptions {
 type DefinitionJob = { name: string; needs: string[] | null; resource_group?: string };
 type JobEvent = Extract<PipelineEvent, { job_id: string }>;
 
+const earliest = (a: string | null, b: string): string => (a !== null && Date.parse(a) <= Date.parse(b) ? a : b);
 const finished = (status: string) => ['success', 'failed', 'canceled', 'skipped'].includes(status);
 
 /** The row standing for a pipeline whose start lies before a replayed window (see FoldOptions). */
@@ -69,6 +71,7 @@ export function placeholderPipeline(e: PipelineEvent): PipelineRow {
     updatedAt: e.recorded_at,
     parentPipelineId: null,
     parentJobId: null,
+    ...DECIDED,
   };
 }
 
@@ -90,6 +93,7 @@ const NOT_RUN = {
   downstreamPipelineId: null,
   waitingForResourceAt: null,
   autoCanceledBy: null,
+  ...NO_DETAILS,
 } as const satisfies Partial<JobRow>;
 
 /** The row standing for a job created before a replayed window (see FoldOptions). */
@@ -174,6 +178,7 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
         // A downstream pipeline: linked to its parent here, and the parent to it by its trigger job's row.
         parentPipelineId: e.parent?.pipeline_id ?? null,
         parentJobId: e.parent?.job_id ?? null,
+        ...createdColumns(e),
       });
       continue;
     }
@@ -183,7 +188,8 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
       case 'PipelineStatusChanged':
         p.status = e.to;
         p.warnings = e.warnings;
-        if (e.to === 'running' && !p.startedAt) p.startedAt = e.occurred_at;
+        // An observed pipeline started when its first job did (JobStarted below), whatever hook said so first.
+        if (e.to === 'running' && !p.startedAt && p.mode !== 'observed') p.startedAt = e.occurred_at;
         break;
       case 'PipelineFinished':
         p.status = e.status;
@@ -251,6 +257,7 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
         break;
       case 'JobStarted':
         setJob(e, { status: 'running', startedAt: e.occurred_at, runnerId: e.runner_id, queuedMs: e.queued_ms });
+        if (p.mode === 'observed') p.startedAt = earliest(p.startedAt, e.occurred_at);
         break;
       case 'JobSucceeded': {
         setJob(e, { status: 'success', finishedAt: e.occurred_at, durationMs: e.duration_ms });
@@ -304,6 +311,15 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
         break;
       case 'JobRetried':
         setJob(e, { retried: true });
+        break;
+      case 'PipelineObserved':
+        Object.assign(p, pipelineObserved(e));
+        break;
+      case 'JobObserved':
+        setJob(e, jobObserved(e));
+        break;
+      case 'JobLogAttached':
+        setJob(e, logAttached(e));
         break;
       case 'JobReopened':
         setJob(e, { status: 'created', finishedAt: null });

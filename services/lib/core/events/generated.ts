@@ -964,9 +964,9 @@ export interface ObservePipeline {
     failure_reason: string | null;
     allow_failure: boolean;
     /**
-     * 1 + GitLab's retries_count, GitHub's run_attempt; 1 when unknown.
+     * 1 + GitLab's retries_count, GitHub's run_attempt; null when the payload does not say (a GitLab Pipeline Hook's builds): the decider infers it and keeps the highest attempt it is told.
      */
-    attempt: number;
+    attempt: number | null;
     /**
      * DAG predecessors when known.
      *

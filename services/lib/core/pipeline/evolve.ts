@@ -152,6 +152,7 @@ function apply(state: PipelineState, event: PipelineEvent): void {
     case 'JobObserved':
       return setJob(state, event.job_id, {
         status: event.status,
+        attempt: event.attempt,
         observed_at: event.occurred_at,
         external_id: event.external_id,
         ...(event.started_at !== null ? { started_at: event.started_at } : {}),

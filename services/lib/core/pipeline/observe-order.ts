@@ -1,6 +1,6 @@
 // The order of an observed job's statuses (issue 14): webhooks arrive late, twice and out of order, so an
 // observation applies only when it is ahead of what the job already shows, by (progress of the status,
-// the payload's latest timestamp, the status name). That is a total order, so the observation a job ends
+// the payload's latest timestamp, the attempt number, the status name). That is a total order, so the observation a job ends
 // with is the greatest one whatever order they arrived in: applying them is order-insensitive.
 import type { JobStatus } from './status.js';
 
@@ -28,6 +28,8 @@ export interface ObservationKey {
   status: JobStatus;
   /** ISO 8601; compared as instants. */
   observedAt: string | null;
+  /** A later attempt number for the same job (a Job Hook's retries_count after a Pipeline Hook's guess). */
+  attempt?: number;
 }
 
 const instant = (t: string | null): number => {
@@ -40,6 +42,7 @@ export function compareObservations(a: ObservationKey, b: ObservationKey): numbe
   return (
     PROGRESS[a.status] - PROGRESS[b.status] ||
     Math.sign(instant(a.observedAt) - instant(b.observedAt)) ||
+    (a.attempt ?? 0) - (b.attempt ?? 0) ||
     (a.status < b.status ? -1 : a.status > b.status ? 1 : 0)
   );
 }

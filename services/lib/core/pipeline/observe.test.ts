@@ -1,9 +1,9 @@
 // Observed pipelines: the decider records what an external CI reports, in any order, never overrules it.
 import { expect } from 'chai';
-import type { IntakeEvent, PipelineEvent } from '../events/generated.js';
+import type { PipelineEvent } from '../events/generated.js';
 import { definition, job, Reports } from './fixtures.js';
 import { decide, evolveAll, nextDue, type PipelineState } from './index.js';
-import { Observations, T } from './observed-fixtures.js';
+import { fiveDeliveries, Observations, permutations, T } from './observed-fixtures.js';
 import { given, run } from './spec.js';
 import { testContext } from './fixtures.js';
 
@@ -118,6 +118,25 @@ describe('observed pipelines: a GitLab pipeline recorded as its hooks report it'
     }
   });
 
+  it("a Pipeline Hook's build without retries_count takes the Job Hook's attempt, in either order", () => {
+    for (const jobHookFirst of [true, false]) {
+      const o = new Observations();
+      const retried = { ...build, status: 'success', started_at: T(5), finished_at: T(6) } as const;
+      const first = o.observe([{ ...build, status: 'failed', started_at: T(1), finished_at: T(2) }]);
+      const pipelineHook = o.observe([{ ...o.job({ ...retried, attempt: 2 }), attempt: null }], { status: 'success' });
+      const jobHook = o.observe([{ ...retried, attempt: 2 }]);
+      // the second of the two says nothing new: stale
+      const { events, ctx, state: before } = run([first, jobHookFirst ? jobHook : pipelineHook]);
+      const stale = given(events, ctx).when(jobHookFirst ? pipelineHook : jobHook);
+      const state = stale.decision.kind === 'accepted' ? evolveAll(before, stale.decision.events)! : before;
+      const latest = state.jobs[state.latest.build!]!;
+      expect(
+        [latest.attempt, latest.status, state.jobs[o.jobId('build', 1)]!.retried],
+        `job hook first: ${jobHookFirst}`,
+      ).to.deep.equal([2, 'success', true]);
+    }
+  });
+
   it("a pipeline without jobs (GitHub's workflow_run) takes the status its CI reports, by attempt and time", () => {
     const o = new Observations();
     const { events, ctx, state } = run([
@@ -172,46 +191,8 @@ describe('observed pipelines: a GitLab pipeline recorded as its hooks report it'
 });
 
 describe('observed pipelines: order-insensitive', () => {
-  // One real pipeline's five deliveries (a GitLab pipeline: build then rspec, rspec retried once).
   const o = new Observations();
-  const deliveries: IntakeEvent[] = [
-    o.observe(
-      [
-        { ...build, status: 'pending', queued_at: T(0) },
-        { ...rspec, status: 'created' },
-      ],
-      {
-        status: 'pending',
-        stages: ['build', 'test'],
-        created_at: T(0),
-      },
-    ),
-    o.observe([{ ...build, status: 'running', queued_at: T(0), started_at: T(1), runner: 'r-1' }], {}),
-    o.observe(
-      [{ ...build, status: 'success', queued_at: T(0), started_at: T(1), finished_at: T(3), runner: 'r-1' }],
-      {},
-    ),
-    o.observe(
-      [
-        {
-          ...rspec,
-          status: 'failed',
-          queued_at: T(3),
-          started_at: T(4),
-          finished_at: T(6),
-          failure_reason: 'script_failure',
-        },
-      ],
-      {},
-    ),
-    o.observe([{ ...rspec, attempt: 2, status: 'success', queued_at: T(7), started_at: T(7), finished_at: T(9) }], {
-      status: 'success',
-      stages: ['build', 'test'],
-      created_at: T(0),
-      finished_at: T(9),
-      observed_at: T(9),
-    }),
-  ];
+  const deliveries = fiveDeliveries(o);
 
   /** What a reader sees: the pipeline and every job attempt, without event ids and clocks. */
   const view = (state: PipelineState, events: PipelineEvent[]) => ({
@@ -261,14 +242,3 @@ describe('observed pipelines: order-insensitive', () => {
     expect(end.duration).to.deep.equal({ status: 'success', ms: 9 * 60_000 });
   });
 });
-
-function* permutations<T>(items: T[]): Generator<T[]> {
-  if (items.length <= 1) {
-    yield items;
-    return;
-  }
-  for (let i = 0; i < items.length; i++) {
-    const rest = [...items.slice(0, i), ...items.slice(i + 1)];
-    for (const p of permutations(rest)) yield [items[i]!, ...p];
-  }
-}

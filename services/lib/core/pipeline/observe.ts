@@ -33,7 +33,8 @@ export function observePipeline(state: PipelineState | null, report: ObservePipe
   const draft = state === null ? createObserved(report, ctx) : draftFrom(state, report, ctx);
   observeFacts(draft, report.pipeline);
   let stale = 0;
-  for (const job of [...report.jobs].sort(byAttempt)) if (!observeJob(draft, job)) stale++;
+  const jobs = [...report.jobs].sort((a, b) => byAttempt(withAttempt(a, 0), withAttempt(b, 0)));
+  for (const job of jobs) if (!observeJob(draft, withAttempt(job, inferAttempt(draft.state, job)))) stale++;
   if (draft.events.length === 0) {
     return reject('stale_observation', `nothing in this report is ahead of pipeline ${draft.state.pipeline_id}`, {
       stale_jobs: stale,
@@ -115,9 +116,31 @@ function observeFacts(draft: Draft, facts: Facts | null): void {
 }
 
 /** Records one job's observation; false when it is not ahead of what the job shows (stale or a duplicate). */
-function observeJob(draft: Draft, o: ObservedJob): boolean {
+/** An observed job whose attempt is known (told, or inferred by inferAttempt). */
+type Resolved = ObservedJob & { attempt: number };
+
+const withAttempt = (o: ObservedJob, inferred: number): Resolved => ({ ...o, attempt: o.attempt ?? inferred });
+
+/**
+ * The attempt of a job whose payload does not say (GitLab's Pipeline Hook lists the latest build of each
+ * name, without its retries_count): the one known already, else 1 + the known attempts of its name with a
+ * lower build id. Never more than the true attempt, and a job keeps the highest attempt it is told, so a
+ * Job Hook's retries_count wins in whatever order the two arrive.
+ */
+function inferAttempt(state: PipelineState, o: ObservedJob): number {
+  if (Object.hasOwn(state.jobs, o.job_id)) return state.jobs[o.job_id]!.attempt;
+  const older = Object.values(state.jobs).filter(
+    (j) =>
+      j.name === o.name &&
+      byAttempt({ attempt: 0, external_id: j.external_id ?? '' }, { attempt: 0, external_id: o.external_id }) < 0,
+  );
+  return 1 + older.length;
+}
+
+function observeJob(draft: Draft, o: Resolved): boolean {
   let job = Object.hasOwn(draft.state.jobs, o.job_id) ? draft.state.jobs[o.job_id] : undefined;
-  if (job && compareObservations({ status: o.status, observedAt: o.observed_at }, observedKey(job)) <= 0) return false;
+  const key = { status: o.status, observedAt: o.observed_at, attempt: o.attempt };
+  if (job && compareObservations(key, observedKey(job)) <= 0) return false;
   if (!job) job = discover(draft, o);
   else if (!canReach(job.status, o.status) && job.status !== o.status) {
     emit(
@@ -132,6 +155,7 @@ function observeJob(draft: Draft, o: ObservedJob): boolean {
     {
       type: 'JobObserved',
       ...jobRef(job),
+      attempt: Math.max(job.attempt, o.attempt),
       status: o.status,
       external_id: o.external_id,
       url: o.url,
@@ -149,10 +173,14 @@ function observeJob(draft: Draft, o: ObservedJob): boolean {
   return true;
 }
 
-const observedKey = (job: JobState) => ({ status: job.status, observedAt: job.observed_at ?? null });
+const observedKey = (job: JobState) => ({
+  status: job.status,
+  observedAt: job.observed_at ?? null,
+  attempt: job.attempt,
+});
 
 /** A job seen for the first time: JobCreated, and JobRetried between it and the other attempts of its name. */
-function discover(draft: Draft, o: ObservedJob): JobState {
+function discover(draft: Draft, o: Resolved): JobState {
   const other = latestJob(draft.state, o.name);
   const when = o.status === 'manual' ? 'manual' : o.status === 'scheduled' ? 'delayed' : 'on_success';
   emit(
@@ -189,7 +217,7 @@ const RAN: readonly JobStatus[] = ['running', 'canceling', 'success', 'failed', 
  * times the report gives, when it has not been: the read model then holds the same times whichever
  * observation arrived first.
  */
-function moveTo(draft: Draft, before: JobState, o: ObservedJob): void {
+function moveTo(draft: Draft, before: JobState, o: Resolved): void {
   const ref = jobRef(before);
   const ran = o.status === 'running' || (RAN.includes(o.status) && o.started_at !== null);
   const from = progress(before.status);
@@ -259,10 +287,7 @@ function settlement(state: PipelineState): Settlement {
 }
 
 /** Older attempts first: by attempt, then by the CI's job id (GitLab's build ids grow with every retry). */
-function byAttempt(
-  a: Pick<ObservedJob, 'attempt' | 'external_id'>,
-  b: Pick<ObservedJob, 'attempt' | 'external_id'>,
-): number {
+function byAttempt(a: Pick<Resolved, 'attempt' | 'external_id'>, b: Pick<Resolved, 'attempt' | 'external_id'>): number {
   if (a.attempt !== b.attempt) return a.attempt - b.attempt;
   const numeric = /^\d{1,30}$/;
   if (numeric.test(a.external_id) && numeric.test(b.external_id)) {

@@ -110,3 +110,53 @@ export class Observations {
     };
   }
 }
+
+const build = { name: 'build', stage: 'build' } as const;
+const rspec = { name: 'rspec', stage: 'test' } as const;
+
+/** The five deliveries of one GitLab pipeline: build, then rspec, which fails and passes on its retry. */
+export function fiveDeliveries(o: Observations): ObservePipeline[] {
+  return [
+    o.observe(
+      [
+        { ...build, status: 'pending', queued_at: T(0) },
+        { ...rspec, status: 'created' },
+      ],
+      {
+        status: 'pending',
+        stages: ['build', 'test'],
+        created_at: T(0),
+      },
+    ),
+    o.observe([{ ...build, status: 'running', queued_at: T(0), started_at: T(1), runner: 'r-1' }]),
+    o.observe([{ ...build, status: 'success', queued_at: T(0), started_at: T(1), finished_at: T(3), runner: 'r-1' }]),
+    o.observe([
+      {
+        ...rspec,
+        status: 'failed',
+        queued_at: T(3),
+        started_at: T(4),
+        finished_at: T(6),
+        failure_reason: 'script_failure',
+      },
+    ]),
+    o.observe([{ ...rspec, attempt: 2, status: 'success', queued_at: T(7), started_at: T(7), finished_at: T(9) }], {
+      status: 'success',
+      stages: ['build', 'test'],
+      created_at: T(0),
+      finished_at: T(9),
+      observed_at: T(9),
+    }),
+  ];
+}
+
+export function* permutations<T>(items: T[]): Generator<T[]> {
+  if (items.length <= 1) {
+    yield items;
+    return;
+  }
+  for (let i = 0; i < items.length; i++) {
+    const rest = [...items.slice(0, i), ...items.slice(i + 1)];
+    for (const p of permutations(rest)) yield [items[i]!, ...p];
+  }
+}

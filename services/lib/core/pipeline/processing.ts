@@ -123,7 +123,7 @@ export function reopenDependents(draft: Draft, name: string): void {
   }
 }
 
-/** The status a pipeline settles on, and when it ended if that is final (default: the latest report). */
+/** The status a pipeline settles on, and when it ended if that is final (default: when the report happened). */
 export interface Settlement {
   status: JobStatus;
   warnings: boolean;
@@ -145,8 +145,9 @@ export function settlePipeline(draft: Draft, given?: Settlement): void {
   }
   const final = FINAL_STATUSES.includes(status) && !latest.some((j) => isActive(j.status));
   if (final && !draft.state.finished) {
-    const duration_ms = elapsedMs(draft.state.created_at, given?.endedAt ?? draft.report.occurred_at);
-    emit(draft, { type: 'PipelineFinished', status: status as FinalStatus, warnings, duration_ms });
+    const endedAt = given?.endedAt ?? draft.report.occurred_at;
+    const duration_ms = elapsedMs(draft.state.created_at, endedAt);
+    emit(draft, { type: 'PipelineFinished', status: status as FinalStatus, warnings, duration_ms }, given?.endedAt);
   }
 }
 

@@ -18,6 +18,8 @@ const CANONICAL = [
   'JobReopened', // skipped → created when a retry or play re-opens a job (issue 3)
   // GitLab's whole job model (issue 13): delayed jobs, canceling, resource groups, trigger jobs
   'JobScheduled', 'JobUnscheduled', 'JobCanceling', 'JobWaitingForResource', 'DownstreamPipelineTriggered',
+  // observed pipelines (docs/OBSERVED.md)
+  'PipelineObserved', 'JobObserved', 'JobDiverged', 'JobLogAttached',
 ];
 
 describe('schemas/ catalog', () => {
