@@ -289,6 +289,14 @@ export class Decider {
           TOPICS.intakeRejected,
           result.rejections.map((r) => r.type),
         );
+        for (const e of result.events) {
+          if (e.type === 'JobDiverged')
+            metrics.divergences.inc({
+              system: states.get(e.pipeline_id)?.external?.system ?? 'unknown',
+              from: e.from,
+              to: e.to,
+            });
+        }
         for (const r of result.rejections) {
           metrics.rejections.inc({ code: r.code });
           spanOf.get(r.report_id)?.setAttributes({ 'verity.decision': 'rejected', 'verity.rejection.code': r.code });

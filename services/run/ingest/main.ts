@@ -15,6 +15,8 @@ import { directoryRows, PipelineDirectory } from './directory.js';
 import { directoryConsumer } from './directory-consumer.js';
 import { IdempotencyStore } from './idempotency.js';
 import { ingestRouter } from './routes.js';
+import { hookRouter } from './hooks/routes.js';
+import { ConnectionsSource } from '../../lib/platform/connections/load.js';
 import { TokenRegistry } from '../../lib/platform/http/tokens.js';
 import { VerdictWaiters } from './verdicts.js';
 
@@ -28,6 +30,14 @@ export async function startIngest(config: IngestConfig = loadIngestConfig()): Pr
   const tokens = TokenRegistry.fromConfig(config.tokensSpec, config.tokensFile);
   if (tokens.size === 0)
     log.warn('no producer tokens configured (INGEST_TOKENS / INGEST_TOKENS_FILE): every request will get 401');
+  // Connections to external CIs (webhooks, CDEvents) live in the tokens file and are re-read when it changes.
+  const connections = config.tokensFile
+    ? ConnectionsSource.fromFile(config.tokensFile, {
+        onReload: (c) => log.info({ connections: c.length }, 'connections reloaded'),
+        onError: (err) =>
+          log.error({ err }, 'connections not reloaded: the tokens file is broken; the last good ones stay'),
+      })
+    : ConnectionsSource.fixed([]);
   const pool = createPool(config.databaseUrl, 10, log);
   const db = createDb(pool);
   const kafka = createKafka(config, `verity-${config.instanceId}`);
@@ -72,20 +82,20 @@ export async function startIngest(config: IngestConfig = loadIngestConfig()): Pr
       return true;
     },
   });
-  app.use(
-    ingestRouter({
-      config,
-      tokens,
-      codec,
-      writer,
-      idempotency: new IdempotencyStore(db),
-      waiters,
-      directory,
-      leaseMs: config.idempotencyLeaseMs,
-      logStore: new PgLogStore(db),
-      log,
-    }),
-  );
+  const deps = {
+    config,
+    tokens,
+    codec,
+    writer,
+    idempotency: new IdempotencyStore(db),
+    waiters,
+    directory,
+    leaseMs: config.idempotencyLeaseMs,
+    logStore: new PgLogStore(db),
+    log,
+  };
+  app.use(hookRouter({ ...deps, connections }));
+  app.use(ingestRouter(deps));
   finishHttpApp(app, log);
 
   const server = await listen(app, config.port, config.host);
@@ -97,6 +107,7 @@ export async function startIngest(config: IngestConfig = loadIngestConfig()): Pr
     port,
     async stop() {
       await server.close();
+      connections.close();
       await writer.close();
       await waiters.stop();
       await directoryFeed?.stop();

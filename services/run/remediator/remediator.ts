@@ -18,6 +18,7 @@ import type { ContextSource } from './context.js';
 import { CircuitBreaker } from './guard/circuit-breaker.js';
 import { ProjectBudget } from './guard/budget.js';
 import { remediate } from './remediate.js';
+import { ObservedFailures } from './observed-failures.js';
 import { startSendSpan, traceHeaders } from '../../lib/platform/telemetry/kafka-context.js';
 import { addCircuitSource, countEvents, metrics } from '../../lib/platform/telemetry/metrics.js';
 
@@ -25,7 +26,7 @@ const HOUR_MS = 3_600_000;
 /** Reasons given by a guard before any provider call (no provider latency to measure). */
 const GUARD_REASONS = new Set(['kill_switch', 'budget_exhausted', 'circuit_open']);
 /** The canonical events the remediator reads; the others are passed over before decoding (by header). */
-const READ = new Set(['JobFailed', 'PipelineCreated']);
+const READ = new Set(['JobFailed', 'JobLogAttached', 'PipelineCreated']);
 
 /** One failure handled: its remediation event, the context of its process span, the provider call's duration. */
 interface Handled {
@@ -45,6 +46,8 @@ export class Remediator {
   private readonly runner: ConsumerRunner<PipelineEvent>;
   private readonly abort = new AbortController();
   private readonly circuits = new Map<string, CircuitBreaker>();
+  /** Observed jobs' failures waiting for their fetched log (JobLogAttached). */
+  private readonly observed = new ObservedFailures();
   private readonly budget: ProjectBudget;
   private unregisterCircuits: (() => void) | undefined;
   readonly stats: RemediatorStats = { failures: 0, proposed: 0, notProposed: {}, batches: 0 };
@@ -128,7 +131,9 @@ export class Remediator {
     for (const r of slice.records) {
       // A pipeline's events share a partition, in order: its PipelineCreated comes before its failures.
       if (r.event.type === 'PipelineCreated') this.context.remember(r.event);
+      else if (r.event.type === 'JobFailed' && r.event.log_pending === true) this.observed.hold(r.event);
       else if (r.event.type === 'JobFailed') failures.push(r);
+      else if (r.event.type === 'JobLogAttached') failures.push({ ...r, event: this.observed.release(r.event) });
     }
     const out: Handled[] = [];
     for (let i = 0; i < failures.length; i += this.config.concurrency) {

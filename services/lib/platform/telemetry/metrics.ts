@@ -65,6 +65,18 @@ export const metrics = {
     labelNames: ['code'] as const,
     registers,
   }),
+  divergences: new Counter({
+    name: 'verity_observed_divergences_total',
+    help: "Observed jobs moved in a way GitLab's job model forbids (JobDiverged), by CI system, from and to status.",
+    labelNames: ['system', 'from', 'to'] as const,
+    registers,
+  }),
+  deliveries: new Counter({
+    name: 'verity_webhook_deliveries_total',
+    help: 'Webhook and CDEvents deliveries at ingest, by CI system and outcome (accepted, ignored, invalid, unauthorized, forbidden, replayed).',
+    labelNames: ['system', 'outcome'] as const,
+    registers,
+  }),
   dlq: new Counter({
     name: 'verity_dlq_total',
     help: 'Records sent to a dead-letter topic, by dead-letter topic.',
