@@ -54,6 +54,29 @@ export const pipelineProps = {
     ...uuidOrNull,
     description: 'A downstream pipeline: the trigger job that created it; null otherwise',
   },
+  mode: {
+    type: 'string',
+    enum: ['decided', 'observed'],
+    description: 'decided: Verity decides its transitions; observed: an external CI owns it and Verity records it',
+  },
+  system: {
+    type: 'string',
+    enum: ['verity', 'gitlab', 'github', 'cdevents'],
+    description: 'Who reports the pipeline (docs/OBSERVED.md)',
+  },
+  external: {
+    type: ['object', 'null'],
+    additionalProperties: false,
+    required: ['instance', 'id', 'url'],
+    properties: { instance: str, id: str, url: strOrNull },
+    description: 'An observed pipeline: its CI instance, its id there and its page; null for a decided one',
+  },
+  name: { ...strOrNull, description: 'An observed pipeline: its name there (GitHub workflow, GitLab pipeline name)' },
+  user: { ...strOrNull, description: 'An observed pipeline: who started it' },
+  reported_status: {
+    ...statusOrNull,
+    description: 'An observed pipeline: the status its CI last reported (status is the composite of its jobs)',
+  },
 } satisfies Props<ReturnType<typeof pipelineJson>>;
 
 export const jobProps = {
@@ -101,6 +124,35 @@ export const jobProps = {
     ...uuidOrNull,
     description:
       'A job canceled as redundant: the newer pipeline that made it so (workflow:auto_cancel), or its own pipeline when a failure canceled the rest (on_job_failure: all); null otherwise',
+  },
+  external: {
+    type: ['object', 'null'],
+    additionalProperties: false,
+    required: ['id', 'url'],
+    properties: { id: str, url: strOrNull },
+    description: 'An observed job: its id and page in its CI; null for a decided one',
+  },
+  user: { ...strOrNull, description: 'An observed job: who ran it' },
+  steps: {
+    type: ['array', 'null'],
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['number', 'name', 'status'],
+      properties: {
+        number: int,
+        name: str,
+        status: str,
+        conclusion: strOrNull,
+        started_at: timeOrNull,
+        completed_at: timeOrNull,
+      },
+    },
+    description: 'An observed GitHub Actions job: its steps as reported; null otherwise',
+  },
+  log_fetch_error: {
+    ...strOrNull,
+    description: "An observed job: why its log could not be fetched from its CI's API; null when fetched or not needed",
   },
 } satisfies Props<ReturnType<typeof jobJson>>;
 

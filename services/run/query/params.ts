@@ -94,7 +94,15 @@ function routeSchemas(config: Pick<QueryConfig, 'pageSizeDefault' | 'pageSizeMax
         project: { ...project, description: 'Only this project (a token scoped to projects lists only those)' },
         ref: { ...event.ref, description: 'Only this branch or tag' },
         status: { type: 'string', enum: [...JOB_STATUSES], description: 'Only pipelines in this status' },
-        source: { ...event.source, description: 'Only pipelines of this source' },
+        source: {
+          ...event.source,
+          description: 'Only pipelines of this source (what started them: push, schedule, …)',
+        },
+        system: {
+          type: 'string',
+          enum: ['verity', 'gitlab', 'github', 'cdevents'],
+          description: 'Only pipelines reported by this CI (verity: decided by Verity; the others: observed)',
+        },
         created_after: { ...instant, description: 'Only pipelines created strictly after this instant (RFC 3339)' },
         created_before: { ...instant, description: 'Only pipelines created strictly before this instant (RFC 3339)' },
         limit,

@@ -31,6 +31,11 @@ describe('query: pipeline detail (stages, DAG)', () => {
     downstreamPipelineId: null,
     resourceGroup: null,
     autoCanceledBy: null,
+    externalId: null,
+    externalUrl: null,
+    userName: null,
+    steps: null,
+    logFetchError: null,
     ...over,
   });
 

@@ -13,6 +13,7 @@ export interface PipelineFilter {
   ref?: string;
   status?: string;
   source?: string;
+  system?: string;
   createdAfter?: string;
   createdBefore?: string;
   /** The last item of the previous page. */
@@ -39,6 +40,7 @@ export function listPipelinesQuery(db: Db, t: ReadModel, f: PipelineFilter) {
   if (f.ref !== undefined) where.push(eq(p.ref, f.ref));
   if (f.status !== undefined) where.push(eq(p.status, f.status));
   if (f.source !== undefined) where.push(eq(p.source, f.source));
+  if (f.system !== undefined) where.push(eq(p.system, f.system));
   if (f.createdAfter !== undefined) where.push(gt(p.createdAt, f.createdAfter));
   if (f.createdBefore !== undefined) where.push(lt(p.createdAt, f.createdBefore));
   // Keyset: a row comparison the (…, created_at DESC, pipeline_id DESC) indexes answer directly. Never OFFSET.

@@ -1,6 +1,9 @@
 // Read-model rows → the API's JSON (snake_case, RFC 3339 timestamps). The OpenAPI document
 // (openapi.ts) describes exactly these shapes; the integration test validates real answers against it.
+import type { JobObserved } from '../../lib/core/events/generated.js';
 import type { FlakyRow, JobRow, PipelineRow } from '../../lib/readmodel/rows.js';
+
+type ObservedStep = NonNullable<JobObserved['steps']>[number];
 
 /** Postgres prints timestamptz as "2026-11-28 03:13:39.438072+00"; the API answers ISO 8601 UTC. */
 export function iso(ts: string): string;
@@ -27,6 +30,14 @@ export const PIPELINE_FIELDS = [
   'updatedAt',
   'parentPipelineId',
   'parentJobId',
+  'mode',
+  'system',
+  'externalInstance',
+  'externalId',
+  'externalUrl',
+  'name',
+  'userName',
+  'reportedStatus',
 ] as const satisfies readonly (keyof PipelineRow)[];
 export type PipelineFields = Pick<PipelineRow, (typeof PIPELINE_FIELDS)[number]>;
 
@@ -59,6 +70,11 @@ export const JOB_FIELDS = [
   'downstreamPipelineId',
   'resourceGroup',
   'autoCanceledBy',
+  'externalId',
+  'externalUrl',
+  'userName',
+  'steps',
+  'logFetchError',
 ] as const satisfies readonly (keyof JobRow)[];
 export type JobFields = Pick<JobRow, (typeof JOB_FIELDS)[number]>;
 
@@ -100,6 +116,15 @@ export function pipelineJson(p: PipelineFields) {
     updated_at: iso(p.updatedAt),
     parent_pipeline_id: p.parentPipelineId,
     parent_job_id: p.parentJobId,
+    mode: p.mode,
+    system: p.system,
+    external:
+      p.externalInstance === null || p.externalId === null
+        ? null
+        : { instance: p.externalInstance, id: p.externalId, url: p.externalUrl },
+    name: p.name,
+    user: p.userName,
+    reported_status: p.reportedStatus,
   };
 }
 
@@ -132,6 +157,10 @@ export function jobJson(j: JobFields) {
     downstream_pipeline_id: j.downstreamPipelineId,
     resource_group: j.resourceGroup,
     auto_canceled_by: j.autoCanceledBy,
+    external: j.externalId === null ? null : { id: j.externalId, url: j.externalUrl },
+    user: j.userName,
+    steps: (j.steps as ObservedStep[] | null) ?? null,
+    log_fetch_error: j.logFetchError,
   };
 }
 

@@ -58,6 +58,7 @@ interface ListQuery {
   ref?: string;
   status?: string;
   source?: string;
+  system?: string;
   created_after?: string;
   created_before?: string;
   limit?: number;
@@ -131,6 +132,7 @@ export function queryRouter(deps: QueryDeps): Router {
             ref: query.ref,
             status: query.status,
             source: query.source,
+            system: query.system,
             createdAfter: query.created_after,
             createdBefore: query.created_before,
             after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
