@@ -17,6 +17,7 @@ import { registerExperiment } from './commands/experiment.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerSetup } from './commands/setup.js';
 import { registerStack } from './commands/stack.js';
+import { registerImport } from './commands/import.js';
 
 /** In the order `verity --help` lists them. */
 const COMMANDS: ((program: Command, invoke: Invoke) => void)[] = [
@@ -33,6 +34,7 @@ const COMMANDS: ((program: Command, invoke: Invoke) => void)[] = [
   registerDlq,
   registerSetup,
   registerStack,
+  registerImport,
 ];
 
 export interface ProgramOptions {
