@@ -3,8 +3,9 @@
 # runs ingest, decider, projector, query, remediator, scorer, timer and coordinator each in its own process (restarts,
 # per-service logs in .data/verity/logs/<service>.log, ops port VERITY_SUPERVISOR_PORT=8089;
 # docs/OPERATIONS.md). Not part of `make up`: the test suite runs its own.
-# Usage: verity.sh start|stop|status. A demo token is generated once into .data/verity/token
-# (INGEST_TOKENS / QUERY_TOKENS override it).
+# Usage: verity.sh start|stop|status. A demo token is generated once into .data/verity/token, and a
+# tokens file with it and demo webhook connections into .data/verity/tokens.json (INGEST_TOKENS,
+# INGEST_TOKENS_FILE and QUERY_TOKENS override them).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DIR="$DATA/verity"
@@ -25,6 +26,34 @@ token() {
     (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$DIR/token")
   fi
   cat "$DIR/token"
+}
+
+# The demo's tokens file: the demo token as producer, and one connection per external CI (GitLab, GitHub,
+# CDEvents) whose webhook secret is in $DIR/hook-secret — the README's "Connect GitLab" lines use them.
+# Written once; edit it to add your own connections (ingest re-reads it on change).
+tokens_file() {
+  local t=$1 s
+  if [ ! -s "$DIR/hook-secret" ]; then
+    (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$DIR/hook-secret")
+  fi
+  s=$(cat "$DIR/hook-secret")
+  if [ ! -s "$DIR/tokens.json" ]; then
+    (umask 077 && cat >"$DIR/tokens.json" <<JSON
+{
+  "producers": [{ "name": "demo", "token": "$t", "projects": ["*"] }],
+  "connections": [
+    { "name": "gitlab", "system": "gitlab", "instance": "https://gitlab.example.com", "external_project": "*",
+      "project": "demo/gitlab", "secret": "$s" },
+    { "name": "github", "system": "github", "instance": "https://github.com", "external_project": "*",
+      "project": "demo/github", "secret": "$s" },
+    { "name": "cdevents", "system": "cdevents", "instance": "https://cdevents.example.com",
+      "project": "demo/cdevents", "secret": "$s" }
+  ]
+}
+JSON
+    )
+  fi
+  echo "$DIR/tokens.json"
 }
 
 # The supervisor and every process under it (children, and their helpers): pids, one per line.
@@ -63,7 +92,9 @@ case "${1:-}" in
     mkdir -p "$(dirname "$LOGFILE")"
     if [ -f "$LOGFILE" ] && [ "$(stat -c %s "$LOGFILE" 2>/dev/null || echo 0)" -gt "$LOG_MAX_BYTES" ]; then mv -f "$LOGFILE" "$LOGFILE.1"; fi
     log "verity services: starting the supervisor (log $LOGFILE; services' logs $DIR/logs/<service>.log)"
-    INGEST_TOKENS="${INGEST_TOKENS:-demo:$t:*}" QUERY_TOKENS="${QUERY_TOKENS:-demo:$t:*}" \
+    # INGEST_TOKENS (a spec) or INGEST_TOKENS_FILE given: those; else the demo's tokens file with its connections.
+    if [ -z "${INGEST_TOKENS:-}" ] && [ -z "${INGEST_TOKENS_FILE:-}" ]; then export INGEST_TOKENS_FILE; INGEST_TOKENS_FILE=$(tokens_file "$t"); fi
+    INGEST_TOKENS="${INGEST_TOKENS:-}" QUERY_TOKENS="${QUERY_TOKENS:-demo:$t:*}" \
       spawn "$PIDFILE" "$LOGFILE" "$ROOT/bin/verity" up
     # Ready when the supervisor's /readyz says every service answers its own /readyz.
     for ((i = 0; i < START_SECONDS * 5; i++)); do
