@@ -80,21 +80,7 @@ function apply(state: PipelineState, event: PipelineEvent): void {
       return; // a second creation is refused by decide; nothing to fold
     case 'JobCreated': {
       if (isObserved(state)) return createObservedJob(state, event);
-      const needs = jobDefinition(state, event.name)?.needs ?? null;
-      state.jobs[event.job_id] = {
-        job_id: event.job_id,
-        name: event.name,
-        stage: event.stage,
-        attempt: event.attempt,
-        status: 'created',
-        retried: false,
-        allow_failure: event.allow_failure,
-        when: event.when,
-        needs: needs === null ? null : [...needs],
-        enqueued_at: null,
-        started_at: null,
-        finished_at: null,
-      };
+      state.jobs[event.job_id] = newJob(event, jobDefinition(state, event.name)?.needs ?? null);
       setLatest(state, event.name, event.job_id);
       return;
     }
@@ -186,6 +172,26 @@ function apply(state: PipelineState, event: PipelineEvent): void {
   }
 }
 
+type JobCreated = Extract<PipelineEvent, { type: 'JobCreated' }>;
+
+/** A job attempt as JobCreated makes it (its needs copied from the definition's). */
+function newJob(event: JobCreated, needs: readonly string[] | null): JobState {
+  return {
+    job_id: event.job_id,
+    name: event.name,
+    stage: event.stage,
+    attempt: event.attempt,
+    status: 'created',
+    retried: false,
+    allow_failure: event.allow_failure,
+    when: event.when,
+    needs: needs === null ? null : [...needs],
+    enqueued_at: null,
+    started_at: null,
+    finished_at: null,
+  };
+}
+
 /** defineProperty, not assignment: a job may be called "__proto__". */
 function setLatest(state: PipelineState, name: string, jobId: string): void {
   Object.defineProperty(state.latest, name, { value: jobId, enumerable: true, writable: true, configurable: true });
@@ -195,7 +201,7 @@ function setLatest(state: PipelineState, name: string, jobId: string): void {
  * An observed job is discovered: its name joins the definition (with its stage) when new, and it becomes the
  * latest attempt only when its name has none yet — a newer attempt found later takes over by JobRetried.
  */
-function createObservedJob(state: PipelineState, event: Extract<PipelineEvent, { type: 'JobCreated' }>): void {
+function createObservedJob(state: PipelineState, event: JobCreated): void {
   if (!state.definition.stages.includes(event.stage))
     state.definition = { ...state.definition, stages: [...state.definition.stages, event.stage] };
   if (!jobDefinition(state, event.name)) {
@@ -211,20 +217,7 @@ function createObservedJob(state: PipelineState, event: Extract<PipelineEvent, {
       jobs: [...state.definition.jobs, { ...job, retry: { max: 0, when: [] } }],
     };
   }
-  state.jobs[event.job_id] = {
-    job_id: event.job_id,
-    name: event.name,
-    stage: event.stage,
-    attempt: event.attempt,
-    status: 'created',
-    retried: false,
-    allow_failure: event.allow_failure,
-    when: event.when,
-    needs: null,
-    enqueued_at: null,
-    started_at: null,
-    finished_at: null,
-  };
+  state.jobs[event.job_id] = newJob(event, null);
   if (!Object.hasOwn(state.latest, event.name)) setLatest(state, event.name, event.job_id);
 }
 
