@@ -25,7 +25,7 @@ export async function startFetcher(
   opts: { http?: boolean; connections?: ConnectionsSource; logStore?: LogStore } = {},
 ): Promise<RunningFetcher> {
   initTracing('fetcher');
-  const log = createLogger('fetcher');
+  const log = createLogger('fetcher', config.logLevel);
   let connections = opts.connections;
   if (!connections && config.tokensFile)
     connections = ConnectionsSource.fromFile(config.tokensFile, {
