@@ -38,8 +38,8 @@ export const fetcherConfigSpec = {
     min: 1024,
   }),
   FETCHER_LOOKBACK_HOURS: int(
-    'on assignment, the partition is read from this long before its committed offset to know the observed ' +
-      'pipelines and jobs again (0: from the start of the topic)',
+    'on assignment, a partition is read from this long ago (or from its committed offset, if older) to know ' +
+      "the observed pipelines again; failed jobs are acted on from the committed offset only (0: from the topic's start)",
     { default: 24, min: 0, max: 100_000 },
   ),
   FETCHER_MAX_PIPELINES: int('observed pipelines remembered (least recently used out)', {

@@ -2,8 +2,11 @@
 // position, because it reads more than it acts on. What it acts on (failed jobs) starts at the group's
 // committed offset, which the committer moves in the transaction of the AttachJobLog records; but to know
 // the observed pipelines and jobs again after a restart or a rebalance — the book is memory only — every
-// partition it gets is read from FETCHER_LOOKBACK_HOURS before that offset (0: from the start), records before
-// the committed offset going only into the book. A group that never committed starts acting at the end of
+// partition it gets is read from FETCHER_LOOKBACK_HOURS ago (or from the committed offset when that is
+// older; 0: from the start of the topic), records before the committed offset going only into the book. A
+// failed job's JobObserved (its id and link there) comes in the decision that failed it, so the book always
+// knows the job; the lookback brings back the pipeline's system and instance (PipelineCreated) for the
+// pipelines that can still fail jobs. A group that never committed starts acting at the end of
 // the partition (a new fetcher does not fetch the logs of the past; `verity import` does) and commits that
 // at once. Only PipelineCreated, JobObserved and JobFailed are decoded (filtered by their event-type header);
 // poison is skipped, never dead-lettered (the topic is not the fetcher's).
@@ -95,7 +98,7 @@ export class FetcherFeed {
 
   /**
    * Where to read a partition from. One still owned goes on where it is; one got now: its previous owner
-   * fenced, the committed offset read (acting starts there), reading starts the lookback before it.
+   * fenced, the committed offset read (acting starts there), reading starts at the lookback or at that offset.
    */
   private position(partition: number): Promise<bigint> {
     const held = this.owned.get(partition);

@@ -2,7 +2,7 @@
 // external CI (PipelineCreated with mode observed: system, instance, its id and link there) and each observed
 // job attempt's id and link there (JobObserved). Both bounded, least recently used first out; what falls out
 // is counted. Nothing here is durable: the feed (feed.ts) rebuilds it at every assignment by reading the
-// partition again from FETCHER_LOOKBACK_HOURS before its committed offset.
+// partition again from FETCHER_LOOKBACK_HOURS ago (or from its committed offset, if older).
 import type { JobObserved, PipelineCreated } from '../../lib/core/events/generated.js';
 import type { ConnectionSystem } from '../../lib/platform/connections/connection.js';
 
