@@ -25,6 +25,7 @@ export const SERVICES = [
   'scorer',
   'timer',
   'coordinator',
+  'fetcher',
 ] as const;
 
 const DATA = process.env.VERITY_DATA_DIR ?? join(REPO_ROOT, '.data');

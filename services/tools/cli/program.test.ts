@@ -5,7 +5,18 @@ import type { Command } from 'commander';
 import { parse } from './parse-harness.js';
 import { buildProgram } from './program.js';
 
-const ALL_SERVICES = ['decider', 'ingest', 'projector', 'query', 'remediator', 'scorer', 'timer', 'coordinator'];
+// What `verity up` runs by default: every service but the exporter, which needs EXPORTER_SINK_URL.
+const ALL_SERVICES = [
+  'decider',
+  'ingest',
+  'projector',
+  'query',
+  'remediator',
+  'scorer',
+  'timer',
+  'coordinator',
+  'fetcher',
+];
 
 describe('verity: parsing', () => {
   const valid: [string[], string, unknown][] = [
@@ -145,5 +156,16 @@ describe('verity: help', () => {
     const tail = (await parse(['topics', 'tail', '--help'])).stdout;
     expect(tail).to.match(/--timeout <seconds>\s+stop after this many seconds \(default: follow until SIGINT\)/);
     expect(tail).to.contain('ci.pipeline.events.v1.dlq');
+  });
+});
+
+describe('verity up: the default services', () => {
+  it('runs the exporter only when it has a sink (EXPORTER_SINK_URL)', async () => {
+    const { defaultServices } = await import('./commands/serve.js');
+    expect(defaultServices({})).to.deep.equal(ALL_SERVICES);
+    expect(defaultServices({ EXPORTER_SINK_URL: 'http://127.0.0.1:9/sink' })).to.deep.equal([
+      ...ALL_SERVICES,
+      'exporter',
+    ]);
   });
 });

@@ -11,6 +11,8 @@ import { remediatorConfigSpec } from '../../run/remediator/index.js';
 import { scorerConfigSpec } from '../../run/scorer/index.js';
 import { timerConfigSpec } from '../../run/timer/index.js';
 import { coordinatorConfigSpec } from '../../run/coordinator/index.js';
+import { exporterConfigSpec } from '../../run/exporter/index.js';
+import { fetcherConfigSpec } from '../../run/fetcher/index.js';
 import { localStack, runtime, tools, tracing } from './read-elsewhere.js';
 
 export const SECTIONS: DocSection[] = [
@@ -49,6 +51,20 @@ export const SECTIONS: DocSection[] = [
       '`verity coordinator` (`services/run/coordinator`): resource groups and auto-cancel across pipelines ' +
       '(`ci.coordination.v1` → `AssignResource` / `AutoCancel` reports).',
     spec: coordinatorConfigSpec,
+  },
+  {
+    title: 'Fetcher',
+    intro:
+      "`verity fetcher` (`services/run/fetcher`): observed jobs' logs from their CI's API → `AttachJobLog` " +
+      'reports (docs/OBSERVED.md). The API tokens are the connections of `INGEST_TOKENS_FILE`.',
+    spec: fetcherConfigSpec,
+  },
+  {
+    title: 'Exporter',
+    intro:
+      "`verity exporter` (`services/run/exporter`): Verity's pipeline and job events as CDEvents to a sink; " +
+      '`verity up` runs it only when `EXPORTER_SINK_URL` is set.',
+    spec: exporterConfigSpec,
   },
   {
     title: 'Supervisor',

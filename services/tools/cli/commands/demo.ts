@@ -15,11 +15,13 @@ import { loadRemediatorConfig } from '../../../run/remediator/index.js';
 import { loadScorerConfig } from '../../../run/scorer/index.js';
 import { loadTimerConfig } from '../../../run/timer/index.js';
 import { loadCoordinatorConfig } from '../../../run/coordinator/index.js';
+import { loadFetcherConfig } from '../../../run/fetcher/index.js';
 import type { Invoke } from '../invoke.js';
 import { positiveNumber } from '../parsers.js';
 
 const HOST = '127.0.0.1';
-type Service = 'ingest' | 'decider' | 'query' | 'projector' | 'remediator' | 'scorer' | 'timer' | 'coordinator';
+type Service =
+  'ingest' | 'decider' | 'query' | 'projector' | 'remediator' | 'scorer' | 'timer' | 'coordinator' | 'fetcher';
 let ports: Record<Service, number> | undefined;
 /**
  * Where `verity up` listens: each service's own configured port (the same environment, the same defaults); read when
@@ -35,6 +37,7 @@ const portsOf = (): Record<Service, number> =>
     scorer: loadScorerConfig().port,
     timer: loadTimerConfig().port,
     coordinator: loadCoordinatorConfig().port,
+    fetcher: loadFetcherConfig().port,
   });
 const url = (service: Service, path: string) => `http://${HOST}:${portsOf()[service]}${path}`;
 

@@ -1,4 +1,4 @@
-// `verity ingest|decider|projector|query|remediator|scorer|timer|coordinator`: run one service in this process
+// `verity ingest|decider|projector|query|remediator|scorer|timer|coordinator|fetcher|exporter`: run one service in this process
 // until SIGTERM/SIGINT. Under the `verity up` supervisor (an IPC channel to the parent exists) the service
 // also tells the supervisor its port once it listens, and stops itself gracefully when that channel
 // closes: the supervisor is gone (even by SIGKILL), and no child outlives it.
@@ -16,6 +16,8 @@ export const SERVICES = [
   'scorer',
   'timer',
   'coordinator',
+  'fetcher',
+  'exporter',
 ] as const;
 export type Service = (typeof SERVICES)[number];
 
@@ -29,6 +31,8 @@ export const STARTERS: Record<Service, () => Promise<Stoppable & { port: number 
   scorer: async () => (await import('../../../run/scorer/index.js')).startScorer(),
   timer: async () => (await import('../../../run/timer/index.js')).startTimer(),
   coordinator: async () => (await import('../../../run/coordinator/index.js')).startCoordinator(),
+  fetcher: async () => (await import('../../../run/fetcher/index.js')).startFetcher(),
+  exporter: async () => (await import('../../../run/exporter/index.js')).startExporter(),
 };
 
 /** What `verity --help` says of each service, in the order it lists them. */
@@ -41,7 +45,14 @@ const DESCRIPTIONS: Record<Service, string> = {
   scorer: 'run the scorer: proposals × outcomes → scores (SCORER_* variables)',
   timer: 'run the timer: due times → Tick reports (TIMER_* variables)',
   coordinator: 'run the coordinator: resource groups and auto-cancel across pipelines (COORDINATOR_* variables)',
+  fetcher: "run the fetcher: observed jobs' logs from their CI's API (FETCHER_* variables)",
+  exporter: "run the exporter: Verity's events as CDEvents to EXPORTER_SINK_URL (EXPORTER_* variables)",
 };
+
+/** What `verity up` runs by default: every service, the exporter only when it has a sink to send to. */
+export function defaultServices(env: Record<string, string | undefined> = process.env): Service[] {
+  return SERVICES.filter((s) => s !== 'exporter' || Boolean(env.EXPORTER_SINK_URL));
+}
 
 export function registerServices(program: Command, invoke: Invoke): void {
   for (const service of Object.keys(DESCRIPTIONS) as Service[]) {

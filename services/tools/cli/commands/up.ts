@@ -1,4 +1,5 @@
-// `verity up`: every Verity service — decider, ingest, projector, query, remediator, scorer, timer, coordinator —
+// `verity up`: every Verity service — decider, ingest, projector, query, remediator, scorer, timer, coordinator,
+// fetcher, and the exporter when EXPORTER_SINK_URL is set —
 // each in its own process (`bin/verity <service>`) under a small supervisor (services/tools/cli/supervisor): restarts
 // with capped exponential backoff, gives up on a service after VERITY_SUPERVISOR_MAX_CRASHES fast
 // crashes, one log file per service, an ops port (VERITY_SUPERVISOR_PORT, 8089) with /healthz,
@@ -8,7 +9,7 @@ import { Option, type Command } from 'commander';
 import type { Invoke } from '../invoke.js';
 import { refusing } from '../parsers.js';
 import { createLogger } from '../../../lib/platform/log.js';
-import { SERVICES, type Service } from './serve.js';
+import { defaultServices, SERVICES, type Service } from './serve.js';
 
 /** `--only a,b`: the services named, in the supervisor's order. */
 export function parseOnly(value: string): Service[] {
@@ -35,7 +36,7 @@ export function registerUp(program: Command, invoke: Invoke): void {
     .addOption(
       new Option('--only <services>', 'run these services only, comma-separated')
         .argParser(refusing(parseOnly))
-        .default([...SERVICES], SERVICES.join(',')),
+        .default(defaultServices(), `${defaultServices().join(',')} (the exporter too when EXPORTER_SINK_URL is set)`),
     )
     .action((o: { only: Service[] }) => invoke('up', { services: o.only }, upCommand));
 }
