@@ -9,11 +9,21 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { observedId } from '../../services/lib/core/observed/ids.js';
 import { REPO_ROOT } from '../../services/lib/platform/schemas/catalog.js';
+import { ReplayServer } from '../support/replay-server.js';
 import { api, TOKENS } from '../support/services.js';
 import { startSystem, type RunningSystem } from '../support/system.js';
 import { until } from '../support/wait.js';
 
 const PROJECT = 'test/alpha';
+const LINT_LOG = [
+  '$ npm run lint',
+  '> widgets@1.0.0 lint',
+  '> eslint src',
+  '/builds/acme/widgets/src/cart.ts',
+  "  12:7  error  'total' is assigned a value but never used  @typescript-eslint/no-unused-vars",
+  '✖ 1 problem (1 error, 0 warnings)',
+  'ERROR: Job failed: exit code 1',
+].join('\n');
 const GITLAB = 'https://gitlab.example.com';
 const SECRETS = {
   gitlab: 'gitlab-hook-secret-0123',
@@ -55,9 +65,19 @@ describe('observed pipelines end to end: GitLab, GitHub and CDEvents report into
   let system: RunningSystem;
   let ingest: string;
   let query: string;
+  let gitlabApi: ReplayServer;
 
   before(async function () {
     this.timeout(180_000);
+    // GitLab's API for the failed jobs' logs: build 30118 (lint) answers a log after a 429; 30544 is gone.
+    const trace = (job: number) => `GET /api/v4/projects/acme%2Fwidgets/jobs/${job}/trace`;
+    gitlabApi = await ReplayServer.start({
+      [trace(30118)]: [
+        { status: 429, headers: { 'Retry-After': '1' } },
+        { status: 200, headers: { 'content-type': 'text/plain' }, body: LINT_LOG },
+      ],
+      [trace(30544)]: [{ status: 404, body: { message: '404 Not found' } }],
+    });
     const file = join(mkdtempSync(join(tmpdir(), 'verity-observed-')), 'tokens.json');
     const connection = (system: keyof typeof SECRETS, instance: string, external_project: string) => ({
       name: `${system}-${external_project}`,
@@ -72,7 +92,11 @@ describe('observed pipelines end to end: GitLab, GitHub and CDEvents report into
       JSON.stringify({
         producers: [{ name: 'alpha', token: TOKENS.alpha, projects: [PROJECT] }],
         connections: [
-          connection('gitlab', GITLAB, 'acme/widgets'),
+          {
+            ...connection('gitlab', GITLAB, 'acme/widgets'),
+            api_token: 'glpat-0123456789abcdef',
+            api_url: `${gitlabApi.url}/api/v4`,
+          },
           connection('github', 'https://github.com', '*'),
           connection('cdevents', 'https://tekton.example.com', '*'),
         ],
@@ -86,6 +110,7 @@ describe('observed pipelines end to end: GitLab, GitHub and CDEvents report into
   after(async function () {
     this.timeout(120_000);
     await system?.stop();
+    await gitlabApi?.close();
   });
 
   const post = (path: string, body: unknown, headers: Record<string, string>) =>
@@ -144,6 +169,51 @@ describe('observed pipelines end to end: GitLab, GitHub and CDEvents report into
     ]);
     expect(p.jobs.map((j) => [j.name, j.status, j.external?.id])).to.have.deep.members(builds);
     expect(p.jobs.find((j) => j.name === 'lint')).to.deep.include({ failure_reason: 'script_failure' });
+  });
+
+  it("a failed observed job's log is fetched from GitLab's API (after a 429), remediated; a missing one is shown", async () => {
+    const id = observedId(GITLAB, 'pipeline', 4821);
+    const lint = (await pipeline(id, (p) => p.jobs.length === 5)).jobs.find((j) => j.name === 'lint')!;
+    const job = await until(
+      'the lint log fetched',
+      async () => {
+        const r = await api(query, 'GET', `/v1/jobs/${lint.job_id}`, undefined, { token: TOKENS.alpha });
+        return r.status === 200 && r.body.log_ref ? r.body : undefined;
+      },
+      60_000,
+      250,
+    );
+    expect(job.log_excerpt).to.include("'total' is assigned a value but never used");
+    expect(job.log_fetch_error).to.equal(null);
+    expect(gitlabApi.requests.filter((r) => r.path.endsWith('/30118/trace'))).to.have.length(2);
+    expect(gitlabApi.requests[0]!.headers['private-token']).to.equal('glpat-0123456789abcdef');
+    const proposals = await until(
+      'a remediation proposal for the lint job',
+      async () => {
+        const r = await api(query, 'GET', `/v1/remediations?job_id=${lint.job_id}`, undefined, { token: TOKENS.alpha });
+        return (r.body.items as unknown[]).length > 0 ? (r.body.items as Record<string, unknown>[]) : undefined;
+      },
+      60_000,
+      250,
+    );
+    expect(proposals[0]).to.include({ job_id: lint.job_id });
+
+    expect((await gitlab('Job Hook', fixture('gitlab/job-hook-failed.json'))).status).to.equal(202);
+    const gone = await until(
+      'the missing log shown on the job',
+      async () => {
+        const p = await api(query, 'GET', `/v1/pipelines/${observedId(GITLAB, 'pipeline', 4833)}`, undefined, {
+          token: TOKENS.alpha,
+        });
+        const j = p.status === 200 ? (p.body as Pipeline).jobs.find((j) => j.external?.id === '30544') : undefined;
+        if (!j) return undefined;
+        const r = await api(query, 'GET', `/v1/jobs/${j.job_id}`, undefined, { token: TOKENS.alpha });
+        return r.body.log_fetch_error ? r.body : undefined;
+      },
+      60_000,
+      250,
+    );
+    expect(gone.log_fetch_error).to.match(/404/);
   });
 
   it('a redelivery (same X-Gitlab-Event-UUID) gets the first answer and writes nothing more', async () => {
