@@ -3,7 +3,7 @@
 // bounded time, with a live one-line summary (pipelines/s, lag, failures, proposals, scores), then
 // prints where to look. Needs the services of `verity up` on their configured ports (infra/stack/verity.sh
 // starts them with a demo token in .data/verity/token).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadDeciderConfig } from '../../../run/decider/index.js';
@@ -16,6 +16,7 @@ import { loadScorerConfig } from '../../../run/scorer/index.js';
 import { loadTimerConfig } from '../../../run/timer/index.js';
 import { loadCoordinatorConfig } from '../../../run/coordinator/index.js';
 import { loadFetcherConfig } from '../../../run/fetcher/index.js';
+import { sendObservedDemo } from './demo-observed.js';
 import type { Invoke } from '../invoke.js';
 import { positiveNumber } from '../parsers.js';
 
@@ -166,6 +167,17 @@ export async function demoCommand({ seconds, rate, seed }: DemoOptions): Promise
   console.log(`${tty ? '\n' : ''}${final}`);
   console.log(`generator: ${JSON.stringify(summary)}`);
 
+  // An observed GitLab pipeline through the webhook route (when the demo's tokens file has its connections).
+  const secretFile = join(process.env.VERITY_DATA_DIR ?? join(REPO_ROOT, '.data'), 'verity/hook-secret');
+  const observed = existsSync(secretFile)
+    ? await sendObservedDemo(url('ingest', ''), readFileSync(secretFile, 'utf8').trim()).catch((err: Error) => {
+        console.log(`observed pipeline: not sent (${err.message})`);
+        return undefined;
+      })
+    : undefined;
+  if (observed)
+    console.log(`observed: a GitLab pipeline through /v1/hooks/gitlab, answers ${observed.answers.join(', ')}`);
+
   const auth = { authorization: `Bearer ${token}` };
   const example = await fetch(url('query', '/v1/remediations?limit=1'), { headers: auth })
     .then(
@@ -181,6 +193,11 @@ export async function demoCommand({ seconds, rate, seed }: DemoOptions): Promise
       `  query API     ${url('query', '/v1/pipelines')}   (OpenAPI: ${url('query', '/openapi.json')})`,
       `  remediations  ${url('query', '/v1/remediations')}   quality: ${url('query', '/v1/remediations/summary')}`,
       `  live updates  ${url('query', '/v1/stream')}  (Server-Sent Events)`,
+      ...(observed
+        ? [
+            `  observed      ${url('query', `/v1/pipelines/${observed.pipelineId}`)}  (GitLab webhooks; docs/OBSERVED.md)`,
+          ]
+        : []),
       `  metrics       ${Object.keys(portsOf())
         .map((s) => url(s as Service, '/metrics'))
         .join('  ')}`,
