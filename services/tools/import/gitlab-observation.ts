@@ -3,11 +3,11 @@
 // not hook payloads: jobs come with every retried build (include_retried), so a job's attempt is its place
 // among the builds of its name by id; the pipeline's observed_at is its updated_at. Builds whose status
 // Verity does not know are left out (as the hook mapping does).
+import { clip, iso, latest, link, MAX, msOf, sha } from '../../lib/core/observed/fields.js';
 import { observedId, type Observation, type ObservedJob } from '../../lib/core/observed/ids.js';
 import { gitlabJobStatus } from '../../lib/core/observed/status-mapping.js';
 import type { Connection } from '../../lib/platform/connections/connection.js';
 import type { GitlabJob, GitlabPipeline } from '../../lib/platform/producer-api/gitlab-api.js';
-import { clip, iso, latest, link, MAX, msOf } from './fields.js';
 
 /** 1-based attempt of each build among the builds of its name (ids grow with every retry). */
 function attempts(jobs: readonly GitlabJob[]): Map<number, number> {
@@ -29,7 +29,7 @@ function toJob(c: Connection, j: GitlabJob, attempt: number, fallbackAt: string)
     name: clip(j.name, MAX.job) ?? String(j.id),
     stage: clip(j.stage, MAX.stage),
     status: observed.status,
-    failure_reason: observed.failure ? (clip(j.failure_reason, MAX.job) ?? observed.failure.failure_reason) : null,
+    failure_reason: observed.failure ? (clip(j.failure_reason, MAX.reason) ?? observed.failure.failure_reason) : null,
     allow_failure: j.allow_failure ?? false,
     attempt,
     runner: clip(j.runner?.description, MAX.runner) ?? (j.runner?.id == null ? null : String(j.runner.id)),
@@ -56,7 +56,7 @@ export function gitlabObservation(c: Connection, p: GitlabPipeline, jobs: readon
     external: { system: 'gitlab', instance: c.instance, id: String(p.id), url: link(p.web_url) },
     pipeline: {
       ref: clip(p.ref, MAX.ref),
-      sha: p.sha && /^[0-9a-f]{7,64}$/.test(p.sha) ? p.sha : null,
+      sha: sha(p.sha),
       source: clip(p.source, MAX.source),
       status: gitlabJobStatus(p.status)?.status ?? null,
       stages: null,

@@ -6,6 +6,7 @@
 // one. After each pipeline the state file says how far it got; a stop (Ctrl-C) ends after the pipeline in
 // hand, and the next run with the same arguments goes on from there.
 import type { IntakeEvent } from '../../lib/core/events/generated.js';
+import { iso } from '../../lib/core/observed/fields.js';
 import type { Observation } from '../../lib/core/observed/ids.js';
 import type { Connection } from '../../lib/platform/connections/connection.js';
 import type { LogStore } from '../../lib/platform/logstore/log-store.js';
@@ -18,7 +19,6 @@ import { ProducerClient } from '../../lib/platform/producer-api/producer-client.
 import type { RequestPolicy } from '../../lib/platform/producer-api/request.js';
 import type { RateLimits } from '../../lib/platform/producer-api/token-bucket.js';
 import type { Progress } from '../../lib/platform/progress-bar.js';
-import { iso } from './fields.js';
 import { githubObservation } from './github-observation.js';
 import { gitlabObservation } from './gitlab-observation.js';
 import { loadState, saveState, type ImportState } from './import-state.js';

@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import { JOB_STATUSES } from '../pipeline/status.js';
-import { githubJobStatus, gitlabJobStatus, type ObservedStatus } from './status-mapping.js';
+import {
+  githubJobStarted,
+  githubJobStatus,
+  githubRunStatus,
+  gitlabJobStatus,
+  type ObservedStatus,
+} from './status-mapping.js';
 
 const show = (o: ObservedStatus | null) =>
   o === null
@@ -50,4 +56,44 @@ describe('observed job statuses: GitHub workflow_job', () => {
   for (const [status, conclusion, expected] of cases)
     it(`${status} ${conclusion ?? ''} → ${expected}`, () =>
       expect(show(githubJobStatus(status, conclusion))).to.equal(expected));
+});
+
+describe('observed run statuses: GitHub workflow_run', () => {
+  const CONCLUSIONS = ['success', 'neutral', 'skipped', 'cancelled', 'stale', 'action_required', 'failure'];
+
+  it('before it completes: pending (a waiting run too, where a waiting job is manual), then running', () => {
+    const before = ['requested', 'queued', 'waiting', 'pending', 'in_progress'];
+    expect(Object.fromEntries(before.map((s) => [s, githubRunStatus(s, 'failure')]))).to.deep.equal({
+      requested: 'pending',
+      queued: 'pending',
+      waiting: 'pending',
+      pending: 'pending',
+      in_progress: 'running',
+    });
+  });
+
+  it('completed: what a completed job with that conclusion is', () => {
+    for (const c of [...CONCLUSIONS, 'timed_out', 'startup_failure'])
+      expect(githubRunStatus('completed', c), c).to.equal(githubJobStatus('completed', c)!.status);
+  });
+
+  it('null for a status or conclusion Verity does not know, and for a completed run without conclusion', () => {
+    const unknown: [string, string | null][] = [
+      ['completed', null],
+      ['completed', 'exploded'],
+      ['completed', 'constructor'],
+      ['constructor', null],
+      ['archived', null],
+      ['', null],
+    ];
+    for (const [status, conclusion] of unknown)
+      expect(githubRunStatus(status, conclusion), `${status} ${conclusion}`).to.equal(null);
+  });
+});
+
+describe('GitHub job started (its started_at is real)', () => {
+  it('not while requested, queued, waiting or pending', () => {
+    const statuses = ['requested', 'queued', 'waiting', 'pending', 'in_progress', 'completed'];
+    expect(statuses.filter(githubJobStarted)).to.deep.equal(['in_progress', 'completed']);
+  });
 });

@@ -68,3 +68,27 @@ export function githubJobStatus(status: string, conclusion: string | null = null
       return null;
   }
 }
+
+/** A workflow run's status before it completes (webhook `workflow_run`, REST "workflow runs"). */
+const GITHUB_RUN_STATUS: Readonly<Record<string, JobStatus>> = {
+  requested: 'pending',
+  queued: 'pending',
+  waiting: 'pending',
+  pending: 'pending',
+  in_progress: 'running',
+};
+
+/**
+ * A GitHub workflow run's status: pending (also `waiting`, which is manual for a job), running, and once
+ * completed its conclusion read as a job's is. null: a status or conclusion Verity does not know.
+ */
+export function githubRunStatus(status: string, conclusion: string | null = null): JobStatus | null {
+  if (status === 'completed') return githubJobStatus(status, conclusion)?.status ?? null;
+  return Object.hasOwn(GITHUB_RUN_STATUS, status) ? GITHUB_RUN_STATUS[status]! : null;
+}
+
+/** Job statuses before a runner took the job. */
+const GITHUB_NOT_STARTED: ReadonlySet<string> = new Set(['requested', 'queued', 'waiting', 'pending']);
+
+/** Whether a runner took the GitHub job: before that, its started_at is a placeholder (= created_at). */
+export const githubJobStarted = (status: string): boolean => !GITHUB_NOT_STARTED.has(status);

@@ -15,14 +15,12 @@
 // - A Job Hook says nothing current of the pipeline beyond ref, sha, name and user (commit.status may be
 //   older than the last Pipeline Hook): status, stages and the pipeline's times stay null.
 import type { ValidateFunction } from 'ajv';
+import { latest, MAX, MAX_ITEMS, msOf } from '../../../lib/core/observed/fields.js';
 import type { ObservedJob, ObservedPipelineFacts } from '../../../lib/core/observed/ids.js';
 import { observedId } from '../../../lib/core/observed/ids.js';
 import { gitlabJobStatus } from '../../../lib/core/observed/status-mapping.js';
 import { createAjv, toFieldErrors } from '../../../lib/platform/schemas/ajv.js';
 import { ignored, invalid, type AdapterResult, type DeliveryContext } from './adapter.js';
-
-const MAX_BUILDS = 500; // ObservePipeline jobs maxItems
-const MAX_STAGES = 50; // ObservePipeline pipeline.stages maxItems
 
 const TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)? ?(UTC|Z|[+-]\d{2}:?\d{2})$/;
 
@@ -91,7 +89,7 @@ const validatePipelineHook = ajv.compile({
     },
     user,
     project: { type: 'object', required: ['id', 'path_with_namespace'], properties: { id, path_with_namespace: path } },
-    builds: { type: 'array', maxItems: MAX_BUILDS, items: build },
+    builds: { type: 'array', maxItems: MAX_ITEMS.jobs, items: build },
   },
 });
 const validateJobHook = ajv.compile({
@@ -186,12 +184,8 @@ function cut(s: Text, max: number): string | null {
   if (s == null || s === '') return null;
   return s.length <= max ? s : Array.from(s).slice(0, max).join('');
 }
-const ms = (seconds: Seconds) => (seconds == null ? null : Math.round(seconds * 1000));
-/** ISO 8601 UTC strings of one format compare as text. */
-const latest = (...times: (string | null)[]) =>
-  times.reduce<string | null>((a, t) => (t !== null && (a === null || t > a) ? t : a), null);
 const link = (ctx: DeliveryContext, path: string | null, kind: 'pipelines' | 'jobs', externalId: number) =>
-  path === null ? null : cut(`${ctx.instance.replace(/\/+$/, '')}/${path}/-/${kind}/${externalId}`, 2048);
+  path === null ? null : cut(`${ctx.instance.replace(/\/+$/, '')}/${path}/-/${kind}/${externalId}`, MAX.url);
 
 /** One GitLab build as an observed job; null when its status is not one status-mapping.ts knows. */
 function toJob(b: Build, attempt: number, ctx: DeliveryContext, path: string | null): ObservedJob | null {
@@ -202,19 +196,19 @@ function toJob(b: Build, attempt: number, ctx: DeliveryContext, path: string | n
     job_id: observedId(ctx.instance, 'job', b.id),
     external_id: String(b.id),
     url: link(ctx, path, 'jobs', b.id),
-    name: cut(b.name, 255)!,
-    stage: cut(b.stage, 255),
+    name: cut(b.name, MAX.job)!,
+    stage: cut(b.stage, MAX.stage),
     status: observed.status,
-    failure_reason: observed.failure ? (cut(b.failure_reason, 255) ?? observed.failure.failure_reason) : null,
+    failure_reason: observed.failure ? (cut(b.failure_reason, MAX.reason) ?? observed.failure.failure_reason) : null,
     allow_failure: b.allow_failure ?? false,
     attempt,
-    runner: cut(b.runner?.description, 255) ?? (b.runner?.id == null ? null : String(b.runner.id)),
-    user: cut(b.user?.username, 255),
+    runner: cut(b.runner?.description, MAX.runner) ?? (b.runner?.id == null ? null : String(b.runner.id)),
+    user: cut(b.user?.username, MAX.user),
     queued_at: null,
     started_at: started,
     finished_at: finished,
-    duration_ms: ms(b.duration),
-    queued_duration_ms: ms(b.queued_duration),
+    duration_ms: msOf(b.duration),
+    queued_duration_ms: msOf(b.queued_duration),
     exit_code: null,
     steps: null,
     needs: null,
@@ -224,7 +218,7 @@ function toJob(b: Build, attempt: number, ctx: DeliveryContext, path: string | n
 
 type Facts = ObservedPipelineFacts;
 function observation(ctx: DeliveryContext, id: number, url: string | null, pipeline: Facts, jobs: ObservedJob[]) {
-  const external = { system: 'gitlab' as const, instance: cut(ctx.instance, 1024)!, id: String(id), url };
+  const external = { system: 'gitlab' as const, instance: cut(ctx.instance, MAX.instance)!, id: String(id), url };
   const pipeline_id = observedId(ctx.instance, 'pipeline', id);
   const result: AdapterResult = {
     kind: 'observations',
@@ -249,15 +243,15 @@ function mapPipelineHook(h: PipelineHook, ctx: DeliveryContext): AdapterResult {
   if (status === undefined) return ignored(`unknown GitLab pipeline status ${JSON.stringify(a.status.slice(0, 64))}`);
   const jobs = (h.builds ?? []).flatMap((b) => toJob(b, 1, ctx, path) ?? []);
   const [created, finished] = [gitlabTime(a.created_at), gitlabTime(a.finished_at)];
-  const url = cut(a.url, 2048) ?? link(ctx, path, 'pipelines', a.id);
+  const url = cut(a.url, MAX.url) ?? link(ctx, path, 'pipelines', a.id);
   const facts: Facts = {
-    ref: cut(a.ref, 1024),
+    ref: cut(a.ref, MAX.ref),
     sha: a.sha ?? null,
-    source: cut(a.source, 64),
+    source: cut(a.source, MAX.source),
     status,
-    stages: a.stages == null ? null : a.stages.flatMap((s) => cut(s, 255) ?? []).slice(0, MAX_STAGES),
-    name: cut(a.name, 1024),
-    user: cut(h.user?.username, 255),
+    stages: a.stages == null ? null : a.stages.flatMap((s) => cut(s, MAX.stage) ?? []).slice(0, MAX_ITEMS.stages),
+    name: cut(a.name, MAX.name),
+    user: cut(h.user?.username, MAX.user),
     created_at: created,
     finished_at: finished,
     attempt: null,
@@ -273,13 +267,13 @@ function mapJobHook(h: JobHook, ctx: DeliveryContext): AdapterResult {
   const job = toJob(jobHookBuild(h), (h.retries_count ?? 0) + 1, ctx, path);
   if (job === null) return ignored(`unknown GitLab job status ${JSON.stringify(h.build_status.slice(0, 64))}`);
   const facts: Facts = {
-    ref: cut(h.ref, 1024),
+    ref: cut(h.ref, MAX.ref),
     sha: h.checkout_sha ?? h.sha ?? null,
-    source: cut(h.source, 64),
+    source: cut(h.source, MAX.source),
     status: null,
     stages: null,
-    name: cut(h.commit?.name, 1024),
-    user: cut(h.user?.username, 255),
+    name: cut(h.commit?.name, MAX.name),
+    user: cut(h.user?.username, MAX.user),
     created_at: null,
     finished_at: null,
     attempt: null,
