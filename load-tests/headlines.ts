@@ -66,6 +66,23 @@ const endToEnd: Reader = (j) => {
   };
 };
 
+/** The webhook benchmark: GitLab deliveries/s beside the report API's, accepted and end to end. */
+const webhooks: Reader = (j) => {
+  const [hook, api] = [row(j, 'webhooks'), row(j, 'reports')];
+  const answer = (hook?.answer ?? {}) as Json;
+  const rate = (r: Json | undefined, k: string) => num(r?.[k]);
+  return {
+    figures: [
+      `webhooks ${fmt(rate(hook, 'accepted_per_s'))} deliveries/s accepted, ${fmt(rate(hook, 'end_to_end_per_s'))} end to end`,
+      `answer p50/p99 ${fmt(num(answer.p50_ms))}/${fmt(num(answer.p99_ms))} ms (${fmt(num(hook?.requests))} deliveries)`,
+    ].join('; '),
+    ratio: [
+      `${x(div(rate(hook, 'accepted_per_s'), rate(api, 'accepted_per_s')))} report API accepted`,
+      `${x(div(rate(hook, 'end_to_end_per_s'), rate(api, 'end_to_end_per_s')))} end to end`,
+    ].join(', '),
+  };
+};
+
 const rebuild: Reader = (j) => {
   const r = row(j, 'rebuild');
   const raw = num(row(j, 'raw_consume')?.per_s);
@@ -177,6 +194,7 @@ const READERS: Record<string, Reader> = {
   'write-side': writeSide,
   'read-side': readSide,
   'end-to-end': endToEnd,
+  webhooks,
   rebuild,
   query,
   masking,

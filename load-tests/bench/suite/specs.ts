@@ -50,6 +50,14 @@ const SPECS: Spec[] = [
     timeoutMin: { quick: 8, full: 40 },
   },
   {
+    name: 'webhooks',
+    script: 'load-tests/bench/webhooks.ts',
+    what: 'GitLab hook deliveries (one per request, 32 concurrent) accepted and end to end vs the report API, same system and run; answer p50/p99',
+    args: { quick: [], full: [] },
+    env: { quick: { BENCH_PIPELINES: '500' }, full: { BENCH_PIPELINES: '3000' } },
+    timeoutMin: { quick: 6, full: 30 },
+  },
+  {
     name: 'rebuild',
     script: 'load-tests/rebuild/run.ts',
     what: '`verity rebuild` path from offset 0 vs raw consume of the same topic',
