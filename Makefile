@@ -13,7 +13,7 @@ help:
 	@echo "make status         what runs, where it listens, where its logs are"
 	@echo "make test           install, then unit + integration tests (starts and stops the stack if needed)"
 	@echo "make bench          every QUALITY.md benchmark with its baselines (full sizes); load-tests/results/bench.{json,md} + charts, a row in HISTORY.md"
-	@echo "make bench-quick    the same at small sizes (~7 min on 2 cores; ratios indicative only)"
+	@echo "make bench-quick    the same at small sizes (~8 min on 2 cores; ratios indicative only)"
 	@echo "make soak           RSS of every service under steady traffic for BENCH_SOAK_MINUTES (10)"
 	@echo "make schemas-check  every schema is BACKWARD_TRANSITIVE-compatible with its committed history"
 	@echo "make lint           eslint, the dependency rule (.dependency-cruiser.cjs) and the formatter check"
