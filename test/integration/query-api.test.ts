@@ -1063,6 +1063,7 @@ describe('query API (real Postgres, read models)', function () {
         'ref',
         'status',
         'source',
+        'system',
         'created_after',
         'created_before',
         'limit',

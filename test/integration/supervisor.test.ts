@@ -25,7 +25,7 @@ import { api, exited, TOKEN_SPEC, TOKENS } from '../support/services.js';
 import { alive, marked, until } from '../support/wait.js';
 
 // Sorted: the test compares them with the supervisor's services, sorted.
-const SERVICES = ['coordinator', 'decider', 'ingest', 'projector', 'query', 'remediator', 'scorer', 'timer'];
+const SERVICES = ['coordinator', 'decider', 'fetcher', 'ingest', 'projector', 'query', 'remediator', 'scorer', 'timer'];
 const SHA = 'f1e2d3c4b5a60718293a4b5c6d7e8f9012345678';
 
 /** A span as received over OTLP/JSON, with its resource's service.name. */
