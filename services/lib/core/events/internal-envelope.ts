@@ -3,7 +3,8 @@
 // in the transaction or send that decides it — and received_at the same instant as occurred_at unless given.
 import type { IntakeEvent } from './generated.js';
 
-type Envelope = Pick<
+/** The fields every intake record carries besides its type and body. */
+export type IntakeEnvelope = Pick<
   IntakeEvent,
   | 'report_id'
   | 'pipeline_id'
@@ -24,7 +25,7 @@ export function internalEnvelope(o: {
   receivedAt?: string;
   producer: string;
   correlationId: string;
-}): Envelope {
+}): IntakeEnvelope {
   return {
     report_id: o.reportId,
     pipeline_id: o.pipelineId,

@@ -3,6 +3,7 @@
 // two CI instances never collide (GitLab pipeline 42 on gitlab.com and on gitlab.example.com differ).
 import { v5 as uuidv5 } from 'uuid';
 import type { ObservePipeline } from '../events/generated.js';
+import type { IntakeEnvelope } from '../events/internal-envelope.js';
 
 /** Verity's namespace for observed ids (a fixed random UUID; changing it renames every observed pipeline). */
 export const OBSERVED_NAMESPACE = '6f1d8a2e-3c4b-5d6e-8f70-9a1b2c3d4e5f';
@@ -24,18 +25,7 @@ export function observedId(instance: string, kind: ObservedKind, externalId: str
   return uuidv5(`${normaliseInstance(instance)}\n${kind}\n${String(externalId)}`, OBSERVED_NAMESPACE);
 }
 
-type IntakeEnvelopeKey =
-  | 'report_id'
-  | 'type'
-  | 'pipeline_id'
-  | 'project_id'
-  | 'occurred_at'
-  | 'received_at'
-  | 'idempotency_key'
-  | 'producer'
-  | 'correlation_id';
-
 /** What an adapter makes of one delivery: an ObservePipeline record without the envelope ingest adds. */
-export type Observation = Omit<ObservePipeline, IntakeEnvelopeKey> & { pipeline_id: string };
+export type Observation = Omit<ObservePipeline, keyof IntakeEnvelope | 'type'> & { pipeline_id: string };
 export type ObservedJob = ObservePipeline['jobs'][number];
 export type ObservedPipelineFacts = NonNullable<ObservePipeline['pipeline']>;
