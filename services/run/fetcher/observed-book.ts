@@ -5,6 +5,7 @@
 // partition again from FETCHER_LOOKBACK_HOURS ago (or from its committed offset, if older).
 import type { JobObserved, PipelineCreated } from '../../lib/core/events/generated.js';
 import type { ConnectionSystem } from '../../lib/platform/connections/connection.js';
+import { Lru } from '../../lib/platform/lru.js';
 
 export interface ObservedPipeline {
   projectId: string;
@@ -20,39 +21,9 @@ export interface ObservedJob {
   url: string | null;
 }
 
-/** A Map in least-recently-used order with a size bound. */
-class Lru<V> {
-  private readonly map = new Map<string, V>();
-  evicted = 0;
-
-  constructor(readonly max: number) {}
-
-  get size(): number {
-    return this.map.size;
-  }
-
-  get(key: string): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-
-  set(key: string, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    while (this.map.size > this.max) {
-      this.map.delete(this.map.keys().next().value!);
-      this.evicted++;
-    }
-  }
-}
-
 export class ObservedBook {
-  private readonly pipelines: Lru<ObservedPipeline>;
-  private readonly jobs: Lru<ObservedJob>;
+  private readonly pipelines: Lru<string, ObservedPipeline>;
+  private readonly jobs: Lru<string, ObservedJob>;
 
   constructor(limits: { maxPipelines: number; maxJobs: number }) {
     this.pipelines = new Lru(limits.maxPipelines);

@@ -16,7 +16,7 @@ import type { PipelineEvent } from '../../lib/core/events/generated.js';
 import type { Db } from '../../lib/platform/db/client.js';
 import { isSafeText } from '../../lib/platform/schemas/safety.js';
 import { ingestJobAttempts, ingestPipelines } from '../../lib/platform/db/schema.js';
-import { Lru } from './lru.js';
+import { Lru } from '../../lib/platform/lru.js';
 
 export interface OwnerRow {
   pipelineId: string;

@@ -3,7 +3,7 @@
 // excerpt it cuts for the same pipeline afterwards. They are held in this process's memory only (bounded,
 // expiring), never written to a table and never logged: a log uploaded to another ingest instance, or after
 // a restart, is masked with the producer's own masked values and the masker's rules only.
-import { Lru } from './lru.js';
+import { Lru } from '../../lib/platform/lru.js';
 
 /** The most values kept per pipeline (the newest win): two full plays of 50 variables. */
 const MAX_VALUES = 100;

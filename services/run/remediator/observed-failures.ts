@@ -4,17 +4,18 @@
 // or an eviction the failure is rebuilt from JobLogAttached alone, which names the job and its reason).
 import type { JobFailed, JobLogAttached } from '../../lib/core/events/generated.js';
 import { mapFailureReason } from '../../lib/core/pipeline/status.js';
+import { Lru } from '../../lib/platform/lru.js';
 
 export class ObservedFailures {
-  private readonly pending = new Map<string, JobFailed>();
+  private readonly pending: Lru<string, JobFailed>;
 
-  constructor(private readonly max = 10_000) {}
+  constructor(max = 10_000) {
+    this.pending = new Lru(max);
+  }
 
   /** A JobFailed whose log is still to come: remembered, and not remediated now. */
   hold(failure: JobFailed): void {
-    this.pending.delete(failure.job_id);
     this.pending.set(failure.job_id, failure);
-    if (this.pending.size > this.max) this.pending.delete(this.pending.keys().next().value!);
   }
 
   get size(): number {

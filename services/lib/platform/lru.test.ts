@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Lru } from './lru.js';
 
-describe('ingest: bounded LRU', () => {
+describe('bounded LRU', () => {
   it('forgets the least recently used entry past its bound', () => {
     const lru = new Lru<string, number>(2);
     lru.set('a', 1);
@@ -34,4 +34,11 @@ describe('ingest: bounded LRU', () => {
   });
 
   it('refuses a bound below one', () => expect(() => new Lru(0)).to.throw());
+
+  it('counts what it dropped to stay within its bound', () => {
+    const lru = new Lru<string, number>(2);
+    for (const k of ['a', 'b', 'c', 'd']) lru.set(k, 0);
+    lru.delete('d');
+    expect([lru.size, lru.evicted]).to.deep.equal([1, 2]);
+  });
 });

@@ -3,6 +3,8 @@
 
 export class Lru<K, V> {
   private readonly entries = new Map<K, { value: V; until: number }>();
+  /** Entries dropped to stay within the bound (not counting expired or deleted ones). */
+  evicted = 0;
 
   constructor(
     private readonly max: number,
@@ -28,7 +30,10 @@ export class Lru<K, V> {
   set(key: K, value: V, ttlMs = Infinity): void {
     this.entries.delete(key);
     this.entries.set(key, { value, until: this.now() + ttlMs });
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as K);
+    if (this.entries.size > this.max) {
+      this.entries.delete(this.entries.keys().next().value as K);
+      this.evicted++;
+    }
   }
 
   delete(key: K): void {
