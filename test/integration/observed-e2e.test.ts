@@ -171,7 +171,7 @@ describe('observed pipelines end to end: GitLab, GitHub and CDEvents report into
     expect(p.jobs.find((j) => j.name === 'lint')).to.deep.include({ failure_reason: 'script_failure' });
   });
 
-  it("a failed observed job's log is fetched from GitLab's API (after a 429), remediated; a missing one is shown", async () => {
+  it("a failed observed job's log is fetched from GitLab's API (after a 429), remediated, scored by its retry; a missing one is shown", async () => {
     const id = observedId(GITLAB, 'pipeline', 4821);
     const lint = (await pipeline(id, (p) => p.jobs.length === 5)).jobs.find((j) => j.name === 'lint')!;
     const job = await until(
@@ -197,6 +197,32 @@ describe('observed pipelines end to end: GitLab, GitHub and CDEvents report into
       250,
     );
     expect(proposals[0]).to.include({ job_id: lint.job_id });
+
+    // GitLab retries lint (a new build, retries_count 1) and it passes: the scorer grades the proposal by it.
+    const retry = {
+      ...fixture('gitlab/job-hook.json'),
+      pipeline_id: 4821,
+      build_id: 30121,
+      build_name: 'lint',
+      build_stage: 'test',
+      build_status: 'success',
+      build_failure_reason: null,
+      build_started_at: '2026-12-01 10:00:00 UTC',
+      build_finished_at: '2026-12-01 10:01:00 UTC',
+      retries_count: 1,
+    };
+    expect((await gitlab('Job Hook', retry)).status).to.equal(202);
+    const scored = await until(
+      'the proposal scored against the retry',
+      async () => {
+        const r = await api(query, 'GET', `/v1/remediations?job_id=${lint.job_id}`, undefined, { token: TOKENS.alpha });
+        const item = (r.body.items as { score: { label: string; outcome: string } | null }[])[0];
+        return item?.score ? item.score : undefined;
+      },
+      60_000,
+      250,
+    );
+    expect(scored.outcome, JSON.stringify(scored)).to.match(/retry|pass/);
 
     expect((await gitlab('Job Hook', fixture('gitlab/job-hook-failed.json'))).status).to.equal(202);
     const gone = await until(
