@@ -98,7 +98,7 @@ describe('observed pipelines end to end: GitLab, GitHub and CDEvents report into
             api_url: `${gitlabApi.url}/api/v4`,
           },
           connection('github', 'https://github.com', '*'),
-          connection('cdevents', 'https://tekton.example.com', '*'),
+          connection('cdevents', 'https://tekton.example.com', '/event/source/123'),
         ],
       }),
     );
@@ -351,6 +351,19 @@ describe('observed pipelines end to end: GitLab, GitHub and CDEvents report into
     const p = await pipeline(observedId('https://tekton.example.com', 'pipeline', runId), (p) => p.jobs.length === 1);
     expect(p).to.deep.include({ system: 'cdevents', status: 'failed' });
     expect(p.jobs[0]).to.deep.include({ name: 'myTask', status: 'failed' });
+    // The connection takes the CDEvents source /event/source/123 only: another source is refused.
+    const otherSource = await post(
+      '/v1/events',
+      { ...finished, context: { ...finished.context, source: '/elsewhere' }, subject: task },
+      {
+        'ce-specversion': '1.0',
+        'ce-id': randomUUID(),
+        'ce-source': '/elsewhere',
+        'ce-type': finished.context.type,
+        ...bearer,
+      },
+    );
+    expect(otherSource.status, JSON.stringify(otherSource.body)).to.equal(403);
     const unauthenticated = await post(
       '/v1/events',
       { ...finished, subject: task },

@@ -61,7 +61,9 @@ function mapFor(
   let refused: AdapterResult | undefined;
   for (const connection of candidates) {
     const result = map({ instance: connection.instance, externalProject: connection.externalProject, receivedAt });
-    const otherProject = result.kind === 'invalid' && /^\/(project|repository)\b/.test(result.pointer);
+    // The adapters name the field that says whose payload it is: GitLab's project, GitHub's repository, the
+    // CDEvents source.
+    const otherProject = result.kind === 'invalid' && /^\/(project|repository|context\/source)\b/.test(result.pointer);
     if (!otherProject) return { connection, result };
     refused = result;
   }
