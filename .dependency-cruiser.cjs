@@ -33,6 +33,14 @@ module.exports = {
       to: { path: '^services/(run|tools)/[^/]+/(?!index\\.ts$)', pathNot: '^$1/' },
     },
     {
+      name: 'ui-is-a-front-end',
+      comment:
+        'The dashboard (services/run/query/ui/app) runs in the browser: it imports only itself (and npm packages), never server code.',
+      severity: 'error',
+      from: { path: '^services/run/query/ui/app/' },
+      to: { path: '^(services|test|load-tests)/', pathNot: '^services/run/query/ui/app/' },
+    },
+    {
       name: 'no-test-code-in-production',
       comment: 'Only tests import test/ (benchmarks may read its fixtures).',
       severity: 'error',

@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VERITY := bin/verity
 STACK := bash infra/stack/stack.sh
 
-.PHONY: help install up down status clean test test-unit schemas-check typecheck lint format gen-types demo demo-stop bench bench-quick soak
+.PHONY: help install ui up down status clean test test-unit schemas-check typecheck lint format gen-types demo demo-stop bench bench-quick soak
 
 help:
 	@echo "make demo           install, start everything (stack + every Verity service), drive demo traffic, print where to look"
@@ -18,6 +18,7 @@ help:
 	@echo "make schemas-check  every schema is BACKWARD_TRANSITIVE-compatible with its committed history"
 	@echo "make lint           eslint, the dependency rule (.dependency-cruiser.cjs) and the formatter check"
 	@echo "make format         prettier over the whole tree"
+	@echo "make ui             build the dashboard (.data/ui; the query service also builds it at start when missing)"
 	@echo "make typecheck gen-types clean"
 
 # npm ci when node_modules is missing or older than the lock file.
@@ -26,6 +27,11 @@ node_modules/.installed: package-lock.json
 	@touch $@
 
 install: node_modules/.installed
+
+# The dashboard's bundle (.data/ui, fingerprinted; rebuilt only when its sources changed). The query
+# service also builds it at start when missing.
+ui: install
+	@npm run --silent build:ui
 
 up: install
 	@start=$$(date +%s); \
@@ -44,7 +50,7 @@ status:
 
 # The main job: the stack, every Verity service in the background (infra/stack/verity.sh), then demo
 # traffic through all of them with a live summary (DEMO_SECONDS, DEMO_RATE). `make down` stops it all.
-demo: up
+demo: up ui
 	@bash infra/stack/verity.sh start
 	$(VERITY) demo
 
@@ -54,7 +60,7 @@ demo-stop:
 clean: down
 	rm -rf .data
 
-test: install
+test: install ui
 	npm test
 
 test-unit: install
@@ -65,6 +71,7 @@ schemas-check: install
 
 typecheck: install
 	npx tsc --noEmit
+	npx tsc --noEmit -p services/run/query/ui
 
 lint: install
 	npx eslint .

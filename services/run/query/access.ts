@@ -6,11 +6,20 @@
 import type { Request } from 'express';
 import { TokenRegistry, type ProducerToken } from '../../lib/platform/http/tokens.js';
 import { HttpProblem } from '../../lib/platform/http/problem.js';
+import { cookieOf, SESSION_COOKIE, type SessionStore } from './session.js';
 
 export type ReadToken = ProducerToken;
 
-/** 401 (problem+json, WWW-Authenticate) without a known Bearer token. */
-export function authenticate(tokens: TokenRegistry, req: Request): ReadToken {
+/**
+ * 401 (problem+json, WWW-Authenticate) without a known Bearer token or, when `sessions` is given and the
+ * request has no Authorization header, a live dashboard session cookie (session.ts): the same token, with
+ * the same projects.
+ */
+export function authenticate(tokens: TokenRegistry, req: Request, sessions?: SessionStore): ReadToken {
+  if (sessions && req.get('Authorization') === undefined) {
+    const session = sessions.lookup(cookieOf(req, SESSION_COOKIE));
+    if (session) return session;
+  }
   try {
     return tokens.authenticate(req.get('Authorization'));
   } catch (err) {

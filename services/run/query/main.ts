@@ -17,6 +17,9 @@ import { TOPICS } from '../../lib/platform/kafka/topics.js';
 import { EventCodec } from '../../lib/platform/registry/codec.js';
 import { withSendSpan } from '../../lib/platform/telemetry/kafka-context.js';
 import { metrics } from '../../lib/platform/telemetry/metrics.js';
+import { dashboardRouter } from './dashboard.js';
+import { SessionStore } from './session.js';
+import { ensureUi, UI_OUT, type UiManifest } from './ui/build.js';
 
 export interface RunningQuery extends Stoppable {
   port: number;
@@ -74,6 +77,15 @@ export async function startQuery(config: QueryConfig = loadQueryConfig()): Promi
       }
     : undefined;
 
+  // The dashboard's bundle: built now when missing or built from other sources (ui/build.ts).
+  let manifest: UiManifest | undefined;
+  try {
+    manifest = await ensureUi();
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'the dashboard could not be built: / answers 503');
+  }
+  const sessions = new SessionStore();
+
   const app = createHttpApp({
     service: 'query',
     log,
@@ -84,8 +96,17 @@ export async function startQuery(config: QueryConfig = loadQueryConfig()): Promi
       return true;
     },
   });
+  app.use(dashboardRouter({ tokens, sessions, manifest, assetDir: UI_OUT }));
   app.use(
-    queryRouter({ config, tokens, db, tables, ...(stream ? { stream } : {}), ...(feedback ? { feedback } : {}) }),
+    queryRouter({
+      config,
+      tokens,
+      db,
+      tables,
+      sessions,
+      ...(stream ? { stream } : {}),
+      ...(feedback ? { feedback } : {}),
+    }),
   );
   finishHttpApp(app, log);
 

@@ -6,6 +6,7 @@
 import { badRequest, HttpProblem } from '../../lib/platform/http/problem.js';
 import { requireContentType, safeTextParams, strictUtf8 } from '../../lib/platform/http/request-guards.js';
 import type { StreamHub } from './stream.js';
+import type { SessionStore } from './session.js';
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import type { Db } from '../../lib/platform/db/client.js';
 import type { TokenRegistry } from '../../lib/platform/http/tokens.js';
@@ -34,6 +35,8 @@ export interface QueryDeps {
   feedback?: (event: RemediationFeedbackGiven) => Promise<void>;
   /** Live updates (GET /v1/stream); absent when the service runs without Kafka. */
   stream?: StreamHub;
+  /** Dashboard sessions: a session cookie stands for its read token on every /v1 route (session.ts). */
+  sessions?: SessionStore;
   config: QueryConfig;
   tokens: TokenRegistry;
   db: Db;
@@ -98,7 +101,7 @@ export function queryRouter(deps: QueryDeps): Router {
   });
 
   router.use('/v1', (req: Request, res: Response, next) => {
-    res.locals.token = authenticate(deps.tokens, req);
+    res.locals.token = authenticate(deps.tokens, req, deps.sessions);
     next();
   });
 

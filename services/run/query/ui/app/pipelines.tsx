@@ -1,0 +1,293 @@
+// The pipelines page: the list of GET /v1/pipelines with its filters and cursor paging, kept live by
+// GET /v1/stream: a status change is applied from the event at once, then the row is refetched (the read
+// model may trail the event by a moment) and replaced in place; a new pipeline that matches the filters
+// appears at the top of the first page. No reload, no polling.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import {
+  filterParams,
+  getPipeline,
+  listPipelines,
+  matches,
+  NO_FILTERS,
+  SessionEnded,
+  STATUSES,
+  STREAM_EVENTS,
+  SYSTEMS,
+  type Filters,
+  type Pipeline,
+  type StreamEvent,
+} from './api.js';
+import { StatusBadge } from './status.js';
+
+const PAGE_SIZE = 50;
+
+function filtersFromUrl(): Filters {
+  const q = new URLSearchParams(window.location.search);
+  return {
+    project: q.get('project') ?? '',
+    ref: q.get('ref') ?? '',
+    status: q.get('status') ?? '',
+    system: q.get('system') ?? '',
+  };
+}
+
+export function duration(ms: number | null): string {
+  if (ms === null || ms < 0) return '—';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+export function ago(iso: string, now: number): string {
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86_400)} d ago`;
+}
+
+type Live = 'connecting' | 'live' | 'reconnecting' | 'off';
+
+export function PipelinesPage() {
+  const [filters, setFilters] = useState<Filters>(filtersFromUrl);
+  const [draft, setDraft] = useState<Filters>(filters);
+  /** The cursors of the pages before this one; the current page's cursor (null: the first page). */
+  const [back, setBack] = useState<(string | null)[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [rows, setRows] = useState<Pipeline[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [live, setLive] = useState<Live>('connecting');
+  const [now, setNow] = useState(Date.now());
+  const state = useRef({ filters, cursor, rows });
+  state.current = { filters, cursor, rows };
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    try {
+      const page = await listPipelines(filters, cursor, PAGE_SIZE);
+      setRows(page.items);
+      setNext(page.next_cursor);
+      setError(null);
+    } catch (err) {
+      if (!(err instanceof SessionEnded)) setError((err as Error).message);
+    } finally {
+      setLoading(false);
+    }
+  }, [filters, cursor]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  useEffect(() => {
+    const tick = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(tick);
+  }, []);
+
+  // Live updates: one EventSource for the page's project filter (or every project of the session).
+  useEffect(() => {
+    const timers = new Map<string, ReturnType<typeof setTimeout>[]>();
+    const refetch = async (id: string) => {
+      const p = await getPipeline(id).catch(() => undefined);
+      if (!p) return;
+      setRows((current) => {
+        const i = current.findIndex((r) => r.pipeline_id === id);
+        if (i >= 0) {
+          if (p.last_seq < current[i]!.last_seq) return current;
+          const copy = current.slice();
+          copy[i] = p;
+          return copy;
+        }
+        const { filters: f, cursor: c } = state.current;
+        if (c !== null || !matches(p, f)) return current;
+        return [p, ...current].slice(0, PAGE_SIZE);
+      });
+    };
+    const schedule = (id: string) => {
+      if (timers.has(id)) return;
+      // Once soon, once later: the projector may write the row after the event reached us.
+      timers.set(id, [
+        setTimeout(() => void refetch(id), 250),
+        setTimeout(() => {
+          timers.delete(id);
+          void refetch(id);
+        }, 1500),
+      ]);
+    };
+    const onEvent = (message: MessageEvent<string>) => {
+      let e: StreamEvent;
+      try {
+        e = JSON.parse(message.data) as StreamEvent;
+      } catch {
+        return;
+      }
+      const status = e.type === 'PipelineStatusChanged' ? e.to : e.type === 'PipelineFinished' ? e.status : undefined;
+      if (status !== undefined && e.seq !== undefined) {
+        const seq = e.seq;
+        setRows((current) =>
+          current.map((r) =>
+            r.pipeline_id === e.pipeline_id && seq > r.last_seq
+              ? { ...r, status, last_seq: seq, ...(e.duration_ms !== undefined ? { duration_ms: e.duration_ms } : {}) }
+              : r,
+          ),
+        );
+      }
+      schedule(e.pipeline_id);
+    };
+    const q = filters.project ? `?${new URLSearchParams({ project: filters.project })}` : '';
+    const source = new EventSource(`/v1/stream${q}`);
+    source.onopen = () => setLive('live');
+    source.onerror = () => setLive(source.readyState === EventSource.CLOSED ? 'off' : 'reconnecting');
+    for (const type of STREAM_EVENTS) source.addEventListener(type, onEvent);
+    source.addEventListener('reset', () => void load());
+    return () => {
+      source.close();
+      for (const t of timers.values()) t.forEach(clearTimeout);
+    };
+  }, [filters.project, load]);
+
+  const apply = (e: Event) => {
+    e.preventDefault();
+    const f = { ...draft, project: draft.project.trim(), ref: draft.ref.trim() };
+    setFilters(f);
+    setBack([]);
+    setCursor(null);
+    const q = filterParams(f).toString();
+    window.history.replaceState(null, '', q ? `/?${q}` : '/');
+  };
+  const clear = () => {
+    setDraft(NO_FILTERS);
+    setFilters(NO_FILTERS);
+    setBack([]);
+    setCursor(null);
+    window.history.replaceState(null, '', '/');
+  };
+  const older = () => {
+    if (!next) return;
+    setBack([...back, cursor]);
+    setCursor(next);
+  };
+  const newer = () => {
+    if (back.length === 0) return;
+    setCursor(back[back.length - 1]!);
+    setBack(back.slice(0, -1));
+  };
+  const field = (k: keyof Filters) => ({
+    value: draft[k],
+    onInput: (e: Event) => setDraft({ ...draft, [k]: (e.currentTarget as HTMLInputElement).value }),
+  });
+
+  return (
+    <section aria-labelledby="pipelines-title">
+      <div class="page-head">
+        <h1 id="pipelines-title">Pipelines</h1>
+        <p class={`live live-${live}`} role="status" aria-live="polite">
+          <span aria-hidden="true">●</span>{' '}
+          {live === 'live'
+            ? 'Live'
+            : live === 'connecting'
+              ? 'Connecting…'
+              : live === 'reconnecting'
+                ? 'Reconnecting…'
+                : 'Live updates off'}
+        </p>
+      </div>
+      <form class="filters" onSubmit={apply} aria-label="Filter pipelines">
+        <label>
+          Project
+          <input name="project" type="text" placeholder="group/project" autocomplete="off" {...field('project')} />
+        </label>
+        <label>
+          Ref
+          <input name="ref" type="text" placeholder="main" autocomplete="off" {...field('ref')} />
+        </label>
+        <label>
+          Status
+          <select name="status" {...field('status')}>
+            <option value="">any</option>
+            {STATUSES.map((s) => (
+              <option value={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          System
+          <select name="system" {...field('system')}>
+            <option value="">any</option>
+            {SYSTEMS.map((s) => (
+              <option value={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Apply</button>
+        <button type="button" class="secondary" onClick={clear}>
+          Clear
+        </button>
+      </form>
+      {error && (
+        <p class="error" role="alert">
+          Could not load the pipelines: {error}
+        </p>
+      )}
+      <table class="pipelines" aria-busy={loading}>
+        <caption class="visually-hidden">Pipelines, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Status</th>
+            <th scope="col">Pipeline</th>
+            <th scope="col">Commit</th>
+            <th scope="col">Source</th>
+            <th scope="col">Duration</th>
+            <th scope="col">Created</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((p) => (
+            <tr key={p.pipeline_id} data-pipeline-id={p.pipeline_id} data-status={p.status}>
+              <td>
+                <StatusBadge status={p.status} />
+              </td>
+              <td>
+                <div class="project">
+                  {p.project_id}
+                  {p.system !== 'verity' && (
+                    <span class="badge" title={`observed: reported by ${p.system}`}>
+                      {p.system}
+                    </span>
+                  )}
+                </div>
+                <div class="muted">
+                  <span class="ref">{p.ref}</span> · <span title={p.pipeline_id}>#{p.pipeline_id.slice(0, 8)}</span>
+                  {p.name && <> · {p.name}</>}
+                </div>
+              </td>
+              <td>
+                <code title={p.sha}>{p.sha.slice(0, 8)}</code>
+              </td>
+              <td>{p.source}</td>
+              <td>{duration(p.duration_ms)}</td>
+              <td>
+                <time dateTime={p.created_at} title={p.created_at}>
+                  {ago(p.created_at, now)}
+                </time>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {!loading && rows.length === 0 && !error && <p class="empty">No pipelines match.</p>}
+      <nav class="pager" aria-label="Pages">
+        <button type="button" onClick={newer} disabled={back.length === 0}>
+          ← Newer
+        </button>
+        <button type="button" onClick={older} disabled={!next}>
+          Older →
+        </button>
+      </nav>
+    </section>
+  );
+}
