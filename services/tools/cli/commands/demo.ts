@@ -190,6 +190,7 @@ export async function demoCommand({ seconds, rate, seed }: DemoOptions): Promise
     [
       '',
       'Where to look (read token in .data/verity/token):',
+      `  dashboard     ${url('query', '/')}   (log in with the read token; docs/DASHBOARD.md)`,
       `  query API     ${url('query', '/v1/pipelines')}   (OpenAPI: ${url('query', '/openapi.json')})`,
       `  remediations  ${url('query', '/v1/remediations')}   quality: ${url('query', '/v1/remediations/summary')}`,
       `  live updates  ${url('query', '/v1/stream')}  (Server-Sent Events)`,
