@@ -1,6 +1,7 @@
 // Response schemas of the query API's OpenAPI document for pipelines, jobs and their attempts, flaky jobs and
 // the project statistics: closed objects whose property lists are checked against present.ts and stats.ts
 // at compile time (`satisfies`).
+import { PIPELINE_SYSTEMS } from '../../lib/core/observed/systems.js';
 import { loadCatalog } from '../../lib/platform/schemas/catalog.js';
 import {
   bool,
@@ -61,7 +62,7 @@ export const pipelineProps = {
   },
   system: {
     type: 'string',
-    enum: ['verity', 'gitlab', 'github', 'cdevents'],
+    enum: [...PIPELINE_SYSTEMS],
     description: 'Who reports the pipeline (docs/OBSERVED.md)',
   },
   external: {

@@ -1,6 +1,7 @@
 // JSON Schemas of every route's path and query parameters: Ajv validates requests with them (400 +
 // JSON pointers /path/<name>, /query/<name>) and openapi.ts publishes the same objects.
 import type { Request } from 'express';
+import { PIPELINE_SYSTEMS } from '../../lib/core/observed/systems.js';
 import { JOB_STATUSES } from '../../lib/core/pipeline/index.js';
 import { check } from '../../lib/platform/http/validate.js';
 import { loadCatalog } from '../../lib/platform/schemas/catalog.js';
@@ -100,7 +101,7 @@ function routeSchemas(config: Pick<QueryConfig, 'pageSizeDefault' | 'pageSizeMax
         },
         system: {
           type: 'string',
-          enum: ['verity', 'gitlab', 'github', 'cdevents'],
+          enum: [...PIPELINE_SYSTEMS],
           description: 'Only pipelines reported by this CI (verity: decided by Verity; the others: observed)',
         },
         created_after: { ...instant, description: 'Only pipelines created strictly after this instant (RFC 3339)' },

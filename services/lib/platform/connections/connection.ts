@@ -2,7 +2,9 @@
 // secret its webhooks prove themselves with and the API token Verity reads logs and history with. Kept in
 // the producer tokens file (INGEST_TOKENS_FILE) beside the producer tokens, under "connections".
 
-export type ConnectionSystem = 'gitlab' | 'github' | 'cdevents';
+import type { ObservedSystem } from '../../core/observed/systems.js';
+
+export type ConnectionSystem = ObservedSystem;
 
 export interface Connection {
   /** A name for logs and metrics; unique in the file. */

@@ -4,9 +4,9 @@
 // a broken edit is logged and the last good connections stay in force.
 import { readFileSync, statSync } from 'node:fs';
 import { normaliseInstance } from '../../core/observed/ids.js';
+import { OBSERVED_SYSTEMS } from '../../core/observed/systems.js';
 import type { Connection, ConnectionSystem } from './connection.js';
 
-const SYSTEMS: readonly ConnectionSystem[] = ['gitlab', 'github', 'cdevents'];
 const MIN_SECRET = 16;
 
 interface RawConnection {
@@ -37,7 +37,7 @@ function parseConnection(raw: RawConnection, index: number): Connection {
     if (!ok) throw new Error(`${where}.${field}: ${what}`);
   };
   need('name', text(raw.name), 'a non-empty name is required');
-  need('system', SYSTEMS.includes(raw.system as ConnectionSystem), `one of ${SYSTEMS.join(', ')}`);
+  need('system', OBSERVED_SYSTEMS.includes(raw.system as ConnectionSystem), `one of ${OBSERVED_SYSTEMS.join(', ')}`);
   need('instance', text(raw.instance) && /^https?:\/\//.test(raw.instance as string), 'the CI base URL (https://…)');
   need('project', text(raw.project), 'the Verity project the pipelines belong to');
   need(

@@ -33,24 +33,9 @@ export interface Filters {
 
 export const NO_FILTERS: Filters = { project: '', ref: '', status: '', system: '' };
 
-/** The statuses GET /v1/pipelines?status= takes (GitLab's). */
-export const STATUSES = [
-  'created',
-  'waiting_for_resource',
-  'preparing',
-  'pending',
-  'running',
-  'canceling',
-  'success',
-  'failed',
-  'canceled',
-  'skipped',
-  'manual',
-  'scheduled',
-] as const;
-
-/** Who reported a pipeline: verity decided it; the others are observed CIs. */
-export const SYSTEMS = ['verity', 'gitlab', 'github', 'cdevents'] as const;
+/** The statuses GET /v1/pipelines?status= takes (GitLab's) and who may have reported a pipeline: the server's lists. */
+export { JOB_STATUSES as STATUSES } from '../../../../lib/core/pipeline/status.js';
+export { PIPELINE_SYSTEMS as SYSTEMS } from '../../../../lib/core/observed/systems.js';
 
 /** The event types of GET /v1/stream (ci.pipeline.events.v1). */
 export const STREAM_EVENTS = [
