@@ -46,7 +46,7 @@ describe('the dashboard in Chromium: login, a live pipeline list, filters, acces
   before(async function () {
     if (!existsSync(CHROMIUM)) {
       if (process.env.CI) throw new Error(`no Chromium at ${CHROMIUM} (.ci/run installs Debian's chromium)`);
-      this.skip();
+      this.skip(); // no Chromium on this machine outside CI (.ci/run installs it; CI fails above instead)
     }
     this.timeout(200_000);
     system = await startSystem('dashboard');

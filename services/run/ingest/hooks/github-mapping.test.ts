@@ -10,7 +10,8 @@ import { observedId, type Observation } from '../../../lib/core/observed/ids.js'
 import { createAjv, toFieldErrors } from '../../../lib/platform/schemas/ajv.js';
 import { recordErrors } from '../record-check.js';
 import type { AdapterResult, DeliveryContext } from './adapter.js';
-import { clip, mapGithubHook, repositoryMatches } from './github-mapping.js';
+import { clip } from '../../../lib/core/observed/fields.js';
+import { mapGithubHook, repositoryMatches } from './github-mapping.js';
 
 type Obj = Record<string, unknown>;
 const INSTANCE = 'https://github.com';

@@ -18,9 +18,6 @@ import { createAjv, toFieldErrors } from '../../../lib/platform/schemas/ajv.js';
 import { INSTANT_PATTERN, INT32_MAX, SAFE_TEXT_PATTERN } from '../../../lib/platform/schemas/safety.js';
 import { ignored, invalid, type AdapterResult, type DeliveryContext } from './adapter.js';
 
-/** clip, as the webhook tests reach it. */
-export { clip } from '../../../lib/core/observed/fields.js';
-
 // ---- What is read of a payload, and what it must be (everything else is not looked at) ----
 // Strings carry no U+0000 or lone surrogate and instants are ones Postgres takes (platform/schemas/safety.ts),
 // so the record always passes ingest's last check (record-check.ts); lengths are cut, not refused.
