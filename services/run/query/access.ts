@@ -3,12 +3,15 @@
 // never learns whether anything of another project exists: a resource of another project answers
 // exactly as one that does not exist (404, same detail), and a list filtered on another project is
 // empty, as for a project without data. No route answers 403.
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { TokenRegistry, type ProducerToken } from '../../lib/platform/http/tokens.js';
 import { HttpProblem } from '../../lib/platform/http/problem.js';
 import { cookieOf, SESSION_COOKIE, type SessionStore } from './session.js';
 
 export type ReadToken = ProducerToken;
+
+/** The token a /v1 request was authenticated with (set by the router's /v1 middleware). */
+export const tokenOf = (res: Response): ReadToken => res.locals.token as ReadToken;
 
 /**
  * 401 (problem+json, WWW-Authenticate) without a known Bearer token or, when `sessions` is given and the

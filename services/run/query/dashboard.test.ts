@@ -67,9 +67,11 @@ describe('query: dashboard routes (login, session cookie, CSP, assets)', () => {
   const manifest: UiManifest = {
     js: 'main.TEST1234.js',
     css: 'main.TEST5678.css',
+    assets: ['main.TEST1234.js', 'main.TEST5678.css', 'chunk.TEST9999.js'],
     source: 'test',
     jsBytes: 9,
     jsGzipBytes: 9,
+    allJsGzipBytes: 18,
   };
 
   before(async () => {
@@ -78,6 +80,7 @@ describe('query: dashboard routes (login, session cookie, CSP, assets)', () => {
     mkdirSync(dir);
     writeFileSync(join(dir, manifest.js), 'void 0;\n');
     writeFileSync(join(dir, manifest.css), 'body{}\n');
+    writeFileSync(join(dir, 'chunk.TEST9999.js'), 'export {};\n');
     const app = express();
     app.use(dashboardRouter({ tokens, sessions: new SessionStore(), manifest, assetDir: dir }));
     finishHttpApp(app, createLogger('test', 'silent'));
@@ -137,6 +140,16 @@ describe('query: dashboard routes (login, session cookie, CSP, assets)', () => {
     expect(shell.status).to.equal(200);
     expect(shell.headers.get('content-security-policy')).to.equal(CSP);
     expect(await shell.text()).to.include(`<script type="module" src="/assets/${manifest.js}"></script>`);
+    // Every page of the app is the same shell (the browser routes it); another path is not a page.
+    for (const path of [
+      '/pipelines/0190c9a4-5a1e-7000-8000-000000000001',
+      '/jobs/x',
+      '/ai',
+      '/projects/a%2Fb',
+      '/operations',
+    ])
+      expect((await fetch(`${base}${path}`, { headers: { Cookie: pair } })).status, path).to.equal(200);
+    expect((await fetch(`${base}/nowhere`, { headers: { Cookie: pair } })).status).to.equal(404);
     const out = await fetch(`${base}/session/logout`, {
       method: 'POST',
       headers: { Cookie: pair },
@@ -165,6 +178,7 @@ describe('query: dashboard routes (login, session cookie, CSP, assets)', () => {
     expect(r.status).to.equal(200);
     expect(r.headers.get('cache-control')).to.equal('public, max-age=31536000, immutable');
     expect(r.headers.get('content-type')).to.match(/javascript/);
+    expect((await fetch(`${base}/assets/chunk.TEST9999.js`)).status, 'a lazily loaded page').to.equal(200);
     expect((await fetch(`${base}/assets/manifest.json`)).status).to.equal(404);
     expect((await fetch(`${base}/assets/..%2Fpasswd`)).status).to.equal(404);
   });

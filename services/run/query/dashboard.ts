@@ -22,6 +22,9 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The paths of the app's pages, as express routes (the browser's router in ui/app/main.tsx has the same). */
+export const APP_PATHS = ['/', '/pipelines/:id', '/jobs/:id', '/ai', '/projects/:project', '/operations'];
+
 export interface DashboardDeps {
   tokens: TokenRegistry;
   sessions: SessionStore;
@@ -109,10 +112,11 @@ export function dashboardRouter({ tokens, sessions, manifest, assetDir }: Dashbo
     );
   const session = (req: Request) => sessions.lookup(cookieOf(req, SESSION_COOKIE));
 
-  router.get('/', (req, res) => {
+  // The app's pages (ui/app/main.tsx routes them in the browser): the same shell for each.
+  router.get(APP_PATHS, (req, res) => {
     if (!manifest) return unavailable(res);
     if (!session(req)) return void res.set('Cache-Control', 'no-store').redirect(303, '/login');
-    page(res, 200, document(manifest, 'Verity — pipelines', '<div id="app"></div>', true));
+    page(res, 200, document(manifest, 'Verity', '<div id="app"></div>', true));
   });
 
   router.get('/login', (_req, res) => {
@@ -154,7 +158,7 @@ export function dashboardRouter({ tokens, sessions, manifest, assetDir }: Dashbo
 
   router.get('/assets/:file', (req, res) => {
     const file = req.params.file;
-    if (!manifest || (file !== manifest.js && file !== manifest.css))
+    if (!manifest?.assets.includes(file))
       return sendProblem(res, { title: 'Not Found', status: 404, detail: `no asset ${file}` });
     res.set({
       'Cache-Control': 'public, max-age=31536000, immutable',

@@ -26,84 +26,14 @@ import {
 } from './openapi-pipelines.js';
 import { holderProps, resourceGroupProps, waitingProps } from './openapi-resource-groups.js';
 import { remediationProps, summaryProps } from './openapi-remediations.js';
-import { paramSchemas, type RouteParams } from './params.js';
+import { paramSchemas } from './params.js';
+import { ERROR_REFS, operation, parameters, problem, problemResponse } from './openapi-operation.js';
+import { logOpenApi } from './openapi-logs.js';
+import { scoreboardOpenApi } from './openapi-scoreboard.js';
+import { healthOpenApi } from './openapi-health.js';
+import { operationsOpenApi } from './openapi-operations.js';
 import type { DagEdge, StageSummary } from './pipelines.js';
 import { FEEDBACK_BODY } from './params.js';
-
-const problem: Schema = {
-  type: 'object',
-  description: 'RFC 9457 problem details',
-  required: ['type', 'title', 'status'],
-  properties: {
-    type: str,
-    title: str,
-    status: { type: 'integer', minimum: 400, maximum: 599 },
-    detail: str,
-    errors: {
-      type: 'array',
-      description: 'Each bad parameter, named by a JSON pointer (/path/<name>, /query/<name>)',
-      items: closed({ pointer: str, message: str }),
-    },
-  },
-};
-
-const problemResponse = (description: string, headers?: Schema) => ({
-  description,
-  ...(headers ? { headers } : {}),
-  content: { 'application/problem+json': { schema: ref('Problem') } },
-});
-
-function parameters(spec: RouteParams, etag: boolean): Schema[] {
-  const out: Schema[] = [];
-  for (const where of ['path', 'query'] as const) {
-    const s = spec[where];
-    if (!s) continue;
-    for (const [name, { description, ...schema }] of Object.entries(s.properties)) {
-      out.push({ name, in: where, required: where === 'path' || s.required.includes(name), description, schema });
-    }
-  }
-  if (etag)
-    out.push({
-      name: 'If-None-Match',
-      in: 'header',
-      required: false,
-      description: 'ETag of a previous answer: 304 when unchanged',
-      schema: str,
-    });
-  return out;
-}
-
-interface Operation {
-  operationId: string;
-  summary: string;
-  params: RouteParams;
-  ok: Schema;
-  errors: (400 | 404)[];
-  etag?: boolean;
-}
-
-const ERROR_REFS = { 400: 'BadRequest', 404: 'NotFound' } as const;
-
-function operation(o: Operation): Schema {
-  const etagHeader = { ETag: { description: 'Weak entity tag (resource id + last event seq)', schema: str } };
-  return {
-    operationId: o.operationId,
-    summary: o.summary,
-    security: [{ bearer: [] }],
-    parameters: parameters(o.params, o.etag ?? false),
-    responses: {
-      200: {
-        description: 'OK',
-        ...(o.etag ? { headers: etagHeader } : {}),
-        content: { 'application/json': { schema: o.ok } },
-      },
-      ...(o.etag ? { 304: { description: 'Not Modified: If-None-Match matched', headers: etagHeader } } : {}),
-      ...Object.fromEntries(o.errors.map((s) => [s, { $ref: `#/components/responses/${ERROR_REFS[s]}` }])),
-      401: { $ref: '#/components/responses/Unauthorized' },
-      500: { $ref: '#/components/responses/InternalError' },
-    },
-  };
-}
 
 /**
  * The feedback POST: a JSON body, 202 instead of 200 (the event is published, the read model follows), 503 when
@@ -129,6 +59,8 @@ function feedbackOperation(op: Schema): Schema {
 
 export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'pageSizeMax'>): Schema {
   const params = paramSchemas(config);
+  // The dashboard's further routes, each described beside its route file.
+  const more = [logOpenApi(config), scoreboardOpenApi(config), healthOpenApi(config), operationsOpenApi(config)];
   return {
     openapi: '3.1.0',
     info: {
@@ -142,6 +74,7 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
     },
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
     paths: {
+      ...Object.assign({}, ...more.map((m) => m.paths)),
       '/v1/pipelines': {
         get: operation({
           operationId: 'listPipelines',
@@ -299,6 +232,7 @@ export function openApiDocument(config: Pick<QueryConfig, 'pageSizeDefault' | 'p
         bearer: { type: 'http', scheme: 'bearer', description: 'Read token (QUERY_TOKENS / QUERY_TOKENS_FILE)' },
       },
       schemas: {
+        ...Object.assign({}, ...more.map((m) => m.schemas)),
         Pipeline: closed(pipelineProps),
         PipelineList: closed({
           items: { type: 'array', items: ref('Pipeline') },

@@ -5,13 +5,12 @@
 // ETags (304 on If-None-Match).
 import { badRequest, HttpProblem } from '../../lib/platform/http/problem.js';
 import { requireContentType, safeTextParams, strictUtf8 } from '../../lib/platform/http/request-guards.js';
-import type { StreamHub } from './stream.js';
-import type { SessionStore } from './session.js';
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
-import type { Db } from '../../lib/platform/db/client.js';
-import type { TokenRegistry } from '../../lib/platform/http/tokens.js';
-import { authenticate, mayRead, notFound, projectsOf, readable, requireProject, type ReadToken } from './access.js';
-import type { QueryConfig } from './config.js';
+import { authenticate, mayRead, notFound, projectsOf, readable, requireProject, tokenOf } from './access.js';
+import { logRoutes } from './logs.js';
+import { operationsRoutes } from './operations.js';
+import { scoreboardRoutes } from './scoreboard.js';
+import { healthRoutes } from './health.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { notModified, weakEtag } from './etag.js';
 import { flakyJobsQuery } from './flaky.js';
@@ -28,21 +27,7 @@ import { assembleDetail, latestJobsQuery, listPipelines, pipelineById } from './
 import { attemptJson, flakyJson, jobJson, pipelineJson } from './present.js';
 import { resourceGroupJson, resourceGroupQueue } from './resource-groups.js';
 import { projectStats } from './stats.js';
-import type { ReadModel } from '../../lib/readmodel/rows.js';
-
-export interface QueryDeps {
-  /** Publishes explicit feedback on a proposal (RemediationFeedbackGiven); absent when disabled. */
-  feedback?: (event: RemediationFeedbackGiven) => Promise<void>;
-  /** Live updates (GET /v1/stream); absent when the service runs without Kafka. */
-  stream?: StreamHub;
-  /** Dashboard sessions: a session cookie stands for its read token on every /v1 route (session.ts). */
-  sessions?: SessionStore;
-  config: QueryConfig;
-  tokens: TokenRegistry;
-  db: Db;
-  /** The tables read: the `rm` views in service. */
-  tables: ReadModel;
-}
+import type { QueryDeps } from './deps.js';
 
 interface RemediationQuery {
   project?: string;
@@ -67,8 +52,6 @@ interface ListQuery {
   limit?: number;
   cursor?: string;
 }
-
-const tokenOf = (res: Response): ReadToken => res.locals.token as ReadToken;
 
 /** ETag'd answers may be stored by the client but must be revalidated (they are per token). */
 function cacheHeaders(res: Response, etag: string): Response {
@@ -285,6 +268,12 @@ export function queryRouter(deps: QueryDeps): Router {
       res.status(202).json({ feedback_id: event.feedback_id, proposal_id: event.proposal_id, verdict: event.verdict });
     },
   );
+
+  // The dashboard's further reads (docs/DASHBOARD.md), each in its own file.
+  logRoutes(router, deps);
+  scoreboardRoutes(router, deps);
+  healthRoutes(router, deps);
+  operationsRoutes(router, deps);
 
   // The router's own 400 for a path segment that is not valid percent-encoding ("%E0%A4%A", a lone
   // "%"), with the pointer the other 400s carry.
