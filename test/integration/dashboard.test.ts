@@ -8,6 +8,11 @@ import { chromium } from 'playwright-core';
 import { startSystem } from '../support/system.js';
 import { CHROMIUM, type DashboardContext } from './dashboard/context.js';
 import { loginScenarios, pipelinesScenarios } from './dashboard/pipelines.js';
+import { pipelineScenarios } from './dashboard/pipeline.js';
+import { jobScenarios } from './dashboard/job.js';
+import { scoreboardScenarios } from './dashboard/ai.js';
+import { healthScenarios } from './dashboard/health.js';
+import { operationsScenarios } from './dashboard/operations.js';
 
 describe('the dashboard in Chromium', function () {
   this.timeout(240_000);
@@ -39,4 +44,9 @@ describe('the dashboard in Chromium', function () {
 
   describe('login', () => loginScenarios(ctx));
   describe('pipelines page', () => pipelinesScenarios(ctx));
+  describe('pipeline page', () => pipelineScenarios(ctx));
+  describe('job page', () => jobScenarios(ctx));
+  describe('AI scoreboard', () => scoreboardScenarios(ctx));
+  describe('project health', () => healthScenarios(ctx));
+  describe('operations', () => operationsScenarios(ctx));
 });

@@ -76,7 +76,8 @@ export interface StreamEvent {
 
 export class SessionEnded extends Error {}
 
-async function getJson<T>(path: string): Promise<T> {
+/** GET a JSON route of the query API with the session cookie; a 401 goes back to the login page. */
+export async function getJson<T>(path: string): Promise<T> {
   const r = await fetch(path, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
   if (r.status === 401) {
     window.location.assign('/login');
