@@ -19,6 +19,7 @@ import { withSendSpan } from '../../lib/platform/telemetry/kafka-context.js';
 import { metrics } from '../../lib/platform/telemetry/metrics.js';
 import { dashboardRouter } from './dashboard.js';
 import { SessionStore } from './session.js';
+import { PgLogStore } from '../../lib/platform/logstore/pg-log-store.js';
 import { ensureUi, UI_OUT, type UiManifest } from './ui/build.js';
 
 export interface RunningQuery extends Stoppable {
@@ -104,6 +105,8 @@ export async function startQuery(config: QueryConfig = loadQueryConfig()): Promi
       db,
       tables,
       sessions,
+      logs: new PgLogStore(db),
+      kafka,
       ...(stream ? { stream } : {}),
       ...(feedback ? { feedback } : {}),
     }),
