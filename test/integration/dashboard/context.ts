@@ -74,12 +74,13 @@ export async function createPipeline(
   token: string,
   definition: Definition = { stages: ['build'], jobs: [{ name: 'build', stage: 'build' }] },
   ref = `ui-${randomUUID().slice(0, 8)}`,
+  more: { source?: string } = {},
 ): Promise<string> {
   const r = await api(
     ctx.ingest,
     'POST',
     '/v1/pipelines?wait=10000',
-    { project_id: project, ref, sha: sha(), definition },
+    { project_id: project, ref, sha: sha(), definition, ...more },
     { token },
   );
   expect(r.status, JSON.stringify(r.body)).to.equal(200);

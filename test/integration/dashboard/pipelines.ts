@@ -75,6 +75,59 @@ export function pipelinesScenarios(ctx: DashboardContext): void {
     expect(new Set(statuses)).to.deep.equal(new Set(['failed']));
   });
 
+  it('columns: queued time and who started it; the source filter; a row links to its pipeline', async () => {
+    const { page, base } = ctx;
+    const ref = `src-${passing.slice(0, 8)}`;
+    const scheduled = await createPipeline(ctx, 'test/alpha', TOKENS.alpha, undefined, ref, { source: 'schedule' });
+    await page.goto(`${base}/?source=schedule&ref=${ref}`);
+    await row(scheduled).waitFor({ timeout: 30_000 });
+    expect(await page.locator('tbody tr').count()).to.equal(1);
+    const headers = await page.locator('table.pipelines th').allTextContents();
+    expect(headers).to.include.members(['Queued', 'Started by', 'Source']);
+    const cells = await row(scheduled).locator('td').allTextContents();
+    expect(cells[headers.indexOf('Source')]).to.equal('schedule');
+    expect(cells[headers.indexOf('Queued')], 'not started: waiting so far').to.match(/^\d+s…$/);
+    expect(cells[headers.indexOf('Started by')]).to.equal('—');
+    expect(await row(scheduled).locator(`a[href="/pipelines/${scheduled}"]`).count()).to.equal(1);
+    await reportJob(ctx, scheduled, 'build', 'running', { runner_id: 'runner-1' });
+    await page.locator(`tr[data-pipeline-id="${scheduled}"][data-status="running"]`).waitFor({ timeout: 30_000 });
+    await page.waitForFunction(
+      ([id, i]) =>
+        /^\d+s$/.test(
+          (
+            globalThis as unknown as { document: { querySelectorAll(s: string): { textContent: string | null }[] } }
+          ).document.querySelectorAll(`tr[data-pipeline-id="${id}"] td`)[i]!.textContent ?? '',
+        ),
+      [scheduled, headers.indexOf('Queued')] as const,
+      { timeout: 10_000 },
+    );
+  });
+
+  it('pages by cursor; a pipeline created while on an older page is counted, not pushed in, until "Show newest"', async () => {
+    const { page, base } = ctx;
+    const ref = `page-${passing.slice(0, 8)}`;
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) made.push(await createPipeline(ctx, 'test/alpha', TOKENS.alpha, undefined, ref));
+    await page.goto(`${base}/?ref=${ref}&limit=2`);
+    await page.locator('.live-live').waitFor({ timeout: 30_000 });
+    const ids = () =>
+      page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-pipeline-id')));
+    await row(made[2]!).waitFor({ timeout: 30_000 });
+    expect(await ids()).to.deep.equal([made[2], made[1]]);
+    await page.click('nav.pager button:has-text("Older")');
+    await row(made[0]!).waitFor();
+    expect(await ids()).to.deep.equal([made[0]]);
+    const newest = await createPipeline(ctx, 'test/alpha', TOKENS.alpha, undefined, ref);
+    await page.locator('.unseen-count').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.unseen-count').textContent()).to.match(/1 new pipeline,/);
+    expect(await ids(), 'the older page stays as it was').to.deep.equal([made[0]]);
+    await page.click('.unseen button');
+    await row(newest).waitFor({ timeout: 10_000 });
+    expect(await ids()).to.deep.equal([newest, made[2]]);
+    expect(await page.locator('.unseen-count').count()).to.equal(0);
+    await page.goto(`${base}/`);
+  });
+
   it('axe-core: no serious or critical violation on the pipelines page, light and dark (screenshots)', async () => {
     await ctx.page.click('form.filters button.secondary'); // clear the filters: every row back
     await row(passing).waitFor({ timeout: 10_000 });

@@ -28,10 +28,11 @@ export interface Filters {
   project: string;
   ref: string;
   status: string;
+  source: string;
   system: string;
 }
 
-export const NO_FILTERS: Filters = { project: '', ref: '', status: '', system: '' };
+export const NO_FILTERS: Filters = { project: '', ref: '', status: '', source: '', system: '' };
 
 /** The statuses GET /v1/pipelines?status= takes (GitLab's) and who may have reported a pipeline: the server's lists. */
 export { JOB_STATUSES as STATUSES } from '../../../../lib/core/pipeline/status.js';
@@ -114,4 +115,5 @@ export const matches = (p: Pipeline, f: Filters): boolean =>
   (!f.project || p.project_id === f.project) &&
   (!f.ref || p.ref === f.ref) &&
   (!f.status || p.status === f.status) &&
+  (!f.source || p.source === f.source) &&
   (!f.system || p.system === f.system);

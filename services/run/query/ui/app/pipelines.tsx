@@ -1,7 +1,9 @@
 // The pipelines page: the list of GET /v1/pipelines with its filters and cursor paging, kept live by
 // GET /v1/stream: a status change is applied from the event at once, then the row is refetched (the read
 // model may trail the event by a moment) and replaced in place; a new pipeline that matches the filters
-// appears at the top of the first page. No reload, no polling.
+// appears at the top of the first page. No reload, no polling. Scrolled away from the top (or on an older
+// page), new pipelines are not pushed in under the reader's eyes: they and the changes of the rows shown are
+// counted, and a button brings the newest back.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import {
   filterParams,
@@ -19,7 +21,19 @@ import {
 } from './api.js';
 import { StatusBadge } from './status.js';
 
-const PAGE_SIZE = 50;
+/** Rows per page: `?limit=` (1 to 100, as the API allows by default), else 50. */
+function pageSizeFromUrl(): number {
+  const n = Number(new URLSearchParams(window.location.search).get('limit'));
+  return Number.isInteger(n) && n >= 1 && n <= 100 ? n : 50;
+}
+
+/** The page's URL for these filters (and a page size other than the default). */
+function urlOf(f: Filters, pageSize: number): string {
+  const q = filterParams(f);
+  if (pageSize !== 50) q.set('limit', String(pageSize));
+  const s = q.toString();
+  return s ? `/?${s}` : '/';
+}
 
 function filtersFromUrl(): Filters {
   const q = new URLSearchParams(window.location.search);
@@ -27,6 +41,7 @@ function filtersFromUrl(): Filters {
     project: q.get('project') ?? '',
     ref: q.get('ref') ?? '',
     status: q.get('status') ?? '',
+    source: q.get('source') ?? '',
     system: q.get('system') ?? '',
   };
 }
@@ -50,8 +65,19 @@ export function ago(iso: string, now: number): string {
 
 type Live = 'connecting' | 'live' | 'reconnecting' | 'off';
 
+/** How long a pipeline waited before its first job started; still waiting: so far, if it is not finished. */
+export function queued(p: Pipeline, now: number): string {
+  const created = Date.parse(p.created_at);
+  if (p.started_at) return duration(Date.parse(p.started_at) - created);
+  return p.finished_at ? '—' : `${duration(now - created)}…`;
+}
+
+/** Scrolled this far down (px), the reader is away from the top of the list. */
+const AWAY_PX = 120;
+
 export function PipelinesPage() {
   const [filters, setFilters] = useState<Filters>(filtersFromUrl);
+  const [pageSize] = useState(pageSizeFromUrl);
   const [draft, setDraft] = useState<Filters>(filters);
   /** The cursors of the pages before this one; the current page's cursor (null: the first page). */
   const [back, setBack] = useState<(string | null)[]>([]);
@@ -62,13 +88,27 @@ export function PipelinesPage() {
   const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState<Live>('connecting');
   const [now, setNow] = useState(Date.now());
+  /** Pipelines that appeared, and rows that changed, while the reader was away from the top. */
+  const [unseen, setUnseen] = useState<{ added: Set<string>; changed: Set<string> }>({
+    added: new Set(),
+    changed: new Set(),
+  });
+  const away = useRef(false);
   const state = useRef({ filters, cursor, rows });
   state.current = { filters, cursor, rows };
+  away.current = cursor !== null || (typeof window !== 'undefined' && window.scrollY > AWAY_PX);
+
+  const note = (kind: 'added' | 'changed', id: string) =>
+    setUnseen((u) => {
+      if (u[kind].has(id)) return u;
+      const next = new Set(u[kind]).add(id);
+      return { ...u, [kind]: next.size > 999 ? new Set([...next].slice(-999)) : next };
+    });
 
   const load = useCallback(async () => {
     setLoading(true);
     try {
-      const page = await listPipelines(filters, cursor, PAGE_SIZE);
+      const page = await listPipelines(filters, cursor, pageSize);
       setRows(page.items);
       setNext(page.next_cursor);
       setError(null);
@@ -77,11 +117,21 @@ export function PipelinesPage() {
     } finally {
       setLoading(false);
     }
-  }, [filters, cursor]);
+  }, [filters, cursor, pageSize]);
 
   useEffect(() => {
     void load();
   }, [load]);
+
+  // Back at the top of the first page: what changed meanwhile is in view now.
+  useEffect(() => {
+    const onScroll = () => {
+      away.current = state.current.cursor !== null || window.scrollY > AWAY_PX;
+      if (!away.current) setUnseen((u) => (u.changed.size ? { ...u, changed: new Set() } : u));
+    };
+    window.addEventListener('scroll', onScroll, { passive: true });
+    return () => window.removeEventListener('scroll', onScroll);
+  }, []);
 
   useEffect(() => {
     const tick = setInterval(() => setNow(Date.now()), 15_000);
@@ -103,8 +153,12 @@ export function PipelinesPage() {
           return copy;
         }
         const { filters: f, cursor: c } = state.current;
-        if (c !== null || !matches(p, f)) return current;
-        return [p, ...current].slice(0, PAGE_SIZE);
+        if (!matches(p, f)) return current;
+        if (c !== null || away.current) {
+          note('added', id);
+          return current;
+        }
+        return [p, ...current].slice(0, pageSize);
       });
     };
     const schedule = (id: string) => {
@@ -128,6 +182,8 @@ export function PipelinesPage() {
       const status = e.type === 'PipelineStatusChanged' ? e.to : e.type === 'PipelineFinished' ? e.status : undefined;
       if (status !== undefined && e.seq !== undefined) {
         const seq = e.seq;
+        if (away.current && state.current.rows.some((r) => r.pipeline_id === e.pipeline_id))
+          note('changed', e.pipeline_id);
         setRows((current) =>
           current.map((r) =>
             r.pipeline_id === e.pipeline_id && seq > r.last_seq
@@ -156,15 +212,22 @@ export function PipelinesPage() {
     setFilters(f);
     setBack([]);
     setCursor(null);
-    const q = filterParams(f).toString();
-    window.history.replaceState(null, '', q ? `/?${q}` : '/');
+    window.history.replaceState(null, '', urlOf(f, pageSize));
+  };
+  const showNewest = () => {
+    setUnseen({ added: new Set(), changed: new Set() });
+    setBack([]);
+    if (cursor === null) void load();
+    setCursor(null);
+    window.scrollTo({ top: 0 });
+    document.getElementById('pipelines-title')?.focus();
   };
   const clear = () => {
     setDraft(NO_FILTERS);
     setFilters(NO_FILTERS);
     setBack([]);
     setCursor(null);
-    window.history.replaceState(null, '', '/');
+    window.history.replaceState(null, '', urlOf(NO_FILTERS, pageSize));
   };
   const older = () => {
     if (!next) return;
@@ -184,7 +247,9 @@ export function PipelinesPage() {
   return (
     <section aria-labelledby="pipelines-title">
       <div class="page-head">
-        <h1 id="pipelines-title">Pipelines</h1>
+        <h1 id="pipelines-title" tabIndex={-1}>
+          Pipelines
+        </h1>
         <p class={`live live-${live}`} role="status" aria-live="polite">
           <span aria-hidden="true">●</span>{' '}
           {live === 'live'
@@ -215,6 +280,10 @@ export function PipelinesPage() {
           </select>
         </label>
         <label>
+          Source
+          <input name="source" type="text" placeholder="push" autocomplete="off" {...field('source')} />
+        </label>
+        <label>
           System
           <select name="system" {...field('system')}>
             <option value="">any</option>
@@ -233,6 +302,19 @@ export function PipelinesPage() {
           Could not load the pipelines: {error}
         </p>
       )}
+      <div class="unseen" role="status" aria-live="polite">
+        {(unseen.added.size > 0 || unseen.changed.size > 0) && (
+          <>
+            <span class="unseen-count">
+              While you were away: {unseen.added.size} new {unseen.added.size === 1 ? 'pipeline' : 'pipelines'},{' '}
+              {unseen.changed.size} changed
+            </span>{' '}
+            <button type="button" onClick={showNewest}>
+              Show newest
+            </button>
+          </>
+        )}
+      </div>
       <table class="pipelines" aria-busy={loading}>
         <caption class="visually-hidden">Pipelines, newest first</caption>
         <thead>
@@ -242,6 +324,8 @@ export function PipelinesPage() {
             <th scope="col">Commit</th>
             <th scope="col">Source</th>
             <th scope="col">Duration</th>
+            <th scope="col">Queued</th>
+            <th scope="col">Started by</th>
             <th scope="col">Created</th>
           </tr>
         </thead>
@@ -261,7 +345,18 @@ export function PipelinesPage() {
                   )}
                 </div>
                 <div class="muted">
-                  <span class="ref">{p.ref}</span> · <span title={p.pipeline_id}>#{p.pipeline_id.slice(0, 8)}</span>
+                  <span class="ref">{p.ref}</span> ·{' '}
+                  <a
+                    href={`/pipelines/${p.pipeline_id}`}
+                    title={p.pipeline_id}
+                    aria-label={`pipeline ${p.pipeline_id}`}
+                  >
+                    #{p.pipeline_id.slice(0, 8)}
+                  </a>{' '}
+                  ·{' '}
+                  <a href={`/projects/${encodeURIComponent(p.project_id)}`} aria-label={`health of ${p.project_id}`}>
+                    health
+                  </a>
                   {p.name && <> · {p.name}</>}
                 </div>
               </td>
@@ -270,6 +365,8 @@ export function PipelinesPage() {
               </td>
               <td>{p.source}</td>
               <td>{duration(p.duration_ms)}</td>
+              <td>{queued(p, now)}</td>
+              <td>{p.user ?? '—'}</td>
               <td>
                 <time dateTime={p.created_at} title={p.created_at}>
                   {ago(p.created_at, now)}
