@@ -1294,6 +1294,22 @@ describe('query API: every hot query uses an index (EXPLAIN on ≥ 200k rows)', 
       async () => explainable(listPipelinesQuery(db, big, { projects: ['bench/7'], status: 'failed', limit: 50 })),
       { ordered: 'pipelines_by_project_status' },
     ],
+    // The dashboard's other filters (source, system): the newest-first index, filtered as it walks.
+    [
+      'list by source (the dashboard filter)',
+      async () => explainable(listPipelinesQuery(db, big, { source: 'web', limit: 50 })),
+      { ordered: 'pipelines_by_created' },
+    ],
+    [
+      'list by project + source',
+      async () => explainable(listPipelinesQuery(db, big, { projects: ['bench/7'], source: 'web', limit: 50 })),
+      { ordered: 'pipelines_by_project' },
+    ],
+    [
+      'list by project + system',
+      async () => explainable(listPipelinesQuery(db, big, { projects: ['bench/7'], system: 'gitlab', limit: 50 })),
+      { ordered: 'pipelines_by_project_system' },
+    ],
     [
       'remediations by project',
       async () =>
