@@ -190,7 +190,22 @@ const ab: Reader = (j) => {
   };
 };
 
+/** The dashboard: the pipelines page's first rows at the largest size, and its ratio to the smallest. */
+const dashboard: Reader = (j) => {
+  const rows = list(j.rows);
+  const sizes = rows.map((r) => num(r.pipelines) ?? 0);
+  const large = Math.max(...sizes);
+  const at = rows.filter((r) => num(r.pipelines) === large);
+  return {
+    figures: `first rows at ${fmt(large)} pipelines: ${at.map((r) => `${String(r.view)} ${fmt(num(r.first_rows_ms))} ms`).join(', ')}`,
+    ratio: `÷ smallest size: ${list(j.ratios)
+      .map((r) => `${String(r.view)} ${fmt(num(r.ratio))}`)
+      .join(', ')}`,
+  };
+};
+
 const READERS: Record<string, Reader> = {
+  dashboard,
   'write-side': writeSide,
   'read-side': readSide,
   'end-to-end': endToEnd,

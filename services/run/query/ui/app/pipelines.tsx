@@ -19,6 +19,7 @@ import {
   type Pipeline,
   type StreamEvent,
 } from './api.js';
+import { FIRST_ROWS_MARK } from './marks.js';
 import { StatusBadge } from './status.js';
 
 /** Rows per page: `?limit=` (1 to 100, as the API allows by default), else 50. */
@@ -72,6 +73,8 @@ export function queued(p: Pipeline, now: number): string {
   return p.finished_at ? '—' : `${duration(now - created)}…`;
 }
 
+let firstRowsMarked = false;
+
 /** Scrolled this far down (px), the reader is away from the top of the list. */
 const AWAY_PX = 120;
 
@@ -122,6 +125,13 @@ export function PipelinesPage() {
   useEffect(() => {
     void load();
   }, [load]);
+
+  // After the render that put the first rows on screen (effects run after the DOM is updated).
+  useEffect(() => {
+    if (firstRowsMarked || loading || rows.length === 0) return;
+    firstRowsMarked = true;
+    requestAnimationFrame(() => performance.mark(FIRST_ROWS_MARK));
+  }, [loading, rows]);
 
   // Back at the top of the first page: what changed meanwhile is in view now.
   useEffect(() => {
