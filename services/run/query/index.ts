@@ -4,3 +4,4 @@ export { loadQueryConfig } from './config.js';
 export { encodeCursor } from './cursor.js';
 export { startQuery, type RunningQuery } from './main.js';
 export { queryConfigSpec } from './config.js';
+export { FIRST_ROWS_MARK } from './ui/app/marks.js';
