@@ -11,6 +11,10 @@ import type { DayRow, ReadModel } from '../../lib/readmodel/rows.js';
 
 const DAY_MS = 86_400_000;
 
+/** The first UTC day of a window of N days ending today (YYYY-MM-DD): /stats and /health read the same days. */
+export const windowFirstDay = (windowDays: number, now = Date.now()): string =>
+  new Date(now - (windowDays - 1) * DAY_MS).toISOString().slice(0, 10);
+
 export function statsQueries(db: Db, t: ReadModel, projectId: string, sinceDay: string) {
   const d = t.projectDailyStats;
   const f = t.flakyJobs;
@@ -76,7 +80,7 @@ export async function projectStats(
   windowDays: number,
   now = Date.now(),
 ): Promise<ProjectStats> {
-  const sinceDay = new Date(now - (windowDays - 1) * DAY_MS).toISOString().slice(0, 10);
+  const sinceDay = windowFirstDay(windowDays, now);
   const q = statsQueries(db, t, projectId, sinceDay);
   const [days, [flaky]] = await Promise.all([q.days, q.flaky]);
   return {
