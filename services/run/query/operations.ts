@@ -16,7 +16,7 @@ import { tokenOf } from './access.js';
 import type { QueryDeps } from './deps.js';
 import { ReadCache } from './operations-cache.js';
 import { readConsumers, readVersions } from './operations-read.js';
-import { peekNewest } from './operations-dlq.js';
+import { peekNewest, type DeadLetterRecord } from './operations-dlq.js';
 import { committed, deadLetterSources, redriveGroup, topicOffsets, withAdmin } from './operations-kafka.js';
 import { DEAD_LETTERS_DEFAULT, operationsParams, REDRIVE_BODY } from './operations-params.js';
 import { PositionBook } from './operations-lag.js';
@@ -47,6 +47,22 @@ const jsonOnly: RequestHandler = (req, _res, next) => {
   const detail = `Content-Type must be application/json${got === null ? '; none was given' : `, not ${got}`}`;
   next(new HttpProblem({ title: 'Unsupported Media Type', status: 415, detail }, { Accept: 'application/json' }));
 };
+
+/** One dead-letter topic as GET /v1/operations/dead-letters lists it. */
+export interface DeadLetterTopic {
+  /** The topic the records died in (what a redrive re-publishes them to). */
+  topic: string;
+  dlq: string;
+  /** Records in the dead-letter topic (within its retention). */
+  count: number;
+  /** Of which not redriven yet (past the redrive group's committed offsets). */
+  pending: number;
+  /** False for the canonical topic: its writer is the decider alone (fix the projector, then `verity rebuild`). */
+  redrivable: boolean;
+  /** False when the read's deadline passed before every partition was read to its end. */
+  complete: boolean;
+  records: DeadLetterRecord[];
+}
 
 const conflict = (detail: string) => new HttpProblem({ title: 'Conflict', status: 409, detail });
 
@@ -116,7 +132,7 @@ export function operationsRoutes(router: Router, deps: QueryDeps): void {
     const topics = await withAdmin(kafka, async (admin) => {
       const offsets = await topicOffsets(admin, sources.map(dlqOf));
       const peeked = await peekNewest(kafka!, admin, offsets, limit);
-      const out = [];
+      const out: DeadLetterTopic[] = [];
       for (const topic of sources) {
         const dlq = dlqOf(topic);
         const partitions = offsets.get(dlq);
