@@ -90,6 +90,11 @@ const topicProps = {
   dlq: str,
   count: { ...count, description: 'Records in the dead-letter topic' },
   pending: { ...count, description: 'Of which not redriven yet' },
+  exact: {
+    ...bool,
+    description:
+      'False: count and pending are offset spans, upper bounds (a transactional write adds a marker offset), as the read did not cover every record',
+  },
   redrivable: { ...bool, description: 'False for the canonical topic (`verity rebuild` instead)' },
   complete: { ...bool, description: 'False when the read stopped at its deadline (5 s) before the end' },
   records: array('OperationsDeadLetter', 'The newest ones, newest first'),

@@ -27,9 +27,12 @@ export type DeadLetterRecord = {
   ValuePreview;
 
 export interface Peeked {
+  /** The newest n, newest first. */
   records: DeadLetterRecord[];
   /** False when the deadline passed before every partition was read to its end. */
   complete: boolean;
+  /** Per partition: where the read started, and the offsets of every record it read (at most 2n). */
+  read: Map<number, { from: bigint; offsets: bigint[] }>;
 }
 
 function recordOf(partition: number, m: KafkaMessage): DeadLetterRecord {
@@ -45,8 +48,9 @@ function recordOf(partition: number, m: KafkaMessage): DeadLetterRecord {
 }
 
 /**
- * The newest `n` records of each topic of `ends` (its partitions' offsets, read before), newest first. Topics
- * without records are not read at all.
+ * The newest `n` records of each topic of `ends` (its partitions' offsets, read before), newest first. Each
+ * partition is read from 2n offsets before its end: a dead letter written in a Kafka transaction (the decider's)
+ * is followed by a commit marker, which takes an offset too. Topics without records are not read at all.
  */
 export async function peekNewest(
   kafka: Kafka,
@@ -59,12 +63,14 @@ export async function peekNewest(
   /** Per topic and partition: from where, and the last offset to reach. */
   const wanted = new Map<string, Map<number, { from: bigint; last: bigint }>>();
   for (const [topic, partitions] of ends) {
-    out.set(topic, { records: [], complete: true });
+    const peeked: Peeked = { records: [], complete: true, read: new Map() };
+    out.set(topic, peeked);
     const parts = new Map<number, { from: bigint; last: bigint }>();
     for (const p of partitions) {
-      if (p.high <= p.low) continue;
-      const from = p.high - BigInt(n) > p.low ? p.high - BigInt(n) : p.low;
-      parts.set(p.partition, { from, last: p.high - 1n });
+      const span = BigInt(2 * n);
+      const from = p.high - span > p.low ? p.high - span : p.low;
+      peeked.read.set(p.partition, { from, offsets: [] });
+      if (p.high > p.low) parts.set(p.partition, { from, last: p.high - 1n });
     }
     if (parts.size > 0) wanted.set(topic, parts);
   }
@@ -94,9 +100,12 @@ export async function peekNewest(
         const w = wanted.get(batch.topic)?.get(batch.partition);
         const peeked = out.get(batch.topic);
         if (!w || !peeked) return;
+        const offsets = peeked.read.get(batch.partition)!.offsets;
         for (const m of batch.messages) {
           const offset = BigInt(m.offset);
-          if (offset >= w.from && offset <= w.last) peeked.records.push(recordOf(batch.partition, m));
+          if (offset < w.from || offset > w.last || offsets.includes(offset)) continue; // a rebalance reads again
+          offsets.push(offset);
+          peeked.records.push(recordOf(batch.partition, m));
         }
       },
     });
@@ -113,10 +122,7 @@ export async function peekNewest(
   for (const [topic, peeked] of out) {
     const parts = wanted.get(topic);
     peeked.complete = !parts || [...parts.keys()].every((p) => !pending.has(`${topic}[${p}]`));
-    // Newest first; a record read twice (a rebalance) once.
-    const seen = new Set<string>();
     peeked.records = peeked.records
-      .filter((r) => !seen.has(`${r.partition}:${r.offset}`) && seen.add(`${r.partition}:${r.offset}`))
       .sort((a, b) => b.timestamp.localeCompare(a.timestamp) || b.offset - a.offset)
       .slice(0, n);
   }

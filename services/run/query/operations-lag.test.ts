@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { PositionBook, progressOf, totals, type PartitionSnapshot } from './operations-lag.js';
+import { deadLetterCounts, PositionBook, progressOf, totals, type PartitionSnapshot } from './operations-lag.js';
 
 const snap = (position: bigint | null, high: bigint, partition = 0, group = 'g'): PartitionSnapshot => ({
   group,
@@ -125,6 +125,65 @@ describe('operations: progress of a projection from its checkpoints', () => {
     it(c.name, () => {
       const p = progressOf(c.ranges.map(([position, low, high]) => ({ position, low, high })));
       expect([p.done, p.total, p.percent]).to.deep.equal(c.want);
+    });
+  }
+});
+
+describe('operations: dead-letter counts from a bounded read', () => {
+  const part = (
+    low: bigint,
+    high: bigint,
+    read: [bigint, bigint[]] | undefined,
+    redriven?: bigint,
+  ): Parameters<typeof deadLetterCounts>[0][number] => ({
+    low,
+    high,
+    read: read && { from: read[0], offsets: read[1] },
+    redriven,
+  });
+  const cases: {
+    name: string;
+    parts: Parameters<typeof deadLetterCounts>[0];
+    complete?: boolean;
+    want: [number, number, boolean];
+  }[] = [
+    { name: 'empty', parts: [part(0n, 0n, [0n, []])], want: [0, 0, true] },
+    {
+      name: 'read whole: records counted, transaction markers not',
+      parts: [part(0n, 4n, [0n, [0n, 2n]])],
+      want: [2, 2, true],
+    },
+    {
+      name: 'read whole, the first redriven: one pending',
+      parts: [part(0n, 4n, [0n, [0n, 2n]], 2n)],
+      want: [2, 1, true],
+    },
+    {
+      name: 'read from the redrive position only: pending exact, count an upper bound',
+      parts: [part(0n, 100n, [90n, [90n, 92n]], 90n)],
+      want: [100, 2, false],
+    },
+    {
+      name: 'read neither whole nor from the redrive: spans',
+      parts: [part(10n, 100n, [90n, [90n]], 50n)],
+      want: [90, 50, false],
+    },
+    {
+      name: 'the read stopped at its deadline: spans',
+      parts: [part(0n, 4n, [0n, [0n]])],
+      complete: false,
+      want: [4, 4, false],
+    },
+    {
+      name: 'over partitions',
+      parts: [part(0n, 2n, [0n, [0n]], 2n), part(0n, 2n, [0n, [0n]])],
+      want: [2, 1, true],
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const r = deadLetterCounts(c.parts, c.complete ?? true);
+      expect([r.count, r.pending, r.exact]).to.deep.equal(c.want);
     });
   }
 });

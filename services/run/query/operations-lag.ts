@@ -107,3 +107,42 @@ export function progressOf(ranges: CheckpointRange[]): Progress {
   const percent = total === 0n ? 100 : Number((done * 1000n) / total) / 10;
   return { done: Number(done), total: Number(total), percent };
 }
+
+/** One partition of a dead-letter topic: its offsets, what a bounded read of it saw, where the redrive is. */
+export interface DeadLetterPartition {
+  low: bigint;
+  high: bigint;
+  /** Where the read started and the offsets of the records it read (undefined: not read). */
+  read: { from: bigint; offsets: bigint[] } | undefined;
+  /** The redrive group's committed offset (undefined: never redriven). */
+  redriven: bigint | undefined;
+}
+
+/**
+ * How many dead letters a topic holds and how many were not redriven yet. Exact where the read covered the
+ * partition (from its earliest offset, or from the redrive's position, to its end); elsewhere the offset span,
+ * an upper bound: a record written in a Kafka transaction is followed by a marker that takes an offset too.
+ */
+export function deadLetterCounts(
+  partitions: DeadLetterPartition[],
+  complete: boolean,
+): { count: number; pending: number; exact: boolean } {
+  let count = 0n;
+  let pending = 0n;
+  let exact = true;
+  for (const p of partitions) {
+    const from = p.redriven !== undefined && p.redriven > p.low ? p.redriven : p.low;
+    const read = complete ? p.read : undefined;
+    if (read && read.from <= p.low) count += BigInt(read.offsets.length);
+    else {
+      count += p.high > p.low ? p.high - p.low : 0n;
+      exact = false;
+    }
+    if (read && read.from <= from) pending += BigInt(read.offsets.filter((o) => o >= from).length);
+    else {
+      pending += p.high > from ? p.high - from : 0n;
+      exact = false;
+    }
+  }
+  return { count: Number(count), pending: Number(pending), exact };
+}

@@ -19,7 +19,7 @@ import { readConsumers, readVersions } from './operations-read.js';
 import { peekNewest, type DeadLetterRecord } from './operations-dlq.js';
 import { committed, deadLetterSources, redriveGroup, topicOffsets, withAdmin } from './operations-kafka.js';
 import { DEAD_LETTERS_DEFAULT, operationsParams, REDRIVE_BODY } from './operations-params.js';
-import { PositionBook } from './operations-lag.js';
+import { deadLetterCounts, PositionBook } from './operations-lag.js';
 import { projectionPoison } from './operations-readmodels.js';
 import { paramParser } from './params.js';
 
@@ -57,6 +57,11 @@ export interface DeadLetterTopic {
   count: number;
   /** Of which not redriven yet (past the redrive group's committed offsets). */
   pending: number;
+  /**
+   * False: count and pending are offset spans, upper bounds (a record written in a Kafka transaction is followed
+   * by a marker that takes an offset), as the read did not cover every record (operations-lag.ts).
+   */
+  exact: boolean;
   /** False for the canonical topic: its writer is the decider alone (fix the projector, then `verity rebuild`). */
   redrivable: boolean;
   /** False when the read's deadline passed before every partition was read to its end. */
@@ -138,19 +143,15 @@ export function operationsRoutes(router: Router, deps: QueryDeps): void {
         const partitions = offsets.get(dlq);
         if (!partitions) continue; // not created on this cluster (`verity topics apply` makes it)
         const done = (await committed(admin, redriveGroup(topic), [dlq])).get(dlq);
-        let count = 0n;
-        let pending = 0n;
-        for (const p of partitions) {
-          count += p.high - p.low;
-          const from = done?.get(p.partition) ?? p.low;
-          pending += p.high > from ? p.high - (from > p.low ? from : p.low) : 0n;
-        }
-        const page = peeked.get(dlq) ?? { records: [], complete: true };
+        const page = peeked.get(dlq) ?? { records: [], complete: true, read: new Map() };
+        const counts = deadLetterCounts(
+          partitions.map((p) => ({ ...p, read: page.read.get(p.partition), redriven: done?.get(p.partition) })),
+          page.complete,
+        );
         out.push({
           topic,
           dlq,
-          count: Number(count),
-          pending: Number(pending),
+          ...counts,
           redrivable: topic !== TOPICS.pipelineEvents,
           complete: page.complete,
           records: page.records,

@@ -57,6 +57,8 @@ export interface DeadLetterTopic {
   dlq: string;
   count: number;
   pending: number;
+  /** False: count and pending are upper bounds (offset spans). */
+  exact: boolean;
   redrivable: boolean;
   complete: boolean;
   records: DeadLetter[];

@@ -38,8 +38,9 @@ function Replay({ t, onDone }: { t: DeadLetterTopic; onDone: () => void }) {
       {state.step === 'confirm' ? (
         <div role="group" aria-label={`Confirm the replay of ${t.dlq}`} class="ops-confirm">
           <p>
-            Re-publish the {plural(t.pending, 'dead letter')} of <code>{t.dlq}</code> not replayed yet to{' '}
-            <code>{t.topic}</code>, each once, without their dlq-* headers?
+            Re-publish the {t.exact ? '' : 'up to '}
+            {plural(t.pending, 'dead letter')} of <code>{t.dlq}</code> not replayed yet to <code>{t.topic}</code>, each
+            once, without their dlq-* headers?
           </p>
           <button type="button" ref={confirmRef} onClick={() => void run()}>
             Replay now
@@ -103,7 +104,9 @@ function Topic({ t, now, onReplayed }: { t: DeadLetterTopic; now: number; onRepl
         <code>{t.dlq}</code>
       </h3>
       <p class="ops-dlq-count">
-        {plural(t.count, 'dead letter')} · {count(t.pending)} not replayed yet
+        {t.exact ? '' : 'up to '}
+        {plural(t.count, 'dead letter')} · {t.exact ? '' : 'up to '}
+        {count(t.pending)} not replayed yet
         {t.complete ? '' : ' · the read stopped at its deadline: the newest may be missing'}
       </p>
       {t.redrivable ? (
