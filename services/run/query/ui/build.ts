@@ -70,7 +70,8 @@ export async function buildUi(out = UI_OUT): Promise<UiManifest> {
     });
     const meta = result.metafile.outputs;
     const outputs = Object.keys(meta).map((p) => basename(p));
-    const entry = Object.keys(meta).find((p) => meta[p]!.entryPoint && p.endsWith('.js'));
+    // Lazily imported pages are entry points too (chunk.*): the app's entry is main.tsx's output.
+    const entry = Object.keys(meta).find((p) => meta[p]!.entryPoint?.endsWith('app/main.tsx') && p.endsWith('.js'));
     const css = outputs.filter((f) => f.endsWith('.css'));
     if (!entry || css.length !== 1)
       throw new Error(
