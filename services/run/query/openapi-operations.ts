@@ -37,7 +37,11 @@ const partitionProps = {
   partition: { ...int, minimum: 0 },
   position: { ...intOrNull, description: 'The next offset the group will handle; null: it keeps no position here' },
   end: { ...offset, description: "The partition's end offset (high watermark)" },
-  lag: { ...intOrNull, minimum: 0, description: 'end − position; null without a position' },
+  lag: {
+    ...intOrNull,
+    minimum: 0,
+    description: 'end − position; null without a position (0 in a partition that never had a record to read)',
+  },
   stalled: {
     ...bool,
     description: "Behind, and the position did not move for STALL_SECONDS (between this query service's reads)",

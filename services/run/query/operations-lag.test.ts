@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import { deadLetterCounts, PositionBook, progressOf, totals, type PartitionSnapshot } from './operations-lag.js';
 
-const snap = (position: bigint | null, high: bigint, partition = 0, group = 'g'): PartitionSnapshot => ({
+const snap = (position: bigint | null, high: bigint, partition = 0, group = 'g', low = 0n): PartitionSnapshot => ({
   group,
   topic: 't',
   partition,
   position,
+  low,
   high,
 });
 
@@ -62,6 +63,7 @@ describe('operations: lag and stalls between polls', () => {
       stalled: true,
     },
     { name: 'no position: lag unknown, never stalled', polls: [[0, null, 10n]], lag: null, stalled: false },
+    { name: 'no position in an empty partition: caught up', polls: [[0, null, 0n]], lag: 0, stalled: false },
   ];
   for (const c of cases) {
     it(c.name, () => {

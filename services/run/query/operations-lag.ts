@@ -10,7 +10,8 @@ export interface PartitionSnapshot {
   topic: string;
   partition: number;
   position: bigint | null;
-  /** The partition's end offset (high watermark, exclusive). */
+  /** The partition's earliest and end offsets (high watermark, exclusive). */
+  low: bigint;
   high: bigint;
 }
 
@@ -19,7 +20,7 @@ export interface PartitionLag {
   partition: number;
   position: number | null;
   end: number;
-  /** Records between the position and the end; null when the group keeps no position. */
+  /** Records between the position and the end; null when the group keeps no position (0 in an empty partition). */
   lag: number | null;
   /** Behind, and its position did not move for stallMs (between this query service's polls). */
   stalled: boolean;
@@ -50,7 +51,9 @@ export class PositionBook {
     for (const key of this.book.keys()) if (!polled.has(key)) this.book.delete(key);
     return snapshots.map((s): PartitionLag => {
       const base = { topic: s.topic, partition: s.partition, end: Number(s.high) };
-      if (s.position === null) return { ...base, position: null, lag: null, stalled: false, moved_at: null };
+      // Nothing was ever there to read (or all of it is gone): no position is needed to be caught up.
+      if (s.position === null)
+        return { ...base, position: null, lag: s.high <= s.low ? 0 : null, stalled: false, moved_at: null };
       const key = keyOf(s);
       const prev = this.book.get(key);
       const next = observe(prev, s.position, s.high, now);

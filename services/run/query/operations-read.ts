@@ -59,6 +59,7 @@ const projectionSnapshots = (
     topic,
     partition: o.partition,
     position: cps.get(`${topic}[${o.partition}]`) ?? o.low,
+    low: o.low,
     high: o.high,
   }));
 
@@ -77,6 +78,7 @@ export async function readConsumers(admin: Admin, db: Db, book: PositionBook, st
         topic,
         partition: o.partition,
         position: byPartition.get(o.partition) ?? null,
+        low: o.low,
         high: o.high,
       })),
     );

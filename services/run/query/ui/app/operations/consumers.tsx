@@ -50,8 +50,9 @@ function Group({ g, open, onToggle }: { g: ConsumerGroup; open: boolean; onToggl
       </summary>
       {g.partitions.length === 0 ? (
         <p class="empty">
-          No committed position: this group keeps its place elsewhere (the timer reads its compacted topic from the
-          start), so its lag cannot be read from the broker.
+          No committed position: the group has not handled a record since it began (a new group of the remediator starts
+          at the end of its topic), or it keeps no position at all (the timer reads its compacted topic from the start
+          every time). Its lag cannot be read from the broker.
         </p>
       ) : (
         <table class="ops-table">
