@@ -3,38 +3,33 @@
 // icon and word; a retried job shows its earlier attempts as cards stacked behind it. The layout depends
 // only on the jobs' names, stages and needs, so a status change redraws the nodes in place.
 import { useMemo } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
 import { duration } from '../pipelines.js';
-import { STATUS_ICONS, statusLabel } from './format.js';
+import { nodeText, STATUS_ICONS, statusLabel } from './format.js';
 import type { Attempt, Job, Stage } from './api.js';
 import { edgePath, layoutDag, type LayoutJob } from './dag-layout.js';
 
-const NAME_CHARS = 22;
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 /** Cards drawn behind a retried job (more earlier attempts still say so in words). */
 const MAX_STACK = 3;
 const STACK_OFFSET = 4;
-
-export function retriesText(attempt: number): string {
-  const retries = attempt - 1;
-  return `attempt ${attempt}, ${retries} ${retries === 1 ? 'retry' : 'retries'}`;
-}
-
-/** What a node says to a screen reader: name, status, duration, attempts, where it leads. */
-export function nodeLabel(job: Job, now: number): string {
-  const parts = [`${job.name}: ${statusLabel(job.status)}`];
-  const ms = runningMs(job, now);
-  if (ms !== null) parts.push(duration(ms));
-  if (job.allow_failure && job.status === 'failed') parts.push('allowed to fail');
-  if (job.attempt > 1) parts.push(retriesText(job.attempt));
-  if (job.downstream_pipeline_id) parts.push(`triggered pipeline ${job.downstream_pipeline_id.slice(0, 8)}`);
-  return parts.join(', ');
-}
 
 /** The job's duration: as reported once finished, so far while it runs. */
 export function runningMs(job: Pick<Job, 'duration_ms' | 'started_at' | 'finished_at'>, now: number): number | null {
   if (job.duration_ms !== null) return job.duration_ms;
   if (job.started_at && !job.finished_at) return Math.max(0, now - Date.parse(job.started_at));
   return null;
+}
+
+/** A link inside the SVG: preact-iso routes only HTML <a> clicks, so route these in place too (no reload). */
+function useSvgLink(): (e: MouseEvent) => void {
+  const { route } = useLocation();
+  return (e) => {
+    if (e.button !== 0 || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey || e.defaultPrevented) return;
+    const href = (e.currentTarget as Element).getAttribute('href');
+    if (!href?.startsWith('/')) return;
+    e.preventDefault();
+    route(href);
+  };
 }
 
 export function Dag({
@@ -57,9 +52,12 @@ export function Dag({
     );
   }, [shape]);
   const byName = new Map(jobs.map((j) => [j.name, j]));
+  const follow = useSvgLink();
   const stageStatus = new Map(stages.map((s) => [s.name, s.status]));
+  // Room for the stacked cards right and below, and for the columns' margin left.
   const pad = STACK_OFFSET * MAX_STACK + 4;
-  const width = layout.width + pad;
+  const left = 8;
+  const width = layout.width + pad + left;
   const height = layout.height + pad;
 
   return (
@@ -68,7 +66,7 @@ export function Dag({
         class="dag"
         width={width}
         height={height}
-        viewBox={`0 0 ${width} ${height}`}
+        viewBox={`${-left} 0 ${width} ${height}`}
         role="group"
         aria-label={`Jobs by stage, ${layout.edges.length} needs drawn as arrows`}
       >
@@ -85,7 +83,7 @@ export function Dag({
               <text x={c.x} y={18} class="dag-stage">
                 <title>{status ? `stage ${c.name}: ${statusLabel(status)}` : `stage ${c.name}`}</title>
                 {status && <tspan aria-hidden="true">{STATUS_ICONS[status] ?? '•'} </tspan>}
-                {clip(c.name, NAME_CHARS)}
+                {c.name}
               </text>
             </g>
           );
@@ -103,23 +101,16 @@ export function Dag({
         {layout.nodes.map((n) => {
           const job = byName.get(n.name)!;
           const ms = runningMs(job, now);
+          const text = nodeText(job, ms === null ? null : duration(ms));
           const earlier = attempts.get(job.job_id)?.filter((a) => a.job_id !== job.job_id);
           const stacked = Math.min(MAX_STACK, job.attempt - 1);
           const href = job.downstream_pipeline_id ? `/pipelines/${job.downstream_pipeline_id}` : `/jobs/${job.job_id}`;
           return (
-            <a
-              key={n.name}
-              href={href}
-              class="dag-node"
-              data-job={job.name}
-              data-job-id={job.job_id}
-              data-status={job.status}
-              data-attempt={job.attempt}
-              aria-label={nodeLabel(job, now)}
-            >
+            <g key={n.name} class="dag-job" data-status={job.status}>
+              {/* A tooltip for the whole node, outside the link: the link's name is what it shows. */}
               <title>
                 {earlier && earlier.length > 0
-                  ? `${job.name}: earlier attempts ${earlier.map((a) => `#${a.attempt} ${statusLabel(a.status)}`).join(', ')}`
+                  ? `${job.name} — earlier: ${earlier.map((a) => `attempt ${a.attempt} ${statusLabel(a.status)}`).join(', ')}`
                   : job.name}
               </title>
               {Array.from({ length: stacked }, (_, i) => {
@@ -135,28 +126,33 @@ export function Dag({
                   />
                 );
               })}
-              <rect class="dag-box" x={n.x} y={n.y} width={n.width} height={n.height} rx={6} />
-              <text x={n.x + 10} y={n.y + 20} class="dag-name">
-                <tspan class="dag-icon" aria-hidden="true">
-                  {STATUS_ICONS[job.status] ?? '•'}
-                </tspan>{' '}
-                {clip(job.name, NAME_CHARS)}
+              {/* The spaces after each text: a screen reader (and axe) joins the texts of the link without one. */}
+              <a
+                href={href}
+                class="dag-node"
+                data-job={job.name}
+                data-job-id={job.job_id}
+                data-status={job.status}
+                data-attempt={job.attempt}
+                aria-label={text.label}
+                onClick={follow}
+              >
+                <rect class="dag-box" x={n.x} y={n.y} width={n.width} height={n.height} rx={6} />
+                <text x={n.x + 34} y={n.y + 20} class="dag-name">
+                  {text.name}{' '}
+                </text>
+                <text x={n.x + 10} y={n.y + 38} class="dag-meta">
+                  {text.meta}{' '}
+                </text>
+                <text x={n.x + 10} y={n.y + 55} class="dag-meta">
+                  {text.extra}{' '}
+                </text>
+              </a>
+              {/* The status icon, outside the link: its accessible name is its words (status in words). */}
+              <text x={n.x + 10} y={n.y + 20} class="dag-icon" aria-hidden="true">
+                {STATUS_ICONS[job.status] ?? '•'}
               </text>
-              <text x={n.x + 10} y={n.y + 38} class="dag-meta">
-                {statusLabel(job.status)}
-                {ms !== null ? ` · ${duration(ms)}` : ''}
-                {job.allow_failure && job.status === 'failed' ? ' · allowed' : ''}
-              </text>
-              <text x={n.x + 10} y={n.y + 55} class="dag-meta">
-                {job.downstream_pipeline_id
-                  ? `→ pipeline #${job.downstream_pipeline_id.slice(0, 8)}`
-                  : job.attempt > 1
-                    ? retriesText(job.attempt)
-                    : job.when === 'manual'
-                      ? 'manual'
-                      : ''}
-              </text>
-            </a>
+            </g>
           );
         })}
       </svg>

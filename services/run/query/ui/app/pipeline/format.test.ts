@@ -1,7 +1,7 @@
 // The pipeline page's words for statuses and times.
 import { expect } from 'chai';
 import { JOB_STATUSES } from '../../../../../lib/core/pipeline/status.js';
-import { shortId, STATUS_ICONS, statusLabel, when } from './format.js';
+import { nodeText, shortId, type NodeJob, STATUS_ICONS, statusLabel, when } from './format.js';
 
 describe('dashboard pipeline page: statuses and times in words', () => {
   it('every status GitLab has gets an icon, each finished one its own', () => {
@@ -33,4 +33,72 @@ describe('dashboard pipeline page: statuses and times in words', () => {
   it('shortId: # and the first 8 characters', () => {
     expect(shortId('0123456789abcdef')).to.equal('#01234567');
   });
+});
+
+describe('dashboard pipeline page: what a graph node says', () => {
+  const base: NodeJob = {
+    name: 'unit',
+    status: 'running',
+    attempt: 1,
+    allow_failure: false,
+    when: 'on_success',
+    downstream_pipeline_id: null,
+  };
+  const cases: {
+    what: string;
+    job: Partial<NodeJob>;
+    duration: string | null;
+    text: object;
+  }[] = [
+    {
+      what: 'running, with its time so far',
+      job: {},
+      duration: '12s',
+      text: { name: 'unit', meta: 'running · 12s', extra: '', label: 'unit: running · 12s' },
+    },
+    {
+      what: 'not started: no time',
+      job: { status: 'created' },
+      duration: null,
+      text: { meta: 'created', label: 'unit: created' },
+    },
+    {
+      what: 'failed, allowed to',
+      job: { status: 'failed', allow_failure: true },
+      duration: '3s',
+      text: { meta: 'failed · 3s · allowed', label: 'unit: failed · 3s · allowed' },
+    },
+    {
+      what: 'retried once',
+      job: { status: 'failed', attempt: 2 },
+      duration: '1m 02s',
+      text: { extra: 'attempt 2, 1 retry', label: 'unit: failed · 1m 02s, attempt 2, 1 retry' },
+    },
+    { what: 'retried three times', job: { attempt: 4 }, duration: null, text: { extra: 'attempt 4, 3 retries' } },
+    {
+      what: 'a trigger job',
+      job: { status: 'success', downstream_pipeline_id: '0123456789abcdef' },
+      duration: null,
+      text: { extra: 'triggered #01234567', label: 'unit: success, triggered #01234567' },
+    },
+    {
+      what: 'manual',
+      job: { status: 'manual', when: 'manual' },
+      duration: null,
+      text: { extra: 'manual', label: 'unit: manual, manual' },
+    },
+    {
+      what: 'a long name: clipped on screen, whole at the end of the label',
+      job: { name: 'integration-tests-against-postgres' },
+      duration: null,
+      text: {
+        name: 'integration-tests-aga…',
+        label: 'integration-tests-aga…: running, integration-tests-against-postgres',
+      },
+    },
+  ];
+  for (const c of cases)
+    it(c.what, () => {
+      expect(nodeText({ ...base, ...c.job }, c.duration)).to.deep.include(c.text);
+    });
 });

@@ -1,9 +1,10 @@
 // The pipeline page (/pipelines/:id, docs/DASHBOARD.md): the pipeline's facts and trigger links, its graph
 // (dag.tsx), its retried jobs' earlier attempts and its timeline (gantt.tsx). It reads GET /v1/pipelines/{id}
-// and stays live through GET /v1/stream?pipeline=: any event of the pipeline refetches the detail (the read
-// model may trail the event by a moment: once soon, once later) and the nodes change in place. No reload.
+// and stays live through GET /v1/stream?pipeline=: any event of the pipeline refetches the detail — again,
+// a little later each time, while the answer is older than the event (the read model may trail the stream)
+// — and the nodes change in place. No reload, no polling.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { SessionEnded, STREAM_EVENTS } from '../api.js';
+import { SessionEnded, STREAM_EVENTS, type StreamEvent } from '../api.js';
 import { duration } from '../pipelines.js';
 import { StatusBadge } from '../status.js';
 import { getAttempts, getPipelineDetail, type Attempt, type PipelineDetail, type PipelineLink } from './api.js';
@@ -138,6 +139,10 @@ export default function Page({ id }: { id: string }) {
   const [attempts, setAttempts] = useState<ReadonlyMap<string, Attempt[]>>(new Map());
   const fetching = useRef(new Set<string>());
 
+  /** The newest event seq the stream announced: an answer older than that is refetched (the projector trails). */
+  const wanted = useRef(0);
+  const chase = useRef<{ timer?: ReturnType<typeof setTimeout>; tries: number }>({ tries: 0 });
+
   const load = useCallback(async () => {
     try {
       const d = await getPipelineDetail(id);
@@ -146,6 +151,16 @@ export default function Page({ id }: { id: string }) {
         d !== 'not-found' && current && current !== 'not-found' && d.last_seq < current.last_seq ? current : d,
       );
       setError(null);
+      const c = chase.current;
+      clearTimeout(c.timer);
+      // Also while a linked pipeline is not in the read model yet (a child just created): its status is null.
+      const behind =
+        d !== 'not-found' &&
+        (d.last_seq < wanted.current || [d.parent, ...d.downstream].some((l) => l !== null && l.status === null));
+      if (behind && c.tries < 8) {
+        c.tries += 1;
+        c.timer = setTimeout(() => void load(), 250 * c.tries);
+      } else c.tries = 0;
     } catch (err) {
       if (!(err instanceof SessionEnded)) setError((err as Error).message);
     }
@@ -154,31 +169,37 @@ export default function Page({ id }: { id: string }) {
   useEffect(() => {
     setDetail(undefined);
     setAttempts(new Map());
+    wanted.current = 0;
     void load();
+    const c = chase.current;
+    return () => clearTimeout(c.timer);
   }, [load]);
 
   useEffect(() => {
-    const timers: ReturnType<typeof setTimeout>[] = [];
-    let pending = false;
-    const schedule = () => {
-      if (pending) return;
-      pending = true;
-      timers.push(
-        setTimeout(() => void load(), 250),
-        setTimeout(() => {
-          pending = false;
-          void load();
-        }, 1500),
-      );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Coalesce a burst of events into one read, soon after the first.
+    const onEvent = (message: MessageEvent<string>) => {
+      try {
+        const seq = (JSON.parse(message.data) as StreamEvent).seq;
+        if (seq !== undefined) wanted.current = Math.max(wanted.current, seq);
+      } catch {
+        /* an event without a body still means: refetch */
+      }
+      if (timer !== undefined) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        chase.current.tries = 0;
+        void load();
+      }, 200);
     };
     const source = new EventSource(`/v1/stream?${new URLSearchParams({ pipeline: id })}`);
     source.onopen = () => setLive('live');
     source.onerror = () => setLive(source.readyState === EventSource.CLOSED ? 'off' : 'reconnecting');
-    for (const type of STREAM_EVENTS) source.addEventListener(type, schedule);
+    for (const type of STREAM_EVENTS) source.addEventListener(type, onEvent);
     source.addEventListener('reset', () => void load());
     return () => {
       source.close();
-      timers.forEach(clearTimeout);
+      clearTimeout(timer);
     };
   }, [id, load]);
 
