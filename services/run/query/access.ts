@@ -2,7 +2,8 @@
 // configured by QUERY_TOKENS / QUERY_TOKENS_FILE. A token scoped to projects sees only those, and
 // never learns whether anything of another project exists: a resource of another project answers
 // exactly as one that does not exist (404, same detail), and a list filtered on another project is
-// empty, as for a project without data. No route answers 403.
+// empty, as for a project without data. No route answers 403, except the operations routes (operations.ts):
+// their data spans every project, so they need a token for every project (`*`) and answer 403 to a scoped one.
 import type { Request, Response } from 'express';
 import { TokenRegistry, type ProducerToken } from '../../lib/platform/http/tokens.js';
 import { HttpProblem } from '../../lib/platform/http/problem.js';
