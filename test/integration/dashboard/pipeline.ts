@@ -162,6 +162,17 @@ export function pipelineScenarios(ctx: DashboardContext): void {
     await earlier.locator(`a[href="/jobs/${before.job_id}"]`).waitFor({ timeout: 10_000 });
     expect(await earlier.textContent()).to.match(/attempt 1\s*✖\s*failed → attempt 2/);
     expect(await page.locator('a.dag-node[data-status="failed"]').count()).to.equal(0);
+
+    // The second attempt fails too: the failed node is the stacked one, and the pipeline fails.
+    await reportJob(ctx, id, 'unit', 'running', { runner_id: 'runner-1' });
+    await reportJob(ctx, id, 'unit', 'failed', { failure_reason: 'script_failure', exit_code: 1 });
+    await page
+      .locator('a.dag-node[data-job="unit"][data-attempt="2"][data-status="failed"]')
+      .waitFor({ timeout: 30_000 });
+    await page.locator('section[data-status="failed"]').waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('link', { name: /^unit: failed · \d+s, attempt 2, 1 retry$/ }).count()).to.equal(1);
+    const statuses = await earlier.locator('.status').evaluateAll((b) => b.map((e) => e.getAttribute('data-status')));
+    expect(statuses).to.deep.equal(['failed', 'failed']);
   });
 
   it('axe-core: no serious or critical violation on the pipeline page, light and dark (screenshots)', async () => {

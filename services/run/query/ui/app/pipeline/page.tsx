@@ -119,7 +119,9 @@ function Retried({ p, attempts }: { p: PipelineDetail; attempts: ReadonlyMap<str
             {(attempts.get(j.job_id) ?? []).map((a, i) => (
               <span key={a.job_id}>
                 {i > 0 && ' → '}
-                <a href={`/jobs/${a.job_id}`}>attempt {a.attempt}</a> <StatusBadge status={a.status} />
+                <a href={`/jobs/${a.job_id}`}>attempt {a.attempt}</a>{' '}
+                {/* The latest attempt's status from the (live) detail; the earlier ones no longer change. */}
+                <StatusBadge status={a.job_id === j.job_id ? j.status : a.status} />
               </span>
             ))}
             {!attempts.has(j.job_id) && <span class="muted">attempt {j.attempt} (loading earlier attempts…)</span>}
