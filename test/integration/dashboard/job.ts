@@ -234,6 +234,54 @@ export function jobScenarios(ctx: DashboardContext): void {
     ).to.equal('true');
   });
 
+  it('live: a running job’s page turns failed without reload, then shows its log and the proposal', async () => {
+    const { page, base } = ctx;
+    const pipelineId = await createPipeline(ctx, 'test/alpha', TOKENS.alpha);
+    const put = await fetch(`${ctx.ingest}/v1/pipelines/${pipelineId}/jobs/build/log?project_id=test%2Falpha`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${TOKENS.alpha}`, 'content-type': 'text/plain' },
+      body: log,
+    });
+    expect(put.status).to.equal(201);
+    await reportJob(ctx, pipelineId, 'build', 'running', { runner_id: 'runner-live' });
+    const running = await until('the running job', async () => {
+      const r = await api(ctx.base, 'GET', `/v1/pipelines/${pipelineId}`, undefined, { token: TOKENS.alpha });
+      const job = (r.body.jobs ?? [])[0] as { job_id: string; status: string } | undefined;
+      return job?.status === 'running' ? job.job_id : undefined;
+    });
+    await page.goto(`${base}/jobs/${running}`);
+    await page.locator('.job-page .page-head .status[data-status="running"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.log-about').textContent()).to.include('a log is stored for failed jobs only');
+    await page.evaluate(() => ((globalThis as unknown as { notReloaded: boolean }).notReloaded = true));
+    await reportJob(ctx, pipelineId, 'build', 'failed', { failure_reason: 'script_failure', exit_code: 1 });
+    await page.locator('.job-page .page-head .status[data-status="failed"]').waitFor({ timeout: 30_000 });
+    await row(page, 1).waitFor({ timeout: 30_000 });
+    await page.locator('.proposal [data-field="provider"]').waitFor({ timeout: 90_000 });
+    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).to.equal(true);
+  });
+
+  it('a job without a stored log shows its excerpt, says so, and numbers the excerpt’s lines', async () => {
+    const { page, base } = ctx;
+    const pipelineId = await createPipeline(ctx, 'test/alpha', TOKENS.alpha);
+    await reportJob(ctx, pipelineId, 'build', 'running', { runner_id: 'runner-tail' });
+    await reportJob(ctx, pipelineId, 'build', 'failed', {
+      failure_reason: 'script_failure',
+      exit_code: 2,
+      log_tail: `$ npm run lint\n${E}[31msrc/a.ts:3:7 error 'x' is assigned a value but never used${E}[0m\n1 problem`,
+    });
+    const id = await until('the failed job', async () => {
+      const r = await api(ctx.base, 'GET', `/v1/pipelines/${pipelineId}`, undefined, { token: TOKENS.alpha });
+      const job = (r.body.jobs ?? [])[0] as { job_id: string; status: string } | undefined;
+      return job?.status === 'failed' ? job.job_id : undefined;
+    });
+    await page.goto(`${base}/jobs/${id}`);
+    await page.locator('.log-about', { hasText: 'only an excerpt' }).waitFor({ timeout: 30_000 });
+    expect(await page.locator('.log-scroll').getAttribute('aria-label')).to.equal('Log excerpt of job build');
+    await row(page, 2).waitFor();
+    // Excerpts are made of the sanitised log: no colours left.
+    expect(await row(page, 2).textContent()).to.include("src/a.ts:3:7 error 'x' is assigned a value but never used");
+  });
+
   it('axe-core: no serious or critical violation on the job page, light and dark (screenshots)', async () => {
     const { page, base } = ctx;
     await page.goto(`${base}/jobs/${jobId}#L${failureLine}`);
