@@ -77,6 +77,16 @@ export interface StreamEvent {
 
 export class SessionEnded extends Error {}
 
+/** An answer other than 2xx (and 401, which is SessionEnded): its status, for pages that tell 404 apart. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** GET a JSON route of the query API with the session cookie; a 401 goes back to the login page. */
 export async function getJson<T>(path: string): Promise<T> {
   const r = await fetch(path, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
@@ -84,7 +94,7 @@ export async function getJson<T>(path: string): Promise<T> {
     window.location.assign('/login');
     throw new SessionEnded('the session ended');
   }
-  if (!r.ok) throw new Error(`${path} answered ${r.status}`);
+  if (!r.ok) throw new HttpError(r.status, `${path} answered ${r.status}`);
   return (await r.json()) as T;
 }
 

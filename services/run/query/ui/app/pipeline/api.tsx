@@ -1,6 +1,6 @@
 // The pipeline page's reads: GET /v1/pipelines/{id} (the pipeline, its stages, latest jobs, DAG edges and
 // trigger links) and GET /v1/jobs/{id} (every attempt of a retried job, for its stack). docs/API.md.
-import { getJson, SessionEnded, type Pipeline } from '../api.js';
+import { getJson, HttpError, type Pipeline } from '../api.js';
 
 /** A job as the pipeline detail lists it (its latest attempt): the fields the page shows. */
 export interface Job {
@@ -67,7 +67,7 @@ export async function getPipelineDetail(id: string): Promise<PipelineDetail | 'n
     return await getJson<PipelineDetail>(`/v1/pipelines/${path(id)}`);
   } catch (err) {
     // getJson's message names the status; a malformed id is a 400, which means the same to the reader.
-    if (!(err instanceof SessionEnded) && / answered (400|404)$/.test((err as Error).message)) return 'not-found';
+    if (err instanceof HttpError && (err.status === 400 || err.status === 404)) return 'not-found';
     throw err;
   }
 }

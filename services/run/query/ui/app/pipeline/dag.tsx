@@ -5,7 +5,8 @@
 import { useMemo } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { duration } from '../pipelines.js';
-import { nodeText, STATUS_ICONS, statusLabel } from './format.js';
+import { nodeText } from './format.js';
+import { STATUS_ICONS, statusLabel } from '../status-names.js';
 import type { Attempt, Job, Stage } from './api.js';
 import { edgePath, layoutDag, type LayoutJob } from './dag-layout.js';
 

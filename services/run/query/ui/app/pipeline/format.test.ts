@@ -1,7 +1,8 @@
 // The pipeline page's words for statuses and times.
 import { expect } from 'chai';
 import { JOB_STATUSES } from '../../../../../lib/core/pipeline/status.js';
-import { nodeText, shortId, type NodeJob, STATUS_ICONS, statusLabel, when } from './format.js';
+import { nodeText, shortId, type NodeJob, when } from './format.js';
+import { STATUS_ICONS, statusLabel } from '../status-names.js';
 
 describe('dashboard pipeline page: statuses and times in words', () => {
   it('every status GitLab has gets an icon, each finished one its own', () => {

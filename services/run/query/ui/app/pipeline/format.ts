@@ -1,26 +1,6 @@
-// Statuses and times as the pipeline page writes them where the shared badge (../status.tsx) cannot go:
-// inside the graph's SVG. The same icons and words as the badge, so colour is never the only signal.
-
-/** GitLab's status icons, as ../status.tsx draws them. */
-export const STATUS_ICONS: Readonly<Record<string, string>> = {
-  success: '✔',
-  failed: '✖',
-  running: '◐',
-  pending: '❚❚',
-  preparing: '◌',
-  waiting_for_resource: '⧗',
-  created: '○',
-  canceling: '⊘',
-  canceled: '⊘',
-  skipped: '»',
-  manual: '⚙',
-  scheduled: '◷',
-};
-
-/** A status in words, as ../status.tsx writes it. */
-export function statusLabel(status: string): string {
-  return status === 'waiting_for_resource' ? 'waiting' : status;
-}
+// Times, ids and the graph's node text as the pipeline page writes them (the statuses' icons and words, for
+// inside the graph's SVG where the shared badge cannot go, are ../status-names.ts's).
+import { statusLabel } from '../status-names.js';
 
 /** A timestamp in the reader's locale and zone; '—' when there is none. */
 export function when(iso: string | null, locale?: string, timeZone?: string): string {
