@@ -15,6 +15,8 @@ import { flakyJobsQuery } from '../../services/run/query/flaky.js';
 import { startQuery, type RunningQuery } from '../../services/run/query/main.js';
 import { latestJobsQuery, listPipelinesQuery, pipelineByIdQuery } from '../../services/run/query/pipelines.js';
 import { statsQueries } from '../../services/run/query/stats.js';
+import { healthQueries } from '../../services/run/query/health.js';
+import { scoreboardQuery } from '../../services/run/query/scoreboard.js';
 import { holderQuery, waitingQuery } from '../../services/run/query/resource-groups.js';
 import { dailyDeltas } from '../../services/run/projector/daily-stats.js';
 import { listRemediationsQuery } from '../../services/run/query/remediations.js';
@@ -835,6 +837,20 @@ describe('query API (real Postgres, read models)', function () {
       ]);
     });
 
+    it('the health route answers for the same project; a bad window is a 400 at its pointer', async () => {
+      const a = await get('/v1/projects/{project}/health', `/v1/projects/${encodeURIComponent(S)}/health?window=30d`);
+      expect(a.status, JSON.stringify(a.body)).to.equal(200);
+      expectProblem(
+        await get('/v1/projects/{project}/health', `/v1/projects/${encodeURIComponent(S)}/health?window=0d`),
+        400,
+        '/query/window',
+      );
+      expectProblem(
+        await get('/v1/projects/{project}/health', `/v1/projects/${encodeURIComponent(Q)}/health`, TOKENS.reader),
+        404,
+      );
+    });
+
     it('a wider window includes older pipelines; an empty project gives nulls, not errors', async () => {
       const a = await get('/v1/projects/{project}/stats', `${path}?window=30d`);
       expect(a.body).to.include({ window: '30d', pipelines: 12, finished: 11, succeeded: 9, flaky_jobs: 2 });
@@ -937,6 +953,16 @@ describe('query API (real Postgres, read models)', function () {
       expect(byProvider.openai).to.deep.include({ proposals: 1, tokens: 1000, cost_usd: 0.01, precision: null });
       expect(byProvider.heuristic.time_to_green_ms).to.deep.equal({ p50_shown: 240_000, p50_hidden: null });
       expectProblem(await get('/v1/remediations/summary', '/v1/remediations/summary?window=0d'), 400, '/query/window');
+      const board = await get(
+        '/v1/remediations/scoreboard',
+        `/v1/remediations/scoreboard?project=${encodeURIComponent(D)}`,
+      );
+      expect(board.status, JSON.stringify(board.body)).to.equal(200);
+      expectProblem(
+        await get('/v1/remediations/scoreboard', '/v1/remediations/scoreboard?window=0d'),
+        400,
+        '/query/window',
+      );
     });
 
     it('feedback: 202 for a verdict, 400 with a pointer for a bad body, 415 for another Content-Type, 404 for an unknown proposal and for another project’s', async () => {
@@ -1046,12 +1072,19 @@ describe('query API (real Postgres, read models)', function () {
           '/openapi.json',
           '/readyz',
           '/v1/jobs/{id}',
+          '/v1/jobs/{id}/log',
+          '/v1/operations/consumers',
+          '/v1/operations/dead-letters',
+          '/v1/operations/dead-letters/{topic}/redrive',
+          '/v1/operations/read-models',
           '/v1/pipelines',
           '/v1/pipelines/{id}',
           '/v1/projects/{project}/flaky-jobs',
+          '/v1/projects/{project}/health',
           '/v1/projects/{project}/resource-groups/{group}',
           '/v1/projects/{project}/stats',
           '/v1/remediations',
+          '/v1/remediations/scoreboard',
           '/v1/remediations/summary',
           '/v1/remediations/{id}/feedback',
           '/v1/stream',
@@ -1081,11 +1114,14 @@ describe('query API (real Postgres, read models)', function () {
         if (!path.startsWith('/v1/')) continue;
         const op = item.get ?? item.post!;
         expect(op.security, path).to.deep.equal([{ bearer: [] }]);
-        expect(op.responses, path).to.include.keys(item.get ? '200' : '202', '400', '401', '500');
-        expect(
-          op.responses,
-          `${path}: no route answers 403 (another project's data answers as missing)`,
-        ).not.to.have.property('403');
+        const operations = path.startsWith('/v1/operations/');
+        expect(op.responses, path).to.include.keys(item.get || operations ? '200' : '202', '400', '401', '500');
+        // The operations routes span every project: a scoped token gets 403 there (operations.ts).
+        if (!operations)
+          expect(
+            op.responses,
+            `${path}: no route answers 403 (another project's data answers as missing)`,
+          ).not.to.have.property('403');
       }
     });
 
@@ -1131,7 +1167,13 @@ describe('query API (real Postgres, read models)', function () {
         covered.set(template, statuses);
       }
       // /v1/stream is an event stream, not a JSON answer: test/integration/stream.test.ts covers it.
-      for (const template of Object.keys(doc.paths).filter((p) => p.startsWith('/v1/') && p !== '/v1/stream')) {
+      // Routes with suites of their own that validate their answers against this document: the operations
+      // routes need Kafka under a prefix of their own (operations-api.test.ts), the job log a stored log
+      // (log-api.test.ts).
+      const elsewhere = (p: string) => p.startsWith('/v1/operations/') || p === '/v1/jobs/{id}/log';
+      for (const template of Object.keys(doc.paths).filter(
+        (p) => p.startsWith('/v1/') && p !== '/v1/stream' && !elsewhere(p),
+      )) {
         const statuses = [...(covered.get(template) ?? [])];
         expect(
           statuses.some((s) => s === 200 || s === 202),
@@ -1375,6 +1417,23 @@ describe('query API: every hot query uses an index (EXPLAIN on ≥ 200k rows)', 
       {},
     ], // at most 90 rows: a sort of them is fine
     ['stats: flaky jobs', async () => explainable(statsQueries(db, big, 'bench/7', since.slice(0, 10)).flaky), {}],
+    // The dashboard's project health and AI scoreboard (one project over 7 days).
+    ['health: slowest stages', async () => explainable(healthQueries(db, big, 'bench/7', since, 10).stages), {}],
+    ['health: failures by reason', async () => explainable(healthQueries(db, big, 'bench/7', since, 10).reasons), {}],
+    [
+      'health: failures by category',
+      async () => explainable(healthQueries(db, big, 'bench/7', since, 10).categories),
+      {},
+    ],
+    ['health: flaky jobs by name', async () => explainable(healthQueries(db, big, 'bench/7', since, 10).flaky), {}],
+    [
+      'scoreboard: one project',
+      async () =>
+        explainable(
+          scoreboardQuery(db, big, { projects: ['bench/7'], since, until: new Date().toISOString(), limit: 9000 }),
+        ),
+      {},
+    ],
     [
       'resource group: waiting jobs',
       async () => explainable(waitingQuery(db, big, { projectId: 'bench/7', group: 'env-0', limit: 50 })),
