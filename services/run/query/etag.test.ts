@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Request } from 'express';
-import { notModified, weakEtag } from './etag.js';
+import { notModified, proposalsVersion, weakEtag } from './etag.js';
 
 describe('query: ETags', () => {
   const req = (ifNoneMatch?: string) =>
@@ -24,5 +24,17 @@ describe('query: ETags', () => {
     expect(notModified(req('*'), tag)).to.equal(true);
     expect(notModified(req(weakEtag('0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 13)), tag)).to.equal(false);
     expect(notModified(req(), tag)).to.equal(false);
+  });
+
+  it("a job's proposals are part of its tag: a new proposal, feedback or a score is a new version", () => {
+    const p = { proposalId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', feedbackAt: null, scoredAt: null };
+    const versions = [
+      proposalsVersion([]),
+      proposalsVersion([p]),
+      proposalsVersion([{ ...p, feedbackAt: new Date('2026-12-07T08:00:00Z') }]),
+      proposalsVersion([{ ...p, feedbackAt: '2026-12-07T08:00:00Z', scoredAt: '2026-12-07T08:05:00Z' }]),
+    ];
+    expect(new Set(versions).size).to.equal(4);
+    expect(proposalsVersion([{ ...p, feedbackAt: '2026-12-07T08:00:00.000Z' }])).to.equal(versions[2]);
   });
 });

@@ -12,7 +12,7 @@ import { operationsRoutes } from './operations.js';
 import { scoreboardRoutes } from './scoreboard.js';
 import { healthRoutes } from './health.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { notModified, weakEtag } from './etag.js';
+import { notModified, proposalsVersion, weakEtag } from './etag.js';
 import { flakyJobsQuery } from './flaky.js';
 import { attemptsQuery, jobById } from './jobs.js';
 import { openApiDocument } from './openapi.js';
@@ -159,9 +159,11 @@ export function queryRouter(deps: QueryDeps): Router {
     if (!job) throw notFound(`no job ${id}`);
     const attempts = await attemptsQuery(db, tables, job);
     // A retry changes the earlier attempts (retried) and adds one: the newest seq among them all.
-    const etag = weakEtag(job.jobId, Math.max(job.lastSeq, ...attempts.map((a) => a.lastSeq)));
-    if (notModified(req, etag)) return void cacheHeaders(res, etag).status(304).end();
     const proposals = await listRemediations(db, tables, { jobId: id, includeShadow: false, limit: 20 });
+    const etag = weakEtag(job.jobId, Math.max(job.lastSeq, ...attempts.map((a) => a.lastSeq)), [
+      proposalsVersion(proposals.rows),
+    ]);
+    if (notModified(req, etag)) return void cacheHeaders(res, etag).status(304).end();
     cacheHeaders(res, etag).json({
       ...jobJson(job),
       log_excerpt: job.logExcerpt,
