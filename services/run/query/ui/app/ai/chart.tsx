@@ -1,48 +1,16 @@
-// The scoreboard's chart over time: ECharts, tree-shaken (core, line chart, grid, tooltip, legend, SVG
-// renderer), imported by the page on demand so the table shows before the chart library has loaded.
-// Colours come from the page's CSS variables (ai.css, light and dark); the baseline is a dashed line with its
-// own symbol and "(baseline)" in its name, so colour is never the only signal. The tooltip is built as DOM
-// nodes with textContent (never HTML strings: provider names are data, and the CSP has no inline styles).
-import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
+// The scoreboard's chart over time: line charts on the dashboard's shared ECharts setup (../charts/echarts.tsx),
+// imported by the page on demand so the table shows before the chart library has loaded. Colours come from the
+// page's CSS variables (ai.css, light and dark); the baseline is a dashed line with its own symbol and
+// "(baseline)" in its name, so colour is never the only signal.
+import { use } from 'echarts/core';
 import { LineChart, type LineSeriesOption } from 'echarts/charts';
-import {
-  GridComponent,
-  LegendComponent,
-  TooltipComponent,
-  type GridComponentOption,
-  type LegendComponentOption,
-  type TooltipComponentOption,
-} from 'echarts/components';
-import { SVGRenderer } from 'echarts/renderers';
+import { baseThemeOf, dayAxis, frameOf, mountChart as mount, tooltipBox, type Option } from '../charts/echarts.js';
+import type { MountedChart } from '../charts/echarts.js';
 import { chartLines, METRICS, type Metric, type Scoreboard } from './format.js';
 
-use([LineChart, GridComponent, TooltipComponent, LegendComponent, SVGRenderer]);
-
-type Option = ComposeOption<LineSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption>;
+use([LineChart]);
 
 const SYMBOLS = ['circle', 'rect', 'triangle', 'diamond', 'roundRect', 'pin'];
-
-interface Theme {
-  fg: string;
-  muted: string;
-  line: string;
-  panel: string;
-  baseline: string;
-  series: string[];
-}
-
-function themeOf(el: HTMLElement): Theme {
-  const css = getComputedStyle(el);
-  const v = (name: string) => css.getPropertyValue(name).trim();
-  return {
-    fg: v('--fg'),
-    muted: v('--muted'),
-    line: v('--line'),
-    panel: v('--panel'),
-    baseline: v('--ai-baseline'),
-    series: [1, 2, 3, 4].map((i) => v(`--ai-series-${i}`)),
-  };
-}
 
 interface TooltipParam {
   axisValueLabel?: string;
@@ -54,42 +22,29 @@ interface TooltipParam {
 function tooltip(unit: string) {
   return (params: TooltipParam | TooltipParam[]): HTMLElement => {
     const list = Array.isArray(params) ? params : [params];
-    const box = document.createElement('div');
-    const head = document.createElement('strong');
-    head.textContent = list[0]?.axisValueLabel ?? '';
-    box.append(head);
-    for (const p of list) {
-      const line = document.createElement('div');
-      const value = p.value === null || p.value === undefined ? '–' : `${String(p.value)}${unit}`;
-      line.textContent = `${p.seriesName ?? ''}: ${value}`;
-      box.append(line);
-    }
-    return box;
+    return tooltipBox(
+      list[0]?.axisValueLabel ?? '',
+      list.map((p) => {
+        const value = p.value === null || p.value === undefined ? '–' : `${String(p.value)}${unit}`;
+        return `${p.seriesName ?? ''}: ${value}`;
+      }),
+    );
   };
 }
 
-function optionOf(b: Scoreboard, m: Metric, t: Theme): Option {
+function optionOf({ board: b, metric: m }: ScoreboardView, el: HTMLElement): Option {
+  const t = baseThemeOf(el);
+  const baseline = t.v('--ai-baseline');
+  const series = [1, 2, 3, 4].map((i) => t.v(`--ai-series-${i}`));
   const lines = chartLines(b, m);
   let colour = 0;
   const unit = METRICS[m].unit;
   return {
-    animation: false,
-    textStyle: { color: t.fg },
-    grid: { left: 48, right: 16, top: 48, bottom: 32 },
-    legend: { top: 0, textStyle: { color: t.fg }, inactiveColor: t.muted },
-    tooltip: {
-      trigger: 'axis',
-      backgroundColor: t.panel,
-      borderColor: t.line,
-      textStyle: { color: t.fg },
-      formatter: tooltip(unit) as never,
-    },
-    xAxis: {
-      type: 'category',
-      data: b.days.map((d) => d.slice(5)),
-      axisLine: { lineStyle: { color: t.muted } },
-      axisLabel: { color: t.fg },
-    },
+    ...frameOf(t, { left: 48, right: 16, top: 48, bottom: 32 }, tooltip(unit)),
+    xAxis: dayAxis(
+      t,
+      b.days.map((d) => d.slice(5)),
+    ),
     yAxis: {
       type: 'value',
       minInterval: 1,
@@ -98,7 +53,7 @@ function optionOf(b: Scoreboard, m: Metric, t: Theme): Option {
       splitLine: { lineStyle: { color: t.line } },
     },
     series: lines.map((l, i): LineSeriesOption => {
-      const c = l.baseline ? t.baseline : (t.series[colour++ % t.series.length] ?? t.fg);
+      const c = l.baseline ? baseline : (series[colour++ % series.length] ?? t.fg);
       return {
         type: 'line',
         name: l.name,
@@ -113,29 +68,13 @@ function optionOf(b: Scoreboard, m: Metric, t: Theme): Option {
   };
 }
 
-export interface ScoreboardChart {
-  show(b: Scoreboard, m: Metric): void;
-  dispose(): void;
+/** What the chart shows: the scoreboard's rows by one metric. */
+export interface ScoreboardView {
+  board: Scoreboard;
+  metric: Metric;
 }
 
+export type ScoreboardChart = MountedChart<ScoreboardView>;
+
 /** A chart in `el`, redrawn with the other theme's colours when the system switches between light and dark. */
-export function mountChart(el: HTMLElement): ScoreboardChart {
-  const chart: ECharts = init(el, undefined, { renderer: 'svg' });
-  let last: [Scoreboard, Metric] | undefined;
-  const draw = () => last && chart.setOption(optionOf(last[0], last[1], themeOf(el)), { notMerge: true });
-  const scheme = window.matchMedia('(prefers-color-scheme: dark)');
-  const resize = () => chart.resize();
-  scheme.addEventListener('change', draw);
-  window.addEventListener('resize', resize);
-  return {
-    show(b, m) {
-      last = [b, m];
-      draw();
-    },
-    dispose() {
-      scheme.removeEventListener('change', draw);
-      window.removeEventListener('resize', resize);
-      chart.dispose();
-    },
-  };
-}
+export const mountChart = (el: HTMLElement): ScoreboardChart => mount(el, optionOf);

@@ -5,10 +5,10 @@
 // refetched a few seconds after pipeline events that can change it (a failure brings a proposal, a retry
 // or a finished pipeline a score) and every 30 s while the tab is visible, because feedback and scores are
 // remediation events, which the stream (pipeline events) does not carry; and with the Refresh button.
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { SessionEnded } from '../api.js';
 import { getScoreboard, type Scoreboard, type ScoreboardRow, type Share } from './api.js';
-import type { ScoreboardChart } from './chart.js';
+import { useLazyChart } from '../charts/lazy-chart.js';
 import {
   barGeometry,
   chartSummary,
@@ -91,34 +91,8 @@ function Row({ r }: { r: ScoreboardRow }) {
 }
 
 function Chart({ board, metric }: { board: Scoreboard; metric: Metric }) {
-  const el = useRef<HTMLDivElement>(null);
-  const chart = useRef<ScoreboardChart | null>(null);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    let gone = false;
-    import('./chart.js')
-      .then(({ mountChart }) => {
-        if (gone || !el.current) return;
-        chart.current = mountChart(el.current);
-        setFailed(false);
-      })
-      .catch(() => setFailed(true));
-    return () => {
-      gone = true;
-      chart.current?.dispose();
-      chart.current = null;
-    };
-  }, []);
-  useEffect(() => {
-    // The chart module may still be loading: try again shortly (it draws the latest data once mounted).
-    let t: ReturnType<typeof setTimeout> | undefined;
-    const show = () => {
-      if (chart.current) chart.current.show(board, metric);
-      else t = setTimeout(show, 100);
-    };
-    show();
-    return () => clearTimeout(t);
-  }, [board, metric]);
+  const view = useMemo(() => ({ board, metric }), [board, metric]);
+  const { el, failed } = useLazyChart(() => import('./chart.js'), view);
   const summary = chartSummary(board, metric);
   const table = chartTable(board, metric);
   return (

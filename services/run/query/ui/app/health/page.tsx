@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { SessionEnded } from '../api.js';
 import { loadHealth, type HealthAnswer } from './api.js';
-import type { HealthChart } from './chart.js';
+import { useLazyChart } from '../charts/lazy-chart.js';
 import { chartSpecs, dailySeries, parseWindow, WINDOWS, type ChartSpec } from './series.js';
 import { ChartTable, FailureCategories, FailureReasons, Figures, FlakyJobs, SlowestStages } from './tables.js';
 
@@ -18,27 +18,7 @@ const CHANGES = ['PipelineCreated', 'PipelineFinished', 'PipelineObserved', 'Job
 const REFETCH_MS = 3000;
 
 function Chart({ spec }: { spec: ChartSpec }) {
-  const el = useRef<HTMLDivElement>(null);
-  const chart = useRef<HealthChart | null>(null);
-  const [failed, setFailed] = useState(false);
-
-  useEffect(() => {
-    let gone = false;
-    import('./chart.js')
-      .then(({ mountChart }) => {
-        if (gone || !el.current) return;
-        chart.current = mountChart(el.current);
-        chart.current.show(spec);
-      })
-      .catch(() => !gone && setFailed(true));
-    return () => {
-      gone = true;
-      chart.current?.dispose();
-      chart.current = null;
-    };
-    // Mounted once; a new spec is shown by the effect below.
-  }, []);
-  useEffect(() => chart.current?.show(spec), [spec]);
+  const { el, failed } = useLazyChart(() => import('./chart.js'), spec);
 
   const titleId = `chart-${spec.id}-title`;
   return (
