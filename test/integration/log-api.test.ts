@@ -21,6 +21,7 @@ import { startProjector, type RunningProjector } from '../../services/run/projec
 import { loadQueryConfig } from '../../services/run/query/config.js';
 import { startQuery, type RunningQuery } from '../../services/run/query/main.js';
 import { api, startDeciderForTest, startIngestForTest, TOKEN_SPEC, TOKENS } from '../support/services.js';
+import { until } from '../support/wait.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const SECRET = 'hunter2hunter2hunter2';
@@ -71,16 +72,6 @@ describe('job log API (real Kafka and Postgres)', function () {
   const jobs = { logged: '', excerptOnly: '', running: '' };
   const seeded = { pipelineId: randomUUID(), jobId: randomUUID(), text: '' };
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
-  async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe();
-      if (v !== undefined) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 
   before(async () => {
     pool = createPool(loadConfig().databaseUrl, 4);

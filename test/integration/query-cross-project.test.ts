@@ -15,6 +15,7 @@ import { TOPICS } from '../../services/lib/platform/kafka/topics.js';
 import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { api, startDeciderForTest, startIngestForTest, TOKENS as INGEST_TOKENS } from '../support/services.js';
+import { until } from '../support/wait.js';
 
 const run = randomUUID().slice(0, 8);
 const A = `xp/${run}-a`;
@@ -76,16 +77,6 @@ async function listen(
     controller.abort();
   }
   return { status: 200, events };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 describe('query API: a token of project A never reads nor learns of project B (real ingest, decider, projector, remediator)', function () {

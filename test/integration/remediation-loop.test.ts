@@ -17,6 +17,7 @@ import { runExperiment } from '../../services/tools/experiment/run-file.js';
 import { providerByName } from '../../services/tools/experiment/providers.js';
 import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { api, startDeciderForTest, startIngestForTest, TOKEN_SPEC, TOKENS } from '../support/services.js';
+import { until } from '../support/wait.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const SECRET = 'glpat-Zx9Yw8Vu7Ts6Rq5Po4Nm';
@@ -53,16 +54,6 @@ describe('remediation loop (real Kafka and Postgres, heuristic provider)', funct
   after(async () => {
     for (const s of [query, scorer, remediator, projector, ingest, decider]) await s?.stop();
   });
-
-  async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe();
-      if (v !== undefined) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 
   it('failure → proposal → retry passes → scored correct → visible in the API → feedback recorded', async () => {
     const project = `test/remediation-${randomUUID().slice(0, 8)}`;

@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { api, TOKENS } from '../../support/services.js';
 import { checkAndShoot, createPipeline, reportJob, type DashboardContext } from './context.js';
+import { until } from '../../support/wait.js';
 
 const JEST_FAILURE = [
   '$ npm test',
@@ -18,16 +19,6 @@ const JEST_FAILURE = [
   'Tests:       1 failed, 3 passed, 4 total',
   'npm ERR! Test failed.  See above for more details.',
 ].join('\n');
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 export function scoreboardScenarios(ctx: DashboardContext): void {
   const baselineRow = () => ctx.page.locator('table.scoreboard tbody tr[data-baseline="true"]').first();

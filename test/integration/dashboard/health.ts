@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { api, TOKENS } from '../../support/services.js';
 import { checkAndShoot, createPipeline, reportJob, type DashboardContext, type Definition } from './context.js';
+import { until } from '../../support/wait.js';
 
 const ALPHA = '/projects/test%2Falpha';
 const DEFINITION: Definition = {
@@ -24,16 +25,6 @@ const FAILING_TEST_LOG = [
   '    Received: 4',
   'Tests:       1 failed, 3 passed, 4 total',
 ].join('\n');
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 /** What the page shows, as the user reads it. */
 interface Shown {

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { api, TOKENS } from '../../support/services.js';
 import { checkAndShoot, createPipeline, reportJob, type DashboardContext } from './context.js';
+import { until } from '../../support/wait.js';
 
 const E = '\x1b';
 const FAILURE = 'AssertionError: expected 2 to equal 3';
@@ -52,16 +53,6 @@ interface Proposal {
   provider: string;
   prompt_version: string;
   evidence: { start_line: number; end_line: number; reason: string }[];
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
 }
 
 /** A pipeline of test/alpha whose job `build` uploads `log` and fails; its attempt id once projected. */
