@@ -1,26 +1,23 @@
 // The pipelines page: the list of GET /v1/pipelines with its filters and cursor paging, kept live by
-// GET /v1/stream: a status change is applied from the event at once, then the row is refetched (the read
-// model may trail the event by a moment) and replaced in place; a new pipeline that matches the filters
-// appears at the top of the first page. No reload, no polling. Scrolled away from the top (or on an older
-// page), new pipelines are not pushed in under the reader's eyes: they and the changes of the rows shown are
-// counted, and a button brings the newest back.
+// GET /v1/stream (pipelines-live.tsx): a status change is applied from the event at once, then the row is
+// refetched (the read model may trail the event by a moment) and replaced in place; a new pipeline that matches
+// the filters appears at the top of the first page. No reload, no polling. Scrolled away from the top (or on an
+// older page), new pipelines are not pushed in under the reader's eyes: they and the changes of the rows shown
+// are counted, and a button brings the newest back.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import {
   filterParams,
-  getPipeline,
   listPipelines,
-  matches,
   NO_FILTERS,
   SessionEnded,
   STATUSES,
-  STREAM_EVENTS,
   SYSTEMS,
   type Filters,
   type Pipeline,
-  type StreamEvent,
 } from './api.js';
 import { FIRST_ROWS_MARK } from './marks.js';
-import { StatusBadge } from './status.js';
+import { usePipelinesLive } from './pipelines-live.js';
+import { StatusBadge, SystemBadge } from './status.js';
 
 /** Rows per page: `?limit=` (1 to 100, as the API allows by default), else 50. */
 function pageSizeFromUrl(): number {
@@ -64,8 +61,6 @@ export function ago(iso: string, now: number): string {
   return `${Math.floor(s / 86_400)} d ago`;
 }
 
-type Live = 'connecting' | 'live' | 'reconnecting' | 'off';
-
 /** How long a pipeline waited before its first job started; still waiting: so far, if it is not finished. */
 export function queued(p: Pipeline, now: number): string {
   const created = Date.parse(p.created_at);
@@ -89,7 +84,6 @@ export function PipelinesPage() {
   const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
-  const [live, setLive] = useState<Live>('connecting');
   const [now, setNow] = useState(Date.now());
   /** Pipelines that appeared, and rows that changed, while the reader was away from the top. */
   const [unseen, setUnseen] = useState<{ added: Set<string>; changed: Set<string> }>({
@@ -148,73 +142,7 @@ export function PipelinesPage() {
     return () => clearInterval(tick);
   }, []);
 
-  // Live updates: one EventSource for the page's project filter (or every project of the session).
-  useEffect(() => {
-    const timers = new Map<string, ReturnType<typeof setTimeout>[]>();
-    const refetch = async (id: string) => {
-      const p = await getPipeline(id).catch(() => undefined);
-      if (!p) return;
-      setRows((current) => {
-        const i = current.findIndex((r) => r.pipeline_id === id);
-        if (i >= 0) {
-          if (p.last_seq < current[i]!.last_seq) return current;
-          const copy = current.slice();
-          copy[i] = p;
-          return copy;
-        }
-        const { filters: f, cursor: c } = state.current;
-        if (!matches(p, f)) return current;
-        if (c !== null || away.current) {
-          note('added', id);
-          return current;
-        }
-        return [p, ...current].slice(0, pageSize);
-      });
-    };
-    const schedule = (id: string) => {
-      if (timers.has(id)) return;
-      // Once soon, once later: the projector may write the row after the event reached us.
-      timers.set(id, [
-        setTimeout(() => void refetch(id), 250),
-        setTimeout(() => {
-          timers.delete(id);
-          void refetch(id);
-        }, 1500),
-      ]);
-    };
-    const onEvent = (message: MessageEvent<string>) => {
-      let e: StreamEvent;
-      try {
-        e = JSON.parse(message.data) as StreamEvent;
-      } catch {
-        return;
-      }
-      const status = e.type === 'PipelineStatusChanged' ? e.to : e.type === 'PipelineFinished' ? e.status : undefined;
-      if (status !== undefined && e.seq !== undefined) {
-        const seq = e.seq;
-        if (away.current && state.current.rows.some((r) => r.pipeline_id === e.pipeline_id))
-          note('changed', e.pipeline_id);
-        setRows((current) =>
-          current.map((r) =>
-            r.pipeline_id === e.pipeline_id && seq > r.last_seq
-              ? { ...r, status, last_seq: seq, ...(e.duration_ms !== undefined ? { duration_ms: e.duration_ms } : {}) }
-              : r,
-          ),
-        );
-      }
-      schedule(e.pipeline_id);
-    };
-    const q = filters.project ? `?${new URLSearchParams({ project: filters.project })}` : '';
-    const source = new EventSource(`/v1/stream${q}`);
-    source.onopen = () => setLive('live');
-    source.onerror = () => setLive(source.readyState === EventSource.CLOSED ? 'off' : 'reconnecting');
-    for (const type of STREAM_EVENTS) source.addEventListener(type, onEvent);
-    source.addEventListener('reset', () => void load());
-    return () => {
-      source.close();
-      for (const t of timers.values()) t.forEach(clearTimeout);
-    };
-  }, [filters.project, load]);
+  const live = usePipelinesLive(filters.project, load, pageSize, setRows, state, away, note);
 
   const apply = (e: Event) => {
     e.preventDefault();
@@ -348,11 +276,7 @@ export function PipelinesPage() {
               <td>
                 <div class="project">
                   {p.project_id}
-                  {p.system !== 'verity' && (
-                    <span class="badge" title={`observed: reported by ${p.system}`}>
-                      {p.system}
-                    </span>
-                  )}
+                  <SystemBadge system={p.system} />
                 </div>
                 <div class="muted">
                   <span class="ref">{p.ref}</span> ·{' '}

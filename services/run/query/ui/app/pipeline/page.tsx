@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { SessionEnded, STREAM_EVENTS, type StreamEvent } from '../api.js';
 import { duration } from '../pipelines.js';
-import { StatusBadge } from '../status.js';
+import { StatusBadge, SystemBadge } from '../status.js';
 import { getAttempts, getPipelineDetail, type Attempt, type PipelineDetail, type PipelineLink } from './api.js';
 import { Dag, runningMs } from './dag.js';
 import { shortId, when } from './format.js';
@@ -55,11 +55,7 @@ function Facts({ p, now }: { p: PipelineDetail; now: number }) {
         <dt>Project</dt>
         <dd>
           {p.project_id}
-          {p.system !== 'verity' && (
-            <span class="badge" title={`observed: reported by ${p.system}`}>
-              {p.system}
-            </span>
-          )}
+          <SystemBadge system={p.system} />
         </dd>
       </div>
       <div>
