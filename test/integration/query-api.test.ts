@@ -22,6 +22,7 @@ import { dailyDeltas } from '../../services/run/projector/daily-stats.js';
 import { listRemediationsQuery } from '../../services/run/query/remediations.js';
 import type { ReadModel } from '../../services/lib/readmodel/rows.js';
 import { api } from '../support/services.js';
+import { planOf, type Explainable } from '../support/plan.js';
 
 const run = randomUUID().slice(0, 8);
 const P = `qtest/${run}`; // 120 pipelines for lists and paging
@@ -1270,26 +1271,9 @@ describe('query API: every hot query uses an index (EXPLAIN on ≥ 200k rows)', 
     await pool?.end();
   });
 
-  interface PlanNode {
-    'Node Type': string;
-    'Relation Name'?: string;
-    'Index Name'?: string;
-    'Index Cond'?: string;
-    Plans?: PlanNode[];
-  }
-  const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
-
   /** A drizzle builder is a thenable: wrapped, so that returning it from an async function does not run it. */
-  interface Explainable {
-    toSQL(): { sql: string; params: unknown[] };
-  }
   const explainable = (q: Explainable): { q: Explainable } => ({ q });
-
-  async function plan(q: Explainable): Promise<PlanNode[]> {
-    const { sql, params } = q.toSQL();
-    const r = await pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
-    return nodes(r.rows[0]!['QUERY PLAN'][0].Plan);
-  }
+  const plan = (q: Explainable) => planOf(pool, q);
 
   it('the scratch schema holds at least 200k rows', async () => {
     const r = await pool.query<{ n: number }>(

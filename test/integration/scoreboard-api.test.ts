@@ -17,6 +17,7 @@ import { startQuery, type RunningQuery } from '../../services/run/query/main.js'
 import { scoreboardQuery } from '../../services/run/query/scoreboard.js';
 import { scoreboardWindow } from '../../services/run/query/scoreboard-model.js';
 import { api } from '../support/services.js';
+import { planOf, type Explainable } from '../support/plan.js';
 
 const run = randomUUID().slice(0, 8);
 const A = `sbtest/${run}-a`; // heuristic and openai proposals over 20 days
@@ -276,17 +277,7 @@ describe('GET /v1/remediations/scoreboard: its query on 100k proposals uses an i
     await pool?.end();
   });
 
-  interface PlanNode {
-    'Node Type': string;
-    'Index Name'?: string;
-    Plans?: PlanNode[];
-  }
-  const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
-  async function plan(q: { toSQL(): { sql: string; params: unknown[] } }): Promise<PlanNode[]> {
-    const { sql, params } = q.toSQL();
-    const r = await pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
-    return nodes(r.rows[0]!['QUERY PLAN'][0].Plan);
-  }
+  const plan = (q: Explainable) => planOf(pool, q);
 
   // The every-project read over a long window aggregates most of the table: there a Seq Scan is the planner's
   // right choice and is not checked here (see the route's doc: a daily rollup would be the fix).
