@@ -6,9 +6,8 @@
 import type { RefObject } from 'preact';
 import type { Dispatch, StateUpdater } from 'preact/hooks';
 import { useEffect, useState } from 'preact/hooks';
-import { getPipeline, matches, STREAM_EVENTS, type Filters, type Pipeline, type StreamEvent } from './api.js';
-
-export type Live = 'connecting' | 'live' | 'reconnecting' | 'off';
+import { getPipeline, matches, type Filters, type Pipeline, type StreamEvent } from './api.js';
+import { openStream, type Live } from './live.js';
 
 /** What the page shows and knows, read by the stream's handlers when an event arrives. */
 export interface ListState {
@@ -84,11 +83,7 @@ export function usePipelinesLive(
       schedule(e.pipeline_id);
     };
     const q = project ? `?${new URLSearchParams({ project })}` : '';
-    const source = new EventSource(`/v1/stream${q}`);
-    source.onopen = () => setLive('live');
-    source.onerror = () => setLive(source.readyState === EventSource.CLOSED ? 'off' : 'reconnecting');
-    for (const type of STREAM_EVENTS) source.addEventListener(type, onEvent);
-    source.addEventListener('reset', () => void load());
+    const source = openStream(q, onEvent, () => void load(), setLive);
     return () => {
       source.close();
       for (const t of timers.values()) t.forEach(clearTimeout);

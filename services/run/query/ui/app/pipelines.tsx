@@ -15,6 +15,7 @@ import {
   type Filters,
   type Pipeline,
 } from './api.js';
+import { LiveIndicator } from './live.js';
 import { FIRST_ROWS_MARK } from './marks.js';
 import { usePipelinesLive } from './pipelines-live.js';
 import { StatusBadge, SystemBadge } from './status.js';
@@ -188,16 +189,7 @@ export function PipelinesPage() {
         <h1 id="pipelines-title" tabIndex={-1}>
           Pipelines
         </h1>
-        <p class={`live live-${live}`} role="status" aria-live="polite">
-          <span aria-hidden="true">●</span>{' '}
-          {live === 'live'
-            ? 'Live'
-            : live === 'connecting'
-              ? 'Connecting…'
-              : live === 'reconnecting'
-                ? 'Reconnecting…'
-                : 'Live updates off'}
-        </p>
+        <LiveIndicator live={live} />
       </div>
       <form class="filters" onSubmit={apply} aria-label="Filter pipelines">
         <label>

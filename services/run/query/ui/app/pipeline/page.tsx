@@ -4,7 +4,8 @@
 // a little later each time, while the answer is older than the event (the read model may trail the stream)
 // — and the nodes change in place. No reload, no polling.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { SessionEnded, STREAM_EVENTS, type StreamEvent } from '../api.js';
+import { SessionEnded, type StreamEvent } from '../api.js';
+import { LiveIndicator, openStream, type Live } from '../live.js';
 import { duration } from '../pipelines.js';
 import { StatusBadge, SystemBadge } from '../status.js';
 import { getAttempts, getPipelineDetail, type Attempt, type PipelineDetail, type PipelineLink } from './api.js';
@@ -12,13 +13,6 @@ import { Dag, runningMs } from './dag.js';
 import { shortId, when } from './format.js';
 import { Gantt } from './gantt.js';
 
-type Live = 'connecting' | 'live' | 'reconnecting' | 'off';
-const LIVE_TEXT: Record<Live, string> = {
-  connecting: 'Connecting…',
-  live: 'Live',
-  reconnecting: 'Reconnecting…',
-  off: 'Live updates off',
-};
 const FINISHED = new Set(['success', 'failed', 'canceled', 'skipped']);
 
 function Time({ iso }: { iso: string | null }) {
@@ -190,11 +184,7 @@ export default function Page({ id }: { id: string }) {
         void load();
       }, 200);
     };
-    const source = new EventSource(`/v1/stream?${new URLSearchParams({ pipeline: id })}`);
-    source.onopen = () => setLive('live');
-    source.onerror = () => setLive(source.readyState === EventSource.CLOSED ? 'off' : 'reconnecting');
-    for (const type of STREAM_EVENTS) source.addEventListener(type, onEvent);
-    source.addEventListener('reset', () => void load());
+    const source = openStream(`?${new URLSearchParams({ pipeline: id })}`, onEvent, () => void load(), setLive);
     return () => {
       source.close();
       clearTimeout(timer);
@@ -262,9 +252,7 @@ export default function Page({ id }: { id: string }) {
         </h1>
         <StatusBadge status={p.status} />
         {p.warnings && <span class="badge">with warnings</span>}
-        <p class={`live live-${live}`} role="status" aria-live="polite">
-          <span aria-hidden="true">●</span> {LIVE_TEXT[live]}
-        </p>
+        <LiveIndicator live={live} />
       </div>
       {error && (
         <p class="error" role="alert">
