@@ -15,6 +15,10 @@ describe('verity experiment', () => {
     [['--file', 'x', '--limit', '0'], /option '--limit <n>' argument '0' is invalid\. Expected a positive integer/],
     [['--file'], /option '--file <path.jsonl\[.gz\]>' argument missing/],
     [['--file', 'x', '--verbose'], /unknown option '--verbose'/],
+    [['--file', 'x', '--cv', '1'], /--cv needs at least 2 folds/],
+    [['--file', 'x', '--seed', '3'], /--seed needs --cv/],
+    [['--file', 'x', '--cv', '5', '--provider', 'openai'], /--cv measures heuristic and tail, not openai/],
+    [['--from', '2026-01-02', '--cv', '5'], /option '--cv <folds>' cannot be used with option '--from/],
   ];
   for (const [args, message] of invalid) {
     it(`refuses ${JSON.stringify(args)} (exit 2)`, async () => {
@@ -44,6 +48,46 @@ describe('verity experiment', () => {
     });
     const tail = await parse(['experiment', '--file=a', '--provider', 'tail', '--limit=5', '--json']);
     expect(tail.opts).to.deep.include({ provider: 'tail', vs: undefined, limit: 5, json: true });
+  });
+
+  it('takes --cv folds and --seed for grouped cross-validation', async () => {
+    expect((await parse(['experiment', '--file', 'a', '--cv', '5'])).opts).to.deep.include({
+      cv: { folds: 5, seed: 1 },
+    });
+    expect((await parse(['experiment', '--file', 'a', '--cv=3', '--seed=42'])).opts).to.deep.include({
+      cv: { folds: 3, seed: 42 },
+    });
+  });
+
+  it('prints the grouped-CV headline first, then the per-format table and the worst logs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verity-experiment-cv-'));
+    const printed: string[] = [];
+    const log = console.log;
+    console.log = (s: string) => printed.push(s);
+    try {
+      const path = join(dir, 'logs.jsonl');
+      const text = '$ make\nsrc/a.c:1:1: error: x\nThe command "make" exited with 2.';
+      const rows = Array.from({ length: 6 }, (_, i) => ({
+        repo: `a/r${i % 3}`,
+        build_id: String(i),
+        log: text,
+        chunk_start_line: 2,
+        chunk_end_line: 2,
+      }));
+      writeFileSync(path, rows.map((r) => JSON.stringify(r)).join('\n'));
+      expect((await parse(['experiment', '--file', path, '--cv', '3'], { run: true })).code).to.equal(0);
+      const out = printed.pop()!;
+      expect(out).to.match(/^Grouped cross-validation by repository: 3 folds over 3 repositories \(6 logs/);
+      expect(out).to.contain('| evidence hit@1 | 100.0% [100.0–100.0] | 100.0% [100.0–100.0] | 0.0 |');
+      expect(out).to.contain('| CMake/make/C | 6 | 3 |');
+      expect((await parse(['experiment', '--file', path, '--cv', '3', '--json'], { run: true })).code).to.equal(0);
+      const json = JSON.parse(printed.pop()!) as { folds: unknown[]; tunables: { tunable: string }[] };
+      expect(json.folds).to.have.length(3);
+      expect(json.tunables.map((t) => t.tunable)).to.deep.equal(['heuristic', 'tail']);
+    } finally {
+      console.log = log;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('prints the results of a file and exits 0', async () => {

@@ -2,9 +2,10 @@
 // recorded in a window of ci.pipeline.events.v1 (read-only).
 import { Option, type Command } from 'commander';
 import type { Invoke } from '../invoke.js';
-import { positiveInteger, refusing } from '../parsers.js';
+import { naturalNumber, positiveInteger, refusing } from '../parsers.js';
 import { providerByName, PROVIDER_NAMES } from '../../experiment/index.js';
 import { comparisonTable, runExperiment, runFile } from '../../experiment/index.js';
+import { cvReport, prepareLog, readDataset, runCv, TUNABLE_NAMES, tunableByName } from '../../experiment/index.js';
 import { windowCases } from '../../experiment/index.js';
 import { loadConfig } from '../../../lib/platform/config/index.js';
 import { parseBound, type Bound } from '../../replay/index.js';
@@ -18,6 +19,8 @@ export interface ExperimentArgs {
   limit: number | undefined;
   concurrency: number | undefined;
   json: boolean;
+  /** Grouped cross-validation by repository instead of one pass: folds and seed. */
+  cv?: { folds: number; seed: number };
 }
 
 /** The options as commander parsed them. */
@@ -30,6 +33,8 @@ export interface ExperimentOptions {
   limit?: number;
   concurrency?: number;
   json?: boolean;
+  cv?: number;
+  seed?: number;
 }
 
 /** The experiment's arguments, or what is wrong with the options (what commander cannot check alone). */
@@ -40,7 +45,12 @@ export function experimentArgs(o: ExperimentOptions): ExperimentArgs | string {
   const window = o.file === undefined ? { from: o.from!, to: o.to ?? { kind: 'default' as const } } : undefined;
   const vs = o.vs ?? (o.provider === 'tail' ? undefined : 'tail');
   const { file, provider, limit, concurrency } = o;
-  return { file, window, provider, vs, limit, concurrency, json: o.json === true };
+  const args: ExperimentArgs = { file, window, provider, vs, limit, concurrency, json: o.json === true };
+  if (o.cv === undefined) return o.seed === undefined ? args : '--seed needs --cv';
+  if (o.cv < 2) return '--cv needs at least 2 folds';
+  const notTunable = [provider, vs].find((p) => p !== undefined && !TUNABLE_NAMES.includes(p));
+  if (notTunable !== undefined) return `--cv measures ${TUNABLE_NAMES.join(' and ')}, not ${notTunable}`;
+  return { ...args, cv: { folds: o.cv, seed: o.seed ?? 1 } };
 }
 
 const bound = (flags: string, description: string) =>
@@ -80,6 +90,17 @@ export function registerExperiment(program: Command, invoke: Invoke): void {
       positiveInteger,
     )
     .option('--json', 'print the results as JSON (default: a Markdown table)')
+    .addOption(
+      new Option(
+        '--cv <folds>',
+        'grouped cross-validation by repository with that many folds (5 in docs/AI-EVALUATION.md): the mean over ' +
+          'the held-out folds with a 95% cluster-bootstrap interval, the fit beside it and the gap, then the ' +
+          'per-format table and the 20 worst logs; heuristic and tail only',
+      )
+        .argParser(positiveInteger)
+        .conflicts('from'),
+    )
+    .option('--seed <n>', 'with --cv: seeds the folds and the bootstrap (default: 1)', naturalNumber)
     .action((o: ExperimentOptions) => {
       const args = experimentArgs(o);
       if (typeof args === 'string') return experiment.error(`error: ${args}`, { exitCode: 2 });
@@ -89,6 +110,13 @@ export function registerExperiment(program: Command, invoke: Invoke): void {
 
 /** `verity experiment`: measure remediation providers side by side on a labelled file or on recorded failures. */
 export async function experimentCommand(parsed: ExperimentArgs): Promise<number> {
+  if (parsed.cv !== undefined) {
+    const tunables = [parsed.provider, ...(parsed.vs === undefined ? [] : [parsed.vs])].map(tunableByName);
+    const logs = (await readDataset(parsed.file!, parsed.limit)).map(prepareLog);
+    const cv = runCv(logs, tunables, { folds: parsed.cv.folds, seed: parsed.cv.seed });
+    console.log(parsed.json ? JSON.stringify(cv, null, 2) : cvReport(cv));
+    return 0;
+  }
   const providers = [parsed.provider, ...(parsed.vs === undefined ? [] : [parsed.vs])].map(providerByName);
   const opts = { limit: parsed.limit, concurrency: parsed.concurrency };
   const result = parsed.window
