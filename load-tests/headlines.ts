@@ -142,6 +142,26 @@ const evidence: Reader = (j) => {
   };
 };
 
+/** Grouped CV of the log analysis: the heuristic's held-out figures with the fit beside them, and its time. */
+const logExcerptCv: Reader = (j) => {
+  const [h, t] = list(j.tunables);
+  const figure = (tun: Json | undefined, name: string) => list(tun?.measures).find((m) => m.measure === name);
+  const cv = (tun: Json | undefined, name: string) => num((figure(tun, name)?.cv as Json | undefined)?.value);
+  const fit = (tun: Json | undefined, name: string) => num((figure(tun, name)?.fit as Json | undefined)?.value);
+  const recall = 'context recall @16000 B';
+  const shown = [recall, 'evidence hit@1', 'evidence hit@3'];
+  const gaps = list(h?.measures).map((m) => Math.abs(num(m.gapPoints) ?? 0));
+  const time = list((j.timing as Json | undefined)?.methods).find((m) => m.tunable === 'heuristic');
+  return {
+    figures: [
+      `${String(h?.tunable ?? '—')} CV (fit) ${shown.map((m) => `${m.replace('context ', '').replace(' @16000 B', '@16k').replace('evidence ', '')} ${pct(cv(h, m))} (${pct(fit(h, m))})`).join(', ')}`,
+      `${fmt(num(j.logs))} logs, ${fmt(num(j.repos))} repos, ${list(j.folds).length} folds`,
+      `${fmt(num(time?.median_ms))} ms median, ${fmt(num(time?.largest_ms))} ms on the largest log`,
+    ].join('; '),
+    ratio: `recall@16k CV ${x(div(cv(h, recall), cv(t, recall)))} the tail's (${pct(cv(t, recall))}); largest gap ${gaps.length ? Math.max(...gaps).toFixed(1) : '—'} pts`,
+  };
+};
+
 const soak: Reader = (j) => {
   const services = list(j.services).map((s) => ({
     service: String(s.service),
@@ -215,6 +235,7 @@ const READERS: Record<string, Reader> = {
   masking,
   'log-excerpt-recall': recall,
   'log-excerpt-evidence': evidence,
+  'log-excerpt-cv': logExcerptCv,
   soak,
   bench: suite,
   ab,
