@@ -142,16 +142,18 @@ const evidence: Reader = (j) => {
   };
 };
 
-/** Grouped CV of the log analysis: the heuristic's held-out figures with the fit beside them, and its time. */
+/** Grouped CV of the log analysis: the first method's held-out figures with the fit beside them, and its time. */
 const logExcerptCv: Reader = (j) => {
-  const [h, t] = list(j.tunables);
+  const tunables = list(j.tunables);
+  const h = tunables[0];
+  const t = tunables.find((m) => m.tunable === 'tail') ?? tunables[1];
   const figure = (tun: Json | undefined, name: string) => list(tun?.measures).find((m) => m.measure === name);
   const cv = (tun: Json | undefined, name: string) => num((figure(tun, name)?.cv as Json | undefined)?.value);
   const fit = (tun: Json | undefined, name: string) => num((figure(tun, name)?.fit as Json | undefined)?.value);
   const recall = 'context recall @16000 B';
   const shown = [recall, 'evidence hit@1', 'evidence hit@3'];
   const gaps = list(h?.measures).map((m) => Math.abs(num(m.gapPoints) ?? 0));
-  const time = list((j.timing as Json | undefined)?.methods).find((m) => m.tunable === 'heuristic');
+  const time = list((j.timing as Json | undefined)?.methods).find((m) => m.tunable === h?.tunable);
   return {
     figures: [
       `${String(h?.tunable ?? '—')} CV (fit) ${shown.map((m) => `${m.replace('context ', '').replace(' @16000 B', '@16k').replace('evidence ', '')} ${pct(cv(h, m))} (${pct(fit(h, m))})`).join(', ')}`,

@@ -36,6 +36,30 @@ describe('load-tests: the grouped-CV headline', () => {
     });
   });
 
+  it('reads the first method, its own time, and the tail by name wherever it is listed', () => {
+    const json = {
+      logs: 447,
+      repos: 45,
+      folds: [{}, {}, {}, {}, {}],
+      tunables: [
+        { tunable: 'ranker', measures: [measure('context recall @16000 B', 0.9, 0.91)] },
+        { tunable: 'heuristic', measures: [measure('context recall @16000 B', 0.95, 0.95)] },
+        { tunable: 'tail', measures: [measure('context recall @16000 B', 0.75, 0.75)] },
+      ],
+      timing: {
+        methods: [
+          { tunable: 'ranker', median_ms: 12, largest_ms: 300 },
+          { tunable: 'heuristic', median_ms: 9, largest_ms: 139 },
+        ],
+      },
+    };
+    const h = headline('log-excerpt-cv', json);
+    expect(h.figures)
+      .to.match(/^ranker CV \(fit\) recall@16k 90\.0% \(91\.0%\)/)
+      .and.to.contain('12 ms median, 300 ms');
+    expect(h.ratio).to.equal("recall@16k CV 1.20× the tail's (75.0%); largest gap 1.0 pts");
+  });
+
   it('tolerates an empty result', () => {
     expect(headline('log-excerpt-cv', {}).figures).to.contain('—');
   });

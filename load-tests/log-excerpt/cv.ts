@@ -1,15 +1,17 @@
 // Grouped cross-validation by repository of the log analysis on the LogChunks dev split (Brandt,
 // Panichella, Zaidman, Beller, "LogChunks: A Data Set for Build Log Analysis", MSR 2020,
-// doi:10.1145/3379597.3387485, CC BY 4.0), and the per-log time of the heuristic beside a plain tail.
+// doi:10.1145/3379597.3387485, CC BY 4.0), and the per-log time of each method beside a plain tail.
 //
 //   npx tsx load-tests/log-excerpt/cv.ts [--folds 5] [--seed 1]
 //
 // The figures are those of `verity experiment --file <dev.jsonl.gz> --cv 5` (services/tools/experiment/cv.ts):
 // per measure, the mean over the held-out folds with a 95% cluster-bootstrap interval over repositories
 // (2,000 resamples), the fit (fitted on all, measured on all) beside it and the gap; the per-format table
-// and the 20 worst logs of the heuristic. Time per log: the heuristic's prediction (proposeHeuristic: evidence
-// and category) plus its 16,000-byte excerpt, against the tail's (the last 20 lines and the last 16,000
-// bytes), on the sanitised, redacted lines (their preparation is timed apart); median and max over the
+// and the 20 worst logs of the first method. Three methods: the learned ranker (services/lib/core/remediation/
+// ranker/, fitted on the training folds only), the heuristic and the tail. Time per log: each method's
+// prediction (fitted on all logs beforehand; the heuristic's proposeHeuristic: evidence and category) plus
+// its 16,000-byte excerpt, against the tail's (the last 20 lines and the last 16,000 bytes), on the
+// sanitised, redacted lines (their preparation is timed apart); median and max over the
 // logs, and on the largest log (1.77 MB) and on it twice over (3.5 MB, the size of the issue's worst
 // case), median of 5 runs each. Writes load-tests/results/log-excerpt-cv.{json,md} (load-tests/result-files.ts:
 // the current result, and a row of HISTORY.md). LOGCHUNKS_PATH overrides the data set path.
@@ -40,10 +42,14 @@ const median = (xs: readonly number[]) => {
 };
 const round = (x: number) => Number(x.toFixed(2));
 
-/** Milliseconds to predict one log and build its context at BUDGET. */
-function timeOnce(t: Tunable, log: TrainingLog): number {
+/**
+ * Milliseconds to predict one log and build its context at BUDGET, with `model` fitted beforehand. The
+ * lines are copied first (not timed), so nothing a Tunable caches per log array is reused.
+ */
+function timeOnce(t: Tunable, model: unknown, log: TrainingLog): number {
+  const fresh: TrainingLog = { ...log, lines: [...log.lines] };
   const started = performance.now();
-  t.predict(t.fit([]), log).context(BUDGET);
+  t.predict(model, fresh).context(BUDGET);
   return performance.now() - started;
 }
 
@@ -58,7 +64,7 @@ async function main(): Promise<void> {
     prepareMs.push(performance.now() - started);
     return log;
   });
-  const tunables = [tunableByName('heuristic'), tunableByName('tail')];
+  const tunables = [tunableByName('ranker'), tunableByName('heuristic'), tunableByName('tail')];
   const cv = runCv(logs, tunables, { folds, seed });
 
   const largest = records.reduce((a, r, i) => (r.log.length > records[a]!.log.length ? i : a), 0);
@@ -68,8 +74,9 @@ async function main(): Promise<void> {
   const doubled: TrainingLog = { ...big, lines: [...big.lines, ...big.lines] };
   const doubledBytes = Buffer.byteLength(doubled.lines.join('\n'), 'utf8');
   const timing = tunables.map((t) => {
-    const perLog = logs.map((l) => timeOnce(t, l));
-    const five = (log: TrainingLog) => round(median(Array.from({ length: 5 }, () => timeOnce(t, log))));
+    const model = t.fit(logs);
+    const perLog = logs.map((l) => timeOnce(t, model, l));
+    const five = (log: TrainingLog) => round(median(Array.from({ length: 5 }, () => timeOnce(t, model, log))));
     return {
       tunable: t.name,
       median_ms: round(median(perLog)),

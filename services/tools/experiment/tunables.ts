@@ -10,6 +10,7 @@ import { MAX_RANGE_LINES } from '../../lib/core/remediation/evidence.js';
 import { proposeHeuristic } from '../../lib/core/remediation/heuristic.js';
 import type { RemediationContext } from '../../lib/core/remediation/proposal.js';
 import { failureSignature } from '../../lib/core/remediation/signature.js';
+import { rankerTunable } from './ranker-tunable.js';
 import type { LogInput, Prediction, Tunable } from './tunable.js';
 
 /** The context the remediator assembles for a labelled log (no history, no failure details). */
@@ -83,7 +84,11 @@ export const tailTunable: Tunable<null> = {
   },
 };
 
-const TUNABLES: Record<string, Tunable> = { heuristic: heuristicTunable, tail: tailTunable };
+const TUNABLES: Record<string, Tunable> = {
+  heuristic: heuristicTunable,
+  tail: tailTunable,
+  ranker: rankerTunable as Tunable,
+};
 
 export const TUNABLE_NAMES: readonly string[] = Object.keys(TUNABLES);
 

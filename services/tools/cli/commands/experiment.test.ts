@@ -17,7 +17,7 @@ describe('verity experiment', () => {
     [['--file', 'x', '--verbose'], /unknown option '--verbose'/],
     [['--file', 'x', '--cv', '1'], /--cv needs at least 2 folds/],
     [['--file', 'x', '--seed', '3'], /--seed needs --cv/],
-    [['--file', 'x', '--cv', '5', '--provider', 'openai'], /--cv measures heuristic and tail, not openai/],
+    [['--file', 'x', '--cv', '5', '--provider', 'openai'], /--cv measures heuristic and tail and ranker, not openai/],
     [['--from', '2026-01-02', '--cv', '5'], /option '--cv <folds>' cannot be used with option '--from/],
   ];
   for (const [args, message] of invalid) {

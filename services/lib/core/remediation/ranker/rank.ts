@@ -1,0 +1,159 @@
+// One ranker for the evidence and the excerpt: candidates (features.ts) scored by learned weights, the
+// best turned into evidence ranges of at most MAX_RANGE_LINES lines, best first; the excerpt is those
+// ranges with their context (a header's block after it, a trailer's output before it), then the tail
+// of the log, up to any byte budget. Pure and deterministic.
+
+import { maxLineBytesFor, separatorLine, utf8Length, type Excerpt, type LineRange } from '../../logs/excerpt.js';
+import { MAX_RANGE_LINES, MAX_RANGES } from '../evidence.js';
+import { FEATURE_COUNT, logFeatures, rangeShape, type CandidateKind, type LogFeatures } from './features.js';
+
+export interface RankedRange {
+  /** 1-based, inclusive, at most MAX_RANGE_LINES lines. */
+  start: number;
+  end: number;
+  /** The candidate's line. */
+  line: number;
+  kind: CandidateKind;
+  rule: string;
+  score: number;
+}
+
+export interface Ranking {
+  ranges: RankedRange[];
+  features: LogFeatures;
+}
+
+const features = new WeakMap<readonly string[], LogFeatures>();
+
+/** logFeatures of `lines`, computed once per array. */
+export function featuresOf(lines: readonly string[]): LogFeatures {
+  let f = features.get(lines);
+  if (f === undefined) {
+    f = logFeatures(lines);
+    features.set(lines, f);
+  }
+  return f;
+}
+
+export function dot(w: ArrayLike<number>, x: ArrayLike<number>): number {
+  let s = 0;
+  for (let j = 0; j < FEATURE_COUNT; j++) s += w[j]! * x[j]!;
+  return s;
+}
+
+/** Evidence of `lines` ranked by `weights`: at most `max` non-overlapping ranges, best first. */
+export function rankLog(lines: readonly string[], weights: ArrayLike<number>, max = MAX_RANGES): Ranking {
+  const f = featuresOf(lines);
+  const n = lines.length;
+  const scored = f.candidates
+    .map((c) => ({ c, s: dot(weights, c.x) }))
+    .sort((a, b) => b.s - a.s || b.c.line - a.c.line);
+  const ranges: RankedRange[] = [];
+  for (const { c, s } of scored) {
+    if (ranges.some((r) => r.start <= c.line && c.line <= r.end)) continue;
+    const shape = rangeShape(c.kind);
+    let start = Math.max(1, c.line - shape.before);
+    let end = Math.min(n, c.line + shape.after);
+    for (const r of ranges) {
+      if (r.end < c.line) start = Math.max(start, r.end + 1);
+      else if (r.start > c.line) end = Math.min(end, r.start - 1);
+    }
+    end = Math.min(end, start + MAX_RANGE_LINES - 1);
+    ranges.push({ start, end, line: c.line, kind: c.kind, rule: c.rule, score: s });
+    if (ranges.length === max) break;
+  }
+  return { ranges, features: f };
+}
+
+/** Shares of the budget: the tail's guaranteed part, one range's context at most. */
+const TAIL_SHARE = 0.15;
+const WINDOW_SHARE = 0.4;
+/** Ranges whose context the excerpt holds. */
+const FIRST_RANGES = 4;
+/** Most lines of context a range gets beyond itself, and before a header. */
+const CONTEXT_LINES = 400;
+const HEADER_LEAD = 8;
+
+/**
+ * The excerpt of at most `budget` UTF-8 bytes: the last lines of the log within TAIL_SHARE of it; the
+ * FIRST_RANGES best ranges; their context in rank order (after a header to the end of its step, before a
+ * trailer to its step's start, CONTEXT_LINES at most and WINDOW_SHARE of the budget each); the other
+ * ranges; then the tail further back.
+ * Lines longer than maxLineBytesFor(budget) are shortened; separators mark omitted lines.
+ */
+export function packExcerpt(lines: readonly string[], ranking: Ranking, budget: number): Excerpt {
+  const n = lines.length;
+  const maxLine = maxLineBytesFor(budget);
+  const bytes = lines.map(utf8Length);
+  const cost = (i: number) => Math.min(bytes[i]!, maxLine) + 1;
+  const widest = Number('9'.repeat(String(n).length));
+  const sepCost = utf8Length(separatorLine(widest - 1, widest)) + 1;
+  const included = new Uint8Array(n);
+  const isIn = (i: number) => i < 0 || i >= n || included[i] === 1;
+  let used = 0;
+  let gaps = n > 0 ? 1 : 0;
+  // Each included line costs its bytes and a newline, each run of omitted lines a separator line.
+  const add = (i: number): boolean => {
+    if (included[i] === 1) return true;
+    const left = isIn(i - 1);
+    const right = isIn(i + 1);
+    const newGaps = gaps + (left && right ? -1 : !left && !right ? 1 : 0);
+    if (used + cost(i) + newGaps * sepCost > budget + 1) return false;
+    included[i] = 1;
+    used += cost(i);
+    gaps = newGaps;
+    return true;
+  };
+  let tailStart = n;
+  const tailBudget = budget * TAIL_SHARE;
+  for (let i = n - 1; i >= 0 && used + cost(i) + sepCost <= tailBudget && add(i); i--) tailStart = i;
+
+  const { steps, stepOf } = ranking.features.structure;
+  const top = ranking.ranges.slice(0, FIRST_RANGES);
+  // The best ranges themselves first, then their context in rank order, then the other ranges.
+  for (const r of top) for (let i = r.start - 1; i < r.end && add(i); i++);
+  for (const r of top) {
+    let spent = 0;
+    const take = (i: number) => {
+      if (included[i] === 1) return true;
+      if (spent + cost(i) > budget * WINDOW_SHARE || !add(i)) return false;
+      spent += cost(i);
+      return true;
+    };
+    const step = steps[stepOf[r.line - 1]!]!;
+    const trailer = rangeShape(r.kind).before > rangeShape(r.kind).after;
+    const stepEnd = (step.exit ?? step.end) - 1;
+    if (trailer) {
+      for (let i = r.start - 2; i >= Math.max(step.start - 1, r.start - 1 - CONTEXT_LINES) && take(i); i--);
+    } else {
+      for (let i = r.start - 2; i >= Math.max(0, r.start - 1 - HEADER_LEAD) && take(i); i--);
+      for (let i = r.end; i <= Math.min(stepEnd, r.end - 1 + CONTEXT_LINES) && take(i); i++);
+    }
+  }
+  for (const r of ranking.ranges.slice(FIRST_RANGES)) for (let i = r.start - 1; i < r.end && add(i); i++);
+  for (let i = tailStart - 1; i >= 0 && add(i); i--);
+
+  const ranges: LineRange[] = [];
+  for (let i = 0; i < n; i++) {
+    if (included[i] !== 1) continue;
+    const last = ranges[ranges.length - 1];
+    if (last !== undefined && last.end === i) last.end = i + 1;
+    else ranges.push({ start: i + 1, end: i + 1 });
+  }
+  const out: string[] = [];
+  let next = 1;
+  let shortened = false;
+  for (const r of ranges) {
+    if (r.start > next) out.push(separatorLine(next, r.start - 1));
+    for (let i = r.start - 1; i < r.end; i++) {
+      if (bytes[i]! > maxLine) {
+        shortened = true;
+        out.push(`${lines[i]!.slice(0, Math.floor(maxLine / 4))} … [${bytes[i]} bytes, cut]`);
+      } else out.push(lines[i]!);
+    }
+    next = r.end + 1;
+  }
+  if (ranges.length > 0 && next <= n) out.push(separatorLine(next, n));
+  const count = included.reduce((a, b) => a + b, 0);
+  return { text: out.join('\n'), ranges, truncated: shortened || count < n };
+}
