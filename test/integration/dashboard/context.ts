@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../../services/lib/platform/schemas/catalog.js';
 import { api, TOKENS } from '../../support/services.js';
 import type { RunningSystem } from '../../support/system.js';
+import { until } from '../../support/wait.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -103,4 +104,15 @@ export async function reportJob(
     { token: TOKENS.alpha },
   );
   expect(r.status, `${job} ${status}: ${JSON.stringify(r.body)}`).to.equal(200);
+}
+
+/**
+ * Waits until the read model lists the pipeline (the projector trails the decider's answer): a page opened
+ * before would miss it, since its events went out before the page's stream connected.
+ */
+export async function untilProjected(ctx: DashboardContext, pipelineId: string, token = TOKENS.alpha): Promise<void> {
+  await until(`pipeline ${pipelineId} in the read model`, async () => {
+    const r = await api(ctx.base, 'GET', `/v1/pipelines/${pipelineId}`, undefined, { token });
+    return r.status === 200 ? true : undefined;
+  });
 }

@@ -2,8 +2,15 @@
 // page (a pipeline appears, a job reported failed turns its row failed live without reload, the status
 // filter, axe-core and screenshots light and dark).
 import { expect } from 'chai';
-import { TOKENS } from '../../support/services.js';
-import { axeViolations, checkAndShoot, createPipeline, reportJob, type DashboardContext } from './context.js';
+import { api, TOKENS } from '../../support/services.js';
+import {
+  axeViolations,
+  checkAndShoot,
+  createPipeline,
+  reportJob,
+  untilProjected,
+  type DashboardContext,
+} from './context.js';
 
 export function loginScenarios(ctx: DashboardContext): void {
   it('a wrong token is refused: the login page says so, with 401, and no cookie is set', async () => {
@@ -79,6 +86,7 @@ export function pipelinesScenarios(ctx: DashboardContext): void {
     const { page, base } = ctx;
     const ref = `src-${passing.slice(0, 8)}`;
     const scheduled = await createPipeline(ctx, 'test/alpha', TOKENS.alpha, undefined, ref, { source: 'schedule' });
+    await untilProjected(ctx, scheduled);
     await page.goto(`${base}/?source=schedule&ref=${ref}`);
     await row(scheduled).waitFor({ timeout: 30_000 });
     expect(await page.locator('tbody tr').count()).to.equal(1);
@@ -108,6 +116,7 @@ export function pipelinesScenarios(ctx: DashboardContext): void {
     const ref = `page-${passing.slice(0, 8)}`;
     const made: string[] = [];
     for (let i = 0; i < 3; i++) made.push(await createPipeline(ctx, 'test/alpha', TOKENS.alpha, undefined, ref));
+    for (const id of made) await untilProjected(ctx, id);
     await page.goto(`${base}/?ref=${ref}&limit=2`);
     await page.locator('.live-live').waitFor({ timeout: 30_000 });
     const ids = () =>
@@ -124,6 +133,19 @@ export function pipelinesScenarios(ctx: DashboardContext): void {
     await page.click('.unseen button');
     await row(newest).waitFor({ timeout: 10_000 });
     expect(await ids()).to.deep.equal([newest, made[2]]);
+    expect(await page.locator('.unseen-count').count()).to.equal(0);
+    // An older pipeline (on page 2; auto-canceled when a newer one on its ref came) changes — its job is
+    // retried: it is not new, so it neither enters page 1 nor counts.
+    const retried = await api(
+      ctx.ingest,
+      'POST',
+      `/v1/pipelines/${made[0]!}/jobs/build/retry?wait=10000`,
+      { project_id: 'test/alpha' },
+      { token: TOKENS.alpha },
+    );
+    expect(retried.status, JSON.stringify(retried.body)).to.equal(200);
+    await page.waitForTimeout(2_500); // the page refetches 250 ms and 1.5 s after an event
+    expect(await ids(), 'page 1 unchanged').to.deep.equal([newest, made[2]]);
     expect(await page.locator('.unseen-count').count()).to.equal(0);
     await page.goto(`${base}/`);
   });

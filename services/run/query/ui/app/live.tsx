@@ -12,7 +12,11 @@ const LIVE_TEXT: Record<Live, string> = {
   off: 'Live updates off',
 };
 
-/** Opens GET /v1/stream with `query` (empty, or "?…"); the caller closes the source it answers. */
+/**
+ * Opens GET /v1/stream with `query` (empty, or "?…"); the caller closes the source it answers. The first
+ * connection is a `reset` too: what changed between the page's first read and the stream's start was in no
+ * event the page got (reconnections resume from Last-Event-ID, or the server sends `reset`).
+ */
 export function openStream(
   query: string,
   onEvent: (message: MessageEvent<string>) => void,
@@ -20,7 +24,12 @@ export function openStream(
   setLive: (live: Live) => void,
 ): EventSource {
   const source = new EventSource(`/v1/stream${query}`);
-  source.onopen = () => setLive('live');
+  let opened = false;
+  source.onopen = () => {
+    setLive('live');
+    if (!opened) onReset();
+    opened = true;
+  };
   source.onerror = () => setLive(source.readyState === EventSource.CLOSED ? 'off' : 'reconnecting');
   for (const type of STREAM_EVENTS) source.addEventListener(type, onEvent);
   source.addEventListener('reset', onReset);

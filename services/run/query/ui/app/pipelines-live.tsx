@@ -2,11 +2,14 @@
 // (or every project of the session). A status change is applied from the event at once, then the row is
 // refetched twice (soon, and later: the read model may trail the event) and replaced in place; a new pipeline
 // that matches the filters appears at the top of the first page, unless the reader is away from the top (or on
-// an older page): then it, and a change of a row shown, is only noted. A `reset` of the stream reloads the page.
+// an older page): then it, and a change of a row shown, is only noted. "New" means newer than the newest
+// pipeline a first page showed (the frontier): an event for an older pipeline that is not in view (on another
+// page) changes nothing here. A `reset` of the stream reloads the page.
 import type { RefObject } from 'preact';
 import type { Dispatch, StateUpdater } from 'preact/hooks';
 import { useEffect, useState } from 'preact/hooks';
 import { getPipeline, matches, type Filters, type Pipeline, type StreamEvent } from './api.js';
+import { isNewer } from './list-order.js';
 import { openStream, type Live } from './live.js';
 
 /** What the page shows and knows, read by the stream's handlers when an event arrives. */
@@ -25,6 +28,8 @@ export function usePipelinesLive(
   state: RefObject<ListState>,
   away: RefObject<boolean>,
   note: (kind: 'added' | 'changed', id: string) => void,
+  /** The newest pipeline a first page of these filters showed, or inserted since. */
+  frontier: RefObject<Pipeline | null>,
 ): Live {
   const [live, setLive] = useState<Live>('connecting');
   useEffect(() => {
@@ -41,11 +46,13 @@ export function usePipelinesLive(
           return copy;
         }
         const { filters: f, cursor: c } = state.current!;
-        if (!matches(p, f)) return current;
+        const top = frontier.current;
+        if (!matches(p, f) || (top && !isNewer(p, top))) return current;
         if (c !== null || away.current) {
           note('added', id);
           return current;
         }
+        frontier.current = p;
         return [p, ...current].slice(0, pageSize);
       });
     };

@@ -17,6 +17,7 @@ import {
 } from './api.js';
 import { LiveIndicator } from './live.js';
 import { FIRST_ROWS_MARK } from './marks.js';
+import { isNewer } from './list-order.js';
 import { usePipelinesLive } from './pipelines-live.js';
 import { StatusBadge, SystemBadge } from './status.js';
 
@@ -92,6 +93,8 @@ export function PipelinesPage() {
     changed: new Set(),
   });
   const away = useRef(false);
+  /** The newest pipeline a first page showed under these filters: only a newer one is new (see ListState). */
+  const frontier = useRef<Pipeline | null>(null);
   const state = useRef({ filters, cursor, rows });
   state.current = { filters, cursor, rows };
   away.current = cursor !== null || (typeof window !== 'undefined' && window.scrollY > AWAY_PX);
@@ -107,6 +110,8 @@ export function PipelinesPage() {
     setLoading(true);
     try {
       const page = await listPipelines(filters, cursor, pageSize);
+      if (cursor === null && page.items[0] && !(frontier.current && !isNewer(page.items[0], frontier.current)))
+        frontier.current = page.items[0];
       setRows(page.items);
       setNext(page.next_cursor);
       setError(null);
@@ -116,6 +121,11 @@ export function PipelinesPage() {
       setLoading(false);
     }
   }, [filters, cursor, pageSize]);
+
+  // Other filters, another list: its own newest pipeline.
+  useEffect(() => {
+    frontier.current = null;
+  }, [filters]);
 
   useEffect(() => {
     void load();
@@ -143,7 +153,7 @@ export function PipelinesPage() {
     return () => clearInterval(tick);
   }, []);
 
-  const live = usePipelinesLive(filters.project, load, pageSize, setRows, state, away, note);
+  const live = usePipelinesLive(filters.project, load, pageSize, setRows, state, away, note, frontier);
 
   const apply = (e: Event) => {
     e.preventDefault();
