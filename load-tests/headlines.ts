@@ -226,6 +226,26 @@ const dashboard: Reader = (j) => {
   };
 };
 
+/** The category classifier's grouped-CV macro-F1 and accuracy (fit beside), against the heuristic's. */
+const logExcerptCategories: Reader = (j) => {
+  const ts = list(j.tunables);
+  const of = (t: Json | undefined, m: string) => list(t?.measures).find((x) => x.measure === m);
+  const cvFit = (t: Json | undefined, m: string) => {
+    const f = of(t, m);
+    return `${pct(num((f?.cv as Json | undefined)?.value))} (${pct(num((f?.fit as Json | undefined)?.value))})`;
+  };
+  const first = ts[0];
+  const heuristic = ts.find((t) => t.tunable === 'heuristic');
+  const f1 = (t: Json | undefined) => num((of(t, 'category macro-F1')?.cv as Json | undefined)?.value);
+  return {
+    figures:
+      `${String(first?.tunable ?? '—')} CV (fit) macro-F1 ${cvFit(first, 'category macro-F1')}, accuracy ` +
+      `${cvFit(first, 'category accuracy')}; ${fmt(num(j.categoryLabels))} labelled logs, ${fmt(num(j.repos))} repos, ` +
+      `${list(j.folds).length} folds`,
+    ratio: `macro-F1 CV ${x(div(f1(first), f1(heuristic)))} the heuristic's (${pct(f1(heuristic))})`,
+  };
+};
+
 const READERS: Record<string, Reader> = {
   dashboard,
   'write-side': writeSide,
@@ -238,6 +258,7 @@ const READERS: Record<string, Reader> = {
   'log-excerpt-recall': recall,
   'log-excerpt-evidence': evidence,
   'log-excerpt-cv': logExcerptCv,
+  'log-excerpt-categories': logExcerptCategories,
   soak,
   bench: suite,
   ab,

@@ -1,7 +1,7 @@
 // The grouped-CV result as Markdown: the headline (CV mean with its interval, the fit beside it, the gap),
 // the per-category F1 when there are category labels, the per-format table and the worst logs. Pure.
 
-import type { Category } from '../../lib/core/remediation/proposal.js';
+import type { RubricCategory as Category } from '../../lib/core/remediation/category/categories.js';
 import type { CvResult, Interval, TunableCv } from './cv.js';
 import { HEADLINE_BUDGET } from './log-score.js';
 

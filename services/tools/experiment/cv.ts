@@ -5,7 +5,7 @@
 // gap between the two in points. Also the per-format table and the worst logs of the first Tunable.
 
 import { detectFormat, type LogFormat } from '../../lib/core/remediation/formats.js';
-import type { Category } from '../../lib/core/remediation/proposal.js';
+import type { RubricCategory as Category } from '../../lib/core/remediation/category/categories.js';
 import { clusterBootstrap } from './bootstrap.js';
 import { groupedFolds, trainingIndices } from './folds.js';
 import {

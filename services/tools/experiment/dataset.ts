@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { createAjv, toFieldErrors } from '../../lib/platform/schemas/ajv.js';
-import { CATEGORIES, type Category } from '../../lib/core/remediation/proposal.js';
+import { RUBRIC_CATEGORIES, type RubricCategory } from '../../lib/core/remediation/category/categories.js';
+import { CATEGORIES } from '../../lib/core/remediation/proposal.js';
 
 export interface LabelledLog {
   repo: string;
@@ -18,8 +19,11 @@ export interface LabelledLog {
   /** The labelled lines explaining the failure, 1-based, inclusive. */
   chunk_start_line: number;
   chunk_end_line: number;
-  /** Root-cause category, when labelled. */
-  category?: Category;
+  /**
+   * Root-cause category, when labelled: a rubric id (docs/FAILURE-CATEGORIES.md). A file may also carry
+   * today's event ids; `network` is read as `infrastructure`.
+   */
+  category?: RubricCategory;
   /** Whether a retry of the same job on the same commit passed, when known. */
   retry_passed?: boolean;
 }
@@ -33,7 +37,7 @@ const RECORD_SCHEMA = {
     log: { type: 'string' },
     chunk_start_line: { type: 'integer', minimum: 1 },
     chunk_end_line: { type: 'integer', minimum: 1 },
-    category: { enum: [...CATEGORIES] },
+    category: { enum: [...new Set<string>([...CATEGORIES, ...RUBRIC_CATEGORIES])] },
     retry_passed: { type: 'boolean' },
   },
 };
@@ -64,7 +68,9 @@ export function parseRecord(text: string): LabelledLog | Error {
     chunk_start_line: r.chunk_start_line,
     chunk_end_line: r.chunk_end_line,
   };
-  if (r.category !== undefined) record.category = r.category;
+  const category = r.category as string | undefined;
+  if (category !== undefined)
+    record.category = category === 'network' ? 'infrastructure' : (category as RubricCategory);
   if (r.retry_passed !== undefined) record.retry_passed = r.retry_passed;
   return record;
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Category } from '../../lib/core/remediation/proposal.js';
+import type { RubricCategory as Category } from '../../lib/core/remediation/category/categories.js';
 import { categoryF1 } from './f1.js';
 
 const pairs = (...xs: [Category, Category][]) => xs.map(([label, predicted]) => ({ label, predicted }));

@@ -3,7 +3,7 @@
 // category only ever predicted counts against the precision of none of them but lowers the recall of
 // the labels it took). Pure.
 
-import type { Category } from '../../lib/core/remediation/proposal.js';
+import type { RubricCategory as Category } from '../../lib/core/remediation/category/categories.js';
 
 export interface CategoryPair {
   label: Category;

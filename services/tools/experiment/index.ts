@@ -9,3 +9,4 @@ export { runCv, type CvResult } from './cv.js';
 export { cvReport } from './cv-report.js';
 export { prepareLog, type LogInput, type Prediction, type TrainingLog, type Tunable } from './tunable.js';
 export { TUNABLE_NAMES, tunableByName } from './tunables.js';
+export { DEFAULT_LABELS, labelRecords } from './final-labels.js';

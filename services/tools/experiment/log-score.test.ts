@@ -70,9 +70,12 @@ describe('scoreLog', () => {
     const ms = measuresFor([16000], false);
     expect(ms.map((m) => m.name)).to.deep.equal(['context recall @16000 B', 'evidence hit@1', 'evidence hit@3']);
     expect(ms.map((m) => m.stat(scores))).to.deep.equal([2 / 3, 1 / 3, 2 / 3]);
-    const f1 = measuresFor([16000], true).at(-1)!;
-    expect(f1.name).to.equal('category macro-F1');
-    expect(f1.stat([score({ category: 'lint', predicted: 'lint' }), score({ category: 'timeout' })])).to.equal(0.5);
+    const [f1, accuracy] = measuresFor([16000], true).slice(-2);
+    expect(f1!.name).to.equal('category macro-F1');
+    expect(f1!.stat([score({ category: 'lint', predicted: 'lint' }), score({ category: 'timeout' })])).to.equal(0.5);
+    expect(accuracy!.name).to.equal('category accuracy');
+    const three = [score({ category: 'lint', predicted: 'lint' }), score({ category: 'timeout' }), score({})];
+    expect(accuracy!.stat(three)).to.equal(0.5);
   });
 
   const misses: [Partial<LogScore>, number, string][] = [

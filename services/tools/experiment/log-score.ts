@@ -4,7 +4,7 @@
 import type { LineRange } from '../../lib/core/logs/excerpt.js';
 import { MAX_RANGES } from '../../lib/core/remediation/evidence.js';
 import type { LogFormat } from '../../lib/core/remediation/formats.js';
-import type { Category } from '../../lib/core/remediation/proposal.js';
+import type { RubricCategory as Category } from '../../lib/core/remediation/category/categories.js';
 import { categoryF1 } from './f1.js';
 import { covers, evidenceHit } from './measures.js';
 import type { Prediction, TrainingLog } from './tunable.js';
@@ -79,6 +79,14 @@ export function macroF1(scores: readonly LogScore[]): ReturnType<typeof category
   );
 }
 
+/** The share of the labelled logs among `scores` whose predicted category is the label (none: unknown). */
+export function categoryAccuracy(scores: readonly LogScore[]): number {
+  return rate(
+    scores.filter((s) => s.category !== undefined),
+    (s) => (s.predicted ?? 'unknown') === s.category,
+  );
+}
+
 /** The measures of the headline: recall per budget, hit@1, hit@3, and category macro-F1 when labelled. */
 export function measuresFor(budgets: readonly number[], categoryLabels: boolean): Measure[] {
   return [
@@ -88,7 +96,12 @@ export function measuresFor(budgets: readonly number[], categoryLabels: boolean)
     })),
     { name: 'evidence hit@1', stat: (s) => rate(s, (x) => hitAt(x, 1)) },
     { name: 'evidence hit@3', stat: (s) => rate(s, (x) => hitAt(x, 3)) },
-    ...(categoryLabels ? [{ name: 'category macro-F1', stat: (s: readonly LogScore[]) => macroF1(s).macro }] : []),
+    ...(categoryLabels
+      ? [
+          { name: 'category macro-F1', stat: (s: readonly LogScore[]) => macroF1(s).macro },
+          { name: 'category accuracy', stat: categoryAccuracy },
+        ]
+      : []),
   ];
 }
 

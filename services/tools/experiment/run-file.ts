@@ -12,6 +12,7 @@ import {
   type RemediationProvider,
 } from '../../lib/core/remediation/proposal.js';
 import { failureSignature } from '../../lib/core/remediation/signature.js';
+import { fromEventCategory } from '../../lib/core/remediation/category/categories.js';
 import { createAjv } from '../../lib/platform/schemas/ajv.js';
 import { readDataset, type LabelledLog } from './dataset.js';
 import { CONTEXT_BUDGET, clampLabel, contextRecall, evidenceHit, percentile, share, type Share } from './measures.js';
@@ -154,7 +155,7 @@ async function measure(
     if (evidenceHit(body.evidence, label, 1)) tally.hit1++;
     if (evidenceHit(body.evidence, label, 3)) tally.hit3++;
   }
-  if (record.category !== undefined && body.category === record.category) tally.correct++;
+  if (record.category !== undefined && fromEventCategory(body.category) === record.category) tally.correct++;
   if (record.retry_passed !== undefined && body.suggested_action.kind === 'retry') {
     tally.retries++;
     if (record.retry_passed) tally.retriesPassed++;

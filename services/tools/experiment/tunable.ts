@@ -6,7 +6,8 @@
 import type { LineRange } from '../../lib/core/logs/excerpt.js';
 import { redactSecrets } from '../../lib/core/logs/redact.js';
 import { sanitizeLog } from '../../lib/core/logs/sanitize.js';
-import type { Category, EvidenceRange } from '../../lib/core/remediation/proposal.js';
+import type { EvidenceRange } from '../../lib/core/remediation/proposal.js';
+import type { RubricCategory as Category } from '../../lib/core/remediation/category/categories.js';
 import type { LabelledLog } from './dataset.js';
 import { clampLabel } from './measures.js';
 

@@ -70,6 +70,8 @@ describe('tunables', () => {
 
   it('finds Tunables by name', () => {
     expect(tunableByName('tail')).to.equal(tailTunable);
-    expect(() => tunableByName('openai')).to.throw(/no grouped CV for "openai" \(known: heuristic, tail, ranker\)/);
+    expect(() => tunableByName('openai')).to.throw(
+      /no grouped CV for "openai" \(known: heuristic, tail, ranker, category, category-rules, majority\)/,
+    );
   });
 });

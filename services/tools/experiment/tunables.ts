@@ -8,8 +8,10 @@ import { excerptOfLines, utf8Length, type LineRange } from '../../lib/core/logs/
 import { findMarkers } from '../../lib/core/logs/markers.js';
 import { MAX_RANGE_LINES } from '../../lib/core/remediation/evidence.js';
 import { proposeHeuristic } from '../../lib/core/remediation/heuristic.js';
+import { fromEventCategory } from '../../lib/core/remediation/category/categories.js';
 import type { RemediationContext } from '../../lib/core/remediation/proposal.js';
 import { failureSignature } from '../../lib/core/remediation/signature.js';
+import { categoryRulesTunable, categoryTunable, majorityTunable } from './category-tunable.js';
 import { rankerTunable } from './ranker-tunable.js';
 import type { LogInput, Prediction, Tunable } from './tunable.js';
 
@@ -49,7 +51,7 @@ export const heuristicTunable: Tunable<null> = {
         return excerptOfLines(log.lines, markers, { maxBytes: budget }).ranges;
       },
       evidence: body.evidence,
-      category: body.category,
+      category: fromEventCategory(body.category),
     };
   },
 };
@@ -88,6 +90,9 @@ const TUNABLES: Record<string, Tunable> = {
   heuristic: heuristicTunable,
   tail: tailTunable,
   ranker: rankerTunable as Tunable,
+  category: categoryTunable as Tunable,
+  'category-rules': categoryRulesTunable as Tunable,
+  majority: majorityTunable as Tunable,
 };
 
 export const TUNABLE_NAMES: readonly string[] = Object.keys(TUNABLES);

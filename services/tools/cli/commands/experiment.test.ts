@@ -17,7 +17,10 @@ describe('verity experiment', () => {
     [['--file', 'x', '--verbose'], /unknown option '--verbose'/],
     [['--file', 'x', '--cv', '1'], /--cv needs at least 2 folds/],
     [['--file', 'x', '--seed', '3'], /--seed needs --cv/],
-    [['--file', 'x', '--cv', '5', '--provider', 'openai'], /--cv measures heuristic and tail and ranker, not openai/],
+    [
+      ['--file', 'x', '--cv', '5', '--provider', 'openai'],
+      /--cv measures heuristic and tail and ranker and category and category-rules and majority, not openai/,
+    ],
     [['--from', '2026-01-02', '--cv', '5'], /option '--cv <folds>' cannot be used with option '--from/],
   ];
   for (const [args, message] of invalid) {
@@ -57,6 +60,12 @@ describe('verity experiment', () => {
     expect((await parse(['experiment', '--file', 'a', '--cv=3', '--seed=42'])).opts).to.deep.include({
       cv: { folds: 3, seed: 42 },
     });
+  });
+
+  it('takes --labels <dir> or --no-labels; without either, the default is decided when it runs', async () => {
+    expect((await parse(['experiment', '--file', 'a', '--labels', 'd'])).opts).to.deep.include({ labels: 'd' });
+    expect((await parse(['experiment', '--file', 'a', '--no-labels'])).opts).to.deep.include({ labels: false });
+    expect((await parse(['experiment', '--file', 'a'])).opts).to.not.have.property('labels');
   });
 
   it('prints the grouped-CV headline first, then the per-format table and the worst logs', async () => {

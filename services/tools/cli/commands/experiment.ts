@@ -4,9 +4,10 @@ import { Option, type Command } from 'commander';
 import type { Invoke } from '../invoke.js';
 import { naturalNumber, positiveInteger, refusing } from '../parsers.js';
 import { providerByName, PROVIDER_NAMES } from '../../experiment/index.js';
-import { comparisonTable, runExperiment, runFile } from '../../experiment/index.js';
+import { comparisonTable, runExperiment } from '../../experiment/index.js';
 import { cvReport, prepareLog, readDataset, runCv, TUNABLE_NAMES, tunableByName } from '../../experiment/index.js';
 import { windowCases } from '../../experiment/index.js';
+import { DEFAULT_LABELS, labelRecords } from '../../experiment/index.js';
 import { loadConfig } from '../../../lib/platform/config/index.js';
 import { parseBound, type Bound } from '../../replay/index.js';
 
@@ -21,6 +22,8 @@ export interface ExperimentArgs {
   json: boolean;
   /** Grouped cross-validation by repository instead of one pass: folds and seed. */
   cv?: { folds: number; seed: number };
+  /** With --file: the failure-category label directory; false: none; absent: DEFAULT_LABELS if it exists. */
+  labels?: string | false;
 }
 
 /** The options as commander parsed them. */
@@ -35,6 +38,7 @@ export interface ExperimentOptions {
   json?: boolean;
   cv?: number;
   seed?: number;
+  labels?: string | boolean;
 }
 
 /** The experiment's arguments, or what is wrong with the options (what commander cannot check alone). */
@@ -46,6 +50,8 @@ export function experimentArgs(o: ExperimentOptions): ExperimentArgs | string {
   const vs = o.vs ?? (o.provider === 'tail' ? undefined : 'tail');
   const { file, provider, limit, concurrency } = o;
   const args: ExperimentArgs = { file, window, provider, vs, limit, concurrency, json: o.json === true };
+  if (typeof o.labels === 'string') args.labels = o.labels;
+  else if (o.labels === false) args.labels = false;
   if (o.cv === undefined) return o.seed === undefined ? args : '--seed needs --cv';
   if (o.cv < 2) return '--cv needs at least 2 folds';
   const notTunable = [provider, vs].find((p) => p !== undefined && !TUNABLE_NAMES.includes(p));
@@ -95,12 +101,18 @@ export function registerExperiment(program: Command, invoke: Invoke): void {
         '--cv <folds>',
         'grouped cross-validation by repository with that many folds (5 in docs/AI-EVALUATION.md): the mean over ' +
           'the held-out folds with a 95% cluster-bootstrap interval, the fit beside it and the gap, then the ' +
-          'per-format table and the 20 worst logs; heuristic and tail only',
+          `per-format table and the 20 worst logs; ${TUNABLE_NAMES.join(', ')} only`,
       )
         .argParser(positiveInteger)
         .conflicts('from'),
     )
     .option('--seed <n>', 'with --cv: seeds the folds and the bootstrap (default: 1)', naturalNumber)
+    .option(
+      '--labels <dir>',
+      `with --file: failure-category labels joined into each log's category by repo#build_id (passes A and B ` +
+        `where they agree, else the adjudicated label; default: ${DEFAULT_LABELS} when the directory exists)`,
+    )
+    .option('--no-labels', 'with --file: no failure-category labels but those the file carries')
     .action((o: ExperimentOptions) => {
       const args = experimentArgs(o);
       if (typeof args === 'string') return experiment.error(`error: ${args}`, { exitCode: 2 });
@@ -110,9 +122,14 @@ export function registerExperiment(program: Command, invoke: Invoke): void {
 
 /** `verity experiment`: measure remediation providers side by side on a labelled file or on recorded failures. */
 export async function experimentCommand(parsed: ExperimentArgs): Promise<number> {
+  const labelled = async () => {
+    const { records, note } = labelRecords(await readDataset(parsed.file!, parsed.limit), parsed.labels);
+    (parsed.json ? console.error : console.log)(note);
+    return records;
+  };
   if (parsed.cv !== undefined) {
     const tunables = [parsed.provider, ...(parsed.vs === undefined ? [] : [parsed.vs])].map(tunableByName);
-    const logs = (await readDataset(parsed.file!, parsed.limit)).map(prepareLog);
+    const logs = (await labelled()).map(prepareLog);
     const cv = runCv(logs, tunables, { folds: parsed.cv.folds, seed: parsed.cv.seed });
     console.log(parsed.json ? JSON.stringify(cv, null, 2) : cvReport(cv));
     return 0;
@@ -121,7 +138,7 @@ export async function experimentCommand(parsed: ExperimentArgs): Promise<number>
   const opts = { limit: parsed.limit, concurrency: parsed.concurrency };
   const result = parsed.window
     ? await runExperiment(await windowCases(loadConfig(), parsed.window, parsed.limit), providers, opts)
-    : await runFile(parsed.file!, providers, opts);
+    : await runExperiment(await labelled(), providers, opts);
   console.log(parsed.json ? JSON.stringify(result, null, 2) : comparisonTable(result));
   return 0;
 }
