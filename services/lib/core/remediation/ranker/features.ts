@@ -34,6 +34,9 @@ const POSITION_FEATURES = [
   'trailer below a strong line of its step',
   'strong, the last of its step',
   'strong, the first of its step',
+  'strong lines inside its range',
+  'trailer with no strong line inside its range',
+  'times its rule matches in the log',
 ] as const;
 
 /** Names of the features, in the order of a candidate's `x`. */
@@ -109,6 +112,10 @@ export function logFeatures(lines: readonly string[]): LogFeatures {
     if (!firstStrong.has(k)) firstStrong.set(k, c.line);
     lastStrong.set(k, c.line);
   }
+  const ruleCount = new Map<string, number>();
+  for (const c of raw) ruleCount.set(c.rule, (ruleCount.get(c.rule) ?? 0) + 1);
+  const strongIn = (from: number, to: number) =>
+    strongPrefix[Math.max(0, Math.min(n, to))]! - strongPrefix[Math.max(0, Math.min(n, from - 1))]!;
   const firstStrongOfFailing = raw.find((c) => STRONG.has(c.kind) && stepOf[c.line - 1] === firstFailing)?.line;
   const kindIndex = new Map(CANDIDATE_KINDS.map((k, i) => [k, i]));
   const base = CANDIDATE_KINDS.length;
@@ -146,6 +153,12 @@ export function logFeatures(lines: readonly string[]): LogFeatures {
       TRAILERS.has(c.kind) && (firstStrong.get(k) ?? Infinity) < c.line ? 1 : 0,
       STRONG.has(c.kind) && lastStrong.get(k) === c.line ? 1 : 0,
       STRONG.has(c.kind) && firstStrong.get(k) === c.line ? 1 : 0,
+      Math.min(
+        1,
+        (strongIn(c.line - rangeShape(c.kind).before, c.line + rangeShape(c.kind).after) - strongAt[c.line]!) / 5,
+      ),
+      TRAILERS.has(c.kind) && strongIn(c.line - rangeShape(c.kind).before, c.line) === 0 ? 1 : 0,
+      Math.log1p(ruleCount.get(c.rule)!) / 5,
     ];
     v.forEach((value, j) => (x[base + j] = value));
     const prior = (WEAK.has(c.kind) ? 0 : 2) + (inFailing ? 2 : 0) + x[base + 8]!;
@@ -163,5 +176,5 @@ export function logFeatures(lines: readonly string[]): LogFeatures {
 export function rangeShape(kind: CandidateKind): { before: number; after: number } {
   return kind === 'summary' || kind === 'noise' || kind === 'exit' || kind === 'last-output'
     ? { before: 16, after: 3 }
-    : { before: 2, after: 17 };
+    : { before: 4, after: 15 };
 }

@@ -6,7 +6,7 @@
 
 import type { LineRange } from '../../logs/excerpt.js';
 import { FEATURE_COUNT, rangeShape } from './features.js';
-import { featuresOf } from './rank.js';
+import { DEFAULT_PACKING, featuresOf, packExcerpt, rankLog, type PackOptions } from './rank.js';
 
 export interface LabelledLines {
   lines: readonly string[];
@@ -86,4 +86,44 @@ export function learnWeights(logs: readonly LabelledLines[], opts: LearnOptions 
     }
   }
   return w;
+}
+
+/** Budgets the packing is fitted at (those recall is reported at). */
+const PACK_BUDGETS = [8000, 16000, 32000, 64000];
+const PACK_GRID: readonly PackOptions[] = [0.1, 0.2].flatMap((tailShare) =>
+  [0.1, 0.25].flatMap((otherShare) =>
+    [2, 4].map((firstRanges) => ({ tailShare, windowShare: 0.4, otherShare, firstRanges })),
+  ),
+);
+
+/**
+ * The packing (PackOptions) of the grid under which the excerpts of the training logs, ranked with
+ * `weights`, hold their labelled lines most often, over PACK_BUDGETS; ties keep the earlier option.
+ */
+export function fitPacking(logs: readonly LabelledLines[], weights: ArrayLike<number>): PackOptions {
+  const rankings = logs.map((log) => rankLog(log.lines, weights));
+  let best = DEFAULT_PACKING;
+  let bestHits = -1;
+  for (const packing of PACK_GRID) {
+    let hits = 0;
+    logs.forEach((log, i) => {
+      for (const budget of PACK_BUDGETS) {
+        const { ranges } = packExcerpt(log.lines, rankings[i]!, budget, packing);
+        if (ranges.some((r) => r.start <= log.label.start && log.label.end <= r.end)) hits++;
+      }
+    });
+    if (hits > bestHits) [best, bestHits] = [packing, hits];
+  }
+  return best;
+}
+
+export interface RankerModel {
+  weights: Float64Array;
+  packing: PackOptions;
+}
+
+/** The ranker fitted on `logs`: its weights (learnWeights), then its packing with them (fitPacking). */
+export function fitRanker(logs: readonly LabelledLines[], opts: LearnOptions = {}): RankerModel {
+  const weights = learnWeights(logs, opts);
+  return { weights, packing: fitPacking(logs, weights) };
 }

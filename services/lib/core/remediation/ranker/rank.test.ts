@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { utf8Length } from '../../logs/excerpt.js';
 import { MAX_RANGE_LINES } from '../evidence.js';
 import { FEATURE_COUNT, FEATURE_NAMES } from './features.js';
-import { learnWeights } from './learn.js';
+import { fitRanker, learnWeights } from './learn.js';
 import { packExcerpt, rankLog } from './rank.js';
 
 const filler = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `compiling module ${from + i}`);
@@ -63,6 +63,13 @@ describe('ranker', () => {
     });
   }
 
+  it('stays within the budget when the best range starts on the first line or ends on the last', () => {
+    const lines = ['error: at the very start', ...filler(3000), 'FAILURES!'];
+    const ranking = rankLog(lines, weights());
+    for (const budget of [1000, 4000])
+      expect(utf8Length(packExcerpt(lines, ranking, budget).text)).to.be.at.most(budget);
+  });
+
   it('holds a whole short log', () => {
     const lines = ['$ make', 'main.c:1:1: error: x', 'make: *** [all] Error 1'];
     const ex = packExcerpt(lines, rankLog(lines, weights()), 16000);
@@ -80,5 +87,13 @@ describe('ranker', () => {
     expect([...w1]).to.deep.equal([...w2]);
     const held = travisLog(123);
     expect(rankLog(held, w1).ranges[0]!.line).to.equal(125);
+  });
+
+  it('fits the packing of the excerpt with the weights, deterministically', () => {
+    const logs = [10, 20, 30].map((k) => ({ lines: travisLog(k * 40), label: { start: k * 40 + 2, end: k * 40 + 3 } }));
+    const a = fitRanker(logs, { steps: 50 });
+    const b = fitRanker(logs, { steps: 50 });
+    expect(a.packing).to.deep.equal(b.packing);
+    expect(a.packing.firstRanges).to.be.oneOf([2, 4]);
   });
 });

@@ -19,9 +19,15 @@ export interface RankedRange {
 }
 
 export interface Ranking {
+  /** The evidence: at most `max` ranges, best first. */
   ranges: RankedRange[];
+  /** The ranges ranked after them, up to EXCERPT_RANGES in all: the excerpt holds them too, budget permitting. */
+  more: RankedRange[];
   features: LogFeatures;
 }
+
+/** Ranges ranked for the excerpt, evidence included. */
+export const EXCERPT_RANGES = 40;
 
 const features = new WeakMap<readonly string[], LogFeatures>();
 
@@ -60,28 +66,47 @@ export function rankLog(lines: readonly string[], weights: ArrayLike<number>, ma
     }
     end = Math.min(end, start + MAX_RANGE_LINES - 1);
     ranges.push({ start, end, line: c.line, kind: c.kind, rule: c.rule, score: s });
-    if (ranges.length === max) break;
+    if (ranges.length === Math.max(max, EXCERPT_RANGES)) break;
   }
-  return { ranges, features: f };
+  return { ranges: ranges.slice(0, max), more: ranges.slice(max), features: f };
 }
 
-/** Shares of the budget: the tail's guaranteed part, one range's context at most. */
-const TAIL_SHARE = 0.15;
-const WINDOW_SHARE = 0.4;
-/** Ranges whose context the excerpt holds. */
-const FIRST_RANGES = 4;
+/** How the excerpt spends its budget; fitted on training logs (learn.ts, fitPacking). */
+export interface PackOptions {
+  /** Share of the budget the tail is guaranteed. */
+  tailShare: number;
+  /** Share one of the best ranges' context may take in its own direction… */
+  windowShare: number;
+  /** …and the other way. */
+  otherShare: number;
+  /** How many of the best ranges get context. */
+  firstRanges: number;
+}
+
+export const DEFAULT_PACKING: Readonly<PackOptions> = Object.freeze({
+  tailShare: 0.15,
+  windowShare: 0.4,
+  otherShare: 0.1,
+  firstRanges: 4,
+});
 /** Most lines of context a range gets beyond itself, and before a header. */
 const CONTEXT_LINES = 400;
 const HEADER_LEAD = 8;
 
 /**
- * The excerpt of at most `budget` UTF-8 bytes: the last lines of the log within TAIL_SHARE of it; the
- * FIRST_RANGES best ranges; their context in rank order (after a header to the end of its step, before a
- * trailer to its step's start, CONTEXT_LINES at most and WINDOW_SHARE of the budget each); the other
- * ranges; then the tail further back.
+ * The excerpt of at most `budget` UTF-8 bytes: the last lines of the log within `tailShare` of it; the
+ * `firstRanges` best ranges; their context in rank order (after a header to the end of its step, before a
+ * trailer to its step's start, CONTEXT_LINES at most and `windowShare` of the budget each), then the
+ * other way (`otherShare`); the other ranges; then the tail further back.
  * Lines longer than maxLineBytesFor(budget) are shortened; separators mark omitted lines.
  */
-export function packExcerpt(lines: readonly string[], ranking: Ranking, budget: number): Excerpt {
+export function packExcerpt(
+  lines: readonly string[],
+  ranking: Ranking,
+  budget: number,
+  packing: PackOptions = DEFAULT_PACKING,
+): Excerpt {
+  const { tailShare, windowShare, otherShare, firstRanges } = packing;
   const n = lines.length;
   const maxLine = maxLineBytesFor(budget);
   const bytes = lines.map(utf8Length);
@@ -94,6 +119,7 @@ export function packExcerpt(lines: readonly string[], ranking: Ranking, budget: 
   let gaps = n > 0 ? 1 : 0;
   // Each included line costs its bytes and a newline, each run of omitted lines a separator line.
   const add = (i: number): boolean => {
+    if (i < 0 || i >= n) return false;
     if (included[i] === 1) return true;
     const left = isIn(i - 1);
     const right = isIn(i + 1);
@@ -105,32 +131,42 @@ export function packExcerpt(lines: readonly string[], ranking: Ranking, budget: 
     return true;
   };
   let tailStart = n;
-  const tailBudget = budget * TAIL_SHARE;
+  const tailBudget = budget * tailShare;
   for (let i = n - 1; i >= 0 && used + cost(i) + sepCost <= tailBudget && add(i); i--) tailStart = i;
 
   const { steps, stepOf } = ranking.features.structure;
-  const top = ranking.ranges.slice(0, FIRST_RANGES);
+  const top = ranking.ranges.slice(0, firstRanges);
   // The best ranges themselves first, then their context in rank order, then the other ranges.
   for (const r of top) for (let i = r.start - 1; i < r.end && add(i); i++);
-  for (const r of top) {
+  /** Adds lines from..to (0-based, either direction) while they fit `share` of the budget. */
+  const grow = (from: number, to: number, share: number) => {
     let spent = 0;
-    const take = (i: number) => {
-      if (included[i] === 1) return true;
-      if (spent + cost(i) > budget * WINDOW_SHARE || !add(i)) return false;
+    const dir = from <= to ? 1 : -1;
+    for (let i = from; dir * (to - i) >= 0 && i >= 0 && i < n; i += dir) {
+      if (included[i] === 1) continue;
+      if (spent + cost(i) > budget * share || !add(i)) return;
       spent += cost(i);
-      return true;
-    };
+    }
+  };
+  // Its context: a trailer's output before it, a header's block after it (within its step)…
+  const around = top.map((r) => {
     const step = steps[stepOf[r.line - 1]!]!;
     const trailer = rangeShape(r.kind).before > rangeShape(r.kind).after;
-    const stepEnd = (step.exit ?? step.end) - 1;
-    if (trailer) {
-      for (let i = r.start - 2; i >= Math.max(step.start - 1, r.start - 1 - CONTEXT_LINES) && take(i); i--);
-    } else {
-      for (let i = r.start - 2; i >= Math.max(0, r.start - 1 - HEADER_LEAD) && take(i); i--);
-      for (let i = r.end; i <= Math.min(stepEnd, r.end - 1 + CONTEXT_LINES) && take(i); i++);
+    const first = Math.max(step.start - 1, r.start - 1 - CONTEXT_LINES);
+    const last = Math.min((step.exit ?? step.end) - 1, r.end - 1 + CONTEXT_LINES);
+    if (trailer) grow(r.start - 2, first, windowShare);
+    else {
+      grow(r.start - 2, Math.max(0, r.start - 1 - HEADER_LEAD), windowShare);
+      grow(r.end, last, windowShare);
     }
-  }
-  for (const r of ranking.ranges.slice(FIRST_RANGES)) for (let i = r.start - 1; i < r.end && add(i); i++);
+    return { r, trailer, first, last };
+  });
+  // …then the other way, for a message the range starts or ends in the middle of.
+  for (const { r, trailer, first, last } of around)
+    if (trailer) grow(r.end, last, otherShare);
+    else grow(r.start - 2, first, otherShare);
+  for (const r of [...ranking.ranges.slice(firstRanges), ...ranking.more])
+    for (let i = r.start - 1; i < r.end && add(i); i++);
   for (let i = tailStart - 1; i >= 0 && add(i); i--);
 
   const ranges: LineRange[] = [];

@@ -19,7 +19,7 @@ describe('ranker log structure', () => {
     ['##[group]Run npm test', 'Run npm test'],
     ['travis_fold:start:install', 'install'],
     ['$ npm test', ''],
-    ['+ make check', ''],
+    ['+ make check', undefined],
     ['> pkg@1.0.0 test /home/travis/build/pkg', ''],
     ['> Links', undefined],
     ['plain output', undefined],

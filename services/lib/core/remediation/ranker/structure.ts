@@ -1,6 +1,6 @@
 // The structure of a CI log, as the CI systems themselves print it: steps opened by a section marker
 // (GitLab `section_start:…`, GitHub Actions `##[group]`/`::group::`, Travis CI `travis_fold:start:…`) or
-// an echoed command (`$ cmd`, `+ cmd` under `set -x`, npm's `> pkg@1.0.0 test /dir`, GitHub's `[command]…`), each closed
+// an echoed command (`$ cmd`, npm's `> pkg@1.0.0 test /dir`, GitHub's `[command]…`), each closed
 // by the next one; the exit status a step reports (Travis `The command "…" exited with N.`, GitHub
 // `Process completed with exit code N`, GitLab `ERROR: Job failed: exit code N`, `exited with code N`,
 // make's `*** […] Error N`); retried attempts (`travis_retry`: `The command "…" failed. Retrying, N of
@@ -34,7 +34,8 @@ export interface LogStructure {
 
 const SECTION_START = /^(?:section_start:\d+:(\S+)|##\[group\](.*)|::group::(.*)|travis_fold:start:(\S+))/;
 const SECTION_END = /^(?:section_end:\d+:|##\[endgroup\]|::endgroup::|travis_fold:end:)/;
-const COMMAND_ECHO = /^(?:\$ \S|\+ \S|> \S+@\S+ \S+|##\[command\]|\[command\])/;
+// Not `+ cmd` (set -x): a diff's added lines look the same.
+const COMMAND_ECHO = /^(?:\$ \S|> \S+@\S+ \S+|##\[command\]|\[command\])/;
 const CLEANUP_NAME = /\b(?:after_(?:script|failure|success)|cleanup|clean_up|post|teardown|upload|cache)\b/i;
 
 // Exit lines: the status is the first group that matched.
