@@ -161,6 +161,44 @@ const FIXTURES: readonly { family: string; line: string; kind: Kind | undefined;
   },
   { family: 'swift', line: '** TEST FAILED **', kind: 'summary', source: 'docs (xcodebuild)' },
   { family: 'haskell', line: 'src/Lib.hs:38:10: error:', kind: 'error', source: 'docs (GHC)' },
+  // Haskell tasty — https://github.com/decentral1se/tasty-discover/issues/85, https://github.com/andrewthad/quickcheck-classes/issues/72
+  {
+    family: 'haskell',
+    line: '  noModuleSuffix:                          FAIL',
+    kind: 'test-fail',
+    source: 'tasty-discover#85',
+  },
+  {
+    family: 'haskell',
+    line: 'Encoding Equals Value *** Failed! Falsifiable (after 1 test):',
+    kind: 'summary',
+    source: 'quickcheck-classes#72',
+  },
+  {
+    family: 'haskell',
+    line: 'Test suite expected-fail-tests: FAIL',
+    kind: 'summary',
+    source: 'nomeata/tasty-expected-failure#19',
+  },
+  // PowerShell Pester — https://github.com/adamdriscoll/poshtools/issues/612 (the [+]/[-] lines and the summary)
+  {
+    family: 'powershell',
+    line: "    [-] Given valid -Name 'Pluto', it returns 'Pluto' 54ms",
+    kind: 'test-fail',
+    source: 'poshtools#612',
+  },
+  {
+    family: 'powershell',
+    line: '    [+] Given no parameters, it lists all 8 planets 688ms',
+    kind: undefined,
+    source: 'poshtools#612',
+  },
+  {
+    family: 'powershell',
+    line: 'Tests Passed: 5, Failed: 1, Skipped: 0, Pending: 0, Inconclusive: 0',
+    kind: 'summary',
+    source: 'poshtools#612',
+  },
   { family: 'r', line: 'Error in library(foo) : there is no package called ‘foo’', kind: 'error', source: 'docs (R)' },
   { family: 'r', line: 'Execution halted', kind: 'summary', source: 'docs (R)' },
   {

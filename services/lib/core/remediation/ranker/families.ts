@@ -183,6 +183,17 @@ export const RULES: readonly LineRule[] = [
     'summary',
     /^cabal: Failed to build|^Error: cabal: |^--\s+While building |^Test suite \S+: FAIL/,
   ),
+  r('haskell', 'tasty-fail', 'test-fail', /^\s+\S.*:\s+FAIL(?: \(\d[\d.]*s\))?\s*$/),
+  r('haskell', 'tasty-summary', 'summary', /^\d+ out of \d+ tests failed\b|\*\*\* Failed! /),
+  // PowerShell: Pester, PowerShell errors.
+  r('powershell', 'pester-fail', 'test-fail', /^\s*\[-\] \S/),
+  r(
+    'powershell',
+    'pester-summary',
+    'summary',
+    /^Tests Passed: \d+,? Failed: [1-9]|^\s*\[-\] .* failed\b|^Tests? run has failed\b/,
+  ),
+  r('powershell', 'ps-error-record', 'error', /^\s*\+ (?:CategoryInfo|FullyQualifiedErrorId)\s+: /),
   // R: R CMD check, testthat.
   r('r', 'r-error', 'error', /^Error in |^Error: /),
   r('r', 'r-check', 'error', /^\* checking .* \.\.\. (?:ERROR|WARNING)\s*$/),
