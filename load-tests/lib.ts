@@ -114,3 +114,13 @@ export async function adminQuery(url: string, sql: string): Promise<void> {
     await c.end();
   }
 }
+
+/** A non-negative integer command-line option (`--name N` or `--name=N`), else `fallback`. */
+export function intOption(name: string, fallback: number, argv: readonly string[] = process.argv): number {
+  const at = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (at < 0) return fallback;
+  const arg = argv[at]!;
+  const value = Number(arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[at + 1]);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`bad ${name}`);
+  return value;
+}

@@ -20,21 +20,12 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cvReport, prepareLog, readDataset, runCv, tunableByName } from '../../services/tools/experiment/index.js';
 import type { TrainingLog, Tunable } from '../../services/tools/experiment/index.js';
-import { machine } from '../lib.js';
+import { intOption as option, machine } from '../lib.js';
 import { writeResults } from '../result-files.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dataPath = resolve(repoRoot, process.env.LOGCHUNKS_PATH ?? '../shared/data/logchunks/dev.jsonl.gz');
 const BUDGET = 16000;
-
-function option(name: string, fallback: number): number {
-  const at = process.argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
-  if (at < 0) return fallback;
-  const arg = process.argv[at]!;
-  const value = Number(arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`bad ${name}`);
-  return value;
-}
 
 const median = (xs: readonly number[]) => {
   const s = [...xs].sort((a, b) => a - b);

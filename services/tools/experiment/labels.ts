@@ -5,23 +5,12 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RUBRIC_CATEGORIES, type RubricCategory } from '../../lib/core/remediation/category/categories.js';
 
-/** The rubric's category ids, in its precedence order (unknown last). */
-export const LABEL_CATEGORIES = [
-  'out_of_resources',
-  'timeout',
-  'flaky',
-  'infrastructure',
-  'permissions',
-  'configuration',
-  'dependency',
-  'compilation',
-  'lint',
-  'test_failure',
-  'unknown',
-] as const;
+/** The rubric's category ids (the remediation core's list), in its precedence order (unknown last). */
+export const LABEL_CATEGORIES = RUBRIC_CATEGORIES;
 
-export type LabelCategory = (typeof LABEL_CATEGORIES)[number];
+export type LabelCategory = RubricCategory;
 
 export interface Label {
   /** `repo#build_id`. */
