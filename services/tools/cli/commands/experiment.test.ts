@@ -22,6 +22,8 @@ describe('verity experiment', () => {
       /--cv measures heuristic and tail and ranker and category and category-rules and majority, not openai/,
     ],
     [['--from', '2026-01-02', '--cv', '5'], /option '--cv <folds>' cannot be used with option '--from/],
+    [['--file', 'x', '--provider', 'ranker'], /ranker is measured with --cv only/],
+    [['--file', 'x', '--vs', 'category'], /category is measured with --cv only/],
   ];
   for (const [args, message] of invalid) {
     it(`refuses ${JSON.stringify(args)} (exit 2)`, async () => {
@@ -51,6 +53,14 @@ describe('verity experiment', () => {
     });
     const tail = await parse(['experiment', '--file=a', '--provider', 'tail', '--limit=5', '--json']);
     expect(tail.opts).to.deep.include({ provider: 'tail', vs: undefined, limit: 5, json: true });
+  });
+
+  it('takes the fitted ranker and classifier with --cv', async () => {
+    expect((await parse(['experiment', '--file', 'a', '--cv', '5', '--provider', 'ranker'])).opts).to.deep.include({
+      provider: 'ranker',
+      vs: 'tail',
+      cv: { folds: 5, seed: 1 },
+    });
   });
 
   it('takes --cv folds and --seed for grouped cross-validation', async () => {

@@ -52,12 +52,20 @@ export function experimentArgs(o: ExperimentOptions): ExperimentArgs | string {
   const args: ExperimentArgs = { file, window, provider, vs, limit, concurrency, json: o.json === true };
   if (typeof o.labels === 'string') args.labels = o.labels;
   else if (o.labels === false) args.labels = false;
+  // The fitted rankers and classifiers are measured by the grouped CV only (they are fitted on its folds).
+  const cvOnly = [provider, vs].find((p) => p !== undefined && !PROVIDER_NAMES.includes(p));
+  if (o.cv === undefined && cvOnly !== undefined)
+    return `${cvOnly} is measured with --cv only (it is fitted on its folds)`;
   if (o.cv === undefined) return o.seed === undefined ? args : '--seed needs --cv';
   if (o.cv < 2) return '--cv needs at least 2 folds';
   const notTunable = [provider, vs].find((p) => p !== undefined && !TUNABLE_NAMES.includes(p));
   if (notTunable !== undefined) return `--cv measures ${TUNABLE_NAMES.join(' and ')}, not ${notTunable}`;
   return { ...args, cv: { folds: o.cv, seed: o.seed ?? 1 } };
 }
+
+/** Every name --provider and --vs take: the providers, and what only the grouped CV measures. */
+const CV_ONLY = TUNABLE_NAMES.filter((n) => !PROVIDER_NAMES.includes(n));
+const ALL_NAMES = [...PROVIDER_NAMES, ...CV_ONLY];
 
 const bound = (flags: string, description: string) =>
   new Option(flags, description)
@@ -82,12 +90,16 @@ export function registerExperiment(program: Command, invoke: Invoke): void {
       ),
     )
     .addOption(bound('--to <bound>', 'end of that window, exclusive (default: the end offsets)'))
-    .addOption(new Option('--provider <name>', 'the provider to measure').choices(PROVIDER_NAMES).default('heuristic'))
+    .addOption(
+      new Option('--provider <name>', `the provider to measure (${CV_ONLY.join(', ')}: with --cv only)`)
+        .choices(ALL_NAMES)
+        .default('heuristic'),
+    )
     .addOption(
       new Option(
         '--vs <name>',
         'the provider to compare it with (default: tail; none when --provider is tail)',
-      ).choices(PROVIDER_NAMES),
+      ).choices(ALL_NAMES),
     )
     .option('--limit <n>', 'measure the first n logs only (default: all)', positiveInteger)
     .option(
