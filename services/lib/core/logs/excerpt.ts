@@ -105,6 +105,94 @@ export function maxLineBytesFor(maxBytes: number): number {
   return Math.max(256, Math.min(4096, Math.floor(maxBytes / 16)));
 }
 
+/**
+ * The lines of a log an excerpt holds, chosen one by one while they fit `maxBytes` UTF-8 bytes, and the
+ * excerpt they make. Each included line costs its bytes (at most maxLineBytesFor(maxBytes): a longer one is
+ * shortened) plus a newline; each run of omitted lines one separator line (counted at its longest) plus a
+ * newline. The text has one newline fewer than it is charged for. Used by buildExcerpt and by the ranker's
+ * packing (remediation/ranker/rank.ts), which choose the lines in their own orders.
+ */
+export class LinePacker {
+  readonly n: number;
+  readonly maxLineBytes: number;
+  /** What a separator line costs, at its longest. */
+  readonly separatorCost: number;
+  /** Bytes charged so far. */
+  used = 0;
+  private readonly bytes: number[];
+  private readonly included: Uint8Array;
+  private readonly limit: number;
+  private gaps: number;
+  private count = 0;
+
+  constructor(
+    private readonly lines: readonly string[],
+    maxBytes: number,
+  ) {
+    this.n = lines.length;
+    this.maxLineBytes = maxLineBytesFor(maxBytes);
+    this.bytes = lines.map(utf8Length);
+    const widest = Number('9'.repeat(String(this.n).length)); // ≥ every line number, as many digits as n
+    this.separatorCost = utf8Length(separatorLine(widest - 1, widest)) + 1;
+    this.included = new Uint8Array(this.n);
+    this.limit = maxBytes + 1;
+    this.gaps = this.n > 0 ? 1 : 0;
+  }
+
+  /** What line i (0-based) costs. */
+  cost(i: number): number {
+    return Math.min(this.bytes[i]!, this.maxLineBytes) + 1;
+  }
+
+  has(i: number): boolean {
+    return this.included[i] === 1;
+  }
+
+  /** Adds line i (0-based) if it fits; true when it is in the excerpt afterwards. */
+  add(i: number): boolean {
+    if (i < 0 || i >= this.n) return false;
+    if (this.included[i] === 1) return true;
+    // Gaps are runs of omitted lines; out-of-range neighbours count as included.
+    const isIn = (j: number) => j < 0 || j >= this.n || this.included[j] === 1;
+    const left = isIn(i - 1);
+    const right = isIn(i + 1);
+    const gaps = this.gaps + (left && right ? -1 : !left && !right ? 1 : 0);
+    if (this.used + this.cost(i) + gaps * this.separatorCost > this.limit) return false;
+    this.included[i] = 1;
+    this.used += this.cost(i);
+    this.gaps = gaps;
+    this.count++;
+    return true;
+  }
+
+  /** The excerpt of the lines added: in log order, a separator for each run of omitted lines. */
+  excerpt(): Excerpt {
+    const { n, lines, bytes, maxLineBytes } = this;
+    const ranges: LineRange[] = [];
+    for (let i = 0; i < n; i++) {
+      if (this.included[i] !== 1) continue;
+      const last = ranges[ranges.length - 1];
+      if (last !== undefined && last.end === i) last.end = i + 1;
+      else ranges.push({ start: i + 1, end: i + 1 });
+    }
+    const out: string[] = [];
+    let next = 1;
+    let shortened = false;
+    for (const r of ranges) {
+      if (r.start > next) out.push(separatorLine(next, r.start - 1));
+      for (let i = r.start - 1; i < r.end; i++) {
+        if (bytes[i]! > maxLineBytes) {
+          shortened = true;
+          out.push(shortenLine(lines[i]!, bytes[i]!, maxLineBytes));
+        } else out.push(lines[i]!);
+      }
+      next = r.end + 1;
+    }
+    if (ranges.length > 0 && next <= n) out.push(separatorLine(next, n));
+    return { text: out.join('\n'), ranges, truncated: shortened || this.count < n };
+  }
+}
+
 function shortenLine(line: string, bytes: number, maxLineBytes: number): string {
   const note = ` … [${bytes} bytes, cut]`;
   return utf8Prefix(line, Math.max(0, maxLineBytes - utf8Length(note))) + note;
@@ -137,45 +225,14 @@ export function excerptOfLines(
   const tailLines = Math.max(0, Math.floor(opts.tailLines ?? DEFAULT_TAIL_LINES));
   const maxBytes = Math.max(0, Math.floor(opts.maxBytes ?? DEFAULT_MAX_BYTES));
   const n = lines.length;
-  const maxLineBytes = maxLineBytesFor(maxBytes);
-
-  const byteLength = lines.map(utf8Length);
-  const shown = (i: number): string =>
-    byteLength[i]! > maxLineBytes ? shortenLine(lines[i]!, byteLength[i]!, maxLineBytes) : lines[i]!;
-  // Each included line costs its bytes plus a newline; each run of omitted lines one separator line
-  // (counted at its longest) plus a newline. The text has one newline fewer than it is charged for.
-  const cost = byteLength.map((b) => Math.min(b, maxLineBytes) + 1);
-  const widest = Number('9'.repeat(String(n).length)); // ≥ every line number, as many digits as n
-  const separatorCost = utf8Length(separatorLine(widest - 1, widest)) + 1;
-  const limit = maxBytes + 1;
-
-  const included = new Uint8Array(n);
-  let used = 0;
-  let gaps = n > 0 ? 1 : 0;
-  let count = 0;
-
-  const isIn = (i: number) => i < 0 || i >= n || included[i] === 1;
-  /** Adds line i (0-based) if it fits; true when it is in the excerpt afterwards. */
-  const add = (i: number): boolean => {
-    if (included[i] === 1) return true;
-    const left = isIn(i - 1);
-    const right = isIn(i + 1);
-    // Gaps are runs of omitted lines; out-of-range neighbours count as included.
-    const gapDelta = left && right ? -1 : !left && !right ? 1 : 0;
-    const newGaps = gaps + gapDelta;
-    if (used + cost[i]! + newGaps * separatorCost > limit) return false;
-    included[i] = 1;
-    used += cost[i]!;
-    gaps = newGaps;
-    count++;
-    return true;
-  };
+  const pack = new LinePacker(lines, maxBytes);
+  const add = (i: number) => pack.add(i);
 
   // 1. Guaranteed tail.
   const tailBudget = Math.floor(maxBytes * EXCERPT_TUNING.tailShare);
   let tailStart = n; // first included line of the contiguous tail (0-based)
   for (let i = n - 1; i >= 0 && n - i <= tailLines; i--) {
-    if (used + cost[i]! + (i > 0 ? separatorCost : 0) > tailBudget + 1 || !add(i)) break;
+    if (pack.used + pack.cost(i) + (i > 0 ? pack.separatorCost : 0) > tailBudget + 1 || !add(i)) break;
     tailStart = i;
   }
 
@@ -190,10 +247,10 @@ export function excerptOfLines(
     const after = opts.windowAfter ?? m.after;
     const blockAfter =
       opts.windowAfter === undefined && m.extend === 'block' ? blocks.end(at, EXCERPT_TUNING.blockLines) - at : 0;
-    let spent = cost[at]!;
+    let spent = pack.cost(at);
     const take = (i: number): boolean => {
-      if (spent + cost[i]! > windowCap || !add(i)) return false;
-      spent += cost[i]!;
+      if (spent + pack.cost(i) > windowCap || !add(i)) return false;
+      spent += pack.cost(i);
       return true;
     };
     let i = at + 1;
@@ -206,25 +263,5 @@ export function excerptOfLines(
   // 3. The rest extends the tail backwards.
   for (let i = tailStart - 1; i >= 0; i--) if (!add(i)) break;
 
-  // Assemble.
-  const ranges: LineRange[] = [];
-  for (let i = 0; i < n; i++) {
-    if (included[i] !== 1) continue;
-    const last = ranges[ranges.length - 1];
-    if (last !== undefined && last.end === i) last.end = i + 1;
-    else ranges.push({ start: i + 1, end: i + 1 });
-  }
-  const out: string[] = [];
-  let next = 1;
-  let shortened = false;
-  for (const r of ranges) {
-    if (r.start > next) out.push(separatorLine(next, r.start - 1));
-    for (let i = r.start - 1; i < r.end; i++) {
-      if (byteLength[i]! > maxLineBytes) shortened = true;
-      out.push(shown(i));
-    }
-    next = r.end + 1;
-  }
-  if (ranges.length > 0 && next <= n) out.push(separatorLine(next, n));
-  return { text: out.join('\n'), ranges, truncated: shortened || count < n };
+  return pack.excerpt();
 }

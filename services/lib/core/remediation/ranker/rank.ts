@@ -3,7 +3,7 @@
 // ranges with their context (a header's block after it, a trailer's output before it), then the tail
 // of the log, up to any byte budget. Pure and deterministic.
 
-import { maxLineBytesFor, separatorLine, utf8Length, type Excerpt, type LineRange } from '../../logs/excerpt.js';
+import { LinePacker, type Excerpt } from '../../logs/excerpt.js';
 import { MAX_RANGE_LINES, MAX_RANGES } from '../evidence.js';
 import { FEATURE_COUNT, logFeatures, rangeShape, type CandidateKind, type LogFeatures } from './features.js';
 
@@ -98,7 +98,7 @@ const HEADER_LEAD = 8;
  * `firstRanges` best ranges; their context in rank order (after a header to the end of its step, before a
  * trailer to its step's start, CONTEXT_LINES at most and `windowShare` of the budget each), then the
  * other way (`otherShare`); the other ranges; then the tail further back.
- * Lines longer than maxLineBytesFor(budget) are shortened; separators mark omitted lines.
+ * Lines longer than maxLineBytesFor(budget) are shortened; separators mark omitted lines (LinePacker).
  */
 export function packExcerpt(
   lines: readonly string[],
@@ -108,31 +108,12 @@ export function packExcerpt(
 ): Excerpt {
   const { tailShare, windowShare, otherShare, firstRanges } = packing;
   const n = lines.length;
-  const maxLine = maxLineBytesFor(budget);
-  const bytes = lines.map(utf8Length);
-  const cost = (i: number) => Math.min(bytes[i]!, maxLine) + 1;
-  const widest = Number('9'.repeat(String(n).length));
-  const sepCost = utf8Length(separatorLine(widest - 1, widest)) + 1;
-  const included = new Uint8Array(n);
-  const isIn = (i: number) => i < 0 || i >= n || included[i] === 1;
-  let used = 0;
-  let gaps = n > 0 ? 1 : 0;
-  // Each included line costs its bytes and a newline, each run of omitted lines a separator line.
-  const add = (i: number): boolean => {
-    if (i < 0 || i >= n) return false;
-    if (included[i] === 1) return true;
-    const left = isIn(i - 1);
-    const right = isIn(i + 1);
-    const newGaps = gaps + (left && right ? -1 : !left && !right ? 1 : 0);
-    if (used + cost(i) + newGaps * sepCost > budget + 1) return false;
-    included[i] = 1;
-    used += cost(i);
-    gaps = newGaps;
-    return true;
-  };
+  const pack = new LinePacker(lines, budget);
+  const add = (i: number) => pack.add(i);
+  const cost = (i: number) => pack.cost(i);
   let tailStart = n;
   const tailBudget = budget * tailShare;
-  for (let i = n - 1; i >= 0 && used + cost(i) + sepCost <= tailBudget && add(i); i--) tailStart = i;
+  for (let i = n - 1; i >= 0 && pack.used + cost(i) + pack.separatorCost <= tailBudget && add(i); i--) tailStart = i;
 
   const { steps, stepOf } = ranking.features.structure;
   const top = ranking.ranges.slice(0, firstRanges);
@@ -143,7 +124,7 @@ export function packExcerpt(
     let spent = 0;
     const dir = from <= to ? 1 : -1;
     for (let i = from; dir * (to - i) >= 0 && i >= 0 && i < n; i += dir) {
-      if (included[i] === 1) continue;
+      if (pack.has(i)) continue;
       if (spent + cost(i) > budget * share || !add(i)) return;
       spent += cost(i);
     }
@@ -169,27 +150,5 @@ export function packExcerpt(
     for (let i = r.start - 1; i < r.end && add(i); i++);
   for (let i = tailStart - 1; i >= 0 && add(i); i--);
 
-  const ranges: LineRange[] = [];
-  for (let i = 0; i < n; i++) {
-    if (included[i] !== 1) continue;
-    const last = ranges[ranges.length - 1];
-    if (last !== undefined && last.end === i) last.end = i + 1;
-    else ranges.push({ start: i + 1, end: i + 1 });
-  }
-  const out: string[] = [];
-  let next = 1;
-  let shortened = false;
-  for (const r of ranges) {
-    if (r.start > next) out.push(separatorLine(next, r.start - 1));
-    for (let i = r.start - 1; i < r.end; i++) {
-      if (bytes[i]! > maxLine) {
-        shortened = true;
-        out.push(`${lines[i]!.slice(0, Math.floor(maxLine / 4))} … [${bytes[i]} bytes, cut]`);
-      } else out.push(lines[i]!);
-    }
-    next = r.end + 1;
-  }
-  if (ranges.length > 0 && next <= n) out.push(separatorLine(next, n));
-  const count = included.reduce((a, b) => a + b, 0);
-  return { text: out.join('\n'), ranges, truncated: shortened || count < n };
+  return pack.excerpt();
 }
