@@ -15,7 +15,7 @@ import type { ReadModel } from '../../services/lib/readmodel/rows.js';
 import { loadQueryConfig } from '../../services/run/query/config.js';
 import { startQuery, type RunningQuery } from '../../services/run/query/main.js';
 import { scoreboardQuery } from '../../services/run/query/scoreboard.js';
-import { scoreboardWindow } from '../../services/run/query/scoreboard-model.js';
+import { dayWindow } from '../../services/run/query/window.js';
 import { api } from '../support/services.js';
 import { planOf, type Explainable } from '../support/plan.js';
 
@@ -291,7 +291,7 @@ describe('GET /v1/remediations/scoreboard: its query on 100k proposals uses an i
   for (const [name, filter, index] of cases) {
     it(`${name}: no Seq Scan, ${index ?? 'an index'}`, async () => {
       const f = filter();
-      const w = scoreboardWindow(f.days, Date.now());
+      const w = dayWindow(f.days, Date.now());
       const found = await plan(
         scoreboardQuery(db, big, { projects: f.projects, since: w.since, until: w.until, limit: 9000 }),
       );

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { assembleScoreboard, scoreboardWindow, type DayCounts } from './scoreboard-model.js';
+import { assembleScoreboard, type DayCounts } from './scoreboard-model.js';
+import { dayWindow } from './window.js';
 
 const BASE = { provider: 'heuristic', promptVersion: 'heuristic-1' };
 const NOW = Date.parse('2025-03-10T15:30:00Z');
@@ -28,7 +29,7 @@ describe('scoreboard model', () => {
     ];
     for (const [n, now, first, last, until] of table) {
       it(`${n}d at ${now}: ${first} … ${last}`, () => {
-        const w = scoreboardWindow(n, Date.parse(now));
+        const w = dayWindow(n, Date.parse(now));
         expect(w.days).to.have.length(n);
         expect([w.days[0], w.days.at(-1), w.since, w.until]).to.deep.equal([
           first,
@@ -42,7 +43,7 @@ describe('scoreboard model', () => {
   });
 
   it('the baseline is always there: zeros and no figure when it proposed nothing', () => {
-    const s = assembleScoreboard([], scoreboardWindow(7, NOW), BASE);
+    const s = assembleScoreboard([], dayWindow(7, NOW), BASE);
     expect(s).to.include({ window: '7d', baseline_provider: 'heuristic', truncated: false });
     expect(s.rows).to.have.length(1);
     const [b] = s.rows;
@@ -52,7 +53,7 @@ describe('scoreboard model', () => {
   });
 
   it('sums the days, computes each share with its interval, and puts the baseline first', () => {
-    const w = scoreboardWindow(7, NOW);
+    const w = dayWindow(7, NOW);
     const s = assembleScoreboard(
       [
         counts({
@@ -109,7 +110,7 @@ describe('scoreboard model', () => {
         counts({ provider: 'heuristic', promptVersion: 'heuristic-0', day: '2025-03-10', proposals: 1 }),
         counts({ provider: 'heuristic', promptVersion: 'heuristic-1', day: '2025-03-10', proposals: 2 }),
       ],
-      scoreboardWindow(2, NOW),
+      dayWindow(2, NOW),
       BASE,
       true,
     );

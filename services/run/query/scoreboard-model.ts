@@ -1,10 +1,9 @@
-// The AI scoreboard's figures from the per-day counts (scoreboard.ts reads them): the window of UTC days,
-// and per provider × prompt version the totals, each share with its 95% Wilson interval, and the per-day
+// The AI scoreboard's figures from the per-day counts (scoreboard.ts reads them) over a window of UTC days
+// (window.ts): per provider × prompt version the totals, each share with its 95% Wilson interval, and the per-day
 // series. Pure: no database, no clock (the caller passes now). The heuristic provider is the baseline: it
 // is always in the answer, with zeros ("no proposals") when it proposed nothing in the window.
 import { wilson, type Proportion } from '../../lib/core/stats/wilson.js';
-
-const DAY_MS = 86_400_000;
+import type { DayWindow } from './window.js';
 
 /** The rules of the scorer (core/remediation/scoring.ts) that decide a fix proposal (not "retry") by an outcome. */
 export const FIX_GREEN_RULE = 'new_commit_fixed_fix_right';
@@ -27,22 +26,6 @@ export interface DayCounts {
   fixDecided: number;
   accepted: number;
   rejected: number;
-}
-
-export interface ScoreboardWindow {
-  days: string[];
-  /** The first day's midnight (UTC), inclusive. */
-  since: string;
-  /** The midnight after today (UTC), exclusive. */
-  until: string;
-}
-
-/** Today (UTC) and the `n` − 1 days before it. */
-export function scoreboardWindow(n: number, nowMs: number): ScoreboardWindow {
-  const today = Math.floor(nowMs / DAY_MS) * DAY_MS;
-  const first = today - (n - 1) * DAY_MS;
-  const days = Array.from({ length: n }, (_, i) => new Date(first + i * DAY_MS).toISOString().slice(0, 10));
-  return { days, since: new Date(first).toISOString(), until: new Date(today + DAY_MS).toISOString() };
 }
 
 export interface SeriesPoint {
@@ -150,7 +133,7 @@ function row(
  */
 export function assembleScoreboard(
   counts: readonly DayCounts[],
-  w: ScoreboardWindow,
+  w: DayWindow,
   baseline: { provider: string; promptVersion: string },
   truncated = false,
 ): Scoreboard {

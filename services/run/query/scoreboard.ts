@@ -12,13 +12,8 @@ import type { ReadModel } from '../../lib/readmodel/rows.js';
 import { projectsOf, tokenOf } from './access.js';
 import type { QueryDeps } from './deps.js';
 import { paramParser, paramSchemas } from './params.js';
-import {
-  assembleScoreboard,
-  FIX_DECIDED_RULES,
-  FIX_GREEN_RULE,
-  scoreboardWindow,
-  type DayCounts,
-} from './scoreboard-model.js';
+import { assembleScoreboard, FIX_DECIDED_RULES, FIX_GREEN_RULE, type DayCounts } from './scoreboard-model.js';
+import { dayWindow } from './window.js';
 
 /** The heuristic provider (offline, deterministic): the baseline every model is shown beside. */
 export const BASELINE = { provider: 'heuristic', promptVersion: HEURISTIC_PROMPT_VERSION };
@@ -75,7 +70,7 @@ export async function scoreboard(
   t: ReadModel,
   f: { projects?: string[]; days: number; nowMs: number; limit?: number },
 ) {
-  const w = scoreboardWindow(f.days, f.nowMs);
+  const w = dayWindow(f.days, f.nowMs);
   const limit = f.limit ?? MAX_GROUP_ROWS;
   let rows: DayCounts[] =
     f.projects?.length === 0

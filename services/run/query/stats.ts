@@ -8,12 +8,10 @@ import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import { addInto, emptyHistogram, percentile } from '../../lib/core/stats/histogram.js';
 import type { Db } from '../../lib/platform/db/client.js';
 import type { DayRow, ReadModel } from '../../lib/readmodel/rows.js';
-
-const DAY_MS = 86_400_000;
+import { dayWindow } from './window.js';
 
 /** The first UTC day of a window of N days ending today (YYYY-MM-DD): /stats and /health read the same days. */
-export const windowFirstDay = (windowDays: number, now = Date.now()): string =>
-  new Date(now - (windowDays - 1) * DAY_MS).toISOString().slice(0, 10);
+export const windowFirstDay = (windowDays: number, now = Date.now()): string => dayWindow(windowDays, now).days[0]!;
 
 export function statsQueries(db: Db, t: ReadModel, projectId: string, sinceDay: string) {
   const d = t.projectDailyStats;
