@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
 import type pg from 'pg';
+import { HEURISTIC_PROMPT_VERSION } from '../../services/lib/core/remediation/heuristic.js';
 import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { createDb, createPool, type Db } from '../../services/lib/platform/db/client.js';
 import { createAjv } from '../../services/lib/platform/schemas/ajv.js';
@@ -55,7 +56,7 @@ const proposal = (
   signature: '00112233445566778899aabbccddeeff',
   provider: 'heuristic',
   model: null,
-  promptVersion: 'heuristic-1',
+  promptVersion: HEURISTIC_PROMPT_VERSION,
   category: 'test_failure',
   rootCause: 'a test fails',
   evidence: [{ start_line: 1, end_line: 1, reason: 'error line' }],
@@ -145,10 +146,10 @@ describe('GET /v1/remediations/scoreboard (real Postgres)', function () {
     expect(a.body.days).to.have.length(7);
     expect(a.body.since).to.equal(`${a.body.days[0]}T00:00:00.000Z`);
     expect(a.body.rows.map((r: Row) => [r.provider, r.prompt_version, r.baseline])).to.deep.equal([
-      ['heuristic', 'heuristic-1', true],
+      ['heuristic', HEURISTIC_PROMPT_VERSION, true],
       ['openai', 'p1', false],
     ]);
-    const h = rowOf(a.body, 'heuristic', 'heuristic-1');
+    const h = rowOf(a.body, 'heuristic', HEURISTIC_PROMPT_VERSION);
     expect(h).to.deep.include({ proposals: 6, shadow: 0 });
     expect(h.scored).to.deep.include({ correct: 2, incorrect: 2, expired: 1, pending: 1 });
     expect(h.scored.share).to.deep.include({ k: 5, n: 6 });
@@ -176,7 +177,7 @@ describe('GET /v1/remediations/scoreboard (real Postgres)', function () {
 
   it('the window bounds the proposals: 30 days takes the one of 20 days ago', async () => {
     const a = await board(`?window=30d&project=${encodeURIComponent(A)}`);
-    const h = rowOf(a.body, 'heuristic', 'heuristic-1');
+    const h = rowOf(a.body, 'heuristic', HEURISTIC_PROMPT_VERSION);
     expect(a.body.days).to.have.length(30);
     expect(h).to.deep.include({ proposals: 7 });
     expect(h.precision).to.deep.include({ k: 3, n: 5 });
@@ -190,7 +191,7 @@ describe('GET /v1/remediations/scoreboard (real Postgres)', function () {
     const a = await board(`?project=${encodeURIComponent(C)}`);
     expect(a.body.window).to.equal('30d');
     expect(a.body.rows.map((r: Row) => [r.provider, r.prompt_version, r.proposals])).to.deep.equal([
-      ['heuristic', 'heuristic-1', 0],
+      ['heuristic', HEURISTIC_PROMPT_VERSION, 0],
       ['openai', 'p2', 1],
     ]);
     expect(a.body.rows[0].precision).to.deep.equal({ k: 0, n: 0, value: null, low: null, high: null });
@@ -198,7 +199,7 @@ describe('GET /v1/remediations/scoreboard (real Postgres)', function () {
 
   it("project-scoped: without ?project= the token's projects only; another project answers as one without data", async () => {
     const mine = await board('?window=7d');
-    expect(rowOf(mine.body, 'heuristic', 'heuristic-1').proposals).to.equal(6); // not B's
+    expect(rowOf(mine.body, 'heuristic', HEURISTIC_PROMPT_VERSION).proposals).to.equal(6); // not B's
     expect(rowOf(mine.body, 'openai', 'p2').proposals).to.equal(1); // C's
     const theirs = await board('?window=7d', TOKENS.other);
     expect(theirs.body.rows.map((r: Row) => [r.provider, r.proposals])).to.deep.equal([['heuristic', 1]]);
@@ -260,7 +261,7 @@ describe('GET /v1/remediations/scoreboard: its query on 100k proposals uses an i
         INSERT INTO "${schema}".remediation_proposals (proposal_id, pipeline_id, project_id, job_id, job_name, attempt, ref, sha, failure_reason, signature, provider, model,
                prompt_version, category, root_cause, evidence, suggested_action, action_kind, confidence, shadow, tokens_prompt, tokens_completion, latency_ms, cost_usd, failed_at, proposed_at, label, rule)
         SELECT md5('r' || i)::uuid, md5('p' || i)::uuid, 'bench/' || (i % 50), md5('j' || i)::uuid, 'unit', 1, 'main', md5(i::text), 'script_failure', 'sig',
-               CASE WHEN i % 3 = 0 THEN 'openai' ELSE 'heuristic' END, NULL, CASE WHEN i % 3 = 0 THEN 'p1' ELSE 'heuristic-1' END, 'test_failure', 'a test fails',
+               CASE WHEN i % 3 = 0 THEN 'openai' ELSE 'heuristic' END, NULL, CASE WHEN i % 3 = 0 THEN 'p1' ELSE '${HEURISTIC_PROMPT_VERSION}' END, 'test_failure', 'a test fails',
                '[]'::jsonb, '{"kind": "fix_test", "summary": "fix"}'::jsonb, 'fix_test', 0.6, false, 0, 0, 3, 0,
                now() - i * interval '77 seconds', now() - i * interval '77 seconds',
                CASE i % 4 WHEN 0 THEN 'correct' WHEN 1 THEN 'incorrect' WHEN 2 THEN 'expired' END,

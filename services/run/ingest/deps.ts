@@ -1,6 +1,6 @@
 // What every ingest route shares: its dependencies, the compiled request validators and the excerpt a
 // failed job's event carries. Its own file so that the single and the bulk routes both import it.
-import { buildExcerpt } from '../../lib/core/logs/excerpt.js';
+import { excerptOfLog } from '../../lib/core/remediation/ranker/model.js';
 import { redactSecrets } from '../../lib/core/logs/redact.js';
 import { sanitizeLog } from '../../lib/core/logs/sanitize.js';
 import type { TokenRegistry } from '../../lib/platform/http/tokens.js';
@@ -40,7 +40,7 @@ export async function excerptFor(
   if (stored) text = (await deps.logStore.get(stored.ref))?.toString('utf8');
   else text = tail;
   if (text === undefined) return { log: null, excerpt: null };
-  const excerpt = buildExcerpt(sanitizeLog(text)).text;
+  const excerpt = excerptOfLog(sanitizeLog(text)).text;
   return {
     log: stored ? { ref: stored.ref, bytes: stored.bytes, sha256: stored.sha256 } : null,
     excerpt: redactSecrets(excerpt, { maskedValues: masked }).text,

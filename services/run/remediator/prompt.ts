@@ -4,7 +4,7 @@
 // again here (defence in depth), and every quoted log line carries its line number in the whole log, so
 // the evidence a model cites maps to real log lines.
 import { randomBytes } from 'node:crypto';
-import { buildExcerpt, type Excerpt } from '../../lib/core/logs/excerpt.js';
+import type { Excerpt } from '../../lib/core/logs/excerpt.js';
 import { redactSecrets } from '../../lib/core/logs/redact.js';
 import { sanitizeLog } from '../../lib/core/logs/sanitize.js';
 import { MAX_RANGE_LINES, MAX_RANGES } from '../../lib/core/remediation/evidence.js';
@@ -14,9 +14,10 @@ import {
   PROPOSAL_BODY_SCHEMA,
   type RemediationContext,
 } from '../../lib/core/remediation/proposal.js';
+import { rankedExcerpt } from '../../lib/core/remediation/ranker/model.js';
 
 /** Version of this prompt, recorded with every proposal it produced; change it when the prompt changes. */
-export const PROMPT_VERSION = 'llm-v1';
+export const PROMPT_VERSION = 'llm-v2';
 
 /** Earlier attempts and similar failures quoted at most. */
 const MAX_HISTORY = 10;
@@ -37,7 +38,8 @@ export interface PromptOptions {
 /** The system and user messages for one failure. */
 export function buildMessages(ctx: RemediationContext, opts: PromptOptions): [PromptMessage, PromptMessage] {
   const log = cleanText(ctx.log_lines.join('\n'));
-  const excerpt = buildExcerpt(log, { maxBytes: opts.excerptBytes });
+  // The learned ranker's excerpt: its evidence with their context, then the tail (llm-v1: buildExcerpt's).
+  const excerpt = rankedExcerpt(log.split('\n'), opts.excerptBytes);
   const facts = cleanText(JSON.stringify(jobFacts(ctx, excerpt), null, 2));
   const quotedLog = numberLines(excerpt);
   let nonce = newNonce();

@@ -1,9 +1,9 @@
 // Measures of remediation quality on labelled logs (QUALITY.md, "AI remediation quality"). A label is
 // the 1-based inclusive line range a person marked as explaining the failure (LogChunks). Pure.
 
-import { excerptOfLines, maxLineBytesFor, type Excerpt, type LineRange } from '../../lib/core/logs/excerpt.js';
-import { findMarkers } from '../../lib/core/logs/markers.js';
+import { maxLineBytesFor, type Excerpt, type LineRange } from '../../lib/core/logs/excerpt.js';
 import type { EvidenceRange } from '../../lib/core/remediation/proposal.js';
+import { rankedExcerpt } from '../../lib/core/remediation/ranker/model.js';
 
 /** Budget of the context sent to a model, in UTF-8 bytes of the excerpt. */
 export const CONTEXT_BUDGET = 16000;
@@ -27,11 +27,11 @@ export interface ContextRecall {
 }
 
 /**
- * Context recall of one log: does the excerpt of at most `budget` bytes (buildExcerpt on the log's
- * lines, line 1 is `lines[0]`) contain the labelled lines?
+ * Context recall of one log: does the excerpt of at most `budget` bytes a model is sent (the fitted
+ * ranker's, on the log's lines, line 1 is `lines[0]`) contain the labelled lines?
  */
 export function contextRecall(lines: readonly string[], label: LineRange, budget = CONTEXT_BUDGET): ContextRecall {
-  const excerpt = excerptOfLines(lines, findMarkers(lines), { maxBytes: budget });
+  const excerpt = rankedExcerpt(lines, budget);
   const l = clampLabel(label, lines.length);
   if (!covers(excerpt.ranges, l)) return { hit: false, strict: false, excerpt };
   const cut = lines.slice(l.start - 1, l.end).some((line) => Buffer.byteLength(line, 'utf8') > maxLineBytesFor(budget));

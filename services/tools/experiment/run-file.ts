@@ -34,7 +34,7 @@ export interface ProviderResult {
   provider: string;
   promptVersion: string;
   logs: number;
-  /** The excerpt a model is sent (buildExcerpt at `budget`) contains the labelled lines. */
+  /** The excerpt a model is sent (the fitted ranker's at `budget`) contains the labelled lines. */
   contextRecall: Share;
   evidenceHit1: Share;
   evidenceHit3: Share;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { FEATURE_COUNT } from '../../lib/core/remediation/ranker/features.js';
 import type { LabelledLog } from './dataset.js';
 import { prepareLog } from './tunable.js';
 import { heuristicTunable, tailRange, tailTunable, tunableByName } from './tunables.js';
@@ -32,7 +33,7 @@ describe('tunables', () => {
     expect(log.label).to.deep.equal({ start: 2, end: 2 });
   });
 
-  it('wraps the heuristic: the excerpt as context, its evidence and category; fit learns nothing', () => {
+  it('wraps the heuristic: its ranker fitted on the training logs, its excerpt as context, its evidence and category', () => {
     const filler = Array.from({ length: 300 }, (_, i) => `step ${i} ok`);
     const log = prepareLog(
       record(
@@ -47,8 +48,10 @@ describe('tunables', () => {
         3,
       ),
     );
-    const p = heuristicTunable.predict(heuristicTunable.fit([log]), log);
-    expect(heuristicTunable.tuned).to.equal(false);
+    const model = heuristicTunable.fit([log]);
+    expect(heuristicTunable.tuned).to.equal(true);
+    expect(model.ranker.weights).to.have.length(FEATURE_COUNT);
+    const p = heuristicTunable.predict(model, log);
     expect(p.category).to.equal('test_failure');
     expect(p.evidence[0]!.start_line).to.be.at.most(2);
     const context = p.context(16000);
@@ -71,7 +74,7 @@ describe('tunables', () => {
   it('finds Tunables by name', () => {
     expect(tunableByName('tail')).to.equal(tailTunable);
     expect(() => tunableByName('openai')).to.throw(
-      /no grouped CV for "openai" \(known: heuristic, tail, ranker, category, category-rules, majority\)/,
+      /no grouped CV for "openai" \(known: heuristic, tail, category, category-rules, majority\)/,
     );
   });
 });

@@ -1,18 +1,18 @@
-// Today's log analysis as Tunables (tunable.ts), so grouped CV measures it as it will measure a learnable
-// ranker. Neither learns anything: fit returns nothing and predict is the same function of the log
-// whatever the training folds. The heuristic's rules were written against all 45 development
-// repositories, so its grouped-CV figure is still an in-sample one in disguise; the harness makes a
-// figure honest only for what is fitted inside it.
+// The log analysis of the remediator and its baselines as Tunables (tunable.ts), by name. The heuristic
+// learns its ranker on the training folds only; the plain tail learns nothing (fit returns nothing and
+// predict is the same function of the log whatever the training folds); the category classifiers are in
+// category-tunable.ts. The rules (the ranker's families, the taxonomy) were written from the tools'
+// documentation, not fitted: the harness makes a figure honest only for what is fitted inside it.
 
-import { excerptOfLines, utf8Length, type LineRange } from '../../lib/core/logs/excerpt.js';
-import { findMarkers } from '../../lib/core/logs/markers.js';
+import { utf8Length, type LineRange } from '../../lib/core/logs/excerpt.js';
 import { MAX_RANGE_LINES } from '../../lib/core/remediation/evidence.js';
-import { proposeHeuristic } from '../../lib/core/remediation/heuristic.js';
+import { proposeHeuristic, type HeuristicModels } from '../../lib/core/remediation/heuristic.js';
+import { fitRanker } from '../../lib/core/remediation/ranker/learn.js';
+import { rankedExcerpt } from '../../lib/core/remediation/ranker/model.js';
 import { fromEventCategory } from '../../lib/core/remediation/category/categories.js';
 import type { RemediationContext } from '../../lib/core/remediation/proposal.js';
 import { failureSignature } from '../../lib/core/remediation/signature.js';
 import { categoryRulesTunable, categoryTunable, majorityTunable } from './category-tunable.js';
-import { rankerTunable } from './ranker-tunable.js';
 import type { LogInput, Prediction, Tunable } from './tunable.js';
 
 /** The context the remediator assembles for a labelled log (no history, no failure details). */
@@ -37,19 +37,18 @@ function contextFor(log: LogInput): RemediationContext {
   };
 }
 
-/** The heuristic provider: buildExcerpt for the context, its proposal's evidence and category. */
-export const heuristicTunable: Tunable<null> = {
+/**
+ * The heuristic provider (heuristic-2): fit learns its ranker on the training logs only (learn.ts), predict
+ * proposes with it (evidence and category) and packs the context from the same ranker.
+ */
+export const heuristicTunable: Tunable<HeuristicModels> = {
   name: 'heuristic',
-  tuned: false,
-  fit: () => null,
-  predict(_model, log): Prediction {
-    const body = proposeHeuristic(contextFor(log));
-    let markers: ReturnType<typeof findMarkers> | undefined;
+  tuned: true,
+  fit: (train) => ({ ranker: fitRanker(train) }),
+  predict(models, log): Prediction {
+    const body = proposeHeuristic(contextFor(log), models);
     return {
-      context(budget) {
-        markers ??= findMarkers(log.lines);
-        return excerptOfLines(log.lines, markers, { maxBytes: budget }).ranges;
-      },
+      context: (budget) => rankedExcerpt(log.lines, budget, models.ranker).ranges,
       evidence: body.evidence,
       category: fromEventCategory(body.category),
     };
@@ -87,9 +86,8 @@ export const tailTunable: Tunable<null> = {
 };
 
 const TUNABLES: Record<string, Tunable> = {
-  heuristic: heuristicTunable,
+  heuristic: heuristicTunable as Tunable,
   tail: tailTunable,
-  ranker: rankerTunable as Tunable,
   category: categoryTunable as Tunable,
   'category-rules': categoryRulesTunable as Tunable,
   majority: majorityTunable as Tunable,

@@ -2,6 +2,7 @@
 // own gets the heuristic's proposal; feedback on it (posted with the page's session cookie, as the job page
 // does) changes the feedback figure the user sees, without a reload; axe-core and screenshots light and dark.
 import { expect } from 'chai';
+import { HEURISTIC_PROMPT_VERSION } from '../../../services/lib/core/remediation/heuristic.js';
 import { api, TOKENS } from '../../support/services.js';
 import { checkAndShoot, createPipeline, reportJob, type DashboardContext } from './context.js';
 import { until } from '../../support/wait.js';
@@ -23,7 +24,9 @@ const JEST_FAILURE = [
 export function scoreboardScenarios(ctx: DashboardContext): void {
   const baselineRow = () => ctx.page.locator('table.scoreboard tbody tr[data-baseline="true"]').first();
   const heuristicRow = () =>
-    ctx.page.locator('table.scoreboard tbody tr[data-provider="heuristic"][data-prompt-version="heuristic-1"]');
+    ctx.page.locator(
+      `table.scoreboard tbody tr[data-provider="heuristic"][data-prompt-version="${HEURISTIC_PROMPT_VERSION}"]`,
+    );
   /** The feedback figure as the user reads it: "<n> accepted · <m> rejected". */
   const accepted = async (): Promise<number> => {
     const text = (await heuristicRow().locator('td[data-figure="feedback"] .feedback-counts').textContent()) ?? '';

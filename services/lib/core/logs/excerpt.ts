@@ -32,7 +32,8 @@ export interface Excerpt {
 }
 
 const DEFAULT_TAIL_LINES = 200;
-const DEFAULT_MAX_BYTES = 65536;
+/** The excerpt's default budget: what a JobFailed event carries of its log. */
+export const DEFAULT_MAX_BYTES = 65536;
 
 export { type ErrorMarker } from './markers.js';
 

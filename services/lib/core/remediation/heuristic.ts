@@ -1,19 +1,12 @@
 // The heuristic remediation provider: deterministic, offline, free; the baseline every model must beat.
-// It reads the failure_reason, the exit code, the job's recent history and the log's evidence
-// (evidence.ts), and decides with the ordered rules of taxonomy.ts. The log is untrusted data: lines that
+// It reads the failure_reason, the exit code, the job's recent history and the log's evidence (the
+// learned ranker's, ranker/model.ts), and decides with the ordered rules of taxonomy.ts. The log is untrusted data: lines that
 // address a model or look like a provider's answer are left out of the analysis (their line numbers
 // still count), and nothing of the log reaches the answer but one quoted line and names taken from its
 // evidence range (a test, a file, a package).
 
 import { isSuccessLine, scoreLine } from '../logs/markers.js';
-import {
-  exitStatus,
-  exitStatusOfLog,
-  findEvidence,
-  isBoilerplate,
-  MAX_RANGE_LINES,
-  type Evidence,
-} from './evidence.js';
+import { exitStatus, exitStatusOfLog, isBoilerplate, MAX_RANGE_LINES, type Evidence } from './evidence.js';
 import type {
   ActionKind,
   Category,
@@ -23,6 +16,8 @@ import type {
   RemediationContext,
   RemediationProvider,
 } from './proposal.js';
+import type { RankerModel } from './ranker/learn.js';
+import { fittedRanker, rankedEvidence } from './ranker/model.js';
 import {
   ACTIONS,
   FAILURE_REASON_RULE,
@@ -36,7 +31,13 @@ import {
   type Verdict,
 } from './taxonomy.js';
 
-export const HEURISTIC_PROMPT_VERSION = 'heuristic-1';
+/** heuristic-2: the evidence of the learned ranker (ranker/), the categories of the rubric. */
+export const HEURISTIC_PROMPT_VERSION = 'heuristic-2';
+
+/** What the heuristic's fitted parts are: the ranker (fitted.ts by default; a fold's in the grouped CV). */
+export interface HeuristicModels {
+  ranker: RankerModel;
+}
 
 /** Evidence ranges the log rules look at, best first. */
 const RULE_RANGES = 3;
@@ -83,6 +84,7 @@ const LEADS: Readonly<Record<Category, string>> = {
   lint: 'A linter or formatter reported errors',
   dependency: 'A dependency could not be resolved or installed',
   configuration: "The job's configuration or environment is wrong",
+  permissions: 'Access was refused, or a credential is missing or wrong',
   infrastructure: 'The CI infrastructure failed, not the job',
   network: 'A network request failed',
   timeout: 'The job ran out of time',
@@ -102,13 +104,14 @@ interface Decision extends Verdict {
 
 /**
  * The lines of evidence range `e` in the order they are read: strongest marker first (markers.ts), the
- * key line first among equals, then in log order. Lines that only say a command ended (exit lines, tool
- * boilerplate) or succeeded (`PASS x`, `✓ y`) are left out.
+ * key line first among equals, then in log order. Blank lines, and lines that only say a command ended
+ * (exit lines, tool boilerplate) or succeeded (`PASS x`, `✓ y`), are left out.
  */
 function readingOrder(lines: readonly string[], e: Evidence): string[] {
   const scored: { i: number; score: number }[] = [];
   for (let i = e.start; i <= e.end; i++) {
     const text = lines[i - 1]!;
+    if (text.trim() === '') continue;
     const marker = scoreLine(text);
     if (isSuccessLine(text) || isBoilerplate(text) || exitStatus(text) !== undefined || marker?.rule === 'exit-status')
       continue;
@@ -123,7 +126,7 @@ function decide(ctx: RemediationContext, lines: readonly string[], evidence: rea
   const top = evidence[0];
   const topContext = top === undefined ? [] : readingOrder(lines, top);
   const topQuote = {
-    quote: topContext[0] ?? (top === undefined ? undefined : lines[top.line - 1]),
+    quote: topContext[0] ?? (top === undefined || lines[top.line - 1]!.trim() === '' ? undefined : lines[top.line - 1]),
     context: topContext,
   };
   const byReason = verdictOfFailureReason(ctx.failure_reason);
@@ -234,6 +237,8 @@ function summaryOf(d: Decision): string {
       return 'fix config: give the job more memory or disk, or make it use less';
     case 'configuration':
       return `fix config: ${quoted ?? 'see the evidence'}`;
+    case 'permissions':
+      return `fix config: access or credentials: ${quoted ?? 'see the evidence'}`;
     case 'infrastructure':
       return 'retry: CI infrastructure error';
     case 'timeout':
@@ -266,10 +271,10 @@ function toLogRanges(evidence: readonly Evidence[], kept: readonly number[]): Ev
   });
 }
 
-/** The heuristic's proposal for a failure. Pure and deterministic. */
-export function proposeHeuristic(ctx: RemediationContext): ProposalBody {
+/** The heuristic's proposal for a failure, with `models` (the fitted ones by default). Pure and deterministic. */
+export function proposeHeuristic(ctx: RemediationContext, models?: HeuristicModels): ProposalBody {
   const { visible, kept } = withoutInstructions(ctx.log_lines);
-  const evidence = findEvidence(visible);
+  const evidence = rankedEvidence(visible, models?.ranker ?? fittedRanker());
   const d = decide(ctx, visible, evidence);
   return {
     category: d.category,

@@ -31,6 +31,8 @@ describe('taxonomy', () => {
     expect(verdictOfFailureReason('runner_system_failure')?.category).to.equal('infrastructure');
     expect(verdictOfFailureReason('stuck_or_timeout_failure')?.category).to.equal('timeout');
     expect(verdictOfFailureReason('job_execution_timeout')?.category).to.equal('timeout');
+    expect(verdictOfFailureReason('insufficient_bridge_permissions')?.category).to.equal('permissions');
+    expect(verdictOfFailureReason('protected_environment_failure')?.category).to.equal('permissions');
     expect(verdictOfFailureReason('toString')).to.equal(undefined);
   });
 

@@ -2,7 +2,7 @@
 // is stored, stored once per project, pipeline, job and sha256 (the log store deduplicates), and its excerpt
 // built from the stored text (sanitised, core/logs/excerpt.ts) and redacted again, as ingest's excerptFor does.
 // A log cut to its tail says so on its first line.
-import { buildExcerpt } from '../../core/logs/excerpt.js';
+import { excerptOfLog } from '../../core/remediation/ranker/model.js';
 import { redactSecrets } from '../../core/logs/redact.js';
 import { sanitizeLog } from '../../core/logs/sanitize.js';
 import type { LogRef, LogStore } from '../logstore/log-store.js';
@@ -26,6 +26,6 @@ export async function storeFetchedLog(
   const text = (fetched.truncated ? truncatedNote(fetched.data.length) : '') + fetched.data.toString('utf8');
   const redacted = redactSecrets(text).text;
   const stored = await store.put({ ...at, data: Buffer.from(redacted, 'utf8') });
-  const excerpt = redactSecrets(buildExcerpt(sanitizeLog(redacted)).text).text;
+  const excerpt = redactSecrets(excerptOfLog(sanitizeLog(redacted)).text).text;
   return { log: { ref: stored.ref, bytes: stored.bytes, sha256: stored.sha256 }, excerpt, created: stored.created };
 }

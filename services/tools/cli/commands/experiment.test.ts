@@ -19,10 +19,10 @@ describe('verity experiment', () => {
     [['--file', 'x', '--seed', '3'], /--seed needs --cv/],
     [
       ['--file', 'x', '--cv', '5', '--provider', 'openai'],
-      /--cv measures heuristic and tail and ranker and category and category-rules and majority, not openai/,
+      /--cv measures heuristic and tail and category and category-rules and majority, not openai/,
     ],
     [['--from', '2026-01-02', '--cv', '5'], /option '--cv <folds>' cannot be used with option '--from/],
-    [['--file', 'x', '--provider', 'ranker'], /ranker is measured with --cv only/],
+    [['--file', 'x', '--provider', 'majority'], /majority is measured with --cv only/],
     [['--file', 'x', '--vs', 'category'], /category is measured with --cv only/],
   ];
   for (const [args, message] of invalid) {
@@ -55,9 +55,9 @@ describe('verity experiment', () => {
     expect(tail.opts).to.deep.include({ provider: 'tail', vs: undefined, limit: 5, json: true });
   });
 
-  it('takes the fitted ranker and classifier with --cv', async () => {
-    expect((await parse(['experiment', '--file', 'a', '--cv', '5', '--provider', 'ranker'])).opts).to.deep.include({
-      provider: 'ranker',
+  it('takes the fitted classifiers with --cv', async () => {
+    expect((await parse(['experiment', '--file', 'a', '--cv', '5', '--provider', 'category'])).opts).to.deep.include({
+      provider: 'category',
       vs: 'tail',
       cv: { folds: 5, seed: 1 },
     });

@@ -1,8 +1,7 @@
 // The failure categories of the labelling rubric (docs/FAILURE-CATEGORIES.md), in its precedence order,
-// and how today's ids (the `category` enum of the RemediationProposed/RemediationScored event schemas)
-// map onto them. The rubric drops `network` (connection failures → infrastructure) and adds
-// `permissions`, which the event schemas' enum does not have yet: until it is added there, a rubric
-// category cannot always be emitted as an event's category (toEventCategory says which can). Pure.
+// and how the ids of the `category` enum of the RemediationProposed/RemediationScored event schemas map
+// onto them. Every rubric category is an event category; the events also keep `network`, which the
+// rubric folds into `infrastructure` (proposals of heuristic-1 and of models carry it). Pure.
 
 import type { Category } from '../proposal.js';
 
@@ -23,6 +22,9 @@ export const RUBRIC_CATEGORIES = [
 
 export type RubricCategory = (typeof RUBRIC_CATEGORIES)[number];
 
+// Every rubric category can be an event's category: the compiler checks it here.
+RUBRIC_CATEGORIES satisfies readonly Category[];
+
 export function isRubricCategory(x: unknown): x is RubricCategory {
   return (RUBRIC_CATEGORIES as readonly unknown[]).includes(x);
 }
@@ -30,9 +32,4 @@ export function isRubricCategory(x: unknown): x is RubricCategory {
 /** Today's id as the rubric's: `network` → `infrastructure`, the others unchanged. */
 export function fromEventCategory(c: Category): RubricCategory {
   return c === 'network' ? 'infrastructure' : c;
-}
-
-/** The rubric's id as an event category, or undefined when the event schemas cannot carry it yet. */
-export function toEventCategory(c: RubricCategory): Category | undefined {
-  return c === 'permissions' ? undefined : c;
 }

@@ -92,7 +92,9 @@ export function learnWeights(logs: readonly LabelledLines[], opts: LearnOptions 
 const PACK_BUDGETS = [8000, 16000, 32000, 64000];
 const PACK_GRID: readonly PackOptions[] = [0.1, 0.2].flatMap((tailShare) =>
   [0.1, 0.25].flatMap((otherShare) =>
-    [2, 4].map((firstRanges) => ({ tailShare, windowShare: 0.4, otherShare, firstRanges })),
+    [2, 4].flatMap((firstRanges) =>
+      [0, 300].map((bridgeLines) => ({ tailShare, windowShare: 0.4, otherShare, firstRanges, bridgeLines })),
+    ),
   ),
 );
 

@@ -3,7 +3,7 @@ import { utf8Length } from '../../logs/excerpt.js';
 import { MAX_RANGE_LINES } from '../evidence.js';
 import { FEATURE_COUNT, FEATURE_NAMES } from './features.js';
 import { fitRanker, learnWeights } from './learn.js';
-import { packExcerpt, rankLog } from './rank.js';
+import { DEFAULT_PACKING, packExcerpt, rankLog } from './rank.js';
 
 const filler = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `compiling module ${from + i}`);
 
@@ -68,6 +68,30 @@ describe('ranker', () => {
     const ranking = rankLog(lines, weights());
     for (const budget of [1000, 4000])
       expect(utf8Length(packExcerpt(lines, ranking, budget).text)).to.be.at.most(budget);
+  });
+
+  it('fills the lines between two of the best ranges of one step when bridgeLines allows, not otherwise', () => {
+    // A failing test (its range runs after it) and the tally (its range runs before it), 200 lines apart:
+    // each range's own context (windowShare) reaches 40 lines into the gap, the bridge 40 more.
+    const lines = [
+      '$ npm test',
+      '  ● parser › parses',
+      ...filler(200),
+      'Tests:       1 failed, 2 total',
+      ...filler(3000, 5000),
+    ];
+    const w = weights();
+    w[FEATURE_NAMES.indexOf('kind: summary')] = 1.5;
+    const ranking = rankLog(lines, w);
+    expect(ranking.ranges.slice(0, 2).map((r) => [r.start, r.end])).to.deep.equal([
+      [1, 17],
+      [187, 206],
+    ]);
+    const packing = { ...DEFAULT_PACKING, windowShare: 0.1, otherShare: 0, firstRanges: 2 };
+    const holds = (bridgeLines: number) =>
+      packExcerpt(lines, ranking, 8000, { ...packing, bridgeLines }).ranges.some((r) => r.start <= 60 && 90 <= r.end);
+    // 169 lines apart: bridged under a bound of 300, not under one of 50 or none.
+    expect([holds(0), holds(300), holds(50)]).to.deep.equal([false, true, false]);
   });
 
   it('holds a whole short log', () => {

@@ -81,6 +81,8 @@ export interface PackOptions {
   otherShare: number;
   /** How many of the best ranges get context. */
   firstRanges: number;
+  /** Most lines between two of the best ranges of one step that are filled in (0: none). */
+  bridgeLines: number;
 }
 
 export const DEFAULT_PACKING: Readonly<PackOptions> = Object.freeze({
@@ -88,6 +90,7 @@ export const DEFAULT_PACKING: Readonly<PackOptions> = Object.freeze({
   windowShare: 0.4,
   otherShare: 0.1,
   firstRanges: 4,
+  bridgeLines: 0,
 });
 /** Most lines of context a range gets beyond itself, and before a header. */
 const CONTEXT_LINES = 400;
@@ -96,7 +99,8 @@ const HEADER_LEAD = 8;
 /**
  * The excerpt of at most `budget` UTF-8 bytes: the last lines of the log within `tailShare` of it; the
  * `firstRanges` best ranges; their context in rank order (after a header to the end of its step, before a
- * trailer to its step's start, CONTEXT_LINES at most and `windowShare` of the budget each), then the
+ * trailer to its step's start, CONTEXT_LINES at most and `windowShare` of the budget each); the lines
+ * between two of them in one step when at most `bridgeLines` (`windowShare` each); their context the
  * other way (`otherShare`); the other ranges; then the tail further back.
  * Lines longer than maxLineBytesFor(budget) are shortened; separators mark omitted lines (LinePacker).
  */
@@ -106,7 +110,7 @@ export function packExcerpt(
   budget: number,
   packing: PackOptions = DEFAULT_PACKING,
 ): Excerpt {
-  const { tailShare, windowShare, otherShare, firstRanges } = packing;
+  const { tailShare, windowShare, otherShare, firstRanges, bridgeLines } = packing;
   const n = lines.length;
   const pack = new LinePacker(lines, budget);
   const add = (i: number) => pack.add(i);
@@ -142,6 +146,16 @@ export function packExcerpt(
     }
     return { r, trailer, first, last };
   });
+  // The lines between two of the best ranges of one step, when few: one message the ranges cut in pieces.
+  if (bridgeLines > 0) {
+    const byLine = [...top].sort((a, b) => a.start - b.start);
+    for (let k = 1; k < byLine.length; k++) {
+      const [a, b] = [byLine[k - 1]!, byLine[k]!];
+      const gap = b.start - a.end - 1;
+      if (gap > 0 && gap <= bridgeLines && stepOf[a.end - 1] === stepOf[b.start - 1])
+        grow(a.end, b.start - 2, windowShare);
+    }
+  }
   // …then the other way, for a message the range starts or ends in the middle of.
   for (const { r, trailer, first, last } of around)
     if (trailer) grow(r.end, last, otherShare);
