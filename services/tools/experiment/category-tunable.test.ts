@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { categoryRulesTunable, categoryTunable, majorityOf, majorityTunable } from './category-tunable.js';
+import {
+  categoryRulesTunable,
+  categoryTunable,
+  chooseFitOptions,
+  L2_CHOICES,
+  majorityOf,
+  majorityTunable,
+  WORD_PENALTY_CHOICES,
+} from './category-tunable.js';
 import type { TrainingLog } from './tunable.js';
 
 const log = (repo: string, text: string, category: TrainingLog['category']): TrainingLog => {
@@ -30,5 +38,20 @@ describe('category Tunables', () => {
     expect(p.category).to.equal('test_failure');
     expect(p.evidence.length).to.be.greaterThan(0);
     expect(p.context(16000)).to.deep.equal([{ start: 1, end: 4 }]);
+  });
+
+  it('chooses its penalties from the grids by an inner CV, the first without three repositories', () => {
+    const oneRepo = [log('a', go, 'test_failure'), log('a', cc, 'compilation'), log('b', cc, 'compilation')];
+    expect(chooseFitOptions(oneRepo)).to.deep.equal({
+      l2: L2_CHOICES[0],
+      wordL2: L2_CHOICES[0]! * WORD_PENALTY_CHOICES[0]!,
+    });
+    const many = ['a', 'b', 'c', 'd'].flatMap((r) => [
+      log(`${r}/1`, go, 'test_failure'),
+      log(`${r}/2`, cc, 'compilation'),
+    ]);
+    const o = chooseFitOptions(many);
+    expect(L2_CHOICES).to.include(o.l2);
+    expect(WORD_PENALTY_CHOICES.map((m) => m * o.l2!)).to.include(o.wordL2);
   });
 });

@@ -2,8 +2,9 @@
 // baselines. Every one classifies the evidence the heuristic finds (extractEvidence); the context and
 // the evidence they report are the heuristic's, so only their category differs from it. The labelled
 // chunk is never read, neither to fit nor to predict: fit uses the logs' category labels only.
-//   category: the rules' matches by place, the format and the evidence's position, weighed by logistic
-//             regression fitted on the training folds only;
+//   category: the rules' matches by place, their verdicts, the format, the evidence's position and the
+//             words of the best range and of the failing command, weighed by logistic regression fitted
+//             on the training folds only (its penalties too, by an inner grouped CV);
 //   category-rules: the rules alone (the first rule in precedence order in the best ranges), no fit;
 //   majority: the most frequent category of the training folds.
 
@@ -11,7 +12,12 @@ import { excerptOfLines } from '../../lib/core/logs/excerpt.js';
 import { findMarkers } from '../../lib/core/logs/markers.js';
 import type { RubricCategory } from '../../lib/core/remediation/category/categories.js';
 import { featuresOf } from '../../lib/core/remediation/category/features.js';
-import { fitCategoryModel, predictCategory, type CategoryModel } from '../../lib/core/remediation/category/model.js';
+import {
+  fitCategoryModel,
+  predictCategory,
+  type CategoryModel,
+  type FitOptions,
+} from '../../lib/core/remediation/category/model.js';
 import { extractEvidence } from '../../lib/core/remediation/evidence.js';
 import type { EvidenceRange } from '../../lib/core/remediation/proposal.js';
 import { categoryF1 } from './f1.js';
@@ -50,40 +56,46 @@ function predictionOf(log: LogInput, evidence: readonly EvidenceRange[], categor
 
 const labelled = (train: readonly TrainingLog[]) => train.filter((l) => l.category !== undefined);
 
-/** The L2 penalties fit chooses from, by grouped CV within its training logs. */
+/** The L2 penalties fit chooses from, by grouped CV within its training logs… */
 export const L2_CHOICES: readonly number[] = [0.01, 0.03, 0.1];
+/** …and the words' penalty, as a multiple of it (the words are many, each in few logs). */
+export const WORD_PENALTY_CHOICES: readonly number[] = [3, 10, 30];
 const INNER_FOLDS = 3;
 
 const examplesOf = (logs: readonly TrainingLog[]) =>
   labelled(logs).map((l) => ({ features: analyse(l.lines).features, category: l.category! }));
 
 /**
- * The L2 penalty of L2_CHOICES with the best macro-F1 in a grouped 3-fold CV by repository inside
- * `train` (the earliest among equals): tuned on the training folds only, like the weights.
+ * The penalties (L2_CHOICES × WORD_PENALTY_CHOICES) with the best macro-F1 in a grouped 3-fold CV by
+ * repository inside `train` (the earliest among equals): tuned on the training folds only, like the weights.
  */
-export function chooseL2(train: readonly TrainingLog[]): number {
+export function chooseFitOptions(train: readonly TrainingLog[]): FitOptions {
   const logs = labelled(train);
-  if (new Set(logs.map((l) => l.repo)).size < INNER_FOLDS) return L2_CHOICES[0]!;
+  const first = { l2: L2_CHOICES[0]!, wordL2: L2_CHOICES[0]! * WORD_PENALTY_CHOICES[0]! };
+  if (new Set(logs.map((l) => l.repo)).size < INNER_FOLDS) return first;
   const folds = groupedFolds(logs, INNER_FOLDS, 1);
-  let best = { l2: L2_CHOICES[0]!, f1: -1 };
+  let best = { opts: first, f1: -1 };
   for (const l2 of L2_CHOICES) {
-    const pairs = folds.flatMap((fold, f) => {
-      const model = fitCategoryModel(examplesOf(trainingIndices(folds, f).map((i) => logs[i]!)), { l2 });
-      return fold.logs.map((i) => ({
-        label: logs[i]!.category!,
-        predicted: predictCategory(model, analyse(logs[i]!.lines).features),
-      }));
-    });
-    const f1 = categoryF1(pairs).macro;
-    if (f1 > best.f1) best = { l2, f1 };
+    for (const m of WORD_PENALTY_CHOICES) {
+      const opts = { l2, wordL2: l2 * m };
+      const pairs = folds.flatMap((fold, f) => {
+        const model = fitCategoryModel(examplesOf(trainingIndices(folds, f).map((i) => logs[i]!)), opts);
+        return fold.logs.map((i) => ({
+          label: logs[i]!.category!,
+          predicted: predictCategory(model, analyse(logs[i]!.lines).features),
+        }));
+      });
+      const f1 = categoryF1(pairs).macro;
+      if (f1 > best.f1) best = { opts, f1 };
+    }
   }
-  return best.l2;
+  return best.opts;
 }
 
 export const categoryTunable: Tunable<CategoryModel> = {
   name: 'category',
   tuned: true,
-  fit: (train) => fitCategoryModel(examplesOf(train), { l2: chooseL2(train) }),
+  fit: (train) => fitCategoryModel(examplesOf(train), chooseFitOptions(train)),
   predict(model, log) {
     const a = analyse(log.lines);
     return predictionOf(log, a.evidence, predictCategory(model, a.features));

@@ -1,5 +1,7 @@
 // What the learned part of the category classifier sees of a log: which rules (rules.ts) match where,
-// the log's format family (formats.ts) and where its evidence lies. The lines classified are the
+// the rules' verdict on the best ranges and on the log's tail, the log's format family (formats.ts),
+// where its evidence lies, the words of the best range and of the failing command (the CI's own
+// `The command "…" exited with n.` line: which tool failed says much of why). The lines classified are the
 // evidence the heuristic finds (extractEvidence, best first), never a labelled chunk: the same at
 // training and at prediction. A log's features are a set of string keys (binary). Pure.
 
@@ -48,6 +50,12 @@ export function featuresOf(lines: readonly string[], evidence: readonly Evidence
     }
   }
   keys.add(`verdict:${verdict ?? 'none'}`);
+  // The rules' verdict on the log's last lines (a job stops at the step that failed, so its end often
+  // names the cause even when the best ranges lie elsewhere).
+  const tail = ruleVerdict(lines.slice(-TAIL_LINES));
+  if (tail !== undefined) keys.add(`tail-verdict:${tail.category}`);
+  for (const w of wordsOf(places.top1)) keys.add(`w:${w}`);
+  for (const w of wordsOf(failingCommands(lines))) keys.add(`cmd:${w}`);
   const top = evidence[0];
   if (top === undefined) keys.add('evidence:none');
   else {
@@ -61,4 +69,29 @@ export function featuresOf(lines: readonly string[], evidence: readonly Evidence
 /** The features of a log with the heuristic's evidence. */
 export function logFeatures(lines: readonly string[]): string[] {
   return featuresOf(lines, extractEvidence(lines));
+}
+
+/** The words of some lines: lower-case runs of 3–20 letters (numbers, paths' digits and hashes are noise). */
+export function wordsOf(lines: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const line of lines)
+    for (const m of line
+      .slice(0, 2000)
+      .toLowerCase()
+      .matchAll(/[a-z]{3,20}/g))
+      out.add(m[0]);
+  return [...out];
+}
+
+/** Travis CI's report of a step that failed: `The command "npm test" exited with 1.` */
+const FAILED_COMMAND = /^The command "(.{1,300})" (?:exited with [1-9]\d*|failed)/;
+
+/** The commands the CI reports as failed, in the log's last lines. */
+export function failingCommands(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines.slice(-TAIL_LINES)) {
+    const m = FAILED_COMMAND.exec(line.trim());
+    if (m) out.push(m[1]!);
+  }
+  return out;
 }

@@ -1,5 +1,15 @@
 import { expect } from 'chai';
-import { classKeys, fitCategoryModel, predictCategory, type CategoryExample } from './model.js';
+import {
+  categoryModelFromJson,
+  categoryModelToJson,
+  classify,
+  classKeys,
+  fitCategoryModel,
+  isWordKey,
+  MODEL_VERSION,
+  predictCategory,
+  type CategoryExample,
+} from './model.js';
 
 describe('category model', () => {
   it('pairs a log’s features with each category: shared rule weights, per-category format', () => {
@@ -12,6 +22,22 @@ describe('category model', () => {
       'verdict',
     ]);
     expect(classKeys(f, 'lint')).to.deep.equal(['bias>lint', 'format:Go>lint']);
+  });
+
+  it('pairs the tail’s verdict like the verdict, and words with each category', () => {
+    expect(classKeys(['tail-verdict:lint', 'w:readme', 'cmd:make'], 'lint')).to.deep.equal([
+      'bias>lint',
+      'tail-verdict',
+      'w:readme>lint',
+      'cmd:make>lint',
+    ]);
+    expect(classKeys(['tail-verdict:lint'], 'timeout')).to.deep.equal(['bias>timeout']);
+    expect(['w:readme>lint', 'cmd:make>lint', 'verdict', 'top1:doc-file'].map(isWordKey)).to.deep.equal([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 
   const examples: CategoryExample[] = [
@@ -41,4 +67,43 @@ describe('category model', () => {
   it('is deterministic', () => {
     expect(fitCategoryModel(examples)).to.deep.equal(fitCategoryModel(examples));
   });
+
+  it('penalises the words more than the rest: a word alone learns less', () => {
+    const ex: CategoryExample[] = [
+      { features: ['bias', 'w:golden'], category: 'lint' },
+      { features: ['bias', 'w:other'], category: 'test_failure' },
+    ];
+    const weak = fitCategoryModel(ex, { l2: 0.01, wordL2: 1 }).weights['w:golden>lint']!;
+    const strong = fitCategoryModel(ex, { l2: 0.01, wordL2: 0.01 }).weights['w:golden>lint']!;
+    expect(weak).to.be.greaterThan(0);
+    expect(strong).to.be.greaterThan(weak);
+  });
+
+  it('classifies a log from its lines and evidence', () => {
+    const m = fitCategoryModel(examples);
+    const lines = ['$ make', 'src/a.c:1:1: error: x undeclared', 'The command "make" exited with 2.'];
+    expect(classify(m, lines, [{ start_line: 2, end_line: 2, reason: 'x' }])).to.equal('compilation');
+  });
+
+  it('round-trips through JSON, predicting the same', () => {
+    const m = fitCategoryModel(examples);
+    const back = categoryModelFromJson(categoryModelToJson(m));
+    for (const x of examples) expect(predictCategory(back, x.features)).to.equal(predictCategory(m, x.features));
+    expect(back.classes).to.deep.equal(m.classes);
+  });
+
+  const bad: [string, unknown][] = [
+    ['not an object', 3],
+    ['another version', { version: MODEL_VERSION + 1, classes: ['lint'], weights: {} }],
+    ['no classes', { version: MODEL_VERSION, classes: [], weights: {} }],
+    ['a class not in the rubric', { version: MODEL_VERSION, classes: ['network'], weights: {} }],
+    ['a class twice', { version: MODEL_VERSION, classes: ['lint', 'lint'], weights: {} }],
+    ['weights not an object', { version: MODEL_VERSION, classes: ['lint'], weights: [1] }],
+    ['a weight not a number', { version: MODEL_VERSION, classes: ['lint'], weights: { verdict: '1' } }],
+  ];
+  for (const [what, json] of bad) {
+    it(`refuses JSON with ${what}`, () => {
+      expect(() => categoryModelFromJson(JSON.stringify(json))).to.throw(/not a category model/);
+    });
+  }
 });

@@ -1,14 +1,18 @@
 // The learned part of the category classifier: a conditional logit over the rubric's categories. Each
 // category c gets a score θ·φ(log, c), where φ(log, c) are the log's feature keys (features.ts) as they
-// bear on c: whether the rules' verdict is c, whether a rule of c matched in the best evidence range, in
-// ranges 2–3, in ranges 4–10 or in the log's tail (and which rule), c's own bias, and the log's format
-// and evidence position paired with c. Most weights are shared across categories (a rule matching in
-// the best range counts the same whichever category it is for), so a category with few training logs
-// is still predicted from its rules: the rules come first, the fit weighs them. Fitted by full-batch
-// gradient descent from zero with L2 regularisation and class weights (rarer categories weigh more, for
-// macro-F1). Deterministic. Pure.
+// bear on c: whether the rules' verdict on the best ranges, or on the log's tail, is c; whether a rule of
+// c matched in the best evidence range, in ranges 2–3, in ranges 4–10 or in the log's tail (and which
+// rule); c's own bias; and, paired with c, the log's format, the evidence's position, the words of the
+// best range and of the failing command. Rule weights are shared across categories (a rule matching in
+// the best range counts the same whichever category it is for), so a category with few training logs is
+// still predicted from its rules: the rules come first, the fit weighs them. The words get a stronger
+// L2 penalty than the rest: there are thousands of them and a few logs each. Fitted by full-batch
+// gradient descent from zero with class weights (rarer categories weigh more, for macro-F1).
+// Deterministic. Pure; a fitted model round-trips through JSON (categoryModelToJson/FromJson).
 
-import { RUBRIC_CATEGORIES, type RubricCategory } from './categories.js';
+import type { EvidenceRange } from '../proposal.js';
+import { isRubricCategory, RUBRIC_CATEGORIES, type RubricCategory } from './categories.js';
+import { featuresOf } from './features.js';
 import { CATEGORY_RULES } from './rules.js';
 
 export interface CategoryExample {
@@ -32,7 +36,12 @@ export interface FitOptions {
   l2?: number;
   /** Class weight ∝ frequency^−power. Default 0.5. */
   power?: number;
+  /** L2 penalty of the word keys (`w:`, `cmd:`). Default 10 × l2. */
+  wordL2?: number;
 }
+
+/** Whether a feature key is a word's (penalised by wordL2). */
+export const isWordKey = (k: string): boolean => k.startsWith('w:') || k.startsWith('cmd:');
 
 const RULE_CATEGORY = new Map(CATEGORY_RULES.map((r) => [r.id, r.category]));
 const PLACES = new Set(['top1', 'top3', 'rest', 'tail']);
@@ -46,8 +55,8 @@ export function classKeys(features: readonly string[], c: RubricCategory): strin
     const value = f.slice(colon + 1);
     if (PLACES.has(kind)) {
       if (RULE_CATEGORY.get(value) === c) keys.push(kind, f);
-    } else if (kind === 'verdict') {
-      if (value === c) keys.push('verdict');
+    } else if (kind === 'verdict' || kind === 'tail-verdict') {
+      if (value === c) keys.push(kind);
     } else if (f !== 'bias') keys.push(`${f}>${c}`);
   }
   return keys;
@@ -57,18 +66,12 @@ function scores(model: CategoryModel, phi: readonly (readonly string[])[]): numb
   return phi.map((keys) => keys.reduce((s, k) => s + (model.weights[k] ?? 0), 0));
 }
 
-function softmax(s: readonly number[]): number[] {
-  const max = Math.max(...s);
-  const e = s.map((x) => Math.exp(x - max));
-  const z = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / z);
-}
-
 export function fitCategoryModel(examples: readonly CategoryExample[], opts: FitOptions = {}): CategoryModel {
   const steps = opts.steps ?? 400;
   const rate = opts.rate ?? 0.5;
   const l2 = opts.l2 ?? 0.01;
   const power = opts.power ?? 0.5;
+  const wordL2 = opts.wordL2 ?? 10 * l2;
   const classes = RUBRIC_CATEGORIES;
   const model: CategoryModel = { classes, weights: {} };
   if (examples.length === 0) return model;
@@ -78,22 +81,39 @@ export function fitCategoryModel(examples: readonly CategoryExample[], opts: Fit
   const mean = examples.reduce((a, x) => a + raw.get(x.category)!, 0) / examples.length;
   const phis = examples.map((x) => classes.map((c) => classKeys(x.features, c)));
   const keys = [...new Set(phis.flat(2))].sort();
-  for (const k of keys) model.weights[k] = 0;
+  // Keys as indices into a weight vector: the same arithmetic as over the map, without its lookups.
+  const index = new Map(keys.map((k, i) => [k, i]));
+  const ids = phis.map((phi) => phi.map((ks) => Int32Array.from(ks, (k) => index.get(k)!)));
+  const cws = examples.map((x) => raw.get(x.category)! / mean);
+  const truth = examples.map((x) => classes.indexOf(x.category));
+  const w = new Float64Array(keys.length);
+  const pen = Float64Array.from(keys, (k) => (isWordKey(k) ? wordL2 : l2));
+  const grad = new Float64Array(keys.length);
+  const s = new Float64Array(classes.length);
   for (let step = 0; step < steps; step++) {
-    const grad = new Map<string, number>();
-    examples.forEach((x, n) => {
-      const p = softmax(scores(model, phis[n]!));
-      const cw = raw.get(x.category)! / mean;
-      classes.forEach((c, j) => {
-        const g = cw * (p[j]! - (c === x.category ? 1 : 0));
-        if (g !== 0) for (const k of phis[n]![j]!) grad.set(k, (grad.get(k) ?? 0) + g);
-      });
-    });
-    for (const k of keys) {
-      const w = model.weights[k]!;
-      model.weights[k] = w - rate * ((grad.get(k) ?? 0) / examples.length + l2 * w);
+    grad.fill(0);
+    for (let n = 0; n < examples.length; n++) {
+      const phi = ids[n]!;
+      let max = -Infinity;
+      for (let j = 0; j < classes.length; j++) {
+        let t = 0;
+        for (const k of phi[j]!) t += w[k]!;
+        s[j] = t;
+        if (t > max) max = t;
+      }
+      let z = 0;
+      for (let j = 0; j < classes.length; j++) {
+        s[j] = Math.exp(s[j]! - max);
+        z += s[j]!;
+      }
+      for (let j = 0; j < classes.length; j++) {
+        const g = cws[n]! * (s[j]! / z - (j === truth[n] ? 1 : 0));
+        if (g !== 0) for (const k of phi[j]!) grad[k] = grad[k]! + g;
+      }
     }
+    for (let k = 0; k < keys.length; k++) w[k] = w[k]! - rate * (grad[k]! / examples.length + pen[k]! * w[k]!);
   }
+  keys.forEach((k, i) => (model.weights[k] = w[i]!));
   return model;
 }
 
@@ -106,4 +126,38 @@ export function predictCategory(model: CategoryModel, features: readonly string[
   let best = 0;
   for (let c = 1; c < s.length; c++) if (s[c]! > s[best]!) best = c;
   return model.classes[best]!;
+}
+
+/** The most probable category of a log given its evidence (best first): featuresOf, then predictCategory. */
+export function classify(
+  model: CategoryModel,
+  lines: readonly string[],
+  evidence: readonly EvidenceRange[],
+): RubricCategory {
+  return predictCategory(model, featuresOf(lines, evidence));
+}
+
+/** The version of the JSON format; bumped when the feature keys change meaning. */
+export const MODEL_VERSION = 1;
+
+/** The JSON of a fitted model: its format version, classes and the weights that are not zero. */
+export function categoryModelToJson(model: CategoryModel): string {
+  const weights = Object.fromEntries(Object.entries(model.weights).filter(([, w]) => w !== 0));
+  return JSON.stringify({ version: MODEL_VERSION, classes: model.classes, weights });
+}
+
+/** A model read back from categoryModelToJson's output; throws on anything else. */
+export function categoryModelFromJson(json: string): CategoryModel {
+  const x: unknown = JSON.parse(json);
+  const bad = (why: string) => new Error(`not a category model: ${why}`);
+  if (typeof x !== 'object' || x === null) throw bad('not an object');
+  const { version, classes, weights } = x as Record<string, unknown>;
+  if (version !== MODEL_VERSION) throw bad(`version ${String(version)}, expected ${MODEL_VERSION}`);
+  if (!Array.isArray(classes) || classes.length === 0 || !classes.every(isRubricCategory))
+    throw bad('classes must be rubric categories');
+  if (new Set(classes).size !== classes.length) throw bad('classes repeat');
+  if (typeof weights !== 'object' || weights === null || Array.isArray(weights)) throw bad('weights not an object');
+  for (const [k, w] of Object.entries(weights))
+    if (typeof w !== 'number' || !Number.isFinite(w)) throw bad(`weight ${k}`);
+  return { classes, weights: { ...(weights as Record<string, number>) } };
 }

@@ -23,6 +23,8 @@ const FIXTURES: [string, string][] = [
   ['command-missing', 'bash: bundle: command not found'],
   ['task-missing', 'npm ERR! missing script: test'],
   ['ci-config', '.travis.yml: syntax error at line 12'],
+  // https://github.com/moby/moby/issues/34793
+  ['image-missing', 'docker: Error response from daemon: manifest for i3wm/travis-base:latest not found.'],
   ['file-missing', 'bash: ./ci/run.sh: No such file or directory'],
   ['npm-resolve', 'npm ERR! code E404'],
   ['py-resolve', 'ERROR: No matching distribution found for foo==9.9'],
@@ -33,6 +35,13 @@ const FIXTURES: [string, string][] = [
   ],
   ['ruby-resolve', 'Bundler could not find compatible versions for gem "rails":'],
   ['pkg-resolve', 'go: example.com/x@v1.2.3: missing go.sum entry; to add it:'],
+  // https://github.com/waydroid/waydroid/issues/754
+  [
+    'apt-404',
+    'E: Failed to fetch http://ports.ubuntu.com/ubuntu-ports/dists/focal/main/binary-amd64/Packages  404  Not Found [IP: 185.125.190.39 80]',
+  ],
+  // https://doc.rust-lang.org/error_codes/E0463.html
+  ['rust-crate', "error[E0463]: can't find crate for `term`"],
   ['system-lib', 'src/a.c:1:10: fatal error: zlib.h: No such file or directory'],
   ['compiler-error', "src/a.c:12:5: error: 'x' undeclared (first use in this function)"],
   ['compiler-message', '[ERROR] /src/A.java:[3,8] cannot find symbol'],
@@ -42,6 +51,8 @@ const FIXTURES: [string, string][] = [
   ['linter-tool', '$ npx eslint .'],
   ['lint-report', '✖ 3 problems (3 errors, 0 warnings)'],
   ['format-check', 'would reformat src/a.py'],
+  // https://nongnu.org/texi2latex/texinfo/Overfull-hboxes.html
+  ['tex-box', 'Overfull \\hbox (20.76302pt too wide) in paragraph at lines 61--62'],
   ['link-check', 'ERROR: 2 dead links found!'],
   ['order-check', 'Entries are not in alphabetical order'],
   ['size-check', 'Size limit has exceeded by 2 KB'],
@@ -59,6 +70,53 @@ describe('category rules', () => {
 
   for (const [id, line] of FIXTURES) {
     it(`${id} matches ${JSON.stringify(line)}`, () => {
+      expect(rulesOf(line).map((r) => r.id)).to.include(id);
+    });
+  }
+
+  // Lines a rule must not take: what the rule's tool prints in passing, or another rule's class.
+  const nonMatches: [string, string][] = [
+    // `docker run` prints it before every pull (https://github.com/moby/moby/issues/34793).
+    ['runner', "Unable to find image 'i3wm/travis-base:latest' locally"],
+    ['runner', 'docker: Error response from daemon: manifest for i3wm/travis-base:latest not found.'],
+    ['runner', 'E: Failed to fetch http://a.example/dists/x/Packages  404  Not Found [IP: 10.0.0.1 80]'],
+    ['runner', 'E: Some index files failed to download. They have been ignored, or old ones used instead.'],
+    // HTML-Proofer's report of an unreachable link (https://github.com/gjtorikian/html-proofer/issues/466).
+    [
+      'net-connect',
+      "             It's possible libcurl couldn't connect to the server or perhaps the request timed out.",
+    ],
+    ['net-connect', '  *  External link http://netty.io/ failed: 301 SSL connect error'],
+    ['linter-tool', 'Using the standard library'],
+    ['linter-tool', 'Removing black.png'],
+  ];
+  for (const [id, line] of nonMatches) {
+    it(`${id} does not match ${JSON.stringify(line)}`, () => {
+      expect(rulesOf(line).map((r) => r.id)).not.to.include(id);
+    });
+  }
+
+  // More lines of the classes a rule covers, beside its fixture.
+  const alsoMatches: [string, string][] = [
+    // https://github.com/gjtorikian/html-proofer/issues/466
+    ['link-check', "  *  External link https://a.example/x failed: response code 0 means something's wrong."],
+    ['net-connect', "fatal: unable to access 'https://a.example/x.git/': Failed to connect to a.example port 443"],
+    // https://standardjs.com: its own prefix, and a command.
+    ['linter-tool', 'standard: Use JavaScript Standard Style (https://standardjs.com)'],
+    ['linter-tool', '$ npx standard'],
+    ['linter-tool', 'python -m black --check .'],
+    // rustc's location line of an error inside a registry crate (https://doc.rust-lang.org/cargo/guide/cargo-home.html).
+    ['rust-crate', '  --> /home/u/.cargo/registry/src/github.com-1ecc6299db9ec823/foo-1.0.0/src/lib.rs:3:5'],
+    // https://github.com/sixeyed/docker-on-windows/issues/13 (the registry v2 wording)
+    ['image-missing', 'Error response from daemon: manifest for a/b:c not found: manifest unknown: manifest unknown'],
+    // https://w3resource.com/php/PHPUnit/writing-tests-for-phpunit-outputs.php
+    ['assertion', 'Failed asserting that two strings are equal.'],
+    // LaTeX warnings on a ref without its label (https://www.overleaf.com/learn/latex/Errors/There_were_undefined_references).
+    ['tex-box', 'LaTeX Warning: There were undefined references.'],
+    ['tex-box', "LaTeX Warning: Reference `sec:x' on page 3 undefined on input line 12."],
+  ];
+  for (const [id, line] of alsoMatches) {
+    it(`${id} also matches ${JSON.stringify(line)}`, () => {
       expect(rulesOf(line).map((r) => r.id)).to.include(id);
     });
   }

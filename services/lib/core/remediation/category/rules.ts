@@ -57,7 +57,9 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'net-connect',
     category: 'infrastructure',
-    re: /Connection (?:refused|reset|timed out|closed)|\bE(?:CONNRESET|CONNREFUSED|TIMEDOUT|HOSTUNREACH|NETUNREACH)\b|Network is unreachable|socket hang up|Couldn't (?:connect|establish)|Failed to connect to|Read timed out|TLS handshake|SSL (?:connect error|handshake|routines)/i,
+    // Not a link checker's report of a link it could not reach (HTML-Proofer's `External link … failed:
+    // response code 0 …`): the rubric makes those lint (link-check).
+    re: /^(?!.*(?:External link \S+ failed|It's possible libcurl couldn't connect|return message \(if any\) from the server)).*(?:Connection (?:refused|reset|timed out|closed)|\bE(?:CONNRESET|CONNREFUSED|TIMEDOUT|HOSTUNREACH|NETUNREACH)\b|Network is unreachable|socket hang up|Couldn't (?:connect|establish)|Failed to connect to|Read timed out|TLS handshake|SSL (?:connect error|handshake|routines))/i,
   },
   {
     id: 'net-http',
@@ -67,7 +69,10 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'runner',
     category: 'infrastructure',
-    re: /Cannot connect to the Docker daemon|Error response from daemon|Job failed \(system failure\)|The runner (?:system )?fail|Unable to find image|E: (?:Failed to fetch|Some index files failed)|could not get lock/i,
+    // Not `Unable to find image '…' locally`: `docker run` prints it before every pull. Not a daemon's
+    // answer that an image or tag does not exist, nor apt's 404: the server answered (image-missing, apt-404).
+    // Not apt's `Some index files failed to download`: it sums up the `Failed to fetch` lines, which decide.
+    re: /Cannot connect to the Docker daemon|Error response from daemon(?!.{0,200}\bmanifest\b)|Job failed \(system failure\)|The runner (?:system )?fail|E: Failed to fetch(?!.{0,300}\b404\s+Not Found)|could not get lock/i,
   },
   {
     id: 'browser',
@@ -113,6 +118,11 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     re: /\.(?:travis|gitlab-ci)\.ya?ml.{0,60}(?:syntax|invalid|error)|yaml: line \d+|YAMLException|invalid (?:option|configuration)|Unknown option|unrecognized (?:option|arguments?)|is not set\b|environment variable .{0,80}(?:missing|not set)/i,
   },
   {
+    id: 'image-missing',
+    category: 'configuration',
+    re: /\bmanifest for \S+ not found|\bmanifest unknown\b/i,
+  },
+  {
     id: 'file-missing',
     category: 'configuration',
     re: /^(?:\S*sh|bash|\.\/\S+): .{0,200}No such file or directory|can't open file .{0,200}No such file|Could not open input file/i,
@@ -149,6 +159,17 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     re: /Could not resolve dependencies|unable to resolve package|package .{0,100}(?:is not available|not found|could not be found)|No version of \S+ .{0,40}available|missing go\.sum entry|cannot find package|unknown revision|PackagesNotFoundError|Unable to (?:resolve|install) (?:dependency|package)|dependency (?:resolution|conflict)|conflicting dependencies/i,
   },
   {
+    id: 'apt-404',
+    category: 'dependency',
+    re: /\b(?:Failed to fetch|Err:?\d*)\s.{0,300}\b404\s+Not Found/i,
+  },
+  {
+    id: 'rust-crate',
+    category: 'dependency',
+    // A crate that is not there (E0463), or a compile error located in a registry crate's own sources.
+    re: /can't find crate for|^\s*(?:-->|::: )\s*\S*[\\/]\.cargo[\\/]registry[\\/]src[\\/]/i,
+  },
+  {
     id: 'system-lib',
     category: 'dependency',
     re: /fatal error: ['‘]?[\w/.+-]+\.h['’]?(?:: No such file| file not found)|cannot find -l\w|Package \S+ was not found in the pkg-config|error while loading shared libraries/i,
@@ -183,7 +204,9 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'linter-tool',
     category: 'lint',
-    re: /\b(?:eslint|tslint|stylelint|jshint|jscs|standard|xo|rubocop|flake8|pylint|pycodestyle|pyflakes|black|isort|mypy|shellcheck|golint|gofmt|go vet|staticcheck|clippy|checkstyle|ktlint|swiftlint|markdownlint|remark|perlcritic|codespell|prettier|clang-format|cpplint|hlint|credo|vint|xmllint|htmlhint|lintr|scalastyle)\b/i,
+    // Linters whose names are also English words (standard, black, remark, xo, credo) only where they
+    // run: a command (`$ standard`, `npx black .`) or their own prefix (`standard: Use JavaScript …`).
+    re: /\b(?:eslint|tslint|stylelint|jshint|jscs|rubocop|flake8|pylint|pycodestyle|pyflakes|isort|mypy|shellcheck|golint|gofmt|go vet|staticcheck|clippy|checkstyle|ktlint|swiftlint|markdownlint|perlcritic|codespell|prettier|clang-format|cpplint|hlint|vint|xmllint|htmlhint|lintr|scalastyle)\b|(?:^|[$>]\s*|(?:\bnpx|\brun|\bexec|\s-m)\s+)(?:standard|black|remark|xo|credo)(?::|\s|$)/i,
   },
   {
     id: 'lint-report',
@@ -196,9 +219,14 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     re: /would reformat|Code style issues|formatting (?:check )?failed|not (?:properly )?formatted|Please commit|generated files? (?:are|is) (?:out of date|not up to date)|^diff --git a\/|git diff --exit-code|Line (?:is )?(?:too long|longer than)|trailing whitespace|missing (?:final )?newline|include guard/i,
   },
   {
+    id: 'tex-box',
+    category: 'lint',
+    re: /^\s*(?:Overfull|Underfull) \\[hv]box\b|LaTeX Warning: (?:There were undefined references|Reference .{1,200} undefined)/,
+  },
+  {
     id: 'link-check',
     category: 'lint',
-    re: /dead links? found|\bbroken links?\b|HTML-Proofer found|External link .{0,200} failed|internally linking to|\[L\d+\] \d{3} https?:|^> (?:Links|Dupes|Redirects)\b|Issues :-\(|\b(?:404|301|302) https?:\/\//i,
+    re: /dead links? found|response code 0 means something's wrong|It's possible libcurl couldn't connect|\bbroken links?\b|HTML-Proofer found|External link .{0,200} failed|internally linking to|\[L\d+\] \d{3} https?:|^> (?:Links|Dupes|Redirects)\b|Issues :-\(|\b(?:404|301|302) https?:\/\//i,
   },
   {
     id: 'order-check',
@@ -226,7 +254,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'assertion',
     category: 'test_failure',
-    re: /AssertionError|Assertion (?:with \S+ )?failed|\bassert(?:ion)? failed\b|\bexpected\b.{0,200}\b(?:but (?:was|got)|got|to (?:equal|be|have|include))\b|^\s*(?:Expected|Actual|left|right)\s*:|Minitest::Assertion|XCTAssert\w* failed|panicked at/i,
+    re: /AssertionError|Assertion (?:with \S+ )?failed|\bassert(?:ion)? failed\b|\bexpected\b.{0,200}\b(?:but (?:was|got)|got|to (?:equal|be|have|include))\b|^\s*(?:Expected|Actual|left|right)\s*:|Minitest::Assertion|XCTAssert\w* failed|panicked at|^\s*Failed asserting that\b/i,
   },
 ];
 
