@@ -91,6 +91,12 @@ const FIXTURES: readonly { family: string; line: string; kind: Kind | undefined;
     source: 'docs (tsc)',
   },
   { family: 'js', line: '✖ 2 problems (2 errors, 0 warnings)', kind: 'summary', source: 'docs (ESLint)' },
+  {
+    family: 'js',
+    line: '✖ 1 problem (0 errors, 1 warning)',
+    kind: 'warning',
+    source: 'docs (ESLint formatters: stylish)',
+  },
   // Python — pytest and unittest formats: docs (pytest, unittest)
   {
     family: 'python',

@@ -79,6 +79,9 @@ export const RULES: readonly LineRule[] = [
   r('js', 'tap-not-ok', 'test-fail', /^\s*not ok\b/),
   r('js', 'tsc-error', 'error', /\berror TS\d+:/),
   r('js', 'eslint-error', 'error', /^\s+\d+:\d+\s+error\s+\S/),
+  // Warnings alone do not fail ESLint (without --max-warnings): its tally of 0 errors is no failure
+  // (`(0 errors, 1 warning)`, read as `(0, 1 warning)` once ZERO_COUNTS has blanked the zero count).
+  r('js', 'eslint-warnings', 'warning', /^✖ \d+ problems? \(0,/),
   r('js', 'eslint-summary', 'summary', /^✖ [1-9]\d* problems?\b/),
   r('js', 'node-frame', 'trace', /^\s+at (?:.+ \()?(?:\/|[A-Za-z]:\\|node:|internal\/|file:)\S*:\d+:\d+\)?\s*$/),
   // Python: pytest, unittest, tox, pip, tracebacks.
