@@ -10,8 +10,9 @@
 // held-out fold, then the mean over folds) and accuracy, with 95% cluster-bootstrap intervals over
 // repositories (2,000 resamples), the fit beside them and the gap; F1 per category over the pooled
 // held-out predictions. Four methods: the classifier (`category`, fitted on the training folds only),
-// its rules alone (`category-rules`), today's heuristic categoriser (network → infrastructure) and the
-// majority class of the training folds. Writes load-tests/results/log-excerpt-categories.{json,md}
+// its rules alone (`category-rules`, the headline's baseline), the heuristic provider (heuristic-2: the
+// classifier and the ranker fitted on the training folds, with its unknown rule) and the majority class
+// of the training folds. Writes load-tests/results/log-excerpt-categories.{json,md}
 // (load-tests/result-files.ts). LOGCHUNKS_PATH overrides the data set path.
 
 import { dirname, relative, resolve } from 'node:path';
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   const { records, note } = labelRecords(await readDataset(dataPath), labelDir);
   const logs = records.map(prepareLog);
   const tunables = ['category', 'category-rules', 'heuristic', 'majority'].map(tunableByName);
-  // No context budgets: the category measures only (the evidence of all four is the heuristic's).
+  // No context budgets: the category measures only.
   const cv = runCv(logs, tunables, { folds, seed, budgets: [] });
   // The headline, the per-category table; the per-format and worst-log tables are about evidence.
   const report = cvReport(cv).split('\n\nPer format')[0]!;

@@ -95,6 +95,18 @@ describe('remediator: prompt', () => {
     expect(facts.history).to.deep.include({ earlier_attempts: 1, by_status: { failed: 1 } });
   });
 
+  it("gives the offline classifier's category among the facts and asks for one of the rubric's categories", () => {
+    const log = ['$ make', 'src/parse.c:12:5: error: expected ‘;’ before ‘}’ token', 'make: *** [all] Error 1'];
+    const [system, user] = buildMessages(ctx(log), { excerptBytes: 16_000 });
+    const facts = JSON.parse(fenced(user.content, 'JOB_FACTS').split('\n').slice(1).join('\n')) as {
+      classifier: { category: string; confidence: number };
+    };
+    expect(facts.classifier.category).to.equal('compilation');
+    expect(facts.classifier.confidence).to.be.within(0, 1);
+    expect(system.content).to.match(/category: one of out_of_resources, timeout, flaky, infrastructure, permissions,/);
+    expect(system.content).to.not.match(/\bnetwork\b/);
+  });
+
   it('uses a new nonce every time, and states the schema only when asked to', () => {
     const [a] = buildMessages(ctx(['x']), { excerptBytes: 16_000 });
     const [b] = buildMessages(ctx(['x']), { excerptBytes: 16_000, schemaInInstructions: true });

@@ -8,15 +8,16 @@ import type { Excerpt } from '../../lib/core/logs/excerpt.js';
 import { redactSecrets } from '../../lib/core/logs/redact.js';
 import { sanitizeLog } from '../../lib/core/logs/sanitize.js';
 import { MAX_RANGE_LINES, MAX_RANGES } from '../../lib/core/remediation/evidence.js';
-import {
-  ACTION_KINDS,
-  CATEGORIES,
-  PROPOSAL_BODY_SCHEMA,
-  type RemediationContext,
-} from '../../lib/core/remediation/proposal.js';
+import { ACTION_KINDS, PROPOSAL_BODY_SCHEMA, type RemediationContext } from '../../lib/core/remediation/proposal.js';
+import { RUBRIC_CATEGORIES } from '../../lib/core/remediation/category/categories.js';
+import { proposeHeuristic } from '../../lib/core/remediation/heuristic.js';
 import { rankedExcerpt } from '../../lib/core/remediation/ranker/model.js';
 
-/** Version of this prompt, recorded with every proposal it produced; change it when the prompt changes. */
+/**
+ * Version of this prompt, recorded with every proposal it produced; change it when the prompt changes.
+ * llm-v2: the learned ranker's excerpt, the rubric's categories (docs/FAILURE-CATEGORIES.md), and the
+ * offline classifier's category among the facts (rules first, then the model).
+ */
 export const PROMPT_VERSION = 'llm-v2';
 
 /** Earlier attempts and similar failures quoted at most. */
@@ -37,10 +38,11 @@ export interface PromptOptions {
 
 /** The system and user messages for one failure. */
 export function buildMessages(ctx: RemediationContext, opts: PromptOptions): [PromptMessage, PromptMessage] {
-  const log = cleanText(ctx.log_lines.join('\n'));
+  const lines = cleanText(ctx.log_lines.join('\n')).split('\n');
   // The learned ranker's excerpt: its evidence with their context, then the tail (llm-v1: buildExcerpt's).
-  const excerpt = rankedExcerpt(log.split('\n'), opts.excerptBytes);
-  const facts = cleanText(JSON.stringify(jobFacts(ctx, excerpt), null, 2));
+  const excerpt = rankedExcerpt(lines, opts.excerptBytes);
+  // The classifier reads the same lines, so the ranker's analysis of them is made once.
+  const facts = cleanText(JSON.stringify(jobFacts({ ...ctx, log_lines: lines }, excerpt), null, 2));
   const quotedLog = numberLines(excerpt);
   let nonce = newNonce();
   while (quotedLog.includes(nonce) || facts.includes(nonce)) nonce = newNonce();
@@ -77,6 +79,12 @@ function fences(nonce: string): Fences {
   };
 }
 
+/** The heuristic provider's category and confidence for the failure (heuristic-2: rules, then a fitted model). */
+function classifierGuess(ctx: RemediationContext): { category: string; confidence: number } {
+  const { category, confidence } = proposeHeuristic(ctx);
+  return { category, confidence };
+}
+
 function jobFacts(ctx: RemediationContext, excerpt: Excerpt): Record<string, unknown> {
   const byStatus: Record<string, number> = {};
   for (const h of ctx.history) byStatus[h.status] = (byStatus[h.status] ?? 0) + 1;
@@ -91,6 +99,8 @@ function jobFacts(ctx: RemediationContext, excerpt: Excerpt): Record<string, unk
       exit_code: ctx.exit_code,
     },
     log: { lines: ctx.log_lines.length, excerpt_complete: !excerpt.truncated },
+    // Rules first: the offline classifier's category (the heuristic provider's), for the model to check.
+    classifier: classifierGuess(ctx),
     history: {
       earlier_attempts: ctx.history.length,
       by_status: byStatus,
@@ -143,7 +153,8 @@ function systemMessage(fence: Fences, lineCount: number, schemaInInstructions: b
     'A line "… [lines a-b omitted] …" stands for log lines left out of the excerpt.',
     '',
     'Answer with one JSON object with exactly these fields:',
-    `- category: one of ${CATEGORIES.join(', ')};`,
+    `- category: one of ${RUBRIC_CATEGORIES.join(', ')}: the first in this order that the log shows (a cause`,
+    '  before its effects); the facts\' "classifier" is an offline classifier\'s category: check it against the log;',
     '- root_cause: what made the job fail, in one or two sentences (at most 2000 characters);',
     `- evidence: at most ${MAX_RANGES} ranges {start_line, end_line, reason} of quoted log lines that show the cause, best first;`,
     `  1 <= start_line <= end_line <= ${lineCount}, at most ${MAX_RANGE_LINES} lines per range, numbers as quoted; reason at most 200 characters;`,

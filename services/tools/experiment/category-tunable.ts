@@ -1,6 +1,6 @@
 // The failure-category classifier (services/lib/core/remediation/category/) as Tunables, and its
-// baselines. Every one classifies the evidence the heuristic finds (extractEvidence); the context and
-// the evidence they report are the heuristic's, so only their category differs from it. The labelled
+// baselines. Every one classifies the evidence of extractEvidence, and reports that evidence and
+// buildExcerpt's context (heuristic-1's, fitted on nothing): they are measured for their category. The labelled
 // chunk is never read, neither to fit nor to predict: fit uses the logs' category labels only.
 //   category: the rules' matches by place, their verdicts, the format, the evidence's position and the
 //             words of the best range and of the failing command, weighed by logistic regression fitted

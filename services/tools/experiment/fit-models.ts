@@ -1,6 +1,7 @@
 // Fits the models the remediator ships on every labelled log of the development split and writes them
 // as code: services/lib/core/remediation/ranker/fitted.ts (the ranker's weights by feature name and its
-// packing). The grouped cross-validation (`verity experiment --cv 5`) measures the same fit on held-out
+// packing) and services/lib/core/remediation/category/fitted.ts (the category classifier, on the final
+// labels of data/failure-categories, its penalties chosen by the same inner grouped CV as in a fold). The grouped cross-validation (`verity experiment --cv 5`) measures the same fit on held-out
 // repositories; this is the fit its "fit" column reports, applied to all of them.
 //
 //   npm run fit:models [-- --file <dev.jsonl.gz>]
@@ -12,9 +13,13 @@ import { writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
+import { categoryModelToJson, classify, pruneCategoryModel } from '../../lib/core/remediation/category/model.js';
+import { extractEvidence } from '../../lib/core/remediation/evidence.js';
 import { fitRanker } from '../../lib/core/remediation/ranker/learn.js';
 import { rankerToData } from '../../lib/core/remediation/ranker/model.js';
+import { categoryTunable } from './category-tunable.js';
 import { readDataset } from './dataset.js';
+import { DEFAULT_LABELS, labelRecords } from './final-labels.js';
 import { prepareLog } from './tunable.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -24,11 +29,14 @@ function option(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 }
 
-/** Writes `name` = `data` as a generated TypeScript module at `path`. */
-async function writeModule(path: string, header: string, name: string, data: unknown): Promise<void> {
+/**
+ * Writes `name` = `data` as a generated TypeScript module at `path`: formatted by prettier, or on one
+ * line when `compact` (a large table no one reads line by line; the file is in .prettierignore).
+ */
+async function writeModule(path: string, header: string, name: string, data: unknown, compact = false): Promise<void> {
   const source = `${header}\n\nexport const ${name} = ${JSON.stringify(data)} as const;\n`;
   const config = (await resolveConfig(path)) ?? {};
-  writeFileSync(path, await format(source, { ...config, filepath: path }));
+  writeFileSync(path, compact ? source : await format(source, { ...config, filepath: path }));
   console.log(`wrote ${relative(repoRoot, path)}`);
 }
 
@@ -37,7 +45,8 @@ async function main(): Promise<void> {
     repoRoot,
     option('--file', process.env.LOGCHUNKS_PATH ?? '../shared/data/logchunks/dev.jsonl.gz'),
   );
-  const logs = (await readDataset(file)).map(prepareLog);
+  const { records } = labelRecords(await readDataset(file), resolve(repoRoot, DEFAULT_LABELS));
+  const logs = records.map(prepareLog);
   const repos = new Set(logs.map((l) => l.repo)).size;
   const source = `${logs.length} labelled logs of ${repos} repositories (${relative(repoRoot, file)}, LogChunks, CC BY 4.0)`;
   const header = (what: string) =>
@@ -50,6 +59,23 @@ async function main(): Promise<void> {
     header("The ranker's weights by feature name and its packing"),
     'FITTED_RANKER_DATA',
     rankerToData(fitRanker(logs)),
+  );
+  const whole = categoryTunable.fit(logs);
+  const shipped = pruneCategoryModel(whole);
+  const changed = logs.filter((l) => {
+    const evidence = extractEvidence(l.lines);
+    return classify(shipped, l.lines, evidence) !== classify(whole, l.lines, evidence);
+  }).length;
+  if (changed > 0) throw new Error(`the pruned category model predicts ${changed} training logs differently`);
+  console.log(
+    `category model: ${Object.keys(shipped.weights).length} of ${Object.keys(whole.weights).length} weights kept, the same predictions on all ${logs.length} logs`,
+  );
+  await writeModule(
+    resolve(repoRoot, 'services/lib/core/remediation/category/fitted.ts'),
+    header(`The category classifier (category/model.ts, on the final labels of ${DEFAULT_LABELS}; pruneCategoryModel)`),
+    'FITTED_CATEGORY_MODEL',
+    JSON.parse(categoryModelToJson(shipped)),
+    true,
   );
 }
 

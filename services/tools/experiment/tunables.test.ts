@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { FEATURE_COUNT } from '../../lib/core/remediation/ranker/features.js';
 import type { LabelledLog } from './dataset.js';
-import { prepareLog } from './tunable.js';
+import { prepareLog, type TrainingLog } from './tunable.js';
 import { heuristicTunable, tailRange, tailTunable, tunableByName } from './tunables.js';
 
 const record = (log: string, start: number, end: number): LabelledLog => ({
@@ -35,19 +35,22 @@ describe('tunables', () => {
 
   it('wraps the heuristic: its ranker fitted on the training logs, its excerpt as context, its evidence and category', () => {
     const filler = Array.from({ length: 300 }, (_, i) => `step ${i} ok`);
-    const log = prepareLog(
-      record(
-        [
-          '$ go test ./...',
-          '--- FAIL: TestA (0.00s)',
-          '    a_test.go:3: want 1',
-          ...filler,
-          'The command "go test ./..." exited with 1.',
-        ].join('\n'),
-        2,
-        3,
+    const log: TrainingLog = {
+      category: 'test_failure',
+      ...prepareLog(
+        record(
+          [
+            '$ go test ./...',
+            '--- FAIL: TestA (0.00s)',
+            '    a_test.go:3: want 1',
+            ...filler,
+            'The command "go test ./..." exited with 1.',
+          ].join('\n'),
+          2,
+          3,
+        ),
       ),
-    );
+    };
     const model = heuristicTunable.fit([log]);
     expect(heuristicTunable.tuned).to.equal(true);
     expect(model.ranker.weights).to.have.length(FEATURE_COUNT);

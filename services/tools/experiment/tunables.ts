@@ -30,7 +30,7 @@ function contextFor(log: LogInput): RemediationContext {
     exit_code: null,
     allow_failure: false,
     definition: null,
-    log_lines: [...log.lines],
+    log_lines: log.lines,
     signature: failureSignature(log.lines),
     history: [],
     similar: [],
@@ -38,13 +38,14 @@ function contextFor(log: LogInput): RemediationContext {
 }
 
 /**
- * The heuristic provider (heuristic-2): fit learns its ranker on the training logs only (learn.ts), predict
- * proposes with it (evidence and category) and packs the context from the same ranker.
+ * The heuristic provider (heuristic-2): fit learns its ranker (learn.ts) and its category classifier
+ * (category-tunable.ts, from the logs' category labels) on the training logs only; predict proposes with
+ * them (evidence and category) and packs the context from the same ranker.
  */
 export const heuristicTunable: Tunable<HeuristicModels> = {
   name: 'heuristic',
   tuned: true,
-  fit: (train) => ({ ranker: fitRanker(train) }),
+  fit: (train) => ({ ranker: fitRanker(train), category: categoryTunable.fit(train) }),
   predict(models, log): Prediction {
     const body = proposeHeuristic(contextFor(log), models);
     return {

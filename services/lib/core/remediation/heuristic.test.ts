@@ -156,9 +156,9 @@ describe('heuristic provider', () => {
     {
       name: 'an unreachable host',
       ctx: contextOf(logOf("fatal: unable to access 'https://github.com/a/b/': Could not resolve host: github.com")),
-      category: 'network',
+      category: 'infrastructure',
       kind: 'retry',
-      summary: /^retry: network error$/,
+      summary: /^retry: CI infrastructure error$/,
     },
     {
       name: 'a linter',
@@ -168,6 +168,15 @@ describe('heuristic provider', () => {
       category: 'lint',
       kind: 'fix_code',
       summary: /^fix: lint errors/,
+    },
+    {
+      name: 'a rejected SSH key',
+      ctx: contextOf(
+        logOf('git@github.com: Permission denied (publickey).', 'fatal: Could not read from remote repository.'),
+      ),
+      category: 'permissions',
+      kind: 'fix_config',
+      summary: /^fix config: access or credentials: git@github\.com: Permission denied \(publickey\)\.$/,
     },
     {
       name: 'a missing command',

@@ -1,12 +1,24 @@
 // The heuristic remediation provider: deterministic, offline, free; the baseline every model must beat.
-// It reads the failure_reason, the exit code, the job's recent history and the log's evidence (the
-// learned ranker's, ranker/model.ts), and decides with the ordered rules of taxonomy.ts. The log is untrusted data: lines that
+// It reads the failure_reason, the exit code, the job's recent history (the ordered rules of taxonomy.ts),
+// then the log: its evidence is the learned ranker's (ranker/model.ts), its category the classifier's
+// (category/model.ts). The log is untrusted data: lines that
 // address a model or look like a provider's answer are left out of the analysis (their line numbers
 // still count), and nothing of the log reaches the answer but one quoted line and names taken from its
 // evidence range (a test, a file, a package).
 
 import { isSuccessLine, scoreLine } from '../logs/markers.js';
-import { exitStatus, exitStatusOfLog, isBoilerplate, MAX_RANGE_LINES, type Evidence } from './evidence.js';
+import type { RubricCategory } from './category/categories.js';
+import { featuresOf, isRuleFeature } from './category/features.js';
+import { fittedCategoryModel, predictCategory, type CategoryModel } from './category/model.js';
+import { rulesOf } from './category/rules.js';
+import {
+  exitStatus,
+  exitStatusOfLog,
+  extractEvidence,
+  isBoilerplate,
+  MAX_RANGE_LINES,
+  type Evidence,
+} from './evidence.js';
 import type {
   ActionKind,
   Category,
@@ -20,23 +32,28 @@ import type { RankerModel } from './ranker/learn.js';
 import { fittedRanker, rankedEvidence } from './ranker/model.js';
 import {
   ACTIONS,
+  CLASSIFIER_CONFIDENCE,
   FAILURE_REASON_RULE,
   FLAKY,
   flakyCommit,
-  LOG_RULES,
-  logRuleOf,
   UNKNOWN,
   verdictOfExitCode,
   verdictOfFailureReason,
   type Verdict,
 } from './taxonomy.js';
 
-/** heuristic-2: the evidence of the learned ranker (ranker/), the categories of the rubric. */
+/** heuristic-2: the evidence of the learned ranker (ranker/), the category of the classifier (category/). */
 export const HEURISTIC_PROMPT_VERSION = 'heuristic-2';
 
-/** What the heuristic's fitted parts are: the ranker (fitted.ts by default; a fold's in the grouped CV). */
+/** The heuristic's fitted parts: the fitted.ts of each by default; a fold's in the grouped CV. */
 export interface HeuristicModels {
   ranker: RankerModel;
+  category: CategoryModel;
+}
+
+/** The models fitted on the development logs (`npm run fit:models`). */
+export function fittedModels(): HeuristicModels {
+  return { ranker: fittedRanker(), category: fittedCategoryModel() };
 }
 
 /** Evidence ranges the log rules look at, best first. */
@@ -60,8 +77,11 @@ export function looksLikeInstructions(line: string): boolean {
   return INSTRUCTIONS.test(line.length > 2000 ? line.slice(0, 2000) : line);
 }
 
-/** The log without instruction-like lines, and the 0-based index in the log of each line kept. */
-function withoutInstructions(lines: readonly string[]): { visible: string[]; kept: number[] } {
+/**
+ * The log without instruction-like lines, and the 0-based index in the log of each line kept. The log
+ * itself when none is left out, so that what was computed for it once (the ranker's features) is reused.
+ */
+function withoutInstructions(lines: readonly string[]): { visible: readonly string[]; kept: readonly number[] } {
   const visible: string[] = [];
   const kept: number[] = [];
   lines.forEach((line, i) => {
@@ -69,7 +89,7 @@ function withoutInstructions(lines: readonly string[]): { visible: string[]; kep
     visible.push(line);
     kept.push(i);
   });
-  return { visible, kept };
+  return { visible: visible.length === lines.length ? lines : visible, kept };
 }
 
 /** One log line as a JSON string literal: trimmed, spaces collapsed, at most `max` characters. */
@@ -121,8 +141,23 @@ function readingOrder(lines: readonly string[], e: Evidence): string[] {
   return scored.map(({ i }) => lines[i - 1]!);
 }
 
+/**
+ * The classifier's verdict: more confident when a rule of its category matched a line of the evidence.
+ * Confidences no other verdict has (taxonomy.ts), so a proposal's rule can be told from its event.
+ */
+function classifierVerdict(category: RubricCategory, rule: string | undefined): Verdict {
+  return rule === undefined
+    ? { category, rule: 'classifier', confidence: CLASSIFIER_CONFIDENCE.model }
+    : { category, rule: `classifier:${rule}`, confidence: CLASSIFIER_CONFIDENCE.rule };
+}
+
 /** The category and the line that decides it: failure_reason, exit code, history, then the log. */
-function decide(ctx: RemediationContext, lines: readonly string[], evidence: readonly Evidence[]): Decision {
+function decide(
+  ctx: RemediationContext,
+  lines: readonly string[],
+  evidence: readonly Evidence[],
+  models: HeuristicModels,
+): Decision {
   const top = evidence[0];
   const topContext = top === undefined ? [] : readingOrder(lines, top);
   const topQuote = {
@@ -142,27 +177,21 @@ function decide(ctx: RemediationContext, lines: readonly string[], evidence: rea
       ...topQuote,
       fact: `the same job failed and then passed on a retry of commit ${sha.slice(0, 12)}`,
     };
-  // The first range (of the best RULE_RANGES) with a line a log rule matches decides; the earliest rule
-  // of LOG_RULES matching one of its lines wins, quoted by the first line it matches in reading order.
+  // The log: the category classifier (category/, on the evidence it was fitted with), quoted by the first
+  // line in reading order of the best RULE_RANGES ranges that one of its category's rules matches.
+  // No rule of any category matching the evidence or the tail is what the rubric calls unknown: the
+  // classifier's words alone do not make a category.
+  const features = featuresOf(lines, extractEvidence(lines));
+  const category = predictCategory(models.category, features);
+  if (category === 'unknown' || !features.some(isRuleFeature)) return { ...UNKNOWN, ...topQuote };
   for (const e of evidence.slice(0, RULE_RANGES)) {
     const context = readingOrder(lines, e);
-    let best: { rank: number; verdict: Verdict; line: string } | undefined;
     for (const line of context) {
-      const rule = logRuleOf(line);
-      if (rule === undefined) continue;
-      const rank = LOG_RULES.indexOf(rule);
-      if (best === undefined || rank < best.rank) best = { rank, verdict: rule, line };
+      const rule = rulesOf(line).find((r) => r.category === category);
+      if (rule !== undefined) return { ...classifierVerdict(category, rule.id), quote: line, context };
     }
-    if (best !== undefined)
-      return {
-        category: best.verdict.category,
-        rule: best.verdict.rule,
-        confidence: best.verdict.confidence,
-        quote: best.line,
-        context,
-      };
   }
-  return { ...UNKNOWN, ...topQuote };
+  return { ...classifierVerdict(category, undefined), ...topQuote };
 }
 
 // A failing test's name, from the reports of common test runners.
@@ -272,10 +301,10 @@ function toLogRanges(evidence: readonly Evidence[], kept: readonly number[]): Ev
 }
 
 /** The heuristic's proposal for a failure, with `models` (the fitted ones by default). Pure and deterministic. */
-export function proposeHeuristic(ctx: RemediationContext, models?: HeuristicModels): ProposalBody {
+export function proposeHeuristic(ctx: RemediationContext, models: HeuristicModels = fittedModels()): ProposalBody {
   const { visible, kept } = withoutInstructions(ctx.log_lines);
-  const evidence = rankedEvidence(visible, models?.ranker ?? fittedRanker());
-  const d = decide(ctx, visible, evidence);
+  const evidence = rankedEvidence(visible, models.ranker);
+  const d = decide(ctx, visible, evidence, models);
   return {
     category: d.category,
     root_cause: rootCauseOf(d),

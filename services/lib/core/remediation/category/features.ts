@@ -95,3 +95,6 @@ export function failingCommands(lines: readonly string[]): string[] {
   }
   return out;
 }
+
+/** Whether a feature key says a rule matched somewhere (`top1:…`, `top3:…`, `rest:…`, `tail:…`). */
+export const isRuleFeature = (key: string): boolean => /^(?:top1|top3|rest|tail):/.test(key);

@@ -11,6 +11,7 @@
 // Deterministic. Pure; a fitted model round-trips through JSON (categoryModelToJson/FromJson).
 
 import type { EvidenceRange } from '../proposal.js';
+import { FITTED_CATEGORY_MODEL } from './fitted.js';
 import { isRubricCategory, RUBRIC_CATEGORIES, type RubricCategory } from './categories.js';
 import { featuresOf } from './features.js';
 import { CATEGORY_RULES } from './rules.js';
@@ -160,4 +161,24 @@ export function categoryModelFromJson(json: string): CategoryModel {
   for (const [k, w] of Object.entries(weights))
     if (typeof w !== 'number' || !Number.isFinite(w)) throw bad(`weight ${k}`);
   return { classes, weights: { ...(weights as Record<string, number>) } };
+}
+
+/**
+ * `model` without the weights smaller than `minAbs` and the others to `digits` significant digits: the
+ * fitted model has tens of thousands of word weights, almost all near zero (fit-models.ts checks that the
+ * shipped model predicts every training log as the whole one does).
+ */
+export function pruneCategoryModel(model: CategoryModel, minAbs = 1e-3, digits = 4): CategoryModel {
+  const weights: Record<string, number> = {};
+  for (const [k, w] of Object.entries(model.weights))
+    if (Math.abs(w) >= minAbs) weights[k] = Number(w.toPrecision(digits));
+  return { classes: model.classes, weights };
+}
+
+let fitted: CategoryModel | undefined;
+
+/** The classifier fitted on the development logs (fitted.ts, written by `npm run fit:models`), read once. */
+export function fittedCategoryModel(): CategoryModel {
+  fitted ??= categoryModelFromJson(JSON.stringify(FITTED_CATEGORY_MODEL));
+  return fitted;
 }

@@ -89,6 +89,8 @@ describe('category rules', () => {
     ['net-connect', '  *  External link http://netty.io/ failed: 301 SSL connect error'],
     ['linter-tool', 'Using the standard library'],
     ['linter-tool', 'Removing black.png'],
+    // git prints it after any failed transport, the cause on the line before (git's connect.c, die_initial_contact).
+    ['git-remote', 'fatal: Could not read from remote repository.'],
   ];
   for (const [id, line] of nonMatches) {
     it(`${id} does not match ${JSON.stringify(line)}`, () => {

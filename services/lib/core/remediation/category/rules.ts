@@ -82,7 +82,9 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'git-remote',
     category: 'infrastructure',
-    re: /^fatal: (?:unable to access|Could not read from remote|Remote branch .{1,200} not found|reference is not a tree|early EOF)|fetch-pack: unexpected disconnect/i,
+    // Not git's "fatal: Could not read from remote repository.": it follows whatever failed first (a
+    // rejected key, an unknown host, a missing repository), which another rule names.
+    re: /^fatal: (?:unable to access|Remote branch .{1,200} not found|reference is not a tree|early EOF)|fetch-pack: unexpected disconnect/i,
   },
   {
     id: 'tool-crash',
