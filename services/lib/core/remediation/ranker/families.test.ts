@@ -36,7 +36,8 @@ const FIXTURES: readonly { family: string; line: string; kind: Kind | undefined;
     kind: 'summary',
     source: 'busted#399',
   },
-  // Erlang/Elixir — https://github.com/bitwalker/libcluster/issues/44, https://github.com/elixir-lang/elixir/issues/13660
+  // Erlang/Elixir — https://github.com/bitwalker/libcluster/issues/44, https://github.com/elixir-lang/elixir/issues/13660,
+  // https://github.com/exercism/elixir/pull/5
   {
     family: 'beam',
     line: '** (TokenMissingError) test/app_test.exs:58: missing terminator: end',
@@ -44,35 +45,41 @@ const FIXTURES: readonly { family: string; line: string; kind: Kind | undefined;
     source: 'libcluster#44',
   },
   { family: 'beam', line: '== Compilation error in file test/foo_test.exs ==', kind: 'error', source: 'elixir#13660' },
-  { family: 'beam', line: '  1) test greets the world (FooTest)', kind: 'test-fail', source: 'ExUnit docs' },
-  { family: 'beam', line: '3 tests, 1 failure', kind: 'summary', source: 'ExUnit docs' },
-  // JVM: Gradle — https://github.com/Netflix/SimianArmy/issues/186, https://github.com/navit-gps/navit/issues/1303
+  { family: 'beam', line: '  1) test addition works (MathTest)', kind: 'test-fail', source: 'exercism/elixir#5' },
+  { family: 'beam', line: '1 tests, 1 failures', kind: 'summary', source: 'exercism/elixir#5' },
+  // JVM: Gradle — https://github.com/Netflix/SimianArmy/issues/186, https://github.com/navit-gps/navit/issues/1303,
+  // https://github.com/cflint/CFLint/issues/446; Maven — https://github.com/cloudera/navigator-sdk/issues/98,
+  // https://github.com/cmader/qSKOS/issues/9; sbt — https://github.com/kaitai-io/kaitai_struct/issues/972;
+  // Java — https://github.com/JesusFreke/smali/issues/537
   { family: 'jvm', line: 'FAILURE: Build failed with an exception.', kind: 'summary', source: 'SimianArmy#186' },
   { family: 'jvm', line: '* What went wrong:', kind: 'section', source: 'SimianArmy#186' },
   { family: 'jvm', line: '* Try:', kind: 'noise', source: 'SimianArmy#186' },
   { family: 'jvm', line: 'FAILURE: Build completed with 2 failures.', kind: 'summary', source: 'navit#1303' },
   {
     family: 'jvm',
-    line: 'com.example.FooTest > parses FAILED',
+    line: 'com.cflint.TestCFBugs_VariableNames > QueryValidNameTag FAILED',
     kind: 'test-fail',
-    source: 'docs (Gradle test logging)',
+    source: 'CFLint#446',
   },
   {
     family: 'jvm',
-    line: '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin',
+    line: '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.8.1:compile (default-compile) on project demo: Compilation failure -> [Help 1]',
     kind: 'error',
-    source: 'docs (Maven)',
+    source: 'navigator-sdk#98',
   },
-  { family: 'jvm', line: '[ERROR] -> [Help 1]', kind: 'noise', source: 'docs (Maven)' },
+  { family: 'jvm', line: '[ERROR] -> [Help 1]', kind: 'noise', source: 'qSKOS#9' },
   {
     family: 'jvm',
-    line: 'Tests run: 12, Failures: 1, Errors: 0, Skipped: 0',
+    line: 'Tests run: 43, Failures: 1, Errors: 0, Skipped: 0',
     kind: 'summary',
-    source: 'docs (Surefire)',
+    source: 'qSKOS#9',
   },
-  { family: 'jvm', line: '[error] Failed tests:', kind: 'section', source: 'docs (sbt)' },
-  { family: 'jvm', line: '\tat com.example.Foo.bar(Foo.java:12)', kind: 'trace', source: 'docs (Java)' },
-  // JS — https://github.com/jestjs/jest/issues/4049, https://github.com/openedx-unsupported/studio-frontend/pull/239
+  { family: 'jvm', line: '[error] Failed tests:', kind: 'section', source: 'kaitai_struct#972' },
+  { family: 'jvm', line: '\tat org.junit.Assert.fail(Assert.java:88)', kind: 'trace', source: 'smali#537' },
+  // JS — https://github.com/jestjs/jest/issues/4049, https://github.com/openedx-unsupported/studio-frontend/pull/239,
+  // https://github.com/JeanPaiva42/jest-an-issue/issues/47, https://github.com/Netflix/nerror/pull/13,
+  // https://github.com/xssnick/TON-Torrent/issues/18, https://github.com/GSA/code-gov-api-client/issues/19,
+  // https://github.com/eslint/eslint/pull/21125
   { family: 'js', line: 'npm ERR! code ELIFECYCLE', kind: 'noise', source: 'jest#4049' },
   { family: 'js', line: 'npm ERR! A complete log of this run can be found in:', kind: 'noise', source: 'jest#4049' },
   {
@@ -81,59 +88,83 @@ const FIXTURES: readonly { family: string; line: string; kind: Kind | undefined;
     kind: 'summary',
     source: 'studio-frontend#239',
   },
-  { family: 'js', line: '  ● Button › renders the label', kind: 'test-fail', source: 'docs (Jest)' },
-  { family: 'js', line: '  2 failing', kind: 'section', source: 'docs (Mocha)' },
+  { family: 'js', line: '  ● example tests › test that always fails', kind: 'test-fail', source: 'jest-an-issue#47' },
+  { family: 'js', line: '  1 failing', kind: 'section', source: 'nerror#13' },
   { family: 'js', line: 'not ok 3 - Tests error1', kind: 'test-fail', source: 'lunarmodules/busted#351 (TAP)' },
   {
     family: 'js',
-    line: "src/a.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.",
+    line: "src/components/ModalAddTorrent.tsx(63,9): error TS2322: Type 'Timer' is not assignable to type 'number'.",
     kind: 'error',
-    source: 'docs (tsc)',
+    source: 'TON-Torrent#18',
   },
-  { family: 'js', line: '✖ 2 problems (2 errors, 0 warnings)', kind: 'summary', source: 'docs (ESLint)' },
+  { family: 'js', line: '✖ 269 problems (269 errors, 0 warnings)', kind: 'summary', source: 'code-gov-api-client#19' },
   {
     family: 'js',
     line: '✖ 1 problem (0 errors, 1 warning)',
     kind: 'warning',
-    source: 'docs (ESLint formatters: stylish)',
+    source: 'eslint#21125',
   },
-  // Python — pytest and unittest formats: docs (pytest, unittest)
+  // Python — https://github.com/okken/pytest-check/pull/150, https://github.com/python-pillow/Pillow/pull/7546,
+  // https://github.com/Cornerstone-OnDemand/modelkit/issues/176, https://github.com/jjensenmike/python-streetaddress/issues/5,
+  // https://github.com/OttoStruve/muler/issues/114
   {
     family: 'python',
     line: '=================================== FAILURES ===================================',
     kind: 'section',
-    source: 'docs (pytest)',
+    source: 'pytest-check#150',
   },
   {
     family: 'python',
-    line: '___________________________ test_parse_empty ___________________________',
+    line: '_________________________________ test_message _________________________________',
     kind: 'test-fail',
-    source: 'docs (pytest)',
+    source: 'pytest-check#150',
   },
-  { family: 'python', line: 'E       assert 1 == 2', kind: 'assert', source: 'docs (pytest)' },
+  { family: 'python', line: 'E       assert False', kind: 'assert', source: 'Pillow#7546' },
   {
     family: 'python',
-    line: 'FAILED tests/test_x.py::test_parse_empty - assert 1 == 2',
+    line: 'FAILED tests/test_errors.py::test_prediction_error[model0] - AssertionError: assert 6 <= 3',
     kind: 'test-fail',
-    source: 'docs (pytest)',
+    source: 'modelkit#176',
   },
-  { family: 'python', line: 'FAIL: test_upper (test_str.TestStr)', kind: 'test-fail', source: 'docs (unittest)' },
-  { family: 'python', line: 'Traceback (most recent call last):', kind: 'trace', source: 'docs (Python)' },
-  { family: 'python', line: 'ERROR: No matching distribution found for foo==9.9', kind: 'env', source: 'docs (pip)' },
-  // Go — https://github.com/dedis/cothority/issues/118 (panics), docs (go test)
-  { family: 'go', line: '--- FAIL: TestStamp (0.02s)', kind: 'test-fail', source: 'docs (go test)' },
+  {
+    family: 'python',
+    line: 'FAIL: test_all (__main__.addressTests)',
+    kind: 'test-fail',
+    source: 'python-streetaddress#5',
+  },
+  { family: 'python', line: 'Traceback (most recent call last):', kind: 'trace', source: 'python-streetaddress#5' },
+  { family: 'python', line: 'ERROR: No matching distribution found for muler', kind: 'env', source: 'muler#114' },
+  // Go — https://github.com/dedis/cothority/issues/118 (panics), https://github.com/quii/learn-go-with-tests/pull/90
+  { family: 'go', line: '--- FAIL: TestRacer (0.05s)', kind: 'test-fail', source: 'learn-go-with-tests#90' },
   {
     family: 'go',
     line: 'panic: runtime error: invalid memory address or nil pointer dereference',
     kind: 'crash',
     source: 'cothority#118',
   },
-  { family: 'go', line: 'FAIL\tgithub.com/example/pkg\t0.123s', kind: 'summary', source: 'docs (go test)' },
-  // Rust — docs (rustc, cargo test)
-  { family: 'rust', line: "error[E0463]: can't find crate for `foo`", kind: 'error', source: 'docs (rustc)' },
-  { family: 'rust', line: "thread 'main' panicked at 'boom', src/main.rs:2:5", kind: 'crash', source: 'docs (Rust)' },
-  { family: 'rust', line: 'test tests::it_works ... FAILED', kind: 'test-fail', source: 'docs (cargo test)' },
-  // C/C++ — https://github.com/ParadoxZero/stmp/issues/4, https://github.com/loxilb-io/loxilb/issues/18
+  {
+    family: 'go',
+    line: 'FAIL\tgithub.com/quii/learn-go-with-tests/select/v3\t0.055s',
+    kind: 'summary',
+    source: 'learn-go-with-tests#90',
+  },
+  // Rust — https://github.com/dtolnay/thiserror/issues/432, https://github.com/machineonamission/uwd2/issues/12,
+  // https://github.com/Miserlou/Loop/issues/72
+  {
+    family: 'rust',
+    line: "error[E0463]: can't find crate for `thiserror_impl`",
+    kind: 'error',
+    source: 'thiserror#432',
+  },
+  {
+    family: 'rust',
+    line: "thread 'main' panicked at src\\explorer_modinfo.rs:45:14:",
+    kind: 'crash',
+    source: 'uwd2#12',
+  },
+  { family: 'rust', line: 'test summary ... FAILED', kind: 'test-fail', source: 'Loop#72' },
+  // C/C++ — https://github.com/ParadoxZero/stmp/issues/4, https://github.com/loxilb-io/loxilb/issues/18,
+  // https://github.com/linux-on-mac/mbpfan/issues/88, https://github.com/PDB-REDO/libcifpp/issues/11
   {
     family: 'c',
     line: "/src/p.c:(.text+0x357): undefined reference to `get_all_lines'",
@@ -142,22 +173,29 @@ const FIXTURES: readonly { family: string; line: string; kind: Kind | undefined;
   },
   { family: 'c', line: 'collect2: error: ld returned 1 exit status', kind: 'summary', source: 'loxilb#18' },
   { family: 'c', line: 'make[1]: *** [Makefile:27: ip] Error 1', kind: 'noise', source: 'loxilb#18' },
-  { family: 'c', line: "main.c:15:3: error: unknown type name 'fd_set'", kind: 'error', source: 'docs (GCC)' },
-  { family: 'c', line: 'The following tests FAILED:', kind: 'section', source: 'docs (CTest)' },
-  // Ruby — https://github.com/UNC-Libraries/hy-c/pull/328 (a passing summary), docs (RSpec, Minitest)
+  { family: 'c', line: "src/mbpfan.h:49:1: error: unknown type name 'bool'", kind: 'error', source: 'mbpfan#88' },
+  { family: 'c', line: 'The following tests FAILED:', kind: 'section', source: 'libcifpp#11' },
+  // Ruby — https://github.com/UNC-Libraries/hy-c/pull/328 (a passing summary), https://github.com/oggy/respec/issues/13,
+  // https://github.com/tararoys/params-naming-parsing-exercises/blob/3d194bca289f26ff1e4652a7febee146689b0e91/first_rspec_ever/Rspec_first_look.md
   { family: 'ruby', line: '889 examples, 0 failures, 8 pending', kind: undefined, source: 'hy-c#328' },
-  { family: 'ruby', line: 'Failures:', kind: 'section', source: 'docs (RSpec)' },
-  { family: 'ruby', line: '     Failure/Error: expect(x).to eq(1)', kind: 'assert', source: 'docs (RSpec)' },
-  { family: 'ruby', line: 'rspec ./spec/a_spec.rb:12 # A does b', kind: 'test-fail', source: 'docs (RSpec)' },
-  // PHP — docs (PHPUnit)
-  { family: 'php', line: 'There was 1 failure:', kind: 'section', source: 'docs (PHPUnit)' },
-  { family: 'php', line: 'FAILURES!', kind: 'summary', source: 'docs (PHPUnit)' },
-  // .NET, Swift, Haskell, R, Docker
+  { family: 'ruby', line: 'Failures:', kind: 'section', source: 'respec#13' },
+  { family: 'ruby', line: '     Failure/Error: expect(1).to eq(2)', kind: 'assert', source: 'respec#13' },
+  {
+    family: 'ruby',
+    line: 'rspec ./params_parsing_spec.rb:5 # Rack Parameter Naming/Parsing parses input fields into a hash',
+    kind: 'test-fail',
+    source: 'params-naming-parsing-exercises (Rspec_first_look.md)',
+  },
+  // PHP — https://github.com/fuel/core/issues/1652
+  { family: 'php', line: 'There was 1 failure:', kind: 'section', source: 'fuel/core#1652' },
+  { family: 'php', line: 'FAILURES!', kind: 'summary', source: 'fuel/core#1652' },
+  // .NET, Swift, Haskell, R, Docker — https://github.com/dotnet/core/issues/7947, https://github.com/xcpretty/xcpretty/issues/25,
+  // https://github.com/agda/agda/issues/8087, https://github.com/r-hub/rhub/issues/345
   {
     family: 'dotnet',
-    line: 'Program.cs(3,1): error CS1002: ; expected [/src/app.csproj]',
+    line: 'C:\\Users\\me\\MyApp\\Program.cs(3,7): error CS1002: ; expected [C:\\Users\\me\\MyApp\\MyApp.csproj]',
     kind: 'error',
-    source: 'docs (dotnet build)',
+    source: 'dotnet/core#7947',
   },
   {
     family: 'swift',
@@ -165,8 +203,13 @@ const FIXTURES: readonly { family: string; line: string; kind: Kind | undefined;
     kind: 'test-fail',
     source: 'xcpretty/xcpretty#116 (format)',
   },
-  { family: 'swift', line: '** TEST FAILED **', kind: 'summary', source: 'docs (xcodebuild)' },
-  { family: 'haskell', line: 'src/Lib.hs:38:10: error:', kind: 'error', source: 'docs (GHC)' },
+  { family: 'swift', line: '** TEST FAILED **', kind: 'summary', source: 'xcpretty#25' },
+  {
+    family: 'haskell',
+    line: '/home/runner/work/agda/agda/src/full/Agda/Utils/HashTable.hs:129:35: error:',
+    kind: 'error',
+    source: 'agda#8087',
+  },
   // Haskell tasty — https://github.com/decentral1se/tasty-discover/issues/85, https://github.com/andrewthad/quickcheck-classes/issues/72
   {
     family: 'haskell',
@@ -205,8 +248,13 @@ const FIXTURES: readonly { family: string; line: string; kind: Kind | undefined;
     kind: 'summary',
     source: 'poshtools#612',
   },
-  { family: 'r', line: 'Error in library(foo) : there is no package called ‘foo’', kind: 'error', source: 'docs (R)' },
-  { family: 'r', line: 'Execution halted', kind: 'summary', source: 'docs (R)' },
+  {
+    family: 'r',
+    line: 'Error in library(mdas) : there is no package called ‘mdas’',
+    kind: 'error',
+    source: 'rhub#345',
+  },
+  { family: 'r', line: 'Execution halted', kind: 'summary', source: 'rhub#345' },
   {
     family: 'docker',
     line: "The command '/bin/sh -c cd src && make' returned a non-zero code: 2",
@@ -219,9 +267,14 @@ const FIXTURES: readonly { family: string; line: string; kind: Kind | undefined;
     kind: 'summary',
     source: 'ewolff/microservice-kafka#20',
   },
-  // Shell and generic
-  { family: 'shell', line: './ci.sh: line 4: foo: command not found', kind: 'env', source: 'docs (bash)' },
-  { family: 'generic', line: 'warning: unused variable `x`', kind: 'warning', source: 'docs (rustc)' },
+  // Shell and generic — https://github.com/akhilnarang/scripts/issues/135, https://github.com/ekimb/rust-mdbg/issues/13
+  {
+    family: 'shell',
+    line: 'setup/android_build_env.sh: line 16: sudo: command not found',
+    kind: 'env',
+    source: 'akhilnarang/scripts#135',
+  },
+  { family: 'generic', line: 'warning: unused variable: `output_prefix`', kind: 'warning', source: 'rust-mdbg#13' },
   { family: 'generic', line: 'Downloading foo-1.0.tar.gz', kind: undefined, source: '—' },
 ];
 
