@@ -43,6 +43,16 @@ describe('sanitizeLog', () => {
       'abcdefghi\tj\nk',
     ],
     ['non-ASCII text is kept', 'Größe ✓ 日本 😀', 'Größe ✓ 日本 😀'],
+    [
+      "GitHub Actions' per-line timestamps",
+      '\ufeff2024-01-02T03:04:05.1234567Z ##[group]Run npm test\n2024-01-02T03:04:06.0000000Z FAIL src/a.test.js\n',
+      '##[group]Run npm test\nFAIL src/a.test.js\n',
+    ],
+    [
+      'a timestamp-like text is kept when the first line has none',
+      'building\n2024-01-02T03:04:05Z build started',
+      'building\n2024-01-02T03:04:05Z build started',
+    ],
   ];
   for (const [name, input, expected] of cases) {
     it(name, () => {

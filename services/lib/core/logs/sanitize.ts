@@ -26,8 +26,15 @@ const INVISIBLE =
   // eslint-disable-next-line no-control-regex
   /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u{e0000}-\u{e007f}]/gu;
 
+// GitHub Actions' raw job logs start every line with its time (`2024-01-02T03:04:05.1234567Z `), which
+// its log view hides; left in, no rule anchored at a line's start (`##[group]`, `FAIL`, `error:`) would
+// match. Removed when the log's first line has one.
+const GITHUB_TIMESTAMPED = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z /;
+const GITHUB_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z /gm;
+
 /**
  * Returns `text` as a terminal would finally show it, minus hidden content:
+ * - GitHub Actions' per-line timestamps, when the first line has one;
  * - ANSI escape sequences (CSI, OSC, DCS/SOS/PM/APC, other ESC sequences) are removed;
  * - control characters other than `\n` and `\t` (C0, DEL, C1), soft hyphens, zero-width,
  *   invisible-operator, bidi control and Unicode tag characters are removed;
@@ -41,6 +48,7 @@ const INVISIBLE =
  */
 export function sanitizeLog(text: string): string {
   let out = text.replace(ESCAPE_SEQUENCE, '').replace(INVISIBLE, '');
+  if (GITHUB_TIMESTAMPED.test(out)) out = out.replace(GITHUB_TIMESTAMP, '');
   if (out.includes('\r')) out = out.split('\n').map(lastCarriageReturnSegment).join('\n');
   if (out.includes('<!--')) out = stripHtmlComments(out);
   return out;

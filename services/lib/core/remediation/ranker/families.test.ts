@@ -175,6 +175,12 @@ const FIXTURES: readonly { family: string; line: string; kind: Kind | undefined;
   { family: 'c', line: 'make[1]: *** [Makefile:27: ip] Error 1', kind: 'noise', source: 'loxilb#18' },
   { family: 'c', line: "src/mbpfan.h:49:1: error: unknown type name 'bool'", kind: 'error', source: 'mbpfan#88' },
   { family: 'c', line: 'The following tests FAILED:', kind: 'section', source: 'libcifpp#11' },
+  {
+    family: 'c',
+    line: '\t 16 - qa_tracking_singletarget (Failed)',
+    kind: 'test-fail',
+    source: 'https://github.com/kit-cel/gr-radar/issues/11',
+  },
   // Ruby — https://github.com/UNC-Libraries/hy-c/pull/328 (a passing summary), https://github.com/oggy/respec/issues/13,
   // https://github.com/tararoys/params-naming-parsing-exercises/blob/3d194bca289f26ff1e4652a7febee146689b0e91/first_rspec_ever/Rspec_first_look.md
   { family: 'ruby', line: '889 examples, 0 failures, 8 pending', kind: undefined, source: 'hy-c#328' },
@@ -255,6 +261,14 @@ const FIXTURES: readonly { family: string; line: string; kind: Kind | undefined;
     source: 'rhub#345',
   },
   { family: 'r', line: 'Execution halted', kind: 'summary', source: 'rhub#345' },
+  // R CMD check's output quotes them indented — https://github.com/tidymodels/tailor/issues/29
+  {
+    family: 'r',
+    line: '  Error in library(modeldata) : there is no package called ‘modeldata’',
+    kind: 'error',
+    source: 'tidymodels/tailor#29',
+  },
+  { family: 'r', line: '  Execution halted', kind: 'summary', source: 'tidymodels/tailor#29' },
   {
     family: 'docker',
     line: "The command '/bin/sh -c cd src && make' returned a non-zero code: 2",

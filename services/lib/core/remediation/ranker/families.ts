@@ -129,6 +129,13 @@ export const RULES: readonly LineRule[] = [
   ),
   r('c', 'cmake-error', 'error', /^CMake Error\b/),
   r('c', 'ctest-failed-list', 'section', /^The following tests FAILED:/),
+  // An entry of that list: `\t 16 - qa_tracking (Failed)` (kit-cel/gr-radar#11, PDB-REDO/libcifpp#11).
+  r(
+    'c',
+    'ctest-failed-test',
+    'test-fail',
+    /^\s*\d+ - \S+ \((?:Failed|SEGFAULT|Timeout|Subprocess aborted|Exception|Child aborted|OTHER_FAULT|ILLEGAL|BUS_ERROR|Not Run)\)/,
+  ),
   r('c', 'ctest-summary', 'summary', /\d+% tests passed, [1-9]\d* tests? failed|^Errors while running CTest/),
   r('c', 'make-error', 'noise', /\b(?:g?make|ninja)(?:\[\d+\])?: \*\*\*|^ninja: build stopped/),
   // Ruby: RSpec, Minitest, Bundler, rake.
@@ -198,10 +205,11 @@ export const RULES: readonly LineRule[] = [
   ),
   r('powershell', 'ps-error-record', 'error', /^\s*\+ (?:CategoryInfo|FullyQualifiedErrorId)\s+: /),
   // R: R CMD check, testthat.
-  r('r', 'r-error', 'error', /^Error in |^Error: /),
+  // R CMD check quotes a failed example or test indented (tidymodels/tailor#29).
+  r('r', 'r-error', 'error', /^\s*Error in |^Error: /),
   r('r', 'r-check', 'error', /^\* checking .* \.\.\. (?:ERROR|WARNING)\s*$/),
   r('r', 'testthat-fail', 'test-fail', /^── (?:\d+\. )?(?:Failure|Error) \(|^(?:Failure|Error) \(\S+:\d+:\d+\): /),
-  r('r', 'r-halted', 'summary', /^Execution halted\s*$|^Status: [1-9]\d* ERRORs?\b/),
+  r('r', 'r-halted', 'summary', /^\s*Execution halted\s*$|^Status: [1-9]\d* ERRORs?\b/),
   // Lua: interpreters, busted.
   r('lua', 'lua-error', 'error', /^\S*lua\S*: \S+:\d+: /),
   r('lua', 'lua-traceback', 'trace', /^(?:#\s*)?stack traceback:\s*$/),
