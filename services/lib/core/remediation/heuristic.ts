@@ -1,10 +1,9 @@
 // The heuristic remediation provider: deterministic, offline, free; the baseline every model must beat.
 // It reads the failure_reason, the exit code, the job's recent history (the ordered rules of taxonomy.ts),
 // then the log: its evidence is the learned ranker's (ranker/model.ts), its category the classifier's
-// (category/model.ts). The log is untrusted data: lines that
-// address a model or look like a provider's answer are left out of the analysis (their line numbers
-// still count), and nothing of the log reaches the answer but one quoted line and names taken from its
-// evidence range (a test, a file, a package).
+// (category/model.ts). The log is untrusted data: lines that address a model or look like a provider's
+// answer are left out of the analysis (their line numbers still count), and nothing of the log reaches
+// the answer but one quoted line and names taken from its evidence range (a test, a file, a package).
 
 import { isSuccessLine, scoreLine } from '../logs/markers.js';
 import type { RubricCategory } from './category/categories.js';
