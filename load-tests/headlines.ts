@@ -247,7 +247,24 @@ const logExcerptCategories: Reader = (j) => {
   };
 };
 
+const kafkaTransactions: Reader = (j) => {
+  const rows = list(j.rows);
+  const at = (ms: number, size: number | null) =>
+    rows.find(
+      (r) =>
+        num(r.initial_retry_ms) === ms &&
+        (size === null ? r.records_per_txn === null : num(r.records_per_txn) === size),
+    );
+  const cost = (ms: number) => num(at(ms, 1)?.ms_per_txn);
+  const ratio = (ms: number) => div(num(at(ms, 500)?.records_per_s), num(at(ms, null)?.records_per_s));
+  return {
+    figures: `1-record transaction ${cost(200)?.toFixed(1) ?? '—'} ms at backoff 200 ms, ${cost(10)?.toFixed(1) ?? '—'} ms at 10 ms`,
+    ratio: `500-record transactions ${x(ratio(200))} / ${x(ratio(10))} the idempotent producer (backoff 200 / 10 ms)`,
+  };
+};
+
 const READERS: Record<string, Reader> = {
+  'kafka-transactions': kafkaTransactions,
   dashboard,
   'write-side': writeSide,
   'read-side': readSide,
