@@ -4,7 +4,11 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
 import type pg from 'pg';
+import type { RemediationEvent } from '../../services/lib/core/events/generated.js';
 import { loadConfig } from '../../services/lib/platform/config/index.js';
+import { createKafka } from '../../services/lib/platform/kafka/client.js';
+import { TOPICS } from '../../services/lib/platform/kafka/topics.js';
+import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { createDb, createPool, type Db } from '../../services/lib/platform/db/client.js';
 import { readModelTables } from '../../services/lib/readmodel/tables.js';
 import { createAjv, escapePointer } from '../../services/lib/platform/schemas/ajv.js';
@@ -21,6 +25,7 @@ import { holderQuery, waitingQuery } from '../../services/run/query/resource-gro
 import { dailyDeltas } from '../../services/run/projector/daily-stats.js';
 import { listRemediationsQuery } from '../../services/run/query/remediations.js';
 import type { ReadModel } from '../../services/lib/readmodel/rows.js';
+import { readToEnd } from '../support/kafka.js';
 import { api } from '../support/services.js';
 import { planOf, type Explainable } from '../support/plan.js';
 
@@ -978,6 +983,21 @@ describe('query API (real Postgres, read models)', function () {
       );
       expect(ok.status, JSON.stringify(ok.body)).to.equal(202);
       expect(ok.body).to.include({ proposal_id: proposals.pending.proposalId, verdict: 'accepted' });
+      // What the 202 promises: the feedback is on ci.remediation.events.v1, once, for that proposal.
+      const kafka = createKafka(config, 'test-query-feedback');
+      const admin = kafka.admin();
+      await admin.connect();
+      const codec = await EventCodec.forTopic<RemediationEvent>(config.schemaRegistryUrl, TOPICS.remediationEvents);
+      const records = await readToEnd(kafka, admin, TOPICS.remediationEvents, 120_000).finally(() =>
+        admin.disconnect(),
+      );
+      const given = [];
+      for (const r of records) {
+        const { event } = await codec.decode(r.value);
+        if (event.type === 'RemediationFeedbackGiven' && event.proposal_id === proposals.pending.proposalId)
+          given.push(event);
+      }
+      expect(given.map((e) => [e.verdict, e.reason])).to.deep.equal([['accepted', 'fixed it']]);
       expectProblem(
         await post('/v1/remediations/{id}/feedback', `/v1/remediations/${proposals.pending.proposalId}/feedback`, {
           verdict: 'maybe',
