@@ -29,8 +29,9 @@ const INVISIBLE =
 // GitHub Actions' raw job logs start every line with its time (`2024-01-02T03:04:05.1234567Z `), which
 // its log view hides; left in, no rule anchored at a line's start (`##[group]`, `FAIL`, `error:`) would
 // match. Removed when the log's first line has one.
-const GITHUB_TIMESTAMPED = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z /;
 const GITHUB_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z /gm;
+/** The same at the text's start only (no flags: the first line, and no lastIndex state). */
+const GITHUB_TIMESTAMPED = new RegExp(GITHUB_TIMESTAMP.source);
 
 /**
  * Returns `text` as a terminal would finally show it, minus hidden content:

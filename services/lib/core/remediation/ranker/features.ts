@@ -150,14 +150,14 @@ export function logFeatures(lines: readonly string[]): LogFeatures {
       c.line > 1 && !/\S/.test(lines[c.line - 2]!) ? 1 : 0,
       /^\s/.test(lines[c.line - 1]!) ? 1 : 0,
       inFailing && STRONG.has(c.kind) ? 1 : 0,
-      TRAILERS.has(c.kind) && (firstStrong.get(k) ?? Infinity) < c.line ? 1 : 0,
+      isTrailer(c.kind) && (firstStrong.get(k) ?? Infinity) < c.line ? 1 : 0,
       STRONG.has(c.kind) && lastStrong.get(k) === c.line ? 1 : 0,
       STRONG.has(c.kind) && firstStrong.get(k) === c.line ? 1 : 0,
       Math.min(
         1,
         (strongIn(c.line - rangeShape(c.kind).before, c.line + rangeShape(c.kind).after) - strongAt[c.line]!) / 5,
       ),
-      TRAILERS.has(c.kind) && strongIn(c.line - rangeShape(c.kind).before, c.line) === 0 ? 1 : 0,
+      isTrailer(c.kind) && strongIn(c.line - rangeShape(c.kind).before, c.line) === 0 ? 1 : 0,
       Math.log1p(ruleCount.get(c.rule)!) / 5,
     ];
     v.forEach((value, j) => (x[base + j] = value));
@@ -174,7 +174,8 @@ export function logFeatures(lines: readonly string[]): LogFeatures {
 
 /** Lines before and after the key line of a candidate's range: a header's details follow it, a trailer's precede it. */
 export function rangeShape(kind: CandidateKind): { before: number; after: number } {
-  return kind === 'summary' || kind === 'noise' || kind === 'exit' || kind === 'last-output'
-    ? { before: 16, after: 3 }
-    : { before: 4, after: 15 };
+  return isTrailer(kind) ? { before: 16, after: 3 } : { before: 4, after: 15 };
 }
+
+/** Whether a kind closes what it is about (a count, boilerplate, an exit): its explanation is above it. */
+export const isTrailer = (kind: CandidateKind): boolean => TRAILERS.has(kind);

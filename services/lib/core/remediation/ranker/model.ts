@@ -8,7 +8,7 @@ import { MAX_RANGES, type Evidence } from '../evidence.js';
 import { CANDIDATE_KINDS, FEATURE_COUNT, FEATURE_NAMES, type CandidateKind } from './features.js';
 import { FITTED_RANKER_DATA } from './fitted.js';
 import type { RankerModel } from './learn.js';
-import { DEFAULT_PACKING, packExcerpt, rankLog, type PackOptions, type Ranking } from './rank.js';
+import { DEFAULT_PACKING, packExcerpt, rankLog, type PackOptions } from './rank.js';
 
 /** A ranker model as data: weights by feature name, and the packing. */
 export interface RankerData {
@@ -63,9 +63,16 @@ const REASONS: Readonly<Record<CandidateKind, string>> = {
 // Every kind has a reason: the compiler checks the record, this checks the list it is keyed by.
 CANDIDATE_KINDS satisfies readonly (keyof typeof REASONS)[];
 
-/** The ranking's evidence as the heuristic reads it: best first, each with its key line and a reason. */
-export function evidenceOf(ranking: Ranking): Evidence[] {
-  return ranking.ranges.map((r) => ({
+/**
+ * Evidence of `lines` (line 1 is `lines[0]`) as the heuristic reads it: at most `max` ranges, best first,
+ * each with its key line and a reason.
+ */
+export function rankedEvidence(
+  lines: readonly string[],
+  model: RankerModel = fittedRanker(),
+  max = MAX_RANGES,
+): Evidence[] {
+  return rankLog(lines, model.weights, max).ranges.map((r) => ({
     start: r.start,
     end: r.end,
     line: r.line,
@@ -73,15 +80,6 @@ export function evidenceOf(ranking: Ranking): Evidence[] {
     reason: REASONS[r.kind],
     score: r.score,
   }));
-}
-
-/** Evidence of `lines` (line 1 is `lines[0]`): at most `max` ranges, best first. */
-export function rankedEvidence(
-  lines: readonly string[],
-  model: RankerModel = fittedRanker(),
-  max = MAX_RANGES,
-): Evidence[] {
-  return evidenceOf(rankLog(lines, model.weights, max));
 }
 
 /** The excerpt of `lines` of at most `budget` UTF-8 bytes: the evidence with its context, then the tail. */

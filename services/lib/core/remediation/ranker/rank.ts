@@ -5,7 +5,7 @@
 
 import { LinePacker, type Excerpt } from '../../logs/excerpt.js';
 import { MAX_RANGE_LINES, MAX_RANGES } from '../evidence.js';
-import { FEATURE_COUNT, logFeatures, rangeShape, type CandidateKind, type LogFeatures } from './features.js';
+import { FEATURE_COUNT, isTrailer, logFeatures, rangeShape, type CandidateKind, type LogFeatures } from './features.js';
 
 export interface RankedRange {
   /** 1-based, inclusive, at most MAX_RANGE_LINES lines. */
@@ -136,7 +136,7 @@ export function packExcerpt(
   // Its context: a trailer's output before it, a header's block after it (within its step)…
   const around = top.map((r) => {
     const step = steps[stepOf[r.line - 1]!]!;
-    const trailer = rangeShape(r.kind).before > rangeShape(r.kind).after;
+    const trailer = isTrailer(r.kind);
     const first = Math.max(step.start - 1, r.start - 1 - CONTEXT_LINES);
     const last = Math.min((step.exit ?? step.end) - 1, r.end - 1 + CONTEXT_LINES);
     if (trailer) grow(r.start - 2, first, windowShare);
