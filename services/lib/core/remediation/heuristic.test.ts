@@ -229,6 +229,41 @@ describe('heuristic provider', () => {
     });
   }
 
+  describe('the order of the rules: failure_reason, exit code, history, then the log', () => {
+    const failingTest = logOf('--- FAIL: TestParse (0.00s)', '    parse_test.go:14: expected 2, got 3', 'FAIL');
+    const decided = (ctx: RemediationContext) => {
+      const body = proposeHeuristic(ctx);
+      return `${body.category} ${body.suggested_action.kind}`;
+    };
+    it('failure_reason before the exit code: a runner failure that exited 137 is infrastructure', () =>
+      expect(decided(contextOf(failingTest, { failure_reason: 'runner_system_failure', exit_code: 137 }))).to.equal(
+        'infrastructure retry',
+      ));
+    it('the exit code before the history: a killed job that passed on a retry before is out_of_resources', () =>
+      expect(decided(contextOf(failingTest, { exit_code: 137, history: retried }))).to.equal(
+        'out_of_resources fix_config',
+      ));
+    it('exit code 124 (timeout(1)) before the log: timeout, though a test failed', () =>
+      expect(decided(contextOf(failingTest, { exit_code: 124 }))).to.equal('timeout retry'));
+    it('the history before the log: a failing test that passed on a retry before is flaky', () =>
+      expect(decided(contextOf(failingTest, { history: retried }))).to.equal('flaky retry'));
+    // Real lines: the network error is the earlier link of the chain, the failing tests follow from it.
+    const networkThenTests: [string, string[]][] = [
+      ['npm', ['npm ERR! network read ECONNRESET', '2 failing']],
+      [
+        'git, then go test',
+        [
+          "fatal: unable to access 'https://github.com/a/b/': Could not resolve host: github.com",
+          '--- FAIL: TestParse',
+        ],
+      ],
+      ['mocha', ['  1) fetches the fixtures', '     Error: connect ECONNREFUSED 127.0.0.1:5432', '  1 failing']],
+    ];
+    for (const [what, output] of networkThenTests)
+      it(`a network failure that makes tests fail is infrastructure, not test_failure (${what})`, () =>
+        expect(decided(contextOf(logOf(...output)))).to.equal('infrastructure retry'));
+  });
+
   it('quotes one line of the log, cut short, in the root cause', () => {
     const body = proposeHeuristic(contextOf(logOf(`src/a.c:1:1: error: ${'x'.repeat(100_000)}`, 'second line')));
     expectValid(body);

@@ -130,6 +130,11 @@ describe('category rules', () => {
       ["Error: Cannot find module 'x'", 'SyntaxError: y'],
       'dependency',
     ],
+    [
+      'a network error making the tests fail: infrastructure',
+      ['npm ERR! network read ECONNRESET', 'AssertionError: expected 200 to equal 503', '2 failing'],
+      'infrastructure',
+    ],
     ['an exit line alone: no verdict', ['The command "make" exited with 2.'], undefined],
   ];
   for (const [what, lines, category] of verdicts) {
