@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { CATEGORIES } from './proposal.js';
 import { scoreProposal, type Outcomes, type ProposalFacts } from './scoring.js';
 
 const T0 = Date.parse('2026-11-28T10:00:00.000Z');
@@ -83,6 +84,25 @@ describe('scoring rules (proposal × outcome → label, rule)', () => {
       expect(s?.rule ?? null).to.equal(rule);
     });
   }
+
+  // Transient categories: running the job again is their remedy, so an "investigate" proposal of one of them
+  // counts as saying retry; any other category's "investigate" counts as saying fix.
+  const TRANSIENT = ['flaky', 'infrastructure', 'network', 'timeout'] as const;
+  const NOT_TRANSIENT = CATEGORIES.filter((c) => !(TRANSIENT as readonly string[]).includes(c));
+  for (const category of CATEGORIES) {
+    const transient = (TRANSIENT as readonly string[]).includes(category);
+    it(`${category} is ${transient ? '' : 'not '}transient: an investigate proposal is ${transient ? 'right' : 'wrong'} when the retry passes`, () => {
+      const p = proposal({ category, action_kind: 'investigate' });
+      expect(scoreProposal(p, retryPassed, T0 + 100_000, 24 * HOUR)?.rule).to.equal(
+        transient ? 'retry_passed_retry_right' : 'retry_passed_fix_wrong',
+      );
+      expect(scoreProposal(p, retryFailed, T0 + 100_000, 24 * HOUR)?.rule).to.equal(
+        transient ? 'retry_failed_retry_wrong' : 'retry_failed_fix_right',
+      );
+    });
+  }
+  it('knows every category as transient or not', () =>
+    expect([...TRANSIENT, ...NOT_TRANSIENT]).to.have.members([...CATEGORIES]));
 
   it('measures latency from the proposal and time to green from the failure', () => {
     const s = scoreProposal(proposal(retryKind), retryPassed, T0 + 100_000, 24 * HOUR)!;
