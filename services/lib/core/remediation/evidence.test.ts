@@ -218,7 +218,56 @@ describe('extractEvidence', () => {
       100,
       10,
     );
-    for (const e of findEvidence(lines)) expect(e.line).to.be.within(e.start, e.end);
+    const evidence = findEvidence(lines);
+    expect(evidence).to.not.have.length(0);
+    expect(evidence[0]!.line, "the error line is the best range's key line").to.equal(102);
+    for (const e of evidence) expect(e.line).to.be.within(e.start, e.end);
+  });
+
+  // A command stopped from outside (timeout(1)'s 124, 128 + a signal) says more than its last output; a
+  // command that failed by itself is explained by its output.
+  const statuses: [number, 'exit-status' | 'last-output'][] = [
+    [124, 'exit-status'],
+    [129, 'exit-status'],
+    [137, 'exit-status'],
+    [143, 'exit-status'],
+    [159, 'exit-status'],
+    [1, 'last-output'],
+    [123, 'last-output'],
+    [125, 'last-output'],
+    [128, 'last-output'],
+    [160, 'last-output'],
+  ];
+  for (const [status, rule] of statuses) {
+    it(`takes the ${rule === 'exit-status' ? 'exit line' : 'last output'} first when a command exits with ${status}`, () => {
+      const lines = [
+        ...filler(50),
+        '$ ./build.sh',
+        'compiling module 1',
+        'compiling module 2',
+        `The command "./build.sh" exited with ${status}.`,
+      ];
+      const [first] = findEvidence(lines);
+      expect(first, JSON.stringify(findEvidence(lines))).to.include({ rule, line: rule === 'exit-status' ? 54 : 53 });
+    });
+  }
+
+  it('makes the explanation, not the failure count above it, the key line of a mocha report', () => {
+    const lines = [
+      ...filler(50),
+      '$ npm test',
+      '  3 passing (2s)',
+      '  1 failing',
+      '',
+      '  1) parser parses dates:',
+      '     TypeError: Cannot read properties of undefined',
+      '      at parse (src/parser.js:10:3)',
+      '',
+      'The command "npm test" exited with 1.',
+    ];
+    const [first] = findEvidence(lines);
+    expect(first, JSON.stringify(first)).to.include({ line: 56, rule: 'exception', reason: 'exception' });
+    expect(first!.start).to.be.at.most(53);
   });
 });
 
