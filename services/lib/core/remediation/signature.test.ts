@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import proposed from '../../../../schemas/ci.remediation.events.v1/RemediationProposed.v1.json' with { type: 'json' };
 import { failureSignature, normaliseLine } from './signature.js';
 
@@ -89,6 +90,26 @@ describe('failureSignature', () => {
     const first = failureSignature(lines, [{ start_line: 1, end_line: 1, reason: 'x' }]);
     expect(first).to.not.equal(failureSignature(lines, [{ start_line: 3, end_line: 3, reason: 'x' }]));
     expect(first).to.equal(failureSignature(['Error: first'], [{ start_line: 1, end_line: 1, reason: 'y' }]));
+  });
+
+  it('is the hash of the two strongest error lines of the range, the first ones among equals, in log order', () => {
+    const range = [{ start_line: 1, end_line: 5, reason: 'x' }];
+    const lines = ['Error: alpha', 'Error: beta', 'building', 'Error: gamma', 'Traceback (most recent call last):'];
+    // The traceback (10) is stronger than the error lines (9 each); of these, alpha comes first.
+    const expected = createHash('sha256')
+      .update('error: alpha\ntraceback (most recent call last):')
+      .digest()
+      .subarray(0, 16);
+    expect(failureSignature(lines, range)).to.equal(expected.toString('hex'));
+    const equals = ['Error: alpha', 'Error: beta', 'Error: gamma'];
+    const sig = failureSignature(equals, range);
+    expect(
+      failureSignature(['Error: alpha', 'Error: beta', 'Error: other'], range),
+      'the third does not count',
+    ).to.equal(sig);
+    expect(failureSignature(['Error: other', 'Error: beta', 'Error: gamma'], range), 'the first counts').to.not.equal(
+      sig,
+    );
   });
 });
 
