@@ -26,6 +26,28 @@ describe('log-bucketed histogram', () => {
     expect(Math.abs(p95 - 95_000) / 95_000).to.be.at.most(0.1);
   });
 
+  it('takes the nearest rank: the smallest value with at least p% of the observations at or below it', () => {
+    const h = emptyHistogram();
+    const [ten, hundred, thousand] = [10, 100, 1000].map((ms) => {
+      const one = emptyHistogram();
+      record(one, ms);
+      return percentile(one, 100)!;
+    });
+    for (const ms of [10, 100, 1000]) record(h, ms);
+    // Three observations: rank ⌈p/100 × 3⌉, so 33% is the first, 34% and 50% the second, 67% the third.
+    const expected: [number, number | undefined][] = [
+      [1, ten],
+      [33, ten],
+      [34, hundred],
+      [50, hundred],
+      [66, hundred],
+      [67, thousand],
+      [100, thousand],
+    ];
+    for (const [p, value] of expected) expect(percentile(h, p), `p${p}`).to.equal(value);
+    expect(new Set([ten, hundred, thousand]).size).to.equal(3);
+  });
+
   it('adds up across days and subtracts a withdrawn observation exactly', () => {
     const a = emptyHistogram();
     const b = emptyHistogram();
