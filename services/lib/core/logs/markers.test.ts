@@ -72,6 +72,29 @@ describe('findErrorMarkers', () => {
     it(`${JSON.stringify(line)} is a weak hint at most`, () => expect(scoreLine(line)?.score ?? 0).to.be.at.most(3));
   }
 
+  // A warning is not a failure, whatever it mentions: it scores 3, below the weakest error word (4) and above
+  // a success report (2); a failed command or build (10) stays what it is even on a warning line.
+  const warnings: [string, number, string][] = [
+    ['[warn] RuntimeException is deprecated', 3, 'error-word'],
+    ['main.go:3:2: warning: Error: shadowed', 3, 'exception'],
+    ['WARNING: some FAILED checks are optional', 3, 'fail'],
+    ['warning: undefined reference to `foo`', 3, 'environment'],
+    ['src/a.c:3:1: warning: unused variable', 2, 'warning'],
+    ['npm WARN deprecated request@2.88.0', 2, 'warning'],
+    ['warning: command exited with status 1', 10, 'exit-status'],
+  ];
+  for (const [line, score, rule] of warnings) {
+    it(`the warning ${JSON.stringify(line)} scores ${score} (${rule})`, () =>
+      expect(scoreLine(line)).to.include({ score, rule }));
+  }
+  it('ranks a warning that mentions an error below an error line and above a success report', () => {
+    const scores = ['unexpected token in JSON', '[warn] RuntimeException is deprecated', '✓ handles errors'].map(
+      (l) => scoreLine(l)?.score ?? 0,
+    );
+    expect(scores[0]).to.be.above(scores[1]!);
+    expect(scores[1]).to.be.above(scores[2]!);
+  });
+
   it('returns 1-based lines in order with scores', () => {
     expect(findErrorMarkers(['ok', 'TypeError: boom', 'fine', 'FAILED', 'unexpected end'])).to.deep.equal([
       { line: 2, score: 8 },
