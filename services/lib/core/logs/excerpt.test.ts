@@ -154,11 +154,21 @@ describe('buildExcerpt', () => {
     });
   });
 
-  it('is deterministic', () => {
-    const lines = filler(1, 4000);
-    for (let i = 100; i < 4000; i += 97) lines[i] = `Error: failure number ${i}`;
-    const log = lines.join('\n');
-    expect(buildExcerpt(log, { maxBytes: 10000 })).to.deep.equal(buildExcerpt(log, { maxBytes: 10000 }));
+  it('guarantees exactly the last tailLines lines when the markers take the rest of the budget', () => {
+    const lines = filler(1, 200);
+    lines[49] = 'Error: one';
+    lines[99] = 'Error: two';
+    for (const tailLines of [1, 2, 3]) {
+      const ex = buildExcerpt(lines.join('\n'), { maxBytes: 1000, tailLines, windowBefore: 100, windowAfter: 0 });
+      expect(bytes(ex.text)).to.be.at.most(1000);
+      expect(ex.ranges.at(-1), `tailLines ${tailLines}: ${JSON.stringify(ex.ranges)}`).to.deep.equal({
+        start: 201 - tailLines,
+        end: 200,
+      });
+      // The markers' windows got the rest of the budget: both markers are in.
+      for (const marker of [50, 100])
+        expect(ex.ranges.some((r) => r.start <= marker && marker <= r.end)).to.equal(true);
+    }
   });
 
   it('stays fast on a large log full of markers', function () {
