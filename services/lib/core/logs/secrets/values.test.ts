@@ -14,6 +14,13 @@ describe('masked values: the 8-character minimum (GitLab masks variables of 8 ch
     expect(r).to.deep.equal({ text: `login ${MASK} then ${MASK} done`, count: 2 });
   });
 
+  it('masks a value of 9 characters, and its URL-encoded form', () => {
+    const value = 'Zq7!kP2x/';
+    expect(value).to.have.length(9);
+    const r = redactSecrets(`login ${value} then ${encodeURIComponent(value)} done`, { maskedValues: [value] });
+    expect(r).to.deep.equal({ text: `login ${MASK} then ${MASK} done`, count: 2 });
+  });
+
   it('leaves a value of 7 characters alone, as GitLab does', () => {
     const value = 'Zq7!kP2';
     expect(value).to.have.length(7);
