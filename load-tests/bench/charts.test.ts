@@ -1,5 +1,5 @@
-// The ECharts charts render, without a DOM, to well-formed SVG that names its series and axes, with
-// data and without any.
+// The ECharts charts render, without a DOM, to well-formed SVG that names its series and axes and draws
+// its data (bars and lines in proportion to the values), with data and without any.
 //   VERITY_TEST_STACK=none npx mocha load-tests/bench/charts.test.ts
 import { expect } from 'chai';
 import { barChart, lineChart } from './charts.js';
@@ -34,6 +34,18 @@ const ENTITIES: Record<string, string> = { lt: '<', gt: '>', quot: '"', apos: "'
 const texts = (svg: string): string[] =>
   [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
     m[1]!.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ENTITIES[e]!),
+  );
+
+/** The bars of a chart: the rectangles ECharts draws for data (`M x y l w 0 l 0 h l -w 0 Z`), as width and height. */
+const bars = (svg: string): { w: number; h: number }[] =>
+  [...svg.matchAll(/<path d="M[-\d.]+ [-\d.]+l([-\d.]+) 0l0 ([-\d.]+)l[-\d.]+ 0Z"[^>]*ecmeta_ssr_type="chart"/g)].map(
+    (m) => ({ w: Number(m[1]), h: Number(m[2]) }),
+  );
+
+/** The points of every drawn line (a series' polyline: no fill, stroke width 2, not a legend icon). */
+const polylines = (svg: string): [number, number][][] =>
+  [...svg.matchAll(/<path d="(M[^"]+)" fill="none" pointer-events="visible" stroke="[^"]+" stroke-width="2"/g)].map(
+    (m) => [...m[1]!.matchAll(/[ML]([-\d.]+) ([-\d.]+)/g)].map((p) => [Number(p[1]), Number(p[2])]),
   );
 
 const EMPTY: Figures = {
@@ -120,6 +132,69 @@ describe('bench: ECharts SVG charts', () => {
     wellFormed(svg);
     const t = texts(svg);
     for (const s of ['RSS', 'ingest "a"', 'decider', 'projector', 'minutes', 'RSS (MiB)']) expect(t, s).to.include(s);
+  });
+
+  it('draws one bar per value, its length in proportion to the value', () => {
+    const svg = barChart({
+      title: 'T',
+      categories: ['a', 'b', 'c'],
+      valueAxis: { name: 'ms', log: false },
+      series: [{ name: 's', values: [10, 20, 40] }],
+    });
+    wellFormed(svg);
+    const drawn = bars(svg);
+    expect(drawn, svg).to.have.length(3);
+    const [a, b, c] = drawn.map((bar) => Math.abs(bar.h));
+    expect(a).to.be.above(0);
+    expect(b! / a!).to.be.closeTo(2, 0.02);
+    expect(c! / a!).to.be.closeTo(4, 0.02);
+  });
+
+  it('on a log axis, draws the positive values and leaves out null and 0 (not measured)', () => {
+    const svg = barChart({
+      title: 'T',
+      horizontal: true,
+      categories: ['a', 'b', 'c'],
+      valueAxis: { name: 'msgs/s', log: true },
+      series: [
+        { name: 'stage', values: [100, 10_000, null] },
+        { name: 'baseline', values: [1000, 0, 10] },
+      ],
+    });
+    const lengths = bars(svg).map((bar) => Math.abs(bar.w));
+    expect(lengths, svg).to.have.length(4);
+    // Log scale: each factor of 10 adds the same length (the axis starts at 10, under the smallest bar).
+    const [stage100, stage10k, base1000, base10] = lengths;
+    expect(base10).to.be.closeTo(0, 0.5);
+    expect(base1000! - stage100!).to.be.closeTo(stage100! - base10!, 1);
+    expect(stage10k! - stage100!).to.be.closeTo(2 * (stage100! - base10!), 1);
+  });
+
+  it('draws a line through every point, spaced and raised in proportion to the data', () => {
+    const svg = lineChart({
+      title: 'R',
+      xAxis: { name: 'minutes' },
+      yAxis: { name: 'MiB' },
+      series: [
+        {
+          name: 'x',
+          points: [
+            [0, 100],
+            [1, 120],
+            [3, 110],
+          ],
+        },
+      ],
+    });
+    wellFormed(svg);
+    const lines = polylines(svg);
+    expect(lines, svg).to.have.length(1);
+    const [p0, p1, p2] = lines[0]!;
+    expect(lines[0]).to.have.length(3);
+    // x: 0, 1, 3 → the second point a third of the way; y: up 20, then down 10 (SVG y grows downwards).
+    expect((p1![0] - p0![0]) / (p2![0] - p0![0])).to.be.closeTo(1 / 3, 0.01);
+    expect((p1![1] - p0![1]) / (p2![1] - p0![1])).to.be.closeTo(20 / 10, 0.05);
+    expect(p1![1]).to.be.below(p0![1]);
   });
 
   it('no data at all: still a well-formed chart with its title and axis names', () => {
