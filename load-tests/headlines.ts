@@ -249,16 +249,21 @@ const logExcerptCategories: Reader = (j) => {
 
 const kafkaTransactions: Reader = (j) => {
   const rows = list(j.rows);
-  const at = (ms: number, size: number | null) =>
+  const at = (ms: number, size: number | null, gap = 0) =>
     rows.find(
       (r) =>
         num(r.initial_retry_ms) === ms &&
+        (num(r.gap_ms) ?? 0) === gap &&
         (size === null ? r.records_per_txn === null : num(r.records_per_txn) === size),
     );
-  const cost = (ms: number) => num(at(ms, 1)?.ms_per_txn);
+  const cost = (ms: number, gap = 0) => num(at(ms, 1, gap)?.ms_per_txn);
   const ratio = (ms: number) => div(num(at(ms, 500)?.records_per_s), num(at(ms, null)?.records_per_s));
+  const paced = at(10, 1, 5);
+  const pacedText = paced
+    ? `, ${cost(10, 5)?.toFixed(1) ?? '—'} ms at 10 ms with a 5 ms gap (${num(paced.retries) ?? '—'} retries in ${Math.ceil((num(paced.records) ?? 0) / 1)})`
+    : '';
   return {
-    figures: `1-record transaction ${cost(200)?.toFixed(1) ?? '—'} ms at backoff 200 ms, ${cost(10)?.toFixed(1) ?? '—'} ms at 10 ms`,
+    figures: `1-record transaction ${cost(200)?.toFixed(1) ?? '—'} ms at backoff 200 ms, ${cost(10)?.toFixed(1) ?? '—'} ms at 10 ms${pacedText}`,
     ratio: `500-record transactions ${x(ratio(200))} / ${x(ratio(10))} the idempotent producer (backoff 200 / 10 ms)`,
   };
 };

@@ -18,6 +18,11 @@ export interface Figures {
     ingest_bulk: Num;
     ingest_single: Num;
     ingest_raw_produce: Num;
+    /** Raw produce one message per call by 32 callers (absent in results from before issue 17). */
+    ingest_raw_single?: Num;
+    /** CONCURRENT_TRANSACTIONS retries and transactions of the EOS decider run (absent before issue 17). */
+    decider_conflicts?: Num;
+    decider_transactions?: Num;
     decider_eos: Num;
     decider_no_txn: Num;
     pipelines: Num;

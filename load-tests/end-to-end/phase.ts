@@ -22,12 +22,17 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const MAX_PIPELINES = Number(process.env.BENCH_PIPELINES ?? 2000);
 const TOKEN = 'bench-token-0123456789abcdef';
 const INGEST_PORT = 18090;
+const DECIDER_PORT = 18091;
 const emit = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 
 function child(service: string, env: Record<string, string>): Promise<ChildProcess> {
   const c = spawn(
     process.execPath,
-    ['--import', join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs'), join(REPO_ROOT, `services/${service}/main.ts`)],
+    [
+      '--import',
+      join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs'),
+      join(REPO_ROOT, `services/run/${service}/main.ts`),
+    ],
     {
       env: { ...process.env, LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -59,6 +64,17 @@ async function post(lines: string[]): Promise<void> {
     throw new Error(`bulk: ${res.status} ${text.slice(0, 300)}`);
 }
 
+/** The decider's CONCURRENT_TRANSACTIONS retries so far (its /metrics); null from a decider that does not count them. */
+async function deciderConflicts(): Promise<number | null> {
+  const text = await (await fetch(`http://127.0.0.1:${DECIDER_PORT}/metrics`)).text();
+  if (!text.includes('# TYPE verity_kafka_transaction_conflicts_total')) return null;
+  return [...text.matchAll(/^verity_kafka_transaction_conflicts_total\{[^}]*\} (\S+)$/gm)].reduce(
+    (n, m) => n + Number(m[1]),
+    0,
+  );
+}
+const minus = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+
 async function main(): Promise<void> {
   if (!TOPIC_PREFIX) throw new Error('set VERITY_TOPIC_PREFIX');
   const config = loadConfig();
@@ -76,7 +92,7 @@ async function main(): Promise<void> {
     createLogger('bench'),
   );
   try {
-    children.push(await child('decider', { DECIDER_PORT: '0' }));
+    children.push(await child('decider', { DECIDER_PORT: String(DECIDER_PORT) }));
     children.push(await child('ingest', { INGEST_PORT: String(INGEST_PORT), INGEST_TOKENS: `bench:${TOKEN}:*` }));
     const stats = projection.projector.stats;
     // Done when every pipeline sent so far is finished in the read model (what a reader would see).
@@ -98,6 +114,7 @@ async function main(): Promise<void> {
 
     // 1. Maximum: everything as fast as bulk ingest accepts it, until the read model has it all.
     const max = fixedMix(MAX_PIPELINES, 1);
+    let conflictsBefore = await deciderConflicts();
     const t0 = performance.now();
     const chunks: string[][] = [];
     // Requests in flight together carry disjoint pipelines (7 lines each): a pipeline's reports stay in order.
@@ -123,6 +140,7 @@ async function main(): Promise<void> {
       events_per_s: Math.round((maxEvents / ms) * 1000),
       lag_p50_ms: projection.projector.lag.percentile(50),
       lag_p99_ms: projection.projector.lag.percentile(99),
+      transaction_conflicts: minus(await deciderConflicts(), conflictsBefore),
     });
 
     // 2. Open loop at 25% and 75% of the maximum.
@@ -132,6 +150,7 @@ async function main(): Promise<void> {
       const pipelines = Math.ceil((rate * SECONDS) / 7);
       const { lines } = fixedMix(pipelines, 10 + i);
       const eventsBefore = stats.applied;
+      conflictsBefore = await deciderConflicts();
       const perTick = 7 * Math.max(1, Math.round(rate / 20 / 7)); // ~20 requests a second, whole pipelines each
       projection.projector.lag.reset();
       const start = performance.now();
@@ -158,6 +177,7 @@ async function main(): Promise<void> {
         lag_samples: lag.n,
         lag_p50_ms: lag.percentile(50),
         lag_p99_ms: lag.percentile(99),
+        transaction_conflicts: minus(await deciderConflicts(), conflictsBefore),
       });
     }
   } finally {

@@ -1,5 +1,6 @@
 // One benchmark phase in its own process (VERITY_TOPIC_PREFIX isolates its topics); prints one JSON
 // line per measurement on stdout. Run by run.ts:  tsx load-tests/write-side/phase.ts raw|decider|ingest
+import { Worker } from 'node:worker_threads';
 import type { Kafka, Message } from 'kafkajs';
 import type { IntakeEvent } from '../../services/lib/core/events/generated.js';
 import { loadConfig } from '../../services/lib/platform/config/index.js';
@@ -24,6 +25,52 @@ async function rawProduce(kafka: Kafka, topic: string, messages: Message[]): Pro
   const ms = performance.now() - t0;
   await producer.disconnect();
   return ms;
+}
+
+/** Each message sent on its own by `callers` concurrent callers sharing one producer (webhooks, runners). */
+async function rawProduceSingles(kafka: Kafka, topic: string, messages: Message[], callers: number): Promise<number> {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const t0 = performance.now();
+  await pool(messages, callers, (m) => producer.send({ topic, acks: -1, messages: [m] }));
+  const ms = performance.now() - t0;
+  await producer.disconnect();
+  return ms;
+}
+
+async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+interface PostJob {
+  url: string;
+  token: string;
+  requests: { path: string; body: string }[];
+  concurrency: number;
+}
+
+/** Runs the requests from a worker thread (post-worker.ts): the client off the ingest's event loop. */
+function postFromWorker(job: PostJob): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./post-worker.mjs', import.meta.url), { workerData: job });
+    worker.once('message', (m: { ms?: number; error?: string }) => {
+      void worker.terminate();
+      if (m.error !== undefined) reject(new Error(m.error));
+      else resolve(m.ms!);
+    });
+    worker.once('error', reject);
+  });
+}
+
+/** Transactional requests refused with CONCURRENT_TRANSACTIONS and retried, in this process so far. */
+async function transactionConflicts(): Promise<number> {
+  const { metrics } = await import('../../services/lib/platform/telemetry/metrics.js');
+  return (await metrics.transactionConflicts.get()).values.reduce((n, v) => n + v.value, 0);
 }
 
 async function encoded(records: IntakeEvent[]): Promise<Message[]> {
@@ -82,6 +129,9 @@ async function main(phase: string): Promise<void> {
         events: stats.events,
         rejections: stats.rejections,
         batches: stats.batches,
+        // One transaction per batch (slice) in transactional mode; the refusals kafkajs retried.
+        ms_per_batch: Math.round((ms / Math.max(1, stats.batches)) * 10) / 10,
+        transaction_conflicts: transactional ? await transactionConflicts() : null,
         ms: Math.round(ms),
         per_s: rate(stats.reports, ms),
         events_per_s: rate(stats.events, ms),
@@ -95,6 +145,15 @@ async function main(phase: string): Promise<void> {
         msgs: messages.length,
         ms: Math.round(produceMs),
         per_s: rate(messages.length, produceMs),
+      });
+      const singlesOf = messages.slice(0, Math.min(messages.length, 6000));
+      const singleMs = await rawProduceSingles(kafka, TOPICS.intake, singlesOf, 32);
+      emit({
+        what: 'raw_produce_single',
+        msgs: singlesOf.length,
+        concurrency: 32,
+        ms: Math.round(singleMs),
+        per_s: rate(singlesOf.length, singleMs),
       });
       const { loadIngestConfig } = await import('../../services/run/ingest/index.js');
       const { startIngest } = await import('../../services/run/ingest/index.js');
@@ -113,17 +172,9 @@ async function main(phase: string): Promise<void> {
         if (res.status >= 300) throw new Error(`${path}: ${res.status} ${text.slice(0, 300)}`);
         return text;
       };
-      const pool = async <T>(items: T[], concurrency: number, fn: (item: T) => Promise<unknown>) => {
-        let next = 0;
-        await Promise.all(
-          Array.from({ length: concurrency }, async () => {
-            while (next < items.length) await fn(items[next++]!);
-          }),
-        );
-      };
       const chunks: string[] = [];
       for (let i = 0; i < lines.length; i += 1000) chunks.push(lines.slice(i, i + 1000).join('\n'));
-      let t0 = performance.now();
+      const t0 = performance.now();
       await pool(chunks, 4, (c) => post('/v1/reports:bulk', c, 'application/x-ndjson'));
       let ms = performance.now() - t0;
       emit({
@@ -138,11 +189,15 @@ async function main(phase: string): Promise<void> {
         .slice(0, Math.min(lines.length, 6000))
         .map((l) => JSON.parse(l) as Record<string, unknown>)
         .filter((l) => l.op === 'report');
-      t0 = performance.now();
-      await pool(singles, 32, ({ op: _op, pipeline_id, job, ...body }) =>
-        post(`/v1/pipelines/${pipeline_id}/jobs/${job}/reports`, JSON.stringify(body)),
-      );
-      ms = performance.now() - t0;
+      ms = await postFromWorker({
+        url,
+        token,
+        concurrency: 32,
+        requests: singles.map(({ op: _op, pipeline_id, job, ...body }) => ({
+          path: `/v1/pipelines/${String(pipeline_id)}/jobs/${String(job)}/reports`,
+          body: JSON.stringify(body),
+        })),
+      });
       emit({
         what: 'ingest_single',
         reports: singles.length,

@@ -44,7 +44,10 @@ export function figures(runs: Map<string, Run>): Figures {
       ingest_single: perS(ws, 'ingest_single'),
       // The raw produce measured in the ingest phase (its own baseline), else the last one printed.
       ingest_raw_produce: perS(ws, 'raw_produce', (r) => r.phase === 'ingest') ?? num(rawProduces.at(-1)?.per_s),
+      ingest_raw_single: perS(ws, 'raw_produce_single'),
       decider_eos: perS(ws, 'decider_eos'),
+      decider_conflicts: num(find(ws, 'decider_eos')?.transaction_conflicts),
+      decider_transactions: num(find(ws, 'decider_eos')?.batches),
       decider_no_txn: perS(ws, 'decider_no_txn'),
       pipelines: wsPipelines ? Number(wsPipelines) : null,
     },

@@ -2,6 +2,7 @@
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
 import type { PlatformConfig } from '../config/index.js';
 import { createLogger } from '../log.js';
+import { metrics } from '../telemetry/metrics.js';
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.ERROR]: 'error',
@@ -9,6 +10,13 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.INFO]: 'info',
   [KafkaLogLevel.DEBUG]: 'debug',
 };
+
+/**
+ * kafkajs logs each CONCURRENT_TRANSACTIONS refusal it retries as an error ("Failed to send messages: …");
+ * it is expected now and then (tx-producers.ts, "Pacing"): counted, logged at debug.
+ */
+export const isTransactionConflict = (message: unknown) =>
+  typeof message === 'string' && message.includes('another concurrent operation on the same transaction');
 
 // kafkajs warns on every producer that its default partitioner changed in 2.0; we use the default (murmur2).
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
@@ -37,6 +45,11 @@ export function createKafka(
       () =>
       ({ namespace, level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
+        if (isTransactionConflict(message)) {
+          metrics.transactionConflicts.inc({ client: entry.clientId ?? clientId ?? config.kafkaClientId });
+          log.debug({ namespace, ...rest }, message);
+          return;
+        }
         log[levels[level] ?? 'info']({ namespace, ...rest }, message);
       },
   });

@@ -52,6 +52,12 @@ export const metrics = {
     labelNames: ['group'] as const,
     registers,
   }),
+  transactionConflicts: new Counter({
+    name: 'verity_kafka_transaction_conflicts_total',
+    help: "Transactional requests the coordinator refused with CONCURRENT_TRANSACTIONS (the last transaction's markers not yet written) and kafkajs retried, by Kafka client id.",
+    labelNames: ['client'] as const,
+    registers,
+  }),
   e2eLag: new Histogram({
     name: 'verity_e2e_lag_seconds',
     help: 'End-to-end lag: read model committed (projector) minus the event occurred_at (the ingest clock when the producer sent no time of its own), by topic.',
