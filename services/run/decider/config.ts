@@ -8,6 +8,7 @@ import {
   readEnv,
   str,
 } from '../../lib/platform/config/index.js';
+import { DEFAULT_TXN_GAP_MS } from '../../lib/platform/consumer/tx-producers.js';
 import { scopedId } from '../../lib/platform/kafka/topics.js';
 
 export const deciderConfigSpec = {
@@ -19,6 +20,11 @@ export const deciderConfigSpec = {
   DECIDER_CONCURRENCY: int('partitions processed at once, each its own transaction', { default: 4, min: 1, max: 64 }),
   DECIDER_MAX_BYTES_PER_PARTITION: int('max bytes fetched per partition: bounds one transaction', { default: 1 << 20 }),
   DECIDER_RESTORE_TIMEOUT_MS: int('longest state restore of newly assigned partitions', { default: 120_000 }),
+  DECIDER_TXN_GAP_MS: int(
+    "least time between a partition's transactions: one begun while the coordinator still writes the last " +
+      "one's markers is refused and retried (CONCURRENT_TRANSACTIONS); 0 turns pacing off",
+    { default: DEFAULT_TXN_GAP_MS, min: 0, max: 1000 },
+  ),
   DECIDER_TRANSACTIONAL: bool('`false` only for the benchmark baseline (not exactly-once)', { default: true }),
   DECIDER_PORT: int('port of `/healthz`, `/readyz`, `/stats` and `/metrics`', { default: 8091, min: 0, max: 65535 }),
   DECIDER_SESSION_TIMEOUT_MS: int('how long a dead instance keeps its partitions', {
@@ -42,6 +48,8 @@ export interface DeciderConfig extends PlatformConfig {
   maxBytesPerPartition: number;
   /** Longest wait for the state restore of newly assigned partitions. */
   restoreTimeoutMs: number;
+  /** Least time between a partition's transactions (tx-producers.ts, "Pacing"). */
+  transactionGapMs: number;
   /** Transactions disabled: only for the benchmark baseline (not exactly-once). */
   transactional: boolean;
   port: number;
@@ -59,6 +67,7 @@ export function loadDeciderConfig(env: Record<string, string | undefined> = proc
     concurrency: v.DECIDER_CONCURRENCY,
     maxBytesPerPartition: v.DECIDER_MAX_BYTES_PER_PARTITION,
     restoreTimeoutMs: v.DECIDER_RESTORE_TIMEOUT_MS,
+    transactionGapMs: v.DECIDER_TXN_GAP_MS,
     transactional: v.DECIDER_TRANSACTIONAL,
     port: v.DECIDER_PORT,
     sessionTimeoutMs: v.DECIDER_SESSION_TIMEOUT_MS,

@@ -93,6 +93,7 @@ export class Decider {
         codecs: new Map([[TOPICS.intake, codecs.intake]]),
         mode: config.transactional ? 'transactional' : 'commit',
         transactionalId: (partition) => scopedId(`verity-decider-${partition}`),
+        transactionGapMs: config.transactionGapMs,
         fromBeginning: true,
         spans: 'record',
         concurrency: config.concurrency,

@@ -128,6 +128,7 @@ async function applyTransactional<E extends TypedEvent>(
     throw transactionFailed(s, input.partition, err);
   });
   try {
+    await s.txProducers!.pace(input.partition);
     for (const chunk of chunked(topicMessages)) await txn.sendBatch({ topicMessages: chunk, acks: -1 });
     out.beforeCommit?.();
     await txn.sendOffsets({
@@ -135,11 +136,13 @@ async function applyTransactional<E extends TypedEvent>(
       topics: [{ topic: input.topic, partitions: [{ partition: input.partition, offset: input.next.toString() }] }],
     });
     await txn.commit();
+    s.txProducers!.endedTransaction(input.partition);
   } catch (err) {
     const aborted = await txn.abort().then(
       () => true,
       () => false,
     );
+    if (aborted) s.txProducers!.endedTransaction(input.partition);
     // Records too large are the slice's fault: split it (the aborted producer is still usable).
     if (aborted && classifyError(err).class === 'poison') throw err;
     throw transactionFailed(s, input.partition, err);

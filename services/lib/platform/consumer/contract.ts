@@ -74,6 +74,8 @@ export interface ConsumerRunnerOptions<E extends TypedEvent> {
   accept?: (message: KafkaMessage, topic: string, partition: number) => boolean;
   /** Transactional mode: the transactional id of an input partition's producer. */
   transactionalId?: (partition: number) => string;
+  /** transactional: least time between a partition's transactions (tx-producers.ts, "Pacing"). Default 5 (DEFAULT_TXN_GAP_MS). */
+  transactionGapMs?: number;
   /** 'record': a CONSUMER span per record; 'batch': one span per slice, linked to each record's context. */
   spans?: 'record' | 'batch' | 'none';
   concurrency?: number;

@@ -59,7 +59,10 @@ export class ConsumerRunner<E extends TypedEvent> {
       admin,
       consumer: undefined,
       producer: undefined,
-      txProducers: opts.mode === 'transactional' ? new TransactionalProducers(kafka, opts.transactionalId!) : undefined,
+      txProducers:
+        opts.mode === 'transactional'
+          ? new TransactionalProducers(kafka, opts.transactionalId!, opts.transactionGapMs)
+          : undefined,
       backoff: new PartitionBackoff(this.retryPolicy(), log),
       stopping: false,
       joined: false,
