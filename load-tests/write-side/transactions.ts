@@ -6,7 +6,7 @@
 // producer without transactions. A transaction begun while the coordinator still writes the last one's
 // markers is refused (CONCURRENT_TRANSACTIONS) and retried after the backoff (kafkajs#304; KAFKA-5477
 // lowered the Java client's backoff to 20 ms for this); kafkajs logs each retry, which is how they are
-// counted here (isTransactionConflict, services/lib/platform/kafka/client.ts).
+// counted here (transactionConflict, services/lib/platform/kafka/client.ts).
 //
 //   npx tsx load-tests/write-side/transactions.ts [--records 2000]
 //
@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { loadConfig } from '../../services/lib/platform/config/index.js';
-import { isTransactionConflict } from '../../services/lib/platform/kafka/client.js';
+import { transactionConflict } from '../../services/lib/platform/kafka/client.js';
 import { intOption, machine } from '../lib.js';
 import { writeResults } from '../result-files.js';
 
@@ -50,8 +50,9 @@ const kafkaWith = (brokers: string[], initialRetryTime: number) =>
     retry: { retries: 8, initialRetryTime, maxRetryTime: 5000 },
     logLevel: logLevel.ERROR,
     logCreator: () => (entry) => {
-      if (isTransactionConflict(entry.log.message)) retries++;
-      else console.error(entry.log.message);
+      const conflict = transactionConflict(entry.log.message, entry.log.error);
+      if (conflict === 'refusal') retries++;
+      else if (!conflict) console.error(entry.log.message);
     },
   });
 

@@ -11,12 +11,20 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.DEBUG]: 'debug',
 };
 
+const CONFLICT = 'another concurrent operation on the same transaction';
+
 /**
- * kafkajs logs each CONCURRENT_TRANSACTIONS refusal it retries as an error ("Failed to send messages: …");
- * it is expected now and then (tx-producers.ts, "Pacing"): counted, logged at debug.
+ * A kafkajs log line about a CONCURRENT_TRANSACTIONS refusal: the connection's `Response AddPartitionsToTxn…`
+ * with the broker's error (one per refusal, whichever request it answered), or the producer's `Failed to
+ * send messages: …` before it retries. Expected now and then (tx-producers.ts, "Pacing"): logged at debug,
+ * and each refusal counted once (the connection's line) in verity_kafka_transaction_conflicts_total.
  */
-export const isTransactionConflict = (message: unknown) =>
-  typeof message === 'string' && message.includes('another concurrent operation on the same transaction');
+export function transactionConflict(message: unknown, error: unknown): 'refusal' | 'retry' | null {
+  if (typeof error === 'string' && error.includes(CONFLICT) && String(message).startsWith('Response '))
+    return 'refusal';
+  if (typeof message === 'string' && message.includes(CONFLICT)) return 'retry';
+  return null;
+}
 
 // kafkajs warns on every producer that its default partitioner changed in 2.0; we use the default (murmur2).
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
@@ -45,8 +53,10 @@ export function createKafka(
       () =>
       ({ namespace, level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
-        if (isTransactionConflict(message)) {
+        const conflict = transactionConflict(message, entry.error);
+        if (conflict === 'refusal')
           metrics.transactionConflicts.inc({ client: entry.clientId ?? clientId ?? config.kafkaClientId });
+        if (conflict) {
           log.debug({ namespace, ...rest }, message);
           return;
         }
