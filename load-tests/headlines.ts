@@ -268,8 +268,30 @@ const kafkaTransactions: Reader = (j) => {
   };
 };
 
+/** kafkajs against @platformatic/kafka (load-tests/kafka-clients/compare.ts): medians, platformatic ÷ kafkajs. */
+const kafkaClients: Reader = (j) => {
+  const m = (id: string) => list(j.measurements).find((r) => r.id === id);
+  const median = (id: string, client: 'kafkajs' | 'platformatic') => {
+    const side = m(id)?.[client] as Json | undefined;
+    const v = num(side?.median);
+    return v === null && list(side?.rounds).length ? 'failed' : fmt(v);
+  };
+  const pair = (id: string) => `${median(id, 'kafkajs')} / ${median(id, 'platformatic')}`;
+  const ratio = (id: string) => (m(id) ? x(num(m(id)!.ratio)) : '—');
+  return {
+    figures: [
+      `kafkajs / @platformatic/kafka: produce ${pair('produce_batch')} records/s`,
+      `single sends ${pair('produce_single')} msgs/s`,
+      `consume ${pair('consume')} records/s`,
+      `50-record transaction ${pair('txn_50_ms')} ms`,
+    ].join(', '),
+    ratio: `@platformatic/kafka ÷ kafkajs: produce ${ratio('produce_batch')}, single sends ${ratio('produce_single')}, consume ${ratio('consume')}, 50-record transactions ${ratio('txn_50_rate')} (records/s)`,
+  };
+};
+
 const READERS: Record<string, Reader> = {
   'kafka-transactions': kafkaTransactions,
+  'kafka-clients': kafkaClients,
   dashboard,
   'write-side': writeSide,
   'read-side': readSide,
