@@ -334,6 +334,13 @@ describe('coordinator exactly-once (real Kafka)', function () {
           else if (event.type === 'PipelineFinished') finished.add(id);
         },
       });
+      // What was asserted on is everything written to the topic's end, not only what came before each
+      // PipelineFinished: a duplicate written after it must fail the counts below.
+      for (const es of events.values()) es.length = 0;
+      for (const m of await readToEnd(kafka, admin, TOPICS.pipelineEvents, 120_000)) {
+        const id = m.key?.toString() ?? '';
+        if (wanted.has(id)) events.get(id)!.push((await codecs.events.decode(m.value)).event);
+      }
       // One holder at a time, by the decider's clock (the pipelines are in different partitions, read in any
       // order): a job holds the resource from its JobEnqueued to its JobSucceeded.
       const timeline = [...events.values()]

@@ -41,22 +41,26 @@ function traffic(ids: string[]): { creates: string; reports: string } {
   return { creates: creates.join('\n'), reports: reports.join('\n') };
 }
 
-/** Every event of the given pipelines, read_committed, until each has finished. */
-async function eventsOf(kafka: Kafka, ids: string[]): Promise<Map<string, PipelineEvent[]>> {
+/**
+ * Every event of the given pipelines, read_committed: once each has finished, the topic is read again to its
+ * end (high-water marks), so that a duplicate written after a pipeline's PipelineFinished is seen too.
+ */
+async function eventsOf(kafka: Kafka, admin: Admin, ids: string[]): Promise<Map<string, PipelineEvent[]>> {
   const codec = await EventCodec.forTopic<PipelineEvent>(loadConfig().schemaRegistryUrl, TOPICS.pipelineEvents);
   const wanted = new Set(ids);
-  const byPipeline = new Map<string, PipelineEvent[]>(ids.map((id) => [id, []]));
   const finished = new Set<string>();
   await consumeUntil(kafka, TOPICS.pipelineEvents, () => finished.size === ids.length, {
     timeoutMs: 120_000,
-    onMessage: async (m) => {
+    onMessage: (m) => {
       const key = m.key?.toString() ?? '';
-      if (!wanted.has(key)) return;
-      const { event } = await codec.decode(m.value);
-      byPipeline.get(key)!.push(event);
-      if (event.type === 'PipelineFinished') finished.add(key);
+      if (wanted.has(key) && m.headers?.['event-type']?.toString() === 'PipelineFinished') finished.add(key);
     },
   });
+  const byPipeline = new Map<string, PipelineEvent[]>(ids.map((id) => [id, []]));
+  for (const m of await readToEnd(kafka, admin, TOPICS.pipelineEvents, 120_000)) {
+    const key = m.key?.toString() ?? '';
+    if (wanted.has(key)) byPipeline.get(key)!.push((await codec.decode(m.value)).event);
+  }
   return byPipeline;
 }
 
@@ -118,7 +122,7 @@ describe('decider exactly-once (real Kafka)', function () {
 
     const survivor = await spawnDecider({ DECIDER_SESSION_TIMEOUT_MS: '6000' });
     try {
-      const committed = await eventsOf(kafka, ids);
+      const committed = await eventsOf(kafka, admin, ids);
       expectExactlyOnce(committed);
       // The killed transaction really wrote records that read_committed consumers never saw: every record of
       // these pipelines to the end of the topic (not only until each has finished — an aborted copy of a
@@ -148,7 +152,7 @@ describe('decider exactly-once (real Kafka)', function () {
     await send(waves[2]!.creates);
     await send(waves[2]!.reports);
     try {
-      expectExactlyOnce(await eventsOf(kafka, ids));
+      expectExactlyOnce(await eventsOf(kafka, admin, ids));
     } finally {
       await second.stop();
     }

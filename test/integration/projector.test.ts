@@ -412,6 +412,15 @@ describe('projector (real Kafka and Postgres)', function () {
       expect(log)
         .to.contain('partition stopped')
         .and.to.contain(`seq gap in pipeline ${pipelineId}: expected 2, got 3`);
+      // Not ready, and /readyz says why (the stopped partition and its gap), for the operator's probe.
+      let ready = await fetch(`http://127.0.0.1:${child.port}/readyz`);
+      for (let i = 0; i < 50 && ready.status === 200; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        ready = await fetch(`http://127.0.0.1:${child.port}/readyz`);
+      }
+      expect(ready.status, 'readyz of a projector with a stopped partition').to.equal(503);
+      expect(ready.headers.get('retry-after')).to.equal('1');
+      expect(await ready.text()).to.contain('seq gap');
       const t = readModelTables(versionSchema(iso.version));
       expect(
         await db
