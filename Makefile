@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VERITY := bin/verity
 STACK := bash infra/stack/stack.sh
 
-.PHONY: help install ui up down status clean test test-unit schemas-check typecheck lint format gen-types demo demo-stop bench bench-quick soak
+.PHONY: help install ui up down status clean test test-unit schemas-check typecheck lint format gen-types demo demo-stop bench bench-quick soak mutation
 
 help:
 	@echo "make demo           install, start everything (stack + every Verity service), drive demo traffic, print where to look"
@@ -15,6 +15,7 @@ help:
 	@echo "make bench          every QUALITY.md benchmark with its baselines (full sizes); load-tests/results/bench.{json,md} + charts, a row in HISTORY.md"
 	@echo "make bench-quick    the same at small sizes (~8 min on 2 cores; ratios indicative only)"
 	@echo "make soak           RSS of every service under steady traffic for BENCH_SOAK_MINUTES (10)"
+	@echo "make mutation       StrykerJS over the pure core (long; incremental): load-tests/results/mutation.{json,md} + HTML"
 	@echo "make schemas-check  every schema is BACKWARD_TRANSITIVE-compatible with its committed history"
 	@echo "make lint           eslint, the dependency rule (.dependency-cruiser.cjs) and the formatter check"
 	@echo "make format         prettier over the whole tree"
@@ -92,3 +93,9 @@ bench-quick: install
 
 soak: install
 	npx tsx load-tests/bench/soak.ts
+
+# Mutation testing of services/lib/core (stryker.config.json; issue 19). Incremental: a rerun after a small
+# change tests only the mutants it touches (load-tests/results/mutation/stryker-incremental.json, local).
+mutation: install
+	VERITY_TEST_STACK=none npx stryker run
+	npx tsx load-tests/mutation/summary.ts

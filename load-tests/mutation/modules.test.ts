@@ -1,0 +1,40 @@
+// VERITY_TEST_STACK=none npx mocha load-tests/mutation/modules.test.ts
+import { expect } from 'chai';
+import { countsByFile, moduleScore, MODULES } from './modules.js';
+
+const report = {
+  files: {
+    '/repo/services/lib/core/logs/redact.ts': {
+      mutants: [{ status: 'Killed' }, { status: 'Survived' }, { status: 'CompileError' }, { status: 'Timeout' }],
+    },
+    '/repo/services/lib/core/logs/secrets/values.ts': { mutants: [{ status: 'NoCoverage' }, { status: 'Killed' }] },
+    '/repo/services/lib/core/logs/excerpt.ts': { mutants: [{ status: 'Killed' }] },
+    '/repo/services/lib/core/remediation/scoring.ts': { mutants: [{ status: 'Ignored' }] },
+  },
+};
+
+describe('load-tests: mutation scores per module', () => {
+  const byFile = countsByFile(report, '/repo');
+  const of = (name: string) =>
+    moduleScore(
+      MODULES.find((m) => m.name === name)!,
+      byFile,
+    );
+
+  it("scores (killed + timeout) ÷ (killed + timeout + survived + no coverage), Stryker's definition", () => {
+    // redact.ts 2 of 3 (the compile error does not count), secrets/values.ts 1 of 2.
+    expect(of('redaction')).to.include({ killed: 2, timeout: 1, survived: 1, no_coverage: 1, other: 1, files: 2 });
+    expect(of('redaction').score).to.equal(60);
+  });
+
+  it('a module is its files by path: a folder prefix or an exact file', () => {
+    expect(of('logs').files).to.equal(3);
+    expect(of('logs').score).to.equal(66.7);
+    expect(of('core').files).to.equal(4);
+  });
+
+  it('has no score when none of its mutants counts', () => {
+    expect(of('scoring')).to.include({ files: 1, other: 1, score: null });
+    expect(of('evidence')).to.include({ files: 0, score: null });
+  });
+});
