@@ -75,13 +75,17 @@ describe('load generator over HTTP (real ingest, decider, Kafka, registry, Postg
     await admin?.disconnect();
   });
 
-  it('5 s of seeded traffic: no 4xx/5xx, the decider rejects nothing, events and final statuses as the model predicted', async () => {
+  it('5 s of seeded traffic: no 4xx/5xx, the decider rejects nothing, one job event per terminal report accepted, events and final statuses as the model predicted', async () => {
     const from = new Map([
       [TOPICS.pipelineEvents, await endOffsets(admin, TOPICS.pipelineEvents)],
       [TOPICS.intakeRejected, await endOffsets(admin, TOPICS.intakeRejected)],
     ]);
     const progress: number[] = [];
+    // What ingest accepted, as sent: the expectations the test derives itself, not from the generator's model
+    // (which runs the same decide() as the decider and would agree with it about any bug).
+    const accepted: { op: string; pipeline_id: string; status?: string }[] = [];
     const summary: Summary = await runGenerator({
+      onAccepted: (line) => accepted.push(line),
       seed: 42,
       rate: 100,
       durationS: 5,
@@ -149,6 +153,22 @@ describe('load generator over HTTP (real ingest, decider, Kafka, registry, Postg
       all.reduce((n, es) => n + es.length, 0),
       'canonical events, as the model predicted',
     ).to.equal(summary.events_expected);
+    // The job model's contract, per pipeline: one PipelineCreated per create accepted, one JobSucceeded per
+    // success report and one JobFailed per failed report accepted.
+    const sent = (id: string, op: string, status?: string) =>
+      accepted.filter((l) => l.pipeline_id === id && l.op === op && (status === undefined || l.status === status))
+        .length;
+    for (const [id, es] of byPipeline) {
+      const got = (type: string) => es.filter((e) => e.type === type).length;
+      expect(
+        [got('PipelineCreated'), got('JobSucceeded'), got('JobFailed')],
+        `${id}: PipelineCreated, JobSucceeded, JobFailed`,
+      ).to.deep.equal([sent(id, 'create_pipeline'), sent(id, 'report', 'success'), sent(id, 'report', 'failed')]);
+    }
+    expect(
+      accepted.filter((l) => l.op === 'report' && l.status === 'failed').length,
+      'some jobs fail',
+    ).to.be.greaterThan(0);
     const finals: Record<string, number> = {};
     for (const [id, es] of byPipeline) {
       expect(

@@ -156,6 +156,7 @@ export async function drive(model: ScenarioModel, sink: Sink, o: DriveOptions): 
           const status = statuses[i] ?? 599;
           const entry = o.ledger?.get(plan.pipelineId);
           if (status === 202) {
+            o.onAccepted?.(op.line);
             r.accepted++;
             r.eventsExpected += op.events;
             if (entry) {

@@ -11,6 +11,7 @@ import { httpSink } from './http-sink.js';
 import { kafkaSink } from './kafka-sink.js';
 import type { Ledger, Progress } from './ledger.js';
 import { LogChunksSource, SyntheticLogs, type LogSource } from './logs.js';
+import type { BulkLine } from './ops.js';
 import { ScenarioModel } from './model.js';
 
 export const DEFAULT_LOGS = resolve(REPO_ROOT, process.env.LOGCHUNKS_PATH ?? '../shared/data/logchunks/dev.jsonl.gz');
@@ -49,6 +50,8 @@ export interface GeneratorOptions {
   /** Mixed into pipeline ids (default random): the same seed then sends the same traffic under new ids. */
   idSalt?: string;
   collectPipelineIds?: boolean;
+  /** Called with each line ingest accepted (202), as sent (tests derive their own expectations from them). */
+  onAccepted?: (line: BulkLine) => void;
   /** Filled per pipeline: what ingest accepted and the canonical events it leads to (fault tests check it). */
   ledger?: Ledger;
   /**
@@ -182,6 +185,7 @@ export async function runGenerator(opts: GeneratorOptions = {}): Promise<Summary
       onProgress: opts.onProgress,
       progressEveryMs: 250,
       collectPipelineIds: opts.collectPipelineIds ?? false,
+      ...(opts.onAccepted ? { onAccepted: opts.onAccepted } : {}),
       ...(opts.ledger ? { ledger: opts.ledger } : {}),
       idempotencyKeys: opts.idempotent ?? false,
     });
