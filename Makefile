@@ -96,6 +96,7 @@ soak: install
 
 # Mutation testing of services/lib/core (stryker.config.json; issue 19). Incremental: a rerun after a small
 # change tests only the mutants it touches (load-tests/results/mutation/stryker-incremental.json, local).
+# MUTATE=<globs, comma-separated> narrows the run (e.g. to one module); the default is stryker.config.json's.
 mutation: install
-	VERITY_TEST_STACK=none npx stryker run
+	VERITY_TEST_STACK=none npx stryker run $(if $(MUTATE),--mutate "$(MUTATE)")
 	npx tsx load-tests/mutation/summary.ts
