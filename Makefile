@@ -99,4 +99,4 @@ soak: install
 # MUTATE=<globs, comma-separated> narrows the run (e.g. to one module); the default is stryker.config.json's.
 mutation: install
 	VERITY_TEST_STACK=none npx stryker run $(if $(MUTATE),--mutate "$(MUTATE)")
-	npx tsx load-tests/mutation/summary.ts
+	MUTATE="$(MUTATE)" npx tsx load-tests/mutation/summary.ts

@@ -1,4 +1,4 @@
-// After `make mutation`: the mutation score of every module issue 19 names (modules.ts) and of every file,
+// After `make mutation` (MUTATE=<globs> in the environment when the run was narrowed to them): the mutation score of every module issue 19 names (modules.ts) and of every file,
 // from StrykerJS's JSON report (load-tests/results/mutation/mutation.json, with the HTML report beside it;
 // both left out of git for their size), into load-tests/results/mutation.{json,md} and a HISTORY.md row.
 // The committed mutation.json is what load-tests/mutation/floors.test.ts holds to the floors in floors.json.
@@ -18,10 +18,18 @@ const pct = (x: number | null) => (x === null ? '—' : `${x.toFixed(1)}%`);
 const files = Object.entries(byFile)
   .map(([path, c]) => ({ path, ...c, ...moduleScore({ name: path, paths: [path], target: 0 }, { [path]: c }) }))
   .sort((a, b) => (a.score ?? 101) - (b.score ?? 101));
+const scope = process.env.MUTATE;
+const command = scope ? `make mutation MUTATE='${scope}'` : 'make mutation';
 const md = [
   '# Mutation testing (StrykerJS) of the pure core',
   '',
-  'Command: `make mutation` (StrykerJS over `services/lib/core`, its unit tests, mocha runner, TypeScript checker; stryker.config.json), then `npx tsx load-tests/mutation/summary.ts`. Score = (killed + timeout) ÷ (killed + timeout + survived + no coverage). The HTML report is load-tests/results/mutation/mutation.html (not in git).',
+  `Command: \`${command}\` (StrykerJS over ${scope ? 'the files named' : '`services/lib/core`'}, their unit tests, mocha runner, TypeScript checker; stryker.config.json), then \`npx tsx load-tests/mutation/summary.ts\`. Score = (killed + timeout) ÷ (killed + timeout + survived + no coverage); static mutants ignored. The HTML report is load-tests/results/mutation/mutation.html (not in git).`,
+  ...(scope
+    ? [
+        '',
+        '**A narrowed run:** a module scores only its files mutated in this run (the files column); the others are not measured here.',
+      ]
+    : []),
   '',
   '| module | files | killed | timeout | survived | no coverage | score | target |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -39,4 +47,4 @@ const md = [
   ),
   '',
 ].join('\n');
-writeResults('mutation', new Date().toISOString(), { command: 'make mutation', modules, files: byFile }, md);
+writeResults('mutation', new Date().toISOString(), { command, scope: scope ?? null, modules, files: byFile }, md);
