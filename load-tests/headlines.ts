@@ -164,6 +164,17 @@ const logExcerptCv: Reader = (j) => {
   };
 };
 
+const mutation: Reader = (j) => {
+  const scored = list(j.modules).filter((m) => num(m.score) !== null);
+  const met = scored.filter((m) => num(m.score)! >= (num(m.target) ?? Infinity)).map((m) => String(m.module));
+  return {
+    figures: scored.length
+      ? `mutation score ${scored.map((m) => `${String(m.module)} ${num(m.score)!.toFixed(1)}% (${num(m.files)} files)`).join(', ')}`
+      : '—',
+    ratio: scored.length ? `targets met: ${met.length ? met.join(', ') : 'none'}` : '—',
+  };
+};
+
 const soak: Reader = (j) => {
   const services = list(j.services).map((s) => ({
     service: String(s.service),
@@ -305,6 +316,7 @@ const READERS: Record<string, Reader> = {
   'log-excerpt-cv': logExcerptCv,
   'log-excerpt-categories': logExcerptCategories,
   soak,
+  mutation,
   bench: suite,
   ab,
 };

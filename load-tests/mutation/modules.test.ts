@@ -38,3 +38,20 @@ describe('load-tests: mutation scores per module', () => {
     expect(of('evidence')).to.include({ files: 0, score: null });
   });
 });
+
+describe('load-tests: the mutation headline', () => {
+  it('names each scored module with its files and the targets met', async () => {
+    const { headline } = await import('../headlines.js');
+    const json = {
+      modules: [
+        { module: 'core', files: 5, score: 62.2, target: 85 },
+        { module: 'logs', files: 0, score: null, target: 80 },
+        { module: 'scoring', files: 1, score: 95, target: 80 },
+      ],
+    };
+    expect(headline('mutation', json)).to.deep.equal({
+      figures: 'mutation score core 62.2% (5 files), scoring 95.0% (1 files)',
+      ratio: 'targets met: scoring',
+    });
+  });
+});

@@ -35,7 +35,7 @@ const md = [
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...modules.map(
     (m) =>
-      `| ${m.module} | ${m.files} | ${m.killed} | ${m.timeout} | ${m.survived} | ${m.no_coverage} | ${pct(m.score)} | ${m.target}% ${m.score !== null && m.score >= m.target ? 'met' : '**not met**'} |`,
+      `| ${m.module} | ${m.files} | ${m.killed} | ${m.timeout} | ${m.survived} | ${m.no_coverage} | ${pct(m.score)} | ${m.target}% ${m.score === null ? 'not measured' : m.score >= m.target ? 'met' : '**not met**'} |`,
   ),
   '',
   '## Files, lowest score first',
