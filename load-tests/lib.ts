@@ -48,26 +48,39 @@ export async function rawConsume(
   topic: string,
   expected: number,
   decode?: (v: Buffer | null) => Promise<unknown>,
+  groupId = scopedId(`bench-raw-${randomUUID()}`),
 ): Promise<number> {
-  const consumer = kafka.consumer({ groupId: scopedId(`bench-raw-${randomUUID()}`), maxBytesPerPartition: 1 << 20 });
+  const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 1 << 20 });
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let n = 0;
-  let t0 = 0;
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      if (t0 === 0) t0 = performance.now();
-      if (decode) for (const m of batch.messages) await decode(m.value);
-      n += batch.messages.length;
-      if (n >= expected) done();
-    },
-  });
-  await finished;
-  const ms = performance.now() - t0;
-  await consumer.disconnect();
-  return ms;
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let n = 0;
+    let t0 = 0;
+    let done!: () => void;
+    const finished = new Promise<void>((r) => (done = r));
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (t0 === 0) t0 = performance.now();
+        if (decode) for (const m of batch.messages) await decode(m.value);
+        n += batch.messages.length;
+        if (n >= expected) done();
+      },
+    });
+    await finished;
+    return performance.now() - t0;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** `callers` workers taking the next item until none is left. */
+export async function pool<T>(items: T[], callers: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 /** Deletes the topics and consumer groups of this process's prefix. */

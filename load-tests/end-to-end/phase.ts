@@ -15,7 +15,7 @@ import { setupPlatform } from '../../services/lib/platform/setup.js';
 import { loadProjectorConfig } from '../../services/run/projector/index.js';
 import { runProjection } from '../../services/run/projector/index.js';
 import { createVersion, versionSchema } from '../../services/lib/readmodel/versions.js';
-import { dropPrefixed } from '../lib.js';
+import { dropPrefixed, pool as workerPool } from '../lib.js';
 import { fixedMix } from '../../services/tools/generator/index.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -123,12 +123,7 @@ async function main(): Promise<void> {
     const chunks: string[][] = [];
     // Requests in flight together carry disjoint pipelines (7 lines each): a pipeline's reports stay in order.
     for (let i = 0; i < max.lines.length; i += 994) chunks.push(max.lines.slice(i, i + 994));
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (next < chunks.length) await post(chunks[next++]!);
-      }),
-    );
+    await workerPool(chunks, 4, post);
     const acceptedMs = performance.now() - t0;
     await waitFinished(MAX_PIPELINES, 10 * 60_000);
     const ms = performance.now() - t0;

@@ -19,9 +19,9 @@
 import { createHash } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { loadConfig } from '../../services/lib/platform/config/index.js';
-import { intOption, machine } from '../lib.js';
+import { intOption, machine, pool } from '../lib.js';
 import { writeResults } from '../result-files.js';
-import { KafkajsDriver, PlatformaticDriver, pool, type Driver, type Rec } from './drivers.js';
+import { KafkajsDriver, PlatformaticDriver, warmUp, type Driver, type Rec } from './drivers.js';
 import { describe, markdown, measurementRows, type Measurement, type Side } from './report.js';
 
 const RECORDS = intOption('--records', 20000);
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     await kjs.produceBatches(topics.consume, recs, BATCH); // the consume topic: RECORDS records (not measured)
     for (const d of drivers) {
       const t0 = performance.now();
-      await withTimeout(d.warmUp(topics.produce, topics.txn, topics.consume, RECORDS, recs), `${d.name} warm-up`);
+      await withTimeout(warmUp(d, topics.produce, topics.txn, topics.consume, RECORDS, recs), `${d.name} warm-up`);
       console.error(`${d.name} warmed up in ${Math.round(performance.now() - t0)} ms`);
     }
 

@@ -18,6 +18,7 @@ import {
   MessagesStreamModes,
 } from '@platformatic/kafka';
 import { transactionConflict } from '../../services/lib/platform/kafka/client.js';
+import { rawConsume } from '../lib.js';
 
 export interface Rec {
   key: Buffer;
@@ -47,8 +48,6 @@ export interface Driver {
   readonly name: 'kafkajs' | '@platformatic/kafka';
   /** Connects what needs connecting first (kafkajs; @platformatic/kafka connects on first use). */
   connect(): Promise<unknown>;
-  /** Connections and metadata: one batch, two transactions, one consume. */
-  warmUp(produceTopic: string, txnTopic: string, consumeTopic: string, consumeN: number, recs: Rec[]): Promise<void>;
   /** ms to send `recs` in batches of `batch`, one send awaited after the other. */
   produceBatches(topic: string, recs: Rec[], batch: number): Promise<number>;
   /**
@@ -64,20 +63,26 @@ export interface Driver {
   close(): Promise<void>;
 }
 
+/** Connections and metadata of a client: one batch, two transactions, one consume. */
+export async function warmUp(
+  d: Driver,
+  produceTopic: string,
+  txnTopic: string,
+  consumeTopic: string,
+  consumeN: number,
+  recs: Rec[],
+): Promise<void> {
+  await d.connect();
+  await d.produceBatches(produceTopic, recs.slice(0, 500), 500);
+  await d.transactions(txnTopic, recs.slice(0, 2), 1, 5);
+  const group = `${consumeTopic}-warm-${d.name === 'kafkajs' ? 'kafkajs' : 'platformatic'}`;
+  await d.consume(consumeTopic, group, consumeN);
+}
+
 /** close(true) typed by its promise overload (the callback overload, first, is typed void). */
 const forceClose = (c: { close(force?: boolean): Promise<void> }) => c.close(true);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** `callers` workers taking the next item until none is left. */
-export async function pool<T>(items: T[], callers: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: callers }, async () => {
-      while (next < items.length) await fn(items[next++]!);
-    }),
-  );
-}
 
 /** Runs transactions of `perTxn` records; `one` sends and commits one. Paced like tx-producers.ts. */
 async function paced(recs: Rec[], perTxn: number, gapMs: number, one: (slice: Rec[]) => Promise<void>) {
@@ -132,13 +137,6 @@ export class KafkajsDriver implements Driver {
     return this.connected;
   }
 
-  async warmUp(produceTopic: string, txnTopic: string, consumeTopic: string, consumeN: number, recs: Rec[]) {
-    await this.connect();
-    await this.produceBatches(produceTopic, recs.slice(0, 500), 500);
-    await this.transactions(txnTopic, recs.slice(0, 2), 1, 5);
-    await this.consume(consumeTopic, `${consumeTopic}-warm-kafkajs`, consumeN);
-  }
-
   async produceBatches(topic: string, recs: Rec[], batch: number) {
     const t0 = performance.now();
     for (let i = 0; i < recs.length; i += batch) {
@@ -156,27 +154,8 @@ export class KafkajsDriver implements Driver {
     };
   }
 
-  async consume(topic: string, groupId: string, expected: number) {
-    const consumer = this.kafka.consumer({ groupId, maxBytesPerPartition: 1 << 20 });
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic, fromBeginning: true });
-      let n = 0;
-      let t0 = 0;
-      let done!: () => void;
-      const finished = new Promise<void>((resolve) => (done = resolve));
-      await consumer.run({
-        eachBatch: async ({ batch }) => {
-          if (t0 === 0) t0 = performance.now();
-          n += batch.messages.length;
-          if (n >= expected) done();
-        },
-      });
-      await finished;
-      return performance.now() - t0;
-    } finally {
-      await consumer.disconnect();
-    }
+  consume(topic: string, groupId: string, expected: number) {
+    return rawConsume(this.kafka, topic, expected, undefined, groupId);
   }
 
   async transactions(topic: string, recs: Rec[], perTxn: number, gapMs: number) {
@@ -241,12 +220,6 @@ export class PlatformaticDriver implements Driver {
 
   connect() {
     return Promise.resolve();
-  }
-
-  async warmUp(produceTopic: string, txnTopic: string, consumeTopic: string, consumeN: number, recs: Rec[]) {
-    await this.produceBatches(produceTopic, recs.slice(0, 500), 500);
-    await this.transactions(txnTopic, recs.slice(0, 2), 1, 5);
-    await this.consume(consumeTopic, `${consumeTopic}-warm-platformatic`, consumeN);
   }
 
   async produceBatches(topic: string, recs: Rec[], batch: number) {

@@ -8,7 +8,7 @@ import { createKafka } from '../../services/lib/platform/kafka/client.js';
 import { TOPIC_PREFIX, TOPICS } from '../../services/lib/platform/kafka/topics.js';
 import { EventCodec } from '../../services/lib/platform/registry/codec.js';
 import { setupPlatform } from '../../services/lib/platform/setup.js';
-import { dropPrefixed, rawConsume } from '../lib.js';
+import { dropPrefixed, pool, rawConsume } from '../lib.js';
 import { fixedMix } from '../../services/tools/generator/index.js';
 
 const PIPELINES = Number(process.env.BENCH_PIPELINES ?? 3000);
@@ -36,15 +36,6 @@ async function rawProduceSingles(kafka: Kafka, topic: string, messages: Message[
   const ms = performance.now() - t0;
   await producer.disconnect();
   return ms;
-}
-
-async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await fn(items[next++]!);
-    }),
-  );
 }
 
 interface PostJob {
