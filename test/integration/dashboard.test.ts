@@ -25,7 +25,6 @@ describe('the dashboard in Chromium', function () {
     }
     this.timeout(200_000);
     ctx.system = await startSystem('dashboard');
-    await ctx.system.ready(150_000);
     ctx.ingest = `http://127.0.0.1:${await ctx.system.port('ingest')}`;
     ctx.base = `http://127.0.0.1:${await ctx.system.port('query')}`;
     ctx.browser = await chromium.launch({

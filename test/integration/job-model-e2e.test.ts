@@ -35,7 +35,6 @@ describe('the job model end to end: one pipeline per feature through every servi
   before(async function () {
     this.timeout(180_000);
     system = await startSystem('jobmodel', { TIMER_INTERVAL_MS: '200' });
-    await system.ready(150_000);
     ingest = `http://127.0.0.1:${await system.port('ingest')}`;
     query = `http://127.0.0.1:${await system.port('query')}`;
   });

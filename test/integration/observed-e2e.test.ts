@@ -103,7 +103,6 @@ describe('observed pipelines end to end: GitLab, GitHub and CDEvents report into
       }),
     );
     system = await startSystem('observed', { INGEST_TOKENS_FILE: file });
-    await system.ready(150_000);
     ingest = `http://127.0.0.1:${await system.port('ingest')}`;
     query = `http://127.0.0.1:${await system.port('query')}`;
   });

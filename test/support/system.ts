@@ -120,6 +120,9 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
+/** How long startSystem (and ready() by default) waits for every service's /readyz. */
+const READY_TIMEOUT_MS = 150_000;
+
 export async function startSystem(name: string, env: Record<string, string> = {}): Promise<RunningSystem> {
   const run = randomUUID().slice(0, 8);
   const prefix = `test-${name}-${run}.`;
@@ -191,7 +194,7 @@ export async function startSystem(name: string, env: Record<string, string> = {}
         60_000,
       );
     },
-    async ready(timeoutMs = 90_000) {
+    async ready(timeoutMs = READY_TIMEOUT_MS) {
       await until('every service ready', async () => ((await ops('/readyz')).ok ? true : undefined), timeoutMs, 250);
     },
     logs() {
@@ -238,7 +241,9 @@ export async function startSystem(name: string, env: Record<string, string> = {}
       rmSync(logDir, { recursive: true, force: true });
     },
   };
-  await system.ready().catch((err: Error) => {
+  // Every service up on a loaded two-core machine (CI, a suite running beside it) can take more than a
+  // minute: the budget is the callers' (their before hooks allow 180 s and more).
+  await system.ready(READY_TIMEOUT_MS).catch((err: Error) => {
     throw new Error(`${err.message}\n${system.logs()}`);
   });
   return system;
