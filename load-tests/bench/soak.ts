@@ -21,13 +21,17 @@
 //    plus one query API list + detail a second;
 // 4. every 5 s: VmRSS of each service process (/proc/<pid>/status) and the projector's /stats
 //    (end-to-end lag p50/p99 over its last 50,000 events, events applied);
-// 5. per service, the least-squares slope of RSS over the second half (MiB/min): "flat" if |slope| < 1;
-// 6. stops every child (SIGTERM, SIGKILL after 15 s), drops the prefixed topics and groups and the
+// 5. a heap snapshot of every service at a quarter of the soak and at its end (SIGUSR2; heap.ts), compared
+//    after the soak: the object groups that grew most (BENCH_SOAK_HEAP_SNAPSHOTS=0 skips them);
+// 6. per service, the least-squares slope of RSS over the second half (MiB/min): "flat" if |slope| < 0.1
+//    (issue 17: under 1 MiB per 10 minutes after warm-up);
+// 7. stops every child (SIGTERM, SIGKILL after 15 s), drops the prefixed topics and groups and the
 //    scratch database. Nothing is left running.
 //
 // This file runs the steps in order; each has its own file under soak/: isolation.ts (the prefix and the
 // scratch database: 1 and 6), services.ts (2, RSS, stopping), traffic.ts (3, 4 and the drain), analysis.ts
 // (5), report.ts (the results); settings.ts holds the environment's settings.
+import { rmSync } from 'node:fs';
 import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { withDatabase } from '../lib.js';
 import { resultsDir } from '../result-files.js';
@@ -35,7 +39,8 @@ import { rssVerdicts } from './soak/analysis.js';
 import { createScratchDatabase, dropIsolated, serviceEnv, veritySetup } from './soak/isolation.js';
 import { RSS_SVG, writeSoakResults } from './soak/report.js';
 import { available, SERVICES, start, stopAll, type Running } from './soak/services.js';
-import { checkSettings, DB_NAME, PREFIX } from './soak/settings.js';
+import { heapDiff, hasSnapshot, takeSnapshot, type HeapDiff } from './soak/heap.js';
+import { checkSettings, DB_NAME, PREFIX, SNAPSHOT_AT, SNAPSHOT_DIR, SNAPSHOTS } from './soak/settings.js';
 import { drain, driveTraffic, newTrafficStats, type Sample } from './soak/traffic.js';
 
 const progress = (msg: string) => process.stderr.write(`[soak ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -61,6 +66,16 @@ async function main(): Promise<void> {
   const stats = newTrafficStats();
   let drained: Awaited<ReturnType<typeof drain>> = { finishedInReadModel: null, drainS: null };
   let dbCreated = false;
+  const snapshots = new Map<string, { before?: string | null; after?: string | null }>();
+  const snapshotAll = async (when: 'before' | 'after') => {
+    for (const r of running) {
+      if (r.exited) continue;
+      const file = await takeSnapshot(r, SNAPSHOT_DIR);
+      snapshots.set(r.service, { ...snapshots.get(r.service), [when]: file });
+      progress(`heap snapshot ${when} of ${r.service}: ${file ?? 'none (3 minutes)'}`);
+    }
+  };
+  if (SNAPSHOTS) rmSync(SNAPSHOT_DIR, { recursive: true, force: true });
   try {
     await createScratchDatabase(mainConfig.databaseUrl);
     dbCreated = true;
@@ -71,13 +86,21 @@ async function main(): Promise<void> {
     const missing = SERVICES.filter((s) => !services.includes(s));
     if (missing.length) progress(`not in this tree, skipped: ${missing.join(', ')}`);
     for (const s of services) {
-      const r = await start(s, env);
+      const r = await start(s, env, SNAPSHOTS ? SNAPSHOT_DIR : undefined);
       running.push(r);
       progress(`${s} started: pid ${r.pid}, port ${r.port}`);
       if (stopRequested) throw new Error('interrupted while starting the services');
     }
-    await driveTraffic(running, stats, samples, () => stopRequested, progress);
+    await driveTraffic(
+      running,
+      stats,
+      samples,
+      () => stopRequested,
+      progress,
+      SNAPSHOTS ? { at: SNAPSHOT_AT, run: () => snapshotAll('before') } : undefined,
+    );
     drained = await drain(dbUrl, stats.sentPipelines, () => stopRequested, progress);
+    if (SNAPSHOTS) await snapshotAll('after');
   } finally {
     progress(`stopping ${running.length} service(s)`);
     await stopAll(running, progress);
@@ -85,7 +108,13 @@ async function main(): Promise<void> {
   }
 
   const { totalS, services } = rssVerdicts(running, samples);
-  writeSoakResults({ date, totalS, services, samples, stats, ...drained });
+  const heap: Record<string, HeapDiff> = {};
+  for (const [service, { before, after }] of snapshots)
+    if (hasSnapshot(before) && hasSnapshot(after)) {
+      progress(`comparing ${service}'s heap snapshots`);
+      heap[service] = await heapDiff(before, after);
+    }
+  writeSoakResults({ date, totalS, services, samples, stats, heap, ...drained });
   progress(`wrote soak.json, .md, ${RSS_SVG} and a HISTORY.md row in ${resultsDir()}`);
 }
 

@@ -26,6 +26,11 @@ export function rssVerdicts(running: Running[], samples: Sample[]) {
       .filter((p): p is { x: number; y: number } => typeof p.y === 'number');
     const second = series.filter((p) => p.x * 60 >= half);
     const k = slope(second);
+    const heap = samples
+      .filter((s) => s.t_s >= half)
+      .map((s) => ({ x: s.t_s / 60, y: s.heap_used_mib?.[r.service] }))
+      .filter((p): p is { x: number; y: number } => typeof p.y === 'number');
+    const h = slope(heap);
     const at = (t: number) =>
       series.reduce<{ x: number; y: number } | undefined>(
         (best, p) => (!best || Math.abs(p.x * 60 - t) < Math.abs(best.x * 60 - t) ? p : best),
@@ -38,7 +43,9 @@ export function rssVerdicts(running: Running[], samples: Sample[]) {
       rss_half_mib: at(half),
       rss_end_mib: series.at(-1)?.y ?? null,
       rss_max_mib: series.length ? Math.max(...series.map((p) => p.y)) : null,
-      slope_mib_per_min: k === null ? null : Math.round(k * 100) / 100,
+      slope_mib_per_min: k === null ? null : Math.round(k * 1000) / 1000,
+      heap_used_end_mib: heap.at(-1)?.y ?? null,
+      heap_slope_mib_per_min: h === null ? null : Math.round(h * 1000) / 1000,
       samples_second_half: second.length,
       verdict: k === null ? 'unknown' : Math.abs(k) < FLAT_MIB_PER_MIN ? 'flat' : k > 0 ? 'growing' : 'shrinking',
       errors_logged: r.errors,

@@ -6,6 +6,7 @@ import { machine } from '../../lib.js';
 import { writeResults } from '../../result-files.js';
 import { rssChart } from '../result-charts.js';
 import type { ServiceVerdict } from './analysis.js';
+import type { HeapDiff } from './heap.js';
 import { DB_NAME, FLAT_MIB_PER_MIN, MINUTES, PREFIX, RATE, RETENTION_MS, SAMPLE_MS } from './settings.js';
 import type { Sample, TrafficStats } from './traffic.js';
 
@@ -21,6 +22,8 @@ export interface SoakRun {
   stats: TrafficStats;
   finishedInReadModel: number | null;
   drainS: number | null;
+  /** Per service: its heap at a quarter of the soak and at its end, and what grew (heap.ts). */
+  heap: Record<string, HeapDiff>;
 }
 
 /** Writes soak.json, soak.md and soak-rss.svg (and the HISTORY.md row); prints each service's RSS row. */
@@ -32,6 +35,7 @@ export function writeSoakResults({
   stats,
   finishedInReadModel,
   drainS,
+  heap,
 }: SoakRun): void {
   const lags = samples.filter((s) => s.lag_p99_ms !== null);
   const applied = samples.at(-1)?.applied_events ?? null;
@@ -41,7 +45,7 @@ export function writeSoakResults({
   );
   const json = {
     date,
-    command: `BENCH_SOAK_MINUTES=${MINUTES} BENCH_SOAK_RATE=${RATE} npx tsx load-tests/bench/soak.ts`,
+    command: `${process.env.DECIDER_FINISHED_RETENTION_MS ? `DECIDER_FINISHED_RETENTION_MS=${RETENTION_MS} ` : ''}BENCH_SOAK_MINUTES=${MINUTES} BENCH_SOAK_RATE=${RATE} npx tsx load-tests/bench/soak.ts`,
     minutes: MINUTES,
     measured_s: totalS,
     rate_reports_per_s: RATE,
@@ -63,6 +67,7 @@ export function writeSoakResults({
       pipelines_finished_in_read_model: finishedInReadModel,
       drain_s: drainS,
     },
+    heap,
     series: samples,
   };
   const when = `${date.slice(0, 16).replace('T', ' ')} UTC`;
@@ -77,7 +82,7 @@ export function writeSoakResults({
     '',
     `Isolation: topic prefix \`${PREFIX}\` and scratch database \`${DB_NAME}\` (both dropped afterwards). Services started with \`bin/verity <service>\`, the remediator with the heuristic provider.`,
     '',
-    `Verdict: **${json.verdict}** (flat: every service's RSS slope over the second half within ±${FLAT_MIB_PER_MIN} MiB/min).`,
+    `Verdict: **${json.verdict}** (flat: every service's RSS slope over the second half within ±${fmt(FLAT_MIB_PER_MIN * 10)} MiB per 10 minutes, issue 17's target).`,
     '',
     ...(services.some((s) => s.service === 'decider' && s.verdict === 'growing') && RETENTION_MS > MINUTES * 60_000
       ? [
@@ -85,13 +90,26 @@ export function writeSoakResults({
           '',
         ]
       : []),
-    '| service | RSS start MiB | at half | end | max | slope, 2nd half (MiB/min) | verdict | errors logged |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
+    '| service | RSS start MiB | at half | end | max | slope, 2nd half (MiB per 10 min) | verdict | V8 heap used at the end (MiB) | its slope, 2nd half (MiB per 10 min) | heap at ¼ → end, snapshots (MiB) | errors logged |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |',
     ...services.map(
       (s) =>
-        `| ${s.service} | ${fmt(s.rss_start_mib)} | ${fmt(s.rss_half_mib)} | ${fmt(s.rss_end_mib)} | ${fmt(s.rss_max_mib)} | ${fmt(s.slope_mib_per_min)} | ${s.verdict} | ${s.errors_logged} |`,
+        `| ${s.service} | ${fmt(s.rss_start_mib)} | ${fmt(s.rss_half_mib)} | ${fmt(s.rss_end_mib)} | ${fmt(s.rss_max_mib)} | ${s.slope_mib_per_min === null ? '—' : fmt(Math.round(s.slope_mib_per_min * 1000) / 100)} | ${s.verdict} | ${fmt(s.heap_used_end_mib)} | ${s.heap_slope_mib_per_min === null ? '—' : fmt(Math.round(s.heap_slope_mib_per_min * 1000) / 100)} | ${heap[s.service] ? `${fmt(heap[s.service]!.before_mib)} → ${fmt(heap[s.service]!.after_mib)}` : '—'} | ${s.errors_logged} |`,
     ),
     '',
+    ...Object.entries(heap)
+      .filter(([service]) => services.find((s) => s.service === service)?.verdict !== 'flat')
+      .flatMap(([service, d]) => [
+        `What grew in ${service}'s heap between the snapshot at a quarter of the soak and the one at its end (V8's object groups, self size):`,
+        '',
+        '| group | objects Δ | self MiB Δ | self MiB at the end |',
+        '| --- | ---: | ---: | ---: |',
+        ...d.grew.map(
+          (g) =>
+            `| \`${g.group.replace(/[`|]/g, "'").slice(0, 80)}\` | ${fmt(g.count_delta)} | ${fmt(g.self_mib_delta)} | ${fmt(g.self_mib_after)} |`,
+        ),
+        '',
+      ]),
     ...services
       .filter((s) => s.last_errors.length > 0)
       .flatMap((s) => [

@@ -38,6 +38,8 @@ export const newTrafficStats = (): TrafficStats => ({
 export interface Sample {
   t_s: number;
   rss_mib: Partial<Record<Service, number | null>>;
+  /** V8's used heap per service (nodejs_heap_size_used_bytes of its /metrics): what a leak in JS grows. */
+  heap_used_mib?: Partial<Record<Service, number | null>>;
   lag_p50_ms: number | null;
   lag_p99_ms: number | null;
   lag_samples: number | null;
@@ -56,8 +58,11 @@ export async function driveTraffic(
   samples: Sample[],
   stopped: () => boolean,
   log: (msg: string) => void,
+  /** Called once when this fraction of the soak has passed (not awaited: the traffic goes on). */
+  midway?: { at: number; run: () => Promise<void> },
 ): Promise<void> {
   let t0 = 0;
+  let midwayDone: Promise<void> | undefined;
   const port = (s: Service) => running.find((r) => r.service === s)?.port;
   const ingestPort = port('ingest');
   if (!ingestPort) throw new Error('no ingest service: nothing to drive traffic through');
@@ -118,11 +123,23 @@ export async function driveTraffic(
       return null;
     }
   };
+  const heapUsed = async (r: Running): Promise<number | null> => {
+    if (r.exited) return null;
+    try {
+      const res = await fetch(`http://127.0.0.1:${r.port}/metrics`, { signal: AbortSignal.timeout(4000) });
+      const m = /^nodejs_heap_size_used_bytes (\d+)/m.exec(await res.text());
+      return m ? Math.round((Number(m[1]) / 2 ** 20) * 10) / 10 : null;
+    } catch {
+      return null;
+    }
+  };
   const sample = async () => {
     const s = await projectorStats();
+    const heaps = await Promise.all(running.map(heapUsed));
     samples.push({
       t_s: Math.round((performance.now() - t0) / 100) / 10,
       rss_mib: Object.fromEntries(running.map((r) => [r.service, r.exited ? null : rssMiB(r.pid)])),
+      heap_used_mib: Object.fromEntries(running.map((r, i) => [r.service, heaps[i]!])),
       lag_p50_ms: s?.e2e_lag_ms?.p50 ?? null,
       lag_p99_ms: s?.e2e_lag_ms?.p99 ?? null,
       lag_samples: s?.e2e_lag_ms?.samples ?? null,
@@ -157,6 +174,7 @@ export async function driveTraffic(
       stats.sentPipelines += pipelinesPerTick;
     }
     if (tick % Math.round(1000 / TICK_MS) === 0) void query(tick);
+    if (midway && !midwayDone && performance.now() - t0 >= midway.at * MINUTES * 60_000) midwayDone = midway.run();
     if (performance.now() >= nextSample) {
       nextSample += SAMPLE_MS;
       await sample();
@@ -168,6 +186,7 @@ export async function driveTraffic(
       );
   }
   await Promise.all(inFlight);
+  await midwayDone;
   await sample();
 }
 
