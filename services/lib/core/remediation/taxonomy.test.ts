@@ -42,6 +42,11 @@ describe('taxonomy', () => {
     for (const code of [0, 1, 2, null, undefined]) expect(verdictOfExitCode(code)).to.equal(undefined);
   });
 
+  it('names the exit-code rules after their code', () => {
+    expect(verdictOfExitCode(137)).to.deep.equal({ category: 'out_of_resources', rule: 'exit-137', confidence: 0.7 });
+    expect(verdictOfExitCode(124)).to.deep.equal({ category: 'timeout', rule: 'exit-124', confidence: 0.7 });
+  });
+
   const histories: [string, HistoryEntry[], string | null, string | undefined][] = [
     ['failed then passed on a retry of one commit', [attempt('b', 2, 'success'), attempt('b', 1, 'failed')], 'c', 'b'],
     ['passed before on the current commit', [attempt('c', 1, 'success')], 'c', 'c'],
@@ -52,6 +57,45 @@ describe('taxonomy', () => {
       undefined,
     ],
     ['failed every time', [attempt('b', 2, 'failed'), attempt('b', 1, 'failed')], 'c', undefined],
+    ['failed before on the current commit', [attempt('c', 1, 'failed')], 'c', undefined],
+    [
+      'passed, then failed on a retry of one commit',
+      [attempt('b', 2, 'failed'), attempt('b', 1, 'success')],
+      'c',
+      undefined,
+    ],
+    [
+      'failed and passed at the same attempt of one commit (two pipelines, no retry)',
+      [attempt('b', 1, 'success'), attempt('b', 1, 'failed')],
+      'c',
+      undefined,
+    ],
+    [
+      'passed on a retry, but failed before the last 10 attempts',
+      [
+        ...Array.from({ length: 9 }, (_, i) => attempt(`a${i}`, 1, 'failed')),
+        attempt('b', 2, 'success'),
+        attempt('b', 1, 'failed'),
+      ],
+      'c',
+      undefined,
+    ],
+    [
+      'passed on the current commit, but more than 10 attempts ago',
+      [...Array.from({ length: 10 }, (_, i) => attempt(`a${i}`, 1, 'failed')), attempt('c', 1, 'success')],
+      'c',
+      undefined,
+    ],
+    [
+      'failed then passed on a retry within the last 10 attempts',
+      [
+        ...Array.from({ length: 8 }, (_, i) => attempt(`a${i}`, 1, 'failed')),
+        attempt('b', 2, 'success'),
+        attempt('b', 1, 'failed'),
+      ],
+      'c',
+      'b',
+    ],
     ['no history', [], 'c', undefined],
   ];
   for (const [what, history, sha, flaky] of histories) {
