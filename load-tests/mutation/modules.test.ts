@@ -1,6 +1,6 @@
 // VERITY_TEST_STACK=none npx mocha load-tests/mutation/modules.test.ts
 import { expect } from 'chai';
-import { countsByFile, moduleScore, MODULES } from './modules.js';
+import { countsByFile, mergeMeasured, moduleScore, MODULES, type MutantCounts } from './modules.js';
 
 const report = {
   files: {
@@ -53,5 +53,33 @@ describe('load-tests: the mutation headline', () => {
       figures: 'mutation score core 62.2% (5 files), scoring 95.0% (1 files)',
       ratio: 'targets met: scoring',
     });
+  });
+});
+
+describe('load-tests: mutation results of narrowed runs add up', () => {
+  const counts = (killed: number): MutantCounts => ({ killed, timeout: 0, survived: 1, no_coverage: 0, other: 0 });
+  const earlier = {
+    'a.ts': { ...counts(1), measured: 'd1', command: 'run 1' },
+    'b.ts': { ...counts(2), measured: 'd1', command: 'run 1' },
+    'gone.ts': { ...counts(3), measured: 'd1', command: 'run 1' },
+  };
+
+  it("takes the run's counts for the files it mutated and keeps the others' earlier counts", () => {
+    const merged = mergeMeasured(
+      earlier,
+      { 'b.ts': counts(5), 'c.ts': counts(6) },
+      'd2',
+      'run 2',
+      (p) => p !== 'gone.ts',
+    );
+    expect(merged).to.deep.equal({
+      'a.ts': { ...counts(1), measured: 'd1', command: 'run 1' },
+      'b.ts': { ...counts(5), measured: 'd2', command: 'run 2' },
+      'c.ts': { ...counts(6), measured: 'd2', command: 'run 2' },
+    });
+  });
+
+  it('drops a file of an earlier run that no longer exists, even when the run did not mutate it', () => {
+    expect(mergeMeasured(earlier, {}, 'd2', 'run 2', (p) => p !== 'gone.ts')).to.not.have.property('gone.ts');
   });
 });

@@ -74,3 +74,24 @@ export function moduleScore(
   const scored = detected + sum.survived + sum.no_coverage;
   return { ...sum, files, score: scored === 0 ? null : Math.round((detected / scored) * 1000) / 10 };
 }
+
+/** A file's counts as the committed result keeps them: when and by which run they were measured. */
+export type MeasuredCounts = MutantCounts & { measured: string; command: string };
+
+/**
+ * The committed per-file counts after a run: every file the run mutated takes the run's counts; a file
+ * of an earlier run keeps its own (a whole run over the core takes hours here, so runs narrowed to a
+ * module add up), unless it no longer exists.
+ */
+export function mergeMeasured(
+  previous: Record<string, MeasuredCounts>,
+  run: Record<string, MutantCounts>,
+  measured: string,
+  command: string,
+  exists: (path: string) => boolean,
+): Record<string, MeasuredCounts> {
+  const out: Record<string, MeasuredCounts> = {};
+  for (const [path, c] of Object.entries(previous)) if (!(path in run) && exists(path)) out[path] = c;
+  for (const [path, c] of Object.entries(run)) out[path] = { ...c, measured, command };
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
