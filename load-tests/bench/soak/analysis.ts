@@ -45,6 +45,8 @@ export function rssVerdicts(running: Running[], samples: Sample[]) {
       rss_max_mib: series.length ? Math.max(...series.map((p) => p.y)) : null,
       slope_mib_per_min: k === null ? null : Math.round(k * 1000) / 1000,
       heap_used_end_mib: heap.at(-1)?.y ?? null,
+      external_half_mib: samples.find((s) => s.t_s >= half)?.external_mib?.[r.service] ?? null,
+      external_end_mib: samples.at(-1)?.external_mib?.[r.service] ?? null,
       heap_slope_mib_per_min: h === null ? null : Math.round(h * 1000) / 1000,
       samples_second_half: second.length,
       verdict: k === null ? 'unknown' : Math.abs(k) < FLAT_MIB_PER_MIN ? 'flat' : k > 0 ? 'growing' : 'shrinking',

@@ -90,11 +90,11 @@ export function writeSoakResults({
           '',
         ]
       : []),
-    '| service | RSS start MiB | at half | end | max | slope, 2nd half (MiB per 10 min) | verdict | V8 heap used at the end (MiB) | its slope, 2nd half (MiB per 10 min) | heap at ¼ → end, snapshots (MiB) | errors logged |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |',
+    '| service | RSS start MiB | at half | end | max | slope, 2nd half (MiB per 10 min) | verdict | V8 heap used at the end (MiB) | its slope, 2nd half (MiB per 10 min) | external memory at half → end (MiB) | heap at ¼ → end, snapshots (MiB) | errors logged |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
     ...services.map(
       (s) =>
-        `| ${s.service} | ${fmt(s.rss_start_mib)} | ${fmt(s.rss_half_mib)} | ${fmt(s.rss_end_mib)} | ${fmt(s.rss_max_mib)} | ${s.slope_mib_per_min === null ? '—' : fmt(Math.round(s.slope_mib_per_min * 1000) / 100)} | ${s.verdict} | ${fmt(s.heap_used_end_mib)} | ${s.heap_slope_mib_per_min === null ? '—' : fmt(Math.round(s.heap_slope_mib_per_min * 1000) / 100)} | ${heap[s.service] ? `${fmt(heap[s.service]!.before_mib)} → ${fmt(heap[s.service]!.after_mib)}` : '—'} | ${s.errors_logged} |`,
+        `| ${s.service} | ${fmt(s.rss_start_mib)} | ${fmt(s.rss_half_mib)} | ${fmt(s.rss_end_mib)} | ${fmt(s.rss_max_mib)} | ${s.slope_mib_per_min === null ? '—' : fmt(Math.round(s.slope_mib_per_min * 1000) / 100)} | ${s.verdict} | ${fmt(s.heap_used_end_mib)} | ${s.heap_slope_mib_per_min === null ? '—' : fmt(Math.round(s.heap_slope_mib_per_min * 1000) / 100)} | ${s.external_end_mib === null ? '—' : `${fmt(s.external_half_mib)} → ${fmt(s.external_end_mib)}`} | ${heap[s.service] ? `${fmt(heap[s.service]!.before_mib)} → ${fmt(heap[s.service]!.after_mib)}` : '—'} | ${s.errors_logged} |`,
     ),
     '',
     ...Object.entries(heap)

@@ -40,6 +40,8 @@ export interface Sample {
   rss_mib: Partial<Record<Service, number | null>>;
   /** V8's used heap per service (nodejs_heap_size_used_bytes of its /metrics): what a leak in JS grows. */
   heap_used_mib?: Partial<Record<Service, number | null>>;
+  /** Memory outside V8's heap that V8 knows of (nodejs_external_memory_bytes: Buffers, ArrayBuffers). */
+  external_mib?: Partial<Record<Service, number | null>>;
   lag_p50_ms: number | null;
   lag_p99_ms: number | null;
   lag_samples: number | null;
@@ -123,23 +125,28 @@ export async function driveTraffic(
       return null;
     }
   };
-  const heapUsed = async (r: Running): Promise<number | null> => {
-    if (r.exited) return null;
+  const memory = async (r: Running): Promise<{ heap: number | null; external: number | null }> => {
+    if (r.exited) return { heap: null, external: null };
     try {
       const res = await fetch(`http://127.0.0.1:${r.port}/metrics`, { signal: AbortSignal.timeout(4000) });
-      const m = /^nodejs_heap_size_used_bytes (\d+)/m.exec(await res.text());
-      return m ? Math.round((Number(m[1]) / 2 ** 20) * 10) / 10 : null;
+      const text = await res.text();
+      const mib = (name: string) => {
+        const m = new RegExp(`^${name} (\\d+)`, 'm').exec(text);
+        return m ? Math.round((Number(m[1]) / 2 ** 20) * 10) / 10 : null;
+      };
+      return { heap: mib('nodejs_heap_size_used_bytes'), external: mib('nodejs_external_memory_bytes') };
     } catch {
-      return null;
+      return { heap: null, external: null };
     }
   };
   const sample = async () => {
     const s = await projectorStats();
-    const heaps = await Promise.all(running.map(heapUsed));
+    const mem = await Promise.all(running.map(memory));
     samples.push({
       t_s: Math.round((performance.now() - t0) / 100) / 10,
       rss_mib: Object.fromEntries(running.map((r) => [r.service, r.exited ? null : rssMiB(r.pid)])),
-      heap_used_mib: Object.fromEntries(running.map((r, i) => [r.service, heaps[i]!])),
+      heap_used_mib: Object.fromEntries(running.map((r, i) => [r.service, mem[i]!.heap])),
+      external_mib: Object.fromEntries(running.map((r, i) => [r.service, mem[i]!.external])),
       lag_p50_ms: s?.e2e_lag_ms?.p50 ?? null,
       lag_p99_ms: s?.e2e_lag_ms?.p99 ?? null,
       lag_samples: s?.e2e_lag_ms?.samples ?? null,
