@@ -39,7 +39,7 @@ import { rssVerdicts } from './soak/analysis.js';
 import { createScratchDatabase, dropIsolated, serviceEnv, veritySetup } from './soak/isolation.js';
 import { RSS_SVG, writeSoakResults } from './soak/report.js';
 import { available, SERVICES, start, stopAll, type Running } from './soak/services.js';
-import { heapDiff, hasSnapshot, takeSnapshot, type HeapDiff } from './soak/heap.js';
+import { heapDiff, hasSnapshot, snapshotNodeOptions, takeSnapshot, type HeapDiff } from './soak/heap.js';
 import { checkSettings, DB_NAME, PREFIX, SNAPSHOT_AT, SNAPSHOT_DIR, SNAPSHOTS } from './soak/settings.js';
 import { drain, driveTraffic, newTrafficStats, type Sample } from './soak/traffic.js';
 
@@ -86,7 +86,10 @@ async function main(): Promise<void> {
     const missing = SERVICES.filter((s) => !services.includes(s));
     if (missing.length) progress(`not in this tree, skipped: ${missing.join(', ')}`);
     for (const s of services) {
-      const r = await start(s, env, SNAPSHOTS ? SNAPSHOT_DIR : undefined);
+      const r = await start(
+        s,
+        SNAPSHOTS ? { ...env, NODE_OPTIONS: snapshotNodeOptions(SNAPSHOT_DIR, env.NODE_OPTIONS) } : env,
+      );
       running.push(r);
       progress(`${s} started: pid ${r.pid}, port ${r.port}`);
       if (stopRequested) throw new Error('interrupted while starting the services');

@@ -5,7 +5,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../services/lib/platform/schemas/catalog.js';
-import { snapshotNodeOptions } from './heap.js';
 
 export const SERVICES = ['ingest', 'decider', 'projector', 'query', 'remediator', 'scorer'] as const;
 export type Service = (typeof SERVICES)[number];
@@ -28,16 +27,12 @@ export function available(): Service[] {
   return SERVICES.filter((s) => existsSync(join(REPO_ROOT, `services/run/${s}/main.ts`)));
 }
 
-/** Starts `bin/verity <service>` with env (heap snapshots on SIGUSR2 into snapshotDir if given); resolves once it logs the port it listens on (2 minutes at most). */
-export function start(service: Service, env: NodeJS.ProcessEnv, snapshotDir?: string): Promise<Running> {
+/** Starts `bin/verity <service>` with env; resolves once it logs the port it listens on (2 minutes at most). */
+export function start(service: Service, env: NodeJS.ProcessEnv): Promise<Running> {
   const port = `${service.toUpperCase()}_PORT`;
   const child = spawn(join(REPO_ROOT, 'bin/verity'), [service], {
     cwd: REPO_ROOT,
-    env: {
-      ...env,
-      [port]: '0',
-      ...(snapshotDir ? { NODE_OPTIONS: snapshotNodeOptions(snapshotDir, env.NODE_OPTIONS) } : {}),
-    },
+    env: { ...env, [port]: '0' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const r: Running = { service, child, pid: child.pid!, port: 0, errors: 0, lastErrors: [], tail: [], exited: null };
