@@ -11,41 +11,10 @@ import {
   type HeuristicModels,
 } from './heuristic.js';
 import type { HistoryEntry, RemediationContext } from './proposal.js';
+import { contextOf, logOf, filler } from './fixtures.js';
 import { FEATURE_NAMES } from './ranker/features.js';
 import { rankerFromData } from './ranker/model.js';
 import { DEFAULT_PACKING } from './ranker/rank.js';
-
-function contextOf(log: string[], over: Partial<RemediationContext> = {}): RemediationContext {
-  return {
-    project_id: 'group/app',
-    pipeline_id: '0190c2d4-0000-7000-8000-000000000001',
-    job_id: '0190c2d4-0000-7000-8000-000000000002',
-    job_name: 'test',
-    stage: 'test',
-    attempt: 1,
-    ref: 'main',
-    sha: 'c0ffee0000000000000000000000000000000000',
-    failure_reason: 'script_failure',
-    exit_code: 1,
-    allow_failure: false,
-    definition: null,
-    log_lines: log,
-    signature: '0'.repeat(32),
-    history: [],
-    similar: [],
-    ...over,
-  };
-}
-
-const filler = (n: number) => Array.from({ length: n }, (_, i) => `step ${i + 1} ok`);
-/** A Travis CI log whose failing command printed `output`. */
-const logOf = (...output: string[]) => [
-  '$ ./ci.sh',
-  ...filler(60),
-  ...output,
-  'The command "./ci.sh" exited with 1.',
-  'Done. Your build exited with 1.',
-];
 
 const retriedSha = 'b0b1b2b3b4b5b6b7b8b9000000000000000000ff';
 const retried: HistoryEntry[] = [2, 1].map((attempt) => ({

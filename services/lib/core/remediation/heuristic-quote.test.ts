@@ -3,37 +3,7 @@
 import { expect } from 'chai';
 import { proposeHeuristic } from './heuristic.js';
 import type { HistoryEntry, RemediationContext } from './proposal.js';
-
-function contextOf(log: string[], over: Partial<RemediationContext> = {}): RemediationContext {
-  return {
-    project_id: 'group/app',
-    pipeline_id: '0190c2d4-0000-7000-8000-000000000001',
-    job_id: '0190c2d4-0000-7000-8000-000000000002',
-    job_name: 'test',
-    stage: 'test',
-    attempt: 1,
-    ref: 'main',
-    sha: 'c0ffee0000000000000000000000000000000000',
-    failure_reason: 'script_failure',
-    exit_code: 1,
-    allow_failure: false,
-    definition: null,
-    log_lines: log,
-    signature: '0'.repeat(32),
-    history: [],
-    similar: [],
-    ...over,
-  };
-}
-
-/** A Travis CI log whose failing command printed `output`. */
-const logOf = (...output: string[]) => [
-  '$ ./ci.sh',
-  ...Array.from({ length: 60 }, (_, i) => `step ${i + 1} ok`),
-  ...output,
-  'The command "./ci.sh" exited with 1.',
-  'Done. Your build exited with 1.',
-];
+import { contextOf, logOf } from './fixtures.js';
 
 /** The same job failed, then passed on a retry of another commit: the answer is flaky, quoting the best range. */
 const retried: HistoryEntry[] = [2, 1].map((attempt) => ({

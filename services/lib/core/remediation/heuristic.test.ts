@@ -14,39 +14,9 @@ import {
   type ProposalBody,
   type RemediationContext,
 } from './proposal.js';
+import { contextOf, logOf } from './fixtures.js';
 
 const validate = createAjv().compile(PROPOSAL_BODY_SCHEMA);
-const filler = (n: number) => Array.from({ length: n }, (_, i) => `step ${i + 1} ok`);
-/** A CI log whose failing command printed `output`. */
-const logOf = (...output: string[]) => [
-  '$ ./ci.sh',
-  ...filler(60),
-  ...output,
-  'The command "./ci.sh" exited with 1.',
-  'Done. Your build exited with 1.',
-];
-
-function contextOf(log: string[], over: Partial<RemediationContext> = {}): RemediationContext {
-  return {
-    project_id: 'group/app',
-    pipeline_id: '0190c2d4-0000-7000-8000-000000000001',
-    job_id: '0190c2d4-0000-7000-8000-000000000002',
-    job_name: 'test',
-    stage: 'test',
-    attempt: 1,
-    ref: 'main',
-    sha: 'c0ffee0000000000000000000000000000000000',
-    failure_reason: 'script_failure',
-    exit_code: 1,
-    allow_failure: false,
-    definition: null,
-    log_lines: log,
-    signature: '0'.repeat(32),
-    history: [],
-    similar: [],
-    ...over,
-  };
-}
 
 const retried: HistoryEntry[] = [
   {
