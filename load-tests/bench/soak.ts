@@ -19,8 +19,9 @@
 // 3. open-loop traffic for BENCH_SOAK_MINUTES: BENCH_SOAK_RATE reports/s as bulk NDJSON, whole pipelines
 //    per request (the generator's fixed mix: one pipeline in five fails with a 4 KiB log tail),
 //    plus one query API list + detail a second;
-// 4. every 5 s: VmRSS of each service process (/proc/<pid>/status) and the projector's /stats
-//    (end-to-end lag p50/p99 over its last 50,000 events, events applied);
+// 4. every 5 s: VmRSS of each service process (/proc/<pid>/status), its V8 used heap and external memory
+//    (its /metrics), and the projector's /stats (end-to-end lag p50/p99 over its last 50,000 events,
+//    events applied);
 // 5. a heap snapshot of every service at a quarter of the soak and at its end (SIGUSR2; heap.ts), compared
 //    after the soak: the object groups that grew most (BENCH_SOAK_HEAP_SNAPSHOTS=0 skips them);
 // 6. per service, the least-squares slope of RSS over the second half (MiB/min): "flat" if |slope| < 0.1
@@ -29,8 +30,8 @@
 //    scratch database. Nothing is left running.
 //
 // This file runs the steps in order; each has its own file under soak/: isolation.ts (the prefix and the
-// scratch database: 1 and 6), services.ts (2, RSS, stopping), traffic.ts (3, 4 and the drain), analysis.ts
-// (5), report.ts (the results); settings.ts holds the environment's settings.
+// scratch database: 1 and 7), services.ts (2, RSS, stopping), traffic.ts (3, 4 and the drain), heap.ts
+// (5), analysis.ts (6), report.ts (the results); settings.ts holds the environment's settings.
 import { rmSync } from 'node:fs';
 import { loadConfig } from '../../services/lib/platform/config/index.js';
 import { withDatabase } from '../lib.js';

@@ -43,7 +43,7 @@ const files = Object.entries(byFile)
 const md = [
   '# Mutation testing (StrykerJS) of the pure core',
   '',
-  `Command: \`${command}\` (StrykerJS over ${scope ? 'the files named' : '`services/lib/core`'}, their unit tests, mocha runner, TypeScript checker; stryker.config.json), then \`npx tsx load-tests/mutation/summary.ts\`. Score = (killed + timeout) ÷ (killed + timeout + survived + no coverage); static mutants ignored. The HTML report is load-tests/results/mutation/mutation.html (not in git).`,
+  `Command: \`make mutation\` (StrykerJS over \`services/lib/core\`, or over the files of \`MUTATE=<globs>\`, with their unit tests, mocha runner, TypeScript checker; stryker.config.json), then \`npx tsx load-tests/mutation/summary.ts\`. Score = (killed + timeout) ÷ (killed + timeout + survived + no coverage); static mutants ignored. The HTML report is load-tests/results/mutation/mutation.html (not in git).`,
   '',
   `This run: \`${command}\`, ${date.slice(0, 16).replace('T', ' ')} UTC. Runs add up: each file below has the counts of the last run that mutated it (its date in the table); a module scores the files measured so far (the files column).`,
   '',
@@ -60,7 +60,7 @@ const md = [
   '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
   ...files.map(
     (f) =>
-      `| ${f.path} | ${f.killed} | ${f.timeout} | ${f.survived} | ${f.no_coverage} | ${pct(f.score)} | ${byFile[f.path]!.measured.slice(0, 16).replace('T', ' ')} |`,
+      `| ${f.path} | ${f.killed} | ${f.timeout} | ${f.survived} | ${f.no_coverage} | ${pct(f.score)} | ${f.measured.slice(0, 16).replace('T', ' ')} |`,
   ),
   '',
 ].join('\n');

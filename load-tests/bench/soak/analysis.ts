@@ -20,16 +20,17 @@ function slope(points: { x: number; y: number }[]): number | null {
 export function rssVerdicts(running: Running[], samples: Sample[]) {
   const totalS = samples.at(-1)?.t_s ?? 0;
   const half = totalS / 2;
+  // A service's figure over time (minutes, MiB), the samples without it left out.
+  const seriesOf = (value: (s: Sample) => number | null | undefined) =>
+    samples
+      .map((s) => ({ x: s.t_s / 60, y: value(s) }))
+      .filter((p): p is { x: number; y: number } => typeof p.y === 'number');
+  const secondHalf = (series: { x: number; y: number }[]) => series.filter((p) => p.x * 60 >= half);
   const services = running.map((r) => {
-    const series = samples
-      .map((s) => ({ x: s.t_s / 60, y: s.rss_mib[r.service] }))
-      .filter((p): p is { x: number; y: number } => typeof p.y === 'number');
-    const second = series.filter((p) => p.x * 60 >= half);
+    const series = seriesOf((s) => s.rss_mib[r.service]);
+    const second = secondHalf(series);
     const k = slope(second);
-    const heap = samples
-      .filter((s) => s.t_s >= half)
-      .map((s) => ({ x: s.t_s / 60, y: s.heap_used_mib?.[r.service] }))
-      .filter((p): p is { x: number; y: number } => typeof p.y === 'number');
+    const heap = secondHalf(seriesOf((s) => s.heap_used_mib?.[r.service]));
     const h = slope(heap);
     const at = (t: number) =>
       series.reduce<{ x: number; y: number } | undefined>(

@@ -10,6 +10,9 @@ import type { HeapDiff } from './heap.js';
 import { DB_NAME, FLAT_MIB_PER_MIN, MINUTES, PREFIX, RATE, RETENTION_MS, SAMPLE_MS } from './settings.js';
 import type { Sample, TrafficStats } from './traffic.js';
 
+/** A slope in MiB/min as MiB per 10 minutes (the target's unit), to 0.01. */
+const per10Minutes = (mibPerMin: number | null) => (mibPerMin === null ? '—' : fmt(Math.round(mibPerMin * 1000) / 100));
+
 /** The chart's file, written by writeResults beside soak.md. */
 export const RSS_SVG = 'soak-rss.svg';
 
@@ -94,7 +97,7 @@ export function writeSoakResults({
     '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
     ...services.map(
       (s) =>
-        `| ${s.service} | ${fmt(s.rss_start_mib)} | ${fmt(s.rss_half_mib)} | ${fmt(s.rss_end_mib)} | ${fmt(s.rss_max_mib)} | ${s.slope_mib_per_min === null ? '—' : fmt(Math.round(s.slope_mib_per_min * 1000) / 100)} | ${s.verdict} | ${fmt(s.heap_used_end_mib)} | ${s.heap_slope_mib_per_min === null ? '—' : fmt(Math.round(s.heap_slope_mib_per_min * 1000) / 100)} | ${s.external_end_mib === null ? '—' : `${fmt(s.external_half_mib)} → ${fmt(s.external_end_mib)}`} | ${heap[s.service] ? `${fmt(heap[s.service]!.before_mib)} → ${fmt(heap[s.service]!.after_mib)}` : '—'} | ${s.errors_logged} |`,
+        `| ${s.service} | ${fmt(s.rss_start_mib)} | ${fmt(s.rss_half_mib)} | ${fmt(s.rss_end_mib)} | ${fmt(s.rss_max_mib)} | ${per10Minutes(s.slope_mib_per_min)} | ${s.verdict} | ${fmt(s.heap_used_end_mib)} | ${per10Minutes(s.heap_slope_mib_per_min)} | ${s.external_end_mib === null ? '—' : `${fmt(s.external_half_mib)} → ${fmt(s.external_end_mib)}`} | ${heap[s.service] ? `${fmt(heap[s.service]!.before_mib)} → ${fmt(heap[s.service]!.after_mib)}` : '—'} | ${s.errors_logged} |`,
     ),
     '',
     ...Object.entries(heap)
