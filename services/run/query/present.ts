@@ -5,11 +5,21 @@ import type { FlakyRow, JobRow, PipelineRow } from '../../lib/readmodel/rows.js'
 
 type ObservedStep = NonNullable<JobObserved['steps']>[number];
 
-/** Postgres prints timestamptz as "2026-11-28 03:13:39.438072+00"; the API answers ISO 8601 UTC. */
+/** A timestamptz as Postgres prints it in UTC: date, time, up to six fraction digits, `+00`. */
+const PG_UTC = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00$/;
+
+/**
+ * Postgres prints timestamptz as "2026-11-28 03:13:39.438072+00"; the API answers ISO 8601 UTC with
+ * milliseconds, as Date#toISOString does (the fraction truncated, not rounded). A UTC value (the
+ * session's time zone, Verity's default) is rewritten as text — parsing it as a Date was the query
+ * service's costliest frame of its own; any other offset goes through Date.
+ */
 export function iso(ts: string): string;
 export function iso(ts: string | null): string | null;
 export function iso(ts: string | null): string | null {
   if (ts === null) return null;
+  const utc = PG_UTC.exec(ts);
+  if (utc) return `${utc[1]}T${utc[2]}.${(utc[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
   return new Date(ts.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString();
 }
 
