@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { findErrorMarkers, rankMarkers } from './excerpt.js';
-import { findMarkers, scoreLine } from './markers.js';
+import { findMarkers, isSuccessLine, scoreLine } from './markers.js';
 
 const filler = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => `compiling module ${from + i} of the project, all fine`);
@@ -120,4 +120,64 @@ describe('findErrorMarkers', () => {
   it('only scans the start of a huge line: an error word past it is not seen', () => {
     expect(scoreLine('a'.repeat(5_000_000) + ' Error: late')).to.equal(undefined);
   });
+});
+
+describe('scoreLine: assertions and expectations', () => {
+  // Assertion reports that no stronger rule claims: C's assert (glibc, ESP-IDF), Rust's assert_eq!, and an
+  // expectation with its outcome (`expected X, got Y`) as Go tests and hand-written checks print it.
+  const assertions: [string, string][] = [
+    ["glibc's assert message", "app: main.c:12: main: Assertion `x > 0' failed."],
+    ["ESP-IDF's assert message", 'assert failed: app_main main.c:10 (x == 1)'],
+    ["Rust's assert_eq! message", 'assertion `left == right` failed'],
+    ['a Go test\'s "expected …, got …"', '    parse_test.go:12: expected 3, got 4'],
+    ['"Expected … but got …" at the start of a line', 'Expected "v2" but got "v1"'],
+    ['"expected … received …"', 'status check: expected 200 received 404'],
+    ['"expected … to equal …"', "expected 'v1' to equal 'v2'"],
+    ['"expected … to be …"', 'expected response to be cached'],
+    ['"expected …, actual …"', 'checksum mismatch, expected 3fa9, actual 77b0'],
+  ];
+  for (const [name, line] of assertions) {
+    it(`given ${name}, then the line is an assertion marker (7)`, () =>
+      expect(scoreLine(line)).to.include({ score: 7, rule: 'assertion' }));
+  }
+
+  const notExpectations: [string, string][] = [
+    ['an outcome word but no "expected"', 'Restored the cache, but 3 keys were stale'],
+    ['"expected" without an outcome', 'Checked 12 files: formatting as expected'],
+    ['an outcome word only before "expected"', 'Build took 4 minutes but 3 were expected'],
+    ['an outcome word right before "expected"', 'Smoke test got expected response from /health'],
+  ];
+  for (const [name, line] of notExpectations) {
+    it(`given ${name}, then the line is not a marker`, () => expect(scoreLine(line)).to.equal(undefined));
+  }
+
+  // `expected` + gap characters + `got y`: the outcome counts within 200 characters of `expected`.
+  const expectation = (gap: number) => `    store_test.go:31: expected ${'x'.repeat(gap - 2)} got y`;
+  it('given the outcome 200 characters after "expected", then the line is an assertion marker', () =>
+    expect(scoreLine(expectation(200))).to.include({ score: 7, rule: 'assertion' }));
+  it('given the outcome 300 characters after "expected", then the line is not a marker', () =>
+    expect(scoreLine(expectation(300))).to.equal(undefined));
+
+  it('given a failed build that also reports passed tests, then it still scores 10 (no success cap)', () =>
+    // CTest's summary: `passed` would cap a weaker marker at 2, not a failed build.
+    expect(scoreLine('50% tests passed, 1 tests failed out of 2')).to.include({ score: 10, rule: 'build-failed' }));
+});
+
+describe('isSuccessLine', () => {
+  const cases: [string, boolean][] = [
+    ['PASS src/a.test.js', true],
+    ['--- PASS: TestParse (0.00s)', true],
+    ['  ✓ renders the page', true],
+    ['OK (12 tests)', true],
+    ['Tests: 1 failed, 216 passed, 217 total', false],
+    ['--- FAIL: TestParse (0.00s)', false],
+    ['compiling module 3 of the project', false],
+  ];
+  for (const [line, success] of cases) {
+    it(`given ${JSON.stringify(line)}, then it is ${success ? '' : 'not '}a success line`, () =>
+      expect(isSuccessLine(line)).to.equal(success));
+  }
+
+  it('given a huge line, then only its start is read: a success word past the scan is not seen', () =>
+    expect(isSuccessLine('x'.repeat(3000) + ' PASS src/a.test.js')).to.equal(false));
 });
