@@ -1,6 +1,7 @@
 // The load driver: closed-loop clients for a fixed duration, either over HTTP against the query service or
 // replaying recorded SQL straight through pg; latencies in ms. It runs in a worker thread (runDriver), so
 // that the clients do not share the service's event loop: this module is that worker's entry.
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -45,14 +46,28 @@ async function drive(input: DriverInput): Promise<DriverOutput> {
   };
   let pool: pg.Pool | undefined;
   let one: () => Promise<void>;
+  let agent: Agent | undefined;
   if (input.mode === 'http') {
     const paths = input.paths!;
+    const { hostname, port } = new URL(input.baseUrl!);
     const headers = { authorization: `Bearer ${input.token}` };
-    one = async () => {
-      const res = await fetch(input.baseUrl + paths[next++ % paths.length]!, { headers });
-      await res.arrayBuffer();
-      if (res.status !== 200) fail(`HTTP ${res.status}`);
-    };
+    // node:http over one keep-alive socket per client, not fetch: fetch's WHATWG streams and undici cost the
+    // driver CPU on the same 2 cores the service and Postgres run on, which the SQL side does not pay.
+    const http = new Agent({ keepAlive: true, maxSockets: input.concurrency });
+    agent = http;
+    one = () =>
+      new Promise<void>((resolve, reject) => {
+        const req = request({ hostname, port, path: paths[next++ % paths.length]!, headers, agent: http }, (res) => {
+          res.on('error', reject);
+          res.on('end', () => {
+            if (res.statusCode !== 200) fail(`HTTP ${res.statusCode}`);
+            resolve();
+          });
+          res.resume(); // read the whole body, as a client does, and drop it
+        });
+        req.on('error', reject);
+        req.end();
+      });
   } else {
     pool = new pg.Pool({ connectionString: input.dbUrl, max: POOL });
     const raw = { getTypeParser: () => (v: string) => v };
@@ -84,6 +99,7 @@ async function drive(input: DriverInput): Promise<DriverOutput> {
   );
   const wallMs = performance.now() - t0;
   await pool?.end();
+  agent?.destroy();
   return { latencies, errors, firstError, wallMs };
 }
 

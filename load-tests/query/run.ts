@@ -15,7 +15,7 @@
 //    wrapped for that pass only): the baseline replays exactly those statements, with the same values,
 //    in the same order (statements the service ran concurrently stay concurrent).
 // 4. Load: BENCH_CONCURRENCY closed-loop clients for BENCH_DURATION_S per route, in a worker thread (so
-//    the clients do not share the service's event loop), first over HTTP (fetch, keep-alive), then the
+//    the clients do not share the service's event loop), first over HTTP (node:http, keep-alive), then the
 //    recorded SQL straight through pg with a pool of 10 connections, the service's pool size (the
 //    database ceiling; rows as text, no mapping). Result: p50/p95/p99 and req/s per route, API p99 / SQL p99.
 // 5. EXPLAIN (ANALYZE, BUFFERS) of every recorded statement of variants 0 and 1 of each route: any Seq Scan?
