@@ -1,7 +1,14 @@
 import { expect } from 'chai';
 import { endsWithCredentialWord, isPlaceholder, isProse, keyStrength, looksSecret } from './keys.js';
+import { MASK } from './mask.js';
 
 describe('keyStrength', () => {
+  // keyStrength remembers its answers for the life of the process: push 4,096 unseen names through it first so
+  // that each answer is worked out during the test (see keys-names.test.ts).
+  let unseen = 0;
+  beforeEach(() => {
+    for (let i = 0; i < 4096; i++) keyStrength(`filler-key-${unseen++}`);
+  });
   const table: [string, 'strong' | 'weak' | undefined][] = [
     ['password', 'strong'],
     ['PGPASSWORD', 'strong'],
@@ -75,10 +82,42 @@ describe('isPlaceholder', () => {
     'string',
     'true',
     '`/${v}/`',
+    '`Bearer ${token}`',
+    `${MASK}@registry.example.com`,
   ];
-  const no = ['${NPM_TOKEN:-npm_abc}', '%4EH1LW2qGLa', 'hunter2', '$2b$12$abcdefghijklmnop', 'S3cr3t!'];
+  const no = [
+    '${NPM_TOKEN:-npm_abc}',
+    '${NPM_TOKEN-npm_abc}',
+    '%4EH1LW2qGLa',
+    'hunter2',
+    '$2b$12$abcdefghijklmnop',
+    'S3cr3t!',
+  ];
   for (const v of yes) it(`${v} → yes`, () => expect(isPlaceholder(v)).to.equal(true));
   for (const v of no) it(`${v} → no`, () => expect(isPlaceholder(v)).to.equal(false));
+
+  // A placeholder is the whole value: a password that merely starts or ends like one is still a password.
+  const partly: [string, string][] = [
+    ['Summer2024Season', 'ends with the word "on"'],
+    ['Nothing2Hide!', 'starts with the word "no"'],
+    ['Pa55[word]', 'ends with a bracketed word'],
+    ['[prod]Pa55w0rd', 'starts with a bracketed word'],
+    ['4x***y9z', 'holds three asterisks'],
+    ['*Pa55w0rd', 'starts with one asterisk'],
+    ['Pa55%word%', 'ends with a %VAR%'],
+    ['%word%Pa55', 'starts with a %VAR%'],
+    ['Pa55{{w0rd}}', 'ends with a template'],
+    ['{{w0rd}}Pa55', 'starts with a template'],
+    ['Pa55<w0rd>', 'ends with an <angle> word'],
+    ['<w0rd>Pa55', 'starts with an <angle> word'],
+    ['9Lives(sensitive)', "holds Terraform's (sensitive"],
+    ['9Lives(cat)', 'holds a call-like word('],
+    ['Pr0d-ENV', 'ends with ENV'],
+    ['Pa55`${w0rd}', 'holds a template literal'],
+    ['pa55-id=42', 'holds id='],
+  ];
+  for (const [v, why] of partly)
+    it(`given ${v}, which only ${why}, then it is not a placeholder`, () => expect(isPlaceholder(v)).to.equal(false));
 });
 
 describe('isProse', () => {
@@ -92,6 +131,21 @@ describe('isProse', () => {
     ['hunter2', '', true, false],
     ['changeme', '', true, false],
     ['Creation', ' complete', false, false],
+    // after `=`: a prose word that a sentence goes on from (`API_TOKEN=not set, skipping`)
+    ['not', ' set, skipping', false, true],
+    // a lone word is the value itself (`DB_PASSWORD=Please`), also when code or a list goes on after it
+    ['Please', '', false, false],
+    ['Please', '; echo ok', false, false],
+    ['Please', ', host=db', false, false],
+    // a passphrase whose first word is not a prose word
+    ['4 the win', '', false, false],
+    // after `:`, up to three digits are a count (`Wrong password: 12 attempts left`); four are a PIN
+    ['12', ' attempts left', true, true],
+    ['123', '', true, true],
+    ['1234', '', true, false],
+    // a token shown cut short, a word followed by more of a YAML flow mapping
+    ['ghp_1a2B3c...', '', true, false],
+    ['letmein', ', host: db}', true, false],
   ];
   for (const [value, rest, colon, expected] of table)
     it(`${JSON.stringify(value + rest)} (${colon ? ':' : '='}) → ${expected}`, () =>
@@ -99,9 +153,21 @@ describe('isProse', () => {
 });
 
 describe('looksSecret', () => {
-  const yes = ['Zm9vOmJhcg==', 'a1b2c3d4', 'AbcdEfghIjkl/mnop', '5e3b1c2a-1111-4abc-8def-0123456789ab'];
+  const yes = [
+    'Zm9vOmJhcg==',
+    'a1b2c3d4',
+    'AbcdEfghIjkl/mnop',
+    'xKqT/mNvBwZrLpHs',
+    '5e3b1c2a-1111-4abc-8def-0123456789ab',
+  ];
   const no = [
     'environment',
+    '../secrets/db01',
+    'C:\\Users\\runner1\\.ssh',
+    'Content-Type',
+    'AWS_SECRET_ACCESS_KEY',
+    'my-service-account',
+    'xKqT/mNvBwZrLpH',
     'TestTokenRefresh',
     '/run/secrets/db',
     'https://x.example/a1',

@@ -36,6 +36,77 @@ describe('table rules', () => {
     ]);
   });
 
+  it('given aws sts get-session-token --output table, then the three credential values are masked and nothing else', () => {
+    const keyId = 'ASIA' + fake(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 3);
+    const token = fake(60, B64, 7);
+    const frame = [
+      '----------------------------------------------------------------------------------------',
+      '|                                    GetSessionToken                                   |',
+      '+--------------------------------------------------------------------------------------+',
+      '||                                     Credentials                                    ||',
+      '|+------------------+----------------------------------------------------------------+|',
+    ];
+    const row = (name: string, value: string) => `||  ${name.padEnd(16)}|  ${value.padEnd(62)}||`;
+    const input = [
+      ...frame,
+      row('AccessKeyId', keyId),
+      row('Expiration', '2024-05-01T12:00:00+00:00'),
+      row('SecretAccessKey', secret),
+      row('SessionToken', token),
+      frame[4],
+    ].join('\n');
+    // the value is replaced, its padding stays
+    const masked = (name: string, value: string) =>
+      `||  ${name.padEnd(16)}|  ${MASK}${' '.repeat(62 - value.length)}||`;
+    expect(maskTables(input).text.split('\n')).to.deep.equal([
+      ...frame,
+      masked('AccessKeyId', keyId),
+      row('Expiration', '2024-05-01T12:00:00+00:00'),
+      masked('SecretAccessKey', secret),
+      masked('SessionToken', token),
+      frame[4],
+    ]);
+  });
+
+  it('given cells padded with tabs or spaces, then the names and values are the trimmed cells', () => {
+    const input = [`|\tSecretAccessKey\t|\t${secret}\t|`, `| SessionToken | ${secret} |`].join('\n');
+    expect(maskTables(input).text.split('\n')).to.deep.equal([
+      `|\tSecretAccessKey\t|\t${MASK}\t|`,
+      `| SessionToken | ${MASK} |`,
+    ]);
+  });
+
+  it('given rows indented differently from their header, then the indentation is not a cell', () => {
+    const input = ['| SessionToken | Status |', `  | ${secret} | Active |`].join('\n');
+    expect(maskTables(input).text.split('\n')).to.deep.equal(['| SessionToken | Status |', `  | ${MASK} | Active |`]);
+  });
+
+  it('given a table already redacted, then masking it again changes nothing', () => {
+    const input = [
+      '|+------------------+------------------------------+|',
+      `||  SecretAccessKey |  ${MASK}                    ||`,
+      '||  Expiration      |  2024-05-01T12:00:00+00:00   ||',
+      '|+------------------+------------------------------+|',
+    ].join('\n');
+    expect(maskTables(input)).to.deep.equal({ text: input, count: 0 });
+  });
+
+  it('given rows of another width below a credential header, then they are not in its column', () => {
+    const input = ['| SessionToken | Status |', `| ${secret} | Active |`, '| Name | Region | Created |'].join('\n');
+    expect(maskTables(input).text.split('\n')).to.deep.equal([
+      '| SessionToken | Status |',
+      `| ${MASK} | Active |`,
+      '| Name | Region | Created |',
+    ]);
+  });
+
+  it('given empty, short or placeholder cells in a credential column, then they stay', () => {
+    const input = ['| SessionToken | Status |', '| None | Inactive |', '| - | Inactive |', '| n/a | Inactive |'].join(
+      '\n',
+    );
+    expect(maskTables(input)).to.deep.equal({ text: input, count: 0 });
+  });
+
   describe('leaves alone', () => {
     for (const input of [
       '||  CreateDate      |  2024-05-01T00:00:00Z  ||',
