@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MASK } from '../redact.js';
+import { MASK, redactSecrets } from '../redact.js';
 import { maskAssignments } from './assignments.js';
 import { expectCaughtBy, expectLeftAlone, fake, B64 } from './expect.js';
 
@@ -133,5 +133,140 @@ describe('assignment rules', () => {
   it('masks a bare value of any length whole', () => {
     const long = fake(5000, B64);
     expect(maskAssignments(`token=${long} end`).text).to.equal(`token=${MASK} end`);
+  });
+
+  describe('given key names and separators at their edges', () => {
+    // Each output written by hand; maskAssignments alone, so that no other family hides a difference.
+    const table: [string, string, string][] = [
+      ['a digit before _KEY (ED25519_KEY)', `ED25519_KEY=${pw}`, `ED25519_KEY=${MASK}`],
+      ['a 0 before _PASS', `MARIADB10_PASS=${pw}`, `MARIADB10_PASS=${MASK}`],
+      ['a Z before _PASS', `QUARTZ_PASS=${pw}`, `QUARTZ_PASS=${MASK}`],
+      ['a z before _pass', `quartz_pass=${pw}`, `quartz_pass=${MASK}`],
+      [
+        'a key after a pipe-delimited prefix longer than a key',
+        `ts=1714557600123|level=INFO|logger=com.example.payments.gateway.internal.PaymentGatewayClient|db_password=${pw}`,
+        `ts=1714557600123|level=INFO|logger=com.example.payments.gateway.internal.PaymentGatewayClient|db_password=${MASK}`,
+      ],
+      [
+        'a key of exactly 64 characters',
+        `application.properties: spring.datasource.hikari.data-source-properties.replica.password=${pw}`,
+        `application.properties: spring.datasource.hikari.data-source-properties.replica.password=${MASK}`,
+      ],
+      [
+        'key:value without a blank (Go %+v)',
+        `config: {User:ci Password:${pw} Host:db}`,
+        `config: {User:ci Password:${MASK} Host:db}`,
+      ],
+      [
+        'a plain word after = is a password, not prose (PGPASSWORD=postgres psql)',
+        'PGPASSWORD=postgres psql -h localhost -U postgres',
+        `PGPASSWORD=${MASK} psql -h localhost -U postgres`,
+      ],
+      [
+        'a quoted value followed by more lines (YAML)',
+        `db:\n  password: "${pw}"\n  user: "ci"`,
+        `db:\n  password: "${MASK}"\n  user: "ci"`,
+      ],
+      [
+        'a single-quoted value followed by more lines',
+        `export API_TOKEN='${pw}'\necho done`,
+        `export API_TOKEN='${MASK}'\necho done`,
+      ],
+    ];
+    for (const [name, input, output] of table)
+      it(`given ${name}, then the value is masked`, () => expect(maskAssignments(input).text).to.equal(output));
+
+    it('given the 64-character key above, then it is 64 characters long', () =>
+      expect('spring.datasource.hikari.data-source-properties.replica.password').to.have.length(64));
+  });
+
+  describe('given quoted values at the 64 KiB limit', () => {
+    it('given a quoted value of 65,535 characters (64 KiB with its closing quote), then it is masked', () => {
+      const value = fake(65535, B64);
+      expect(maskAssignments(`"client-key-data": "${value}"`).text).to.equal(`"client-key-data": "${MASK}"`);
+    });
+    it('given a quoted value after more than 64 KiB of log, then it is masked', () => {
+      const before = Array.from({ length: 1500 }, (_, i) => `[build] compiling module ${i} of 1500 ........`).join(
+        '\n',
+      );
+      expect(before.length).to.be.greaterThan(64 * 1024);
+      expect(maskAssignments(`${before}\n{"password": "${pw}"}`).text).to.equal(`${before}\n{"password": "${MASK}"}`);
+    });
+  });
+
+  describe('given .netrc files', () => {
+    const table: [string, string, string][] = [
+      [
+        'two stanzas, one after the other',
+        'machine github.com\n  login ci\n  password Orchid215\nmachine gitlab.com\n  login ci\n  password Tulip904',
+        `machine github.com\n  login ci\n  password ${MASK}\nmachine gitlab.com\n  login ci\n  password ${MASK}`,
+      ],
+      ['a password line at the start of the text', 'password Orchid215\n', `password ${MASK}\n`],
+      [
+        'a password aligned with several blanks',
+        '  login     ci\n  password  Orchid215',
+        `  login     ci\n  password  ${MASK}`,
+      ],
+      [
+        'CRLF line ends (_netrc on Windows)',
+        'machine github.com\r\n  login ci\r\n  password Orchid215\r\n',
+        `machine github.com\r\n  login ci\r\n  password ${MASK}\r\n`,
+      ],
+      [
+        'a one-line entry after a timestamp (GitHub Actions)',
+        '2024-06-01T10:00:00.0000000Z machine github.com login ci password Orchid215',
+        `2024-06-01T10:00:00.0000000Z machine github.com login ci password ${MASK}`,
+      ],
+    ];
+    for (const [name, input, output] of table)
+      it(`given ${name}, then each password is masked`, () => expect(maskAssignments(input).text).to.equal(output));
+  });
+
+  describe('given XML', () => {
+    const b64x = fake(32, B64, 5);
+    const table: [string, string, string][] = [
+      ['a plain-word password element', '<password>postgres</password>', `<password>${MASK}</password>`],
+      ['a credential-shaped auth element', `<auth>${b64x}</auth>`, `<auth>${MASK}</auth>`],
+      ['a credential-shaped auth element with blanks inside', `<auth> ${b64x} </auth>`, `<auth>${MASK}</auth>`],
+      [
+        'a plain-word password attribute',
+        '<add key="DbPassword" value="postgres" />',
+        `<add key="DbPassword" value="${MASK}" />`,
+      ],
+      [
+        'a credential-shaped account key attribute',
+        `<add key="StorageAccountKey" value="${b64x}" />`,
+        `<add key="StorageAccountKey" value="${MASK}" />`,
+      ],
+    ];
+    for (const [name, input, output] of table)
+      it(`given ${name}, then the value is masked`, () => expect(maskAssignments(input).text).to.equal(output));
+  });
+
+  describe('given near misses, then nothing is masked', () => {
+    for (const input of [
+      // a prompt string: the quote after `password: ` closes it, the next quote is lines away or absent
+      'echo "Enter password: "\nread pw\necho "done"',
+      'read -s -p "Password: " DB_PASSWORD',
+      // a credential name ending a sentence, then a word with digits
+      'Error: missing NPM_AUTH_TOKEN. Build-20240601 aborted',
+      // a single word is not `KEY value` (only names made of parts are)
+      'Deleted secret db-creds-2024 from namespace ci',
+      // the end of a URL path is not a name
+      '10.0.0.1 - - [01/Jun/2024:10:00:00 +0000] "POST /users/reset_password HTTP/1.1" 200 512',
+      // `ENV ` must be Dockerfile's instruction, not the end of another word
+      'Missing required variables: RAILS_ENV SECRET_KEY_BASE DATABASE_URL',
+      // prose that ends with `password <word>` is not a .netrc line
+      'Error: wrong password provided',
+      // a placeholder between blanks in an XML element
+      '<password> ${env.DB_PASSWORD} </password>',
+      // a path in a weak-named element, and non-credential or non-secret attributes
+      '<pwd>/home/runner/work/app</pwd>',
+      '<add key="Environment" value="Production" />',
+      '<add key="Auth" value="Windows" />',
+      // a test name longer than any key
+      'test auth::tests::login_rejects_an_expired_password_for_users_with_multi_factor_authentication ... ok',
+    ])
+      it(JSON.stringify(input), () => expect(redactSecrets(input)).to.deep.equal({ text: input, count: 0 }));
   });
 });

@@ -161,3 +161,75 @@ describe('credentials in URLs', () => {
       secrets: ['hunter2hunter'],
     }));
 });
+
+describe('OpenAI-style sk- keys', () => {
+  const LOWER36 = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const table: [string, string, string][] = [
+    [
+      'a key of a known kind, in lower case and digits only',
+      `export key sk-admin-${fake(40, LOWER36)} done`,
+      `export key ${MASK} done`,
+    ],
+    ['a key without a known kind, mixed case with digits', `model sk-${fake(48)} ok`, `model ${MASK} ok`],
+  ];
+  for (const [name, input, output] of table)
+    it(`given ${name}, then it is masked`, () => expect(applyTokenRules(input).text).to.equal(output));
+
+  for (const input of [
+    // `task-admin-` holds `sk-admin-`, but only a key's start says its kind
+    'pod/sk-worker-task-admin-sync-7d9f8 created',
+    // capitals without a digit: a name
+    'Stack sk-Prod-PaymentsService-Stack is in UPDATE_COMPLETE state',
+  ])
+    it(`given ${JSON.stringify(input)}, then nothing is masked`, () => expectLeftAlone(input));
+});
+
+describe('AWS secret keys beside an access key id: the shape of the secret', () => {
+  const id = `AKIA${fake(16, AZ09)}`;
+  for (const [name, word] of [
+    ['an upper-case SHA-1 thumbprint (no lower case)', '3F2A9C0B7D1E4F6A8B5C2D9E0F1A3B4C5D6E7F80'],
+    ['a CamelCase name of 40 letters (no digit)', 'GitHubActionsDeploymentRoleForProduction'],
+  ])
+    it(`given ${name} on the line of an id, then it stays`, () => {
+      expect(word).to.have.length(40);
+      expect(maskAwsSecretsBesideKeyIds(`${id}\t${word}`)).to.deep.equal({ text: `${id}\t${word}`, count: 0 });
+    });
+});
+
+describe('credentials in URLs: where the scheme is', () => {
+  const table: [string, string, string][] = [
+    [
+      'a two-letter scheme at the very start of the text',
+      'ws://admin:Orchid215@localhost:8080/socket',
+      `ws://admin:${MASK}@localhost:8080/socket`,
+    ],
+    [
+      'a text that starts with a stray ://',
+      '://cdn.example.com/app.js failed; retry https://ci:hunter2hunter@git.example.com/r.git',
+      `://cdn.example.com/app.js failed; retry https://ci:${MASK}@git.example.com/r.git`,
+    ],
+    [
+      'a scheme of 32 characters at the start of the text',
+      'com.example.internal.deployagent://ci:Orchid215@deploy.example.com',
+      `com.example.internal.deployagent://ci:${MASK}@deploy.example.com`,
+    ],
+    [
+      'a scheme of 32 characters after a blank',
+      'open com.example.internal.deployagent://ci:Orchid215@deploy.example.com',
+      `open com.example.internal.deployagent://ci:${MASK}@deploy.example.com`,
+    ],
+  ];
+  for (const [name, input, output] of table)
+    it(`given ${name}, then the password is masked`, () => expect(maskUrlCredentials(input).text).to.equal(output));
+});
+
+describe('applyTokenRules with a list of rules', () => {
+  it('given a rule with capture groups before others, then each match is judged by its own rule', () => {
+    const rules = ['webhook-url', 'openai-anthropic-key', 'aws-access-key-id'].map(ruleByName);
+    const input = `id AKIA${fake(16, AZ09)}, pod/sk-payments-service-deployment-7f3a9c, https://hooks.slack.com/services/T0123ABCD/B0123ABCDEF/${fake(24)}`;
+    expect(applyTokenRules(input, rules)).to.deep.equal({
+      text: `id ${MASK}, pod/sk-payments-service-deployment-7f3a9c, https://hooks.slack.com/services/${MASK}`,
+      count: 2,
+    });
+  });
+});
