@@ -248,6 +248,12 @@ describe('redactSecrets', () => {
       expect(maskedValueForms('1234567')).to.deep.equal([]);
     });
 
+    it('given no maskedValues option, then no text is taken for a masked value', () => {
+      // 'Stryker was here' is the value a mutant of the `?? []` default puts in.
+      for (const text of ['Stryker was here', 'Build finished: 14 passed'])
+        expect(redactSecrets(text)).to.deep.equal({ text, count: 0 });
+    });
+
     it('replaces the longer of two overlapping values first', () => {
       const r = redactSecrets('abcdefgh-ijkl', { maskedValues: ['abcdefgh', 'abcdefgh-ijkl'] });
       expect(r).to.deep.equal({ text: MASK, count: 1 });
