@@ -3,21 +3,14 @@
 // harmless name taken for one masks what a reader needs.
 
 import { expect } from 'chai';
+import { forgetKeyStrengths } from './fixtures.js';
 import { endsWithCredentialWord, keyStrength } from './keys.js';
 
 type Strength = 'strong' | 'weak' | undefined;
 
-// keyStrength remembers each name's answer for the life of the process (at most 4,096 names, then it starts
-// over). A test of the classification itself first pushes 4,096 names it has never seen through it, so that
-// each answer below is worked out while the test runs, not recalled from an earlier test's call.
-let unseen = 0;
-function forgetEarlierAnswers(): void {
-  for (let i = 0; i < 4096; i++) keyStrength(`filler-key-${unseen++}`);
-}
-
 function table(title: string, rows: readonly (readonly [string, Strength])[]): void {
   describe(title, () => {
-    beforeEach(forgetEarlierAnswers);
+    beforeEach(forgetKeyStrengths);
     for (const [key, expected] of rows)
       it(`given ${key}, then ${String(expected)}`, () => expect(keyStrength(key)).to.equal(expected));
   });
@@ -169,16 +162,17 @@ describe('keyStrength on real names', () => {
   ]);
 
   describe('remembering answers', () => {
+    let replica = 0; // a new name on every run of the test in this process
     it('given a name it has never been asked about, then the answer is worked out, not looked up', () => {
-      const key = `REPLICA${unseen++}_PASSWORD`;
+      const key = `REPLICA${replica++}_PASSWORD`;
       expect(keyStrength(key)).to.equal('strong');
       expect(keyStrength(key), 'asked again').to.equal('strong');
     });
 
     it('given more names than it remembers, then the answers stay the same', () => {
       const before = ['GITHUB_TOKEN', 'DEPLOY_KEY', 'token_type'].map(keyStrength);
-      forgetEarlierAnswers();
-      forgetEarlierAnswers();
+      forgetKeyStrengths();
+      forgetKeyStrengths();
       expect(['GITHUB_TOKEN', 'DEPLOY_KEY', 'token_type'].map(keyStrength)).to.deep.equal(before);
       expect(before).to.deep.equal(['strong', 'weak', undefined]);
     });

@@ -1,14 +1,10 @@
 import { expect } from 'chai';
 import { endsWithCredentialWord, isPlaceholder, isProse, keyStrength, looksSecret } from './keys.js';
 import { MASK } from './mask.js';
+import { forgetKeyStrengths } from './fixtures.js';
 
 describe('keyStrength', () => {
-  // keyStrength remembers its answers for the life of the process: push 4,096 unseen names through it first so
-  // that each answer is worked out during the test (see keys-names.test.ts).
-  let unseen = 0;
-  beforeEach(() => {
-    for (let i = 0; i < 4096; i++) keyStrength(`filler-key-${unseen++}`);
-  });
+  beforeEach(forgetKeyStrengths); // each answer worked out during the test, not recalled
   const table: [string, 'strong' | 'weak' | undefined][] = [
     ['password', 'strong'],
     ['PGPASSWORD', 'strong'],
