@@ -223,6 +223,66 @@ describe('credentials in URLs: where the scheme is', () => {
     it(`given ${name}, then the password is masked`, () => expect(maskUrlCredentials(input).text).to.equal(output));
 });
 
+describe('credentials in URLs: whatever precedes the ://', () => {
+  const token = fake(40, HEX, 6);
+  // Userinfo after `://` is a credential whether or not a well-formed scheme stands before it: a diff's
+  // `+`/`-`, an ellipsis, a timestamp glued to the URL, or no scheme at all (a line cut at its start).
+  const table: [string, string, string][] = [
+    [
+      'a line added in a diff',
+      '+https://ci:hunter2secret@git.example.com/x.git',
+      `+https://ci:${MASK}@git.example.com/x.git`,
+    ],
+    [
+      'a line removed in a diff, a token as the user',
+      `-https://${token}@github.com/o/r.git`,
+      `-https://${MASK}@github.com/o/r.git`,
+    ],
+    [
+      'an ellipsis glued to the scheme',
+      'remote: ...https://deploy:Orchid215x@git.example.com/r.git',
+      `remote: ...https://deploy:${MASK}@git.example.com/r.git`,
+    ],
+    [
+      'a timestamp glued to the scheme',
+      '12:00:01https://ci:hunter2secret@git.example.com',
+      `12:00:01https://ci:${MASK}@git.example.com`,
+    ],
+    ['a line cut before its scheme', '://admin:pw@db:5432/app', `://admin:${MASK}@db:5432/app`],
+    [
+      'a line cut with an ellipsis before the ://',
+      'DATABASE_URL …://admin:Orchid215@db:5432/app',
+      `DATABASE_URL …://admin:${MASK}@db:5432/app`,
+    ],
+    // already masked before: brackets and quotes around a URL, a scheme with a `+`
+    ['a URL in parentheses', '(https://u:p@h)', `(https://u:${MASK}@h)`],
+    ['a quoted git+https URL', '"git+https://u:p@h"', `"git+https://u:${MASK}@h"`],
+    ['a URL in angle brackets', '<https://ci:hunter2secret@git.example.com/>', `<https://ci:${MASK}@git.example.com/>`],
+  ];
+  for (const [name, input, output] of table)
+    it(`given ${name}, then the credential is masked`, () => expect(maskUrlCredentials(input).text).to.equal(output));
+
+  it('is the tokens family that masks it', () =>
+    expectCaughtBy('tokens', {
+      name: 'diff',
+      input: '+https://ci:hunter2secret@git.example.com/x.git',
+      secrets: ['hunter2secret'],
+    }));
+
+  for (const input of [
+    'https://user@host',
+    '+https://user@git.example.com/x.git',
+    'http://localhost:8080',
+    '+http://localhost:8080/health',
+    'ssh://git@github.com',
+    '-ssh://git@github.com/o/r.git',
+    '://cdn.example.com/app.js failed',
+    '://git@github.com/o/r.git',
+    '+https://ci:$CI_JOB_TOKEN@gitlab.example.com/x.git',
+  ])
+    it(`given ${JSON.stringify(input)}, then nothing is masked`, () => expectLeftAlone(input));
+});
+
 describe('applyTokenRules with a list of rules', () => {
   it('given a rule with capture groups before others, then each match is judged by its own rule', () => {
     const rules = ['webhook-url', 'openai-anthropic-key', 'aws-access-key-id'].map(ruleByName);

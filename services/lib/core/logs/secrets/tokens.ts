@@ -117,21 +117,19 @@ export function maskAwsSecretsBesideKeyIds(text: string): RedactResult {
   return maskSpans(text, spans);
 }
 
-const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
 const USER_AND_PASSWORD = /[^\s:/@?#"'<>]{0,256}:([^\s/@?#"'<>]{1,512})@/y;
 const TOKEN_AS_USER = /([A-Za-z0-9_.~-]{20,512})@/y;
 
 /**
  * Credentials in URLs: `scheme://user:[MASKED]@host`, and a long credential-shaped user name alone
- * (`https://[MASKED]@github.com/…`, a token used as the user). Found from each `://` (a literal search), the
- * scheme checked backwards, so the scan does not try a pattern at every letter.
+ * (`https://[MASKED]@github.com/…`, a token used as the user). Found from each `://` (a literal search), so
+ * the scan does not try a pattern at every letter. What stands before the `://` is not looked at: userinfo
+ * after it is a credential whether the scheme is glued to a diff's `+`, an ellipsis or a timestamp, or cut
+ * off with the start of the line (`://admin:[MASKED]@db`).
  */
 export function maskUrlCredentials(text: string): RedactResult {
   const spans: Span[] = [];
   for (let i = text.indexOf('://'); i >= 0; i = text.indexOf('://', i + 3)) {
-    let s = i;
-    while (s > 0 && i - s <= 32 && SCHEME_CHAR.test(text[s - 1]!)) s--;
-    if (s === i || i - s > 32 || !/[A-Za-z]/.test(text[s]!) || (s > 0 && SCHEME_CHAR.test(text[s - 1]!))) continue;
     USER_AND_PASSWORD.lastIndex = i + 3;
     const up = USER_AND_PASSWORD.exec(text);
     if (up !== null) {
