@@ -107,6 +107,48 @@ describe('table rules', () => {
     expect(maskTables(input)).to.deep.equal({ text: input, count: 0 });
   });
 
+  describe('rows without their closing | (output cut or wrapped): the rest of the line is the last cell', () => {
+    const token = fake(300, B64, 7);
+    const table: [string, string, string][] = [
+      ['a session token cut at the end', `| SessionToken | ${token} `, `| SessionToken | ${MASK} `],
+      ['aws --output table, vertical, cut', `||  SecretAccessKey |  ${secret}`, `||  SecretAccessKey |  ${MASK}`],
+      ['a Markdown-like row of a password', '| db_password | Orchid215x!', `| db_password | ${MASK}`],
+      ['a tab-separated cell, cut', `|\tSessionToken\t|\t${token}`, `|\tSessionToken\t|\t${MASK}`],
+      [
+        'a horizontal table whose row is cut in the credential column',
+        `| UserName | SecretAccessKey | Status |\n| ci-deploy | ${secret}`,
+        `| UserName | SecretAccessKey | Status |\n| ci-deploy | ${MASK}`,
+      ],
+      [
+        'a horizontal table whose header and rows are cut',
+        `| SessionToken | Status\n| ${token} | Active`,
+        `| SessionToken | Status\n| ${MASK} | Active`,
+      ],
+    ];
+    for (const [name, input, output] of table)
+      it(`given ${name}, then the value is masked`, () => expect(maskTables(input).text).to.equal(output));
+
+    it('is the tables family that masks it', () =>
+      expectCaughtBy('tables', {
+        name: 'cut row',
+        input: `| db_password | Orchid215x!`,
+        secrets: ['Orchid215x!'],
+      }));
+
+    for (const input of [
+      `| SessionToken | ${MASK}`,
+      '| SessionToken |',
+      '| SecretAccessKey',
+      '| Status | Active',
+      '| Expiration | 2024-05-01T12:00:00+00:00',
+      '| token | must be rotated every 90 days',
+      '| SessionToken | None',
+      '| UserName | SecretAccessKey | Status |\n| ci-deploy | -',
+    ])
+      it(`given ${JSON.stringify(input)}, then nothing is masked by the tables`, () =>
+        expect(maskTables(input)).to.deep.equal({ text: input, count: 0 }));
+  });
+
   describe('leaves alone', () => {
     for (const input of [
       '||  CreateDate      |  2024-05-01T00:00:00Z  ||',

@@ -4,6 +4,8 @@
 // - a header row naming a credential column (`| AccessKeyId | SecretAccessKey | Status |`) masks that
 //   column in the following rows with the same number of cells, until the table ends (a line that is not a
 //   table line). Separator lines (`+----+`, `|+---+|`) belong to the table.
+// A row without its closing `|` (output cut or wrapped) ends with an open cell: the rest of the line. It is
+// a cell like the others, and a cut row may have fewer cells than its header.
 
 import { isPlaceholder, keyStrength, looksSecret } from './keys.js';
 import { forEachLine, maskSpans, type RedactResult, type Span } from './mask.js';
@@ -14,22 +16,27 @@ interface Cell {
   text: string;
 }
 
-/** The cells of a `|`-separated row (their trimmed text and its offsets in the line). */
-function cells(line: string): Cell[] {
+/**
+ * The cells of a `|`-separated row (their trimmed text and its offsets in the line), and whether the row is
+ * open: its last cell runs to the end of the line, without a closing `|`.
+ */
+function cells(line: string): { cells: Cell[]; open: boolean } {
   const out: Cell[] = [];
   let i = line.indexOf('|');
   while (i >= 0 && i < line.length) {
     while (line[i] === '|') i++;
-    const next = line.indexOf('|', i);
-    if (next < 0) break;
+    let next = line.indexOf('|', i);
+    const last = next < 0;
+    if (last) next = line.length;
     let s = i;
     let e = next;
     while (s < e && (line[s] === ' ' || line[s] === '\t')) s++;
     while (e > s && (line[e - 1] === ' ' || line[e - 1] === '\t')) e--;
+    if (last) return { cells: s < e ? [...out, { start: s, end: e, text: line.slice(s, e) }] : out, open: s < e };
     out.push({ start: s, end: e, text: line.slice(s, e) });
     i = next;
   }
-  return out;
+  return { cells: out, open: false };
 }
 
 const TABLE_LINE = /^\s*(?:\||\+[-=+])/;
@@ -45,7 +52,7 @@ export function maskTables(text: string): RedactResult {
       return;
     }
     if (SEPARATOR_LINE.test(line)) return;
-    const cs = cells(line);
+    const { cells: cs, open } = cells(line);
     if (cs.length === 0) return;
     const named = new Set<number>();
     for (let i = 0; i < cs.length; i++) {
@@ -60,10 +67,11 @@ export function maskTables(text: string): RedactResult {
       columns = { width: cs.length, index: named };
       return;
     }
-    if (columns && columns.width === cs.length)
+    if (columns && (columns.width === cs.length || (open && cs.length < columns.width)))
       for (const i of columns.index) {
-        const c = cs[i]!;
-        if (c.text.length >= 4 && !isPlaceholder(c.text)) spans.push({ start: offset + c.start, end: offset + c.end });
+        const c = cs[i];
+        if (c && c.text.length >= 4 && !isPlaceholder(c.text))
+          spans.push({ start: offset + c.start, end: offset + c.end });
       }
   });
   return maskSpans(text, spans);
