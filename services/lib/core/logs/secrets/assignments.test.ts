@@ -162,6 +162,14 @@ describe('assignment rules', () => {
         'PGPASSWORD=postgres psql -h localhost -U postgres',
         `PGPASSWORD=${MASK} psql -h localhost -U postgres`,
       ],
+      // a credential name with a rotation date or version at its end is still a credential name
+      ['a date after the name', `DB_PASSWORD_2024_01=${pw}`, `DB_PASSWORD_2024_01=${MASK}`],
+      ['a date after an api key name', `export API_KEY_2024_05="${pw}"`, `export API_KEY_2024_05="${MASK}"`],
+      ['a version after a weak name', `DEPLOY_KEY_1_2: ${b64}`, `DEPLOY_KEY_1_2: ${MASK}`],
+      // a key issued to an account, an application or a service
+      ['a Cypress record key', `CYPRESS_RECORD_KEY=${pw}`, `CYPRESS_RECORD_KEY=${MASK}`],
+      ['a Backblaze application key', `B2_APPLICATION_KEY=${b64}`, `B2_APPLICATION_KEY=${MASK}`],
+      ['a GCP service account key', `GCP_SA_KEY: ${b64}`, `GCP_SA_KEY: ${MASK}`],
       [
         'a quoted value followed by more lines (YAML)',
         `db:\n  password: "${pw}"\n  user: "ci"`,
@@ -264,6 +272,11 @@ describe('assignment rules', () => {
       '<pwd>/home/runner/work/app</pwd>',
       '<add key="Environment" value="Production" />',
       '<add key="Auth" value="Windows" />',
+      // a package and its version; keys that identify a row or a cache entry; the id of a key
+      'Setting up libsecret-1-0:amd64 (0.20.4-1) ...',
+      'CACHE_KEY=linux-node18-5f2a9c0e1b',
+      'dynamodb: PARTITION_KEY=user1234 SORT_KEY=order5678',
+      'B2_APPLICATION_KEY_ID=0012a3b4c5d6e7f0000000001',
       // a test name longer than any key
       'test auth::tests::login_rejects_an_expired_password_for_users_with_multi_factor_authentication ... ok',
     ])

@@ -161,6 +161,71 @@ describe('keyStrength on real names', () => {
     ['otp_token_1_2fa', 'strong'],
   ]);
 
+  // A date or version at the end of a credential name (rotation suffixes) is not a package version: package
+  // names (Debian, pip, npm) are lower case and never hold `_`; names in env files, CI settings and code do.
+  table('credential names ending in two numeric parts (a rotation date or version)', [
+    ['DB_PASSWORD_2024_01', 'strong'],
+    ['API_KEY_2024_05', 'strong'],
+    ['db_password_2024_01', 'strong'],
+    ['GITHUB_TOKEN_1_2', 'strong'],
+    ['REDIS_PASSWORD_6_2', 'strong'],
+    ['dbPassword_2024_01', 'strong'],
+    ['DEPLOY_KEY_2023_12', 'weak'],
+  ]);
+
+  table('package names ending in a version (lower case, no underscore)', [
+    ['libsecret-1-0', undefined],
+    ['libsecret.1.0', undefined],
+    ['python3-secret-2-1', undefined],
+    ['libauth-token-3-4', undefined],
+  ]);
+
+  // A key issued to an account, an application or a service to call an API is a credential whatever the
+  // vendor calls it (`CYPRESS_RECORD_KEY`, `B2_APPLICATION_KEY`, `GCP_SA_KEY`); a key that identifies a
+  // row, an entry or an object is not.
+  table('<holder>_KEY names: keys issued to an account, application or service (weak)', [
+    ['CYPRESS_RECORD_KEY', 'weak'],
+    ['recordKey', 'weak'],
+    ['B2_APPLICATION_KEY', 'weak'],
+    ['DD_APPLICATION_KEY', 'weak'],
+    ['applicationKey', 'weak'],
+    ['GCP_SA_KEY', 'weak'],
+    ['GCLOUD_SERVICE_KEY', 'weak'],
+    ['FIREBASE_SERVICE_ACCOUNT_KEY', 'weak'],
+    ['LAUNCHDARKLY_SDK_KEY', 'weak'],
+    ['FCM_SERVER_KEY', 'weak'],
+    ['SEGMENT_WRITE_KEY', 'weak'],
+    ['PAGERDUTY_INTEGRATION_KEY', 'weak'],
+    ['NEW_RELIC_INGEST_KEY', 'weak'],
+    ['ANDROID_UPLOAD_KEY', 'weak'],
+    ['GOOGLE_DEVELOPER_KEY', 'weak'],
+    ['PAYU_MERCHANT_KEY', 'weak'],
+    ['TWITTER_OAUTH_KEY', 'weak'],
+    ['TOTP_KEY', 'weak'],
+    ['WG_PRESHARED_KEY', 'weak'],
+    ['TLS_KEY', 'weak'],
+    ['VAULT_UNSEAL_KEY', 'weak'],
+    ['BITLOCKER_RECOVERY_KEY', 'weak'],
+  ]);
+
+  table('<word>_KEY names that identify a row, an entry or an object (not credentials)', [
+    ['CACHE_KEY', undefined],
+    ['SORT_KEY', undefined],
+    ['PRIMARY_KEY', undefined],
+    ['PARTITION_KEY', undefined],
+    ['FOREIGN_KEY', undefined],
+    ['hash_key', undefined],
+    ['range_key', undefined],
+    ['IDEMPOTENCY_KEY', undefined],
+    ['routing_key', undefined],
+    ['object_key', undefined],
+    ['sonar.projectKey', undefined],
+    ['LastEvaluatedKey', undefined],
+    ['B2_APPLICATION_KEY_ID', undefined],
+    ['GCP_SA_KEY_ID', undefined],
+    ['SDK_KEY_NAME', undefined],
+  ]);
+
   describe('remembering answers', () => {
     let replica = 0; // a new name on every run of the test in this process
     it('given a name it has never been asked about, then the answer is worked out, not looked up', () => {

@@ -161,6 +161,31 @@ const KEY_MATERIAL = new Set([
   'dsa',
   'ed25519',
   'x',
+  'tls',
+  'ssl',
+  'psk',
+  'preshared',
+  'totp',
+  'otp',
+  'decryption',
+  'unseal',
+  'recovery',
+  // a key issued to an account, an application or a service to call an API (`CYPRESS_RECORD_KEY`,
+  // `B2_APPLICATION_KEY`, `GCP_SA_KEY`, `SEGMENT_WRITE_KEY`); not a key that identifies a row, an entry or an
+  // object (`CACHE_KEY`, `SORT_KEY`, `PRIMARY_KEY`, `PARTITION_KEY`, `routing_key`, `sonar.projectKey`)
+  'record',
+  'application',
+  'sa',
+  'svc',
+  'server',
+  'sdk',
+  'write',
+  'upload',
+  'ingest',
+  'integration',
+  'developer',
+  'merchant',
+  'oauth',
 ]);
 /** Last parts that often hold a credential: `_auth`, `"auth"`, `Pwd`, `sig`, `X-Amz-Signature`, `creds`. */
 const WEAK_LAST = new Set(['auth', 'pwd', 'pass', 'sig', 'signature', 'credential', 'credentials', 'creds']);
@@ -195,13 +220,26 @@ export function keyStrength(key: string): KeyStrength | undefined {
   return strength;
 }
 
-function classify(key: string): KeyStrength | undefined {
-  const ps = parts(key);
+/**
+ * `libsecret-1-0`: a package and its version, not a name. Package names (Debian, pip, npm) are lower case and
+ * never hold `_`; a credential name with a date or version at its end (`DB_PASSWORD_2024_01`, `api_key_1_2`)
+ * does not look like one.
+ */
+function isPackageVersion(key: string, ps: readonly string[]): boolean {
   const n = ps.length;
+  return n > 2 && /^\d+$/.test(ps[n - 1]!) && /^\d+$/.test(ps[n - 2]!) && /^[a-z0-9][a-z0-9.+-]*$/.test(key);
+}
+
+function classify(key: string): KeyStrength | undefined {
+  const all = parts(key);
+  // `PublicKeyToken` (.NET), `public_key`: public by name.
+  if (all.includes('public') || isPackageVersion(key, all)) return undefined;
+  // A number at the end counts or dates the name (`DEPLOY_KEY_2`, `DB_PASSWORD_2024_01`): the name is the rest.
+  let n = all.length;
+  while (n > 1 && /^\d+$/.test(all[n - 1]!)) n--;
+  const ps = all.slice(0, n);
   const last = ps[n - 1];
   if (last === undefined) return undefined;
-  // `PublicKeyToken` (.NET), `public_key`: public by name. `libsecret-1-0`: a package and its version.
-  if (ps.includes('public') || (n > 2 && /^\d+$/.test(last) && /^\d+$/.test(ps[n - 2]!))) return undefined;
   if (n > 1 && METADATA_SUFFIXES.has(last)) {
     // `private_key_id`, `secret_id`: the id of a key is sometimes a secret too (GCP, Vault AppRole).
     if ((last === 'id' || last === 'ids') && strongAt(ps, n - 2)) return 'weak';
