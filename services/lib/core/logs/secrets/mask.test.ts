@@ -34,6 +34,40 @@ describe('maskSpans', () => {
       count: 1,
     },
     {
+      name: 'given touching spans, then they become one mask (how many secrets stood there is not told)',
+      spans: [
+        { start: 18, end: 22 },
+        { start: 22, end: 26 },
+      ],
+      text: `user=bob password=${MASK} token=abc123xyz`,
+      count: 1,
+    },
+    {
+      name: 'given a chain of touching spans out of order, then they become one mask',
+      spans: [
+        { start: 38, end: 42 },
+        { start: 33, end: 36 },
+        { start: 36, end: 38 },
+      ],
+      text: `user=bob password=hunter22 token=${MASK}`,
+      count: 1,
+    },
+    {
+      name: 'given spans one character apart, then each is its own mask',
+      spans: [
+        { start: 18, end: 26 },
+        { start: 27, end: 32 },
+      ],
+      text: `user=bob password=${MASK} ${MASK}=abc123xyz`,
+      count: 2,
+    },
+    {
+      name: 'given a span at the start of the text, then it is masked (nothing before it to join)',
+      spans: [{ start: 0, end: 4 }],
+      text: `${MASK}=bob password=hunter22 token=abc123xyz`,
+      count: 1,
+    },
+    {
       name: 'given a span inside another that comes after it, then the outer span’s end is kept',
       spans: [
         { start: 18, end: 26 },

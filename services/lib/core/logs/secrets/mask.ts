@@ -14,7 +14,10 @@ export interface Span {
   end: number;
 }
 
-/** Replaces each span by MASK (spans in any order; overlapping or touching spans become one mask). */
+/**
+ * Replaces each span by MASK (spans in any order). Overlapping or touching spans become one mask, counted
+ * once: `[MASKED][MASKED]` would tell how many secrets stood there and where one ended.
+ */
 export function maskSpans(text: string, spans: Span[]): RedactResult {
   if (spans.length === 0) return { text, count: 0 };
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
@@ -23,8 +26,8 @@ export function maskSpans(text: string, spans: Span[]): RedactResult {
   let count = 0;
   for (const s of spans) {
     if (s.end <= s.start) continue;
-    if (s.start < pos) {
-      // Overlaps the previous span: extend it.
+    if (count > 0 && s.start <= pos) {
+      // Overlaps or touches the previous span: extend it.
       if (s.end > pos) pos = s.end;
       continue;
     }
