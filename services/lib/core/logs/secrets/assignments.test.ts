@@ -152,6 +152,27 @@ describe('assignment rules', () => {
         `application.properties: spring.datasource.hikari.data-source-properties.replica.password=${pw}`,
         `application.properties: spring.datasource.hikari.data-source-properties.replica.password=${MASK}`,
       ],
+      // a dotted property path longer than a key: its last segments name the value
+      [
+        'a Helm --set path longer than a key',
+        `helm upgrade app ./chart --set global.platform.authentication.oidc.providers.github.clientSecret=${pw}`,
+        `helm upgrade app ./chart --set global.platform.authentication.oidc.providers.github.clientSecret=${MASK}`,
+      ],
+      [
+        'a -D system property longer than a key',
+        `java -Dquarkus.datasource.reporting.credentials-provider.vault.kv.database.password=${pw} -jar app.jar`,
+        `java -Dquarkus.datasource.reporting.credentials-provider.vault.kv.database.password=${MASK} -jar app.jar`,
+      ],
+      [
+        'a Spring property longer than a key, in YAML-ish output',
+        `spring.datasource.hikari.data-source-properties.replica.reporting.password: ${pw}`,
+        `spring.datasource.hikari.data-source-properties.replica.reporting.password: ${MASK}`,
+      ],
+      [
+        'a long path whose last segment is a weak name',
+        `-Dcom.example.platform.integrations.storage.azure.blob.primary.accountKey=${b64}`,
+        `-Dcom.example.platform.integrations.storage.azure.blob.primary.accountKey=${MASK}`,
+      ],
       [
         'key:value without a blank (Go %+v)',
         `config: {User:ci Password:${pw} Host:db}`,
@@ -277,6 +298,10 @@ describe('assignment rules', () => {
       'CACHE_KEY=linux-node18-5f2a9c0e1b',
       'dynamodb: PARTITION_KEY=user1234 SORT_KEY=order5678',
       'B2_APPLICATION_KEY_ID=0012a3b4c5d6e7f0000000001',
+      // a long dotted path whose last segment is about a secret, or is a class or a file
+      '--set global.platform.authentication.oidc.providers.github.clientSecretName=github-oauth',
+      'org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider: Authenticated user',
+      'at com.example.platform.authentication.oidc.providers.github.TokenService.java:42',
       // a test name longer than any key
       'test auth::tests::login_rejects_an_expired_password_for_users_with_multi_factor_authentication ... ok',
     ])

@@ -88,23 +88,38 @@ class LineInfo {
   }
 }
 
+/** The end of the run of key characters that goes on from `from`: at most MAX_KEY past it, else the run's end. */
+function keyEnd(text: string, from: number): number {
+  const n = text.length;
+  let end = from;
+  while (end < n && isKeyChar(text.charCodeAt(end))) if (++end - from > MAX_KEY) break;
+  if (end - from > MAX_KEY) while (end < n && isKeyChar(text.charCodeAt(end))) end++;
+  return end;
+}
+
+/**
+ * The start of the key that ends at `end` and holds the trigger at `at`: the whole run of key characters if
+ * it is at most MAX_KEY long; in a longer dotted path (`--set global.….clientSecret=`,
+ * `-Dquarkus.….database.password=`), the last segments that fit, cut at a `.` before the trigger; -1 otherwise.
+ */
+function keyStart(text: string, at: number, end: number): number {
+  let start = at;
+  while (start > 0 && end - start < MAX_KEY && isKeyChar(text.charCodeAt(start - 1))) start--;
+  if (start === 0 || !isKeyChar(text.charCodeAt(start - 1))) return start;
+  for (let i = start; i < at; i++) if (text.charCodeAt(i) === 46) return i + 1;
+  return -1;
+}
+
 function assignmentSpans(text: string, spans: Span[]): void {
   const lines = new LineInfo(text);
   const find = new Finder(text);
-  const n = text.length;
   const re = new RegExp(TRIGGER.source, 'gi');
   for (let t = re.exec(text); t !== null; t = re.exec(text)) {
-    let start = t.index;
-    while (start > 0 && t.index - start <= MAX_KEY && isKeyChar(text.charCodeAt(start - 1))) start--;
-    let end = t.index + t[0].length;
-    while (end < n && end - start <= MAX_KEY && isKeyChar(text.charCodeAt(end))) end++;
-    if (end - start > MAX_KEY || (start > 0 && isKeyChar(text.charCodeAt(start - 1)))) {
-      // A run too long to be a key: skip to its end.
-      while (end < n && isKeyChar(text.charCodeAt(end))) end++;
-      re.lastIndex = end;
-      continue;
-    }
+    const end = keyEnd(text, t.index + t[0].length);
     re.lastIndex = end;
+    if (end - t.index > MAX_KEY) continue; // a run too long to be a key: skipped to its end
+    const start = keyStart(text, t.index, end);
+    if (start < 0) continue;
     SEPARATOR.lastIndex = end;
     const sep = SEPARATOR.exec(text);
     if (sep === null) continue;
