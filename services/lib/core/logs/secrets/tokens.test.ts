@@ -17,6 +17,8 @@ const jwt = () =>
 const cases: { rule: string; input: string; secret: string }[] = [
   { rule: 'gitlab-token', input: `found glpat-${fake(20)} here`, secret: `glpat-${fake(20)}` },
   { rule: 'gitlab-token', input: `runner GR1348941${fake(20, URLSAFE)} here`, secret: `GR1348941${fake(20, URLSAFE)}` },
+  // GitLab workspace tokens (glwt-, docs.gitlab.com/security/tokens/#workspace-token)
+  { rule: 'gitlab-token', input: `workspace glwt-${fake(24, URLSAFE)} here`, secret: `glwt-${fake(24, URLSAFE)}` },
   { rule: 'github-token', input: `using ghs_${fake(36)} now`, secret: `ghs_${fake(36)}` },
   {
     rule: 'github-token',
@@ -75,8 +77,29 @@ const cases: { rule: string; input: string; secret: string }[] = [
     input: `upload pypi-AgEIcHlwaS5vcmc${fake(80, URLSAFE)} ok`,
     secret: `pypi-AgEIcHlwaS5vcmc${fake(80, URLSAFE)}`,
   },
+  // test.pypi.org's macaroon (its location, base64, differs from pypi.org's), and a private Warehouse's
+  {
+    rule: 'pypi-token',
+    input: `upload pypi-AgENdGVzdC5weXBpLm9yZw${fake(80, URLSAFE)} ok`,
+    secret: `pypi-AgENdGVzdC5weXBpLm9yZw${fake(80, URLSAFE)}`,
+  },
+  {
+    rule: 'pypi-token',
+    input: `upload pypi-AgEQcHlwaS5leGFtcGxlLmNvbQ${fake(80, URLSAFE, 1)} ok`,
+    secret: `pypi-AgEQcHlwaS5leGFtcGxlLmNvbQ${fake(80, URLSAFE, 1)}`,
+  },
   { rule: 'vendor-token', input: `hub dckr_pat_${fake(27, URLSAFE)} ok`, secret: `dckr_pat_${fake(27, URLSAFE)}` },
   { rule: 'vendor-token', input: `shop shpat_${fake(32, HEX)} ok`, secret: `shpat_${fake(32, HEX)}` },
+  // Doppler (docs.doppler.com/docs/Auth-token-formats): a service token may carry its config's slug, and
+  // service account identity tokens are dp.said.
+  { rule: 'vendor-token', input: `doppler dp.st.dev.${fake(43)} ok`, secret: `dp.st.dev.${fake(43)}` },
+  {
+    rule: 'vendor-token',
+    input: `doppler dp.st.prd_eu-west.${fake(43, undefined, 2)} ok`,
+    secret: `dp.st.prd_eu-west.${fake(43, undefined, 2)}`,
+  },
+  { rule: 'vendor-token', input: `doppler dp.said.${fake(44)} ok`, secret: `dp.said.${fake(44)}` },
+  { rule: 'vendor-token', input: `doppler dp.pt.${fake(43)} ok`, secret: `dp.pt.${fake(43)}` },
   { rule: 'jwt', input: `session ${jwt()} ok`, secret: jwt() },
   { rule: 'authorization-header', input: `Proxy-Authorization: Basic ${fake(28, B64)}`, secret: fake(28, B64) },
   { rule: 'bearer-token', input: `sent Bearer ${fake(40, URLSAFE)} upstream`, secret: fake(40, URLSAFE) },
@@ -117,6 +140,13 @@ describe('token rules', () => {
       `Digest: sha256:${fake(64, HEX)}`,
       `commit ${fake(40, HEX)}`,
       'glpat-short',
+      'glwt-short',
+      `workspace glwt-${fake(12)} here`,
+      'pip install pypi-simple pypi-AgE',
+      `pypi-AgE${fake(30, URLSAFE)} is too short`,
+      'doppler dp.st.dev is the service token prefix',
+      `dp.st.dev.${fake(20)} is too short`,
+      `dp.st.${'x'.repeat(36)}.${fake(43)} has a slug of 36`,
     ])
       it(JSON.stringify(input), () => expectLeftAlone(input));
   });

@@ -28,7 +28,7 @@ export const TOKEN_RULES: readonly TokenRule[] = [
   {
     name: 'gitlab-token',
     re: new RegExp(
-      `${B}(?:(?:glpat|gldt|glrt|glptt|glcbt|glft|glimt|glagent|gloas|glsoat|glffct)-[0-9A-Za-z_-]{20,}(?:\\.[0-9A-Za-z_-]+)*|GR1348941[0-9A-Za-z_-]{20,})`,
+      `${B}(?:(?:glpat|gldt|glrt|glptt|glcbt|glft|glimt|glagent|gloas|glsoat|glffct|glwt)-[0-9A-Za-z_-]{20,}(?:\\.[0-9A-Za-z_-]+)*|GR1348941[0-9A-Za-z_-]{20,})`,
       'g',
     ),
   },
@@ -65,13 +65,15 @@ export const TOKEN_RULES: readonly TokenRule[] = [
   { name: 'vault-token', re: new RegExp(`${B}hv[sbr]\\.[A-Za-z0-9_-]{20,512}`, 'g') },
   { name: 'huggingface-token', re: new RegExp(`${B}hf_[A-Za-z0-9]{30,64}${E}`, 'g') },
   { name: 'digitalocean-token', re: new RegExp(`${B}do[opr]_v1_[a-f0-9]{64}${E}`, 'g') },
-  { name: 'pypi-token', re: new RegExp(`${B}pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}`, 'g') },
+  // A PyPI token is a macaroon whose first bytes (02 01, then its location's length) are base64 `AgE`:
+  // pypi.org's (`pypi-AgEIcHlwaS5vcmc…`), test.pypi.org's (`pypi-AgENdGVzdC5weXBpLm9yZw…`), a private Warehouse's.
+  { name: 'pypi-token', re: new RegExp(`${B}pypi-AgE[A-Za-z0-9_-]{60,}`, 'g') },
   // More vendors' prefixed tokens: Docker Hub, Shopify, Grafana, Postman, Linear, age, Square, RubyGems,
-  // Pulumi, Databricks, Sentry, Doppler.
+  // Pulumi, Databricks, Sentry, Doppler (a service token may carry its config: `dp.st.dev.…`).
   {
     name: 'vendor-token',
     re: new RegExp(
-      `${B}(?:dckr_pat_[A-Za-z0-9_-]{20,64}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}|gl(?:sa|c)_[A-Za-z0-9_+/=-]{32,200}|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|lin_api_[A-Za-z0-9]{40}|AGE-SECRET-KEY-1[0-9A-Z]{58}|sq0(?:atp|csp)-[0-9A-Za-z_-]{22,43}|rubygems_[a-f0-9]{48}|pul-[a-f0-9]{40}|dapi[a-f0-9]{32}(?:-\\d)?|sntr[ysu]_[A-Za-z0-9_=+/-]{40,200}|dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,44})${E}`,
+      `${B}(?:dckr_pat_[A-Za-z0-9_-]{20,64}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}|gl(?:sa|c)_[A-Za-z0-9_+/=-]{32,200}|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|lin_api_[A-Za-z0-9]{40}|AGE-SECRET-KEY-1[0-9A-Z]{58}|sq0(?:atp|csp)-[0-9A-Za-z_-]{22,43}|rubygems_[a-f0-9]{48}|pul-[a-f0-9]{40}|dapi[a-f0-9]{32}(?:-\\d)?|sntr[ysu]_[A-Za-z0-9_=+/-]{40,200}|dp\\.(?:pt|st(?:\\.[a-z0-9_-]{2,35})?|sa|said|ct|scim|audit)\\.[A-Za-z0-9]{40,44})${E}`,
       'g',
     ),
   },
