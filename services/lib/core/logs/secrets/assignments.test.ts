@@ -173,6 +173,14 @@ describe('assignment rules', () => {
         `-Dcom.example.platform.integrations.storage.azure.blob.primary.accountKey=${b64}`,
         `-Dcom.example.platform.integrations.storage.azure.blob.primary.accountKey=${MASK}`,
       ],
+      // a password with parentheses, not a call
+      ['a password shaped like a call', 'password=S3cr3t(2024)', `password=${MASK}`],
+      ['a password with a symbol in parentheses', 'export DB_PASSWORD=Pa55w0rd(!)', `export DB_PASSWORD=${MASK}`],
+      [
+        'a password that goes on after parentheses',
+        'API_TOKEN=Welcome(2024)x9 ./deploy.sh',
+        `API_TOKEN=${MASK} ./deploy.sh`,
+      ],
       [
         'key:value without a blank (Go %+v)',
         `config: {User:ci Password:${pw} Host:db}`,
@@ -302,6 +310,12 @@ describe('assignment rules', () => {
       '--set global.platform.authentication.oidc.providers.github.clientSecretName=github-oauth',
       'org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider: Authenticated user',
       'at com.example.platform.authentication.oidc.providers.github.TokenService.java:42',
+      // code that calls for a secret
+      'token = getToken()',
+      'password=os.getenv("DB_PASSWORD")',
+      '    api_key = secrets.token_hex(16)',
+      '  secret = SecureRandom.hex(64).freeze',
+      '    password: Faker::Internet.password(min_length: 12),',
       // a test name longer than any key
       'test auth::tests::login_rejects_an_expired_password_for_users_with_multi_factor_authentication ... ok',
     ])

@@ -277,6 +277,31 @@ export function isSecretKey(key: string): boolean {
   return keyStrength(key) === 'strong';
 }
 
+const CALLEE = /^[A-Za-z_]\w*(?:(?:\.|::|->)[A-Za-z_]\w*)*\(/;
+
+/**
+ * Whether a value is a call in code (`getToken()`, `secrets.token_hex(16)`, `str(uuid.uuid4())`), or one cut
+ * short where the value stopped (`os.getenv(` before a quote, `jwt.encode(payload` before a comma): a callee
+ * path, arguments made of names, numbers and `=`/`:`, and nothing after the call but more code
+ * (`.trim()`, `;`, `)`). A password in the shape of a call is not one: `S3cr3t(2024)` (a word with digits
+ * called with a number), `Pa55w0rd(!)` (an argument that is not code), `Welcome(2024)!` (text after it).
+ */
+function isCodeCall(value: string): boolean {
+  const callee = CALLEE.exec(value);
+  if (callee === null) return false;
+  let depth = 1;
+  let i = callee[0].length;
+  for (; i < value.length && depth > 0; i++) {
+    const c = value[i]!;
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (!/[\w.:$=[\]{}+*/ ,"'-]/.test(c)) return false;
+  }
+  const args = value.slice(callee[0].length, depth === 0 ? i - 1 : i);
+  if (/\d/.test(callee[0]) && /^\d+$/.test(args)) return false;
+  return depth > 0 || /^(?:[.;)[].*)?$/.test(value.slice(i));
+}
+
 /** Values that are not secrets themselves: references, booleans, placeholders, code, types, earlier masks. */
 export function isPlaceholder(value: string): boolean {
   return (
@@ -290,7 +315,7 @@ export function isPlaceholder(value: string): boolean {
     /^\{\{.*\}\}$/.test(value) || // {{ vault_api_key }} templates
     /^<[^<>]*>$/.test(value) || // <base64>, <PASSWORD>
     /^\((?:sensitive|known)\b/.test(value) || // Terraform's own masks
-    /^[A-Za-z_][\w.:>-]*\(/.test(value) || // code: a call such as secret::load() or os.getenv("X")
+    isCodeCall(value) || // code: a call such as secret::load() or os.getenv("X")
     /^(?:process\.env|os\.environ|ENV)\b/.test(value) ||
     /^`.*\$\{/.test(value) || // a template literal in code
     /^(?:id|type|src|source|env|target)=/.test(value) || // a reference to a secret: docker build --secret id=x,src=f
