@@ -6,7 +6,13 @@
 //   `sqlcmd -P`, `redis-cli -a`, `curl -u user:pass`, `gh secret set --body`);
 // - a literal echoed or printed into a command that reads its password from stdin
 //   (`echo pw | docker login --password-stdin`, `<<< token` into `--with-token`).
-// Each line is split into words once (quotes kept together), so the cost is linear in the line.
+// A command is known by its name without directory or Windows suffix (`C:\…\mysql.exe` is `mysql`); the
+// string of `sh -c '…'` (bash, su, cmd /c, powershell -Command …) and the quoted remote command of
+// `ssh host "…"` are read as command lines of their own; and
+// `docker|podman|nerdctl run|create|exec` is read as two commands: the tool with its own flags (`-p 3306:3306`
+// is a port), and the container's command after the image, whose flags are the program's.
+// Each line is split into words once (quotes kept together), and a `-c` string once more at each of at most
+// MAX_DEPTH levels, so the cost stays linear in the line.
 
 import { isPlaceholder, keyStrength, looksSecret, NAME_TRIGGER } from './keys.js';
 import { maskSpans, type RedactResult, type Span } from './mask.js';
@@ -49,7 +55,34 @@ function valueOf(w: Word, skip = 0): Span & { value: string } {
 }
 
 const SEPARATORS = new Set(['|', '||', '&&', ';', '&']);
-const basename = (raw: string) => raw.replace(/^["']|["']$/g, '').replace(/^.*\//, '');
+
+/**
+ * A command's name as the tables know it: without quotes and directory (`/` or `\\`), and without a Windows
+ * `.exe`/`.cmd`/`.bat` suffix, whose names are case-blind (`SQLCMD.EXE` is `sqlcmd`).
+ */
+export function commandName(raw: string): string {
+  const base = raw.replace(/^["']|["']$/g, '').replace(/^.*[\\/]/, '');
+  const win = /^(.+)\.(?:exe|cmd|bat)$/i.exec(base);
+  return win ? win[1]!.toLowerCase() : base;
+}
+const namesOf = (ws: Word[]) => new Set(ws.filter((w) => !w.raw.startsWith('-')).map((w) => commandName(w.raw)));
+
+/**
+ * A cluster of short options (`-bBC10`, `-fsSLu`): its letters up to and including the first that takes a
+ * value (one of `takesValue`), that letter, and where its value starts (the word's length: the next word).
+ */
+export function shortCluster(
+  raw: string,
+  takesValue: string,
+): { letters: string; flag?: string; valueAt: number } | undefined {
+  if (raw.length < 2 || raw[0] !== '-' || raw[1] === '-') return undefined;
+  for (let i = 1; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (takesValue.includes(c)) return { letters: raw.slice(1, i + 1), flag: c, valueAt: i + 1 };
+    if (!/[A-Za-z0-9]/.test(c)) return undefined;
+  }
+  return { letters: raw.slice(1), valueAt: raw.length };
+}
 
 /** A help text's metavariable (`--token TOKEN`) rather than a value. */
 const isMetavar = (v: string) => /^[A-Z][A-Z_]{0,31}$/.test(v) || /^\[.*\]$/.test(v);
@@ -57,7 +90,11 @@ const isMetavar = (v: string) => /^[A-Z][A-Z_]{0,31}$/.test(v) || /^\[.*\]$/.tes
 const isValueWord = (v: string) =>
   v !== '' && !v.startsWith('-') && !SEPARATORS.has(v) && !/^[<>]/.test(v) && !isPlaceholder(v) && !isMetavar(v);
 
+const isUserpassWord = (v: string) => isValueWord(v) || (isPlaceholder(v) && userColon(v) > 0);
+
 type Kind = 'plain' | 'userpass';
+/** curl's short options that take a value: in a cluster (`-sSu user:pw`, `-XPOST`), the rest is their value. */
+const CURL_VALUES = 'AbcCdDeEFHKmoPQrtTuUwxXyYz';
 
 const MYSQL = new Set([
   'mysql',
@@ -75,18 +112,22 @@ const MYSQL = new Set([
 const MONGO = new Set(['mongo', 'mongosh', 'mongodump', 'mongorestore', 'mongoexport', 'mongoimport']);
 
 /** The short (and a few long) flags that hold a password for the commands named in a segment. */
-function commandFlags(names: Set<string>): { next: Map<string, Kind>; attached: Set<string> } {
+function commandFlags(names: Set<string>): { next: Map<string, Kind>; attached: Map<string, Kind> } {
   const next = new Map<string, Kind>();
-  const attached = new Set<string>();
+  const attached = new Map<string, Kind>();
   const has = (xs: Iterable<string>) => [...xs].some((x) => names.has(x));
-  if (names.has('login')) next.set('-p', 'plain'); // docker/podman/helm/oc/az/cf … login -p
-  if (has(MYSQL)) attached.add('-p');
+  if (names.has('login')) {
+    // docker/podman/helm/oc/az/cf … login -p PASS, and -pPASS: their option parsers all take it attached
+    next.set('-p', 'plain');
+    attached.set('-p', 'plain');
+  }
+  if (has(MYSQL)) attached.set('-p', 'plain');
   if (names.has('sshpass')) {
     next.set('-p', 'plain');
-    attached.add('-p');
+    attached.set('-p', 'plain');
   }
   if (has(['sqlcmd', 'bcp', 'zip', 'unzip'])) next.set('-P', 'plain');
-  if (has(['7z', '7za'])) attached.add('-p');
+  if (has(['7z', '7za'])) attached.set('-p', 'plain');
   if (names.has('redis-cli')) next.set('-a', 'plain');
   if (has(MONGO) || names.has('twine')) next.set('-p', 'plain');
   if (names.has('curl')) for (const f of ['-u', '--user', '-U', '--proxy-user']) next.set(f, 'userpass');
@@ -99,34 +140,83 @@ function commandFlags(names: Set<string>): { next: Map<string, Kind>; attached: 
 const PASS_WORD_FLAG = /^-(?:[a-z]*pass|pass(?:in|out|word|phrase))$/;
 const STDIN_FLAG = /^--?(?:password-stdin|with-token|token-stdin|password-from-stdin|stdin)$/;
 
-/** A `user:password` value: the password's span. */
+/** The first `:` outside `${…}` and `$(…)`, or -1. */
+function userColon(v: string): number {
+  let depth = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i];
+    if (c === '{' || c === '(') depth++;
+    else if ((c === '}' || c === ')') && depth > 0) depth--;
+    else if (c === ':' && depth === 0) return i;
+  }
+  return -1;
+}
+
+/** A `user:password` value: the password's span (the user may be a reference, `$USER:pw`; the password not). */
 function userpass(v: Span & { value: string }): Span | undefined {
-  const colon = v.value.indexOf(':');
+  let colon = userColon(v.value);
+  if (colon < 0 && !isPlaceholder(v.value)) colon = v.value.indexOf(':'); // `${CREDS:-user:pw}`
   if (colon < 0) return undefined;
   const pass = v.value.slice(colon + 1);
-  if (pass === '' || isPlaceholder(pass) || isPlaceholder(v.value)) return undefined;
+  if (pass === '' || isPlaceholder(pass)) return undefined;
   return { start: v.start + colon + 1, end: v.end };
 }
 
 /**
- * Commands whose positional arguments are credentials: for the word that `after` matches, the positions
- * (1 = the next positional word) that hold secrets.
+ * Commands whose positional arguments are credentials: after the word whose command name `after` matches,
+ * the positions (1 = the next positional word) that hold secrets, given the short option letters seen.
+ * `values`/`longValues` are the options that take the next word (not a positional); `strict` parsers end
+ * options at the first positional word (apr_getopt), the others take options anywhere.
  */
-const POSITIONAL: readonly { command: string; after: RegExp; secrets: number[] }[] = [
-  { command: 'poetry', after: /^http-basic\./, secrets: [2] }, // poetry config http-basic.REPO USER PASSWORD
-  { command: 'htpasswd', after: /^-[a-zA-Z]*b[a-zA-Z]*$/, secrets: [3] }, // htpasswd -b FILE USER PASSWORD
-  { command: 'rabbitmqctl', after: /^(?:add_user|change_password)$/, secrets: [2] }, // rabbitmqctl add_user USER PASSWORD
-  { command: 'mc', after: /^(?:set|add)$/, secrets: [3, 4] }, // mc alias set NAME URL ACCESS_KEY SECRET_KEY
+interface Positional {
+  command: string;
+  after: RegExp;
+  values?: string;
+  longValues?: readonly string[];
+  strict?: boolean;
+  secrets: (letters: string) => number[];
+}
+const POSITIONAL: readonly Positional[] = [
+  { command: 'poetry', after: /^http-basic\./, secrets: () => [2] }, // poetry config http-basic.REPO USER PASSWORD
+  // htpasswd -b[n] [-C cost] [-r rounds] [FILE] USER PASSWORD: -n has no file; -i reads stdin, -D deletes
+  {
+    command: 'htpasswd',
+    after: /^htpasswd$/,
+    values: 'Cr',
+    strict: true,
+    secrets: (l) => (!l.includes('b') || /[iD]/.test(l) ? [] : l.includes('n') ? [2] : [3]),
+  },
+  { command: 'rabbitmqctl', after: /^(?:add_user|change_password)$/, secrets: () => [2] }, // add_user USER PASSWORD
+  // mc alias set NAME URL ACCESS_KEY SECRET_KEY [--api S3v4] [--path auto]
+  { command: 'mc', after: /^(?:set|add)$/, longValues: ['--api', '--path'], secrets: () => [3, 4] },
 ];
+
+/** The positional words after `from`, and the short option letters seen among them. */
+function positionals(ws: Word[], from: number, p: Positional): { words: Word[]; letters: string } {
+  const words: Word[] = [];
+  let letters = '';
+  for (let i = from; i < ws.length; i++) {
+    const raw = ws[i]!.raw;
+    if (raw.length < 2 || raw[0] !== '-' || (p.strict && words.length > 0)) words.push(ws[i]!);
+    else if (raw[1] === '-') {
+      if (p.longValues?.includes(raw)) i++;
+    } else {
+      const c = shortCluster(raw, p.values ?? '');
+      letters += c?.letters ?? '';
+      if (c?.flag !== undefined && c.valueAt === raw.length) i++;
+    }
+  }
+  return { words, letters };
+}
 
 function positionalSpans(ws: Word[], names: Set<string>, push: (s: Span) => void): void {
   for (const p of POSITIONAL) {
     if (!names.has(p.command)) continue;
-    const at = ws.findIndex((w) => p.after.test(w.raw));
+    const at = ws.findIndex((w) => p.after.test(commandName(w.raw)));
     if (at < 0) continue;
-    const positional = ws.slice(at + 1).filter((w) => !w.raw.startsWith('-'));
-    for (const n of p.secrets) {
-      const w = positional[n - 1];
+    const { words, letters } = positionals(ws, at + 1, p);
+    for (const n of p.secrets(letters)) {
+      const w = words[n - 1];
       if (w === undefined) continue;
       const v = valueOf(w);
       if (!isPlaceholder(v.value)) push(v);
@@ -134,10 +224,9 @@ function positionalSpans(ws: Word[], names: Set<string>, push: (s: Span) => void
   }
 }
 
-function segmentSpans(ws: Word[], nextSegment: Word[] | undefined, spans: Span[]): void {
-  const names = new Set(ws.filter((w) => !w.raw.startsWith('-')).map((w) => basename(w.raw)));
+/** Spans of the flags of one command (its words and the names that pick its tables). */
+function flagSpans(ws: Word[], names: Set<string>, push: (s: Span | undefined) => void): void {
   const { next, attached } = commandFlags(names);
-  const push = (s: Span | undefined) => s && s.end > s.start && spans.push(s);
   positionalSpans(ws, names, push);
   for (let i = 0; i < ws.length; i++) {
     const w = ws[i]!;
@@ -146,7 +235,9 @@ function segmentSpans(ws: Word[], nextSegment: Word[] | undefined, spans: Span[]
     const after = ws[i + 1];
     const nextValue = after && valueOf(after);
     const kind = next.get(raw);
-    if (kind !== undefined && nextValue && isValueWord(nextValue.value)) {
+    // a user:password whose user is a reference (`"$USER:pw"`) is a value; userpass looks at the password
+    const valueWord = kind === 'userpass' ? isUserpassWord : isValueWord;
+    if (kind !== undefined && nextValue && valueWord(nextValue.value)) {
       push(kind === 'userpass' ? userpass(nextValue) : nextValue);
       i++;
       continue;
@@ -159,6 +250,16 @@ function segmentSpans(ws: Word[], nextSegment: Word[] | undefined, spans: Span[]
     if (eq > 0 && next.has(raw.slice(0, eq))) {
       const v = valueOf(w, eq + 1);
       if (isValueWord(v.value)) push(v);
+      continue;
+    }
+    const curl = names.has('curl') ? shortCluster(raw, CURL_VALUES) : undefined;
+    if (curl?.flag === 'u' || curl?.flag === 'U') {
+      // -ubob:pw, -sSu bob:pw, -fsSLubob:pw
+      if (curl.valueAt < raw.length) push(userpass(valueOf(w, curl.valueAt)));
+      else if (nextValue && isUserpassWord(nextValue.value)) {
+        push(userpass(nextValue));
+        i++;
+      }
       continue;
     }
     const flag = raw.slice(0, 2);
@@ -184,7 +285,10 @@ function segmentSpans(ws: Word[], nextSegment: Word[] | undefined, spans: Span[]
       i++;
     }
   }
-  // echo/printf of a literal into a command that reads a password or token from stdin.
+}
+
+/** echo/printf of a literal into a command that reads a password or token from stdin, and `<<< literal`. */
+function stdinSpans(ws: Word[], nextSegment: Word[] | undefined, push: (s: Span | undefined) => void): void {
   const readsStdin = (seg: Word[] | undefined) => seg !== undefined && seg.some((w) => STDIN_FLAG.test(w.raw));
   const at = ws.findIndex((w) => w.raw === 'echo' || w.raw === 'printf');
   if (at >= 0 && readsStdin(nextSegment)) {
@@ -203,7 +307,126 @@ function segmentSpans(ws: Word[], nextSegment: Word[] | undefined, spans: Span[]
       }
 }
 
-function lineSpans(line: string, offset: number, spans: Span[]): void {
+/** `docker|podman|nerdctl [container|compose] run|create|exec` and `docker-compose run|exec`. */
+const CONTAINER_TOOLS = new Set(['docker', 'podman', 'nerdctl', 'docker-compose']);
+const CONTAINER_RUNS = new Set(['run', 'create', 'exec']);
+/** The tools' short options that take a value (`-p 80:80`, `-u 0:0`, `-e K=V`, `-v a:b`, …). */
+const CONTAINER_VALUES = 'acehlmpuvw';
+/** Their long options that take no value; every other long option takes the next word unless it has `=`. */
+const CONTAINER_BOOLEANS = new Set(
+  (
+    '--rm --detach --interactive --tty --privileged --init --publish-all --read-only --no-healthcheck ' +
+    '--oom-kill-disable --quiet --disable-content-trust --help --sig-proxy --no-deps --service-ports ' +
+    '--use-aliases --build --remove-orphans --quiet-pull --no-TTY --replace --rmi --env-host --http-proxy ' +
+    '--read-only-tmpfs --no-hosts --tls-verify --rootfs --use-api-socket'
+  ).split(' '),
+);
+
+interface Piece {
+  ws: Word[];
+  names: Set<string>;
+}
+
+/**
+ * A segment as the commands it runs: itself, or for a container run, the tool with its own flags and the
+ * container's command (the entrypoint or the image's name — `curlimages/curl:8` is `curl` —, then the words
+ * after the image; for exec and compose, the words after the container or service).
+ */
+function commandPieces(ws: Word[]): Piece[] {
+  const tool = ws.findIndex((w) => CONTAINER_TOOLS.has(commandName(w.raw)));
+  let sub = tool + 1;
+  if (tool >= 0 && /^(?:container|compose)$/.test(ws[sub]?.raw ?? '')) sub++;
+  const verb = ws[sub]?.raw ?? '';
+  if (tool < 0 || !CONTAINER_RUNS.has(verb)) return [{ ws, names: namesOf(ws) }];
+  let entry: Word | undefined;
+  let i = sub + 1;
+  for (; i < ws.length; i++) {
+    const raw = ws[i]!.raw;
+    if (raw.length < 2 || raw[0] !== '-') break;
+    if (raw[1] === '-') {
+      const eq = raw.indexOf('=');
+      if ((eq < 0 ? raw : raw.slice(0, eq)) === '--entrypoint')
+        entry = eq < 0 ? ws[i + 1] : { start: ws[i]!.start + eq + 1, end: ws[i]!.end, raw: raw.slice(eq + 1) };
+      if (eq < 0 && !CONTAINER_BOOLEANS.has(raw)) i++;
+    } else {
+      const c = shortCluster(raw, CONTAINER_VALUES);
+      if (c?.flag !== undefined && c.valueAt === raw.length) i++;
+    }
+  }
+  const own = { ws: ws.slice(0, i), names: namesOf(ws.slice(0, i)) };
+  const target = ws[i];
+  if (target === undefined) return [own];
+  const command = ws.slice(i + 1);
+  if (entry !== undefined) command.unshift(entry);
+  const names = namesOf(command);
+  const image = target.raw.replace(/^.*\//, '').replace(/[:@].*$/, '');
+  const compose = ws[sub - 1]!.raw === 'compose' || commandName(ws[tool]!.raw) === 'docker-compose';
+  if (entry === undefined && verb !== 'exec' && !compose) names.add(image);
+  return [own, { ws: command, names }];
+}
+
+/** Shells and wrappers whose option (`-c`, `-lc`, `--command`, `/c`, `-Command`) takes a command line. */
+const SHELLS = new Set([
+  'sh',
+  'bash',
+  'zsh',
+  'dash',
+  'ksh',
+  'ash',
+  'mksh',
+  'su',
+  'runuser',
+  'cmd',
+  'powershell',
+  'pwsh',
+]);
+const SHELL_COMMAND = /^(?:-[a-z]*c[a-z]*|--command|-Command|-command|\/[cCkK])$/;
+/** How deep a `sh -c "… bash -c '…'"` is read. */
+const MAX_DEPTH = 3;
+
+/** ssh's short options that take a value (`-p 2222` is a port, `-i key`, `-o Opt=v`, `-J jump`). */
+const SSH_VALUES = 'BbcDEeFIiJLlmOopQRSWw';
+
+/** The word holding a command line given to a shell (`sh -c '…'`, `su -c "…"`, `cmd /c "…"`), and its offset. */
+function shellCommand(ws: Word[]): { word: Word; skip: number } | undefined {
+  const shell = ws.findIndex((w) => SHELLS.has(commandName(w.raw)));
+  if (shell < 0) return undefined;
+  for (let i = shell + 1; i < ws.length; i++) {
+    const raw = ws[i]!.raw;
+    if (raw.startsWith('--command=')) return { word: ws[i]!, skip: 10 };
+    if (SHELL_COMMAND.test(raw)) return ws[i + 1] && { word: ws[i + 1]!, skip: 0 };
+  }
+  return undefined;
+}
+
+/** The quoted words after `ssh [options] host`: the remote command line (`ssh h "mysql -pPASS"`). */
+function sshCommands(ws: Word[]): Word[] {
+  const ssh = ws.findIndex((w) => commandName(w.raw) === 'ssh');
+  if (ssh < 0) return [];
+  let i = ssh + 1;
+  for (; i < ws.length && ws[i]!.raw.length > 1 && ws[i]!.raw[0] === '-'; i++) {
+    const c = shortCluster(ws[i]!.raw, SSH_VALUES);
+    if (c?.flag !== undefined && c.valueAt === ws[i]!.raw.length) i++;
+  }
+  return ws.slice(i + 1).filter((w) => /^["']/.test(w.raw));
+}
+
+/** Command lines given to a shell or to ssh as one quoted word, each read as a line of its own. */
+function shellSpans(ws: Word[], spans: Span[], depth: number): void {
+  if (depth >= MAX_DEPTH) return;
+  const shell = shellCommand(ws);
+  const words = shell ? [valueOf(shell.word, shell.skip)] : sshCommands(ws).map((w) => valueOf(w));
+  for (const v of words) lineSpans(v.value, v.start, spans, depth + 1);
+}
+
+function segmentSpans(ws: Word[], nextSegment: Word[] | undefined, spans: Span[], depth: number): void {
+  const push = (s: Span | undefined) => s && s.end > s.start && spans.push(s);
+  for (const piece of commandPieces(ws)) flagSpans(piece.ws, piece.names, push);
+  shellSpans(ws, spans, depth);
+  stdinSpans(ws, nextSegment, push);
+}
+
+function lineSpans(line: string, offset: number, spans: Span[], depth = 0): void {
   const segments: Word[][] = [[]];
   for (const w of shellWords(line)) {
     if (SEPARATORS.has(w.raw)) {
@@ -213,7 +436,7 @@ function lineSpans(line: string, offset: number, spans: Span[]): void {
     segments[segments.length - 1]!.push(w);
   }
   const local: Span[] = [];
-  for (let s = 0; s < segments.length; s++) segmentSpans(segments[s]!, segments[s + 1], local);
+  for (let s = 0; s < segments.length; s++) segmentSpans(segments[s]!, segments[s + 1], local, depth);
   for (const sp of local) spans.push({ start: sp.start + offset, end: sp.end + offset });
 }
 
