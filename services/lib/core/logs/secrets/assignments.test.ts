@@ -181,6 +181,30 @@ describe('assignment rules', () => {
         'API_TOKEN=Welcome(2024)x9 ./deploy.sh',
         `API_TOKEN=${MASK} ./deploy.sh`,
       ],
+      // an escaped quote inside a quoted value does not end it
+      ['an escaped double quote in JSON', '{"password": "Orc\\"hid215x"}', `{"password": "${MASK}"}`],
+      ['an escaped single quote', "db_password: 'Orc\\'hid215x'", `db_password: '${MASK}'`],
+      ['an escaped backslash before the closing quote', '{"token": "Orchid215x\\\\"}', `{"token": "${MASK}"}`],
+      // JSON inside a JSON or shell string: the key and the value are quoted with escaped quotes
+      [
+        'JSON in a string',
+        '"body": "{\\"username\\": \\"ci\\", \\"password\\": \\"Orchid215x\\"}"',
+        `"body": "{\\"username\\": \\"ci\\", \\"password\\": \\"${MASK}\\"}"`,
+      ],
+      [
+        'JSON in a string with an escaped quote in the value',
+        '{\\"client_secret\\":\\"Orc\\\\\\"hid215x\\"}',
+        `{\\"client_secret\\":\\"${MASK}\\"}`,
+      ],
+      // a quoted value whose closing quote is missing (cut off, or a typo in a script): its first word
+      ['an unterminated single-quoted value', "export DB_PASSWORD='Orchid215", `export DB_PASSWORD='${MASK}`],
+      ['an unterminated double-quoted value', 'API_TOKEN="Orchid215x', `API_TOKEN="${MASK}`],
+      [
+        'an unterminated quoted value before more lines',
+        `  password: "${pw}\n  user: ci`,
+        `  password: "${MASK}\n  user: ci`,
+      ],
+      ['an unterminated JSON value cut off', `{"client_secret": "${pw}`, `{"client_secret": "${MASK}`],
       [
         'key:value without a blank (Go %+v)',
         `config: {User:ci Password:${pw} Host:db}`,
@@ -316,6 +340,14 @@ describe('assignment rules', () => {
       '    api_key = secrets.token_hex(16)',
       '  secret = SecureRandom.hex(64).freeze',
       '    password: Faker::Internet.password(min_length: 12),',
+      // a prompt: nothing after its opening quote on the line
+      'printf "Enter password: "',
+      'echo "token: \'"',
+      // an empty password quoted with escaped quotes
+      'echo -e "[client]\\nuser=root\\npassword=\\"\\"" > .my.cnf',
+      // a quote after a key that closes a string (R's shiny), prose after an unclosed quote
+      '+   passwordInput("password", "Password:"),',
+      'echo "Error: password must be at least 8 characters',
       // a test name longer than any key
       'test auth::tests::login_rejects_an_expired_password_for_users_with_multi_factor_authentication ... ok',
     ])

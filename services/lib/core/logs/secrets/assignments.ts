@@ -14,7 +14,8 @@ import { maskSpans, type RedactResult, type Span } from './mask.js';
 // Scanning stays linear: each character is looked at a bounded number of times, and the scan goes on after
 // the key, or after the value once one was read.
 const TRIGGER = new RegExp(NAME_TRIGGER.source, 'gi');
-const SEPARATOR = /["']?[ \t]*(?:=(?![=~>])|:(?![:=/])|=>(?=[ \t]*["']))[ \t]*|[ \t]+/y;
+// A key may be quoted with escaped quotes (`{\\"password\\": \\"…\\"}`: JSON inside a JSON or shell string).
+const SEPARATOR = /(?:\\{0,3}["'])?[ \t]*(?:=(?![=~>])|:(?![:=/])|=>(?=[ \t]*\\{0,3}["']))[ \t]*|[ \t]+/y;
 const MAX_KEY = 64;
 const isKeyChar = (c: number) =>
   (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
@@ -33,25 +34,65 @@ class Finder {
     this.cache.set(ch, { from, at });
     return at;
   }
+  /**
+   * Next `q` at or after `from` that closes a value opened by `q` after `k` backslashes: after an even number
+   * of backslashes when `k` is 0 (`\\"` is an escaped quote, `\\\\"` an escaped backslash and the end), after
+   * at most `k` when the value was opened by an escaped quote (JSON inside a string). Remembered as `next` is.
+   */
+  closing(q: string, k: number, from: number): number {
+    const key = q + String(k);
+    const c = this.cache.get(key);
+    if (c && from >= c.from && (c.at < 0 || from <= c.at)) return c.at;
+    let at = this.next(q, from);
+    while (at >= 0 && !closes(backslashesBefore(this.text, at), k)) at = this.next(q, at + 1);
+    this.cache.set(key, { from, at });
+    return at;
+  }
 }
 
-/** The value after an assignment at `start`: quoted (without its quotes) or bare; undefined if none. */
-function readValue(
-  text: string,
-  start: number,
-  find: Finder,
-): { value: string; start: number; end: number; quoted: boolean } | undefined {
-  const q = text[start];
-  if (q === '"' || q === "'") {
-    const close = find.next(q, start + 1);
-    const newline = find.next('\n', start + 1);
-    if (close < 0 || close === start + 1 || close - start > MAX_QUOTED || (newline >= 0 && newline < close))
-      return undefined;
-    return { value: text.slice(start + 1, close), start: start + 1, end: close, quoted: true };
-  }
+/** How many backslashes stand right before `at` (counted up to 8). */
+function backslashesBefore(text: string, at: number): number {
+  let n = 0;
+  while (n < 8 && at - n > 0 && text.charCodeAt(at - n - 1) === 92) n++;
+  return n;
+}
+
+const closes = (backslashes: number, k: number) => (k === 0 ? backslashes % 2 === 0 : backslashes <= k);
+
+type Value = { value: string; start: number; end: number };
+
+/** A bare value: from `start` to the first blank, quote or separator. */
+function bareValue(text: string, start: number): Value | undefined {
   let i = start;
   while (i < text.length && !VALUE_STOP.has(text[i]!)) i++;
-  return i === start ? undefined : { value: text.slice(start, i), start, end: i, quoted: false };
+  return i === start ? undefined : { value: text.slice(start, i), start, end: i };
+}
+
+function unterminated(text: string, from: number): Value | undefined {
+  const v = bareValue(text, from);
+  if (v === undefined) return undefined;
+  let i = v.end;
+  while (text[i] === ' ' || text[i] === '\t' || text[i] === '\r') i++;
+  return i === text.length || text[i] === '\n' ? v : undefined;
+}
+
+/**
+ * The value after an assignment at `start`: quoted (without its quotes; an escaped quote inside does not end
+ * it; a value quoted with escaped quotes ends at the next one) or bare; undefined if none. A quoted value not
+ * closed on its line (cut off, or a typo in a script) is the word after its opening quote if that word ends
+ * the line (not `"Password:"),`, where the quote closes a string).
+ */
+function readValue(text: string, start: number, find: Finder): Value | undefined {
+  let k = 0;
+  while (k < 3 && text.charCodeAt(start + k) === 92) k++;
+  const q = text[start + k];
+  if (q !== '"' && q !== "'") return bareValue(text, start);
+  const from = start + k + 1;
+  const close = find.closing(q, k, from);
+  const newline = find.next('\n', from);
+  if (close < 0 || close - from >= MAX_QUOTED || (newline >= 0 && newline < close)) return unterminated(text, from);
+  const end = k === 0 ? close : close - backslashesBefore(text, close);
+  return end > from ? { value: text.slice(from, end), start: from, end } : undefined;
 }
 
 /**
