@@ -205,6 +205,13 @@ describe('assignment rules', () => {
         `  password: "${MASK}\n  user: ci`,
       ],
       ['an unterminated JSON value cut off', `{"client_secret": "${pw}`, `{"client_secret": "${MASK}`],
+      // a literal default after another reference
+      ['a default after a reference', `TOKEN=$PREFIX\${NPM_TOKEN:-${pw}}`, `TOKEN=${MASK}`],
+      [
+        'a default after a reference, quoted',
+        `export DB_PASSWORD="\${DB_USER}:\${DB_PASSWORD:-${pw}}"`,
+        `export DB_PASSWORD="${MASK}"`,
+      ],
       [
         'key:value without a blank (Go %+v)',
         `config: {User:ci Password:${pw} Host:db}`,
@@ -343,6 +350,10 @@ describe('assignment rules', () => {
       // a prompt: nothing after its opening quote on the line
       'printf "Enter password: "',
       'echo "token: \'"',
+      // references whose defaults are references or empty
+      'TOKEN=$PREFIX${NPM_TOKEN}',
+      'password=${DB_PASSWORD:-$DEFAULT_PASSWORD}',
+      '  token: ${GITHUB_TOKEN:-}',
       // an empty password quoted with escaped quotes
       'echo -e "[client]\\nuser=root\\npassword=\\"\\"" > .my.cnf',
       // a quote after a key that closes a string (R's shiny), prose after an unclosed quote

@@ -91,10 +91,20 @@ describe('isPlaceholder', () => {
     'jwt.encode(payload',
     'Faker::Internet.password(min_length:',
     'b64encode(raw)',
+    // references only: a default that is itself a reference, or empty
+    '$PREFIX${NPM_TOKEN}',
+    '${DB_PASSWORD:-$DEFAULT_PASSWORD}',
+    '${DB_PASSWORD:-${VAULT_PASSWORD}}',
+    '${GITHUB_TOKEN:-}',
   ];
   const no = [
     '${NPM_TOKEN:-npm_abc}',
     '${NPM_TOKEN-npm_abc}',
+    // a literal default after another reference
+    '$PREFIX${NPM_TOKEN:-npm_abc}',
+    '${PREFIX}${API_TOKEN-Orchid215x}',
+    '$DB_USER:${DB_PASSWORD:=hunter22}',
+    '${A}${B}${C:-Orchid215x}',
     '%4EH1LW2qGLa',
     'hunter2',
     '$2b$12$abcdefghijklmnop',

@@ -310,7 +310,8 @@ export function isPlaceholder(value: string): boolean {
     ) ||
     /^\[[A-Za-z _-]*\]$/.test(value) || // [MASKED], [secure], [REDACTED], [FILTERED]
     /^\*{3,}/.test(value) || // ***, and AWS's ****************ABCD
-    (/^\$[A-Za-z_{(]/.test(value) && !/^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]./.test(value)) || // $VAR, ${VAR}, ${{ secrets.X }}, $(cmd), not ${VAR:-literal}
+    // $VAR, ${VAR}, ${{ secrets.X }}, $(cmd), $A${B:-$C}; not a literal default anywhere ($PREFIX${VAR:-literal})
+    (/^\$[A-Za-z_{(]/.test(value) && !/\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=][^$}]/.test(value)) ||
     /^%[A-Za-z_][A-Za-z0-9_]*%$/.test(value) || // %VAR%
     /^\{\{.*\}\}$/.test(value) || // {{ vault_api_key }} templates
     /^<[^<>]*>$/.test(value) || // <base64>, <PASSWORD>
