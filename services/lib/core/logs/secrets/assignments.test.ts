@@ -173,6 +173,13 @@ describe('assignment rules', () => {
         `-Dcom.example.platform.integrations.storage.azure.blob.primary.accountKey=${b64}`,
         `-Dcom.example.platform.integrations.storage.azure.blob.primary.accountKey=${MASK}`,
       ],
+      // a password after a package-like name, not an architecture; a host and port after a password key
+      [
+        'a value after a package-like key that is not an architecture',
+        `libsecret-1-dev:${pw}`,
+        `libsecret-1-dev:${MASK}`,
+      ],
+      ['a weak key with a path-like secret', `auth: ${b64}`, `auth: ${MASK}`],
       // a password with parentheses, not a call
       ['a password shaped like a call', 'password=S3cr3t(2024)', `password=${MASK}`],
       ['a password with a symbol in parentheses', 'export DB_PASSWORD=Pa55w0rd(!)', `export DB_PASSWORD=${MASK}`],
@@ -354,6 +361,16 @@ describe('assignment rules', () => {
       'TOKEN=$PREFIX${NPM_TOKEN}',
       'password=${DB_PASSWORD:-$DEFAULT_PASSWORD}',
       '  token: ${GITHUB_TOKEN:-}',
+      // a package and its architecture (apt, dpkg)
+      'Setting up gir1.2-secret-1:amd64 (0.20.4-1) ...',
+      'Unpacking libsecret-1-dev:arm64 (0.20.5-2) ...',
+      'Selecting previously unselected package gir1.2-secret-1:amd64.',
+      'dpkg: dependency problems prevent configuration of libsecret-tools:i386:',
+      // a place in source code after a credential word (a linter's or test runner's grouping)
+      'auth: src/auth.ts:42:7',
+      'auth: src/auth.ts:42:7 - error TS2345',
+      '  token: lib/token.rb:12',
+      'password: PasswordValidator.java:57',
       // an empty password quoted with escaped quotes
       'echo -e "[client]\\nuser=root\\npassword=\\"\\"" > .my.cnf',
       // a quote after a key that closes a string (R's shiny), prose after an unclosed quote

@@ -110,6 +110,10 @@ const isSpacedCredentialName = (key: string, before: string | undefined) =>
 const isDockerfileEnv = (text: string, at: number) =>
   text.slice(at - 4, at) === 'ENV ' && (at === 4 || /\s/.test(text[at - 5]!));
 
+/** `gir1.2-secret-1:amd64`, `libsecret-1-dev:arm64.`: a package and its architecture (apt, dpkg), not `key:value`. */
+const isArchitecture = (value: string) =>
+  /^(?:amd64|arm64|armhf|armel|i386|all|ppc64el|s390x|riscv64|mips64el|mipsel|x32|loong64)[.:]?$/.test(value);
+
 /** Per-line facts, computed once per line however many keys it holds. */
 class LineInfo {
   private start = -1;
@@ -179,7 +183,7 @@ function assignmentSpans(text: string, spans: Span[]): void {
     const v = readValue(text, end + separator.length, find);
     if (v === undefined) continue;
     re.lastIndex = v.end;
-    if (isPlaceholder(v.value)) continue;
+    if (isPlaceholder(v.value) || (separator === ':' && isArchitecture(v.value))) continue;
     if (
       strength === 'weak'
         ? !looksSecret(v.value)

@@ -96,10 +96,19 @@ describe('isPlaceholder', () => {
     '${DB_PASSWORD:-$DEFAULT_PASSWORD}',
     '${DB_PASSWORD:-${VAULT_PASSWORD}}',
     '${GITHUB_TOKEN:-}',
+    // a place in source code: a path or a source file with a line (and column)
+    'src/auth.ts:42:7',
+    './lib/token.rb:12',
+    'internal/sig/verify.go:88:2',
+    'PasswordValidator.java:57',
+    'app/models/user.rb:10:in',
   ];
   const no = [
     '${NPM_TOKEN:-npm_abc}',
     '${NPM_TOKEN-npm_abc}',
+    // a host and port, a password with a dot and a colon: not a source file
+    'Orchid.byuu:7',
+    'db.example.com:5432',
     // a literal default after another reference
     '$PREFIX${NPM_TOKEN:-npm_abc}',
     '${PREFIX}${API_TOKEN-Orchid215x}',

@@ -320,8 +320,26 @@ export function isPlaceholder(value: string): boolean {
     /^(?:process\.env|os\.environ|ENV)\b/.test(value) ||
     /^`.*\$\{/.test(value) || // a template literal in code
     /^(?:id|type|src|source|env|target)=/.test(value) || // a reference to a secret: docker build --secret id=x,src=f
+    isSourceLocation(value) ||
     value.startsWith(MASK)
   );
+}
+
+/** Source file extensions: a file name with one of these and a line number is a place in code. */
+const SOURCE_EXT = new Set(
+  'java kt kts scala groovy ts tsx js jsx mjs cjs vue svelte py rb go rs cs php c h cc cpp hpp swift m ex exs erl dart lua pl pm sh'.split(
+    ' ',
+  ),
+);
+const SOURCE_LOCATION = /^(?:[\w.@~-]+\/)*[\w.-]+\.([a-z]{1,5})(?::\d{1,7}){1,2}(?::in)?$/;
+
+/**
+ * A place in source code: a path (`src/auth.ts:42:7`, `app/models/user.rb:10:in`) or a source file
+ * (`PasswordValidator.java:57`) with a line and maybe a column; not a host and port (`db.example.com:5432`).
+ */
+function isSourceLocation(value: string): boolean {
+  const m = SOURCE_LOCATION.exec(value);
+  return m !== null && (value.includes('/') || SOURCE_EXT.has(m[1]!));
 }
 
 /** First words of a validation message or prose after `password:`: `must be at least 8 characters`. */
