@@ -16,7 +16,7 @@
 // LOGCHUNKS_PATH overrides the data set path.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -46,7 +46,8 @@ const RUNS = arg('runs', 5);
 
 /** The previous redactSecrets, from git, or undefined when git or the revision is not there. */
 async function previous(): Promise<{ ref: string; path: string; redact: Redact } | undefined> {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
     let ref = process.env.MASKING_BASELINE;
     if (!ref) {
@@ -54,23 +55,25 @@ async function previous(): Promise<{ ref: string; path: string; redact: Redact }
       const mask = 'services/lib/core/logs/secrets/mask.ts';
       const added = git('log', '--format=%H', '--diff-filter=A', '--follow', '--', mask).split('\n').pop();
       if (!added) return undefined;
-      ref = git('rev-parse', '--short', `${added}^`);
+      ref = `${added}^`;
     }
-    const dir = mkdtempSync(join(tmpdir(), 'masking-baseline-'));
-    const file = join(dir, 'redact.mts');
-    // redact.ts where it was at that revision: before or after the services/lib layout.
-    const at = ['services/lib/core/logs/redact.ts', 'services/core/logs/redact.ts'].find((p) => {
+    ref = git('rev-parse', '--verify', '--short', `${ref}^{commit}`); // a commit id from here on
+    // redact.ts where it was at that revision (before or after the services/lib layout), with the folder it
+    // imports from (logs/secrets/ since the masker was split), extracted whole.
+    const at = ['services/lib/core/logs', 'services/core/logs'].find((p) => {
       try {
-        git('cat-file', '-e', `${ref}:${p}`);
+        git('cat-file', '-e', `${ref}:${p}/redact.ts`);
         return true;
       } catch {
         return false;
       }
     });
     if (!at) throw new Error(`no redact.ts at ${ref}`);
-    writeFileSync(file, git('show', `${ref}:${at}`));
+    const dir = mkdtempSync(join(tmpdir(), 'masking-baseline-'));
+    execFileSync('sh', ['-c', `git archive ${ref} ${at} | tar -x -C '${dir}'`], { cwd: REPO_ROOT });
+    const file = join(dir, at, 'redact.ts');
     const mod = (await import(pathToFileURL(file).href)) as { redactSecrets: Redact };
-    return { ref, path: at, redact: (t) => mod.redactSecrets(t) };
+    return { ref, path: `${at}/redact.ts`, redact: (t) => mod.redactSecrets(t) };
   } catch (e) {
     console.error(`no baseline: ${(e as Error).message.split('\n')[0]}`);
     return undefined;
