@@ -49,6 +49,14 @@ describe('observed fields: helpers', () => {
     for (const s of ['', null, undefined]) expect(clip(s, 4)).to.equal(null);
   });
 
+  it('clip drops a high surrogate left at the cut (U+D800 to U+DBFF), and nothing else', () => {
+    expect(clip('ab\u{10000}', 3), 'U+D800 is a high surrogate').to.equal('ab');
+    expect(clip('ab\u{10FFFF}', 3), 'U+DBFF is a high surrogate').to.equal('ab');
+    expect(clip('abｱｲ', 3), 'U+FF71 is no surrogate').to.equal('abｱ');
+    expect(clip('ab\uFFFDx', 3)).to.equal('ab\uFFFD');
+    expect(clip('ab\ud83d', 3), 'a string that fits is kept as it is').to.equal('ab\ud83d');
+  });
+
   it('link keeps a URL up to 2048 characters whole and drops a longer one', () => {
     const u = `https://x.example/${'a'.repeat(2048 - 18)}`;
     expect(link(u)).to.equal(u);
@@ -80,6 +88,8 @@ describe('observed fields: helpers', () => {
   it('span: milliseconds between two instants; null when missing, negative or past int32', () => {
     expect(span('2021-08-05T10:00:00Z', '2021-08-05T10:00:01.5Z')).to.equal(1500);
     expect(span('2021-08-05T10:00:00Z', '2021-08-05T10:00:00Z')).to.equal(0);
+    expect(span(new Date(0).toISOString(), new Date(INT32_MAX).toISOString())).to.equal(INT32_MAX);
+    expect(span(new Date(0).toISOString(), new Date(INT32_MAX + 1).toISOString())).to.equal(null);
     expect(span('2021-08-05T10:00:01Z', '2021-08-05T10:00:00Z')).to.equal(null);
     expect(span('2021-08-05T10:00:00Z', '2021-10-05T10:00:00Z')).to.equal(null);
     expect(span(null, '2021-08-05T10:00:00Z')).to.equal(null);
@@ -88,6 +98,7 @@ describe('observed fields: helpers', () => {
   it('msOf: seconds as whole milliseconds; null when absent, negative, not finite or past int32', () => {
     expect(msOf(60.5)).to.equal(60_500);
     expect(msOf(0.0004)).to.equal(0);
+    expect(msOf(0)).to.equal(0);
     expect(msOf(INT32_MAX / 1000)).to.equal(INT32_MAX);
     for (const s of [null, undefined, -1, Number.NaN, Infinity, 2_147_484]) expect(msOf(s)).to.equal(null);
   });

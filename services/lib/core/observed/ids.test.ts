@@ -24,4 +24,23 @@ describe('observed ids (UUIDv5 of instance, kind, external id)', () => {
       observedId('https://example.com', 'job', 1),
     );
   });
+
+  it('an instance URL is its scheme, host and path, lower-case, without trailing slashes or query', () => {
+    const cases: [string, string][] = [
+      ['https://GitLab.example.com/', 'https://gitlab.example.com'],
+      ['  https://GitLab.example.com  ', 'https://gitlab.example.com'],
+      ['https://example.com/gitlab//?', 'https://example.com/gitlab'],
+      ['https://example.com/GitLab//#top', 'https://example.com/gitlab'],
+    ];
+    for (const [instance, expected] of cases) expect(normaliseInstance(instance), instance).to.equal(expected);
+  });
+
+  it('an instance that is not a URL is kept trimmed, lower-case, without trailing slashes', () => {
+    const cases: [string, string][] = [
+      [' GitLab.Example.com/ ', 'gitlab.example.com'],
+      ['gitlab.example.com/ci/', 'gitlab.example.com/ci'],
+      ['gitlab.example.com//', 'gitlab.example.com'],
+    ];
+    for (const [instance, expected] of cases) expect(normaliseInstance(instance), instance).to.equal(expected);
+  });
 });

@@ -30,6 +30,13 @@ describe('observed job statuses: GitLab hooks', () => {
   for (const [status, reason, expected] of cases)
     it(`${JSON.stringify(status)} ${reason ?? ''} → ${expected}`, () =>
       expect(show(gitlabJobStatus(status, reason))).to.equal(expected));
+
+  it('a failed job without a reason is unknown_failure with no raw reason', () => {
+    expect(gitlabJobStatus('failed')).to.deep.equal({
+      status: 'failed',
+      failure: { failure_reason: 'unknown_failure', failure_reason_raw: null },
+    });
+  });
 });
 
 describe('observed job statuses: GitHub workflow_job', () => {
