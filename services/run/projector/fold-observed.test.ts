@@ -39,6 +39,19 @@ describe('projector: observed pipelines', () => {
     expect(orders).to.equal(120);
   });
 
+  it('attempts no delivery tells (a Pipeline Hook lists builds without them) end numbered by build id in every order', () => {
+    const untold = deliveries.map((d) => ({ ...d, jobs: d.jobs.map((j) => ({ ...j, attempt: null })) }));
+    const expected = readModel(untold, [0, 1, 2, 3, 4]);
+    for (const order of permutations([0, 1, 2, 3, 4]))
+      expect(readModel(untold, order), `order ${order.join('')}`).to.deep.equal(expected);
+    // the retry delivered before its older build was attempt 1 until that build renumbered it (JobRetried)
+    const rspec = expected.jobs.filter((j) => j.name === 'rspec').map((j) => [j.attempt, j.status, j.retried]);
+    expect(rspec).to.have.deep.members([
+      [1, 'failed', true],
+      [2, 'success', false],
+    ]);
+  });
+
   it('holds what the CI reported: mode, system, links, times, runner, attempts', () => {
     const { pipelines, jobs } = readModel(deliveries, [4, 3, 2, 1, 0]);
     expect(pipelines[0]).to.deep.include({

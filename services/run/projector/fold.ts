@@ -309,9 +309,14 @@ export function foldEvents(current: Rows, events: readonly PipelineEvent[], opts
         // Waiting to be played (again): the variables of an earlier play no longer apply.
         setJob(e, { status: 'manual', variableKeys: null });
         break;
-      case 'JobRetried':
+      case 'JobRetried': {
         setJob(e, { retried: true });
+        // an observed run found after its newer one renumbers the newer (the decider's evolve does the same)
+        const next = jobOf(e.new_job_id);
+        if (next && next.attempt < e.new_attempt)
+          jobs.set(next.jobId, { ...next, attempt: e.new_attempt, lastSeq: e.seq });
         break;
+      }
       case 'PipelineObserved':
         Object.assign(p, pipelineObserved(e));
         break;

@@ -132,8 +132,12 @@ function apply(state: PipelineState, event: PipelineEvent): void {
     case 'JobRetried':
       state.finished = false;
       // An observed job's attempts may be discovered in any order: the newer one becomes the latest here.
-      if (isObserved(state) && state.latest[event.name] === event.job_id)
-        setLatest(state, event.name, event.new_job_id);
+      if (isObserved(state)) {
+        if (state.latest[event.name] === event.job_id) setLatest(state, event.name, event.new_job_id);
+        // found after its newer run, an older one may renumber it: a job keeps the highest attempt it is told
+        const next = state.jobs[event.new_job_id];
+        if (next && next.attempt < event.new_attempt) setJob(state, event.new_job_id, { attempt: event.new_attempt });
+      }
       return setJob(state, event.job_id, { retried: true });
     case 'JobObserved':
       return setJob(state, event.job_id, {

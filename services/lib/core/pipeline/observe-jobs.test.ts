@@ -202,6 +202,29 @@ describe('observed jobs: attempts found from the CI job ids, in any order', () =
     });
   });
 
+  it('a retry found before its older build, neither telling its attempt, becomes attempt 2 and keeps it', () => {
+    const o = new Observations();
+    const retry = hookBuild(o, 'build', '1003', 'success');
+    const older = hookBuild(o, 'build', '1001', 'failed');
+    const { state, events, ctx } = run([retry, older].map((j) => o.observe([], null, { jobs: [j] })));
+    expect([state.jobs[older.job_id]!.attempt, state.jobs[retry.job_id]!.attempt, state.latest.build]).to.deep.equal([
+      1,
+      2,
+      retry.job_id,
+    ]);
+    // inferred 1 when it came first; the older build found since renumbers it (new_attempt 1 broke the schema)
+    expect(events.filter((e) => e.type === 'JobRetried')).to.have.length(1);
+    expect(events.find((e) => e.type === 'JobRetried')).to.deep.include({
+      job_id: older.job_id,
+      new_job_id: retry.job_id,
+      new_attempt: 2,
+    });
+    // seen again as the hook lists it (no attempt): the attempt it has now, so nothing is ahead
+    given(events, ctx)
+      .when(o.observe([], null, { jobs: [retry] }))
+      .thenRejects('stale_observation', { stale_jobs: 1 });
+  });
+
   it('build ids compare as numbers: 999 is older than 1000', () => {
     const o = new Observations();
     const a = hookBuild(o, 'build', '999', 'failed');
@@ -217,9 +240,9 @@ describe('observed jobs: attempts found from the CI job ids, in any order', () =
       ]);
   });
 
-  // Two runs of one job told the same attempt: the CI's id orders them (Tekton-like names as text, Jenkins-like
-  // numbers). Told attempt 2, not 1: two runs told attempt 1 (every CDEvents task run is) give a JobRetried with
-  // new_attempt 1, which its schema refuses (reported as a bug, issue 19).
+  // Two runs of one job told the same attempt (every CDEvents task run says 1): the CI's id orders them (Tekton-like
+  // names as text, Jenkins-like numbers), and the newer counts one more — its JobRetried's new_attempt is 2, as the
+  // event's schema requires (it was 1, refused by the schema, before the fix).
   for (const [older, newer] of [
     ['unit-run-1', 'unit-run-2'],
     ['9', '10'],
@@ -227,7 +250,7 @@ describe('observed jobs: attempts found from the CI job ids, in any order', () =
     it(`runs ${older} and ${newer} of one task, told the same attempt: ${newer} is the latest, in either order`, () => {
       const o = new Observations();
       const task = (id: string, status: JobObservation['status']) => ({
-        ...o.job({ name: 'unit', stage: 'tasks', status, attempt: 2, finished_at: T(id === newer ? 4 : 2) }),
+        ...o.job({ name: 'unit', stage: 'tasks', status, attempt: 1, finished_at: T(id === newer ? 4 : 2) }),
         job_id: o.jobId('unit', id === newer ? 2 : 1),
         external_id: id,
       });
@@ -237,11 +260,20 @@ describe('observed jobs: attempts found from the CI job ids, in any order', () =
         [a, b],
         [b, a],
       ]) {
-        const { state } = run(order.map((j) => o.observe([], null, { system: 'cdevents', jobs: [j] })));
+        const { state, events } = run(order.map((j) => o.observe([], null, { system: 'cdevents', jobs: [j] })));
         expect(
           [state.latest.unit, state.status, state.jobs[a.job_id]!.retried],
           `${order[0]!.external_id} first`,
         ).to.deep.equal([b.job_id, 'success', true]);
+        expect(
+          [state.jobs[a.job_id]!.attempt, state.jobs[b.job_id]!.attempt],
+          `${order[0]!.external_id} first`,
+        ).to.deep.equal([1, 2]);
+        expect(events.find((e) => e.type === 'JobRetried')).to.deep.include({
+          job_id: a.job_id,
+          new_job_id: b.job_id,
+          new_attempt: 2,
+        });
       }
       // without an attempt: an id after the known one is a retry
       const untold = run(

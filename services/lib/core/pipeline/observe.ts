@@ -179,9 +179,16 @@ const observedKey = (job: JobState) => ({
   attempt: job.attempt,
 });
 
-/** A job seen for the first time: JobCreated, and JobRetried between it and the other attempts of its name. */
-function discover(draft: Draft, o: Resolved): JobState {
-  const other = latestJob(draft.state, o.name);
+/**
+ * A job seen for the first time: JobCreated, and JobRetried between it and the other attempts of its name.
+ * Two runs told (or inferred) the same attempt are still two attempts — every CDEvents task run says 1, and a
+ * retry listed before its older build is inferred 1 — so the newer one counts one more than the older.
+ */
+function discover(draft: Draft, found: Resolved): JobState {
+  const other = latestJob(draft.state, found.name);
+  const newer =
+    other !== undefined && byAttempt(found, { attempt: other.attempt, external_id: other.external_id ?? '' }) > 0;
+  const o = newer && found.attempt <= other.attempt ? { ...found, attempt: other.attempt + 1 } : found;
   const when = o.status === 'manual' ? 'manual' : o.status === 'scheduled' ? 'delayed' : 'on_success';
   emit(
     draft,
@@ -197,13 +204,13 @@ function discover(draft: Draft, o: Resolved): JobState {
     o.queued_at ?? o.started_at ?? o.observed_at,
   );
   if (other) {
-    const newer = byAttempt(o, { attempt: other.attempt, external_id: other.external_id ?? '' }) > 0;
     const [older, latest] = newer ? [other, o] : [draft.state.jobs[o.job_id]!, other];
     emit(draft, {
       type: 'JobRetried',
       ...jobRef(older),
       new_job_id: latest.job_id,
-      new_attempt: latest.attempt,
+      // the newer run found already and told no more than this one: it becomes the next attempt (evolve)
+      new_attempt: Math.max(latest.attempt, older.attempt + 1),
       automatic: false,
     });
   }
