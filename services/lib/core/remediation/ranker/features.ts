@@ -96,13 +96,8 @@ export function logFeatures(lines: readonly string[]): LogFeatures {
   for (let i = 1; i <= n + 1; i++) strongPrefix[i] = strongPrefix[i - 1]! + (strongAt[i] ?? 0);
   const strongAround = (line: number) =>
     strongPrefix[Math.min(n, line + 5)]! - strongPrefix[Math.max(0, line - 6)]! - strongAt[line]!;
-  const firstOfKind = new Set<string>();
   const lastOfKind = new Map<string, number>();
-  for (const c of raw) {
-    const key = `${stepOf[c.line - 1]}:${c.kind}`;
-    if (!firstOfKind.has(key)) firstOfKind.add(key);
-    lastOfKind.set(key, c.line);
-  }
+  for (const c of raw) lastOfKind.set(`${stepOf[c.line - 1]}:${c.kind}`, c.line);
   const seenFirst = new Set<string>();
   const firstStrong = new Map<number, number>();
   const lastStrong = new Map<number, number>();
