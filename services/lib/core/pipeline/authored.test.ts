@@ -44,6 +44,7 @@ describe('compileDefinition: authored definition → canonical definition', () =
           },
         ],
       },
+      origins: [0],
       errors: [],
     });
   });

@@ -101,7 +101,8 @@ const quote = (names: readonly string[], max = 3) =>
     .map((n) => `"${n}"`)
     .join(', ') + (names.length > max ? ` and ${names.length - max} more` : '');
 
-export function compileDefinition(authored: AuthoredDefinition): CompiledDefinition {
+/** The definition compiled; `origins`: for each of its jobs, the index of the authored job it was made from. */
+export function compileDefinition(authored: AuthoredDefinition): CompiledDefinition & { origins: number[] } {
   const errors: DefinitionError[] = [];
   const add = (pointer: string, code: DefinitionError['code'], message: string) =>
     errors.push({ pointer, code, message });
@@ -120,7 +121,13 @@ export function compileDefinition(authored: AuthoredDefinition): CompiledDefinit
   }
 
   const byName = new Map<string, Plan>();
-  for (const p of plans) if (!byName.has(p.job.name)) byName.set(p.job.name, p);
+  for (const p of plans) {
+    const first = byName.get(p.job.name);
+    // Checked as written: a parallel job's instances are named apart from a job of the same name.
+    if (first)
+      add(`${jobAt(p.index)}/name`, 'duplicate_job', `job "${p.job.name}" is already defined at ${jobAt(first.index)}`);
+    else byName.set(p.job.name, p);
+  }
   const instanceNames = new Set(plans.flatMap((p) => p.instances.map((x) => x.name)));
   /** The canonical jobs a name means: a parallel job's instances, or the job itself; undefined: none. */
   const resolve = (name: string): string[] | undefined => {
@@ -170,7 +177,7 @@ export function compileDefinition(authored: AuthoredDefinition): CompiledDefinit
     if (source?.skip.has(e.code)) continue;
     errors.push({ ...e, pointer: toAuthoredPointer(e.pointer, sources) });
   }
-  return { definition, errors: tidy(errors) };
+  return { definition, origins: sources.map((x) => x.index), errors: tidy(errors) };
 }
 
 /** The instances of one authored job (itself, its `parallel: N` jobs, or its matrix jobs). */

@@ -45,17 +45,71 @@ describe('compilePipeline: a parallel trigger job', () => {
       ],
     }) as unknown as AuthoredDefinition;
 
-  it("its instances' downstream errors point under the authored job", () => {
+  it("its instances' downstream errors point under the authored job, said once for all its instances", () => {
     const { errors } = compilePipeline(authored({ definition: child }), 'acme/app');
-    expect([...new Set(errors.map((e) => `${e.code} ${e.pointer}`))]).to.deep.equal([
+    expect(errors.map((e) => `${e.code} ${e.pointer}`)).to.deep.equal([
       'unknown_stage /definition/jobs/1/trigger/definition/jobs/0/stage',
     ]);
   });
 
-  it('its trigger cycle points at the authored trigger', () => {
+  it('its trigger cycle points at the authored trigger, once', () => {
     const { errors } = compilePipeline(authored({ project: 'acme/app', definition: child }), 'acme/app');
-    expect([...new Set(errors.map((e) => `${e.code} ${e.pointer}`))]).to.deep.equal([
+    expect(errors.map((e) => `${e.code} ${e.pointer}`)).to.deep.equal([
       'trigger_cycle /definition/jobs/1/trigger/project',
+    ]);
+  });
+});
+
+describe('compilePipeline: two trigger jobs with the same trigger', () => {
+  it('each error points at its own job', () => {
+    const trigger = { project: 'acme/app', definition: { stages: ['test'], jobs: [{ name: 't', stage: 'test' }] } };
+    const authored = {
+      stages: ['down'],
+      jobs: [
+        { name: 'l1', stage: 'down', trigger },
+        { name: 'l2', stage: 'down', trigger },
+      ],
+    } as unknown as AuthoredDefinition;
+    expect(compilePipeline(authored, 'acme/app').errors.map((e) => `${e.code} ${e.pointer}`)).to.deep.equal([
+      'trigger_cycle /definition/jobs/0/trigger/project',
+      'trigger_cycle /definition/jobs/1/trigger/project',
+    ]);
+  });
+});
+
+describe('compilePipeline: a job named like a parallel job', () => {
+  it('is a duplicate, pointed at as written', () => {
+    const authored = {
+      stages: ['build'],
+      jobs: [
+        { name: 'u', stage: 'build', parallel: 2 },
+        { name: 'u', stage: 'build' },
+      ],
+    } as unknown as AuthoredDefinition;
+    expect(compilePipeline(authored, 'acme/app').errors).to.deep.equal([
+      {
+        pointer: '/definition/jobs/1/name',
+        code: 'duplicate_job',
+        message: 'job "u" is already defined at /definition/jobs/0',
+      },
+    ]);
+  });
+
+  it('after a parallel job, a duplicate names the first as written, not by its place among the instances', () => {
+    const authored = {
+      stages: ['build'],
+      jobs: [
+        { name: 'u', stage: 'build', parallel: 2 },
+        { name: 'v', stage: 'build' },
+        { name: 'v', stage: 'build' },
+      ],
+    } as unknown as AuthoredDefinition;
+    expect(compilePipeline(authored, 'acme/app').errors).to.deep.equal([
+      {
+        pointer: '/definition/jobs/2/name',
+        code: 'duplicate_job',
+        message: 'job "v" is already defined at /definition/jobs/1',
+      },
     ]);
   });
 });

@@ -66,24 +66,24 @@ type AuthoredTrigger = { project?: string; branch?: string; strategy?: 'depend';
 export function compilePipeline(authored: AuthoredDefinition, projectId: string): CompiledDefinition {
   const errors: DefinitionError[] = [];
   const visit = (a: AuthoredDefinition, pointer: string, where: Where): Definition => {
-    const { definition, errors: own } = compileDefinition(a);
+    const { definition, errors: own, origins } = compileDefinition(a);
     errors.push(...own.map((e) => under(pointer, e)));
-    for (const job of definition.jobs) {
+    // Per authored trigger job, its downstream definition (or why there is none): a parallel trigger job's
+    // instances share it, so its errors are said once, at the job as written.
+    const downstream = new Map<number, Definition | null>();
+    definition.jobs.forEach((job, i) => {
       const trigger = (job as { trigger?: AuthoredTrigger }).trigger;
-      if (!trigger) continue;
-      // The authored job it came from (a parallel trigger job's instances all come from one).
-      const same = JSON.stringify(trigger);
-      const authoredIndex = (a.jobs ?? []).findIndex(
-        (j) => j.name === job.name || JSON.stringify((j as { trigger?: unknown }).trigger) === same,
-      );
-      const at = `${pointer}/jobs/${authoredIndex}/trigger`;
-      const next = downstreamOf(trigger, where);
-      if ('code' in next) {
-        errors.push({ pointer: `${at}${next.pointer}`, code: next.code, message: next.message });
-        continue;
+      if (!trigger) return;
+      const index = origins[i]!;
+      if (!downstream.has(index)) {
+        const at = `${pointer}/jobs/${index}/trigger`;
+        const next = downstreamOf(trigger, where);
+        if ('code' in next) errors.push({ pointer: `${at}${next.pointer}`, code: next.code, message: next.message });
+        downstream.set(index, 'code' in next ? null : visit(trigger.definition, `${at}/definition`, next));
       }
-      job.trigger = { ...trigger, definition: visit(trigger.definition, `${at}/definition`, next) };
-    }
+      const made = downstream.get(index);
+      if (made) job.trigger = { ...trigger, definition: structuredClone(made) };
+    });
     return definition;
   };
   const definition = visit(authored, '/definition', { projects: [projectId], childDepth: 0 });
