@@ -85,8 +85,12 @@ describe('ranker log structure boundaries', () => {
       expect([s.firstFailing, s.lastFailing]).to.deep.equal([0, 0]);
     });
 
-    it('blames no step when it opens the log', () => {
-      const s = logStructure([TIMEOUT, 'Cleaning up project directory and file based variables']);
+    it('blames no step when it opens the log, whatever job-level lines follow', () => {
+      const s = logStructure([
+        TIMEOUT,
+        'Cleaning up project directory and file based variables',
+        'ERROR: Job failed: system failure',
+      ]);
       expect(s.firstFailing).to.equal(-1);
     });
 
