@@ -1,41 +1,8 @@
-import { expect } from 'chai';
-import { CANDIDATE_KINDS, FEATURE_NAMES, logFeatures } from './features.js';
+import { describeFeatures, ex, times, type FeatureCase } from './fixtures.js';
 
 // As features.test.ts: every candidate and every position feature of a log, one row per feature; here the
 // step rules — a step before or after the first failure, a step whose exit line is not its last line, a
 // summary above the step's first strong line, retried attempts.
-
-const ex = (d: number) => Math.exp(-d / 30);
-const times = (k: number) => Math.log1p(k) / 5;
-
-interface FeatureCase {
-  name: string;
-  lines: readonly string[];
-  candidates: readonly string[];
-  features: Readonly<Record<string, readonly number[]>>;
-}
-
-const POSITION = FEATURE_NAMES.slice(CANDIDATE_KINDS.length).filter(
-  (f) => f !== 'close to the end of the log' && f !== 'share of the log after it',
-);
-
-function describeFeatures(cases: readonly FeatureCase[]): void {
-  for (const c of cases)
-    describe(c.name, () => {
-      const features = () => logFeatures(c.lines);
-      it('has these candidates, in line order', () =>
-        expect(features().candidates.map((x) => `${x.line} ${x.kind} ${x.rule}`)).to.deep.equal(c.candidates));
-      for (const name of POSITION)
-        it(name, () => {
-          const expected = c.features[name];
-          expect(expected, `row of ${name}`).to.not.equal(undefined);
-          const j = FEATURE_NAMES.indexOf(name);
-          const actual = features().candidates.map((x) => x.x[j]!);
-          expect(actual).to.have.length(expected!.length);
-          actual.forEach((v, i) => expect(v, `${name} of ${c.candidates[i]}`).to.be.closeTo(expected![i]!, 1e-9));
-        });
-    });
-}
 
 const CASES: readonly FeatureCase[] = [
   {
