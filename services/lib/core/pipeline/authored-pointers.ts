@@ -15,7 +15,7 @@ export interface Source {
   skip: Set<string>;
 }
 
-const jobAt = (i: number) => `/definition/jobs/${i}`;
+export const jobAt = (i: number) => `/definition/jobs/${i}`;
 const CANONICAL_JOB = /^\/definition\/jobs\/(\d+)(\/.*)?$/;
 
 export function sourceOf(pointer: string, sources: readonly Source[]): Source | undefined {

@@ -23,7 +23,7 @@
 // it came from, `start_in_s` to `start_in`, and so on.
 import { LIMITS, validateDefinition, type Definition, type DefinitionError, type JobDefinition } from './definition.js';
 import { parseDuration, wholeSeconds } from './duration.js';
-import { sourceOf, tidy, toAuthoredPointer, type Source } from './authored-pointers.js';
+import { jobAt, sourceOf, tidy, toAuthoredPointer, type Source } from './authored-pointers.js';
 import { entryJobNames, matrixSize, parallelJobNames, PARALLEL_LIMIT, type MatrixEntry } from './matrix.js';
 
 export type RetryReason = JobDefinition['retry']['when'][number];
@@ -92,7 +92,6 @@ const COMPILED_KEYS: ReadonlySet<string> = new Set([
 const others = (o: object, known: ReadonlySet<string>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(o).filter(([k]) => !known.has(k)));
 
-const jobAt = (i: number) => `/definition/jobs/${i}`;
 const list = <T>(v: T | readonly T[]): T[] => (Array.isArray(v) ? [...(v as readonly T[])] : [v as T]);
 const unique = <T>(v: readonly T[]): T[] => [...new Set(v)];
 const quote = (names: readonly string[], max = 3) =>
