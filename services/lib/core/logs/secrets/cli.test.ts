@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { MASK } from '../redact.js';
-import { maskCommandLines, shellWords } from './cli.js';
+import { maskCommandLines } from './cli.js';
+import { shellWords } from './words.js';
 import { expectCaughtBy, expectLeftAlone } from './expect.js';
 
 const pw = 'Tr0ub4dor&3x';

@@ -16,73 +16,8 @@
 
 import { isPlaceholder, keyStrength, looksSecret, NAME_TRIGGER } from './keys.js';
 import { maskSpans, type RedactResult, type Span } from './mask.js';
-
-interface Word {
-  start: number;
-  end: number;
-  raw: string;
-}
-
-/** Shell-like words of a line with their offsets; a quoted stretch stays inside its word. */
-export function shellWords(line: string): Word[] {
-  const words: Word[] = [];
-  const n = line.length;
-  let i = 0;
-  while (i < n) {
-    while (i < n && (line[i] === ' ' || line[i] === '\t')) i++;
-    if (i >= n) break;
-    const start = i;
-    while (i < n && line[i] !== ' ' && line[i] !== '\t') {
-      const c = line[i];
-      if (c === '"' || c === "'") {
-        const close = line.indexOf(c, i + 1);
-        i = close < 0 ? n : close + 1;
-      } else i++;
-    }
-    words.push({ start, end: i, raw: line.slice(start, i) });
-  }
-  return words;
-}
-
-/** The value of a word (or of its tail from `skip`), without surrounding quotes. */
-function valueOf(w: Word, skip = 0): Span & { value: string } {
-  const raw = w.raw.slice(skip);
-  const start = w.start + skip;
-  const q = raw[0];
-  if (raw.length >= 2 && (q === '"' || q === "'") && raw[raw.length - 1] === q)
-    return { start: start + 1, end: w.end - 1, value: raw.slice(1, -1) };
-  return { start, end: w.end, value: raw };
-}
-
-const SEPARATORS = new Set(['|', '||', '&&', ';', '&']);
-
-/**
- * A command's name as the tables know it: without quotes and directory (`/` or `\\`), and without a Windows
- * `.exe`/`.cmd`/`.bat` suffix, whose names are case-blind (`SQLCMD.EXE` is `sqlcmd`).
- */
-export function commandName(raw: string): string {
-  const base = raw.replace(/^["']|["']$/g, '').replace(/^.*[\\/]/, '');
-  const win = /^(.+)\.(?:exe|cmd|bat)$/i.exec(base);
-  return win ? win[1]!.toLowerCase() : base;
-}
-const namesOf = (ws: Word[]) => new Set(ws.filter((w) => !w.raw.startsWith('-')).map((w) => commandName(w.raw)));
-
-/**
- * A cluster of short options (`-bBC10`, `-fsSLu`): its letters up to and including the first that takes a
- * value (one of `takesValue`), that letter, and where its value starts (the word's length: the next word).
- */
-export function shortCluster(
-  raw: string,
-  takesValue: string,
-): { letters: string; flag?: string; valueAt: number } | undefined {
-  if (raw.length < 2 || raw[0] !== '-' || raw[1] === '-') return undefined;
-  for (let i = 1; i < raw.length; i++) {
-    const c = raw[i]!;
-    if (takesValue.includes(c)) return { letters: raw.slice(1, i + 1), flag: c, valueAt: i + 1 };
-    if (!/[A-Za-z0-9]/.test(c)) return undefined;
-  }
-  return { letters: raw.slice(1), valueAt: raw.length };
-}
+import { commandPieces, MAX_DEPTH, nestedLines } from './cli-nesting.js';
+import { commandName, SEPARATORS, shellWords, shortCluster, valueOf, type Word } from './words.js';
 
 /** A help text's metavariable (`--token TOKEN`) rather than a value. */
 const isMetavar = (v: string) => /^[A-Z][A-Z_]{0,31}$/.test(v) || /^\[.*\]$/.test(v);
@@ -307,116 +242,10 @@ function stdinSpans(ws: Word[], nextSegment: Word[] | undefined, push: (s: Span 
       }
 }
 
-/** `docker|podman|nerdctl [container|compose] run|create|exec` and `docker-compose run|exec`. */
-const CONTAINER_TOOLS = new Set(['docker', 'podman', 'nerdctl', 'docker-compose']);
-const CONTAINER_RUNS = new Set(['run', 'create', 'exec']);
-/** The tools' short options that take a value (`-p 80:80`, `-u 0:0`, `-e K=V`, `-v a:b`, …). */
-const CONTAINER_VALUES = 'acehlmpuvw';
-/** Their long options that take no value; every other long option takes the next word unless it has `=`. */
-const CONTAINER_BOOLEANS = new Set(
-  (
-    '--rm --detach --interactive --tty --privileged --init --publish-all --read-only --no-healthcheck ' +
-    '--oom-kill-disable --quiet --disable-content-trust --help --sig-proxy --no-deps --service-ports ' +
-    '--use-aliases --build --remove-orphans --quiet-pull --no-TTY --replace --rmi --env-host --http-proxy ' +
-    '--read-only-tmpfs --no-hosts --tls-verify --rootfs --use-api-socket'
-  ).split(' '),
-);
-
-interface Piece {
-  ws: Word[];
-  names: Set<string>;
-}
-
-/**
- * A segment as the commands it runs: itself, or for a container run, the tool with its own flags and the
- * container's command (the entrypoint or the image's name — `curlimages/curl:8` is `curl` —, then the words
- * after the image; for exec and compose, the words after the container or service).
- */
-function commandPieces(ws: Word[]): Piece[] {
-  const tool = ws.findIndex((w) => CONTAINER_TOOLS.has(commandName(w.raw)));
-  let sub = tool + 1;
-  if (tool >= 0 && /^(?:container|compose)$/.test(ws[sub]?.raw ?? '')) sub++;
-  const verb = ws[sub]?.raw ?? '';
-  if (tool < 0 || !CONTAINER_RUNS.has(verb)) return [{ ws, names: namesOf(ws) }];
-  let entry: Word | undefined;
-  let i = sub + 1;
-  for (; i < ws.length; i++) {
-    const raw = ws[i]!.raw;
-    if (raw.length < 2 || raw[0] !== '-') break;
-    if (raw[1] === '-') {
-      const eq = raw.indexOf('=');
-      if ((eq < 0 ? raw : raw.slice(0, eq)) === '--entrypoint')
-        entry = eq < 0 ? ws[i + 1] : { start: ws[i]!.start + eq + 1, end: ws[i]!.end, raw: raw.slice(eq + 1) };
-      if (eq < 0 && !CONTAINER_BOOLEANS.has(raw)) i++;
-    } else {
-      const c = shortCluster(raw, CONTAINER_VALUES);
-      if (c?.flag !== undefined && c.valueAt === raw.length) i++;
-    }
-  }
-  const own = { ws: ws.slice(0, i), names: namesOf(ws.slice(0, i)) };
-  const target = ws[i];
-  if (target === undefined) return [own];
-  const command = ws.slice(i + 1);
-  if (entry !== undefined) command.unshift(entry);
-  const names = namesOf(command);
-  const image = target.raw.replace(/^.*\//, '').replace(/[:@].*$/, '');
-  const compose = ws[sub - 1]!.raw === 'compose' || commandName(ws[tool]!.raw) === 'docker-compose';
-  if (entry === undefined && verb !== 'exec' && !compose) names.add(image);
-  return [own, { ws: command, names }];
-}
-
-/** Shells and wrappers whose option (`-c`, `-lc`, `--command`, `/c`, `-Command`) takes a command line. */
-const SHELLS = new Set([
-  'sh',
-  'bash',
-  'zsh',
-  'dash',
-  'ksh',
-  'ash',
-  'mksh',
-  'su',
-  'runuser',
-  'cmd',
-  'powershell',
-  'pwsh',
-]);
-const SHELL_COMMAND = /^(?:-[a-z]*c[a-z]*|--command|-Command|-command|\/[cCkK])$/;
-/** How deep a `sh -c "… bash -c '…'"` is read. */
-const MAX_DEPTH = 3;
-
-/** ssh's short options that take a value (`-p 2222` is a port, `-i key`, `-o Opt=v`, `-J jump`). */
-const SSH_VALUES = 'BbcDEeFIiJLlmOopQRSWw';
-
-/** The word holding a command line given to a shell (`sh -c '…'`, `su -c "…"`, `cmd /c "…"`), and its offset. */
-function shellCommand(ws: Word[]): { word: Word; skip: number } | undefined {
-  const shell = ws.findIndex((w) => SHELLS.has(commandName(w.raw)));
-  if (shell < 0) return undefined;
-  for (let i = shell + 1; i < ws.length; i++) {
-    const raw = ws[i]!.raw;
-    if (raw.startsWith('--command=')) return { word: ws[i]!, skip: 10 };
-    if (SHELL_COMMAND.test(raw)) return ws[i + 1] && { word: ws[i + 1]!, skip: 0 };
-  }
-  return undefined;
-}
-
-/** The quoted words after `ssh [options] host`: the remote command line (`ssh h "mysql -pPASS"`). */
-function sshCommands(ws: Word[]): Word[] {
-  const ssh = ws.findIndex((w) => commandName(w.raw) === 'ssh');
-  if (ssh < 0) return [];
-  let i = ssh + 1;
-  for (; i < ws.length && ws[i]!.raw.length > 1 && ws[i]!.raw[0] === '-'; i++) {
-    const c = shortCluster(ws[i]!.raw, SSH_VALUES);
-    if (c?.flag !== undefined && c.valueAt === ws[i]!.raw.length) i++;
-  }
-  return ws.slice(i + 1).filter((w) => /^["']/.test(w.raw));
-}
-
 /** Command lines given to a shell or to ssh as one quoted word, each read as a line of its own. */
 function shellSpans(ws: Word[], spans: Span[], depth: number): void {
   if (depth >= MAX_DEPTH) return;
-  const shell = shellCommand(ws);
-  const words = shell ? [valueOf(shell.word, shell.skip)] : sshCommands(ws).map((w) => valueOf(w));
-  for (const v of words) lineSpans(v.value, v.start, spans, depth + 1);
+  for (const v of nestedLines(ws)) lineSpans(v.value, v.start, spans, depth + 1);
 }
 
 function segmentSpans(ws: Word[], nextSegment: Word[] | undefined, spans: Span[], depth: number): void {
